@@ -1,0 +1,21 @@
+// wasm entry: a plain list of exports. Built with --runtime stub (no GC): kernels work on
+// arrays that JS places in linear memory with alloc(); no strings, no allocation in loops.
+
+export * from "./rng/kernels";
+export * from "./rng/stream";
+export * from "./rng/dist";
+export * from "./rng/alias";
+export { philoxBlock } from "./rng/philox";
+export { fm_log, fm_exp, fm_cos, fm_sin, fm_lgamma } from "./math/fmath";
+
+/** Bump-allocate `bytes` (16-byte aligned) from the stub runtime's heap, growing memory as
+ *  needed. Returns a byte offset into memory. Views over memory.buffer go stale on growth. */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
+
+/** Drop everything alloc() handed out (the stub heap never frees otherwise). */
+export function resetHeap(): void {
+  heap.reset();
+}
+export * from "./seg1A/kernels";

@@ -1,0 +1,75 @@
+// Identity (SPEC §4): output bytes are a pure function of (manifest_fingerprint, parameter_hash, seed, scenario_id).
+import { createHash, randomBytes } from 'node:crypto';
+import { asciiCompare } from './hash.js';
+import { fail, ErrorCodes } from './errors.js';
+
+export interface NamedBytes {
+  /** logical name, e.g. "layer1/1A/hurdle.yaml" */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface SealedDigest {
+  id: string;
+  sha256_hex: string;
+}
+
+export interface Identity {
+  seed: bigint;
+  parameter_hash: string;
+  manifest_fingerprint: string;
+  run_id: string;
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+
+/** Canonical bytes: LF line endings, so a checkout's newline style cannot change identity. */
+export function canonicalBytes(bytes: Uint8Array): Uint8Array {
+  const s = Buffer.from(bytes).toString('utf8');
+  return Buffer.from(s.replace(/\r\n?/g, '\n'), 'utf8');
+}
+
+/** SHA-256 over (name, bytes) pairs in ASCII order of name; each part length-prefixed so boundaries can't shift. */
+export function parameterHash(entries: NamedBytes[]): string {
+  const h = createHash('sha256');
+  h.update('fraudworld.parameter_hash.v1\0');
+  for (const e of [...entries].sort((a, b) => asciiCompare(a.name, b.name))) {
+    const body = canonicalBytes(e.bytes);
+    lenPrefixed(h, Buffer.from(e.name, 'utf8'));
+    lenPrefixed(h, body);
+  }
+  return h.digest('hex');
+}
+
+/** SHA-256 over the sorted sealed-input digests and the parameter hash. */
+export function manifestFingerprint(sealed: SealedDigest[], paramHash: string): string {
+  const h = createHash('sha256');
+  h.update('fraudworld.manifest_fingerprint.v1\0');
+  for (const s of [...sealed].sort((a, b) => asciiCompare(a.id, b.id))) {
+    lenPrefixed(h, Buffer.from(s.id, 'utf8'));
+    lenPrefixed(h, Buffer.from(s.sha256_hex, 'utf8'));
+  }
+  lenPrefixed(h, Buffer.from(paramHash, 'utf8'));
+  return h.digest('hex');
+}
+
+function lenPrefixed(h: ReturnType<typeof createHash>, b: Uint8Array): void {
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64BE(BigInt(b.length));
+  h.update(len);
+  h.update(b);
+}
+
+export function newRunId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** Parse a user seed: a base-10 integer in [0, 2^64). */
+export function parseSeed(raw: string | number | bigint, where = '--seed'): bigint {
+  const s = String(raw).trim();
+  if (!/^-?\d+$/.test(s)) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed "${s}" is not an integer`, where, 'use a whole number in [0, 2^64)');
+  const v = BigInt(s);
+  if (v < 0n) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} is negative`, where, 'use a whole number in [0, 2^64)');
+  if (v > U64_MAX) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} does not fit in u64`, where, 'use a whole number in [0, 2^64)');
+  return v;
+}

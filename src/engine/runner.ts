@@ -1,0 +1,151 @@
+// Orchestrator: resolve identity, run the chain up to --until, skip segments already sealed for
+// this identity (a re-run resumes from the last sealed segment), write the run receipt.
+import { promises as fs } from 'node:fs';
+import { join, resolve, relative, sep } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { fail, ErrorCodes } from '../core/errors.js';
+import { sha256File, sha256Hex, canonicalJson, stableJson, asciiCompare } from '../core/hash.js';
+import { parameterHash, manifestFingerprint, newRunId } from '../core/identity.js';
+import { engineVersion, packageRoot } from '../core/paths.js';
+import { loadPolicyPack, policy } from '../config/load.js';
+import { loadCountries } from '../reference/countries.js';
+import { KernelPool } from '../pool/pool.js';
+import { cleanStaging, publishPartition } from '../io/publish.js';
+import { check } from '../contracts/registry.js';
+import { verifyGate } from '../gates/verify.js';
+import { makeProgress } from './progress.js';
+import { CHAIN, DESIGNED } from './segments.js';
+import type { RunContext, SealedInput } from './context.js';
+
+export interface RunOptions {
+  out: string;
+  seed: bigint;
+  scale?: string;
+  workers?: number;
+  until?: string;
+  configDir?: string;
+  merchantsFile?: string;
+  quiet?: boolean;
+  argv?: string[];
+}
+
+export interface RunSummary {
+  world: string;
+  run_id: string;
+  seed: string;
+  parameter_hash: string;
+  manifest_fingerprint: string;
+  segments: { segment: string; status: 'built' | 'already_sealed'; seconds: number; rows?: Record<string, number> }[];
+}
+
+export async function runWorld(opts: RunOptions): Promise<RunSummary> {
+  const until = opts.until ?? CHAIN[CHAIN.length - 1].id;
+  const upto = CHAIN.findIndex((s) => s.id === until);
+  if (upto < 0) {
+    const why = DESIGNED.includes(until) ? `segment ${until} is designed but not built yet` : `unknown segment "${until}"`;
+    fail(ErrorCodes.UNKNOWN_SEGMENT, why, '--until', `use one of: ${CHAIN.map((s) => s.id).join(', ')}`);
+  }
+  const workers = opts.workers ?? availableParallelism();
+  if (!Number.isInteger(workers) || workers < 1) fail(ErrorCodes.CLI_BAD_ARGUMENT, `workers must be a positive integer, got ${opts.workers}`, '--workers', 'e.g. --workers 2');
+  const world = resolve(opts.out);
+  await assertWritable(world);
+  const configDir = resolve(opts.configDir ?? join(packageRoot(), 'config'));
+  const pack = await loadPolicyPack(configDir);
+
+  const scales = policy<{ default: string; presets: Record<string, { merchants: number }> }>(pack, 'scales.yaml');
+  const scaleName = opts.scale ?? scales.default;
+  const preset = scales.presets[scaleName];
+  if (!preset) fail(ErrorCodes.UNKNOWN_SCALE, `unknown scale "${scaleName}"`, '--scale', `use one of: ${Object.keys(scales.presets).join(', ')}`);
+  const scale = { name: scaleName, merchants: preset.merchants };
+
+  // parameter_hash: every policy file + the resolved scale (a different scale is a different world).
+  const paramFiles = [...pack.files, { name: 'run/scale.json', bytes: Buffer.from(canonicalJson(scale)) }];
+  const ph = parameterHash(paramFiles);
+  const sealed = await sealedInputs(paramFiles, opts.seed, opts.merchantsFile);
+  const mf = manifestFingerprint(sealed.map((s) => ({ id: s.id, sha256_hex: s.sha256_hex })), ph);
+  const run_id = newRunId();
+  const progress = makeProgress(opts.quiet);
+  await cleanStaging(world);
+  const pool = new KernelPool(workers);
+  const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool, progress };
+  const created = new Date().toISOString();
+  const summary: RunSummary = { world, run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, segments: [] };
+  progress.log(`world ${world}  seed=${opts.seed} scale=${scale.name} workers=${workers}`);
+  progress.log(`parameter_hash=${ph}`);
+  progress.log(`manifest_fingerprint=${mf}`);
+  try {
+    for (const seg of CHAIN.slice(0, upto + 1)) {
+      const t0 = performance.now();
+      const gate = await verifyGate(world, seg.id, mf);
+      if (gate.ok) {
+        progress.log(`${seg.id}: already sealed for this identity — nothing to do`);
+        summary.segments.push({ segment: seg.id, status: 'already_sealed', seconds: 0 });
+        continue;
+      }
+      const res = await seg.run(ctx);
+      const seconds = (performance.now() - t0) / 1000;
+      progress.log(`${seg.id}: built and sealed in ${seconds.toFixed(2)} s`);
+      summary.segments.push({ segment: seg.id, status: 'built', seconds: Math.round(seconds * 1000) / 1000, rows: res.rows });
+    }
+  } finally {
+    await pool.close();
+    progress.stop();
+  }
+  const receipt = {
+    run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, scale: scale.name, engine_version: engineVersion(),
+    node_version: process.version, created_utc: created, argv: opts.argv ?? [], workers, until, segments: summary.segments,
+  };
+  const err = check('run_receipt.schema.json', receipt);
+  if (err) fail(ErrorCodes.INTERNAL, `run receipt ${err.field}: ${err.message}`);
+  await publishPartition(world, `runs/run_id=${run_id}`, [{ name: 'run_receipt.json', bytes: Buffer.from(stableJson(receipt)) }]);
+  return summary;
+}
+
+async function assertWritable(dir: string): Promise<void> {
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    await fs.writeFile(probe, '');
+    await fs.rm(probe);
+  } catch (e) {
+    fail(ErrorCodes.OUT_NOT_WRITABLE, `cannot write there (${(e as NodeJS.ErrnoException).code})`, `--out ${dir}`, 'choose a directory you can write to');
+  }
+}
+
+/** Everything the world depends on besides the policies: reference data, contracts, engine, input files. */
+async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], seed: bigint, merchantsFile?: string): Promise<SealedInput[]> {
+  const root = packageRoot();
+  const out: SealedInput[] = [];
+  // The seed is sealed too: gate bundles are partitioned by fingerprint alone and are write-once,
+  // so each (seed, policy, reference) world needs its own fingerprint.
+  out.push({ id: 'run:seed', kind: 'scale', source: 'seed', sha256_hex: sha256Hex(seed.toString()) });
+  const ref = loadCountries();
+  out.push({ id: `reference:${ref.id}`, kind: 'reference', source: ref.source, sha256_hex: ref.sha256_hex });
+  for (const f of paramFiles) out.push({ id: `config:${f.name}`, kind: f.name.startsWith('run/') ? 'scale' : 'policy', source: f.name, sha256_hex: sha256Hex(f.bytes) });
+  for (const f of (await walk(join(root, 'contracts'))).sort(asciiCompare)) {
+    out.push({ id: `contract:${f}`, kind: 'contract', source: `contracts/${f}`, sha256_hex: await sha256File(join(root, 'contracts', f)) });
+  }
+  const wasm = join(root, 'build', 'fraudworld.wasm');
+  out.push({ id: 'engine:fraudworld', kind: 'engine', source: `fraudworld@${engineVersion()}`, sha256_hex: sha256Hex(engineVersion()) });
+  try {
+    out.push({ id: 'engine:kernels.wasm', kind: 'engine', source: 'build/fraudworld.wasm', sha256_hex: await sha256File(wasm) });
+  } catch {
+    fail(ErrorCodes.INTERNAL, 'build/fraudworld.wasm is missing', wasm, 'run `make build` (or `npm run build`) first');
+  }
+  if (merchantsFile) {
+    try {
+      out.push({ id: 'input:merchants', kind: 'input_file', source: 'merchants file (--merchants)', sha256_hex: await sha256File(merchantsFile) });
+    } catch (e) {
+      fail(ErrorCodes.INPUT_FILE_INVALID, `cannot read (${(e as NodeJS.ErrnoException).code})`, merchantsFile, 'give an existing CSV file to --merchants');
+    }
+  }
+  return out.sort((a, b) => asciiCompare(a.id, b.id));
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) out.push(relative(dir, join((e as any).parentPath ?? (e as any).path, e.name)).split(sep).join('/'));
+  }
+  return out;
+}

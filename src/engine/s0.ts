@@ -1,0 +1,53 @@
+// S0 of every segment: verify each upstream gate from bytes (no PASS → no read), then seal the
+// inputs this segment may read and write the S0 receipt. Nothing here carries wall-clock time,
+// so a re-run with the same identity writes identical bytes.
+import { asciiCompare, sha256Hex, stableJson } from '../core/hash.js';
+import { fail, ErrorCodes } from '../core/errors.js';
+import { partitionDir } from '../contracts/dictionary.js';
+import { check } from '../contracts/registry.js';
+import { publishPartition } from '../io/publish.js';
+import { verifyGate } from '../gates/verify.js';
+import { tokens, type RunContext, type SealedInput } from './context.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FLAG_FILE } from '../gates/bundle.js';
+import { gateFor } from '../contracts/dictionary.js';
+
+export async function runS0(ctx: RunContext, segment: string, upstream: string[], policyPrefix: string): Promise<SealedInput[]> {
+  const gates = [];
+  const sealed: SealedInput[] = [];
+  for (const up of upstream) {
+    const rep = await verifyGate(ctx.world, up, ctx.manifest_fingerprint);
+    if (!rep.ok) {
+      const p = rep.problems[0];
+      fail(p.code, `upstream gate ${rep.gate_id} does not verify: ${p.detail}`, rep.bundle_dir, `rebuild segment ${up} (fraudworld run --until ${up}) before ${segment}`);
+    }
+    const flag = await readFile(join(ctx.world, gateFor(up).bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint), FLAG_FILE));
+    gates.push({ gate_id: rep.gate_id, segment: up, flag_sha256_hex: sha256Hex(flag), status: 'PASS' as const });
+    sealed.push({ id: rep.gate_id, kind: 'upstream_gate', source: rep.bundle_dir, sha256_hex: rep.digest! });
+  }
+  const own = ctx.sealed.filter((s) => s.kind !== 'policy' || s.id.startsWith(`config:${policyPrefix}`) || s.id === 'config:scales.yaml');
+  sealed.push(...own);
+  sealed.sort((a, b) => asciiCompare(a.id, b.id));
+  const sealedDoc = { segment, manifest_fingerprint: ctx.manifest_fingerprint, parameter_hash: ctx.parameter_hash, inputs: sealed };
+  const sealedBytes = Buffer.from(stableJson(sealedDoc));
+  const receipt = {
+    segment,
+    manifest_fingerprint: ctx.manifest_fingerprint,
+    parameter_hash: ctx.parameter_hash,
+    seed: ctx.seed.toString(),
+    upstream_gates: gates,
+    sealed_inputs_sha256_hex: sha256Hex(sealedBytes),
+    policies: own.filter((s) => s.kind === 'policy').map((s) => s.id),
+  };
+  for (const [schema, doc] of [['sealed_inputs.schema.json', sealedDoc], ['s0_gate_receipt.schema.json', receipt]] as const) {
+    const err = check(schema, doc);
+    if (err) fail(ErrorCodes.INTERNAL, `${schema} ${err.field}: ${err.message}`);
+  }
+  const t = tokens(ctx);
+  const si = partitionDir(`sealed_inputs_${segment}`, t);
+  await publishPartition(ctx.world, si.dir, [{ name: si.file!, bytes: sealedBytes }]);
+  const rc = partitionDir(`s0_gate_receipt_${segment}`, t);
+  await publishPartition(ctx.world, rc.dir, [{ name: rc.file!, bytes: Buffer.from(stableJson(receipt)) }]);
+  return sealed;
+}

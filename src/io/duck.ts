@@ -1,0 +1,32 @@
+// DuckDB (@duckdb/node-api) for SQL over published Parquet: realism metrics, query, benchmarks.
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+
+export class Duck {
+  private constructor(
+    private readonly inst: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+  static async open(threads = 2): Promise<Duck> {
+    const inst = await DuckDBInstance.create(':memory:', { threads: String(threads) });
+    return new Duck(inst, await inst.connect());
+  }
+  /** Rows as plain objects; BIGINT/HUGEINT become numbers when safe, else decimal strings. */
+  async all(sql: string): Promise<Record<string, unknown>[]> {
+    const r = await this.conn.runAndReadAll(sql);
+    return r.getRowObjectsJS().map((row) => {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(row)) o[k] = typeof v === 'bigint' ? (Number.isSafeInteger(Number(v)) ? Number(v) : v.toString()) : v;
+      return o;
+    });
+  }
+  async run(sql: string): Promise<void> {
+    await this.conn.run(sql);
+  }
+  close(): void {
+    this.conn.closeSync();
+    this.inst.closeSync();
+  }
+}
+
+/** SQL string literal. */
+export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

@@ -1,0 +1,143 @@
+// Write-once publishing: a partition appears whole (staged, fsynced, renamed) or not at all.
+import { promises as fs, constants as fsc } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fail, ErrorCodes } from '../core/errors.js';
+
+export interface PartFile {
+  /** file name inside the partition directory (may contain '/' for nested bundle files) */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export type PublishResult = 'published' | 'unchanged';
+
+export const STAGING_DIR = '.staging';
+
+/**
+ * Publish `files` as the partition directory `root/relDir`.
+ * Identical bytes already there → 'unchanged'; anything different → IO_WRITE_CONFLICT, untouched.
+ */
+export async function publishPartition(root: string, relDir: string, files: PartFile[]): Promise<PublishResult> {
+  const finalDir = join(root, relDir);
+  if (await exists(finalDir)) {
+    await assertSame(finalDir, relDir, files);
+    return 'unchanged';
+  }
+  const stage = join(root, STAGING_DIR, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  try {
+    await fs.mkdir(stage, { recursive: true });
+    for (const f of files) {
+      const p = join(stage, f.name);
+      await fs.mkdir(dirname(p), { recursive: true });
+      await writeDurable(p, f.bytes);
+    }
+    await fsyncDir(stage);
+    await fs.mkdir(dirname(finalDir), { recursive: true });
+    try {
+      await fs.rename(stage, finalDir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      // Another writer won the race: equal bytes are fine, different bytes conflict.
+      if (code === 'ENOTEMPTY' || code === 'EEXIST') {
+        await assertSame(finalDir, relDir, files);
+        return 'unchanged';
+      }
+      throw e;
+    }
+    await fsyncDir(dirname(finalDir));
+    return 'published';
+  } catch (e) {
+    if ((e as { code?: string }).code === ErrorCodes.IO_WRITE_CONFLICT) throw e;
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOSPC' || err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EDQUOT') {
+      fail(ErrorCodes.IO_WRITE_FAILED, `${err.code} while publishing`, relDir, 'free disk space or choose a writable --out');
+    }
+    throw e;
+  } finally {
+    await fs.rm(stage, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
+  const fh = await fs.open(path, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o644);
+  try {
+    let off = 0;
+    while (off < bytes.length) {
+      const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
+      off += bytesWritten;
+    }
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await fs.open(dir, 'r');
+  try {
+    await fh.sync();
+  } catch {
+    // some filesystems refuse directory fsync; the rename is still atomic
+  } finally {
+    await fh.close();
+  }
+}
+
+async function assertSame(finalDir: string, relDir: string, files: PartFile[]): Promise<void> {
+  const existing = (await listFiles(finalDir)).sort();
+  const wanted = files.map((f) => f.name).sort();
+  if (existing.join('\n') !== wanted.join('\n')) {
+    fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists with different files (${existing.length} vs ${wanted.length})`, relDir,
+      'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+  }
+  for (const f of files) {
+    const have = await fs.readFile(join(finalDir, f.name));
+    if (!Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength).equals(have)) {
+      fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists and ${f.name} differs`, relDir,
+        'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+    }
+  }
+}
+
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  async function walk(d: string): Promise<void> {
+    for (const e of await fs.readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out.push(relative(dir, p).split(sep).join('/'));
+    }
+  }
+  await walk(dir);
+  return out;
+}
+
+export async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Remove staging left by killed runs (never touches published partitions). */
+export async function cleanStaging(root: string): Promise<void> {
+  const dir = join(root, STAGING_DIR);
+  if (!(await exists(dir))) return;
+  for (const e of await fs.readdir(dir)) {
+    const pid = Number(e.split('-')[0]);
+    if (pid && pid !== process.pid && isAlive(pid)) continue;
+    await fs.rm(join(dir, e), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

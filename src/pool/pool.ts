@@ -1,0 +1,50 @@
+// Worker pool (piscina) sized by --workers. The shard plan is made by the caller from the world
+// alone; the pool only decides which thread runs which shard, so output bytes cannot depend on it.
+import { Piscina } from 'piscina';
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { packageRoot } from '../core/paths.js';
+import { fail, ErrorCodes } from '../core/errors.js';
+import type { ElemType, KernelTask, ColumnSlice } from './task.js';
+import { ELEM_BYTES } from './task.js';
+
+export class KernelPool {
+  private readonly pool: Piscina;
+  constructor(readonly workers: number = availableParallelism()) {
+    this.pool = new Piscina({
+      filename: join(packageRoot(), 'dist', 'workers', 'kernel_worker.js'),
+      minThreads: workers,
+      maxThreads: workers,
+      idleTimeout: 60_000,
+      workerData: { wasmPath: join(packageRoot(), 'build', 'fraudworld.wasm') },
+    });
+  }
+
+  async run(tasks: KernelTask[], onDone?: (i: number) => void): Promise<void> {
+    try {
+      await Promise.all(tasks.map((t, i) => this.pool.run(t).then(() => onDone?.(i))));
+    } catch (e) {
+      fail(ErrorCodes.WORKER_FAILED, `a worker failed: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
+
+/** A shared column of n elements. */
+export function sharedColumn(type: ElemType, n: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(Math.max(8, n * ELEM_BYTES[type]));
+}
+
+export function slice(buf: SharedArrayBuffer, type: ElemType, offset: number, length: number): ColumnSlice {
+  return { buf, type, offset, length };
+}
+
+/** Fixed-size shards over [0, n): depends only on n and the shard size, never on worker count. */
+export function shardPlan(n: number, shardSize: number): { start: number; end: number }[] {
+  const out = [];
+  for (let s = 0; s < n; s += shardSize) out.push({ start: s, end: Math.min(n, s + shardSize) });
+  return out;
+}

@@ -1,0 +1,64 @@
+// Substream keys (SPEC §5): key = first 8 bytes of
+//   SHA-256(domain ‖ manifest_fingerprint ‖ seed ‖ parameter_hash ‖ family ‖ entity keys…)
+// The prefix up to the family is hashed once and copied per entity, so deriving 10^5 keys is cheap.
+import { createHash, type Hash } from 'node:crypto';
+
+export const RNG_DOMAIN = 'fraudworld.rng.v1';
+
+export interface RngIdentity {
+  manifest_fingerprint: string;
+  seed: bigint;
+  parameter_hash: string;
+}
+
+export class FamilyKeys {
+  private readonly prefix: Hash;
+  constructor(
+    id: RngIdentity,
+    readonly family: string,
+  ) {
+    const seed = Buffer.alloc(8);
+    seed.writeBigUInt64BE(id.seed);
+    this.prefix = createHash('sha256');
+    for (const part of [Buffer.from(RNG_DOMAIN), Buffer.from(id.manifest_fingerprint, 'hex'), seed, Buffer.from(id.parameter_hash, 'hex'), Buffer.from(family)]) {
+      this.prefix.update(lenPrefix(part.length));
+      this.prefix.update(part);
+    }
+  }
+
+  /** Key for an entity given as u64 parts (e.g. merchant_id) — the common case. */
+  forIds(...ids: bigint[]): [number, number] {
+    const h = this.prefix.copy();
+    const b = Buffer.alloc(8 * ids.length);
+    ids.forEach((v, i) => b.writeBigUInt64BE(BigInt.asUintN(64, v), 8 * i));
+    h.update(lenPrefix(b.length));
+    h.update(b);
+    const d = h.digest();
+    return [d.readUInt32BE(0), d.readUInt32BE(4)];
+  }
+
+  /** Key for an entity named by a string (e.g. a country code). */
+  forString(s: string): [number, number] {
+    const h = this.prefix.copy();
+    const b = Buffer.from(s, 'utf8');
+    h.update(lenPrefix(b.length));
+    h.update(b);
+    const d = h.digest();
+    return [d.readUInt32BE(0), d.readUInt32BE(4)];
+  }
+
+  /** Keys for many u64 ids into a Uint32Array [k0,k1,k0,k1,…] (kernel input layout). */
+  fill(ids: BigUint64Array, out: Uint32Array, stride = 2, offset = 0): void {
+    for (let i = 0; i < ids.length; i++) {
+      const [k0, k1] = this.forIds(ids[i]);
+      out[i * stride + offset] = k0;
+      out[i * stride + offset + 1] = k1;
+    }
+  }
+}
+
+function lenPrefix(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
+}
