@@ -221,6 +221,10 @@ describe('poisson', () => {
       const m = moments(x);
       expectMean(m, lambda, `poisson(${lambda})`);
       expectVariance(m, lambda, `poisson(${lambda})`);
+      // the method boundary: inversion (exactly 1 draw) below 10, PTRS (>= 2 per value) from 10
+      const draws = k.accounting().draws;
+      if (lambda < 10) expect(draws).toBe(n);
+      else expect(draws).toBeGreaterThanOrEqual(2 * n);
     });
   }
 

@@ -18,20 +18,40 @@ export let philoxX3: u32 = 0;
 // @ts-ignore: decorator
 @inline
 export function philoxRounds(c0: u32, c1: u32, c2: u32, c3: u32, k0: u32, k1: u32): void {
+  // Ten rounds written out: binaryen does not unroll the loop, and unrolled is ~10% faster.
+  // A round: (hi0, lo0) = M0 * x0, (hi1, lo1) = M1 * x2;
+  //          x = (hi1 ^ x1 ^ k0, lo1, hi0 ^ x3 ^ k1, lo0); then k += (W0, W1).
   let x0 = c0, x1 = c1, x2 = c2, x3 = c3;
-  for (let r = 0; r < 10; r++) {
-    // key schedule: round r uses key + r*W (mod 2^32)
-    let p0 = M0 * <u64>x0;
-    let p1 = M1 * <u64>x2;
-    let hi0 = <u32>(p0 >> 32), lo0 = <u32>p0;
-    let hi1 = <u32>(p1 >> 32), lo1 = <u32>p1;
-    x0 = hi1 ^ x1 ^ k0;
-    x1 = lo1;
-    x2 = hi0 ^ x3 ^ k1;
-    x3 = lo0;
-    k0 += W0;
-    k1 += W1;
-  }
+  let p0: u64, p1: u64;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 1
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 2
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 3
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 4
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 5
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 6
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 7
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 8
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 9
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
+  k0 += W0; k1 += W1;
+  p0 = M0 * <u64>x0; p1 = M1 * <u64>x2; // round 10
+  x0 = <u32>(p1 >> 32) ^ x1 ^ k0; x1 = <u32>p1; x2 = <u32>(p0 >> 32) ^ x3 ^ k1; x3 = <u32>p0;
   philoxX0 = x0;
   philoxX1 = x1;
   philoxX2 = x2;

@@ -64,6 +64,10 @@ export const segment1A: SegmentDef = {
   id: '1A',
   layer: 1,
   upstream: [],
+  async preflight(ctx) {
+    const p = load1A(ctx.pack);
+    if (ctx.merchantsFile) await readMerchantFile(ctx.merchantsFile, loadCountries().countries, p);
+  },
   async run(ctx) {
     await runS0(ctx, '1A', [], 'layer1/1A/');
     const w = await build1A(ctx);

@@ -32,6 +32,8 @@ export interface SegmentDef {
   id: string;
   layer: number;
   upstream: string[];
+  /** Check user inputs before anything is printed or written (bad input → one line). */
+  preflight?(ctx: RunContext): Promise<void>;
   run(ctx: RunContext): Promise<SegmentResult>;
 }
 

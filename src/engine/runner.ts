@@ -65,16 +65,19 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const mf = manifestFingerprint(sealed.map((s) => ({ id: s.id, sha256_hex: s.sha256_hex })), ph);
   const run_id = newRunId();
   const progress = makeProgress(opts.quiet);
+  const chain = CHAIN.slice(0, upto + 1);
+  const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool: undefined as unknown as KernelPool, progress };
+  for (const seg of chain) await seg.preflight?.(ctx);
   await cleanStaging(world);
   const pool = new KernelPool(workers);
-  const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool, progress };
+  ctx.pool = pool;
   const created = new Date().toISOString();
   const summary: RunSummary = { world, run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, segments: [] };
   progress.log(`world ${world}  seed=${opts.seed} scale=${scale.name} workers=${workers}`);
   progress.log(`parameter_hash=${ph}`);
   progress.log(`manifest_fingerprint=${mf}`);
   try {
-    for (const seg of CHAIN.slice(0, upto + 1)) {
+    for (const seg of chain) {
       const t0 = performance.now();
       const gate = await verifyGate(world, seg.id, mf);
       if (gate.ok) {

@@ -1,0 +1,73 @@
+// Our contracts against the engine's black-box interface (../shared/reference/).
+import { describe, it, expect } from 'vitest';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { dictionary, gatesMap } from '../src/contracts/dictionary.js';
+import { check, policySchemaId, validatorFor } from '../src/contracts/registry.js';
+import { loadPolicyPack } from '../src/config/load.js';
+
+const ROOT = join(__dirname, '..');
+const REF = join(ROOT, '..', 'shared', 'reference');
+
+function catalogue(): Map<string, any> {
+  const p = join(REF, 'engine_outputs.catalogue.yaml');
+  if (!existsSync(p)) throw new Error(`reference catalogue missing at ${p} (CI checks out shared/ beside the repo)`);
+  return new Map((YAML.parse(readFileSync(p, 'utf8')).outputs as any[]).map((o) => [o.output_id, o]));
+}
+
+describe('dataset dictionary', () => {
+  const dict = dictionary();
+  const cat = catalogue();
+
+  it('validates against its JSON Schema and has unique ids', () => {
+    expect(check('dataset_dictionary.schema.json', dict)).toBeNull();
+    const ids = dict.datasets.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('every emitted dataset named in the catalogue keeps its path template and partitions', () => {
+    const shared = dict.datasets.filter((d) => cat.has(d.id));
+    expect(shared.map((d) => d.id)).toEqual(expect.arrayContaining(['outlet_catalogue', 's0_gate_receipt_1A', 'sealed_inputs_1A', 'validation_bundle_1A', 'rng_trace_log_1A', 'rng_audit_log_1A']));
+    for (const d of shared) {
+      const c = cat.get(d.id);
+      expect({ id: d.id, path: d.path_template, partitions: d.partitions }).toEqual({ id: d.id, path: c.path_template, partitions: c.partitions });
+    }
+  });
+
+  it('every catalogued 1A output is emitted or has a written reason not to be', () => {
+    const covered = new Set([...dict.datasets.map((d) => d.id), ...dict.not_emitted.map((d) => d.id)]);
+    const missing = [...cat.values()].filter((o) => o.owner_segment === '1A' && !covered.has(o.output_id) && !/^validation_(bundle_index|passed_flag)_1A$/.test(o.output_id));
+    expect(missing.map((o) => o.output_id)).toEqual([]);
+    for (const n of dict.not_emitted) {
+      expect(cat.has(n.id), `${n.id} is not a catalogue id`).toBe(true);
+      expect(dict.datasets.some((d) => d.id === n.id), `${n.id} both emitted and not`).toBe(false);
+      expect(n.reason.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('every parquet dataset declares its columns; path tokens are its partitions', () => {
+    for (const d of dict.datasets) {
+      if (d.format === 'parquet') expect(d.columns?.length, d.id).toBeGreaterThan(0);
+      const tokens = [...d.path_template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect(tokens, d.id).toEqual(d.partitions);
+    }
+  });
+});
+
+describe('gates map', () => {
+  it('our 1A gate uses the catalogued paths', () => {
+    const ref = (YAML.parse(readFileSync(join(REF, 'engine_gates.map.yaml'), 'utf8')).gates as any[]).find((g) => g.gate_id === 'gate.layer1.1A.validation');
+    const ours = gatesMap().find((g) => g.gate_id === 'gate.layer1.1A.validation')!;
+    for (const k of ['passed_flag_path_template', 'bundle_root_template', 'index_path_template'] as const) expect(ours[k]).toBe(ref[k]);
+    expect(ours.authorizes_outputs).toContain('outlet_catalogue');
+  });
+});
+
+describe('policy pack', () => {
+  it('every shipped config file has a schema and validates', async () => {
+    const pack = await loadPolicyPack(join(ROOT, 'config'));
+    expect(pack.files.length).toBeGreaterThanOrEqual(8);
+    for (const f of pack.files) expect(validatorFor(policySchemaId(f.name)), f.name).toBeTruthy();
+  });
+});
