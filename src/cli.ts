@@ -38,7 +38,7 @@ export async function main(argv: string[]): Promise<number> {
         const rows = seg.rows ? Object.entries(seg.rows).map(([k, v]) => `${k}=${v}`).join(' ') : '';
         process.stdout.write(`${seg.segment} ${seg.status} ${seg.seconds.toFixed(2)}s ${rows}\n`);
       }
-      process.stdout.write(`world: ${s.world}\nmanifest_fingerprint: ${s.manifest_fingerprint}\nrun_id: ${s.run_id}\n`);
+      process.stdout.write(`world: ${s.world}\nmanifest_fingerprint: ${s.manifest_fingerprint}\nrun_id: ${s.run_id}\npeak_rss_mb: ${(s.peak_rss_bytes / 2 ** 20).toFixed(1)}\n`);
     });
 
   program

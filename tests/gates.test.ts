@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleBundle, FLAG_FILE, INDEX_FILE, type PartFile } from '../src/gates/bundle.js';
+import { assembleBundle, FLAG_FILE, INDEX_FILE } from '../src/gates/bundle.js';
 import { verifyGate, OUTPUTS_FILE, type GateReport } from '../src/gates/verify.js';
-import { publishPartition, listFiles } from '../src/io/publish.js';
+import { publishPartition, listFiles, type PartFile } from '../src/io/publish.js';
 import { ErrorCodes, type ErrorCode } from '../src/core/errors.js';
 
 const REPO = join(import.meta.dirname, '..');
@@ -170,7 +170,7 @@ describe('tampering is caught', () => {
     const w = await freshWorld();
     const p = join(w, bundleRel(MF), INDEX_FILE);
     const orig = await fs.readFile(p);
-    const allowed: ErrorCode[] = [ErrorCodes.GATE_INDEX_INVALID, ErrorCodes.GATE_FILE_DIGEST_MISMATCH, ErrorCodes.GATE_FILE_MISSING];
+    const allowed: ErrorCode[] = [ErrorCodes.GATE_INDEX_INVALID, ErrorCodes.GATE_DIGEST_MISMATCH, ErrorCodes.GATE_FILE_DIGEST_MISMATCH, ErrorCodes.GATE_FILE_MISSING];
     const accepted: number[] = [];
     for (let i = 0; i < orig.length; i++) {
       const b = Buffer.from(orig);
@@ -284,6 +284,15 @@ describe('tampering is caught', () => {
     const idx = JSON.parse(await fs.readFile(p, 'utf8'));
     idx.items.reverse();
     await fs.writeFile(p, JSON.stringify(idx, null, 2) + '\n');
+    expectFail(await verifyGate(w, '1A', MF), ErrorCodes.GATE_INDEX_INVALID);
+  });
+
+  it('index.json re-serialised canonically with an edited hash_law → GATE_INDEX_INVALID', async () => {
+    const w = await freshWorld();
+    const p = join(w, bundleRel(MF), INDEX_FILE);
+    const idx = JSON.parse(await fs.readFile(p, 'utf8'));
+    idx.hash_law = 'md5, trust me';
+    await fs.writeFile(p, JSON.stringify(idx, null, 2) + '\n'); // keys already sorted: still canonical form
     expectFail(await verifyGate(w, '1A', MF), ErrorCodes.GATE_INDEX_INVALID);
   });
 

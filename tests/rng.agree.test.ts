@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fm_cos, fm_exp, fm_lgamma, fm_log, fm_sin } from '../src/rng/fmath.js';
-import { Substream } from '../src/rng/stream.js';
+import { Substream, U01_MAX, u01FromWords } from '../src/rng/stream.js';
 import { dirichlet, gamma, gumbel, lognormal, nb2, normal, poisson, ztp } from '../src/rng/dist.js';
 import { aliasBuild, aliasSampleBatch } from '../src/rng/alias.js';
 import { defaultWasmPath, loadKernels, type Kernels } from '../src/rng/wasm.js';
@@ -191,6 +191,16 @@ describe('substream: wasm == TS', () => {
     expectSameAccounting(s, 'u01 +1');
     expect(s.blocks).toBe(Math.ceil(n / 2));
     for (const x of t) if (!(x > 0 && x < 1)) throw new Error(`u01 out of (0,1): ${x}`);
+  });
+
+  it('u01 edges: lane 0 -> 2^-54, lane 2^64-1 -> largest double below 1 (open interval)', () => {
+    expect(u01FromWords(0, 0)).toBe(2 ** -54);
+    expect(u01FromWords(0, 0x7ff)).toBe(2 ** -54); // the low 11 bits are dropped
+    expect(u01FromWords(0xffffffff, 0xffffffff)).toBe(U01_MAX);
+    expect(U01_MAX).toBe(1 - 2 ** -53);
+    expect(u01FromWords(0xffffffff, 0xfffff000)).toBe(1 - 2 ** -52); // tie rounds to even
+    expect(u01FromWords(0x80000000, 0)).toBe(0.5); // m = 2^52: m + 0.5 ties to even (m)
+    expect(u01FromWords(0x7fffffff, 0xfffff800)).toBe(0.5 - 2 ** -54); // m = 2^52 - 1: exact
   });
 
   it('streamInitAt == Substream(k0,k1,lo,hi), incl. carry into the high counter word', () => {

@@ -15,7 +15,8 @@ import { streamU01 } from "./stream";
  * order and consumed front to back; the current large donor stays at the front until it
  * drops below 1, then joins the back of the small list. Leftovers (either list, only
  * rounding residue) get prob = 1.0 and alias = self, so they are exact.
- * Scratch: 2n i32 taken from the heap top and released before returning.
+ * Scratch: 2n i32 taken from the heap top and released before returning (this may grow
+ * memory, so JS must re-make its typed-array views afterwards).
  */
 export function aliasBuild(wPtr: usize, n: i32, probPtr: usize, aliasPtr: usize): i32 {
   if (n < 1) return -1;
@@ -82,7 +83,8 @@ export function aliasSample(probPtr: usize, aliasPtr: usize, n: i32): i32 {
   let frac = x - jf;
   let j = <i32>jf;
   if (j >= n) j = n - 1; // u*n can round up to n for huge n
-  return frac < load<f64>(probPtr + (<usize>j << 3)) ? j : load<i32>(aliasPtr + (<usize>j << 2));
+  // branch-free select: the coin is unpredictable, a branch here halves throughput
+  return select<i32>(j, load<i32>(aliasPtr + (<usize>j << 2)), frac < load<f64>(probPtr + (<usize>j << 3)));
 }
 
 /** count alias samples from the current substream into i32 out[0..count). Draws: count. */

@@ -25,8 +25,17 @@ const U64_MAX = (1n << 64n) - 1n;
 
 /** Canonical bytes: LF line endings, so a checkout's newline style cannot change identity. */
 export function canonicalBytes(bytes: Uint8Array): Uint8Array {
-  const s = Buffer.from(bytes).toString('utf8');
-  return Buffer.from(s.replace(/\r\n?/g, '\n'), 'utf8');
+  // Byte-level (CRLF or lone CR → LF): decoding as UTF-8 would map distinct invalid bytes to U+FFFD and collide.
+  const out = new Uint8Array(bytes.length);
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x0d) {
+      out[n++] = 0x0a;
+      if (bytes[i + 1] === 0x0a) i++;
+    } else out[n++] = c;
+  }
+  return out.subarray(0, n);
 }
 
 /** SHA-256 over (name, bytes) pairs in ASCII order of name; each part length-prefixed so boundaries can't shift. */

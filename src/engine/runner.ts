@@ -36,6 +36,8 @@ export interface RunSummary {
   parameter_hash: string;
   manifest_fingerprint: string;
   segments: { segment: string; status: 'built' | 'already_sealed'; seconds: number; rows?: Record<string, number> }[];
+  /** peak resident set of this process (main + worker threads), bytes */
+  peak_rss_bytes: number;
 }
 
 export async function runWorld(opts: RunOptions): Promise<RunSummary> {
@@ -72,7 +74,7 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const pool = new KernelPool(workers);
   ctx.pool = pool;
   const created = new Date().toISOString();
-  const summary: RunSummary = { world, run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, segments: [] };
+  const summary: RunSummary = { world, run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, segments: [], peak_rss_bytes: 0 };
   progress.log(`world ${world}  seed=${opts.seed} scale=${scale.name} workers=${workers}`);
   progress.log(`parameter_hash=${ph}`);
   progress.log(`manifest_fingerprint=${mf}`);
@@ -94,9 +96,10 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
     await pool.close();
     progress.stop();
   }
+  summary.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
   const receipt = {
     run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, scale: scale.name, engine_version: engineVersion(),
-    node_version: process.version, created_utc: created, argv: opts.argv ?? [], workers, until, segments: summary.segments,
+    node_version: process.version, created_utc: created, argv: opts.argv ?? [], workers, until, segments: summary.segments, peak_rss_bytes: summary.peak_rss_bytes,
   };
   const err = check('run_receipt.schema.json', receipt);
   if (err) fail(ErrorCodes.INTERNAL, `run receipt ${err.field}: ${err.message}`);

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { sha256File, sha256Hex, asciiCompare } from '../core/hash.js';
-import { FLAG_FILE, FLAG_PATTERN, INDEX_FILE, serializeIndex, type BundleIndex } from './bundle.js';
+import { FLAG_FILE, FLAG_PATTERN, HASH_LAW, INDEX_FILE, serializeIndex, type BundleIndex } from './bundle.js';
 import { listFiles, exists } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
 import { ErrorCodes, type ErrorCode } from '../core/errors.js';
@@ -62,6 +62,7 @@ export async function verifyGate(world: string, segment: string, manifestFingerp
     if (err) throw new Error(`${err.field} ${err.message}`);
     if (!Buffer.from(serializeIndex(index)).equals(raw)) throw new Error('not in canonical form (bytes were edited)');
     if (index.manifest_fingerprint !== manifestFingerprint || index.segment !== segment) throw new Error('names another segment or fingerprint');
+    if (index.hash_law !== HASH_LAW) throw new Error('declares an unknown hash_law (index.json was edited)');
     for (let i = 1; i < index.items.length; i++) {
       if (asciiCompare(index.items[i - 1].path, index.items[i].path) >= 0) throw new Error('items not in ASCII-lex order');
     }

@@ -17,6 +17,11 @@ export const U01_MAX = 0.9999999999999999;
 const TWO_21 = 2097152; // x0 * 2^21 + (x1 >>> 11) == (lane >>> 11), exact below 2^53
 const TWO_32 = 4294967296;
 
+/** u01 of the lane (hi << 32 | lo): ((lane >>> 11) + 0.5) * 2^-53, clamped below 1. */
+export function u01FromWords(hi: number, lo: number): number {
+  return Math.min((hi * TWO_21 + (lo >>> 11) + 0.5) * INV_2_53, U01_MAX);
+}
+
 export class Substream {
   readonly k0: number;
   readonly k1: number;
@@ -59,8 +64,7 @@ export class Substream {
     const i = this.lane << 1;
     this.lane++;
     this.nDraws++;
-    const b = this.buf;
-    return Math.min((b[i]! * TWO_21 + (b[i + 1]! >>> 11) + 0.5) * INV_2_53, U01_MAX);
+    return u01FromWords(this.buf[i]!, this.buf[i + 1]!);
   }
 
   /** Next raw 64-bit lane as [hi, lo] u32 words (counts as one draw). */
