@@ -16,6 +16,8 @@ export class CandidateBuilder {
   private readonly gdp: Float64Array;
   private readonly ladder: Policies1A['crossborder']['ladder'];
   private readonly denied: Set<number>;
+  /** resolved (set, home) → ranked countries: sets depend on the home only, so resolve once */
+  private readonly cache = new Map<string, number[]>();
 
   constructor(
     private readonly countries: Country[],
@@ -35,6 +37,13 @@ export class CandidateBuilder {
 
   /** Resolve a set name relative to the home country. */
   private resolve(set: string, home: number): number[] {
+    const key = `${set}|${home}`;
+    let r = this.cache.get(key);
+    if (!r) this.cache.set(key, (r = this.resolveUncached(set, home)));
+    return r;
+  }
+
+  private resolveUncached(set: string, home: number): number[] {
     const h = this.countries[home];
     const byGdp = (xs: number[]) => xs.sort((a, b) => this.gdp[b] - this.gdp[a] || (this.countries[a].iso2 < this.countries[b].iso2 ? -1 : 1));
     switch (set) {

@@ -1,7 +1,7 @@
 // S8 + the 1A surfaces: build the tables from World1A and publish each partition write-once.
 import { loadCountries } from '../reference/countries.js';
 import { partitionDir } from '../contracts/dictionary.js';
-import { parquetPart, type ColumnValues } from '../io/tables.js';
+import { parquetParts, dictEncode, type ColumnValues, type DictCol } from '../io/tables.js';
 import { publishPartition } from '../io/publish.js';
 import { sha256Hex } from '../core/hash.js';
 import { tokens, type RunContext } from '../engine/context.js';
@@ -15,30 +15,39 @@ export interface Published1A {
 }
 
 export async function publishParquet(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[]): Promise<number> {
-  const { bytes, rows } = parquetPart(id, cols);
   const { dir } = partitionDir(id, tokens(ctx));
-  const name = 'part-00000.parquet';
-  await publishPartition(ctx.world, dir, [{ name, bytes }]);
-  outputs.push({ dataset: id, path: `${dir}/${name}`, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
+  const files = [];
+  let rows = 0;
+  for (const part of parquetParts(id, cols)) {
+    files.push({ name: part.name, bytes: part.bytes });
+    outputs.push({ dataset: id, path: `${dir}/${part.name}`, sha256_hex: sha256Hex(part.bytes), bytes: part.bytes.length });
+    rows += part.rows;
+  }
+  await publishPartition(ctx.world, dir, files);
   return rows;
 }
 
+const nullableF64 = (v: Float64Array, present: (x: number) => boolean) => ({ values: v, valid: Uint8Array.from(v, (x) => (present(x) ? 1 : 0)) });
+const nullableI32 = (v: Int32Array) => ({ values: v, valid: Uint8Array.from(v, (x) => (x > 0 ? 1 : 0)) });
+
 export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1A> {
   const countries = loadCountries().countries;
-  const iso = (i: number) => countries[i].iso2;
+  const isoDict = countries.map((c) => c.iso2);
+  const isoCol = (codes: Int32Array): DictCol => ({ codes, dict: isoDict });
   const { m, design: d } = w;
   const n = m.n;
   const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('1A publish', 5);
+  const mccs = w.p.universe.mccs;
 
   rows.merchant_universe_1A = await publishParquet(ctx, 'merchant_universe_1A', {
     merchant_id: m.id,
-    mcc: Int32Array.from(m.mcc, (k) => w.p.universe.mccs[k].mcc),
-    merchant_class: Array.from(m.mcc, (k) => w.p.universe.mccs[k].class),
-    channel: Array.from(m.cnp, (c) => CHANNELS[c]),
-    home_country_iso: Array.from(m.home, iso),
-    source: new Array(n).fill(m.source),
+    mcc: Int32Array.from(m.mcc, (k) => mccs[k].mcc),
+    merchant_class: dictEncode(Array.from(m.mcc, (k) => mccs[k].class)),
+    channel: { codes: Int32Array.from(m.cnp), dict: [...CHANNELS] },
+    home_country_iso: isoCol(m.home),
+    source: { codes: new Int32Array(n), dict: [m.source] },
   }, outputs);
   stage.tick(1);
 
@@ -50,21 +59,21 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     gdp_pc_usd: d.gdpPc,
     hurdle_logit: d.logit,
     hurdle_pi: d.pi,
-    hurdle_u: Array.from(w.hurdleU, (u) => (u < 0 ? null : u)),
-    is_multi: Array.from(w.multi, (x) => x === 1),
+    hurdle_u: nullableF64(w.hurdleU, (u) => u >= 0),
+    is_multi: w.multi,
     nb_mu: d.mu,
     nb_phi: d.phi,
     n_outlets: w.N,
     nb_rejections: w.nbRej,
-    is_eligible: Array.from(d.eligible, (x) => x === 1),
-    eligibility_reason: d.eligReason,
+    is_eligible: d.eligible,
+    eligibility_reason: dictEncode(d.eligReason),
     openness: d.openness,
-    currency: w.currency,
+    currency: dictEncode(w.currency),
     foreign_candidates: Int32Array.from({ length: n }, (_, i) => w.candOff[i + 1] - w.candOff[i] - 1),
     ztp_lambda: w.lambda,
     k_target: w.kTarget,
     ztp_attempts: w.ztpAttempts,
-    ztp_exhausted: Array.from(w.ztpExhausted, (x) => x === 1),
+    ztp_exhausted: w.ztpExhausted,
     k_realized: w.kRealized,
     legal_countries: legalCountries,
   }, outputs);
@@ -72,50 +81,60 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
 
   const nc = w.cands.length;
   const candMerchant = new BigUint64Array(nc);
-  for (let i = 0; i < n; i++) for (let j = w.candOff[i]; j < w.candOff[i + 1]; j++) candMerchant[j] = m.id[i];
+  for (let i = 0; i < n; i++) candMerchant.fill(m.id[i], w.candOff[i], w.candOff[i + 1]);
   rows.candidate_set_1A = await publishParquet(ctx, 'candidate_set_1A', {
     merchant_id: candMerchant,
-    country_iso: w.cands.map((c) => iso(c.iso)),
+    country_iso: isoCol(Int32Array.from(w.cands, (c) => c.iso)),
     candidate_rank: Int32Array.from(w.cands, (c) => c.rank),
-    is_home: w.cands.map((c) => c.isHome),
-    reason: w.cands.map((c) => c.reason),
+    is_home: Uint8Array.from(w.cands, (c) => (c.isHome ? 1 : 0)),
+    reason: dictEncode(w.cands.map((c) => c.reason)),
     currency_weight: w.candWeight,
-    gumbel_key: Array.from(w.gumbelKey, (k) => (Number.isFinite(k) ? k : null)),
-    selection_order: Array.from(w.selOrder, (o) => (o > 0 ? o : null)),
-    in_domain: Array.from(w.inDomain, (x) => x === 1),
-    residual: Array.from(w.residual, (r) => (Number.isNaN(r) ? null : r)),
-    residual_rank: Array.from(w.residualRank, (r) => (r > 0 ? r : null)),
+    gumbel_key: nullableF64(w.gumbelKey, Number.isFinite),
+    selection_order: nullableI32(w.selOrder),
+    in_domain: w.inDomain,
+    residual: nullableF64(w.residual, (r) => !Number.isNaN(r)),
+    residual_rank: nullableI32(w.residualRank),
     outlet_count: w.count,
   }, outputs);
   stage.tick(1);
 
-  const cc: { currency: string[]; country_iso: string[]; weight: number[]; weight_units: number[]; dp: number[]; is_sparse: boolean[] } = { currency: [], country_iso: [], weight: [], weight_units: [], dp: [], is_sparse: [] };
+  // S5 weights, currency A→Z then country A→Z, positive weights only.
   const U = 10 ** w.ccy.dp;
-  for (const k of w.ccy.currencies) {
+  const ccyCode: number[] = [], ctry: number[] = [], units: number[] = [], sparse: number[] = [];
+  w.ccy.currencies.forEach((k, ki) => {
     const ul = w.ccy.ulps.get(k)!;
     for (let c = 0; c < countries.length; c++) {
       if (ul[c] === 0) continue;
-      cc.currency.push(k);
-      cc.country_iso.push(iso(c));
-      cc.weight.push(ul[c] / U);
-      cc.weight_units.push(ul[c]);
-      cc.dp.push(w.ccy.dp);
-      cc.is_sparse.push(w.ccy.sparse.get(k)!);
+      ccyCode.push(ki);
+      ctry.push(c);
+      units.push(ul[c]);
+      sparse.push(w.ccy.sparse.get(k) ? 1 : 0);
     }
-  }
-  rows.currency_country_weights_1A = await publishParquet(ctx, 'currency_country_weights_1A', cc, outputs);
+  });
+  rows.currency_country_weights_1A = await publishParquet(ctx, 'currency_country_weights_1A', {
+    currency: { codes: Int32Array.from(ccyCode), dict: w.ccy.currencies },
+    country_iso: isoCol(Int32Array.from(ctry)),
+    weight: Float64Array.from(units, (u) => u / U),
+    weight_units: Int32Array.from(units),
+    dp: new Int32Array(units.length).fill(w.ccy.dp),
+    is_sparse: Uint8Array.from(sparse),
+  }, outputs);
   stage.tick(1);
 
   // S8 outlet_catalogue: merchant_id, legal_country_iso A→Z, site_order 1..n.
   let total = 0;
-  for (let j = 0; j < nc; j++) total += w.count[j];
+  let maxCount = 0;
+  for (let j = 0; j < nc; j++) {
+    total += w.count[j];
+    if (w.count[j] > maxCount) maxCount = w.count[j];
+  }
   const oc = {
-    manifest_fingerprint: new Array<string>(total).fill(ctx.manifest_fingerprint),
+    manifest_fingerprint: { codes: new Int32Array(total), dict: [ctx.manifest_fingerprint] },
     merchant_id: new BigUint64Array(total),
-    site_id: new Array<string>(total),
-    home_country_iso: new Array<string>(total),
-    legal_country_iso: new Array<string>(total),
-    single_vs_multi_flag: new Array<boolean>(total),
+    site_id: { codes: new Int32Array(total), dict: Array.from({ length: maxCount + 1 }, (_, s) => String(s).padStart(6, '0')) },
+    home_country_iso: isoCol(new Int32Array(total)),
+    legal_country_iso: isoCol(new Int32Array(total)),
+    single_vs_multi_flag: new Uint8Array(total),
     raw_nb_outlet_draw: new Int32Array(total),
     final_country_outlet_count: new Int32Array(total),
     site_order: new Int32Array(total),
@@ -125,14 +144,14 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
   for (let i = 0; i < n; i++) {
     const js: number[] = [];
     for (let j = w.candOff[i]; j < w.candOff[i + 1]; j++) if (w.count[j] > 0) js.push(j);
-    js.sort((a, b) => (iso(w.cands[a].iso) < iso(w.cands[b].iso) ? -1 : 1));
+    js.sort((a, b) => w.cands[a].iso - w.cands[b].iso); // country list is ISO-sorted: index order = A→Z
     for (const j of js) {
       for (let s = 1; s <= w.count[j]; s++, r++) {
         oc.merchant_id[r] = m.id[i];
-        oc.site_id[r] = String(s).padStart(6, '0');
-        oc.home_country_iso[r] = iso(m.home[i]);
-        oc.legal_country_iso[r] = iso(w.cands[j].iso);
-        oc.single_vs_multi_flag[r] = w.multi[i] === 1;
+        oc.site_id.codes[r] = s;
+        oc.home_country_iso.codes[r] = m.home[i];
+        oc.legal_country_iso.codes[r] = w.cands[j].iso;
+        oc.single_vs_multi_flag[r] = w.multi[i];
         oc.raw_nb_outlet_draw[r] = w.N[i];
         oc.final_country_outlet_count[r] = w.count[j];
         oc.site_order[r] = s;

@@ -1,10 +1,30 @@
 // Arrow tables built from typed columns, checked against the dataset dictionary before writing:
 // a dataset can't be published with a column missing, misnamed, reordered or of the wrong type.
+// Columns are handed over as typed arrays (zero-copy into Arrow), string codes + dictionary, or
+// values + validity; a partition is written in fixed-size parts so memory is bounded by the part.
 import * as arrow from 'apache-arrow';
-import { dataset, type ColumnType } from '../contracts/dictionary.js';
+import { dataset, type ColumnSpec, type ColumnType } from '../contracts/dictionary.js';
 import { writeParquet } from './parquet.js';
 
-export type ColumnValues = ArrayLike<unknown> | BigUint64Array | BigInt64Array;
+type Typed = Int32Array | Uint32Array | Float64Array | Float32Array | Int16Array | Uint8Array | BigUint64Array | BigInt64Array;
+
+/** A utf8 column as codes into a dictionary (low-cardinality strings: countries, classes, reasons). */
+export interface DictCol {
+  codes: Int32Array;
+  dict: string[];
+}
+/** A nullable numeric column: values + validity (1 = present). */
+export interface NullableCol {
+  values: Typed;
+  valid: Uint8Array;
+}
+export type ColumnValues = Typed | DictCol | NullableCol | string[] | boolean[];
+
+export const PART_ROWS = 1_048_576;
+
+const isDict = (v: ColumnValues): v is DictCol => (v as DictCol).codes !== undefined;
+const isNullable = (v: ColumnValues): v is NullableCol => (v as NullableCol).valid !== undefined;
+const lengthOf = (v: ColumnValues) => (isDict(v) ? v.codes.length : isNullable(v) ? v.values.length : v.length);
 
 function arrowType(t: ColumnType): arrow.DataType {
   switch (t) {
@@ -24,6 +44,67 @@ function arrowType(t: ColumnType): arrow.DataType {
   }
 }
 
+const TYPED_FOR: Partial<Record<ColumnType, string>> = {
+  uint64: 'BigUint64Array', int64: 'BigInt64Array', int32: 'Int32Array', uint32: 'Uint32Array', int16: 'Int16Array',
+  uint8: 'Uint8Array', float64: 'Float64Array', float32: 'Float32Array', timestamp_us_utc: 'BigInt64Array', timestamp_us_local: 'BigInt64Array', date32: 'Int32Array',
+};
+
+function packBits(bits: ArrayLike<number | boolean>): Uint8Array {
+  const out = new Uint8Array((bits.length + 7) >> 3);
+  for (let i = 0; i < bits.length; i++) if (bits[i]) out[i >> 3] |= 1 << (i & 7);
+  return out;
+}
+
+/** Strings → dictionary codes (first-seen order), so repeated values are stored once. */
+export function dictEncode(values: ArrayLike<string>): DictCol {
+  const index = new Map<string, number>();
+  const dict: string[] = [];
+  const codes = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let c = index.get(values[i]);
+    if (c === undefined) {
+      c = dict.length;
+      dict.push(values[i]);
+      index.set(values[i], c);
+    }
+    codes[i] = c;
+  }
+  return { codes, dict };
+}
+
+function vectorFor(c: ColumnSpec, v: ColumnValues, id: string): arrow.Vector {
+  const type = arrowType(c.type);
+  const where = `dataset ${id}: column ${c.name}`;
+  if (c.type === 'utf8') {
+    const d = isDict(v) ? v : Array.isArray(v) ? dictEncode(v as string[]) : undefined;
+    if (!d) throw new Error(`${where}: utf8 needs string[] or {codes, dict}`);
+    const dictType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
+    const dictionary = arrow.vectorFromArray(d.dict, new arrow.Utf8());
+    return arrow.makeVector(arrow.makeData({ type: dictType, length: d.codes.length, data: d.codes, dictionary }));
+  }
+  if (c.type === 'bool') {
+    if (isDict(v) || isNullable(v)) throw new Error(`${where}: bool needs boolean[] or Uint8Array`);
+    return arrow.makeVector(arrow.makeData({ type: type as arrow.Bool, length: v.length, data: packBits(v as ArrayLike<number>) }));
+  }
+  const values = isNullable(v) ? v.values : (v as Typed);
+  if (isDict(v) || values.constructor.name !== TYPED_FOR[c.type]) {
+    throw new Error(`${where}: ${c.type} needs a ${TYPED_FOR[c.type]}, got ${isDict(v) ? 'codes' : values.constructor.name}`);
+  }
+  if (isNullable(v)) {
+    if (!c.nullable) throw new Error(`${where} is not nullable`);
+    const nulls = v.valid.length - v.valid.reduce((a, b) => a + (b ? 1 : 0), 0);
+    return arrow.makeVector(arrow.makeData({ type: type as any, length: values.length, data: values as any, nullBitmap: packBits(v.valid), nullCount: nulls }));
+  }
+  return arrow.makeVector(arrow.makeData({ type: type as any, length: values.length, data: values as any }));
+}
+
+function sliceCol(v: ColumnValues, a: number, b: number): ColumnValues {
+  if (isDict(v)) return { codes: v.codes.subarray(a, b), dict: v.dict };
+  if (isNullable(v)) return { values: v.values.subarray(a, b) as Typed, valid: v.valid.subarray(a, b) };
+  if (Array.isArray(v)) return v.slice(a, b) as ColumnValues;
+  return (v as Typed).subarray(a, b) as Typed;
+}
+
 /** Build the table for dataset `id` from named columns (all the dictionary's columns, in its order). */
 export function buildTable(id: string, cols: Record<string, ColumnValues>): arrow.Table {
   const spec = dataset(id);
@@ -35,19 +116,23 @@ export function buildTable(id: string, cols: Record<string, ColumnValues>): arro
   for (const c of spec.columns) {
     const v = cols[c.name];
     if (v === undefined) throw new Error(`dataset ${id}: column ${c.name} missing`);
-    if (n >= 0 && v.length !== n) throw new Error(`dataset ${id}: column ${c.name} has ${v.length} rows, expected ${n}`);
-    n = v.length;
-    const type = arrowType(c.type);
-    if (!c.nullable && Array.prototype.some.call(v, (x: unknown) => x === null || x === undefined)) {
-      throw new Error(`dataset ${id}: column ${c.name} is not nullable but has nulls`);
-    }
-    vectors[c.name] = arrow.vectorFromArray(v as any, type as any);
+    if (n >= 0 && lengthOf(v) !== n) throw new Error(`dataset ${id}: column ${c.name} has ${lengthOf(v)} rows, expected ${n}`);
+    n = lengthOf(v);
+    vectors[c.name] = vectorFor(c, v, id);
   }
   return new arrow.Table(vectors);
 }
 
-/** A dataset as one Parquet part (row groups of the writer's default size). */
-export function parquetPart(id: string, cols: Record<string, ColumnValues>): { bytes: Uint8Array; rows: number } {
-  const t = buildTable(id, cols);
-  return { bytes: writeParquet(t), rows: t.numRows };
+/** A dataset as Parquet parts of at most PART_ROWS rows (part boundaries depend on row count only). */
+export function* parquetParts(id: string, cols: Record<string, ColumnValues>, partRows = PART_ROWS): Generator<{ name: string; bytes: Uint8Array; rows: number }> {
+  const n = lengthOf(Object.values(cols)[0]);
+  const parts = Math.max(1, Math.ceil(n / partRows));
+  for (let p = 0; p < parts; p++) {
+    const a = p * partRows;
+    const b = Math.min(n, a + partRows);
+    const slice: Record<string, ColumnValues> = {};
+    for (const [k, v] of Object.entries(cols)) slice[k] = sliceCol(v, a, b);
+    const t = buildTable(id, slice);
+    yield { name: `part-${String(p).padStart(5, '0')}.parquet`, bytes: writeParquet(t), rows: b - a };
+  }
 }
