@@ -1,19 +1,16 @@
 // The 1A wasm kernels, run exactly as the pool runs them (runTask over shared columns), must agree
 // bit for bit with their TypeScript references, draws and blocks included.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
+import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { aliasBuild } from '../src/rng/alias.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { universeRef, hurdleRef, nbRef, ztpRef, gumbelRef } from '../src/1A/kernels_ref.js';
 
-const WASM = join(__dirname, '..', 'build', 'fraudworld.wasm');
 let ex: Record<string, any>;
 beforeAll(() => {
-  if (!existsSync(WASM)) throw new Error('build/fraudworld.wasm missing: run `make build` first');
-  ex = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(WASM)), { env: { abort: () => { throw new Error('abort'); } } }).exports as any;
+  ex = instantiateKernelsSync();
 });
 
 const N = 3000;

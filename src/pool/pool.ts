@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { packageRoot } from '../core/paths.js';
+import { defaultWasmPath } from '../rng/wasm.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import type { ElemType, KernelTask, ColumnSlice } from './task.js';
 import { ELEM_BYTES } from './task.js';
@@ -16,7 +17,7 @@ export class KernelPool {
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,
-      workerData: { wasmPath: join(packageRoot(), 'build', 'fraudworld.wasm') },
+      workerData: { wasmPath: defaultWasmPath() },
     });
   }
 

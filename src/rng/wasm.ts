@@ -2,10 +2,10 @@
 // The module imports nothing but env.abort; memory views are re-made on every call
 // because memory.grow detaches the old ArrayBuffer.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { packageRoot } from '../core/paths.js';
 
 /** Exports of the RNG core (assembly/index.ts). Pointers are byte offsets into memory. */
 export interface RngExports {
@@ -77,20 +77,31 @@ export interface KernelHelpers {
 
 export type Kernels = RngExports & KernelHelpers;
 
-/** Nearest ancestor directory of `from` holding a package.json (the package root). */
-export function findPackageRoot(from: string): string {
-  let dir = resolve(from);
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-}
-
 /** Default wasm location: <package root>/build/fraudworld.wasm, from src/ or dist/src/ alike. */
 export function defaultWasmPath(): string {
-  return join(findPackageRoot(dirname(fileURLToPath(import.meta.url))), 'build', 'fraudworld.wasm');
+  return join(packageRoot(), 'build', 'fraudworld.wasm');
+}
+
+/** The env.abort import: AS passes UTF-16 strings (byte length at ptr-4); turn them into an Error. */
+function abortImport(getMemory: () => WebAssembly.Memory | undefined) {
+  return (msgPtr: number, filePtr: number, line: number, col: number): never => {
+    const memory = getMemory();
+    const str = (ptr: number): string => {
+      if (!memory || ptr === 0) return '?';
+      const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0]! >>> 1;
+      return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
+    };
+    throw new Error(`wasm abort: ${str(msgPtr)} at ${str(filePtr)}:${line}:${col}`);
+  };
+}
+
+/** Synchronous instantiation (workers, tests): one instance per caller, raw exports. */
+export function instantiateKernelsSync(wasmPath: string = defaultWasmPath()): Record<string, any> {
+  if (!existsSync(wasmPath)) throw new Error(`wasm kernels not found at ${wasmPath}: build them first (npm run build:wasm)`);
+  let memory: WebAssembly.Memory | undefined;
+  const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmPath)), { env: { abort: abortImport(() => memory) } });
+  memory = inst.exports.memory as WebAssembly.Memory;
+  return inst.exports as Record<string, any>;
 }
 
 /** Instantiate the kernels (one instance per caller; each worker loads its own). */
@@ -100,19 +111,7 @@ export async function loadKernels(wasmPath: string = defaultWasmPath()): Promise
   }
   const bytes = await readFile(wasmPath);
   let memory: WebAssembly.Memory | undefined;
-  const imports = {
-    env: {
-      // AS calls abort(msgPtr, filePtr, line, col) with UTF-16 strings (length in bytes at ptr-4)
-      abort(msgPtr: number, filePtr: number, line: number, col: number): never {
-        const str = (ptr: number): string => {
-          if (!memory || ptr === 0) return '?';
-          const len = new Uint32Array(memory.buffer, ptr - 4, 1)[0]! >>> 1;
-          return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, len));
-        };
-        throw new Error(`wasm abort: ${str(msgPtr)} at ${str(filePtr)}:${line}:${col}`);
-      },
-    },
-  };
+  const imports = { env: { abort: abortImport(() => memory) } };
   const { instance } = await WebAssembly.instantiate(bytes, imports);
   const ex = instance.exports as unknown as RngExports & Record<string, unknown>;
   memory = ex.memory;
