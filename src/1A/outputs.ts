@@ -1,7 +1,7 @@
 // S8 + the 1A surfaces: build the tables from World1A and publish each partition write-once.
 import { loadCountries } from '../reference/countries.js';
 import { partitionDir } from '../contracts/dictionary.js';
-import { parquetParts, dictEncode, type ColumnValues, type DictCol } from '../io/tables.js';
+import { ipcParts, dictEncode, type ColumnValues, type DictCol } from '../io/tables.js';
 import { publishPartition } from '../io/publish.js';
 import { sha256Hex } from '../core/hash.js';
 import { tokens, type RunContext } from '../engine/context.js';
@@ -14,15 +14,16 @@ export interface Published1A {
   outputs: OutputEntry[];
 }
 
+/** Encode a dataset's parts on the pool and publish its partition; returns the row count. */
 export async function publishParquet(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[]): Promise<number> {
   const { dir } = partitionDir(id, tokens(ctx));
-  const files = [];
+  const parts = [...ipcParts(id, cols)];
+  const files = await Promise.all(parts.map(async (p) => ({ name: p.name, bytes: await ctx.pool.parquet(p.ipc) })));
   let rows = 0;
-  for (const part of parquetParts(id, cols)) {
-    files.push({ name: part.name, bytes: part.bytes });
-    outputs.push({ dataset: id, path: `${dir}/${part.name}`, sha256_hex: sha256Hex(part.bytes), bytes: part.bytes.length });
-    rows += part.rows;
-  }
+  files.forEach((f, i) => {
+    outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
+    rows += parts[i].rows;
+  });
   await publishPartition(ctx.world, dir, files);
   return rows;
 }
@@ -41,7 +42,7 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
   const stage = ctx.progress.stage('1A publish', 5);
   const mccs = w.p.universe.mccs;
 
-  rows.merchant_universe_1A = await publishParquet(ctx, 'merchant_universe_1A', {
+  const pUniverse = publishParquet(ctx, 'merchant_universe_1A', {
     merchant_id: m.id,
     mcc: Int32Array.from(m.mcc, (k) => mccs[k].mcc),
     merchant_class: dictEncode(Array.from(m.mcc, (k) => mccs[k].class)),
@@ -49,11 +50,10 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     home_country_iso: isoCol(m.home),
     source: { codes: new Int32Array(n), dict: [m.source] },
   }, outputs);
-  stage.tick(1);
 
   const legalCountries = new Int32Array(n);
   for (let i = 0; i < n; i++) for (let j = w.candOff[i]; j < w.candOff[i + 1]; j++) if (w.count[j] > 0) legalCountries[i]++;
-  rows.merchant_features_1A = await publishParquet(ctx, 'merchant_features_1A', {
+  const pFeatures = publishParquet(ctx, 'merchant_features_1A', {
     merchant_id: m.id,
     gdp_bucket: d.bucket,
     gdp_pc_usd: d.gdpPc,
@@ -77,12 +77,11 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     k_realized: w.kRealized,
     legal_countries: legalCountries,
   }, outputs);
-  stage.tick(1);
 
   const nc = w.cands.length;
   const candMerchant = new BigUint64Array(nc);
   for (let i = 0; i < n; i++) candMerchant.fill(m.id[i], w.candOff[i], w.candOff[i + 1]);
-  rows.candidate_set_1A = await publishParquet(ctx, 'candidate_set_1A', {
+  const pCandidates = publishParquet(ctx, 'candidate_set_1A', {
     merchant_id: candMerchant,
     country_iso: isoCol(Int32Array.from(w.cands, (c) => c.iso)),
     candidate_rank: Int32Array.from(w.cands, (c) => c.rank),
@@ -96,7 +95,6 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     residual_rank: nullableI32(w.residualRank),
     outlet_count: w.count,
   }, outputs);
-  stage.tick(1);
 
   // S5 weights, currency A→Z then country A→Z, positive weights only.
   const U = 10 ** w.ccy.dp;
@@ -111,7 +109,7 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
       sparse.push(w.ccy.sparse.get(k) ? 1 : 0);
     }
   });
-  rows.currency_country_weights_1A = await publishParquet(ctx, 'currency_country_weights_1A', {
+  const pWeights = publishParquet(ctx, 'currency_country_weights_1A', {
     currency: { codes: Int32Array.from(ccyCode), dict: w.ccy.currencies },
     country_iso: isoCol(Int32Array.from(ctry)),
     weight: Float64Array.from(units, (u) => u / U),
@@ -119,7 +117,6 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     dp: new Int32Array(units.length).fill(w.ccy.dp),
     is_sparse: Uint8Array.from(sparse),
   }, outputs);
-  stage.tick(1);
 
   // S8 outlet_catalogue: merchant_id, legal_country_iso A→Z, site_order 1..n.
   let total = 0;
@@ -158,8 +155,10 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
       }
     }
   }
-  rows.outlet_catalogue = await publishParquet(ctx, 'outlet_catalogue', oc, outputs);
-  stage.tick(1);
+  const pOutlets = publishParquet(ctx, 'outlet_catalogue', oc, outputs);
+  [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all([pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))));
+  // outputs.json lists files in a fixed order whatever order the writes finished in
+  outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   stage.done();
   return { rows, outputs };
 }

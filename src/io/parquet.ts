@@ -131,6 +131,19 @@ export function writeParquet(table: arrow.Table, opts: WriteParquetOptions = {})
   return pq.writeParquet(wasmTable, props);
 }
 
+/** Same as writeParquet, from Arrow IPC stream bytes (what a pool worker receives). */
+export function writeParquetFromIpc(ipc: Uint8Array, opts: WriteParquetOptions = {}): Uint8Array {
+  const props = parquetWriterProperties(opts);
+  let wasmTable: pq.Table;
+  try {
+    wasmTable = pq.Table.fromIPCStream(ipc);
+  } catch (err) {
+    props.free();
+    throw err;
+  }
+  return pq.writeParquet(wasmTable, props);
+}
+
 /** Read a Parquet file (bytes) back into an Arrow JS table. For tests/tools. */
 export function readParquetToArrow(bytes: Uint8Array): arrow.Table {
   const wasmTable = pq.readParquet(bytes);

@@ -123,7 +123,20 @@ export function buildTable(id: string, cols: Record<string, ColumnValues>): arro
   return new arrow.Table(vectors);
 }
 
-/** A dataset as Parquet parts of at most PART_ROWS rows (part boundaries depend on row count only). */
+/** Arrow IPC parts of at most PART_ROWS rows (boundaries depend on the row count only), for pool encoding. */
+export function* ipcParts(id: string, cols: Record<string, ColumnValues>, partRows = PART_ROWS): Generator<{ name: string; ipc: Uint8Array; rows: number }> {
+  const n = lengthOf(Object.values(cols)[0]);
+  const parts = Math.max(1, Math.ceil(n / partRows));
+  for (let p = 0; p < parts; p++) {
+    const a = p * partRows;
+    const b = Math.min(n, a + partRows);
+    const slice: Record<string, ColumnValues> = {};
+    for (const [k, v] of Object.entries(cols)) slice[k] = sliceCol(v, a, b);
+    yield { name: `part-${String(p).padStart(5, '0')}.parquet`, ipc: arrow.tableToIPC(buildTable(id, slice), 'stream'), rows: b - a };
+  }
+}
+
+/** A dataset as Parquet parts of at most PART_ROWS rows, encoded on this thread. */
 export function* parquetParts(id: string, cols: Record<string, ColumnValues>, partRows = PART_ROWS): Generator<{ name: string; bytes: Uint8Array; rows: number }> {
   const n = lengthOf(Object.values(cols)[0]);
   const parts = Math.max(1, Math.ceil(n / partRows));
