@@ -149,6 +149,26 @@ describe('fraudworld run / validate (tiny world)', () => {
   }, 60_000);
 });
 
+describe('a killed run', () => {
+  it('leaves no partial partition, and a re-run completes the world', async () => {
+    const w = join(tmp, 'killed');
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'run', '--out', w, '--scale', 'medium', '--quiet'], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    // whatever was published is whole: every parquet file present is complete (a readable footer)
+    for (const p of Object.keys(tree(join(w, 'data'))).filter((p) => p.endsWith('.parquet'))) {
+      const b = readFileSync(join(w, 'data', p));
+      expect(b.subarray(b.length - 4).toString(), p).toBe('PAR1');
+    }
+    const r = fw('run', '--out', w, '--scale', 'medium', '--quiet');
+    expect(r.code, r.err).toBe(0);
+    expect(existsSync(join(w, '.staging')) ? readdirSync(join(w, '.staging')) : []).toEqual([]);
+    expect(fw('validate', w).code).toBe(0);
+  }, 120_000);
+});
+
 describe('bad input: one clear line and a non-zero exit', () => {
   const cases: [string, () => string[], RegExp][] = [
     ['malformed YAML', () => {
