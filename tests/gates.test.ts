@@ -25,7 +25,7 @@ interface GateMapEntry {
   verification_method: { kind: string; digest_field: string; ordering: string; exclude_filenames: string[] };
 }
 // Read the shipped gates map directly (as an outside consumer would), not through our loader.
-const GATES: GateMapEntry[] = YAML.parse(readFileSync(join(REPO, 'contracts', 'engine_gates.map.yaml'), 'utf8')).gates;
+const GATES: GateMapEntry[] = YAML.parse(readFileSync(join(REPO, 'contracts', 'gates', '1A.yaml'), 'utf8')).gates;
 const GATE_1A = GATES.find((g) => g.segment === '1A')!;
 const bundleRel = (mf: string) => GATE_1A.bundle_root_template.replace('{manifest_fingerprint}', mf).replace(/\/$/, '');
 

@@ -1,31 +1,15 @@
 // S8 + the 1A surfaces: build the tables from World1A and publish each partition write-once.
 import { loadCountries } from '../reference/countries.js';
-import { partitionDir } from '../contracts/dictionary.js';
-import { ipcParts, dictEncode, type ColumnValues, type DictCol } from '../io/tables.js';
-import { publishPartition } from '../io/publish.js';
-import { sha256Hex } from '../core/hash.js';
-import { tokens, type RunContext } from '../engine/context.js';
+import { dictEncode, type DictCol } from '../io/tables.js';
+import { publishParquet } from '../engine/datasets.js';
 import type { OutputEntry } from '../gates/verify.js';
+import type { RunContext } from '../engine/context.js';
 import { CHANNELS } from './universe.js';
 import type { World1A } from './run.js';
 
 export interface Published1A {
   rows: Record<string, number>;
   outputs: OutputEntry[];
-}
-
-/** Encode a dataset's parts on the pool and publish its partition; returns the row count. */
-export async function publishParquet(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[]): Promise<number> {
-  const { dir } = partitionDir(id, tokens(ctx));
-  const parts = [...ipcParts(id, cols)];
-  const files = await Promise.all(parts.map(async (p) => ({ name: p.name, bytes: await ctx.pool.parquet(p.ipc) })));
-  let rows = 0;
-  files.forEach((f, i) => {
-    outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
-    rows += parts[i].rows;
-  });
-  await publishPartition(ctx.world, dir, files);
-  return rows;
 }
 
 const nullableF64 = (v: Float64Array, present: (x: number) => boolean) => ({ values: v, valid: Uint8Array.from(v, (x) => (present(x) ? 1 : 0)) });
@@ -157,8 +141,6 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
   }
   const pOutlets = publishParquet(ctx, 'outlet_catalogue', oc, outputs);
   [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all([pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))));
-  // outputs.json lists files in a fixed order whatever order the writes finished in
-  outputs.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   stage.done();
   return { rows, outputs };
 }

@@ -5,31 +5,18 @@
 import { join } from 'node:path';
 import { loadCountries } from '../reference/countries.js';
 import { aliasBuild } from '../rng/alias.js';
-import { fail, ErrorCodes } from '../core/errors.js';
-import { stableJson } from '../core/hash.js';
-import { assembleBundle } from '../gates/bundle.js';
-import { OUTPUTS_FILE } from '../gates/verify.js';
-import { gateFor, partitionDir } from '../contracts/dictionary.js';
-import { publishPartition, type PartFile } from '../io/publish.js';
 import { Duck, lit } from '../io/duck.js';
-import { tokens, type RunContext } from '../engine/context.js';
-import { engineVersion } from '../core/paths.js';
+import type { RunContext } from '../engine/context.js';
+import { Checks, sealSegment } from '../engine/seal.js';
 import { universeRef, hurdleRef, nbRef, ztpRef, gumbelRef } from './kernels_ref.js';
 import { homeWeights } from './universe.js';
 import { FAMILIES, type World1A } from './run.js';
 import type { Published1A } from './outputs.js';
 
-export interface Check {
-  id: string;
-  required: boolean;
-  passed: boolean;
-  detail: string;
-}
-
 export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A): Promise<void> {
   const stage = ctx.progress.stage('1A S9 validation', 4);
-  const checks: Check[] = [];
-  const add = (id: string, passed: boolean, detail: string, required = true) => checks.push({ id, required, passed, detail });
+  const checks = new Checks();
+  const add = checks.add.bind(checks);
   const n = w.m.n;
 
   // Conservation and structure, re-derived from the arrays that produced the outputs.
@@ -78,25 +65,9 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
   });
   stage.tick(1);
 
-  const passed = checks.every((c) => c.passed || !c.required);
-  const files: PartFile[] = [
-    { name: 'checks.json', bytes: Buffer.from(stableJson({ segment: '1A', passed, checks })) },
-    { name: 'realism_1A.json', bytes: Buffer.from(stableJson({ segment: '1A', metrics: realism })) },
-    { name: 'rng_accounting.json', bytes: Buffer.from(stableJson({ segment: '1A', algorithm: 'philox4x32-10', families: traceRows })) },
-    { name: 'rng_replay.json', bytes: Buffer.from(stableJson(replay)) },
-    { name: OUTPUTS_FILE, bytes: Buffer.from(stableJson({ segment: '1A', files: pub.outputs })) },
-    { name: 'identity.json', bytes: Buffer.from(stableJson({ manifest_fingerprint: ctx.manifest_fingerprint, parameter_hash: ctx.parameter_hash, seed: ctx.seed.toString(), engine_version: engineVersion(), sealed_inputs: ctx.sealed })) },
-  ];
-  const gate = gateFor('1A');
-  const bundleDir = gate.bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint).replace(/\/$/, '');
-  await publishPartition(ctx.world, bundleDir, assembleBundle('1A', ctx.manifest_fingerprint, files, passed));
-  await writeRngLogs(ctx, traceRows);
+  await sealSegment(ctx, { segment: '1A', checks, outputs: pub.outputs, trace: w.trace, files: { 'realism_1A.json': { segment: '1A', metrics: realism }, 'rng_replay.json': replay } });
   stage.tick(1);
   stage.done();
-  if (!passed) {
-    const bad = checks.filter((c) => !c.passed && c.required).map((c) => `${c.id} (${c.detail})`);
-    fail(ErrorCodes.VALIDATION_FAILED, `1A validation failed: ${bad.join('; ')}`, join(bundleDir, 'checks.json'), 'inspect the bundle; adjust the 1A policies');
-  }
 }
 
 function replaySample(ctx: RunContext, w: World1A) {
@@ -156,14 +127,4 @@ async function realismMetrics(ctx: RunContext, pub: Published1A): Promise<Record
   } finally {
     duck.close();
   }
-}
-
-async function writeRngLogs(ctx: RunContext, traceRows: Record<string, unknown>[]): Promise<void> {
-  const t = tokens(ctx);
-  const tr = partitionDir('rng_trace_log_1A', t);
-  const lines = traceRows.map((r) => JSON.stringify({ ...r, seed: t.seed, parameter_hash: t.parameter_hash, run_id: t.run_id })).join('\n') + '\n';
-  await publishPartition(ctx.world, tr.dir, [{ name: tr.file!, bytes: Buffer.from(lines) }]);
-  const au = partitionDir('rng_audit_log_1A', t);
-  const audit = { run_id: t.run_id, seed: t.seed, parameter_hash: t.parameter_hash, manifest_fingerprint: t.manifest_fingerprint, algorithm: 'philox4x32-10', key_law: 'sha256(domain‖mf‖seed‖ph‖family‖entity)[0:8]', u01_law: '((lane>>>11)+0.5)/2^53', engine_version: engineVersion(), ts_utc: new Date().toISOString() };
-  await publishPartition(ctx.world, au.dir, [{ name: au.file!, bytes: Buffer.from(JSON.stringify(audit) + '\n') }]);
 }

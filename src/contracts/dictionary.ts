@@ -1,5 +1,5 @@
 // The dataset dictionary and gates map: the one place that knows where each output lives.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { packageRoot } from '../core/paths.js';
@@ -48,29 +48,43 @@ interface Dictionary {
 let dict: Dictionary | undefined;
 let gates: GateSpec[] | undefined;
 
-export function dictionary(): Dictionary {
-  if (dict) return dict;
-  const d = YAML.parse(readFileSync(join(packageRoot(), 'contracts', 'dataset_dictionary.yaml'), 'utf8'));
-  const err = check('dataset_dictionary.schema.json', d);
-  if (err) throw new Error(`contracts/dataset_dictionary.yaml ${err.field}: ${err.message}`);
-  return (dict = d as Dictionary);
+/** One YAML file per segment under contracts/<sub>/, read in ASCII order of file name. */
+function perSegment(sub: string): { file: string; doc: any }[] {
+  const dir = join(packageRoot(), 'contracts', sub);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ file: `contracts/${sub}/${f}`, doc: YAML.parse(readFileSync(join(dir, f), 'utf8')) }));
 }
 
+/** The dataset dictionary: contracts/datasets/<SEG>.yaml merged (each validated on its own). */
+export function dictionary(): Dictionary {
+  if (dict) return dict;
+  const merged: Dictionary = { version: 1, datasets: [], not_emitted: [] };
+  for (const { file, doc } of perSegment('datasets')) {
+    const err = check('dataset_dictionary.schema.json', doc);
+    if (err) throw new Error(`${file} ${err.field}: ${err.message}`);
+    merged.datasets.push(...doc.datasets);
+    merged.not_emitted.push(...doc.not_emitted);
+  }
+  return (dict = merged);
+}
+
+/** The engine's gates map (contracts/gates/<SEG>.yaml, each in the upstream gates-map format). */
 export function gatesMap(): GateSpec[] {
   if (gates) return gates;
-  const g = YAML.parse(readFileSync(join(packageRoot(), 'contracts', 'engine_gates.map.yaml'), 'utf8'));
-  return (gates = g.gates as GateSpec[]);
+  return (gates = perSegment('gates').flatMap(({ doc }) => doc.gates as GateSpec[]));
 }
 
 export function dataset(id: string): DatasetSpec {
   const d = dictionary().datasets.find((x) => x.id === id);
-  if (!d) throw new Error(`dataset ${id} is not in contracts/dataset_dictionary.yaml`);
+  if (!d) throw new Error(`dataset ${id} is not in contracts/datasets/<SEG>.yaml`);
   return d;
 }
 
 export function gateFor(segment: string): GateSpec {
   const g = gatesMap().find((x) => x.segment === segment);
-  if (!g) throw new Error(`no gate for segment ${segment} in contracts/engine_gates.map.yaml`);
+  if (!g) throw new Error(`no gate for segment ${segment} in contracts/gates/<SEG>.yaml`);
   return g;
 }
 

@@ -1,0 +1,46 @@
+// Dataset I/O every segment shares: publish a Parquet dataset (parts encoded on the pool), read one
+// back (only behind a verified gate: S0 of the reading segment has checked it), JSON receipts.
+import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import * as arrow from 'apache-arrow';
+import { partitionDir, dataset } from '../contracts/dictionary.js';
+import { ipcParts, type ColumnValues } from '../io/tables.js';
+import { publishPartition } from '../io/publish.js';
+import { readParquetToArrow } from '../io/parquet.js';
+import { sha256Hex, stableJson } from '../core/hash.js';
+import type { OutputEntry } from '../gates/verify.js';
+import { tokens, type RunContext } from './context.js';
+
+/** Encode a dataset's parts on the pool and publish its partition; returns the row count. */
+export async function publishParquet(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<number> {
+  const { dir } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
+  const parts = [...ipcParts(id, cols)];
+  const files = await Promise.all(parts.map(async (p) => ({ name: p.name, bytes: await ctx.pool.parquet(p.ipc) })));
+  let rows = 0;
+  files.forEach((f, i) => {
+    outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
+    rows += parts[i].rows;
+  });
+  await publishPartition(ctx.world, dir, files);
+  return rows;
+}
+
+/** Publish a JSON document at a dataset whose path template ends in a file name. */
+export async function publishJson(ctx: RunContext, id: string, doc: unknown, outputs?: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<void> {
+  const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
+  if (!file) throw new Error(`dataset ${id} is a directory, not a JSON file`);
+  const bytes = Buffer.from(stableJson(doc));
+  await publishPartition(ctx.world, dir, [{ name: file, bytes }]);
+  outputs?.push({ dataset: id, path: `${dir}/${file}`, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
+}
+
+/** Read every part of a published Parquet dataset, in part order, as one Arrow table. */
+export async function readParquetDataset(ctx: RunContext, id: string, extraTokens: Record<string, string> = {}): Promise<arrow.Table> {
+  if (dataset(id).format !== 'parquet') throw new Error(`${id} is not a parquet dataset`);
+  const { dir } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
+  const full = join(ctx.world, dir);
+  const parts = (await readdir(full)).filter((f) => f.endsWith('.parquet')).sort();
+  const tables = [];
+  for (const p of parts) tables.push(readParquetToArrow(await readFile(join(full, p))));
+  return tables.length === 1 ? tables[0] : new arrow.Table(tables.flatMap((t) => t.batches));
+}
