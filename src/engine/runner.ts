@@ -8,7 +8,7 @@ import { sha256File, sha256Hex, canonicalJson, stableJson, asciiCompare } from '
 import { parameterHash, manifestFingerprint, newRunId } from '../core/identity.js';
 import { engineVersion, packageRoot } from '../core/paths.js';
 import { loadPolicyPack, policy } from '../config/load.js';
-import { loadCountries } from '../reference/countries.js';
+import { referenceDigests } from '../reference/registry.js';
 import { KernelPool } from '../pool/pool.js';
 import { cleanStaging, publishPartition } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
@@ -125,8 +125,7 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
   // The seed is sealed too: gate bundles are partitioned by fingerprint alone and are write-once,
   // so each (seed, policy, reference) world needs its own fingerprint.
   out.push({ id: 'run:seed', kind: 'scale', source: 'seed', sha256_hex: sha256Hex(seed.toString()) });
-  const ref = loadCountries();
-  out.push({ id: `reference:${ref.id}`, kind: 'reference', source: ref.source, sha256_hex: ref.sha256_hex });
+  out.push(...(await referenceDigests()));
   for (const f of paramFiles) out.push({ id: `config:${f.name}`, kind: f.name.startsWith('run/') ? 'scale' : 'policy', source: f.name, sha256_hex: sha256Hex(f.bytes) });
   for (const f of (await walk(join(root, 'contracts'))).sort(asciiCompare)) {
     out.push({ id: `contract:${f}`, kind: 'contract', source: `contracts/${f}`, sha256_hex: await sha256File(join(root, 'contracts', f)) });
