@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import { dictionary, gatesMap } from '../src/contracts/dictionary.js';
 import { check, policySchemaId, validatorFor } from '../src/contracts/registry.js';
 import { loadPolicyPack } from '../src/config/load.js';
+import { CHAIN } from '../src/engine/segments.js';
 
 const ROOT = join(__dirname, '..');
 const REF = join(ROOT, '..', 'shared', 'reference');
@@ -35,9 +36,11 @@ describe('dataset dictionary', () => {
     }
   });
 
-  it('every catalogued 1A output is emitted or has a written reason not to be', () => {
+  it('every catalogued output of a built segment is emitted or has a written reason not to be', () => {
     const covered = new Set([...dict.datasets.map((d) => d.id), ...dict.not_emitted.map((d) => d.id)]);
-    const missing = [...cat.values()].filter((o) => o.owner_segment === '1A' && !covered.has(o.output_id) && !/^validation_(bundle_index|passed_flag)_1A$/.test(o.output_id));
+    const built = new Set(CHAIN.map((s) => s.id));
+    expect(built.has('1A')).toBe(true);
+    const missing = [...cat.values()].filter((o) => built.has(o.owner_segment) && !covered.has(o.output_id) && !/^validation_(bundle_index|passed_flag)_\w+$/.test(o.output_id));
     expect(missing.map((o) => o.output_id)).toEqual([]);
     for (const n of dict.not_emitted) {
       expect(cat.has(n.id), `${n.id} is not a catalogue id`).toBe(true);
@@ -56,11 +59,17 @@ describe('dataset dictionary', () => {
 });
 
 describe('gates map', () => {
-  it('our 1A gate uses the catalogued paths', () => {
-    const ref = (YAML.parse(readFileSync(join(REF, 'engine_gates.map.yaml'), 'utf8')).gates as any[]).find((g) => g.gate_id === 'gate.layer1.1A.validation');
-    const ours = gatesMap().find((g) => g.gate_id === 'gate.layer1.1A.validation')!;
-    for (const k of ['passed_flag_path_template', 'bundle_root_template', 'index_path_template'] as const) expect(ours[k]).toBe(ref[k]);
-    expect(ours.authorizes_outputs).toContain('outlet_catalogue');
+  it('every gate of ours uses the catalogued paths and upstream dependencies', () => {
+    const refs = YAML.parse(readFileSync(join(REF, 'engine_gates.map.yaml'), 'utf8')).gates as any[];
+    const ours = gatesMap();
+    expect(ours.map((g) => g.segment)).toEqual(expect.arrayContaining(CHAIN.map((s) => s.id)));
+    for (const g of ours) {
+      const ref = refs.find((r) => r.gate_id === g.gate_id);
+      expect(ref, g.gate_id).toBeTruthy();
+      for (const k of ['passed_flag_path_template', 'bundle_root_template', 'index_path_template'] as const) expect(g[k]).toBe(ref[k]);
+      expect(g.upstream_gate_dependencies).toEqual(ref.upstream_gate_dependencies);
+    }
+    expect(ours.find((g) => g.segment === '1A')!.authorizes_outputs).toContain('outlet_catalogue');
   });
 });
 
