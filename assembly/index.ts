@@ -19,3 +19,8 @@ export function resetHeap(): void {
   heap.reset();
 }
 export * from "./seg1A/kernels";
+export * from "./seg2A/timetable";
+export * from "./seg2B/kernels";
+export * from "./seg3A/kernels";
+export * from "./seg3B/kernels";
+export * from "./seg1B/kernels";

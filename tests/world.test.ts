@@ -153,7 +153,7 @@ describe('a killed run', () => {
   it('leaves no partial partition, and a re-run completes the world', async () => {
     const w = join(tmp, 'killed');
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, [CLI, 'run', '--out', w, '--scale', 'medium', '--quiet'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [CLI, 'run', '--out', w, '--scale', 'tiny', '--quiet'], { stdio: 'ignore' });
     await new Promise((r) => setTimeout(r, 1500));
     child.kill('SIGKILL');
     await new Promise((r) => child.on('exit', r));
@@ -162,7 +162,7 @@ describe('a killed run', () => {
       const b = readFileSync(join(w, 'data', p));
       expect(b.subarray(b.length - 4).toString(), p).toBe('PAR1');
     }
-    const r = fw('run', '--out', w, '--scale', 'medium', '--quiet');
+    const r = fw('run', '--out', w, '--scale', 'tiny', '--quiet');
     expect(r.code, r.err).toBe(0);
     expect(existsSync(join(w, '.staging')) ? readdirSync(join(w, '.staging')) : []).toEqual([]);
     expect(fw('validate', w).code).toBe(0);

@@ -18,7 +18,7 @@ export interface DatasetSpec {
   id: string;
   segment: string;
   role: 'egress' | 'internal' | 'gate' | 'receipt' | 'log' | 'report';
-  format: 'parquet' | 'json' | 'jsonl';
+  format: 'parquet' | 'json' | 'jsonl' | 'binary';
   path_template: string;
   partitions: string[];
   primary_key: string[];

@@ -21,6 +21,7 @@ export const ErrorCodes = {
   RNG_ACCOUNTING_MISMATCH: 'RNG_ACCOUNTING_MISMATCH',
   WORKER_FAILED: 'WORKER_FAILED',
   INTERRUPTED: 'INTERRUPTED',
+  REFERENCE_PIN_MISMATCH: 'REFERENCE_PIN_MISMATCH',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

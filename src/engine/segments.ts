@@ -1,7 +1,12 @@
 // The segment chain, in order. Later segments register here as they are built.
 import type { SegmentDef } from './context.js';
 import { segment1A } from '../1A/run.js';
+import { segment1B } from '../1B/run.js';
+import { segment2A } from '../2A/run.js';
+import { segment2B } from '../2B/run.js';
+import { segment3A } from '../3A/run.js';
+import { segment3B } from '../3B/run.js';
 
-export const CHAIN: SegmentDef[] = [segment1A];
+export const CHAIN: SegmentDef[] = [segment1A, segment1B, segment2A, segment2B, segment3A, segment3B];
 /** Every segment the design names (SPEC §7), built or not, for clear --until errors. */
 export const DESIGNED = ['1A', '1B', '2A', '2B', '3A', '3B', '5A', '5B', '6A', '6B'];

@@ -12,6 +12,8 @@ type Typed = Int32Array | Uint32Array | Float64Array | Float32Array | Int16Array
 export interface DictCol {
   codes: Int32Array;
   dict: string[];
+  /** optional validity (1 = present) for a nullable string column */
+  valid?: Uint8Array;
 }
 /** A nullable numeric column: values + validity (1 = present). */
 export interface NullableCol {
@@ -80,7 +82,11 @@ function vectorFor(c: ColumnSpec, v: ColumnValues, id: string): arrow.Vector {
     if (!d) throw new Error(`${where}: utf8 needs string[] or {codes, dict}`);
     const dictType = new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32());
     const dictionary = arrow.vectorFromArray(d.dict, new arrow.Utf8());
-    return arrow.makeVector(arrow.makeData({ type: dictType, length: d.codes.length, data: d.codes, dictionary }));
+    // a nullable string column: {codes, dict, valid} (1 = present)
+    const valid = isDict(v) ? v.valid : undefined;
+    if (valid && !c.nullable) throw new Error(`${where} is not nullable`);
+    const nulls = valid ? valid.length - valid.reduce((a, b) => a + (b ? 1 : 0), 0) : 0;
+    return arrow.makeVector(arrow.makeData({ type: dictType, length: d.codes.length, data: d.codes, dictionary, ...(valid ? { nullBitmap: packBits(valid), nullCount: nulls } : {}) }));
   }
   if (c.type === 'bool') {
     if (isDict(v) || isNullable(v)) throw new Error(`${where}: bool needs boolean[] or Uint8Array`);
@@ -99,7 +105,7 @@ function vectorFor(c: ColumnSpec, v: ColumnValues, id: string): arrow.Vector {
 }
 
 function sliceCol(v: ColumnValues, a: number, b: number): ColumnValues {
-  if (isDict(v)) return { codes: v.codes.subarray(a, b), dict: v.dict };
+  if (isDict(v)) return { codes: v.codes.subarray(a, b), dict: v.dict, ...(v.valid ? { valid: v.valid.subarray(a, b) } : {}) };
   if (isNullable(v)) return { values: v.values.subarray(a, b) as Typed, valid: v.valid.subarray(a, b) };
   if (Array.isArray(v)) return v.slice(a, b) as ColumnValues;
   return (v as Typed).subarray(a, b) as Typed;
@@ -112,13 +118,25 @@ export function buildTable(id: string, cols: Record<string, ColumnValues>): arro
   const extra = Object.keys(cols).filter((k) => !spec.columns!.some((c) => c.name === k));
   if (extra.length) throw new Error(`dataset ${id}: columns not in dictionary: ${extra.join(', ')}`);
   const vectors: Record<string, arrow.Vector> = {};
+  // Arrow's IPC writer corrupts the stream when two columns share one buffer: copy repeats.
+  const seen = new Set<unknown>();
+  const own = (v: ColumnValues): ColumnValues => {
+    const key = isDict(v) ? v.codes : isNullable(v) ? v.values : v;
+    if (!seen.has(key)) {
+      seen.add(key);
+      return v;
+    }
+    if (isDict(v)) return { ...v, codes: v.codes.slice() };
+    if (isNullable(v)) return { ...v, values: v.values.slice() as Typed };
+    return (Array.isArray(v) ? v.slice() : (v as Typed).slice()) as ColumnValues;
+  };
   let n = -1;
   for (const c of spec.columns) {
     const v = cols[c.name];
     if (v === undefined) throw new Error(`dataset ${id}: column ${c.name} missing`);
     if (n >= 0 && lengthOf(v) !== n) throw new Error(`dataset ${id}: column ${c.name} has ${lengthOf(v)} rows, expected ${n}`);
     n = lengthOf(v);
-    vectors[c.name] = vectorFor(c, v, id);
+    vectors[c.name] = vectorFor(c, own(v), id);
   }
   return new arrow.Table(vectors);
 }

