@@ -1,11 +1,8 @@
 // End-to-end 1B through the CLI (needs `make build`): worker-count invariance, every site inside its
 // country, conservation from the published Parquet, the gates, and 1B refusing to read behind a bad 1A gate.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FwError } from '../src/core/errors.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { loadPolicyPack } from '../src/config/load.js';
@@ -13,35 +10,16 @@ import { load1B } from '../src/1B/policies.js';
 import { buildCountryShapes } from '../src/1B/shapes.js';
 import { insideRings } from '../src/1B/geometry.js';
 import { segment1B } from '../src/1B/run.js';
+import { bundleDir, fingerprint, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
 
-const ROOT = join(__dirname, '..');
-const CLI = join(ROOT, 'bin', 'fraudworld.js');
-const tmp = mkdtempSync(join(tmpdir(), 'fw-1b-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('fw-1b-');
 
-function fw(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
 const glob = (world: string, id: string) => join(world, 'data/layer1', id.startsWith('outlet') ? '1A' : '1B', id, '**', '*.parquet');
-const fingerprint = (world: string) => readdirSync(join(world, 'data/layer1/1A/validation'))[0].split('=')[1];
 
 const A = join(tmp, 'w1');
 const B = join(tmp, 'w2');
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli.js')) || !existsSync(join(ROOT, 'build/fraudworld.wasm'))) throw new Error('run `make build` first');
+  requireBuild();
   const a = fw('run', '--out', A, '--scale', 'tiny', '--until', '1B', '--workers', '1', '--quiet');
   expect(a.code, a.err).toBe(0);
   const b = fw('run', '--out', B, '--scale', 'tiny', '--until', '1B', '--workers', '2', '--quiet');
@@ -116,7 +94,6 @@ describe('1B end to end (tiny world)', () => {
 
 describe('1B behind a bad 1A gate', () => {
   const ctxFor = (world: string) => ({ world, manifest_fingerprint: fingerprint(world), seed: 42n, parameter_hash: '0'.repeat(64), sealed: [], progress: { stage: () => ({ tick() {}, done() {} }), log() {} } }) as any;
-  const bundle = (w: string) => join(w, 'data/layer1/1A/validation', readdirSync(join(w, 'data/layer1/1A/validation'))[0]);
   let C: string;
   beforeAll(() => {
     C = join(tmp, 'only1A');
@@ -125,20 +102,9 @@ describe('1B behind a bad 1A gate', () => {
   }, 60_000);
 
   for (const [name, tamper, code] of [
-    ['a tampered bundle file', (w: string) => {
-      const f = join(bundle(w), 'checks.json');
-      const b = readFileSync(f);
-      b[b.length >> 1] ^= 1;
-      writeFileSync(f, b);
-    }, 'GATE_FILE_DIGEST_MISMATCH'],
-    ['a missing _passed.flag', (w: string) => rmSync(join(bundle(w), '_passed.flag')), 'GATE_MISSING'],
-    ['a tampered outlet_catalogue part', (w: string) => {
-      const dir = join(w, 'data/layer1/1A/outlet_catalogue/seed=42');
-      const f = join(dir, readdirSync(dir)[0], 'part-00000.parquet');
-      const b = readFileSync(f);
-      b[b.length >> 1] ^= 1;
-      writeFileSync(f, b);
-    }, 'SEALED_INPUT_DIGEST_MISMATCH'],
+    ['a tampered bundle file', (w: string) => flipByte(join(bundleDir(w), 'checks.json')), 'GATE_FILE_DIGEST_MISMATCH'],
+    ['a missing _passed.flag', (w: string) => rmSync(join(bundleDir(w), '_passed.flag')), 'GATE_MISSING'],
+    ['a tampered outlet_catalogue part', (w: string) => flipByte(join(part(w, 'data/layer1/1A/outlet_catalogue/seed=42'), 'part-00000.parquet')), 'SEALED_INPUT_DIGEST_MISMATCH'],
   ] as const) {
     it(`${name}: 1B S0 stops with ${code} and writes nothing`, async () => {
       const w = join(tmp, `bad-${code}`);

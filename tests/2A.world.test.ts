@@ -1,12 +1,11 @@
 // 2A end to end on a tiny world built with the CLI: worker-count invariance through 2A, the gate,
 // the published shapes, a re-run over its own outputs, bulk conversion on the pool, and a tampered
 // 1B gate stopping 2A with a named error before it writes anything.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
-import { buildTo2A, bundleDir, contextFor, fw, ROOT } from './2A.harness.js';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildTo2A, contextFor } from './2A.harness.js';
+import { bundleDir, firstParquet, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
 import { segment2A } from '../src/2A/run.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { FwError } from '../src/core/errors.js';
@@ -14,36 +13,12 @@ import { KernelPool } from '../src/pool/pool.js';
 import { readTimetable, utcToLocalBulk, localToUtcBulk } from '../src/2A/bulk.js';
 import { utcToLocalRef, localToUtcRef } from '../src/2A/kernels_ref.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fw-2a-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('fw-2a-');
 const A = join(tmp, 'w1');
 const B = join(tmp, 'w2');
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-function flipByte(path: string): void {
-  const b = readFileSync(path);
-  b[b.length >> 1] ^= 0x01;
-  writeFileSync(path, b);
-}
-const part = (world: string, rel: string) => {
-  const d = join(world, rel);
-  const sub = readdirSync(d)[0];
-  return join(d, sub);
-};
-
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli.js')) || !existsSync(join(ROOT, 'build/fraudworld.wasm'))) throw new Error('run `make build` first');
+  requireBuild();
   buildTo2A(A, { scale: 'tiny', workers: 1 });
   buildTo2A(B, { scale: 'tiny', workers: 2 });
 }, 180_000);
@@ -111,10 +86,7 @@ describe('2A on a tiny world', () => {
     const cases: [string, (w: string) => void, RegExp][] = [
       ['1B bundle member', (w) => flipByte(join(bundleDir(w, '1B'), 'checks.json')), /^GATE_FILE_DIGEST_MISMATCH$/],
       ['1B flag', (w) => writeFileSync(join(bundleDir(w, '1B'), '_passed.flag'), `sha256_hex = ${'0'.repeat(64)}\n`), /^GATE_DIGEST_MISMATCH$/],
-      ['site_locations part', (w) => {
-        const d = part(w, 'data/layer1/1B/site_locations/seed=42');
-        flipByte(join(d, readdirSync(d).find((f) => f.endsWith('.parquet'))!));
-      }, /^SEALED_INPUT_DIGEST_MISMATCH$/],
+      ['site_locations part', (w) => flipByte(firstParquet(part(w, 'data/layer1/1B/site_locations/seed=42'))), /^SEALED_INPUT_DIGEST_MISMATCH$/],
       ['1B flag removed', (w) => rmSync(join(bundleDir(w, '1B'), '_passed.flag')), /^GATE_MISSING$/],
     ];
     for (const [name, tamper, code] of cases) {

@@ -1,11 +1,9 @@
 // End to end: 2B built after 1A/1B/2A in a tiny world (needs `make build`: dist/ and the wasm).
 // Worker-count invariance, the gate verifies, the router loads from the published bytes and routes
 // by the published laws, and a tampered upstream gate or output stops 2B before it writes anything.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { validateWorld } from '../src/engine/validate_world.js';
 import { runWorld } from '../src/engine/runner.js';
@@ -20,33 +18,15 @@ import { stringColumn } from '../src/2B/inputs.js';
 import { numericColumn } from '../src/2B/inputs.js';
 import { Substream } from '../src/rng/stream.js';
 import type { RunContext } from '../src/engine/context.js';
+import { bundleDir, firstParquet, flipByte, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
 
 /** Build a world up to 2B in this process (the CLI's runWorld). */
 const buildWorld = (out: string, scale: string, workers: number, until = '2B') => runWorld({ out, seed: 42n, scale, workers, until, quiet: true });
 
-const ROOT = join(__dirname, '..');
-const tmp = mkdtempSync(join(tmpdir(), 'fw-2b-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('fw-2b-');
 const A = join(tmp, 'w1');
 const B = join(tmp, 'w2');
 
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-function flipByte(path: string): void {
-  const b = readFileSync(path);
-  b[b.length >> 1] ^= 0x01;
-  writeFileSync(path, b);
-}
 /** The identity of a built world, from its run receipt. */
 function ctxOf(world: string): RunContext {
   const runs = join(world, 'runs');
@@ -55,7 +35,7 @@ function ctxOf(world: string): RunContext {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/workers/kernel_worker.js')) || !existsSync(join(ROOT, 'build/fraudworld.wasm'))) throw new Error('run `make build` first');
+  requireBuild('dist/workers/kernel_worker.js');
   await buildWorld(A, 'tiny', 1, '3B'); // through 3B: its edge alias tables feed the S6 branch
   await buildWorld(B, 'tiny', 2);
 }, 120_000);
@@ -159,13 +139,9 @@ describe('2B end to end (tiny world)', () => {
 
   it('a tampered upstream gate or upstream output stops 2B in S0, before it writes anything', async () => {
     for (const [name, tamper, code] of [
-      ['2A bundle', (w: string) => flipByte(join(w, 'data/layer1/2A/validation', readdirSync(join(w, 'data/layer1/2A/validation'))[0], 'checks.json')), /^GATE_/],
-      ['1B flag', (w: string) => rmSync(join(w, 'data/layer1/1B/validation', readdirSync(join(w, 'data/layer1/1B/validation'))[0], '_passed.flag')), /^GATE_/],
-      ['site_timezones part', (w: string) => {
-        const d = join(w, 'data/layer1/2A/site_timezones/seed=42');
-        const part = join(d, readdirSync(d)[0]);
-        flipByte(join(part, readdirSync(part).find((f) => f.endsWith('.parquet'))!));
-      }, /^(GATE_|SEALED_)/],
+      ['2A bundle', (w: string) => flipByte(join(bundleDir(w, '2A'), 'checks.json')), /^GATE_/],
+      ['1B flag', (w: string) => rmSync(join(bundleDir(w, '1B'), '_passed.flag')), /^GATE_/],
+      ['site_timezones part', (w: string) => flipByte(firstParquet(part(w, 'data/layer1/2A/site_timezones/seed=42'))), /^(GATE_|SEALED_)/],
     ] as const) {
       const w = join(tmp, `tamper-${name.replace(/ /g, '-')}`);
       cpSync(A, w, { recursive: true });

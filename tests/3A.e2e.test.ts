@@ -1,34 +1,18 @@
 // 3A end to end on a tiny world (built through tests/3B.harness.ts): byte-identical for 1 and 2
 // workers, the gate verifies from bytes, zone_alloc equals site_timezones per zone and conserves
 // every pair, a re-run is a no-op, and a tampered upstream stops 3A before it writes anything.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Duck, lit } from '../src/io/duck.js';
 import { verifyGate } from '../src/gates/verify.js';
 import { FwError } from '../src/core/errors.js';
 import { segment3A } from '../src/3A/run.js';
 import { buildTo, contextFor } from './3B.harness.js';
+import { bundleDir, fingerprint as fp, firstParquet, flipByte, tempDir, tree } from './support/world.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fw-3a-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('fw-3a-');
 const A = join(tmp, 'a'), B = join(tmp, 'b');
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-const fp = (world: string) => readdirSync(join(world, 'data/layer1/1A/validation'))[0].split('=')[1];
 
 beforeAll(async () => {
   await buildTo(A, '3A', { scale: 'tiny', workers: 1 });
@@ -85,14 +69,8 @@ describe('3A end to end (tiny)', () => {
   }, 60_000);
 
   it.each([
-    ['a flipped byte in site_timezones', (w: string) => {
-      const dir = join(w, 'data/layer1/2A/site_timezones');
-      const file = Object.keys(tree(dir)).find((p) => p.endsWith('.parquet'))!;
-      const b = readFileSync(join(dir, file));
-      b[b.length >> 1] ^= 1;
-      writeFileSync(join(dir, file), b);
-    }],
-    ['a removed 2A _passed.flag', (w: string) => rmSync(join(w, 'data/layer1/2A/validation', readdirSync(join(w, 'data/layer1/2A/validation'))[0], '_passed.flag'))],
+    ['a flipped byte in site_timezones', (w: string) => flipByte(firstParquet(join(w, 'data/layer1/2A/site_timezones')))],
+    ['a removed 2A _passed.flag', (w: string) => rmSync(join(bundleDir(w, '2A'), '_passed.flag'))],
   ])('%s stops 3A with a named gate error and nothing published', async (_, tamper) => {
     const C = join(tmp, `c${Math.random().toString(36).slice(2)}`);
     cpSync(B, C, { recursive: true });

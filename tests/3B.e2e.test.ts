@@ -2,11 +2,9 @@
 // edge loader decodes the published alias blob + catalogue (the interface contract), edge counts
 // vary by merchant and weights are far from uniform, every edge lies inside its country, the
 // routing policy binds the universe hash, and a tampered 3A gate stops 3B before it writes anything.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { readParquetToArrow } from '../src/io/parquet.js';
 import { verifyGate } from '../src/gates/verify.js';
@@ -16,25 +14,11 @@ import { loadGeo } from '../src/3B/geo.js';
 import { virtualEdgesFrom, edgePickRef } from '../src/2B/edges.js';
 import { Substream } from '../src/rng/stream.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { buildTo, contextFor, ROOT } from './3B.harness.js';
+import { buildTo, contextFor } from './3B.harness.js';
+import { fingerprint as fp, firstParquet, flipByte, ROOT, tempDir, tree } from './support/world.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'fw-3b-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('fw-3b-');
 const A = join(tmp, 'a'), B = join(tmp, 'b');
-
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-const fp = (world: string) => readdirSync(join(world, 'data/layer1/1A/validation'))[0].split('=')[1];
 /** The single Parquet file (or the parts of a dataset dir) under a 3B dataset folder, as one table. */
 function table(world: string, ds: string): arrow.Table {
   const files = Object.keys(tree(join(world, 'data/layer1/3B', ds))).filter((p) => p.endsWith('.parquet')).sort();
@@ -135,11 +119,7 @@ describe('3B end to end (tiny)', () => {
     const C = join(tmp, 'c');
     cpSync(B, C, { recursive: true });
     rmSync(join(C, 'data/layer1/3B'), { recursive: true, force: true });
-    const za = join(C, 'data/layer1/3A/zone_alloc');
-    const f = Object.keys(tree(za)).find((p) => p.endsWith('.parquet'))!;
-    const bytes = readFileSync(join(za, f));
-    bytes[bytes.length >> 1] ^= 1;
-    writeFileSync(join(za, f), bytes);
+    flipByte(firstParquet(join(C, 'data/layer1/3A/zone_alloc')));
     const ctx = await contextFor(C, 1);
     let err: unknown;
     try {

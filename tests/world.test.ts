@@ -1,50 +1,18 @@
 // End-to-end: the CLI as a user runs it (needs `make build`: dist/ and build/fraudworld.wasm).
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { tmpdir } from 'node:os';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import YAML from 'yaml';
 import { runS0 } from '../src/engine/s0.js';
 import { FwError } from '../src/core/errors.js';
+import { bundleDir, CLI, fingerprint, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
 
-const ROOT = join(__dirname, '..');
-const CLI = join(ROOT, 'bin', 'fraudworld.js');
-const tmp = mkdtempSync(join(tmpdir(), 'fw-world-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-function fw(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  if (existsSync(dir)) walk(dir);
-  return out;
-}
-function bundleDir(world: string): string {
-  const base = join(world, 'data/layer1/1A/validation');
-  return join(base, readdirSync(base)[0]);
-}
-function flipByte(path: string, at = -1): void {
-  const b = readFileSync(path);
-  const i = at < 0 ? b.length >> 1 : at;
-  b[i] ^= 0x01;
-  writeFileSync(path, b);
-}
+const tmp = tempDir('fw-world-');
 
 const A = join(tmp, 'w1');
 const B = join(tmp, 'w2');
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli.js')) || !existsSync(join(ROOT, 'build/fraudworld.wasm'))) throw new Error('run `make build` first');
+  requireBuild();
   const a = fw('run', '--out', A, '--scale', 'tiny', '--workers', '1', '--quiet');
   const b = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--quiet');
   expect(a.code, a.err).toBe(0);
@@ -105,9 +73,7 @@ describe('fraudworld run / validate (tiny world)', () => {
     }
     const w = join(tmp, 'tamper-parquet');
     cpSync(B, w, { recursive: true });
-    const oc = join(w, 'data/layer1/1A/outlet_catalogue');
-    const part = join(oc, 'seed=42', readdirSync(join(oc, 'seed=42'))[0], 'part-00000.parquet');
-    flipByte(part);
+    flipByte(join(part(w, 'data/layer1/1A/outlet_catalogue/seed=42'), 'part-00000.parquet'));
     const v = fw('validate', w);
     expect(v.code).toBe(1);
     expect(v.out).toMatch(/FAIL gate\.layer1\.1A\.validation SEALED_INPUT_DIGEST_MISMATCH: sealed output .*outlet_catalogue/);
@@ -116,7 +82,7 @@ describe('fraudworld run / validate (tiny world)', () => {
   it('a downstream S0 refuses to read behind a tampered gate, and writes nothing', async () => {
     const w = join(tmp, 'tamper-s0');
     cpSync(B, w, { recursive: true });
-    const mf = readdirSync(join(w, 'data/layer1/1A/validation'))[0].split('=')[1];
+    const mf = fingerprint(w);
     flipByte(join(bundleDir(w), 'checks.json'));
     const before = tree(w);
     const ctx = { world: w, manifest_fingerprint: mf, seed: 42n, parameter_hash: '0'.repeat(64), sealed: [] } as any;

@@ -5,6 +5,7 @@ import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { asciiCompare } from '../core/hash.js';
 import type { DictCol } from '../io/tables.js';
+import { firstSeenCodes, requireColumn } from '../io/arrow_columns.js';
 
 export interface Sites2B {
   /** merchants with at least one site, ascending merchant_id */
@@ -23,41 +24,12 @@ export interface Sites2B {
   groupTz: Int32Array;
 }
 
-function col(t: arrow.Table, name: string, dataset: string): arrow.Vector {
-  const c = t.getChild(name);
-  if (!c) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} is missing`, dataset, `rebuild the segment that writes ${dataset}`);
-  return c;
-}
+const fixOf = (dataset: string) => `rebuild the segment that writes ${dataset}`;
+const col = (t: arrow.Table, name: string, dataset: string): arrow.Vector => requireColumn(t, name, dataset, fixOf(dataset));
 
-/** A utf8 column (plain or dictionary-encoded) as codes into a first-seen dictionary. */
+/** A utf8 column (plain or dictionary-encoded) as codes into a first-seen dictionary; nulls are refused. */
 export function stringColumn(t: arrow.Table, name: string, dataset: string): DictCol {
-  const c = col(t, name, dataset);
-  const codes = new Int32Array(t.numRows);
-  const dict: string[] = [];
-  const index = new Map<string, number>();
-  const code = (s: string) => {
-    let k = index.get(s);
-    if (k === undefined) {
-      k = dict.length;
-      dict.push(s);
-      index.set(s, k);
-    }
-    return k;
-  };
-  let r = 0;
-  for (const d of c.data) {
-    if (d.nullCount > 0) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} has nulls`, dataset, `rebuild the segment that writes ${dataset}`);
-    if (arrow.DataType.isDictionary(d.type)) {
-      const values = arrow.makeVector(d.dictionary!);
-      const local = Array.from({ length: values.length }, (_, i) => code(String(values.get(i))));
-      const idx = d.values as ArrayLike<number>;
-      for (let i = 0; i < d.length; i++) codes[r++] = local[idx[d.offset + i]];
-    } else {
-      const v = arrow.makeVector(d);
-      for (let i = 0; i < d.length; i++) codes[r++] = code(String(v.get(i)));
-    }
-  }
-  return { codes, dict };
+  return firstSeenCodes(t, name, dataset, 'fail', fixOf(dataset));
 }
 
 /** A numeric column as one typed array (chunks concatenated). */

@@ -13,7 +13,7 @@ export class KernelPool {
   private readonly pool: Piscina;
   constructor(readonly workers: number = availableParallelism()) {
     this.pool = new Piscina({
-      filename: join(packageRoot(), 'dist', 'workers', 'kernel_worker.js'),
+      filename: join(packageRoot(), 'workers', 'kernel_worker.cjs'),
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,

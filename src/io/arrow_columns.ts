@@ -1,0 +1,51 @@
+// Columns out of an Arrow table read back from Parquet: a named column that must be there, and a
+// utf8 column (plain or dictionary-encoded) as codes into a first-seen dictionary.
+import * as arrow from 'apache-arrow';
+import { fail, ErrorCodes } from '../core/errors.js';
+import type { DictCol } from './tables.js';
+
+/** The column `name` of `t`; a missing column is VALIDATION_FAILED naming `dataset`, with `fix`. */
+export function requireColumn(t: arrow.Table, name: string, dataset: string, fix: string): arrow.Vector {
+  const c = t.getChild(name);
+  if (!c) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} is missing`, dataset, fix);
+  return c;
+}
+
+/**
+ * A utf8 column (plain or dictionary-encoded) as codes into a first-seen dictionary.
+ * nulls 'code': a null row gets code -1; nulls 'fail': a column with any null is VALIDATION_FAILED.
+ * `fix` is the remediation named by either error (missing column, nulls).
+ */
+export function firstSeenCodes(t: arrow.Table, name: string, dataset: string, nulls: 'code' | 'fail', fix: string): DictCol {
+  const c = requireColumn(t, name, dataset, fix);
+  const codes = new Int32Array(t.numRows);
+  const dict: string[] = [];
+  const index = new Map<string, number>();
+  const code = (s: string) => {
+    let k = index.get(s);
+    if (k === undefined) {
+      k = dict.length;
+      dict.push(s);
+      index.set(s, k);
+    }
+    return k;
+  };
+  let r = 0;
+  for (const d of c.data) {
+    if (nulls === 'fail' && d.nullCount > 0) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} has nulls`, dataset, fix);
+    if (arrow.DataType.isDictionary(d.type)) {
+      const values = arrow.makeVector(d.dictionary!);
+      const local = Array.from({ length: values.length }, (_, i) => code(String(values.get(i))));
+      const idx = d.values as ArrayLike<number>;
+      const hasNulls = d.nullCount > 0;
+      for (let i = 0; i < d.length; i++) codes[r++] = hasNulls && !d.getValid(i) ? -1 : local[idx[d.offset + i]];
+    } else {
+      const v = arrow.makeVector(d);
+      for (let i = 0; i < d.length; i++) {
+        const x = v.get(i);
+        codes[r++] = x === null ? -1 : code(String(x));
+      }
+    }
+  }
+  return { codes, dict };
+}
