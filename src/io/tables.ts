@@ -4,7 +4,6 @@
 // values + validity; a partition is written in fixed-size parts so memory is bounded by the part.
 import * as arrow from 'apache-arrow';
 import { dataset, type ColumnSpec, type ColumnType } from '../contracts/dictionary.js';
-import { writeParquet } from './parquet.js';
 
 type Typed = Int32Array | Uint32Array | Float64Array | Float32Array | Int16Array | Uint8Array | BigUint64Array | BigInt64Array;
 
@@ -151,19 +150,5 @@ export function* ipcParts(id: string, cols: Record<string, ColumnValues>, partRo
     const slice: Record<string, ColumnValues> = {};
     for (const [k, v] of Object.entries(cols)) slice[k] = sliceCol(v, a, b);
     yield { name: `part-${String(p).padStart(5, '0')}.parquet`, ipc: arrow.tableToIPC(buildTable(id, slice), 'stream'), rows: b - a };
-  }
-}
-
-/** A dataset as Parquet parts of at most PART_ROWS rows, encoded on this thread. */
-export function* parquetParts(id: string, cols: Record<string, ColumnValues>, partRows = PART_ROWS): Generator<{ name: string; bytes: Uint8Array; rows: number }> {
-  const n = lengthOf(Object.values(cols)[0]);
-  const parts = Math.max(1, Math.ceil(n / partRows));
-  for (let p = 0; p < parts; p++) {
-    const a = p * partRows;
-    const b = Math.min(n, a + partRows);
-    const slice: Record<string, ColumnValues> = {};
-    for (const [k, v] of Object.entries(cols)) slice[k] = sliceCol(v, a, b);
-    const t = buildTable(id, slice);
-    yield { name: `part-${String(p).padStart(5, '0')}.parquet`, bytes: writeParquet(t), rows: b - a };
   }
 }
