@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTo2A, contextFor } from './2A.harness.js';
-import { bundleDir, firstParquet, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
+import { bundleDir, firstParquet, flipByte, fw, part, requireBuild, ROOT, tempDir, tree, segmentError } from './support/world.js';
 import { segment2A } from '../src/2A/run.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { FwError } from '../src/core/errors.js';
@@ -95,14 +95,7 @@ describe('2A on a tiny world', () => {
       rmSync(join(w, 'data/layer1/2A'), { recursive: true, force: true });
       tamper(w);
       const ctx = await contextFor(w, 1);
-      let err: unknown;
-      try {
-        await segment2A.run(ctx);
-      } catch (e) {
-        err = e;
-      } finally {
-        await ctx.pool.close();
-      }
+      const err = await segmentError(segment2A, ctx);
       expect(err, name).toBeInstanceOf(FwError);
       expect((err as FwError).code, name).toMatch(code);
       expect((err as FwError).line(), name).toMatch(/gate\.layer1\.1B\.validation/);

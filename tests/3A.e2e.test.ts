@@ -9,7 +9,7 @@ import { verifyGate } from '../src/gates/verify.js';
 import { FwError } from '../src/core/errors.js';
 import { segment3A } from '../src/3A/run.js';
 import { buildTo, contextFor } from './3B.harness.js';
-import { bundleDir, fingerprint as fp, firstParquet, flipByte, tempDir, tree } from './support/world.js';
+import { bundleDir, fingerprint as fp, firstParquet, flipByte, tempDir, tree, segmentError } from './support/world.js';
 
 const tmp = tempDir('fw-3a-');
 const A = join(tmp, 'a'), B = join(tmp, 'b');
@@ -77,14 +77,7 @@ describe('3A end to end (tiny)', () => {
     rmSync(join(C, 'data/layer1/3A'), { recursive: true, force: true });
     tamper(C);
     const ctx = await contextFor(C, 1);
-    let err: unknown;
-    try {
-      await segment3A.run(ctx);
-    } catch (e) {
-      err = e;
-    } finally {
-      await ctx.pool.close();
-    }
+    const err = await segmentError(segment3A, ctx);
     expect(err).toBeInstanceOf(FwError);
     expect((err as FwError).code).toMatch(/^(GATE_|SEALED_INPUT_DIGEST_MISMATCH)/);
     expect(existsSync(join(C, 'data/layer1/3A'))).toBe(false);

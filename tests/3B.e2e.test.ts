@@ -15,7 +15,7 @@ import { virtualEdgesFrom, edgePickRef } from '../src/2B/edges.js';
 import { Substream } from '../src/rng/stream.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { buildTo, contextFor } from './3B.harness.js';
-import { fingerprint as fp, firstParquet, flipByte, ROOT, tempDir, tree } from './support/world.js';
+import { fingerprint as fp, firstParquet, flipByte, ROOT, tempDir, tree, segmentError } from './support/world.js';
 
 const tmp = tempDir('fw-3b-');
 const A = join(tmp, 'a'), B = join(tmp, 'b');
@@ -121,14 +121,7 @@ describe('3B end to end (tiny)', () => {
     rmSync(join(C, 'data/layer1/3B'), { recursive: true, force: true });
     flipByte(firstParquet(join(C, 'data/layer1/3A/zone_alloc')));
     const ctx = await contextFor(C, 1);
-    let err: unknown;
-    try {
-      await segment3B.run(ctx);
-    } catch (e) {
-      err = e;
-    } finally {
-      await ctx.pool.close();
-    }
+    const err = await segmentError(segment3B, ctx);
     expect(err).toBeInstanceOf(FwError);
     expect((err as FwError).code).toMatch(/^(GATE_|SEALED_INPUT_DIGEST_MISMATCH)/);
     expect(existsSync(join(C, 'data/layer1/3B'))).toBe(false);

@@ -241,15 +241,18 @@ export function insideRings(s: Shape, x: number, y: number): boolean {
   const { xs, ys, ringOff } = s;
   for (let r = 0; r + 1 < ringOff.length; r++) {
     for (let i = ringOff[r]; i < ringOff[r + 1] - 1; i++) {
-      const y1 = ys[i], y2 = ys[i + 1];
-      if (y1 > y !== y2 > y) {
-        const x1 = xs[i];
-        const xc = x1 + ((y - y1) * (xs[i + 1] - x1)) / (y2 - y1);
-        if (x < xc) inside = !inside;
-      }
+      if (crossesRight(xs, ys, i, x, y)) inside = !inside;
     }
   }
   return inside;
+}
+
+/** Even-odd step: does edge i→i+1 cross the horizontal ray going right from (x, y)? (Same arithmetic as the wasm kernel.) */
+function crossesRight(xs: ArrayLike<number>, ys: ArrayLike<number>, i: number, x: number, y: number): boolean {
+  const y1 = ys[i], y2 = ys[i + 1];
+  if (y1 > y === y2 > y) return false;
+  const x1 = xs[i];
+  return x < x1 + ((y - y1) * (xs[i + 1] - x1)) / (y2 - y1);
 }
 
 /** The same predicate through the band index (what the wasm kernel does). */
@@ -261,12 +264,7 @@ export function insideBanded(s: Shape, x: number, y: number): boolean {
   const { xs, ys } = s;
   for (let k = s.bandOff[b]; k < s.bandOff[b + 1]; k++) {
     const i = s.bandEdge[k];
-    const y1 = ys[i], y2 = ys[i + 1];
-    if (y1 > y !== y2 > y) {
-      const x1 = xs[i];
-      const xc = x1 + ((y - y1) * (xs[i + 1] - x1)) / (y2 - y1);
-      if (x < xc) inside = !inside;
-    }
+    if (crossesRight(xs, ys, i, x, y)) inside = !inside;
   }
   return inside;
 }

@@ -58,18 +58,24 @@ export function edgePickRef(e: VirtualEdges, v: number, u: number): number {
   return aliasDecodeQRef(e.blob.subarray(w + 4), e.blob.subarray(w + 4 + n), n, u, 2 ** e.blob[w + 1]);
 }
 
-/** One alias slice [n, qbits, 0, 0] q[n] alias[n] for weights w (quantised on 2^bits, integer Vose). */
-export function edgeSlice(weights: ArrayLike<number>, bits = 24, qbits = 32): Uint32Array {
+/** One alias slice [n, qbits, 0, 0] q[n] alias[n] for weights w (quantised on 2^bits, integer Vose),
+ *  with the quantised masses and the units the quantiser had left over. */
+export function edgeSliceParts(weights: ArrayLike<number>, bits = 24, qbits = 32): { words: Uint32Array; left: number; masses: Uint32Array } {
   let s = 0;
   for (let i = 0; i < weights.length; i++) s += weights[i];
-  const q = quantiseRef(Array.from(weights, (x) => x / s), bits);
-  const t = voseIntRef(q.m, 2 ** bits, qbits);
+  const qz = quantiseRef(Float64Array.from(weights, (x) => x / s), bits);
+  const t = voseIntRef(qz.m, 2 ** bits, qbits);
   const n = weights.length;
-  const out = new Uint32Array(4 + 2 * n);
-  out.set([n, qbits, 0, 0]);
-  out.set(t.q, 4);
-  out.set(t.alias, 4 + n);
-  return out;
+  const words = new Uint32Array(4 + 2 * n);
+  words.set([n, qbits, 0, 0]);
+  words.set(t.q, 4);
+  words.set(t.alias, 4 + n);
+  return { words, left: qz.left, masses: qz.m };
+}
+
+/** Just the slice words of edgeSliceParts. */
+export function edgeSlice(weights: ArrayLike<number>, bits = 24, qbits = 32): Uint32Array {
+  return edgeSliceParts(weights, bits, qbits).words;
 }
 
 /** Build VirtualEdges from 3B-shaped tables (alias index rows, blob bytes, edge catalogue). */

@@ -187,7 +187,7 @@ export async function publish3A(ctx: RunContext, w: World3A): Promise<Published3
     tzid: tzCol,
     zone_site_count: inp.zoneCount,
     zone_site_count_sum: zoneSum,
-    site_count: Int32Array.from(zoneSum), // a distinct buffer: Arrow's IPC writer miscounts a buffer shared by two columns
+    site_count: zoneSum,
     zone_share: w.share,
     zone_share_units: w.units,
     share_units_dp: new Int32Array(nz).fill(mix.share_units_dp),

@@ -4,7 +4,7 @@ import { Substream } from '../rng/stream.js';
 import { nb2, normal } from '../rng/dist.js';
 import { aliasBuild, aliasSample } from '../rng/alias.js';
 import { fm_cos, fm_exp, fm_log, fm_sin } from '../rng/fmath.js';
-import { quantiseRef, voseIntRef } from '../2B/kernels_ref.js';
+import { edgeSliceParts } from '../2B/edges.js';
 
 const TWO_PI = 6.283185307179586;
 const DEG = 0.017453292519943295;
@@ -134,15 +134,5 @@ export function edgeJitterRef(k: [number, number], attempt: number, lat: number,
 
 /** One merchant's edge alias slice, unpadded: [n, qbits, 0, 0] q[n] alias[n] (same law as 2B's edgeSlice). */
 export function edgeAliasRef(weights: ArrayLike<number>, bits: number, qbits: number): { words: Uint32Array; left: number; masses: Uint32Array } {
-  let s = 0;
-  for (let i = 0; i < weights.length; i++) s += weights[i];
-  const p = Float64Array.from(weights, (x) => x / s);
-  const qz = quantiseRef(p, bits);
-  const t = voseIntRef(qz.m, 2 ** bits, qbits);
-  const n = weights.length;
-  const words = new Uint32Array(4 + 2 * n);
-  words.set([n, qbits, 0, 0]);
-  words.set(t.q, 4);
-  words.set(t.alias, 4 + n);
-  return { words, left: qz.left, masses: qz.m };
+  return edgeSliceParts(weights, bits, qbits);
 }

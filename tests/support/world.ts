@@ -70,3 +70,15 @@ export function part(world: string, rel: string): string {
 export function firstParquet(dir: string): string {
   return join(dir, Object.keys(tree(dir)).find((p) => p.endsWith('.parquet'))!);
 }
+
+/** Run a segment on its own context and return what it threw (undefined if it did not); the pool is always closed. */
+export async function segmentError(seg: { run(ctx: any): Promise<unknown> }, ctx: { pool: { close(): Promise<void> } }): Promise<unknown> {
+  try {
+    await seg.run(ctx);
+    return undefined;
+  } catch (e) {
+    return e;
+  } finally {
+    await ctx.pool.close();
+  }
+}
