@@ -24,3 +24,4 @@ export * from "./seg2B/kernels";
 export * from "./seg3A/kernels";
 export * from "./seg3B/kernels";
 export * from "./seg1B/kernels";
+export * from "./seg5B/kernels";

@@ -59,7 +59,12 @@ import {
   parquetWriterProperties,
   readParquetToArrow,
   writeParquet,
+  writeParquetFromIpc,
+  PARQUET_CREATED_BY,
 } from '../src/io/parquet.js';
+import { encodeParquet, parquetParts, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
+import { KernelPool } from '../src/pool/pool.js';
+import { ARRIVAL_ARROW_BYTES_PER_ROW, arrivalColumns, arrivalsArrowTable } from './arrivals_table.js';
 
 // ---------------------------------------------------------------------------
 // Deterministic synthetic table
@@ -345,6 +350,8 @@ interface ScenarioResult {
   notes?: string[];
   sha256?: string;
   facts?: unknown;
+  /** Arrow bytes per row of the scenario's table (default ARROW_BYTES_PER_ROW). */
+  arrow_bytes_per_row?: number;
 }
 
 const nowMs = (): number => performance.timeOrigin + performance.now();
@@ -733,6 +740,135 @@ const facts: Scenario = async (rows, dir) => {
   };
 };
 
+// ---------------------------------------------------------------------------
+// arrivals: segment 5B's arrival_events_5B schema (14 columns, 4 nullable),
+// typed columns -> Parquet part files of <= 1,048,576 rows, every writer fed
+// from the same typed arrays (bench/arrivals_table.ts).
+// ---------------------------------------------------------------------------
+
+const PART = 1_048_576;
+
+/** parquet-wasm properties for the arrivals table: `tuned` = dictionary only for the string columns, no statistics. */
+function arrivalsProps(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: boolean, cols: FastColumn[]): pq.WriterProperties {
+  const codec = { zstd: pq.Compression.ZSTD, snappy: pq.Compression.SNAPPY, uncompressed: pq.Compression.UNCOMPRESSED }[compression];
+  let b = new pq.WriterPropertiesBuilder()
+    .setCreatedBy(PARQUET_CREATED_BY)
+    .setWriterVersion(pq.WriterVersion.V1)
+    .setCompression(codec)
+    .setMaxRowGroupSize(PART)
+    .setWriteBatchSize(1024);
+  if (tuned) {
+    b = b.setDictionaryEnabled(false).setStatisticsEnabled(pq.EnabledStatistics.None);
+    for (const c of cols) if (c.type === 'dict') b = b.setColumnDictionaryEnabled(c.name, true);
+  } else {
+    b = b.setDictionaryEnabled(true).setStatisticsEnabled(pq.EnabledStatistics.Page);
+  }
+  return b.build();
+}
+
+/** The engine's parquet-wasm path: per part, Arrow table -> IPC (main thread) -> fromIPCStream + writeParquet (worker). */
+function arrivalsPw(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: boolean): Scenario {
+  const name = `arrivals-pw-${tuned ? 'tuned-' : ''}${compression}`;
+  return async (rows) => {
+    const cols = arrivalColumns(rows);
+    const write = (cs: FastColumn[], n: number, phases: Record<string, number>) => {
+      const ipc = timed(phases, 'arrow+IPC', () => arrow.tableToIPC(arrivalsArrowTable(cs, n), 'stream'));
+      return timed(phases, 'writeParquet', () => {
+        if (!tuned && compression !== 'uncompressed') return writeParquetFromIpc(ipc, { compression });
+        return pq.writeParquet(pq.Table.fromIPCStream(ipc), arrivalsProps(compression, tuned, cs));
+      });
+    };
+    if (warmupEnabled()) write(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS), {});
+    const base = process.memoryUsage().rss;
+    const phases: Record<string, number> = {};
+    const t_start = nowMs();
+    const cpu0 = cpuNow();
+    let bytes = 0;
+    let files = 0;
+    const hash = createHash('sha256');
+    for (let a = 0; a < rows; a += PART) {
+      const b = Math.min(rows, a + PART);
+      const out = write(sliceColumns(cols, a, b), b - a, phases);
+      bytes += out.byteLength;
+      hash.update(out);
+      files++;
+    }
+    const cpu_s = cpuNow() - cpu0;
+    const t_end = nowMs();
+    return {
+      scenario: name, rows, phases, total_s: (t_end - t_start) / 1000, cpu_s, t_start, t_end, file_bytes: bytes, files,
+      row_groups: files, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+      wasm_mb: parquetWasmMemoryBytes() / MiB, sha256: hash.digest('hex'), arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
+    };
+  };
+}
+
+/** The integer columns that compress well under DELTA_BINARY_PACKED (sorted / runs / slowly changing). */
+export const ARRIVAL_DELTA_COLUMNS = ['merchant_id', 'arrival_seq', 'ts_utc', 'bucket_index', 'ts_local_primary', 'site_id', 'edge_id', 'ts_local_operational'];
+
+/** src/io/fastparquet.ts on this thread, part by part. */
+const arrivalsFast = (delta: boolean): Scenario => async (rows) => {
+  const cols = arrivalColumns(rows).map((c) => (delta && ARRIVAL_DELTA_COLUMNS.includes(c.name) ? { ...c, encoding: 'delta' as const } : c));
+  if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS));
+  const base = process.memoryUsage().rss;
+  const phases: Record<string, number> = {};
+  const t_start = nowMs();
+  const cpu0 = cpuNow();
+  let bytes = 0;
+  let files = 0;
+  const hash = createHash('sha256');
+  const t = performance.now();
+  for (const p of parquetParts(cols, rows, PART)) {
+    bytes += p.bytes.byteLength;
+    hash.update(p.bytes);
+    files++;
+  }
+  phases.encodeParquet = (performance.now() - t) / 1000;
+  const cpu_s = cpuNow() - cpu0;
+  const t_end = nowMs();
+  return {
+    scenario: delta ? 'arrivals-fast-delta' : 'arrivals-fast', rows, phases, total_s: (t_end - t_start) / 1000, cpu_s, t_start, t_end, file_bytes: bytes, files,
+    row_groups: files, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, sha256: hash.digest('hex'),
+    arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
+  };
+};
+
+/** Columns copied into SharedArrayBuffers (what a 5B kernel's outputs are). */
+function sharedCopy(cols: FastColumn[]): FastColumn[] {
+  const sh = <T extends ArrayBufferView>(v: T): T => {
+    const buf = new SharedArrayBuffer(Math.max(8, v.byteLength));
+    new Uint8Array(buf).set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    return new (v.constructor as new (b: SharedArrayBuffer) => T)(buf);
+  };
+  return cols.map((c) => ({ ...c, values: sh(c.values), ...(c.valid ? { valid: sh(c.valid) } : {}) }));
+}
+
+/** KernelPool.encodeParquet with 2 workers: shared columns in, part bytes back (needs `npm run build`). */
+const arrivalsFastPool: Scenario = async (rows) => {
+  const cols = sharedCopy(arrivalColumns(rows));
+  const pool = new KernelPool(2);
+  const parts = [];
+  for (let a = 0; a < rows; a += PART) parts.push([a, Math.min(rows, a + PART)]);
+  // warm both workers
+  const w = Math.min(rows, WARMUP_ROWS);
+  if (warmupEnabled()) for (let k = 0; k < 3; k++) await Promise.all([0, 1].map(() => pool.encodeParquet(sliceColumns(cols, 0, w), w)));
+  const base = process.memoryUsage().rss;
+  const t_start = nowMs();
+  const cpu0 = cpuNow();
+  const outs = await Promise.all(parts.map(([a, b]) => pool.encodeParquet(sliceColumns(cols, a, b), b - a)));
+  const cpu_s = cpuNow() - cpu0;
+  const t_end = nowMs();
+  await pool.close();
+  const hash = createHash('sha256');
+  for (const o of outs) hash.update(o);
+  return {
+    scenario: 'arrivals-fast-pool2', rows, phases: { 'pool.encodeParquet': (t_end - t_start) / 1000 }, total_s: (t_end - t_start) / 1000,
+    cpu_s, t_start, t_end, file_bytes: outs.reduce((s, o) => s + o.byteLength, 0), files: outs.length, row_groups: outs.length,
+    rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, sha256: hash.digest('hex'),
+    arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
+  };
+};
+
 const SCENARIOS: Record<string, Scenario> = {
   'pw-zstd': pwWhole('zstd'),
   'pw-snappy': pwWhole('snappy'),
@@ -743,7 +879,17 @@ const SCENARIOS: Record<string, Scenario> = {
   'duck-appender-chunks': duckAppender('chunks'),
   'duck-sql-synthetic': duckSql,
   facts,
+  'arrivals-pw-zstd': arrivalsPw('zstd', false),
+  'arrivals-pw-snappy': arrivalsPw('snappy', false),
+  'arrivals-pw-tuned-snappy': arrivalsPw('snappy', true),
+  'arrivals-pw-tuned-uncompressed': arrivalsPw('uncompressed', true),
+  'arrivals-fast': arrivalsFast(false),
+  'arrivals-fast-delta': arrivalsFast(true),
+  'arrivals-fast-pool2': arrivalsFastPool,
 };
+
+/** Scenarios also run as one process per core at once (aggregate throughput). */
+const CONCURRENT = new Set(['pw-zstd', 'arrivals-pw-zstd', 'arrivals-pw-tuned-snappy', 'arrivals-fast', 'arrivals-fast-delta']);
 
 // ---------------------------------------------------------------------------
 // Driver
@@ -851,7 +997,7 @@ function report(aggs: Aggregate[]): string {
   for (const g of aggs) {
     const r = g.median;
     const ph = Object.entries(r.phases).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ');
-    const mbps = (r.rows * ARROW_BYTES_PER_ROW) / 1e6 / r.total_s;
+    const mbps = (r.rows * (r.arrow_bytes_per_row ?? ARROW_BYTES_PER_ROW)) / 1e6 / r.total_s;
     lines.push(
       `| ${r.scenario} | ${fmt(r.total_s, 2)} (${fmt(g.min_s, 2)}-${fmt(g.max_s, 2)}) | ${ph} | ` +
         `${r.cpu_s === undefined ? '-' : fmt(r.cpu_s, 2)} | ${fmt(r.rows / r.total_s / 1e6, 2)} | ` +
@@ -890,14 +1036,14 @@ async function main(): Promise<void> {
   );
   const benchNames = names.filter((n) => n !== 'facts');
   const ncpu = os.cpus().length;
-  const concurrent = names.includes('pw-zstd') && ncpu > 1 && !flag('--no-concurrent');
+  const concurrent = ncpu > 1 && !flag('--no-concurrent');
   const runs: Record<string, ScenarioResult[]> = {};
   // interleave reps so drift (thermal, page cache) spreads over all scenarios
   for (let k = 0; k < reps; k++) {
     for (const name of benchNames) {
       (runs[name] ??= []).push(runChild(name, rows, dir));
-      if (name === 'pw-zstd' && concurrent) {
-        (runs['pw-zstd-concurrent'] ??= []).push(await runConcurrent('pw-zstd', ncpu, rows, dir));
+      if (CONCURRENT.has(name) && concurrent) {
+        (runs[`${name}-concurrent`] ??= []).push(await runConcurrent(name, ncpu, rows, dir));
       }
     }
   }

@@ -26,6 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--out <dir>', 'world directory (created if absent)')
     .option('--seed <n>', 'u64 seed', '42')
     .option('--scale <name>', 'tiny | small | medium | large (config/scales.yaml)')
+    .option('--arrivals <n>', 'expected arrivals over the horizon (overrides the scale preset)', positiveInt)
     .option('--workers <n>', 'worker threads', positiveInt, availableParallelism())
     .option('--until <seg>', 'last segment to build (e.g. 1A)')
     .option('--config <dir>', 'policy pack directory (default: the shipped config/)')
@@ -33,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       const seed = parseSeed(o.seed);
-      const s = await runWorld({ out: o.out, seed, scale: o.scale, workers: o.workers, until: o.until, configDir: o.config, merchantsFile: o.merchants, quiet: o.quiet, argv });
+      const s = await runWorld({ out: o.out, seed, scale: o.scale, workers: o.workers, until: o.until, configDir: o.config, merchantsFile: o.merchants, arrivals: o.arrivals, quiet: o.quiet, argv });
       for (const seg of s.segments) {
         const rows = seg.rows ? Object.entries(seg.rows).map(([k, v]) => `${k}=${v}`).join(' ') : '';
         process.stdout.write(`${seg.segment} ${seg.status} ${seg.seconds.toFixed(2)}s ${rows}\n`);

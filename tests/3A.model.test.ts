@@ -149,7 +149,7 @@ function syntheticInputs() {
 }
 
 function ctxWith(pool: KernelPool): RunContext {
-  return { world: '/nonexistent', ...id, run_id: 'x', scale: { name: 'tiny', merchants: 0 }, pack, sealed: [], pool, progress: makeProgress(true) };
+  return { world: '/nonexistent', ...id, run_id: 'x', scale: { name: 'tiny', merchants: 0, arrivals: 0 }, pack, sealed: [], pool, progress: makeProgress(true) };
 }
 
 describe('3A build on synthetic upstream facts', () => {

@@ -27,7 +27,7 @@ export async function contextFor(world: string, workers: number, configDir = joi
     parameter_hash: id.parameter_hash,
     manifest_fingerprint: id.manifest_fingerprint,
     run_id: 'e3b0'.repeat(8),
-    scale: { name: 'harness', merchants: 0 },
+    scale: { name: 'harness', merchants: 0, arrivals: 0 },
     pack: await loadPolicyPack(configDir),
     sealed: id.sealed_inputs,
     pool: new KernelPool(workers),

@@ -25,6 +25,8 @@ export interface DatasetSpec {
   sort_key?: string[];
   columns?: ColumnSpec[];
   schema_ref?: string;
+  /** why a dataset the catalogue names as one file is written as part-*.parquet in its directory */
+  parts_instead_of_file?: string;
   description: string;
 }
 

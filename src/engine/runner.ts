@@ -25,6 +25,8 @@ export interface RunOptions {
   until?: string;
   configDir?: string;
   merchantsFile?: string;
+  /** expected arrivals over the 5A/5B horizon, overriding the scale preset's */
+  arrivals?: number;
   quiet?: boolean;
   argv?: string[];
 }
@@ -54,11 +56,12 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const configDir = resolve(opts.configDir ?? join(packageRoot(), 'config'));
   const pack = await loadPolicyPack(configDir);
 
-  const scales = policy<{ default: string; presets: Record<string, { merchants: number }> }>(pack, 'scales.yaml');
+  const scales = policy<{ default: string; presets: Record<string, { merchants: number; arrivals: number }> }>(pack, 'scales.yaml');
   const scaleName = opts.scale ?? scales.default;
   const preset = scales.presets[scaleName];
   if (!preset) fail(ErrorCodes.UNKNOWN_SCALE, `unknown scale "${scaleName}"`, '--scale', `use one of: ${Object.keys(scales.presets).join(', ')}`);
-  const scale = { name: scaleName, merchants: preset.merchants };
+  if (opts.arrivals !== undefined && !(Number.isInteger(opts.arrivals) && opts.arrivals >= 1)) fail(ErrorCodes.CLI_BAD_ARGUMENT, `arrivals must be a positive integer, got ${opts.arrivals}`, '--arrivals', 'e.g. --arrivals 5000000');
+  const scale = { name: scaleName, merchants: preset.merchants, arrivals: opts.arrivals ?? preset.arrivals };
 
   // parameter_hash: every policy file + the resolved scale (a different scale is a different world).
   const paramFiles = [...pack.files, { name: 'run/scale.json', bytes: Buffer.from(canonicalJson(scale)) }];

@@ -31,6 +31,17 @@ export class RngTrace {
     this.fams.set(family, t);
   }
 
+  /** Add totals already summed elsewhere (e.g. by a kernel over a shard of substreams). */
+  addTotals(family: string, substreams: number, draws: number, blocks: number, events: number, maxBlocks: number): void {
+    const t = this.fams.get(family) ?? { family, substreams: 0, draws: 0n, blocks: 0n, events: 0, counter_max_blocks: 0 };
+    t.substreams += substreams;
+    t.draws += BigInt(draws);
+    t.blocks += BigInt(blocks);
+    t.events += events;
+    t.counter_max_blocks = Math.max(t.counter_max_blocks, maxBlocks);
+    this.fams.set(family, t);
+  }
+
   totals(): FamilyTotals[] {
     return [...this.fams.values()].sort((a, b) => (a.family < b.family ? -1 : 1));
   }

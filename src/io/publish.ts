@@ -84,14 +84,18 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-async function assertSame(finalDir: string, relDir: string, files: PartFile[]): Promise<void> {
+async function assertSame(finalDir: string, relDir: string, files: PartFile[], wholeSet = true): Promise<void> {
   const existing = (await listFiles(finalDir)).sort();
   const wanted = files.map((f) => f.name).sort();
-  if (existing.join('\n') !== wanted.join('\n')) {
+  if (wholeSet && existing.join('\n') !== wanted.join('\n')) {
     fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists with different files (${existing.length} vs ${wanted.length})`, relDir,
       'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
   }
   for (const f of files) {
+    if (!existing.includes(f.name)) {
+      fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists without ${f.name}`, relDir,
+        'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+    }
     const have = await fs.readFile(join(finalDir, f.name));
     if (!Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength).equals(have)) {
       fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists and ${f.name} differs`, relDir,
@@ -139,5 +143,73 @@ function isAlive(pid: number): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A partition written file by file (for outputs too large to hold: 5B arrival parts), with the same
+ * guarantees as publishPartition: files go to a private staging directory and the partition appears
+ * whole at commit. If the partition already exists, every added file must equal the published one
+ * (compared as it arrives, nothing is written) and commit checks the file set: a re-run is a no-op,
+ * anything different is IO_WRITE_CONFLICT with the published partition untouched.
+ */
+export class PartitionWriter {
+  private readonly finalDir: string;
+  private readonly stage: string;
+  private readonly names: string[] = [];
+  private existing: boolean | undefined;
+  constructor(readonly root: string, readonly relDir: string) {
+    this.finalDir = join(root, relDir);
+    this.stage = join(root, STAGING_DIR, `${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  private async init(): Promise<void> {
+    if (this.existing !== undefined) return;
+    this.existing = await exists(this.finalDir);
+    if (!this.existing) await fs.mkdir(this.stage, { recursive: true });
+  }
+
+  async add(f: PartFile): Promise<void> {
+    await this.init();
+    this.names.push(f.name);
+    if (this.existing) return assertSame(this.finalDir, this.relDir, [f], false);
+    try {
+      const p = join(this.stage, f.name);
+      await fs.mkdir(dirname(p), { recursive: true });
+      await writeDurable(p, f.bytes);
+    } catch (e) {
+      await this.abort();
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === 'ENOSPC' || err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EDQUOT') {
+        fail(ErrorCodes.IO_WRITE_FAILED, `${err.code} while publishing`, this.relDir, 'free disk space or choose a writable --out');
+      }
+      throw e;
+    }
+  }
+
+  async commit(): Promise<PublishResult> {
+    await this.init();
+    if (this.existing) {
+      const have = (await listFiles(this.finalDir)).sort().join('\n');
+      if (have !== [...this.names].sort().join('\n')) {
+        fail(ErrorCodes.IO_WRITE_CONFLICT, 'partition already exists with different files', this.relDir,
+          'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+      }
+      return 'unchanged';
+    }
+    try {
+      await fsyncDir(this.stage);
+      await fs.mkdir(dirname(this.finalDir), { recursive: true });
+      await fs.rename(this.stage, this.finalDir);
+      await fsyncDir(dirname(this.finalDir));
+      return 'published';
+    } finally {
+      await this.abort();
+    }
+  }
+
+  /** Drop the staged files (a failed run leaves nothing published). */
+  async abort(): Promise<void> {
+    await fs.rm(this.stage, { recursive: true, force: true }).catch(() => undefined);
   }
 }

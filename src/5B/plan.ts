@@ -1,0 +1,239 @@
+// 5B planning from the world alone: latent groups (S1), expected arrivals per cell, the shard plan
+// (runs of whole merchants of about shard_target_arrivals expected arrivals each — never a function of
+// the worker count) and each shard's compact kernel input.
+import { createHash } from 'node:crypto';
+import { asciiCompare } from '../core/hash.js';
+import { FamilyKeys, type RngIdentity } from '../rng/keys.js';
+import { subsetRouter } from '../2B/router.js';
+import { kernelTable } from '../2A/kernels_ref.js';
+import { CHANNELS, type Inputs5B } from './inputs.js';
+import type { ShardInput } from './kernels_ref.js';
+import type { Policies5B } from './policies.js';
+
+const hashMod = (s: string, m: number): number => createHash('sha256').update(s).digest().readUInt32BE(0) % m;
+
+export interface Groups {
+  ids: string[];
+  /** group index of each cell */
+  cell: Int32Array;
+  sigma: Float64Array;
+  lengthScale: Float64Array;
+  virtualBand: string[];
+}
+
+/** S1 grouping: stratum (band, class, channel, virtual band, zone group) × in-stratum hash bucket. */
+export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
+  const c = inp.cells;
+  const key = new Array<string>(c.n);
+  const virtualBand = new Array<string>(c.n);
+  const zg = new Map<number, number>();
+  const mb = new Map<bigint, number>();
+  for (let i = 0; i < c.n; i++) {
+    const tz = inp.timetable.tzids[c.zone[i]];
+    let z = zg.get(c.zone[i]);
+    if (z === undefined) zg.set(c.zone[i], (z = hashMod(`5B.zone_group|${tz}`, pol.grouping.zone_group_buckets)));
+    let b = mb.get(c.merchant[i]);
+    if (b === undefined) mb.set(c.merchant[i], (b = hashMod(`5B.group_bucket|${c.merchant[i]}`, pol.grouping.in_stratum_buckets)));
+    virtualBand[i] = c.pv[i] > 0 ? 'virtual' : 'physical';
+    key[i] = `g|baseline|${c.demandClass[i]}|${CHANNELS[c.channel[i]]}|${virtualBand[i]}|zg${String(z).padStart(2, '0')}|b${String(b).padStart(2, '0')}`;
+  }
+  const ids = [...new Set(key)].sort(asciiCompare);
+  const idx = new Map(ids.map((g, i) => [g, i]));
+  const cell = Int32Array.from(key, (k) => idx.get(k)!);
+  const sigma = new Float64Array(ids.length), lengthScale = new Float64Array(ids.length);
+  const L = pol.lgcp;
+  const clamp = (x: number, [lo, hi]: number[]) => Math.min(hi, Math.max(lo, x));
+  for (let i = 0; i < c.n; i++) {
+    const g = cell[i];
+    const cls = c.demandClass[i];
+    sigma[g] = clamp(L.sigma.base * (L.sigma.class_multipliers[cls] ?? 1) * (L.sigma.channel_multipliers[CHANNELS[c.channel[i]]] ?? 1) * (L.sigma.virtual_multipliers[virtualBand[i]] ?? 1), L.sigma.bounds);
+    lengthScale[g] = clamp(L.length_scale_buckets.base * (L.length_scale_buckets.class_multipliers[cls] ?? 1), L.length_scale_buckets.bounds);
+  }
+  return { ids, cell, sigma, lengthScale, virtualBand };
+}
+
+/** Dense overlay factors of profile p over the local horizon (1 where no event). */
+export function overlayDense(inp: Inputs5B, p: number, H: number, out: Float64Array, at: number): void {
+  out.fill(1, at, at + H);
+  if (p < 0 || p + 1 >= inp.ovOff.length) return;
+  for (let j = inp.ovOff[p]; j < inp.ovOff[p + 1]; j++) if (inp.ovLh[j] >= 0 && inp.ovLh[j] < H) out[at + inp.ovLh[j]] = inp.ovFactor[j];
+}
+
+/** Expected arrivals of every cell over the UTC horizon (no latent field), memoised by (zone, shape, overlay). */
+export function expectedPerCell(inp: Inputs5B, lhTab: Int32Array, H: number, week0: number): Float64Array {
+  const c = inp.cells;
+  const memo = new Map<string, number>();
+  const dense = new Float64Array(H);
+  const out = new Float64Array(c.n);
+  for (let i = 0; i < c.n; i++) {
+    const k = `${c.zone[i]}|${c.shape[i]}|${c.overlay[i]}`;
+    let unit = memo.get(k);
+    if (unit === undefined) {
+      overlayDense(inp, c.overlay[i], H, dense, 0);
+      unit = 0;
+      const sb = c.shape[i] * 168, zb = c.zone[i] * H;
+      for (let h = 0; h < H; h++) {
+        const lh = lhTab[zb + h];
+        const wb = (((week0 + lh) % 168) + 168) % 168;
+        unit += inp.shapes[sb + wb] * (lh >= 0 && lh < H ? dense[lh] : 1);
+      }
+      memo.set(k, unit);
+    }
+    out[i] = c.volume[i] * unit;
+  }
+  return out;
+}
+
+export interface Shard {
+  index: number;
+  /** cells [c0, c1) = whole merchants */
+  c0: number;
+  c1: number;
+  expected: number;
+  maxCells: number;
+}
+
+/** Runs of whole merchants with about `target` expected arrivals each (a heavy merchant gets a shard alone). */
+export function planShards(inp: Inputs5B, expected: Float64Array, target: number): Shard[] {
+  const c = inp.cells;
+  const shards: Shard[] = [];
+  let c0 = 0, e = 0, maxCells = 0;
+  for (let i = 0; i < c.n; ) {
+    let j = i, em = 0;
+    while (j < c.n && c.merchant[j] === c.merchant[i]) em += expected[j++];
+    if (j > c0 && e > 0 && e + em > target) {
+      shards.push({ index: shards.length, c0, c1: i, expected: e, maxCells });
+      c0 = i;
+      e = 0;
+      maxCells = 0;
+    }
+    e += em;
+    maxCells = Math.max(maxCells, j - i);
+    i = j;
+  }
+  if (c.n > c0) shards.push({ index: shards.length, c0, c1: c.n, expected: e, maxCells });
+  return shards;
+}
+
+export interface WorldTables {
+  H: number;
+  h0Us: number;
+  bucketUs: number;
+  week0: number;
+  lhTab: Int32Array;
+  zoneStart: Int32Array;
+  segStart: BigInt64Array;
+  segOffset: Int32Array;
+  shapes: Float64Array;
+  factor: Float64Array;
+  timeKeys: FamilyKeys;
+  routeKeys: FamilyKeys;
+}
+
+/** SharedArrayBuffer-backed copy: posted to workers without cloning. */
+export function shared<T extends Int32Array | Float64Array | BigInt64Array>(a: T): T {
+  const C = a.constructor as new (b: SharedArrayBuffer) => T;
+  const out = new C(new SharedArrayBuffer(Math.max(8, a.byteLength)));
+  (out as any).set(a);
+  return out;
+}
+
+export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: number, bucketUs: number, week0: number, lhTab: Int32Array, factor: Float64Array): WorldTables {
+  const kt = kernelTable(inp.timetable);
+  return {
+    H, h0Us, bucketUs, week0, lhTab: shared(lhTab), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
+    shapes: shared(inp.shapes), factor, timeKeys: new FamilyKeys(id, '5B.arrival_time'), routeKeys: new FamilyKeys(id, '5B.arrival_route'),
+  };
+}
+
+/** The kernel input of one shard: its merchants' router and edge slices, cells, and the latent/overlay rows it uses. */
+export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Shard): { x: ShardInput; edgeIds: string[] } {
+  const c = inp.cells;
+  const H = w.H;
+  // merchants of the shard
+  const mStart: number[] = [];
+  for (let i = s.c0; i < s.c1; i++) if (i === s.c0 || c.merchant[i] !== c.merchant[i - 1]) mStart.push(i);
+  const nM = mStart.length;
+  const mCell = new Int32Array(nM + 1);
+  const mId = new BigUint64Array(nM);
+  mStart.forEach((ci, m) => {
+    mCell[m] = ci - s.c0;
+    mId[m] = c.merchant[ci];
+  });
+  mCell[nM] = s.c1 - s.c0;
+  // router subset (merchants known to 2B)
+  const rIdx: number[] = [];
+  const mSlice = new Int32Array(nM).fill(-1);
+  const mSite = new Int32Array(nM + 1);
+  const sub0 = mStart.map((ci) => c.rMerchant[ci]);
+  for (const r of sub0) if (r >= 0) rIdx.push(r);
+  const sub = subsetRouter(inp.router, rIdx);
+  const cmap = sub.siteCountry.dict.map((d) => inp.countries.indexOf(d));
+  const siteCountry = Int32Array.from(sub.siteCountry.codes, (k) => cmap[k]);
+  for (let m = 0, k = 0; m < nM; m++) {
+    if (sub0[m] >= 0) {
+      mSlice[m] = sub.sliceWord[k];
+      mSite[m] = sub.siteOff[k];
+      k++;
+    } else mSite[m] = m > 0 ? mSite[m - 1] : 0;
+    mSite[m + 1] = sub.siteOff[k];
+  }
+  // edges subset
+  const E = inp.edges;
+  const mEdge = new Int32Array(nM).fill(-1);
+  const mEdgeOff = new Int32Array(nM + 1);
+  const words: number[] = [];
+  const edgeZone: number[] = [];
+  const edgeIds: string[] = [];
+  for (let m = 0; m < nM; m++) {
+    const v = c.eMerchant[mStart[m]];
+    mEdgeOff[m + 1] = mEdgeOff[m];
+    if (v < 0) continue;
+    const w0 = E.edgeWord[v], n = E.blob[w0];
+    mEdge[m] = words.length;
+    for (let j = 0; j < 4 + 2 * n; j++) words.push(E.blob[w0 + j]);
+    for (let e = E.edgeOff[v]; e < E.edgeOff[v + 1]; e++) {
+      edgeZone.push(inp.edgeZone[e]);
+      edgeIds.push(E.edgeId[e]);
+    }
+    mEdgeOff[m + 1] = edgeIds.length;
+  }
+  // cells, with shard-local overlay profiles and groups
+  const nC = s.c1 - s.c0;
+  const profLocal = new Map<number, number>();
+  const groupLocal = new Map<number, number>();
+  const cOverlay = new Int32Array(nC), cGroup = new Int32Array(nC), cRGroup = new Int32Array(nC);
+  const cKey = new Uint32Array(4 * nC);
+  for (let i = 0; i < nC; i++) {
+    const ci = s.c0 + i;
+    const p = c.overlay[ci];
+    if (p >= 0 && p + 1 < inp.ovOff.length && inp.ovOff[p + 1] > inp.ovOff[p]) {
+      if (!profLocal.has(p)) profLocal.set(p, profLocal.size);
+      cOverlay[i] = profLocal.get(p)!;
+    } else cOverlay[i] = -1;
+    const g = groups.cell[ci];
+    if (!groupLocal.has(g)) groupLocal.set(g, groupLocal.size);
+    cGroup[i] = groupLocal.get(g)!;
+    cRGroup[i] = c.rGroup[ci];
+    // a cell's substreams are named by its key (merchant, country, zone): stable whatever the shard
+    const [t0, t1] = w.timeKeys.forString(`${c.merchant[ci]}|${inp.countries[c.country[ci]]}|${inp.timetable.tzids[c.zone[ci]]}`);
+    const [r0, r1] = w.routeKeys.forString(`${c.merchant[ci]}|${inp.countries[c.country[ci]]}|${inp.timetable.tzids[c.zone[ci]]}`);
+    cKey[4 * i] = t0;
+    cKey[4 * i + 1] = t1;
+    cKey[4 * i + 2] = r0;
+    cKey[4 * i + 3] = r1;
+  }
+  const overlay = new Float64Array(Math.max(1, profLocal.size) * H);
+  for (const [p, l] of profLocal) overlayDense(inp, p, H, overlay, l * H);
+  const latent = new Float64Array(groupLocal.size * H);
+  for (const [g, l] of groupLocal) latent.set(w.factor.subarray(g * H, (g + 1) * H), l * H);
+  const x: ShardInput = {
+    mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
+    edgeId: BigUint64Array.from(edgeIds, (_, i) => BigInt(i)), edgeZone: Int32Array.from(edgeZone),
+    cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cShape: c.shape.slice(s.c0, s.c1),
+    cOverlay, cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
+    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: w.lhTab, overlay, latent,
+    zoneStart: w.zoneStart, segStart: w.segStart, segOffset: w.segOffset,
+  };
+  return { x, edgeIds };
+}

@@ -1,0 +1,195 @@
+// Segment 5B: concrete arrivals. S0 gate → S1 time grid + grouping → S2 latent field (pool) →
+// S3/S4 counts, arrival times, routing and local time in one kernel per shard (pool; each worker also
+// encodes its shard's Parquet parts) → S5 checks and the gate.
+import { fail, ErrorCodes } from '../core/errors.js';
+import { sha256Hex } from '../core/hash.js';
+import { partitionDir } from '../contracts/dictionary.js';
+import { runS0 } from '../engine/s0.js';
+import { Checks, sealSegment } from '../engine/seal.js';
+import { RngTrace } from '../engine/trace.js';
+import { tokens, type RunContext, type SegmentDef } from '../engine/context.js';
+import type { OutputEntry } from '../gates/verify.js';
+import { PartitionWriter, publishPartition } from '../io/publish.js';
+import type { FastColumn } from '../io/fastparquet.js';
+import { SharedCol, scalar } from '../pool/columns.js';
+import { FamilyKeys } from '../rng/keys.js';
+import { horizonOf, utcToLocalBucketTable, weekOffset } from '../5A/grid.js';
+import { loadInputs, CHANNELS } from './inputs.js';
+import { expectedPerCell, planGroups, planShards, shardInput, worldTables, type Shard } from './plan.js';
+import { policies5B } from './policies.js';
+import { shardCapacity, shardInputs } from './shard.js';
+import type { ArrivalResult, ArrivalTask } from './worker.js';
+import { validate5B } from './validate.js';
+
+const UPSTREAM = ['1A', '1B', '2A', '2B', '3A', '3B', '5A'];
+const US = 1_000_000;
+const LATENT_GROUPS_PER_TASK = 64;
+
+/** One Parquet file at a catalogued file path (row groups of 1,048,576 rows), encoded on the pool. */
+async function publishTable(ctx: RunContext, id: string, cols: FastColumn[], rows: number, outputs: OutputEntry[], extra: Record<string, string>): Promise<number> {
+  const bytes = await ctx.pool.encodeParquet(cols, rows);
+  const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extra });
+  await publishPartition(ctx.world, dir, [{ name: file!, bytes }]);
+  outputs.push({ dataset: id, path: `${dir}/${file}`, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
+  return rows;
+}
+
+export const segment5B: SegmentDef = { id: '5B', layer: 2, upstream: UPSTREAM, run: run5B };
+
+async function run5B(ctx: RunContext) {
+  await runS0(ctx, '5B', UPSTREAM, 'layer2/5B/');
+  const pol = policies5B(ctx.pack);
+  const tg = pol.timeGrid;
+  if (tg.bucket_seconds !== 3600) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `bucket_seconds ${tg.bucket_seconds}: the 5A surfaces are hourly`, 'config/layer2/5B/time_grid.yaml bucket_seconds', 'set bucket_seconds: 3600');
+  const hz = horizonOf(tg);
+  const H = hz.H;
+  const sc = { scenario_id: tg.scenario_id };
+  const outputs: OutputEntry[] = [];
+  const checks = new Checks();
+  const trace = new RngTrace('5B');
+  let t0 = performance.now();
+  const lap = (what: string) => {
+    const t1 = performance.now();
+    ctx.progress.log(`5B ${what} ${((t1 - t0) / 1000).toFixed(2)} s`);
+    t0 = t1;
+  };
+  const inp = await loadInputs(ctx, tg.scenario_id);
+  lap('inputs');
+  const c = inp.cells;
+  const mf = ctx.manifest_fingerprint;
+
+  // S1: time grid and grouping
+  const bStart = new BigInt64Array(H), bEnd = new BigInt64Array(H), dow = new Int32Array(H), hour = new Int32Array(H), wkend = new Uint8Array(H);
+  for (let h = 0; h < H; h++) {
+    const t = (hz.startSec + h * 3600) * US;
+    bStart[h] = BigInt(t);
+    bEnd[h] = BigInt(t + 3600 * US);
+    const d = new Date(t / 1000);
+    dow[h] = ((d.getUTCDay() + 6) % 7) + 1;
+    hour[h] = d.getUTCHours();
+    wkend[h] = tg.weekend_days.includes(dow[h]) ? 1 : 0;
+  }
+  const konst = (name: string, n: number, v: string): FastColumn => ({ name, type: 'dict', values: new Uint8Array(n), dict: [v] });
+  const ids = (n: number) => [konst('manifest_fingerprint', n, mf), konst('scenario_id', n, tg.scenario_id)];
+  const rows: Record<string, number> = {};
+  rows.s1_time_grid_5B = await publishTable(ctx, 's1_time_grid_5B', [
+    ...ids(H), { name: 'bucket_index', type: 'i32', values: Int32Array.from({ length: H }, (_, h) => h) },
+    { name: 'bucket_start_utc', type: 'ts_utc_us', values: bStart }, { name: 'bucket_end_utc', type: 'ts_utc_us', values: bEnd },
+    { name: 'utc_day_of_week', type: 'i32', values: dow }, { name: 'utc_hour', type: 'i32', values: hour }, { name: 'is_weekend_utc', type: 'bool', values: wkend },
+  ], H, outputs, sc);
+  const nZones = inp.timetable.tzids.length;
+  const lhTab = utcToLocalBucketTable(inp.timetable, Int32Array.from({ length: nZones }, (_, z) => z), H, hz.startSec);
+  const week0 = weekOffset(hz);
+  const groups = planGroups(inp, pol);
+  const expected = expectedPerCell(inp, lhTab, H, week0);
+  const classes = [...new Set(c.demandClass)].sort();
+  const vbands = ['physical', 'virtual'];
+  rows.s1_grouping_5B = await publishTable(ctx, 's1_grouping_5B', [
+    ...ids(c.n), { name: 'merchant_id', type: 'u64', values: c.merchant },
+    { name: 'legal_country_iso', type: 'dict', values: c.country, dict: inp.countries }, { name: 'zone_representation', type: 'dict', values: c.zone, dict: inp.timetable.tzids },
+    { name: 'channel_group', type: 'dict', values: c.channel, dict: CHANNELS },
+    { name: 'demand_class', type: 'dict', values: Int32Array.from(c.demandClass, (d) => classes.indexOf(d)), dict: classes },
+    { name: 'virtual_band', type: 'dict', values: Int32Array.from(groups.virtualBand, (v) => vbands.indexOf(v)), dict: vbands },
+    { name: 'group_id', type: 'dict', values: groups.cell, dict: groups.ids }, { name: 'expected_arrivals', type: 'f64', values: expected },
+  ], c.n, outputs, sc);
+  lap('S1 grid + grouping');
+
+  // S2: latent field per group, on the pool
+  const nG = groups.ids.length;
+  const lk = new FamilyKeys({ manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, '5B.lgcp_latent');
+  const keys = new Uint32Array(2 * nG);
+  groups.ids.forEach((g, i) => keys.set(lk.forString(g), 2 * i));
+  const phi = Float64Array.from(groups.lengthScale, (l) => Math.exp(-1 / l));
+  const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
+  const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
+  const ltasks = [];
+  for (let g0 = 0; g0 < nG; g0 += LATENT_GROUPS_PER_TASK) {
+    const g1 = Math.min(nG, g0 + LATENT_GROUPS_PER_TASK);
+    ltasks.push({ kernel: 'k5bLatent', args: [scalar(g1 - g0), scalar(H), kc.in(g0, g1, 2), sg.in(g0, g1), ph.in(g0, g1), scalar(pol.lgcp.clip.min_factor), scalar(pol.lgcp.clip.max_factor), latent.out(g0, g1, H), factor.out(g0, g1, H)] });
+  }
+  await ctx.pool.run(ltasks);
+  trace.addTotals('5B.lgcp_latent', nG, nG * 2 * H, nG * H, nG, H);
+  const gRow = new Int32Array(nG * H), bRow = new Int32Array(nG * H), sRow = new Float64Array(nG * H), lRow = new Float64Array(nG * H);
+  for (let g = 0; g < nG; g++) for (let h = 0; h < H; h++) {
+    const i = g * H + h;
+    gRow[i] = g;
+    bRow[i] = h;
+    sRow[i] = groups.sigma[g];
+    lRow[i] = groups.lengthScale[g];
+  }
+  const fac = factor.view() as Float64Array;
+  const nGH = nG * H;
+  rows.s2_latent_field_5B = await publishTable(ctx, 's2_latent_field_5B', [
+    { name: 'seed', type: 'u64', values: new BigUint64Array(nGH).fill(ctx.seed) }, ...ids(nGH),
+    { name: 'group_id', type: 'dict', values: gRow, dict: groups.ids }, { name: 'bucket_index', type: 'i32', values: bRow },
+    { name: 'sigma', type: 'f64', values: sRow }, { name: 'length_scale_buckets', type: 'f64', values: lRow },
+    { name: 'latent_value', type: 'f64', values: latent.view() as Float64Array }, { name: 'factor', type: 'f64', values: fac },
+  ], nGH, outputs, sc);
+  lap(`S2 latent field (${nG} groups)`);
+
+  // S3/S4: arrivals, shard by shard on the pool; parts stream to staging as they finish
+  const w = worldTables(inp, { manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, H, hz.startSec * US, 3600 * US, week0, lhTab, fac);
+  const shards = planShards(inp, expected, pol.arrivals.shard_target_arrivals);
+  const t = { ...tokens(ctx), ...sc };
+  const aw = new PartitionWriter(ctx.world, partitionDir('arrival_events_5B', t).dir);
+  const sw = new PartitionWriter(ctx.world, partitionDir('s4_arrival_summary_5B', t).dir);
+  const enc = { seed: ctx.seed.toString(), manifest_fingerprint: mf, scenario_id: tg.scenario_id, countries: inp.countries, zones: inp.timetable.tzids, channels: CHANNELS };
+  const totalExpected = expected.reduce((a, b) => a + b, 0);
+  const stage = ctx.progress.stage('5B S3/S4 arrivals', Math.round(totalExpected));
+  const tot = { arrivals: 0, summary: 0, timeDraws: 0, timeBlocks: 0, routeBlocks: 0, unroutable: 0, reruns: 0 };
+  const partRows: number[] = new Array(shards.length).fill(0);
+  const ms = [0, 0, 0, 0];
+  const runShard = async (s: Shard) => {
+    const tp = performance.now();
+    const { x, edgeIds } = shardInput(inp, groups, w, s);
+    ms[3] += performance.now() - tp;
+    const task = (cap: number): ArrivalTask => ({ inputs: shardInputs(x), cap, maxCells: s.maxCells, enc: { ...enc, edges: edgeIds } });
+    let r = await ctx.pool.call<ArrivalResult>({ arrivals5B: task(shardCapacity(s.expected)) }, `5B shard ${s.index}`);
+    if (r.overflow) {
+      tot.reruns++;
+      r = await ctx.pool.call<ArrivalResult>({ arrivals5B: task(Math.max(r.stats[0], r.stats[1])) }, `5B shard ${s.index}`);
+    }
+    if (r.overflow || !r.arrivals || !r.summary) throw new Error(`5B shard ${s.index} overflowed twice`);
+    const name = `part-${String(s.index).padStart(5, '0')}.parquet`;
+    await aw.add({ name, bytes: r.arrivals });
+    await sw.add({ name, bytes: r.summary });
+    const ad = partitionDir('arrival_events_5B', t).dir, sd = partitionDir('s4_arrival_summary_5B', t).dir;
+    outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: sha256Hex(r.arrivals), bytes: r.arrivals.length });
+    outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: sha256Hex(r.summary), bytes: r.summary.length });
+    partRows[s.index] = r.stats[0];
+    r.ms?.forEach((v, i) => (ms[i] += v));
+    tot.arrivals += r.stats[0];
+    tot.summary += r.stats[1];
+    tot.timeDraws += r.stats[2];
+    tot.timeBlocks += r.stats[3];
+    tot.routeBlocks += r.stats[4];
+    tot.unroutable += r.stats[5];
+    stage.tick(Math.round(s.expected));
+  };
+  // bounded in-flight shards: memory holds a few shards' parts, never the world
+  const inFlight = Math.max(2, ctx.pool.workers * 2);
+  let next = 0;
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, shards.length) }, async () => {
+      while (next < shards.length) await runShard(shards[next++]);
+    }));
+  } catch (e) {
+    await aw.abort();
+    await sw.abort();
+    throw e;
+  }
+  await aw.commit();
+  await sw.commit();
+  stage.done();
+  lap(`S3/S4 arrivals (${shards.length} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}; main-thread shard prep ${ms[3].toFixed(0)})`);
+  rows.arrival_events_5B = tot.arrivals;
+  rows.s4_arrival_summary_5B = tot.summary;
+  trace.addTotals('5B.arrival_time', c.n, tot.timeDraws, tot.timeBlocks, tot.arrivals, 0);
+  trace.addTotals('5B.arrival_route', c.n, 2 * tot.routeBlocks, tot.routeBlocks, tot.arrivals, 0);
+
+  // S5
+  const realism = await validate5B(ctx, { checks, pol, inp, H, hz, tot, totalExpected, cells: c.n, groups: nG, shards: shards.length, partRows, sc });
+  lap('S5 checks');
+  await sealSegment(ctx, { segment: '5B', checks, outputs, trace, files: { 'realism_5B.json': realism } });
+  return { rows };
+}

@@ -1,0 +1,79 @@
+// One 5B shard on a worker: copy the shard's inputs into this thread's wasm memory, run k5bArrivals,
+// and hand back the output columns as views over wasm memory (valid until the next task on the
+// thread). Overflow (more arrivals than the capacity) is reported, and the caller reruns the shard
+// with the exact count: the result is the same, only the buffers differ.
+import { ELEM_BYTES, viewOf, type ElemType } from '../pool/task.js';
+import type { ShardInput } from './kernels_ref.js';
+
+type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
+type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number };
+
+/** Kernel inputs in k5bArrivals's argument order (everything before `cap`). */
+export function shardInputs(x: ShardInput): In[] {
+  const a = (type: ElemType, data: Typed): In => ({ kind: 'in', type, data });
+  const s = (value: number): In => ({ kind: 'scalar', value });
+  return [
+    s(x.mId.length), a('i32', x.mCell), a('u64', x.mId), a('i32', x.mSlice), a('i32', x.mEdge), a('i32', x.mSite),
+    a('u32', x.blob), a('u32', x.edgeBlob), a('i32', x.siteCountry), a('i32', x.siteOrder), a('u64', x.edgeId), a('i32', x.edgeZone), a('i32', x.mEdgeOff),
+    a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cShape), a('i32', x.cOverlay), a('i32', x.cGroup), a('i32', x.cRGroup),
+    a('f64', x.cPV), a('f64', x.cV), a('u32', x.cKey),
+    s(x.H), s(x.h0Us), s(x.bucketUs), s(x.week0),
+    a('f64', x.shapes), a('i32', x.lhTab), a('f64', x.overlay), a('f64', x.latent),
+    a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
+  ];
+}
+
+export const ARRIVAL_OUT: [string, ElemType][] = [
+  ['merchant', 'u64'], ['seq', 'u64'], ['ts', 'u64'], ['bucket', 'i32'], ['country', 'i32'], ['tz', 'i32'], ['local', 'u64'], ['channel', 'i32'],
+  ['virtual', 'u8'], ['site', 'i32'], ['edge', 'u64'], ['tzOp', 'i32'], ['localOp', 'u64'], ['lambda', 'f64'],
+];
+export const SUMMARY_OUT: [string, ElemType][] = [
+  ['merchant', 'u64'], ['country', 'i32'], ['tz', 'i32'], ['channel', 'i32'], ['bucket', 'i32'], ['n', 'i32'], ['phys', 'i32'], ['virt', 'i32'], ['lambda', 'f64'],
+];
+
+export interface ShardRun {
+  overflow: boolean;
+  /** arrivals, summary rows, time draws, time blocks, route blocks, unroutable, max cells per merchant */
+  stats: number[];
+  /** views over wasm memory (ts/local/localOp hold i64 bit patterns in a BigUint64Array) */
+  arrivals: Record<string, Typed>;
+  summary: Record<string, Typed>;
+}
+
+/** Run k5bArrivals over serialised inputs with room for `cap` rows; maxCells = most cells of one merchant. */
+export function execShard(ex: Record<string, any>, inputs: In[], cap: number, maxCells: number): ShardRun {
+  ex.resetHeap();
+  const ptrs: number[] = [];
+  const mem = () => (ex.memory as WebAssembly.Memory).buffer;
+  for (const a of inputs) {
+    if (a.kind === 'scalar') {
+      ptrs.push(a.value);
+      continue;
+    }
+    const bytes = Math.max(8, a.data.byteLength);
+    const p = ex.alloc(bytes) as number;
+    new Uint8Array(mem(), p, a.data.byteLength).set(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength));
+    ptrs.push(p);
+  }
+  const c = Math.max(1, cap);
+  const outPtr = (spec: [string, ElemType][]) => spec.map(([, t]) => ex.alloc(Math.max(8, c * ELEM_BYTES[t])) as number);
+  const ao = outPtr(ARRIVAL_OUT);
+  const so = outPtr(SUMMARY_OUT);
+  const perm = ex.alloc(c * 4) as number;
+  const tmp = ex.alloc(c * 8) as number;
+  const heap = ex.alloc((3 * maxCells + 4) * 4) as number;
+  const stats = ex.alloc(64) as number;
+  const tk = performance.now();
+  ex.k5bArrivals(...ptrs, cap, ...ao, ...so, perm, tmp, heap, stats);
+  if (process.env.FW_DEBUG_5B) console.error(`k5bArrivals ${(performance.now() - tk).toFixed(0)} ms, cells ${ptrs.length}`);
+  const st = Array.from(new Float64Array(mem(), stats, 8));
+  const overflow = st[7] !== 0;
+  const view = (spec: [string, ElemType][], ps: number[], n: number) =>
+    Object.fromEntries(spec.map(([name, t], i) => [name, viewOf(mem(), t, ps[i], overflow ? 0 : n) as Typed]));
+  return { overflow, stats: st.slice(0, 7), arrivals: view(ARRIVAL_OUT, ao, st[0]), summary: view(SUMMARY_OUT, so, st[1]) };
+}
+
+/** Capacity for a shard with `expected` arrivals: generous, so reruns are rare (LGCP inflates variance). */
+export function shardCapacity(expected: number): number {
+  return Math.ceil(expected * 1.5 + 12 * Math.sqrt(expected) + 4096);
+}

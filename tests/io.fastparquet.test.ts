@@ -1,0 +1,360 @@
+// src/io/fastparquet.ts: hand-written Parquet encoder for typed columns. Read back by DuckDB and by
+// readParquetToArrow (parquet-rs), every value compared, logical types checked, bytes deterministic.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as arrow from 'apache-arrow';
+import { encodeParquet, parquetParts, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
+import { readParquetToArrow } from '../src/io/parquet.js';
+import { Duck, lit } from '../src/io/duck.js';
+import { KernelPool } from '../src/pool/pool.js';
+import { arrivalColumns } from '../bench/arrivals_table.js';
+
+let dir: string;
+let duck: Duck;
+let fileNo = 0;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fw-fastparquet-'));
+  duck = await Duck.open(1);
+});
+afterAll(() => {
+  duck.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function save(bytes: Uint8Array): string {
+  const f = join(dir, `t${fileNo++}.parquet`);
+  writeFileSync(f, bytes);
+  return lit(f);
+}
+
+// ---------------------------------------------------------------------------
+// expected values, normalised to strings (null for nulls)
+// ---------------------------------------------------------------------------
+const f64Bits = (x: number): string => {
+  const b = new BigUint64Array(new Float64Array([x]).buffer);
+  return b[0].toString(16);
+};
+
+function expected(c: FastColumn, i: number): string | null {
+  if (c.valid && c.valid[i] === 0) return null;
+  const v = c.values[i];
+  switch (c.type) {
+    case 'dict': return c.dict![v as number];
+    case 'bool': return v ? 'true' : 'false';
+    case 'f64': return f64Bits(v as number);
+    default: return String(v);
+  }
+}
+
+/** Every value of a DuckDB read, normalised like expected(). */
+async function duckValues(file: string, cols: FastColumn[]): Promise<(string | null)[][]> {
+  const sel = cols.map((c) => {
+    const q = `"${c.name}"`;
+    switch (c.type) {
+      case 'ts_utc_us':
+      case 'ts_local_us': return `epoch_us(${q})::VARCHAR AS ${q}`;
+      case 'f64': return `${q}`;
+      case 'bool': return `${q}::VARCHAR AS ${q}`;
+      default: return `${q}::VARCHAR AS ${q}`;
+    }
+  });
+  const rows = await duck.conn.runAndReadAll(`SELECT ${sel.join(', ')} FROM read_parquet(${file}) `);
+  return rows.getRowObjectsJS().map((r) => cols.map((c) => {
+    const v = r[c.name];
+    if (v === null) return null;
+    return c.type === 'f64' ? f64Bits(v as number) : String(v);
+  }));
+}
+
+/** Every value of a readParquetToArrow read, normalised like expected(). */
+function arrowValues(t: arrow.Table, cols: FastColumn[]): (string | null)[][] {
+  const out: (string | null)[][] = Array.from({ length: t.numRows }, () => []);
+  for (const c of cols) {
+    const vec = t.getChild(c.name)!;
+    let row = 0;
+    for (const d of vec.data) {
+      const chunk = arrow.makeVector(d);
+      for (let k = 0; k < d.length; k++, row++) {
+        if (!chunk.isValid(k)) {
+          out[row].push(null);
+          continue;
+        }
+        let s: string;
+        if (c.type === 'dict') s = chunk.get(k) as string;
+        else if (c.type === 'bool') s = chunk.get(k) ? 'true' : 'false';
+        else if (c.type === 'f64') s = f64Bits((d.values as Float64Array)[d.offset + k]);
+        else s = String((d.values as BigInt64Array | Int32Array)[d.offset + k]);
+        out[row].push(s);
+      }
+    }
+  }
+  return out;
+}
+
+function expectedRows(cols: FastColumn[], rows: number): (string | null)[][] {
+  return Array.from({ length: rows }, (_, i) => cols.map((c) => expected(c, i)));
+}
+
+// ---------------------------------------------------------------------------
+// an edge-case table
+// ---------------------------------------------------------------------------
+const U64_EDGE = [0n, 1n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 63n + 12345n, 2n ** 64n - 1n];
+const TS_EDGE = [0n, -1n, 1n, -1_000_000_000_000_000n, -62_135_596_800_000_000n, 253_402_300_799_999_999n, 1_735_689_600_123_456n];
+const F64_EDGE = [0, -0, 1.5, -2.25, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN, 1 / 3];
+const I32_EDGE = [0, -1, 1, 2 ** 31 - 1, -(2 ** 31)];
+
+function edgeTable(rows: number): FastColumn[] {
+  let s = 12345;
+  const r = (m: number) => {
+    s = (Math.imul(s, 1_103_515_245) + 12_345) >>> 0;
+    return (s >>> 8) % m;
+  };
+  const pick = <T>(a: readonly T[], i: number): T => a[(i * 7 + r(3)) % a.length];
+  const dict3 = ['card_present', 'card_not_present', 'mixed'];
+  const dict200 = Array.from({ length: 200 }, (_, i) => `Region/Zone_${i}_${'é'.repeat(i % 3)}`); // int16 index, 8 bits
+  const dict1 = ['only'];
+  const valid = (p: number) => Uint8Array.from({ length: rows }, () => (r(100) < p ? 1 : 0));
+  const runs = (m: number) => {
+    const a = new Int32Array(rows);
+    let v = 0;
+    for (let i = 0; i < rows; i++) {
+      if (r(40) === 0) v = r(m);
+      a[i] = v;
+    }
+    return a;
+  };
+  return [
+    { name: 'merchant_id', type: 'u64', values: BigUint64Array.from({ length: rows }, (_, i) => pick(U64_EDGE, Math.floor(i / 50))) },
+    { name: 'arrival_seq', type: 'u64', values: BigUint64Array.from({ length: rows }, (_, i) => BigInt(i)) },
+    { name: 'ts_utc', type: 'ts_utc_us', values: BigInt64Array.from({ length: rows }, (_, i) => pick(TS_EDGE, i)) },
+    { name: 'bucket_index', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => pick(I32_EDGE, i)) },
+    { name: 'legal_country_iso', type: 'dict', values: runs(3), dict: dict3 },
+    { name: 'tzid_primary', type: 'dict', values: Int32Array.from({ length: rows }, () => r(200)), dict: dict200 },
+    { name: 'ts_local_primary', type: 'ts_local_us', values: BigInt64Array.from({ length: rows }, (_, i) => pick(TS_EDGE, i + 3)) },
+    { name: 'channel_group', type: 'dict', values: new Int32Array(rows), dict: dict1 },
+    { name: 'is_virtual', type: 'bool', values: Uint8Array.from({ length: rows }, () => (r(4) === 0 ? 1 : 0)) },
+    { name: 'site_id', type: 'u64', values: BigUint64Array.from({ length: rows }, (_, i) => pick(U64_EDGE, i)), valid: valid(80) },
+    { name: 'edge_id', type: 'u64', values: BigUint64Array.from({ length: rows }, (_, i) => BigInt(i) * 977n), valid: valid(15) },
+    { name: 'tzid_operational', type: 'dict', values: runs(200), dict: dict200, valid: valid(50) },
+    { name: 'ts_local_operational', type: 'ts_local_us', values: BigInt64Array.from({ length: rows }, (_, i) => pick(TS_EDGE, i + 1)), valid: valid(97) },
+    { name: 'lambda_realised', type: 'f64', values: Float64Array.from({ length: rows }, (_, i) => pick(F64_EDGE, i)) },
+    { name: 'flag_nullable', type: 'bool', values: Uint8Array.from({ length: rows }, () => r(2)), valid: valid(60) },
+    { name: 'count_nullable', type: 'i32', values: Int32Array.from({ length: rows }, () => r(1000) - 500), valid: valid(70) },
+    { name: 'i64_col', type: 'i64', values: BigInt64Array.from({ length: rows }, (_, i) => (i % 2 ? -1n : 1n) * BigInt(i) ** 3n - 2n ** 62n) },
+  ];
+}
+
+const ROWS = 5_000;
+// small pages and row groups so several of each are exercised
+const OPTS = { rowGroupRows: 2_048, pageRows: 300 };
+
+describe('fastparquet: DuckDB reads it back exactly', () => {
+  it('logical types (DESCRIBE and parquet_schema)', async () => {
+    const cols = edgeTable(ROWS);
+    const f = save(encodeParquet(cols, ROWS, OPTS));
+    const desc = Object.fromEntries((await duck.all(`DESCRIBE SELECT * FROM read_parquet(${f})`)).map((r) => [r.column_name, r.column_type]));
+    expect(desc).toEqual({
+      merchant_id: 'UBIGINT', arrival_seq: 'UBIGINT', ts_utc: 'TIMESTAMP WITH TIME ZONE', bucket_index: 'INTEGER',
+      legal_country_iso: 'VARCHAR', tzid_primary: 'VARCHAR', ts_local_primary: 'TIMESTAMP', channel_group: 'VARCHAR',
+      is_virtual: 'BOOLEAN', site_id: 'UBIGINT', edge_id: 'UBIGINT', tzid_operational: 'VARCHAR', ts_local_operational: 'TIMESTAMP',
+      lambda_realised: 'DOUBLE', flag_nullable: 'BOOLEAN', count_nullable: 'INTEGER', i64_col: 'BIGINT',
+    });
+    const sch = Object.fromEntries((await duck.all(`SELECT name, type, repetition_type, converted_type, logical_type FROM parquet_schema(${f})`)).map((r) => [r.name, r]));
+    expect(sch.merchant_id).toMatchObject({ type: 'INT64', repetition_type: 'REQUIRED', converted_type: 'UINT_64' });
+    expect(String(sch.merchant_id.logical_type)).toMatch(/IntType\(bitWidth=.*isSigned=0\)/);
+    expect(sch.ts_utc).toMatchObject({ type: 'INT64', converted_type: 'TIMESTAMP_MICROS' });
+    expect(String(sch.ts_utc.logical_type)).toMatch(/isAdjustedToUTC=1.*MICROS=MicroSeconds/);
+    expect(String(sch.ts_local_primary.logical_type)).toMatch(/isAdjustedToUTC=0.*MICROS=MicroSeconds/);
+    expect(sch.legal_country_iso).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+    expect(String(sch.legal_country_iso.logical_type)).toMatch(/StringType/);
+    expect(sch.is_virtual).toMatchObject({ type: 'BOOLEAN', repetition_type: 'REQUIRED' });
+    expect(sch.bucket_index).toMatchObject({ type: 'INT32' });
+    expect(sch.lambda_realised).toMatchObject({ type: 'DOUBLE' });
+    expect(sch.site_id).toMatchObject({ type: 'INT64', repetition_type: 'OPTIONAL', converted_type: 'UINT_64' });
+    expect(sch.tzid_operational).toMatchObject({ repetition_type: 'OPTIONAL' });
+    const md = await duck.all(`SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata(${f}) ORDER BY 1`);
+    expect(md.map((r) => r.row_group_num_rows)).toEqual([2048, 2048, 904]);
+    const enc = await duck.all(`SELECT DISTINCT path_in_schema, encodings, compression FROM parquet_metadata(${f}) WHERE row_group_id = 0`);
+    const byName = Object.fromEntries(enc.map((r) => [r.path_in_schema, r]));
+    expect(String(byName.tzid_primary.encodings)).toContain('RLE_DICTIONARY');
+    expect(byName.merchant_id.compression).toBe('UNCOMPRESSED');
+  });
+
+  it('every value, nulls included (u64 > 2^63, negative and far timestamps, NaN/-0/inf)', async () => {
+    const cols = edgeTable(ROWS);
+    const f = save(encodeParquet(cols, ROWS, OPTS));
+    expect(await duckValues(f, cols)).toEqual(expectedRows(cols, ROWS));
+    const nulls = await duck.all(`SELECT count(*) - count(site_id) AS s, count(*) - count(tzid_operational) AS t FROM read_parquet(${f})`);
+    expect(nulls[0]).toEqual({ s: cols[9].valid!.filter((v) => v === 0).length, t: cols[11].valid!.filter((v) => v === 0).length });
+  });
+
+  it('an arrivals-shaped table (long runs, 250/400-value dictionaries, default pages)', async () => {
+    const rows = 40_000;
+    const cols = arrivalColumns(rows, 3);
+    const f = save(encodeParquet(cols, rows, { rowGroupRows: 16_384 }));
+    expect(await duckValues(f, cols)).toEqual(expectedRows(cols, rows));
+  });
+
+  it("encoding 'delta' (DELTA_BINARY_PACKED, PLAIN fallback for pages past ±2^52) reads back exactly", async () => {
+    const delta = (cols: FastColumn[]) => cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
+    const edge = delta(edgeTable(ROWS));
+    const f1 = save(encodeParquet(edge, ROWS, OPTS));
+    expect(await duckValues(f1, edge)).toEqual(expectedRows(edge, ROWS));
+    expect(arrowValues(readParquetToArrow(encodeParquet(edge, ROWS, OPTS)), edge)).toEqual(expectedRows(edge, ROWS));
+    const rows = 30_000;
+    const arr = delta(arrivalColumns(rows, 11));
+    // wide deltas: 40-50 bit jumps exercise the > 24-bit packing path
+    const wide = BigInt64Array.from({ length: rows }, (_, i) => BigInt(((i * 2_654_435_761) % 2 ** 32) * ((i % 7) + 1) * 4096 - 2 ** 44));
+    arr.push({ name: 'wide', type: 'i64', values: wide, encoding: 'delta' });
+    const bytes = encodeParquet(arr, rows, { rowGroupRows: 16_384, pageRows: 5_000 });
+    const f2 = save(bytes);
+    expect(await duckValues(f2, arr)).toEqual(expectedRows(arr, rows));
+    expect(arrowValues(readParquetToArrow(bytes), arr)).toEqual(expectedRows(arr, rows));
+    const enc = await duck.all(`SELECT DISTINCT path_in_schema AS c, encodings AS e FROM parquet_metadata(${f2}) WHERE path_in_schema IN ('ts_utc', 'wide')`);
+    for (const r of enc) expect(String(r.e)).toContain('DELTA_BINARY_PACKED');
+    // smaller than PLAIN
+    expect(bytes.length).toBeLessThan(encodeParquet(arrivalColumns(rows, 11), rows, { rowGroupRows: 16_384, pageRows: 5_000 }).length);
+  });
+
+  it('dictionary bit widths 1..17 round-trip (dict sizes 1, 2, 3, 129, 400, 70,000)', async () => {
+    const rows = 3_001;
+    const cols: FastColumn[] = [1, 2, 3, 129, 400, 70_000].map((n, k) => ({
+      name: `d${n}`, type: 'dict' as const, dict: Array.from({ length: n }, (_, i) => `v${i}`),
+      values: Int32Array.from({ length: rows }, (_, i) => (k % 2 ? (i * 7919) % n : Math.floor(i / 37) % n)),
+    }));
+    const f = save(encodeParquet(cols, rows, { pageRows: 1000 }));
+    expect(await duckValues(f, cols)).toEqual(expectedRows(cols, rows));
+    const t = readParquetToArrow(encodeParquet(cols, rows, { pageRows: 1000 }));
+    expect(arrowValues(t, cols)).toEqual(expectedRows(cols, rows));
+  });
+
+  it('empty table: schema only, zero rows', async () => {
+    const cols = sliceColumns(edgeTable(10), 0, 0);
+    const bytes = encodeParquet(cols, 0);
+    const f = save(bytes);
+    expect(await duck.all(`SELECT count(*)::INTEGER AS n FROM read_parquet(${f})`)).toEqual([{ n: 0 }]);
+    const desc = await duck.all(`DESCRIBE SELECT * FROM read_parquet(${f})`);
+    expect(desc.map((r) => r.column_type).slice(0, 4)).toEqual(['UBIGINT', 'UBIGINT', 'TIMESTAMP WITH TIME ZONE', 'INTEGER']);
+    const t = readParquetToArrow(bytes);
+    expect(t.numRows).toBe(0);
+    expect(String(t.schema.fields[0].type)).toBe('Uint64');
+    expect(t.schema.fields.map((x) => x.name)).toEqual(cols.map((c) => c.name));
+  });
+
+  it('all-null columns', async () => {
+    const rows = 1_500;
+    const none = new Uint8Array(rows);
+    const cols: FastColumn[] = [
+      { name: 'k', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => i) },
+      { name: 'site_id', type: 'u64', values: new BigUint64Array(rows).fill(7n), valid: none },
+      { name: 'tz', type: 'dict', values: new Int32Array(rows), dict: ['A', 'B'], valid: none },
+      { name: 'tz_empty_dict', type: 'dict', values: new Int32Array(rows), dict: [], valid: none },
+      { name: 'ts', type: 'ts_local_us', values: new BigInt64Array(rows), valid: none },
+      { name: 'b', type: 'bool', values: new Uint8Array(rows), valid: none },
+    ];
+    const bytes = encodeParquet(cols, rows, { pageRows: 512 });
+    const f = save(bytes);
+    expect(await duck.all(`SELECT count(*)::INTEGER AS n, count(site_id)::INTEGER AS a, count(tz)::INTEGER AS b, count(tz_empty_dict)::INTEGER AS c, count(ts)::INTEGER AS d, count(b)::INTEGER AS e FROM read_parquet(${f})`))
+      .toEqual([{ n: rows, a: 0, b: 0, c: 0, d: 0, e: 0 }]);
+    expect(arrowValues(readParquetToArrow(bytes), cols)).toEqual(expectedRows(cols, rows));
+  });
+
+  it('a nullable-declared column without nulls is OPTIONAL', async () => {
+    const rows = 100;
+    const cols: FastColumn[] = [{ name: 'x', type: 'u64', values: BigUint64Array.from({ length: rows }, (_, i) => BigInt(i)), nullable: true }];
+    const bytes = encodeParquet(cols, rows);
+    const f = save(bytes);
+    expect((await duck.all(`SELECT repetition_type FROM parquet_schema(${f}) WHERE name = 'x'`))[0].repetition_type).toBe('OPTIONAL');
+    expect(await duckValues(f, cols)).toEqual(expectedRows(cols, rows));
+    expect(readParquetToArrow(bytes).schema.fields[0].nullable).toBe(true);
+  });
+});
+
+describe('fastparquet: readParquetToArrow (parquet-rs) reads it back exactly', () => {
+  it('Arrow types from the embedded ARROW:schema, nullability, every value', () => {
+    const cols = edgeTable(ROWS);
+    const t = readParquetToArrow(encodeParquet(cols, ROWS, OPTS));
+    const types = Object.fromEntries(t.schema.fields.map((x) => [x.name, `${String(x.type)}${x.nullable ? '?' : ''}`]));
+    expect(types).toEqual({
+      merchant_id: 'Uint64', arrival_seq: 'Uint64', ts_utc: 'Timestamp<MICROSECOND, UTC>', bucket_index: 'Int32',
+      legal_country_iso: 'Dictionary<Int8, Utf8>', tzid_primary: 'Dictionary<Int16, Utf8>', ts_local_primary: 'Timestamp<MICROSECOND>',
+      channel_group: 'Dictionary<Int8, Utf8>', is_virtual: 'Bool', site_id: 'Uint64?', edge_id: 'Uint64?',
+      tzid_operational: 'Dictionary<Int16, Utf8>?', ts_local_operational: 'Timestamp<MICROSECOND>?', lambda_realised: 'Float64',
+      flag_nullable: 'Bool?', count_nullable: 'Int32?', i64_col: 'Int64',
+    });
+    expect(t.numRows).toBe(ROWS);
+    expect(arrowValues(t, cols)).toEqual(expectedRows(cols, ROWS));
+  });
+
+  it('without ARROW:schema: parquet-rs maps the Parquet types (strings come back as plain Utf8)', () => {
+    const cols = edgeTable(300);
+    const t = readParquetToArrow(encodeParquet(cols, 300, { arrowSchema: false }));
+    const types = Object.fromEntries(t.schema.fields.map((x) => [x.name, String(x.type)]));
+    expect(types.merchant_id).toBe('Uint64');
+    expect(types.ts_utc).toMatch(/^Timestamp<MICROSECOND, (UTC|\+00:00)>$/);
+    expect(types.ts_local_primary).toBe('Timestamp<MICROSECOND>');
+    expect(types.tzid_primary).toBe('Utf8');
+    expect(arrowValues(t, cols)).toEqual(expectedRows(cols, 300));
+  });
+});
+
+describe('fastparquet: deterministic bytes', () => {
+  it('same input twice, copies in other buffers (offset views, SharedArrayBuffer), garbage under nulls -> same bytes', () => {
+    const cols = edgeTable(ROWS);
+    const a = encodeParquet(cols, ROWS, OPTS);
+    expect(Buffer.from(encodeParquet(cols, ROWS, OPTS)).equals(Buffer.from(a))).toBe(true);
+    const moved = cols.map((c) => {
+      const pad = 3;
+      const Ctor = c.values.constructor as new (b: ArrayBufferLike, o: number, n: number) => FastColumn['values'];
+      const el = c.values.BYTES_PER_ELEMENT;
+      const buf = new SharedArrayBuffer((c.values.length + pad) * el);
+      const v = new Ctor(buf, pad * el, c.values.length);
+      (v as Int32Array).set(c.values as Int32Array);
+      if (c.valid) {
+        // scribble over the null slots: their values must not matter
+        for (let i = 0; i < v.length; i++) if (c.valid[i] === 0) (v as Int32Array)[i] = (typeof v[0] === 'bigint' ? 99n : 1) as never;
+      }
+      return { ...c, values: v, ...(c.valid ? { valid: c.valid.slice() } : {}) };
+    });
+    expect(Buffer.from(encodeParquet(moved, ROWS, OPTS)).equals(Buffer.from(a))).toBe(true);
+  });
+
+  it('parts depend only on the row count: parquetParts == encoding each slice on its own', () => {
+    const rows = 10_000;
+    const cols = arrivalColumns(rows, 5);
+    const parts = [...parquetParts(cols, rows, 4_096)];
+    expect(parts.map((p) => [p.name, p.rows])).toEqual([['part-00000.parquet', 4096], ['part-00001.parquet', 4096], ['part-00002.parquet', 1808]]);
+    parts.forEach((p, k) => {
+      const own = cols.map((c) => ({ ...c, values: c.values.slice(k * 4096, k * 4096 + p.rows), ...(c.valid ? { valid: c.valid.slice(k * 4096, k * 4096 + p.rows) } : {}) }));
+      expect(Buffer.from(encodeParquet(own, p.rows)).equals(Buffer.from(p.bytes))).toBe(true);
+    });
+  });
+
+  it('on the pool: KernelPool.encodeParquet gives the in-thread bytes (shared and non-shared columns)', async () => {
+    const rows = 20_000;
+    const cols = arrivalColumns(rows, 9);
+    const pool = new KernelPool(2);
+    try {
+      const parts = [[0, 8_192], [8_192, 16_384], [16_384, rows]];
+      const got = await Promise.all(parts.map(([a, b]) => pool.encodeParquet(sliceColumns(cols, a, b), b - a)));
+      parts.forEach(([a, b], k) => expect(Buffer.from(got[k]).equals(Buffer.from(encodeParquet(sliceColumns(cols, a, b), b - a)))).toBe(true));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('fastparquet: refuses bad input', () => {
+  const base = (): FastColumn[] => [{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }];
+  it('codes outside the dictionary, wrong array types, wrong lengths, bad validity', () => {
+    expect(() => encodeParquet(base(), 3)).toThrow(/code 2 outside its 2-entry dictionary/);
+    expect(() => encodeParquet([{ name: 'x', type: 'u64', values: new Float64Array(3) }], 3)).toThrow(/u64 needs a BigUint64Array/);
+    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(2) }], 3)).toThrow(/expected 3 values/);
+    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }], 3)).toThrow(/valid must hold 0 or 1/);
+    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3) }, { name: 'x', type: 'i32', values: new Int32Array(3) }], 3)).toThrow(/unique/);
+    expect(() => encodeParquet([{ name: 'x', type: 'dict', values: new Int32Array(3), dict: Array.from({ length: 200 }, String), dictIndex: 'int8' }], 3)).toThrow(/do not fit int8/);
+  });
+});

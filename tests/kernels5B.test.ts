@@ -1,0 +1,136 @@
+// 5B kernels: wasm == TypeScript reference bit for bit (columns, summary, RNG accounting), and the
+// arrival process matches its intensity (a statistical test that a wrong formula fails).
+import { describe, it, expect, beforeAll } from 'vitest';
+import { instantiateKernelsSync } from '../src/rng/wasm.js';
+import { runTask } from '../src/pool/task.js';
+import { SharedCol, scalar } from '../src/pool/columns.js';
+import { FamilyKeys } from '../src/rng/keys.js';
+import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/5B/kernels_ref.js';
+import { execShard, shardInputs } from '../src/5B/shard.js';
+import { syntheticShard } from './support/shard5B.js';
+
+let ex: Record<string, any>;
+beforeAll(() => {
+  ex = instantiateKernelsSync();
+});
+
+const asNum = (a: ArrayLike<number | bigint>) => Array.from(a, (v) => (typeof v === 'bigint' ? Number(BigInt.asIntN(64, v)) : v));
+
+describe('5B kernels: wasm == TypeScript reference', () => {
+  it('k5bLatent', () => {
+    const nG = 7, H = 500;
+    const keys = new Uint32Array(2 * nG);
+    new FamilyKeys({ manifest_fingerprint: 'ef'.repeat(32), seed: 3n, parameter_hash: '01'.repeat(32) }, '5B.t.latent').fill(BigUint64Array.from({ length: nG }, (_, i) => BigInt(i)), keys);
+    const sigma = Float64Array.from({ length: nG }, (_, i) => 0.05 + 0.2 * i);
+    const phi = Float64Array.from({ length: nG }, (_, i) => Math.exp(-1 / (2 + 20 * i)));
+    const lat = new SharedCol('f64', nG * H), fac = new SharedCol('f64', nG * H);
+    runTask(ex, { kernel: 'k5bLatent', args: [scalar(nG), scalar(H), SharedCol.from('u32', keys).all(), SharedCol.from('f64', sigma).all(), SharedCol.from('f64', phi).all(), scalar(0.2), scalar(5), lat.out(0, nG * H), fac.out(0, nG * H)] });
+    const ref = latentRef(nG, H, keys, sigma, phi, 0.2, 5);
+    expect(Array.from(lat.view() as Float64Array)).toEqual(Array.from(ref.latent));
+    expect(Array.from(fac.view() as Float64Array)).toEqual(Array.from(ref.factor));
+    // stationary AR(1): the sample sd of the latent path is close to sigma (largest sigma, long path)
+    const g = nG - 1;
+    const path = ref.latent.subarray(g * H, (g + 1) * H);
+    const m = path.reduce((a, b) => a + b, 0) / H;
+    const sd = Math.sqrt(path.reduce((a, b) => a + (b - m) ** 2, 0) / H);
+    expect(sd).toBeGreaterThan(sigma[g] * 0.5);
+    expect(sd).toBeLessThan(sigma[g] * 1.6);
+  });
+
+  it('k5bArrivals: every column, the summary and the accounting', () => {
+    const x = syntheticShard();
+    const ref = arrivalsRef(x);
+    const run = execShard(ex, shardInputs(x), ref.stats[0] + 10, 3);
+    expect(run.overflow).toBe(false);
+    expect(run.stats).toEqual(ref.stats);
+    expect(ref.stats[0]).toBeGreaterThan(1000);
+    const a = run.arrivals;
+    expect(asNum(a.merchant)).toEqual(asNum(ref.merchant));
+    expect(asNum(a.seq)).toEqual(asNum(ref.seq));
+    expect(asNum(a.ts)).toEqual(asNum(ref.ts));
+    expect(asNum(a.local)).toEqual(asNum(ref.local));
+    expect(asNum(a.localOp)).toEqual(asNum(ref.localOp));
+    for (const k of ['bucket', 'country', 'tz', 'channel', 'virtual', 'site', 'tzOp', 'lambda'] as const) expect(Array.from(a[k] as any), k).toEqual(Array.from(ref[k] as any));
+    expect(asNum(a.edge)).toEqual(asNum(ref.edge));
+    for (const k of Object.keys(ref.summary) as (keyof typeof ref.summary)[]) expect(asNum(run.summary[k] as any), `summary.${k}`).toEqual(asNum(ref.summary[k]));
+    // accounting: one time draw per arrival plus one per cell; one routing block per arrival
+    expect(ref.stats[2]).toBe(ref.stats[0] + 6);
+    expect(ref.stats[4]).toBe(ref.stats[0]);
+  });
+
+  it('reports overflow and gives identical output when rerun with room', () => {
+    const x = syntheticShard();
+    const small = execShard(ex, shardInputs(x), 100, 3);
+    expect(small.overflow).toBe(true);
+    const n = small.stats[0];
+    const ts = asNum(execShard(ex, shardInputs(x), n, 3).arrivals.ts);
+    expect(ts.length).toBe(n);
+    expect(ts).toEqual(asNum(arrivalsRef(x).ts));
+  });
+
+  it('arrivals are sorted by merchant then time, inside the horizon, with legal local times', () => {
+    const x = syntheticShard();
+    const r = arrivalsRef(x);
+    const end = x.h0Us + x.H * x.bucketUs;
+    for (let i = 0; i < r.ts.length; i++) {
+      expect(r.ts[i] >= x.h0Us && r.ts[i] < end).toBe(true);
+      expect(Math.floor((r.ts[i] - x.h0Us) / x.bucketUs)).toBe(r.bucket[i]);
+      if (i > 0 && r.merchant[i] === r.merchant[i - 1]) expect(r.ts[i]).toBeGreaterThanOrEqual(r.ts[i - 1]);
+      const off = (r.local[i] - r.ts[i]) / 1e6;
+      const z = r.tz[i];
+      let j = x.zoneStart[z];
+      while (j + 1 < x.zoneStart[z + 1] && Number(x.segStart[j + 1]) <= r.ts[i]) j++;
+      expect(off).toBe(x.segOffset[j]);
+      if (r.virtual[i]) expect(r.site[i]).toBe(-1);
+      else expect(r.site[i]).toBeGreaterThan(0);
+    }
+  });
+});
+
+/** Expected arrivals per UTC bucket of cell c (the intensity the kernel integrates). */
+function intensity(x: ShardInput, c: number): Float64Array {
+  const out = new Float64Array(x.H);
+  for (let h = 0; h < x.H; h++) {
+    const lh = x.lhTab[x.cZone[c] * x.H + h];
+    const wb = (((x.week0 + lh) % WEEK) + WEEK) % WEEK;
+    const ov = x.cOverlay[c] >= 0 && lh >= 0 && lh < x.H ? x.overlay[x.cOverlay[c] * x.H + lh] : 1;
+    out[h] = x.cV[c] * x.shapes[x.cShape[c] * WEEK + wb] * ov * x.latent[x.cGroup[c] * x.H + h];
+  }
+  return out;
+}
+
+describe('5B arrival process follows its intensity', () => {
+  it('counts over many seeds: per-bucket means within 5σ and a chi-square that a shifted law fails', () => {
+    const H = 24 * 14;
+    const seeds = 40;
+    const sums = new Float64Array(H);
+    let lam: Float64Array | undefined;
+    let phys = 0, virt = 0;
+    for (let s = 0; s < seeds; s++) {
+      const x = syntheticShard({ H, volume: 300, seed: BigInt(s + 1) });
+      x.latent.fill(1); // a Poisson process: the latent field is tested on its own above
+      const r = execShard(ex, shardInputs(x), 200000, 3);
+      expect(r.overflow).toBe(false);
+      const cells = r.summary;
+      for (let i = 0; i < r.stats[1]; i++) if (cells.tz[i] === 0 && cells.country[i] === 4) sums[cells.bucket[i]] += cells.n[i];
+      lam ??= intensity(x, 0);
+      for (let i = 0; i < r.stats[0]; i++) if (Number(r.arrivals.merchant[i]) === Number(2n ** 63n + 5n)) (r.arrivals.virtual[i] ? virt++ : phys++);
+    }
+    // cell 0 (merchant 11, zone 0, country 4): Poisson(λ_h) per bucket, independent over seeds
+    let chi = 0, chiShift = 0;
+    for (let h = 0; h < H; h++) {
+      const mu = seeds * lam![h];
+      expect(Math.abs(sums[h] - mu)).toBeLessThan(5 * Math.sqrt(mu) + 1);
+      chi += (sums[h] - mu) ** 2 / mu;
+      const wrong = seeds * lam![(h + 1) % H]; // the intensity one hour off
+      chiShift += (sums[h] - wrong) ** 2 / wrong;
+    }
+    // chi-square with H degrees of freedom: mean H, sd sqrt(2H) ≈ 26
+    expect(chi).toBeLessThan(H + 6 * Math.sqrt(2 * H));
+    expect(chiShift).toBeGreaterThan(H + 6 * Math.sqrt(2 * H));
+    // hybrid merchant: virtual share ≈ 0.35 on its physical-capable cells
+    const share = virt / (phys + virt);
+    expect(share).toBeGreaterThan(0.3);
+    expect(share).toBeLessThan(0.4);
+  });
+});
