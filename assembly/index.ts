@@ -6,7 +6,7 @@ export * from "./rng/stream";
 export * from "./rng/dist";
 export * from "./rng/alias";
 export { philoxBlock } from "./rng/philox";
-export { fm_log, fm_exp, fm_cos, fm_sin, fm_lgamma } from "./math/fmath";
+export { fm_log, fm_exp, fm_cos, fm_sin, fm_lgamma, fm_neglog_u01 } from "./math/fmath";
 
 /** Bump-allocate `bytes` (16-byte aligned) from the stub runtime's heap, growing memory as
  *  needed. Returns a byte offset into memory. Views over memory.buffer go stale on growth. */

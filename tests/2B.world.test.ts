@@ -9,7 +9,7 @@ import { validateWorld } from '../src/engine/validate_world.js';
 import { runWorld } from '../src/engine/runner.js';
 import { readParquetDataset } from '../src/engine/datasets.js';
 import { segment2B } from '../src/2B/run.js';
-import { decodedProbabilities, loadRouter, routeRef, routingLaw } from '../src/2B/router.js';
+import { decodedProbabilities, loadRouter, loadSiteRouter, routeRef, routingLaw } from '../src/2B/router.js';
 import { edgePickRef, loadVirtualEdges } from '../src/2B/edges.js';
 import { runTask } from '../src/pool/task.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
@@ -59,6 +59,20 @@ describe('2B end to end (tiny world)', () => {
     const report = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 's7_audit_report.json'), 'utf8'));
     expect(report.summary).toEqual({ overall_status: 'PASS', warn_count: 0, fail_count: 0 });
     expect(report.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['s2.alias_decode_exact', 's2.slice_header_qbits', 's3s4.key_parity', 's3s4.gamma_echo', 's4.mass_conservation', 's5.router_selftest']));
+  });
+
+  it('loadSiteRouter (no day tables, tz-groups through DuckDB) gives the same slices, sites and tz-groups as loadRouter', async () => {
+    const ctx = ctxOf(A);
+    const full = await loadRouter(ctx);
+    const lite = await loadSiteRouter(ctx);
+    expect(lite.nDays).toBe(0);
+    expect(lite.dayTab.length).toBe(0);
+    expect(Array.from(lite.groupOff)).toEqual(Array.from(full.groupOff));
+    expect(lite.groupTz).toEqual(full.groupTz);
+    expect(Array.from(lite.siteOff)).toEqual(Array.from(full.siteOff));
+    expect(Array.from(lite.siteOrder)).toEqual(Array.from(full.siteOrder));
+    expect(Array.from(lite.sliceWord)).toEqual(Array.from(full.sliceWord));
+    expect(lite.blob).toEqual(full.blob);
   });
 
   it('loadRouter rebuilds the router from the published bytes; it routes by the published S1/S4 laws', async () => {

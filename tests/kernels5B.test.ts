@@ -7,7 +7,7 @@ import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/5B/kernels_ref.js';
 import { execShard, shardInputs } from '../src/5B/shard.js';
-import { syntheticShard } from './support/shard5B.js';
+import { syntheticShard } from '../bench/shard5B.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {
@@ -53,9 +53,10 @@ describe('5B kernels: wasm == TypeScript reference', () => {
     for (const k of ['bucket', 'country', 'tz', 'channel', 'virtual', 'site', 'tzOp', 'lambda'] as const) expect(Array.from(a[k] as any), k).toEqual(Array.from(ref[k] as any));
     expect(asNum(a.edge)).toEqual(asNum(ref.edge));
     for (const k of Object.keys(ref.summary) as (keyof typeof ref.summary)[]) expect(asNum(run.summary[k] as any), `summary.${k}`).toEqual(asNum(ref.summary[k]));
-    // accounting: one time draw per arrival plus one per cell; one routing block per arrival
-    expect(ref.stats[2]).toBe(ref.stats[0] + 6);
-    expect(ref.stats[4]).toBe(ref.stats[0]);
+    // accounting (6 cells): one block per arrival plus one per cell; two lanes per arrival plus one per cell
+    expect(ref.stats[3]).toBe(ref.stats[0] + 6);
+    expect(ref.stats[2]).toBe(2 * ref.stats[0] + 6);
+    expect(ref.stats[4]).toBe(6);
   });
 
   it('reports overflow and gives identical output when rerun with room', () => {
@@ -93,8 +94,9 @@ function intensity(x: ShardInput, c: number): Float64Array {
   for (let h = 0; h < x.H; h++) {
     const lh = x.lhTab[x.cZone[c] * x.H + h];
     const wb = (((x.week0 + lh) % WEEK) + WEEK) % WEEK;
-    const ov = x.cOverlay[c] >= 0 && lh >= 0 && lh < x.H ? x.overlay[x.cOverlay[c] * x.H + lh] : 1;
-    out[h] = x.cV[c] * x.shapes[x.cShape[c] * WEEK + wb] * ov * x.latent[x.cGroup[c] * x.H + h];
+    const prof = x.rowOverlay[x.cRow[c]];
+    const ov = prof >= 0 && lh >= 0 && lh < x.H ? x.overlay[prof * x.H + lh] : 1;
+    out[h] = x.cV[c] * x.shapes[x.rowShape[x.cRow[c]] * WEEK + wb] * ov * x.latent[x.cGroup[c] * x.H + h];
   }
   return out;
 }

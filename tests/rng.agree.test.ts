@@ -2,7 +2,7 @@
 // Also: fmath accuracy against V8's Math.* (within 2 ulp) and lgamma against 300-bit values.
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fm_cos, fm_exp, fm_lgamma, fm_log, fm_sin } from '../src/rng/fmath.js';
+import { fm_cos, fm_exp, fm_lgamma, fm_log, fm_neglog_u01, fm_sin } from '../src/rng/fmath.js';
 import { Substream, U01_MAX, u01FromWords } from '../src/rng/stream.js';
 import { dirichlet, gamma, gumbel, lognormal, nb2, normal, poisson, ztp } from '../src/rng/dist.js';
 import { aliasBuild, aliasSampleBatch } from '../src/rng/alias.js';
@@ -70,6 +70,7 @@ describe('fmath: wasm == TS bit for bit', () => {
   const cases: Array<[string, (x: number) => number, (x: number) => number, Float64Array]> = [
     ['log(u01)', fm_log, (x) => k.fm_log(x), inputs(() => src.u01())],
     ['log(any positive)', fm_log, (x) => k.fm_log(x), inputs(() => anyPositive())],
+    ['-ln(u01) table', fm_neglog_u01, (x) => k.fm_neglog_u01(x), inputs((i) => (i < 4 ? [2 ** -54, 0.5, 1 - 2 ** -53, 0.9999999999999999][i]! : src.u01()))],
     ['exp([-746, 710])', fm_exp, (x) => k.fm_exp(x), inputs(() => -746 + 1456 * src.u01())],
     ['exp([-2, 2])', fm_exp, (x) => k.fm_exp(x), inputs(() => -2 + 4 * src.u01())],
     ['cos([0, 2pi])', fm_cos, (x) => k.fm_cos(x), inputs(() => 6.283185307179586 * src.u01())],
@@ -127,6 +128,14 @@ describe('fmath accuracy vs Math.* (V8 is fdlibm-derived)', () => {
     expect(worst(fm_log, Math.log, gen(100_000, () => s.u01()))).toBeLessThanOrEqual(2);
     expect(worst(fm_log, Math.log, gen(100_000, () => Math.pow(10, -300 + 600 * s.u01())))).toBeLessThanOrEqual(2);
     expect(worst(fm_log, Math.log, gen(100_000, () => 1 + (s.u01() - 0.5) * 1e-6))).toBeLessThanOrEqual(2);
+  });
+
+  it('-ln(u) by table: within 1e-15 of -Math.log(u) over u01 values, the tails and the table seams', () => {
+    const us = [...gen(100_000, () => s.u01()), ...gen(20_000, () => 2 ** (-53 * s.u01())), 2 ** -54, 1 - 2 ** -53, 0.5, 0.75, 1 - 1 / 256,
+      ...Array.from({ length: 129 }, (_, i) => 0.5 * (1 + i / 128) * (1 - 2 ** -52))];
+    let worstAbs = 0;
+    for (const u of us) worstAbs = Math.max(worstAbs, Math.abs(fm_neglog_u01(u) + Math.log(u)) / Math.max(1, -Math.log(u)));
+    expect(worstAbs).toBeLessThan(1e-15);
   });
 
   it('exp within 2 ulp on [-745, 709.7] and [-1, 1]', () => {

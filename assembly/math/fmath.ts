@@ -354,3 +354,37 @@ export function fm_lgamma(x: f64): f64 {
   if (shifted) r = r - fm_log(p);
   return r;
 }
+
+// ---- -ln(u) for u in (0, 1), table-driven (no division) -----------------------
+// For the 5B arrival walk, which needs one Exp(1) gap per arrival: fm_log's division and branches
+// cost more than the rest of an arrival. u = 2^e * y, y in [1, 2); c_i = 1 + (i + 0.5)/128 for the
+// top 7 mantissa bits i; ln y = ln c_i + ln(1 + r), r = y/c_i - 1 in about ±2^-8, by a degree-5
+// series (truncation < 1e-15). INVC/LOGC are computed once from fm_log and one IEEE division, the
+// same operations as src/rng/fmath.ts, so both sides agree bit for bit.
+const NEGLOG_INVC: usize = memory.data(128 * 8);
+const NEGLOG_LOGC: usize = memory.data(128 * 8);
+let neglogReady: bool = false;
+const LN2: f64 = 0.6931471805599453;
+
+function neglogInit(): void {
+  for (let i = 0; i < 128; i++) {
+    let c = 1.0 + (<f64>i + 0.5) / 128.0;
+    store<f64>(NEGLOG_INVC + (<usize>i << 3), 1.0 / c);
+    store<f64>(NEGLOG_LOGC + (<usize>i << 3), fm_log(c));
+  }
+  neglogReady = true;
+}
+
+/** -ln(u) for u in (0, 1) (normal doubles): an Exp(1) variate from a uniform. */
+// @ts-ignore: decorator
+@inline
+export function fm_neglog_u01(u: f64): f64 {
+  if (!neglogReady) neglogInit();
+  let b = reinterpret<u64>(u);
+  let e = <i32>(b >> 52) - 1023;
+  let i = <usize>((b >> 45) & 127);
+  let y = reinterpret<f64>((b & 0x000fffffffffffff) | 0x3ff0000000000000);
+  let r = y * load<f64>(NEGLOG_INVC + (i << 3)) - 1.0;
+  let p = r * (1.0 + r * (-0.5 + r * (0.3333333333333333 + r * (-0.25 + r * 0.2))));
+  return -((<f64>e * LN2 + load<f64>(NEGLOG_LOGC + (i << 3))) + p);
+}

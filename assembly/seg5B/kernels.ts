@@ -7,14 +7,20 @@
 // cumulative intensity — so a cell's arrivals come out in time order with exactly Poisson counts per
 // bucket and uniform placement inside each bucket, at a cost per arrival (not per bucket draw).
 //
-// RNG (SPEC §5), per cell: the time substream (key kT) gives one u01 per gap: draws = arrivals + 1;
-// the routing substream (key kR) is used counter-addressed: arrival k of the cell takes Philox block
-// k, u1 = lane 0 (hybrid coin), u2 = lane 1 (site or edge pick): blocks = arrivals, draws = 2·arrivals.
+// RNG (SPEC §5), one substream per cell (key from the cell's (merchant, country, zone)), counter-
+// addressed: block 0 lane 0 gives the first gap; arrival k (0-based) takes block k + 1: lane 0 routes
+// it (hybrid coin u < pv, then u rescaled inside the chosen side picks the site or edge), lane 1 is
+// the next gap. Per cell: blocks = arrivals + 1, draws (lanes) = 2·arrivals + 1. Gaps are
+// fm_neglog_u01(u) = -ln u (table-driven, no division).
+//
+// Intensity: λ = V · unit[row, h] · latent[group, h], where a row is a (zone, shape, overlay) triple
+// shared by the shard's cells and unit[row, h] = shape[local week bucket] · overlay[local bucket] is
+// built once per row in the prologue, so the per cell-bucket walk is two loads and two multiplies.
 
-import { streamInit, streamU01, streamBlocks } from "../rng/stream";
+import { streamInit } from "../rng/stream";
 import { philoxRounds, philoxX0, philoxX1, philoxX2, philoxX3 } from "../rng/philox";
 import { rngNormal } from "../rng/dist";
-import { fm_log, fm_exp } from "../math/fmath";
+import { fm_exp, fm_neglog_u01 } from "../math/fmath";
 import { aliasDecodeQ } from "../seg2B/alias";
 
 const INV_2_53: f64 = 1.1102230246251565e-16;
@@ -93,8 +99,9 @@ export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize
  *  merchants: mCell i32[nM+1] (cells of m: [mCell[m], mCell[m+1])), mId u64[nM], mSlice i32[nM] (2B slice word, -1 none),
  *             mEdge i32[nM] (edge slice word, -1 none), mSite i32[nM+1], mEdgeOff i32[nM+1]
  *  tables:    blob u32[], edgeBlob u32[], siteCountry i32[], siteOrder i32[], edgeId u64[], edgeZone i32[]
- *  cells:     cZone, cCountry, cChannel, cShape, cOverlay (-1 none), cGroup, cRGroup (2B tz-group) i32[nC];
- *             cPV f64[nC] (3B virtual share), cV f64[nC] (weekly volume); cKey u32[4nC] (kT0 kT1 kR0 kR1)
+ *  rows:      nRows (zone, shape, overlay) triples rowZone, rowShape, rowOverlay (-1 none) i32[nRows]
+ *  cells:     cZone, cCountry, cChannel, cRow, cGroup, cRGroup (2B tz-group) i32[nC];
+ *             cPV f64[nC] (3B virtual share), cV f64[nC] (weekly volume); cKey u32[2nC] (substream key)
  *  week0: local-week bucket of local horizon bucket 0 (72 when the horizon starts on a Thursday)
  *  surfaces:  shapes f64[*168], lhTab i32[nZones*H], overlay f64[*H], latent f64[*H]
  *  civil:     zoneStart i32[nZones+1], segStart i64[], segOffset i32[]
@@ -102,12 +109,13 @@ export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize
  *    oMerchant u64, oSeq u64, oTs i64, oBucket i32, oCountry i32, oTz i32, oLocal i64, oChannel i32, oVirtual u8,
  *    oSite i32 (-1 null), oEdge u64, oTzOp i32 (-1 null), oLocalOp i64, oLambda f64
  *    summary (capacity cap rows): sMerchant u64, sCountry i32, sTz i32, sChannel i32, sBucket i32, sN i32, sPhys i32, sVirt i32, sLambda f64
- *  scratch: perm i32[cap], tmp u64[cap], heapArr i32[3*maxCellsPerMerchant+2]
- *  stats f64[8]: arrivals, summary rows, time draws, time blocks, route blocks, unroutable arrivals, max cells/merchant, overflow
+ *  scratch: unit f64[nRows*H], perm i32[cap], tmp u64[cap], heapArr i32[3*maxCellsPerMerchant+4]
+ *  stats f64[8]: arrivals, summary rows, draws, blocks, cells, unroutable arrivals, max cells/merchant, overflow
  */
 export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mEdge: usize, mSite: usize,
   blob: usize, edgeBlob: usize, siteCountry: usize, siteOrder: usize, edgeId: usize, edgeZone: usize, mEdgeOff: usize,
-  cZone: usize, cCountry: usize, cChannel: usize, cShape: usize, cOverlay: usize, cGroup: usize, cRGroup: usize, cPV: usize,
+  nRows: i32, rowZone: usize, rowShape: usize, rowOverlay: usize,
+  cZone: usize, cCountry: usize, cChannel: usize, cRow: usize, cGroup: usize, cRGroup: usize, cPV: usize,
   cV: usize, cKey: usize,
   H: i32, h0f: f64, bucketF: f64, week0: i32,
   shapes: usize, lhTab: usize, overlay: usize, latent: usize,
@@ -116,10 +124,25 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
   oMerchant: usize, oSeq: usize, oTs: usize, oBucket: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize,
   oVirtual: usize, oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize, oLambda: usize,
   sMerchant: usize, sCountry: usize, sTz: usize, sChannel: usize, sBucket: usize, sN: usize, sPhys: usize, sVirt: usize, sLambda: usize,
-  perm: usize, tmp: usize, heapArr: usize, stats: usize): void {
+  unit: usize, perm: usize, tmp: usize, heapArr: usize, stats: usize): void {
+  // prologue: unit intensity rows (shape × overlay over the UTC horizon), one per (zone, shape, overlay)
+  for (let r = 0; r < nRows; r++) {
+    let zb = ldI32(rowZone, r) * H;
+    let sb = ldI32(rowShape, r) * WEEK;
+    let prof = ldI32(rowOverlay, r);
+    let ub = unit + (<usize>(r * H) << 3);
+    for (let h = 0; h < H; h++) {
+      let lh = ldI32(lhTab, zb + h);
+      let wb = (week0 + lh) % WEEK;
+      if (wb < 0) wb += WEEK;
+      let ov: f64 = 1.0;
+      if (prof >= 0 && lh >= 0 && lh < H) ov = ldF64(overlay, prof * H + lh);
+      store<f64>(ub + (<usize>h << 3), ldF64(shapes, sb + wb) * ov);
+    }
+  }
   let pos: i32 = 0; // arrivals so far (also past cap: counting continues)
   let srow: i32 = 0;
-  let timeDraws: f64 = 0, timeBlocks: f64 = 0, routeBlocks: f64 = 0, unroutable: f64 = 0, maxCells: i32 = 0;
+  let draws: f64 = 0, blocks: f64 = 0, unroutable: f64 = 0, maxCells: i32 = 0, cells: i32 = 0;
   let h0 = <i64>h0f; // µs, exact in f64 (JS passes numbers, not BigInts)
   let bucketUs = <i64>bucketF;
   for (let m = 0; m < nM; m++) {
@@ -134,42 +157,44 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
     for (let c = c0; c < c1; c++) {
       // run boundaries of this merchant's cells (for the merge), in the heap scratch's upper half
       store<i32>(heapArr + (<usize>(c1 - c0 + 1 + (c - c0)) << 2), pos - mStart);
+      cells++;
       let zone = ldI32(cZone, c), country = ldI32(cCountry, c), channel = ldI32(cChannel, c);
-      let shapeBase = ldI32(cShape, c) * WEEK;
-      let prof = ldI32(cOverlay, c);
-      let latBase = ldI32(cGroup, c) * H;
+      let ub = unit + (<usize>(ldI32(cRow, c) * H) << 3);
+      let lb = latent + (<usize>(ldI32(cGroup, c) * H) << 3);
       let rg = ldI32(cRGroup, c);
       let pv = ldF64(cPV, c);
+      let hybrid = pv > 0.0 && pv < 1.0;
       let V = ldF64(cV, c);
-      let kR0 = ldU32(cKey, 4 * c + 2), kR1 = ldU32(cKey, 4 * c + 3);
-      streamInit(ldU32(cKey, 4 * c), ldU32(cKey, 4 * c + 1));
-      let E = -fm_log(streamU01());
-      let draws: i32 = 1;
+      let k0 = ldU32(cKey, 2 * c), k1 = ldU32(cKey, 2 * c + 1);
+      philoxRounds(0, 0, 0, 0, k0, k1);
+      let E = fm_neglog_u01(u01Of(philoxX0, philoxX1));
       let k: i32 = 0; // arrival index within the cell
       let seg = ldI32(zoneStart, zone);
-      let zb = zone * H;
       for (let h = 0; h < H; h++) {
-        let lh = ldI32(lhTab, zb + h);
-        let wb = (week0 + lh) % WEEK;
-        if (wb < 0) wb += WEEK;
-        let ov: f64 = 1.0;
-        if (prof >= 0 && lh >= 0 && lh < H) ov = ldF64(overlay, prof * H + lh);
-        let lam = V * ldF64(shapes, shapeBase + wb) * ov * ldF64(latent, latBase + h);
-        if (!(lam > 0.0)) continue;
+        let lam = V * load<f64>(ub + (<usize>h << 3)) * load<f64>(lb + (<usize>h << 3));
+        if (!(E < lam)) {
+          if (lam > 0.0) E -= lam; // no arrival in this bucket
+          continue;
+        }
+        let inv = 1.0 / lam;
         let p: f64 = 0.0;
         let rem = lam;
         let nb: i32 = 0, nPhys: i32 = 0, nVirt: i32 = 0;
         let bStart = h0 + <i64>h * bucketUs;
         while (E < rem) {
-          p += E / lam;
+          p += E * inv;
           let off = <i64>Math.floor(p * bucketF);
           if (off >= bucketUs) off = bucketUs - 1;
           let ts = bStart + off;
-          // routing: Philox block k of the routing key
-          philoxRounds(<u32>k, 0, 0, 0, kR0, kR1);
-          let u1 = u01Of(philoxX0, philoxX1);
-          let u2 = u01Of(philoxX2, philoxX3);
-          let virt = u1 < pv; // virtual share: 0 never, 1 always (u1 < 1), else a hybrid coin
+          philoxRounds(<u32>(k + 1), 0, 0, 0, k0, k1);
+          let u = u01Of(philoxX0, philoxX1);
+          E = fm_neglog_u01(u01Of(philoxX2, philoxX3));
+          let virt = u < pv; // virtual share: 0 never, 1 always (u < 1), else a hybrid coin
+          if (hybrid) {
+            // the coin's uniform, rescaled inside the side it chose, picks the site or edge
+            u = virt ? u / pv : (u - pv) / (1.0 - pv);
+            if (u > U01_MAX) u = U01_MAX;
+          }
           if (virt && eSlice < 0) virt = false;
           if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
           let siteCol: i32 = -1, ctry = country, tzOp: i32 = -1;
@@ -178,14 +203,14 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
           if (virt) {
             let s = edgeBlob + (<usize>eSlice << 2);
             let ne = <i32>load<u32>(s);
-            let e = aliasDecodeQ(s + 16, s + 16 + (<usize>ne << 2), ne, u2, <f64>(<u64>1 << <u64>load<u32>(s, 4)));
+            let e = aliasDecodeQ(s + 16, s + 16 + (<usize>ne << 2), ne, u, <f64>(<u64>1 << <u64>load<u32>(s, 4)));
             eid = load<u64>(edgeId + (<usize>(edgeBase + e) << 3));
             tzOp = ldI32(edgeZone, edgeBase + e);
             let j = segFrom(zoneStart, segStart, tzOp, ldI32(zoneStart, tzOp), ts);
             localOp = ts + <i64>ldI32(segOffset, j) * 1000000;
             nVirt++;
           } else if (slice >= 0 && rg >= 0) {
-            let site = siteInGroup(blob, <u32>slice, rg, u2);
+            let site = siteInGroup(blob, <u32>slice, rg, u);
             siteCol = ldI32(siteOrder, siteBase + site);
             ctry = ldI32(siteCountry, siteBase + site);
             nPhys++;
@@ -211,30 +236,25 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
           pos++;
           k++;
           nb++;
-          E = -fm_log(streamU01());
-          draws++;
           rem = lam * (1.0 - p);
         }
         E -= rem;
-        if (nb > 0) {
-          if (srow < cap) {
-            let o8 = <usize>srow << 3, o4 = <usize>srow << 2;
-            store<u64>(sMerchant + o8, mid);
-            store<i32>(sCountry + o4, country);
-            store<i32>(sTz + o4, zone);
-            store<i32>(sChannel + o4, channel);
-            store<i32>(sBucket + o4, h);
-            store<i32>(sN + o4, nb);
-            store<i32>(sPhys + o4, nPhys);
-            store<i32>(sVirt + o4, nVirt);
-            store<f64>(sLambda + o8, lam);
-          }
-          srow++;
+        if (srow < cap) {
+          let o8 = <usize>srow << 3, o4 = <usize>srow << 2;
+          store<u64>(sMerchant + o8, mid);
+          store<i32>(sCountry + o4, country);
+          store<i32>(sTz + o4, zone);
+          store<i32>(sChannel + o4, channel);
+          store<i32>(sBucket + o4, h);
+          store<i32>(sN + o4, nb);
+          store<i32>(sPhys + o4, nPhys);
+          store<i32>(sVirt + o4, nVirt);
+          store<f64>(sLambda + o8, lam);
         }
+        srow++;
       }
-      timeDraws += <f64>draws;
-      timeBlocks += <f64>streamBlocks();
-      routeBlocks += <f64>k;
+      draws += <f64>(2 * k + 1);
+      blocks += <f64>(k + 1);
     }
     let n = pos - mStart;
     let nCells = c1 - c0;
@@ -248,9 +268,9 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
   }
   store<f64>(stats, <f64>pos);
   store<f64>(stats + 8, <f64>srow);
-  store<f64>(stats + 16, timeDraws);
-  store<f64>(stats + 24, timeBlocks);
-  store<f64>(stats + 32, routeBlocks);
+  store<f64>(stats + 16, draws);
+  store<f64>(stats + 24, blocks);
+  store<f64>(stats + 32, <f64>cells);
   store<f64>(stats + 40, unroutable);
   store<f64>(stats + 48, <f64>maxCells);
   store<f64>(stats + 56, pos > cap || srow > cap ? 1.0 : 0.0);

@@ -40,6 +40,7 @@ import { runTask } from '../pool/task.js';
 import { aliasDecodeQRef } from './kernels_ref.js';
 import { numericColumn, sortedDict, stringColumn } from './inputs.js';
 import type { DictCol } from '../io/tables.js';
+import { Duck, lit } from '../io/duck.js';
 import { epochDay } from './policies.js';
 
 export interface Router2B {
@@ -233,19 +234,60 @@ export interface AliasIndex {
  * gate.layer1.2B.validation (its own S0) first. Checks the blob digest against the index.
  */
 export async function loadRouter(ctx: RunContext, ex?: Record<string, any>): Promise<Router2B> {
+  const { index, bytes } = await readAliasTables(ctx);
+  const s1 = await readParquetDataset(ctx, 's1_site_weights');
+  const s4 = await readParquetDataset(ctx, 's4_group_weights');
+  return buildRouterFrom(index, bytes, s1, s4, ex);
+}
+
+async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; bytes: Buffer }> {
   const t = tokens(ctx);
   const idx = partitionDir('s2_alias_index', t);
   const bl = partitionDir('s2_alias_blob', t);
   const index = JSON.parse((await readFile(join(ctx.world, idx.dir, idx.file!))).toString('utf8')) as AliasIndex;
   const bytes = await readFile(join(ctx.world, bl.dir, bl.file!));
   if (sha256Hex(bytes) !== index.blob_sha256) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'alias blob bytes do not match s2_alias_index.blob_sha256', join(bl.dir, bl.file!), 'rebuild 2B for this world');
-  const s1 = await readParquetDataset(ctx, 's1_site_weights');
-  const s4 = await readParquetDataset(ctx, 's4_group_weights');
-  return buildRouterFrom(index, bytes, s1, s4, ex);
+  return { index, bytes };
 }
 
-/** Build the router from the index document, blob bytes and the S1/S4 tables (as read back from Parquet). */
-export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table, s4: arrow.Table, ex?: Record<string, any>): Router2B {
+/**
+ * The router without its per-day group tables (nDays 0): alias slices, sites and each merchant's
+ * tz-groups, for a consumer that already knows an arrival's zone (5B picks a site inside the zone's
+ * group). The tz-groups come from the first day of s4_group_weights through DuckDB (two columns,
+ * one day), so the G × days table (26M rows at large) is never held in memory.
+ */
+export async function loadSiteRouter(ctx: RunContext): Promise<Router2B> {
+  const { index, bytes } = await readAliasTables(ctx);
+  const s1 = await readParquetDataset(ctx, 's1_site_weights');
+  const base = routerSites(index, bytes, s1);
+  const { dir } = partitionDir('s4_group_weights', tokens(ctx));
+  const duck = await Duck.open(2, '512MB');
+  let rows: Record<string, unknown>[];
+  try {
+    rows = await duck.all(`SELECT merchant_id::VARCHAR m, list(tz_group_id ORDER BY tz_group_id) g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})
+      WHERE utc_day = DATE ${lit(index.horizon.start_day)} GROUP BY merchant_id ORDER BY merchant_id`);
+  } finally {
+    duck.close();
+  }
+  const M = index.merchants.length;
+  if (rows.length !== M) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has tz-groups for ${rows.length} merchants on ${index.horizon.start_day}, the alias index ${M}`, 's4_group_weights', 'rebuild 2B for this world');
+  const groupOff = new Int32Array(M + 1);
+  const groupTz: string[] = [];
+  for (let i = 0; i < M; i++) {
+    const g = rows[i].g as string[];
+    if (BigInt(String(rows[i].m)) !== base.merchantId[i] || g.length !== index.merchants[i].groups) {
+      fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: s4_group_weights tz-groups do not match the alias index (${g.length} vs ${index.merchants[i].groups})`, 's4_group_weights', 'rebuild 2B for this world');
+    }
+    groupTz.push(...g);
+    groupOff[i + 1] = groupOff[i] + g.length;
+  }
+  return { ...base, dayTab: new Uint32Array(0), dayWord: new Uint32Array(M), nDays: 0, groupOff, groupTz };
+}
+
+type RouterSites = Pick<Router2B, 'merchantId' | 'blob' | 'sliceWord' | 'startDay' | 'dayQbits' | 'siteOff' | 'siteCountry' | 'siteOrder'>;
+
+/** Alias slices and each merchant's sites (S1), checked against the alias index. */
+function routerSites(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table): RouterSites {
   if (bytes.byteLength % 4 !== 0) fail(ErrorCodes.VALIDATION_FAILED, 'alias blob length is not a multiple of 4', 's2_alias_blob', 'rebuild 2B for this world');
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
@@ -262,6 +304,14 @@ export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.
     siteOff[i + 1] = r;
     if (r - siteOff[i] !== index.merchants[i].sites) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${merchantId[i]}: s1_site_weights has ${r - siteOff[i]} sites, the alias index ${index.merchants[i].sites}`, 's1_site_weights', 'rebuild 2B for this world');
   }
+  return { merchantId, blob, sliceWord, startDay: epochDay(index.horizon.start_day), dayQbits: index.prob_qbits, siteOff, siteCountry: country, siteOrder };
+}
+
+/** Build the router from the index document, blob bytes and the S1/S4 tables (as read back from Parquet). */
+export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table, s4: arrow.Table, ex?: Record<string, any>): Router2B {
+  const base = routerSites(index, bytes, s1);
+  const { merchantId } = base;
+  const M = index.merchants.length;
   const m4 = numericColumn(s4, 'merchant_id', 's4_group_weights', BigUint64Array);
   const tz = stringColumn(s4, 'tz_group_id', 's4_group_weights');
   const pGroup = numericColumn(s4, 'p_group', 's4_group_weights', Float64Array);
@@ -276,5 +326,5 @@ export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.
     if (m4[r - 1] !== merchantId[i]) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${merchantId[i]}: s4_group_weights rows do not match ${G} groups × ${D} days`, 's4_group_weights', 'rebuild 2B for this world');
   }
   const { dayTab, dayWord } = buildDayTables(pGroup, groupOff, D, index.quantised_bits, index.prob_qbits, ex);
-  return { merchantId, blob, sliceWord, dayTab, dayWord, nDays: D, startDay: epochDay(index.horizon.start_day), dayQbits: index.prob_qbits, groupOff, groupTz, siteOff, siteCountry: country, siteOrder };
+  return { ...base, dayTab, dayWord, nDays: D, groupOff, groupTz };
 }

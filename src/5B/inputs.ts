@@ -5,7 +5,7 @@ import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { readParquetDataset } from '../engine/datasets.js';
 import type { RunContext } from '../engine/context.js';
-import { loadRouter, merchantIndex, type Router2B } from '../2B/router.js';
+import { loadSiteRouter, merchantIndex, type Router2B } from '../2B/router.js';
 import { loadVirtualEdges, edgeMerchantIndex, type VirtualEdges } from '../2B/edges.js';
 import { numericColumn, stringColumn } from '../2B/inputs.js';
 import { readTimetable } from '../2A/bulk.js';
@@ -58,7 +58,7 @@ export async function loadInputs(ctx: RunContext, scenarioId: string): Promise<I
   const P = 'merchant_zone_profile_5A';
   const prof = await readParquetDataset(ctx, P);
   const timetable = await readTimetable(ctx);
-  const router = await loadRouter(ctx);
+  const router = await loadSiteRouter(ctx);
   const edges = await loadVirtualEdges(ctx);
   const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
   const cat = await readParquetDataset(ctx, 'edge_catalogue_3B');

@@ -1,9 +1,9 @@
 // TypeScript references of the 5B kernels (assembly/seg5B/kernels.ts), bit for bit: the same IEEE
 // operation order, fm_* math, the same RNG consumption. Tests prove wasm == reference on small inputs.
-import { Substream, u01FromWords } from '../rng/stream.js';
+import { Substream, u01FromWords, U01_MAX } from '../rng/stream.js';
 import { philoxInto } from '../rng/philox.js';
 import { normal } from '../rng/dist.js';
-import { fm_exp, fm_log } from '../rng/fmath.js';
+import { fm_exp, fm_neglog_u01 } from '../rng/fmath.js';
 import { aliasDecodeQRef } from '../2B/kernels_ref.js';
 
 export const WEEK = 168;
@@ -35,8 +35,10 @@ export function latentRef(nG: number, H: number, keys: Uint32Array, sigma: Float
 export interface ShardInput {
   mCell: Int32Array; mId: BigUint64Array; mSlice: Int32Array; mEdge: Int32Array; mSite: Int32Array; mEdgeOff: Int32Array;
   blob: Uint32Array; edgeBlob: Uint32Array; siteCountry: Int32Array; siteOrder: Int32Array; edgeId: BigUint64Array; edgeZone: Int32Array;
-  cZone: Int32Array; cCountry: Int32Array; cChannel: Int32Array; cShape: Int32Array; cOverlay: Int32Array; cGroup: Int32Array;
-  cRGroup: Int32Array; cPV: Float64Array; cV: Float64Array; cKey: Uint32Array;
+  /** (zone, shape, overlay) rows shared by the shard's cells: unit intensity = shape × overlay */
+  rowZone: Int32Array; rowShape: Int32Array; rowOverlay: Int32Array;
+  cZone: Int32Array; cCountry: Int32Array; cChannel: Int32Array; cRow: Int32Array; cGroup: Int32Array;
+  cRGroup: Int32Array; cPV: Float64Array; cV: Float64Array; /** one substream key per cell (k0, k1) */ cKey: Uint32Array;
   H: number; h0Us: number; bucketUs: number; /** local-week bucket of local horizon bucket 0 */ week0: number;
   shapes: Float64Array; lhTab: Int32Array; overlay: Float64Array; latent: Float64Array;
   zoneStart: Int32Array; segStart: BigInt64Array; segOffset: Int32Array;
@@ -47,7 +49,7 @@ export interface ShardOutput {
   local: Float64Array; channel: Int32Array; virtual: Uint8Array; site: Int32Array; edge: BigUint64Array; tzOp: Int32Array;
   localOp: Float64Array; lambda: Float64Array;
   summary: { merchant: BigUint64Array; country: Int32Array; tz: Int32Array; channel: Int32Array; bucket: Int32Array; n: Int32Array; phys: Int32Array; virt: Int32Array; lambda: Float64Array };
-  /** arrivals, summary rows, time draws, time blocks, route blocks, unroutable, max cells per merchant */
+  /** arrivals, summary rows, draws, blocks, cells, unroutable, max cells per merchant */
   stats: number[];
 }
 
@@ -74,12 +76,31 @@ function siteInGroup(blob: Uint32Array, w: number, g: number, u: number): number
 
 interface Row { ts: number; bucket: number; country: number; tz: number; local: number; channel: number; virtual: number; site: number; edge: bigint; tzOp: number; localOp: number; lambda: number }
 
+/** Unit intensity rows: shape[local week bucket] × overlay[local horizon bucket] per UTC bucket. */
+export function unitRowsRef(x: ShardInput): Float64Array {
+  const H = x.H;
+  const unit = new Float64Array(x.rowZone.length * H);
+  for (let r = 0; r < x.rowZone.length; r++) {
+    const zb = x.rowZone[r] * H, sb = x.rowShape[r] * WEEK, prof = x.rowOverlay[r];
+    for (let h = 0; h < H; h++) {
+      const lh = x.lhTab[zb + h];
+      let wb = (x.week0 + lh) % WEEK;
+      if (wb < 0) wb += WEEK;
+      let ov = 1.0;
+      if (prof >= 0 && lh >= 0 && lh < H) ov = x.overlay[prof * H + lh];
+      unit[r * H + h] = x.shapes[sb + wb] * ov;
+    }
+  }
+  return unit;
+}
+
 export function arrivalsRef(x: ShardInput): ShardOutput {
   const rows: (Row & { merchant: bigint; seq: number })[] = [];
   const sum: { merchant: bigint; country: number; tz: number; channel: number; bucket: number; n: number; phys: number; virt: number; lambda: number }[] = [];
   const block = new Uint32Array(4);
   const H = x.H;
-  let timeDraws = 0, timeBlocks = 0, routeBlocks = 0, unroutable = 0, maxCells = 0;
+  const unit = unitRowsRef(x);
+  let draws = 0, blocks = 0, cells = 0, unroutable = 0, maxCells = 0;
   const nM = x.mId.length;
   for (let m = 0; m < nM; m++) {
     const c0 = x.mCell[m], c1 = x.mCell[m + 1];
@@ -89,47 +110,52 @@ export function arrivalsRef(x: ShardInput): ShardOutput {
     for (let c = c0; c < c1; c++) {
       const run: Row[] = [];
       runs.push(run);
+      cells++;
       const zone = x.cZone[c], country = x.cCountry[c], channel = x.cChannel[c];
-      const shapeBase = x.cShape[c] * WEEK, prof = x.cOverlay[c], latBase = x.cGroup[c] * H, rg = x.cRGroup[c], pv = x.cPV[c], V = x.cV[c];
-      const kR0 = x.cKey[4 * c + 2], kR1 = x.cKey[4 * c + 3];
-      const st = new Substream(x.cKey[4 * c], x.cKey[4 * c + 1]);
-      let E = -fm_log(st.u01());
-      let draws = 1, k = 0;
+      const ub = x.cRow[c] * H, lb = x.cGroup[c] * H, rg = x.cRGroup[c], pv = x.cPV[c], V = x.cV[c];
+      const hybrid = pv > 0.0 && pv < 1.0;
+      const k0 = x.cKey[2 * c], k1 = x.cKey[2 * c + 1];
+      philoxInto(0, 0, 0, 0, k0, k1, block);
+      let E = fm_neglog_u01(u01FromWords(block[0], block[1]));
+      let k = 0;
       let seg = x.zoneStart[zone];
       for (let h = 0; h < H; h++) {
-        const lh = x.lhTab[zone * H + h];
-        let wb = (x.week0 + lh) % WEEK;
-        if (wb < 0) wb += WEEK;
-        let ov = 1.0;
-        if (prof >= 0 && lh >= 0 && lh < H) ov = x.overlay[prof * H + lh];
-        const lam = V * x.shapes[shapeBase + wb] * ov * x.latent[latBase + h];
-        if (!(lam > 0.0)) continue;
+        const lam = V * unit[ub + h] * x.latent[lb + h];
+        if (!(E < lam)) {
+          if (lam > 0.0) E -= lam;
+          continue;
+        }
+        const inv = 1.0 / lam;
         let p = 0.0;
         let rem = lam;
         let nb = 0, nPhys = 0, nVirt = 0;
         const bStart = x.h0Us + h * x.bucketUs;
         while (E < rem) {
-          p += E / lam;
+          p += E * inv;
           let off = Math.floor(p * x.bucketUs);
           if (off >= x.bucketUs) off = x.bucketUs - 1;
           const ts = bStart + off;
-          philoxInto(k >>> 0, 0, 0, 0, kR0, kR1, block);
-          const u1 = u01FromWords(block[0], block[1]);
-          const u2 = u01FromWords(block[2], block[3]);
-          let virt = u1 < pv;
+          philoxInto((k + 1) >>> 0, 0, 0, 0, k0, k1, block);
+          let u = u01FromWords(block[0], block[1]);
+          E = fm_neglog_u01(u01FromWords(block[2], block[3]));
+          let virt = u < pv;
+          if (hybrid) {
+            u = virt ? u / pv : (u - pv) / (1.0 - pv);
+            if (u > U01_MAX) u = U01_MAX;
+          }
           if (virt && eSlice < 0) virt = false;
           if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
           let site = -1, ctry = country, tzOp = -1, eid = 0n, localOp = 0;
           if (virt) {
             const ne = x.edgeBlob[eSlice];
-            const e = aliasDecodeQRef(x.edgeBlob.subarray(eSlice + 4), x.edgeBlob.subarray(eSlice + 4 + ne), ne, u2, 2 ** x.edgeBlob[eSlice + 1]);
+            const e = aliasDecodeQRef(x.edgeBlob.subarray(eSlice + 4), x.edgeBlob.subarray(eSlice + 4 + ne), ne, u, 2 ** x.edgeBlob[eSlice + 1]);
             eid = x.edgeId[edgeBase + e];
             tzOp = x.edgeZone[edgeBase + e];
             const j = segFrom(x.zoneStart, x.segStart, tzOp, x.zoneStart[tzOp], ts);
             localOp = ts + x.segOffset[j] * 1000000;
             nVirt++;
           } else if (slice >= 0 && rg >= 0) {
-            const s = siteInGroup(x.blob, slice, rg, u2);
+            const s = siteInGroup(x.blob, slice, rg, u);
             site = x.siteOrder[siteBase + s];
             ctry = x.siteCountry[siteBase + s];
             nPhys++;
@@ -138,16 +164,13 @@ export function arrivalsRef(x: ShardInput): ShardOutput {
           run.push({ ts, bucket: h, country: ctry, tz: zone, local: ts + x.segOffset[seg] * 1000000, channel, virtual: virt ? 1 : 0, site, edge: eid, tzOp, localOp, lambda: lam });
           k++;
           nb++;
-          E = -fm_log(st.u01());
-          draws++;
           rem = lam * (1.0 - p);
         }
         E -= rem;
-        if (nb > 0) sum.push({ merchant: x.mId[m], country, tz: zone, channel, bucket: h, n: nb, phys: nPhys, virt: nVirt, lambda: lam });
+        sum.push({ merchant: x.mId[m], country, tz: zone, channel, bucket: h, n: nb, phys: nPhys, virt: nVirt, lambda: lam });
       }
-      timeDraws += draws;
-      timeBlocks += st.blocks;
-      routeBlocks += k;
+      draws += 2 * k + 1;
+      blocks += k + 1;
     }
     // merge runs by (ts, run index): a stable sort over (ts, run, position) gives the same order
     const merged = runs.flatMap((r, ri) => r.map((row, i) => ({ row, ri, i })));
@@ -167,6 +190,6 @@ export function arrivalsRef(x: ShardInput): ShardOutput {
       channel: Int32Array.from(sum, (s) => s.channel), bucket: Int32Array.from(sum, (s) => s.bucket), n: Int32Array.from(sum, (s) => s.n),
       phys: Int32Array.from(sum, (s) => s.phys), virt: Int32Array.from(sum, (s) => s.virt), lambda: Float64Array.from(sum, (s) => s.lambda),
     },
-    stats: [n, sum.length, timeDraws, timeBlocks, routeBlocks, unroutable, maxCells],
+    stats: [n, sum.length, draws, blocks, cells, unroutable, maxCells],
   };
 }

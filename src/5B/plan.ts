@@ -126,8 +126,8 @@ export interface WorldTables {
   segOffset: Int32Array;
   shapes: Float64Array;
   factor: Float64Array;
-  timeKeys: FamilyKeys;
-  routeKeys: FamilyKeys;
+  /** per-cell arrival substreams (family 5B.arrivals) */
+  keys: FamilyKeys;
 }
 
 /** SharedArrayBuffer-backed copy: posted to workers without cloning. */
@@ -142,7 +142,7 @@ export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: num
   const kt = kernelTable(inp.timetable);
   return {
     H, h0Us, bucketUs, week0, lhTab: shared(lhTab), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
-    shapes: shared(inp.shapes), factor, timeKeys: new FamilyKeys(id, '5B.arrival_time'), routeKeys: new FamilyKeys(id, '5B.arrival_route'),
+    shapes: shared(inp.shapes), factor, keys: new FamilyKeys(id, '5B.arrivals'),
   };
 }
 
@@ -198,30 +198,40 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     }
     mEdgeOff[m + 1] = edgeIds.length;
   }
-  // cells, with shard-local overlay profiles and groups
+  // cells, with shard-local (zone, shape, overlay) rows and latent groups
   const nC = s.c1 - s.c0;
   const profLocal = new Map<number, number>();
   const groupLocal = new Map<number, number>();
-  const cOverlay = new Int32Array(nC), cGroup = new Int32Array(nC), cRGroup = new Int32Array(nC);
-  const cKey = new Uint32Array(4 * nC);
+  const rowLocal = new Map<number, number>();
+  const rowZone: number[] = [], rowShape: number[] = [], rowOverlay: number[] = [];
+  const cRow = new Int32Array(nC), cGroup = new Int32Array(nC), cRGroup = new Int32Array(nC);
+  const cKey = new Uint32Array(2 * nC);
+  const nShapes = inp.nShapes, nZones = inp.timetable.tzids.length;
   for (let i = 0; i < nC; i++) {
     const ci = s.c0 + i;
     const p = c.overlay[ci];
+    let lp = -1;
     if (p >= 0 && p + 1 < inp.ovOff.length && inp.ovOff[p + 1] > inp.ovOff[p]) {
       if (!profLocal.has(p)) profLocal.set(p, profLocal.size);
-      cOverlay[i] = profLocal.get(p)!;
-    } else cOverlay[i] = -1;
+      lp = profLocal.get(p)!;
+    }
+    const rk = ((lp + 1) * nShapes + c.shape[ci]) * nZones + c.zone[ci];
+    let r = rowLocal.get(rk);
+    if (r === undefined) {
+      rowLocal.set(rk, (r = rowZone.length));
+      rowZone.push(c.zone[ci]);
+      rowShape.push(c.shape[ci]);
+      rowOverlay.push(lp);
+    }
+    cRow[i] = r;
     const g = groups.cell[ci];
     if (!groupLocal.has(g)) groupLocal.set(g, groupLocal.size);
     cGroup[i] = groupLocal.get(g)!;
     cRGroup[i] = c.rGroup[ci];
-    // a cell's substreams are named by its key (merchant, country, zone): stable whatever the shard
-    const [t0, t1] = w.timeKeys.forString(`${c.merchant[ci]}|${inp.countries[c.country[ci]]}|${inp.timetable.tzids[c.zone[ci]]}`);
-    const [r0, r1] = w.routeKeys.forString(`${c.merchant[ci]}|${inp.countries[c.country[ci]]}|${inp.timetable.tzids[c.zone[ci]]}`);
-    cKey[4 * i] = t0;
-    cKey[4 * i + 1] = t1;
-    cKey[4 * i + 2] = r0;
-    cKey[4 * i + 3] = r1;
+    // a cell's substream is named by its key (merchant, country, zone): stable whatever the shard
+    const [k0, k1] = w.keys.forString(`${c.merchant[ci]}|${inp.countries[c.country[ci]]}|${inp.timetable.tzids[c.zone[ci]]}`);
+    cKey[2 * i] = k0;
+    cKey[2 * i + 1] = k1;
   }
   const overlay = new Float64Array(Math.max(1, profLocal.size) * H);
   for (const [p, l] of profLocal) overlayDense(inp, p, H, overlay, l * H);
@@ -230,8 +240,9 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
   const x: ShardInput = {
     mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
     edgeId: BigUint64Array.from(edgeIds, (_, i) => BigInt(i)), edgeZone: Int32Array.from(edgeZone),
-    cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cShape: c.shape.slice(s.c0, s.c1),
-    cOverlay, cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
+    rowZone: Int32Array.from(rowZone), rowShape: Int32Array.from(rowShape), rowOverlay: Int32Array.from(rowOverlay),
+    cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cRow,
+    cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
     H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: w.lhTab, overlay, latent,
     zoneStart: w.zoneStart, segStart: w.segStart, segOffset: w.segOffset,
   };

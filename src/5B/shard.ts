@@ -15,13 +15,18 @@ export function shardInputs(x: ShardInput): In[] {
   return [
     s(x.mId.length), a('i32', x.mCell), a('u64', x.mId), a('i32', x.mSlice), a('i32', x.mEdge), a('i32', x.mSite),
     a('u32', x.blob), a('u32', x.edgeBlob), a('i32', x.siteCountry), a('i32', x.siteOrder), a('u64', x.edgeId), a('i32', x.edgeZone), a('i32', x.mEdgeOff),
-    a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cShape), a('i32', x.cOverlay), a('i32', x.cGroup), a('i32', x.cRGroup),
+    s(x.rowZone.length), a('i32', x.rowZone), a('i32', x.rowShape), a('i32', x.rowOverlay),
+    a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cRow), a('i32', x.cGroup), a('i32', x.cRGroup),
     a('f64', x.cPV), a('f64', x.cV), a('u32', x.cKey),
     s(x.H), s(x.h0Us), s(x.bucketUs), s(x.week0),
     a('f64', x.shapes), a('i32', x.lhTab), a('f64', x.overlay), a('f64', x.latent),
     a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
   ];
 }
+
+/** Positions of the scalar arguments execShard sizes its scratch from (see shardInputs). */
+const UNIT_ROWS_ARG = 13;
+const H_ARG = 26;
 
 export const ARRIVAL_OUT: [string, ElemType][] = [
   ['merchant', 'u64'], ['seq', 'u64'], ['ts', 'u64'], ['bucket', 'i32'], ['country', 'i32'], ['tz', 'i32'], ['local', 'u64'], ['channel', 'i32'],
@@ -33,7 +38,7 @@ export const SUMMARY_OUT: [string, ElemType][] = [
 
 export interface ShardRun {
   overflow: boolean;
-  /** arrivals, summary rows, time draws, time blocks, route blocks, unroutable, max cells per merchant */
+  /** arrivals, summary rows, draws, blocks, cells, unroutable, max cells per merchant */
   stats: number[];
   /** views over wasm memory (ts/local/localOp hold i64 bit patterns in a BigUint64Array) */
   arrivals: Record<string, Typed>;
@@ -42,6 +47,7 @@ export interface ShardRun {
 
 /** Run k5bArrivals over serialised inputs with room for `cap` rows; maxCells = most cells of one merchant. */
 export function execShard(ex: Record<string, any>, inputs: In[], cap: number, maxCells: number): ShardRun {
+  const nRows = (inputs[UNIT_ROWS_ARG] as { value: number }).value, H = (inputs[H_ARG] as { value: number }).value;
   ex.resetHeap();
   const ptrs: number[] = [];
   const mem = () => (ex.memory as WebAssembly.Memory).buffer;
@@ -59,13 +65,12 @@ export function execShard(ex: Record<string, any>, inputs: In[], cap: number, ma
   const outPtr = (spec: [string, ElemType][]) => spec.map(([, t]) => ex.alloc(Math.max(8, c * ELEM_BYTES[t])) as number);
   const ao = outPtr(ARRIVAL_OUT);
   const so = outPtr(SUMMARY_OUT);
+  const unit = ex.alloc(Math.max(8, nRows * H * 8)) as number;
   const perm = ex.alloc(c * 4) as number;
   const tmp = ex.alloc(c * 8) as number;
   const heap = ex.alloc((3 * maxCells + 4) * 4) as number;
   const stats = ex.alloc(64) as number;
-  const tk = performance.now();
-  ex.k5bArrivals(...ptrs, cap, ...ao, ...so, perm, tmp, heap, stats);
-  if (process.env.FW_DEBUG_5B) console.error(`k5bArrivals ${(performance.now() - tk).toFixed(0)} ms, cells ${ptrs.length}`);
+  ex.k5bArrivals(...ptrs, cap, ...ao, ...so, unit, perm, tmp, heap, stats);
   const st = Array.from(new Float64Array(mem(), stats, 8));
   const overflow = st[7] !== 0;
   const view = (spec: [string, ElemType][], ps: number[], n: number) =>

@@ -14,9 +14,11 @@ export interface ArrivalTask {
 export interface ArrivalResult {
   overflow: boolean;
   stats: number[];
+  /** rows out of (merchant, arrival_seq from 1, ts_utc) order, from a scan of the kernel's columns */
+  orderViolations?: number;
   arrivals?: Uint8Array;
   summary?: Uint8Array;
-  /** worker milliseconds: kernel, arrival encode, summary encode (diagnostics only) */
+  /** worker milliseconds: kernel, arrival encode, summary encode, order scan (diagnostics only) */
   ms?: number[];
 }
 
@@ -78,6 +80,25 @@ export function encodeSummary(r: ShardRun, e: ArrivalTask['enc']): Uint8Array {
   ], n);
 }
 
+/** Rows that break the published order: merchant non-decreasing, arrival_seq 1, 2, … per merchant, ts_utc non-decreasing. */
+export function orderViolations(r: ShardRun): number {
+  // u64 columns read as (lo, hi) u32 pairs: no BigInt per row. ts_utc is positive (after 1970), so
+  // unsigned word order is time order; arrival_seq stays far below 2^32 within one merchant.
+  const w = (c: any) => new Uint32Array(c.buffer, c.byteOffset, c.length * 2);
+  const a = r.arrivals as Record<string, any>;
+  const m = w(a.merchant), seq = w(a.seq), ts = w(a.ts);
+  const n = r.stats[0];
+  let bad = 0;
+  for (let i = 0; i < n; i++) {
+    const lo = 2 * i, hi = lo + 1;
+    const same = i > 0 && m[hi] === m[hi - 2] && m[lo] === m[lo - 2];
+    if (i > 0 && !same && (m[hi] < m[hi - 2] || (m[hi] === m[hi - 2] && m[lo] < m[lo - 2]))) bad++;
+    else if (seq[hi] !== 0 || seq[lo] !== (same ? seq[lo - 2] + 1 : 1)) bad++;
+    else if (same && (ts[hi] < ts[hi - 2] || (ts[hi] === ts[hi - 2] && ts[lo] < ts[lo - 2]))) bad++;
+  }
+  return bad;
+}
+
 export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): ArrivalResult {
   const t0 = performance.now();
   const r = execShard(ex, t.inputs, t.cap, t.maxCells);
@@ -86,5 +107,7 @@ export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): Arrival
   const arrivals = encodeArrivals(r, t.enc);
   const t2 = performance.now();
   const summary = encodeSummary(r, t.enc);
-  return { overflow: false, stats: r.stats, arrivals, summary, ms: [t1 - t0, t2 - t1, performance.now() - t2] };
+  const t3 = performance.now();
+  const bad = orderViolations(r);
+  return { overflow: false, stats: r.stats, orderViolations: bad, arrivals, summary, ms: [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3] };
 }

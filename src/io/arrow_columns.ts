@@ -39,6 +39,24 @@ export function firstSeenCodes(t: arrow.Table, name: string, dataset: string, nu
       const idx = d.values as ArrayLike<number>;
       const hasNulls = d.nullCount > 0;
       for (let i = 0; i < d.length; i++) codes[r++] = hasNulls && !d.getValid(i) ? -1 : local[idx[d.offset + i]];
+    } else if (arrow.DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array) {
+      // plain utf8 (parquet-wasm reads dictionary pages back plain): key rows by their raw bytes
+      // (latin1 is one char per byte, so distinct bytes give distinct keys) and decode UTF-8 only
+      // once per distinct value, instead of one Arrow get() + UTF-8 decode per row
+      const offs = d.valueOffsets, vals = d.values as Uint8Array;
+      const buf = Buffer.from(vals.buffer, vals.byteOffset, vals.byteLength);
+      const byBytes = new Map<string, number>();
+      const hasNulls = d.nullCount > 0;
+      for (let i = 0; i < d.length; i++) {
+        if (hasNulls && !d.getValid(i)) {
+          codes[r++] = -1;
+          continue;
+        }
+        const key = buf.toString('latin1', offs[i], offs[i + 1]);
+        let k = byBytes.get(key);
+        if (k === undefined) byBytes.set(key, (k = code(buf.toString('utf8', offs[i], offs[i + 1]))));
+        codes[r++] = k;
+      }
     } else {
       const v = arrow.makeVector(d);
       for (let i = 0; i < d.length; i++) {

@@ -355,3 +355,27 @@ export function fm_lgamma(x: number): number {
   if (shifted) r = r - fm_log(p);
   return r;
 }
+
+// ---- -ln(u) for u in (0, 1), table-driven (no division) -----------------------
+// Twin of assembly/math/fmath.ts fm_neglog_u01 (see there for why and how).
+const NEGLOG_INVC = new Float64Array(128);
+const NEGLOG_LOGC = new Float64Array(128);
+for (let i = 0; i < 128; i++) {
+  const c = 1.0 + (i + 0.5) / 128.0;
+  NEGLOG_INVC[i] = 1.0 / c;
+  NEGLOG_LOGC[i] = fm_log(c);
+}
+const LN2 = 0.6931471805599453;
+
+/** -ln(u) for u in (0, 1) (normal doubles): an Exp(1) variate from a uniform. */
+export function fm_neglog_u01(u: number): number {
+  F64[0] = u;
+  const hi = U32[HI]!;
+  const e = (hi >>> 20) - 1023;
+  const i = (hi >>> 13) & 127;
+  U32[HI] = (hi & 0x000fffff) | 0x3ff00000;
+  const y = F64[0]!;
+  const r = y * NEGLOG_INVC[i]! - 1.0;
+  const p = r * (1.0 + r * (-0.5 + r * (0.3333333333333333 + r * (-0.25 + r * 0.2))));
+  return -((e * LN2 + NEGLOG_LOGC[i]!) + p);
+}

@@ -1,9 +1,9 @@
 // A small synthetic 5B shard (3 merchants: one physical single-zone, one hybrid over three zones,
 // one virtual-only) over a two-zone timetable with a DST change, for kernel tests and benches.
-import { aliasEncodeRef, quantiseRef } from '../../src/2B/kernels_ref.js';
-import { edgeSlice } from '../../src/2B/edges.js';
-import { latentRef, type ShardInput } from '../../src/5B/kernels_ref.js';
-import { FamilyKeys } from '../../src/rng/keys.js';
+import { aliasEncodeRef, quantiseRef } from '../src/2B/kernels_ref.js';
+import { edgeSlice } from '../src/2B/edges.js';
+import { latentRef, type ShardInput } from '../src/5B/kernels_ref.js';
+import { FamilyKeys } from '../src/rng/keys.js';
 
 const H0 = Date.UTC(2026, 0, 1) * 1000;
 const HOUR = 3_600_000_000;
@@ -59,19 +59,25 @@ export function syntheticShard(opts: { H?: number; volume?: number; seed?: bigin
   edgeBlob.set(e1);
   edgeBlob.set(e2, e1.length);
   const nC = 6;
-  const cKey = new Uint32Array(4 * nC);
-  const kt = new Uint32Array(2 * nC), kr = new Uint32Array(2 * nC);
-  const cid = BigUint64Array.from({ length: nC }, (_, i) => BigInt(i + 100));
-  new FamilyKeys(id, '5B.test.time').fill(cid, kt);
-  new FamilyKeys(id, '5B.test.route').fill(cid, kr);
-  for (let c = 0; c < nC; c++) cKey.set([kt[2 * c], kt[2 * c + 1], kr[2 * c], kr[2 * c + 1]], 4 * c);
+  const cKey = new Uint32Array(2 * nC);
+  new FamilyKeys(id, '5B.test.arrivals').fill(BigUint64Array.from({ length: nC }, (_, i) => BigInt(i + 100)), cKey);
+  // (zone, shape, overlay) rows shared by cells, as src/5B/plan.ts builds them
+  const cZone = Int32Array.of(0, 0, 1, 2, 1, 2), cShape = [0, 1, 1, 0, 1, 1], cOverlay = [0, -1, 0, 0, -1, 0];
+  const rows = new Map<string, number>();
+  const cRow = Int32Array.from({ length: nC }, (_, c) => {
+    const k = `${cZone[c]}|${cShape[c]}|${cOverlay[c]}`;
+    if (!rows.has(k)) rows.set(k, rows.size);
+    return rows.get(k)!;
+  });
+  const rowKeys = [...rows.keys()].map((k) => k.split('|').map(Number));
   return {
     mCell: Int32Array.of(0, 1, 4, 6), mId: BigUint64Array.of(11n, 2n ** 63n + 5n, 99n), mSlice: Int32Array.of(0, b0.length, -1), mEdge: Int32Array.of(-1, 0, e1.length),
     mSite: Int32Array.of(0, 3, 8), mEdgeOff: Int32Array.of(0, 0, 3),
     blob, edgeBlob, siteCountry: Int32Array.of(4, 4, 4, 7, 7, 8, 8, 9), siteOrder: Int32Array.of(1, 2, 3, 1, 2, 1, 2, 1),
     edgeId: BigUint64Array.of(1001n, 1002n, 1003n, 2001n, 2002n, 2003n, 2004n), edgeZone: Int32Array.of(0, 1, 2, 2, 2, 1, 0),
-    cZone: Int32Array.of(0, 0, 1, 2, 1, 2), cCountry: Int32Array.of(4, 7, 8, 9, 3, 5), cChannel: Int32Array.of(0, 2, 2, 2, 1, 1),
-    cShape: Int32Array.of(0, 1, 1, 0, 1, 1), cOverlay: Int32Array.of(0, -1, 0, 0, -1, 0), cGroup: Int32Array.of(0, 1, 1, 2, 0, 1),
+    rowZone: Int32Array.from(rowKeys, (r) => r[0]), rowShape: Int32Array.from(rowKeys, (r) => r[1]), rowOverlay: Int32Array.from(rowKeys, (r) => r[2]),
+    cZone, cCountry: Int32Array.of(4, 7, 8, 9, 3, 5), cChannel: Int32Array.of(0, 2, 2, 2, 1, 1),
+    cRow, cGroup: Int32Array.of(0, 1, 1, 2, 0, 1),
     cRGroup: Int32Array.of(0, 0, 1, 2, -1, -1), cPV: Float64Array.of(0, 0.35, 0.35, 0.35, 1, 1),
     cV: Float64Array.of(V, V * 0.7, V * 0.2, V * 0.1, V * 0.5, V * 0.3), cKey,
     H, h0Us: H0, bucketUs: HOUR, week0: 72, shapes, lhTab, overlay, latent, zoneStart, segStart, segOffset,

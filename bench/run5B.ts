@@ -1,0 +1,88 @@
+// 5B end to end (S0 gate checks → inputs → S1/S2 → arrivals kernel + Parquet publish → S5 checks →
+// gate) with a worker-count sweep, and DuckDB writing an equal-width arrival table to Parquet in the
+// same run as the same-machine limit. The world up to 5A is built once; each sweep point copies it,
+// builds 5B alone in a fresh child process and reads 5B's seconds and the process peak RSS from the
+// run receipt. Prints a table and writes bench/results/run5B-<scale>.json.
+//   node dist/bench/run5B.js [--scale medium] [--workers 1,2] [--arrivals N] [--keep DIR]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../src/core/paths.js';
+import { Duck, lit } from '../src/io/duck.js';
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : dflt;
+}
+
+const CLI = join(packageRoot(), 'bin', 'fraudworld.js');
+
+function fw(args: string[]): void {
+  const r = spawnSync(process.execPath, [CLI, 'run', ...args, '--quiet'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`fraudworld run ${args.join(' ')} failed: ${r.stderr}`);
+}
+
+function receipt(world: string): { segments: { segment: string; status: string; seconds: number; rows?: Record<string, number> }[]; peak_rss_bytes: number } {
+  const runs = join(world, 'runs');
+  const latest = readdirSync(runs).map((d) => join(runs, d, 'run_receipt.json')).filter(existsSync)
+    .map((f) => JSON.parse(readFileSync(f, 'utf8'))).sort((a, b) => String(a.created_utc ?? '').localeCompare(String(b.created_utc ?? '')));
+  return latest[latest.length - 1];
+}
+
+interface Row { workers: number; seconds: number; arrivals: number; arrivals_per_s: number; peak_rss_mb: number }
+
+async function main(): Promise<void> {
+  const scale = arg('scale', 'medium');
+  const sweep = arg('workers', '1,2').split(',').map(Number);
+  const arrivals = arg('arrivals', '');
+  const extra = ['--scale', scale, ...(arrivals ? ['--arrivals', arrivals] : [])];
+  const base = arg('keep', '') || mkdtempSync(join(tmpdir(), 'fw-bench5b-'));
+  fw(['--out', base, '--until', '5A', ...extra]);
+  const results: Row[] = [];
+  for (const w of sweep) {
+    const out = mkdtempSync(join(tmpdir(), `fw-bench5b-${w}-`));
+    cpSync(base, out, { recursive: true });
+    rmSync(join(out, 'runs'), { recursive: true, force: true });
+    fw(['--out', out, '--until', '5B', '--workers', String(w), ...extra]);
+    const r = receipt(out);
+    const s = r.segments.find((x) => x.segment === '5B' && x.status === 'built');
+    if (!s) throw new Error('5B was not built');
+    const n = s.rows?.arrival_events_5B ?? 0;
+    results.push({ workers: w, seconds: s.seconds, arrivals: n, arrivals_per_s: n / s.seconds, peak_rss_mb: r.peak_rss_bytes / 2 ** 20 });
+    rmSync(out, { recursive: true, force: true });
+  }
+  if (!arg('keep', '')) rmSync(base, { recursive: true, force: true });
+
+  // Same-machine limit: DuckDB (all cores) writing as many rows of arrival_events_5B's width and
+  // types (17 columns) to Parquet, default codec.
+  const n = Math.max(...results.map((r) => r.arrivals));
+  const dir = mkdtempSync(join(tmpdir(), 'fw-bench5b-duck-'));
+  const duck = await Duck.open(availableParallelism());
+  const t0 = performance.now();
+  await duck.run(`COPY (SELECT 42::UBIGINT seed, repeat('a', 64) manifest_fingerprint, 'baseline_v1' scenario_id, (i // 1300)::UBIGINT merchant_id,
+      (i % 1300 + 1)::UBIGINT arrival_seq, make_timestamptz(1767225600000000 + i * 7) ts_utc, (i // 4600)::INTEGER bucket_index,
+      CASE WHEN i % 5 = 0 THEN 'FR' ELSE 'DE' END legal_country_iso, CASE WHEN i % 3 = 0 THEN 'Europe/Paris' ELSE 'Europe/Berlin' END tzid_primary,
+      make_timestamp(1767229200000000 + i * 7) ts_local_primary, CASE WHEN i % 2 = 0 THEN 'card_present' ELSE 'card_not_present' END channel_group,
+      (i % 10 = 0) is_virtual, CASE WHEN i % 10 = 0 THEN NULL ELSE (hash(i) % 40)::INTEGER END site_order,
+      CASE WHEN i % 10 = 0 THEN 'e' || (i % 17)::VARCHAR END edge_id, CASE WHEN i % 10 = 0 THEN 'Europe/Dublin' END tzid_operational,
+      CASE WHEN i % 10 = 0 THEN make_timestamp(1767225600000000 + i * 7) END ts_local_operational, (hash(i) % 1000) / 7.0 lambda_realised
+      FROM range(${n}) t(i)) TO ${lit(join(dir, 'limit.parquet'))} (FORMAT parquet)`);
+  const duckSeconds = (performance.now() - t0) / 1000;
+  duck.close();
+  rmSync(dir, { recursive: true, force: true });
+
+  const b = results[0];
+  console.log(`5B end to end, scale=${scale}${arrivals ? ` arrivals=${arrivals}` : ''} (S0 through the sealed gate; 1A–5A prebuilt)`);
+  console.log('workers  5B s   arrivals     arrivals/s   speed-up  peak RSS MB  vs DuckDB');
+  const duckRate = n / duckSeconds;
+  for (const r of results) {
+    console.log(`${String(r.workers).padEnd(7)} ${r.seconds.toFixed(2).padStart(6)}  ${String(r.arrivals).padEnd(11)}  ${Math.round(r.arrivals_per_s).toLocaleString('en-US').padStart(11)}  ${(b.seconds / r.seconds).toFixed(2).padStart(8)}  ${r.peak_rss_mb.toFixed(0).padStart(11)}  ${(r.arrivals_per_s / duckRate).toFixed(2).padStart(9)}`);
+  }
+  console.log(`DuckDB limit: ${n} equal-width rows (17 columns) to Parquet, ${availableParallelism()} threads, ${duckSeconds.toFixed(2)} s = ${Math.round(duckRate).toLocaleString('en-US')} rows/s`);
+  const outDir = join(packageRoot(), 'bench', 'results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, `run5B-${scale}.json`), JSON.stringify({ scale, arrivals: arrivals || null, results, duckdb_limit: { rows: n, seconds: duckSeconds } }, null, 2));
+}
+
+await main();
