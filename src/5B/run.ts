@@ -156,8 +156,8 @@ async function run5B(ctx: RunContext) {
     await aw.add({ name, bytes: r.arrivals });
     await sw.add({ name, bytes: r.summary });
     const ad = partitionDir('arrival_events_5B', t).dir, sd = partitionDir('s4_arrival_summary_5B', t).dir;
-    outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: sha256Hex(r.arrivals), bytes: r.arrivals.length });
-    outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: sha256Hex(r.summary), bytes: r.summary.length });
+    outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: r.arrivalsSha256 ?? sha256Hex(r.arrivals), bytes: r.arrivals.length });
+    outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: r.summarySha256 ?? sha256Hex(r.summary), bytes: r.summary.length });
     partRows[s.index] = r.stats[0];
     r.ms?.forEach((v, i) => (ms[i] += v));
     tot.arrivals += r.stats[0];

@@ -1,5 +1,6 @@
 // The 5B shard task as a pool worker runs it: kernel, then both Parquet parts encoded on the same
 // thread, so the arrival columns never cross threads (only the finished file bytes do).
+import { sha256Hex } from '../core/hash.js';
 import { encodeParquet, type FastColumn } from '../io/fastparquet.js';
 import { execShard, type ShardRun } from './shard.js';
 
@@ -18,6 +19,9 @@ export interface ArrivalResult {
   orderViolations?: number;
   arrivals?: Uint8Array;
   summary?: Uint8Array;
+  /** SHA-256 of the two parts, computed here so the main thread does not hash gigabytes */
+  arrivalsSha256?: string;
+  summarySha256?: string;
   /** worker milliseconds: kernel, arrival encode, summary encode, order scan (diagnostics only) */
   ms?: number[];
 }
@@ -109,5 +113,5 @@ export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): Arrival
   const summary = encodeSummary(r, t.enc);
   const t3 = performance.now();
   const bad = orderViolations(r);
-  return { overflow: false, stats: r.stats, orderViolations: bad, arrivals, summary, ms: [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3] };
+  return { overflow: false, stats: r.stats, orderViolations: bad, arrivals, summary, arrivalsSha256: sha256Hex(arrivals), summarySha256: sha256Hex(summary), ms: [t1 - t0, t2 - t1, t3 - t2, performance.now() - t3] };
 }
