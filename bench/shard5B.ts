@@ -74,7 +74,7 @@ export function syntheticShard(opts: { H?: number; volume?: number; seed?: bigin
     mCell: Int32Array.of(0, 1, 4, 6), mId: BigUint64Array.of(11n, 2n ** 63n + 5n, 99n), mSlice: Int32Array.of(0, b0.length, -1), mEdge: Int32Array.of(-1, 0, e1.length),
     mSite: Int32Array.of(0, 3, 8), mEdgeOff: Int32Array.of(0, 0, 3),
     blob, edgeBlob, siteCountry: Int32Array.of(4, 4, 4, 7, 7, 8, 8, 9), siteOrder: Int32Array.of(1, 2, 3, 1, 2, 1, 2, 1),
-    edgeId: BigUint64Array.of(1001n, 1002n, 1003n, 2001n, 2002n, 2003n, 2004n), edgeZone: Int32Array.of(0, 1, 2, 2, 2, 1, 0),
+    edgeZone: Int32Array.of(0, 1, 2, 2, 2, 1, 0),
     rowZone: Int32Array.from(rowKeys, (r) => r[0]), rowShape: Int32Array.from(rowKeys, (r) => r[1]), rowOverlay: Int32Array.from(rowKeys, (r) => r[2]),
     cZone, cCountry: Int32Array.of(4, 7, 8, 9, 3, 5), cChannel: Int32Array.of(0, 2, 2, 2, 1, 1),
     cRow, cGroup: Int32Array.of(0, 1, 1, 2, 0, 1),

@@ -24,6 +24,15 @@ function scaleOf(qbits: u32): f64 {
   return <f64>(<u64>1 << <u64>qbits);
 }
 
+/** Decode u against the merchant-wide table of the slice at byte address s ([n, qbits, G, 0] q[n] alias[n] …):
+ *  a 3B edge slice (G = 0) or a site slice with no groups. */
+// @ts-ignore: decorator
+@inline
+export function sliceWide(s: usize, u: f64): i32 {
+  let n = <i32>load<u32>(s);
+  return aliasDecodeQ(s + 16, s + 16 + (<usize>n << 2), n, u, scaleOf(load<u32>(s, 4)));
+}
+
 /**
  * Route one arrival of the merchant whose slice starts at word w (byte address blob + 4w) on day d.
  * Returns the merchant-local site index (or -1 when d is outside [0, nDays)); sets routedGroup.
@@ -38,7 +47,7 @@ export function routeSite(blob: usize, w: u32, dayTab: usize, dayW: u32, d: i32,
   let G = <i32>load<u32>(s, 8);
   if (G == 0) {
     routedGroup = 0;
-    return aliasDecodeQ(s + 16, s + 16 + (<usize>n << 2), n, u2, scale);
+    return sliceWide(s, u2);
   }
   if (d < 0 || d >= nDays) {
     routedGroup = -1;
@@ -50,14 +59,36 @@ export function routeSite(blob: usize, w: u32, dayTab: usize, dayW: u32, d: i32,
     g = aliasDecodeQ(t, t + (<usize>G << 2), G, u1, dayScale);
   }
   routedGroup = g;
+  return groupSite(s, n, G, g, u2, scale);
+}
+
+/** Stage B of a slice at byte address s (n sites, G > 0 groups): the site alias of group g → site. */
+// @ts-ignore: decorator
+@inline
+function groupSite(s: usize, n: i32, G: i32, g: i32, u: f64, scale: f64): i32 {
   let gs = s + (<usize>(4 + 2 * n) << 2);
   let a = <i32>load<u32>(gs + (<usize>g << 2));
   let ng = <i32>load<u32>(gs + (<usize>(g + 1) << 2)) - a;
   let perm = gs + (<usize>(G + 1) << 2);
   let gq = perm + (<usize>n << 2);
   let ga = gq + (<usize>n << 2);
-  let k = aliasDecodeQ(gq + (<usize>a << 2), ga + (<usize>a << 2), ng, u2, scale);
+  let k = aliasDecodeQ(gq + (<usize>a << 2), ga + (<usize>a << 2), ng, u, scale);
   return <i32>load<u32>(perm + (<usize>(a + k) << 2));
+}
+
+/**
+ * Stage B alone, for a caller that already knows the arrival's tz-group g (5B: the cell's zone):
+ * the merchant-local site from u. A slice with G == 0 decodes its merchant-wide table.
+ */
+// @ts-ignore: decorator
+@inline
+export function siteOfGroup(blob: usize, w: u32, g: i32, u: f64): i32 {
+  let s = blob + (<usize>w << 2);
+  let n = <i32>load<u32>(s);
+  let scale = scaleOf(load<u32>(s, 4));
+  let G = <i32>load<u32>(s, 8);
+  if (G == 0) return sliceWide(s, u);
+  return groupSite(s, n, G, g, u, scale);
 }
 
 /**
@@ -104,9 +135,7 @@ export function k2bEdgePick(n: i32, vIdx: usize, u: usize, edgeWord: usize, edge
     let v = load<i32>(vIdx + (<usize>i << 2));
     let e: i32 = -1;
     if (v >= 0) {
-      let s = edgeBlob + (<usize>load<u32>(edgeWord + (<usize>v << 2)) << 2);
-      let k = <i32>load<u32>(s);
-      e = aliasDecodeQ(s + 16, s + 16 + (<usize>k << 2), k, load<f64>(u + (<usize>i << 3)), scaleOf(load<u32>(s, 4)));
+      e = sliceWide(edgeBlob + (<usize>load<u32>(edgeWord + (<usize>v << 2)) << 2), load<f64>(u + (<usize>i << 3)));
     }
     store<i32>(outEdge + (<usize>i << 2), e);
   }

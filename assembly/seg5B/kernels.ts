@@ -21,7 +21,7 @@ import { streamInit } from "../rng/stream";
 import { philoxRounds, philoxX0, philoxX1, philoxX2, philoxX3 } from "../rng/philox";
 import { rngNormal } from "../rng/dist";
 import { fm_exp, fm_neglog_u01 } from "../math/fmath";
-import { aliasDecodeQ } from "../seg2B/alias";
+import { siteOfGroup, sliceWide } from "../seg2B/router";
 
 const INV_2_53: f64 = 1.1102230246251565e-16;
 const U01_MAX: f64 = 0.9999999999999999;
@@ -76,29 +76,11 @@ export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize
   return j;
 }
 
-/** Site (merchant-local index) of group g in the merchant's 2B slice at word w, from u (Stage B only). */
-// @ts-ignore: decorator
-@inline function siteInGroup(blob: usize, w: u32, g: i32, u: f64): i32 {
-  let s = blob + (<usize>w << 2);
-  let n = <i32>load<u32>(s);
-  let scale = <f64>(<u64>1 << <u64>load<u32>(s, 4));
-  let G = <i32>load<u32>(s, 8);
-  if (G == 0) return aliasDecodeQ(s + 16, s + 16 + (<usize>n << 2), n, u, scale);
-  let gs = s + (<usize>(4 + 2 * n) << 2);
-  let a = <i32>load<u32>(gs + (<usize>g << 2));
-  let ng = <i32>load<u32>(gs + (<usize>(g + 1) << 2)) - a;
-  let perm = gs + (<usize>(G + 1) << 2);
-  let gq = perm + (<usize>n << 2);
-  let ga = gq + (<usize>n << 2);
-  let k = aliasDecodeQ(gq + (<usize>a << 2), ga + (<usize>a << 2), ng, u, scale);
-  return <i32>load<u32>(perm + (<usize>(a + k) << 2));
-}
-
 /**
  * Arrivals of one shard. Pointers (element types in brackets), nM merchants, nC = mCell[nM] cells:
  *  merchants: mCell i32[nM+1] (cells of m: [mCell[m], mCell[m+1])), mId u64[nM], mSlice i32[nM] (2B slice word, -1 none),
  *             mEdge i32[nM] (edge slice word, -1 none), mSite i32[nM+1], mEdgeOff i32[nM+1]
- *  tables:    blob u32[], edgeBlob u32[], siteCountry i32[], siteOrder i32[], edgeId u64[], edgeZone i32[]
+ *  tables:    blob u32[], edgeBlob u32[], siteCountry i32[], siteOrder i32[], edgeZone i32[] (per shard-local edge)
  *  rows:      nRows (zone, shape, overlay) triples rowZone, rowShape, rowOverlay (-1 none) i32[nRows]
  *  cells:     cZone, cCountry, cChannel, cRow, cGroup, cRGroup (2B tz-group) i32[nC];
  *             cPV f64[nC] (3B virtual share), cV f64[nC] (weekly volume); cKey u32[2nC] (substream key)
@@ -107,13 +89,13 @@ export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize
  *  civil:     zoneStart i32[nZones+1], segStart i64[], segOffset i32[]
  *  outputs (capacity cap rows; written only while they fit; stats[0] = arrivals needed):
  *    oMerchant u64, oSeq u64, oTs i64, oBucket i32, oCountry i32, oTz i32, oLocal i64, oChannel i32, oVirtual u8,
- *    oSite i32 (-1 null), oEdge u64, oTzOp i32 (-1 null), oLocalOp i64, oLambda f64
+ *    oSite i32 (-1 null), oEdge i32 (shard-local edge index, -1 null), oTzOp i32 (-1 null), oLocalOp i64, oLambda f64
  *    summary (capacity cap rows): sMerchant u64, sCountry i32, sTz i32, sChannel i32, sBucket i32, sN i32, sPhys i32, sVirt i32, sLambda f64
  *  scratch: unit f64[nRows*H], perm i32[cap], tmp u64[cap], heapArr i32[3*maxCellsPerMerchant+4]
  *  stats f64[8]: arrivals, summary rows, draws, blocks, cells, unroutable arrivals, max cells/merchant, overflow
  */
 export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mEdge: usize, mSite: usize,
-  blob: usize, edgeBlob: usize, siteCountry: usize, siteOrder: usize, edgeId: usize, edgeZone: usize, mEdgeOff: usize,
+  blob: usize, edgeBlob: usize, siteCountry: usize, siteOrder: usize, edgeZone: usize, mEdgeOff: usize,
   nRows: i32, rowZone: usize, rowShape: usize, rowOverlay: usize,
   cZone: usize, cCountry: usize, cChannel: usize, cRow: usize, cGroup: usize, cRGroup: usize, cPV: usize,
   cV: usize, cKey: usize,
@@ -198,19 +180,17 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
           if (virt && eSlice < 0) virt = false;
           if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
           let siteCol: i32 = -1, ctry = country, tzOp: i32 = -1;
-          let eid: u64 = 0;
+          let eid: i32 = -1;
           let localOp: i64 = 0;
           if (virt) {
-            let s = edgeBlob + (<usize>eSlice << 2);
-            let ne = <i32>load<u32>(s);
-            let e = aliasDecodeQ(s + 16, s + 16 + (<usize>ne << 2), ne, u, <f64>(<u64>1 << <u64>load<u32>(s, 4)));
-            eid = load<u64>(edgeId + (<usize>(edgeBase + e) << 3));
-            tzOp = ldI32(edgeZone, edgeBase + e);
+            let e = sliceWide(edgeBlob + (<usize>eSlice << 2), u);
+            eid = edgeBase + e;
+            tzOp = ldI32(edgeZone, eid);
             let j = segFrom(zoneStart, segStart, tzOp, ldI32(zoneStart, tzOp), ts);
             localOp = ts + <i64>ldI32(segOffset, j) * 1000000;
             nVirt++;
           } else if (slice >= 0 && rg >= 0) {
-            let site = siteInGroup(blob, <u32>slice, rg, u);
+            let site = siteOfGroup(blob, <u32>slice, rg, u);
             siteCol = ldI32(siteOrder, siteBase + site);
             ctry = ldI32(siteCountry, siteBase + site);
             nPhys++;
@@ -228,7 +208,7 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
             store<i32>(oChannel + o4, channel);
             store<u8>(oVirtual + <usize>pos, virt ? 1 : 0);
             store<i32>(oSite + o4, siteCol);
-            store<u64>(oEdge + o8, eid);
+            store<i32>(oEdge + o4, eid);
             store<i32>(oTzOp + o4, tzOp);
             store<i64>(oLocalOp + o8, localOp);
             store<f64>(oLambda + o8, lam);
@@ -330,7 +310,6 @@ function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize,
   }
   gather8(oTs, mStart, n, perm, tmp);
   gather8(oLocal, mStart, n, perm, tmp);
-  gather8(oEdge, mStart, n, perm, tmp);
   gather8(oLocalOp, mStart, n, perm, tmp);
   gather8(oLambda, mStart, n, perm, tmp);
   gather4(oBucket, mStart, n, perm, tmp);
@@ -338,6 +317,7 @@ function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize,
   gather4(oTz, mStart, n, perm, tmp);
   gather4(oChannel, mStart, n, perm, tmp);
   gather4(oSite, mStart, n, perm, tmp);
+  gather4(oEdge, mStart, n, perm, tmp);
   gather4(oTzOp, mStart, n, perm, tmp);
   gather1(oVirtual, mStart, n, perm, tmp);
 }

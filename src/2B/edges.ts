@@ -20,7 +20,7 @@ import { sha256Hex } from '../core/hash.js';
 import { dictionary, partitionDir } from '../contracts/dictionary.js';
 import { readParquetDataset } from '../engine/datasets.js';
 import { tokens, type RunContext } from '../engine/context.js';
-import { aliasDecodeQRef, quantiseRef, voseIntRef } from './kernels_ref.js';
+import { quantiseRef, sliceWideRef, voseIntRef } from './kernels_ref.js';
 import { numericColumn, stringColumn } from './inputs.js';
 
 export interface VirtualEdges {
@@ -53,9 +53,7 @@ export function edgeMerchantIndex(e: VirtualEdges, id: bigint): number {
 
 /** TypeScript reference of k2bEdgePick for one arrival: merchant-local edge index. One uniform. */
 export function edgePickRef(e: VirtualEdges, v: number, u: number): number {
-  const w = e.edgeWord[v];
-  const n = e.blob[w];
-  return aliasDecodeQRef(e.blob.subarray(w + 4), e.blob.subarray(w + 4 + n), n, u, 2 ** e.blob[w + 1]);
+  return sliceWideRef(e.blob, e.edgeWord[v], u);
 }
 
 /** One alias slice [n, qbits, 0, 0] q[n] alias[n] for weights w (quantised on 2^bits, integer Vose),

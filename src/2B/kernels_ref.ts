@@ -107,6 +107,13 @@ export function aliasDecodeQRef(q: ArrayLike<number>, alias: ArrayLike<number>, 
   return rq < q[j] ? j : alias[j];
 }
 
+/** Decode u against the merchant-wide table of the slice at word w ([n, qbits, G, 0] q[n] alias[n] …):
+ *  a 3B edge slice (G = 0), or a site slice with no groups. Twin of sliceWide in assembly/seg2B/router.ts. */
+export function sliceWideRef(blob: Uint32Array, w: number, u: number): number {
+  const n = blob[w];
+  return aliasDecodeQRef(blob.subarray(w + 4), blob.subarray(w + 4 + n), n, u, 2 ** blob[w + 1]);
+}
+
 /** Per-bucket S1 parameters, in the kernel's order. */
 export interface BucketParams {
   cdf0: number;

@@ -37,7 +37,7 @@ import { SharedCol, scalar } from '../pool/columns.js';
 import type { KernelArg } from '../pool/task.js';
 import { instantiateKernelsSync } from '../rng/wasm.js';
 import { runTask } from '../pool/task.js';
-import { aliasDecodeQRef } from './kernels_ref.js';
+import { aliasDecodeQRef, sliceWideRef } from './kernels_ref.js';
 import { numericColumn, sortedDict, stringColumn } from './inputs.js';
 import type { DictCol } from '../io/tables.js';
 import { Duck, lit } from '../io/duck.js';
@@ -95,21 +95,35 @@ export function routeWords(blob: Uint32Array, w: number, dayTab: Uint32Array, da
   const n = blob[w];
   const scale = 2 ** blob[w + 1];
   const G = blob[w + 2];
-  if (G === 0) return { group: 0, site: aliasDecodeQRef(blob.subarray(w + 4), blob.subarray(w + 4 + n), n, u2, scale) };
+  if (G === 0) return { group: 0, site: sliceWideRef(blob, w, u2) };
   if (d < 0 || d >= nDays) return { group: -1, site: -1 };
   let g = 0;
   if (G > 1) {
     const t = dayW + d * 2 * G;
     g = aliasDecodeQRef(dayTab.subarray(t), dayTab.subarray(t + G), G, u1, dayScale);
   }
+  return { group: g, site: groupSiteWords(blob, w, n, G, g, u2, scale) };
+}
+
+/** Stage B of the slice at word w (n sites, G > 0 groups): the site alias of group g → site. */
+function groupSiteWords(blob: Uint32Array, w: number, n: number, G: number, g: number, u: number, scale: number): number {
   const gs = w + 4 + 2 * n;
   const a = blob[gs + g];
   const ng = blob[gs + g + 1] - a;
   const perm = gs + G + 1;
   const gq = perm + n;
   const ga = gq + n;
-  const k = aliasDecodeQRef(blob.subarray(gq + a), blob.subarray(ga + a), ng, u2, scale);
-  return { group: g, site: blob[perm + a + k] };
+  const k = aliasDecodeQRef(blob.subarray(gq + a), blob.subarray(ga + a), ng, u, scale);
+  return blob[perm + a + k];
+}
+
+/** Stage B alone (reference of siteOfGroup in the wasm): the site of tz-group g from u; G == 0 decodes the merchant-wide table. */
+export function siteOfGroupWords(blob: Uint32Array, w: number, g: number, u: number): number {
+  const n = blob[w];
+  const scale = 2 ** blob[w + 1];
+  const G = blob[w + 2];
+  if (G === 0) return sliceWideRef(blob, w, u);
+  return groupSiteWords(blob, w, n, G, g, u, scale);
 }
 
 /** Exact decoded probabilities of one Q0.qbits table (n columns): P(i) = Σ_j [j=i]q_j + [alias_j=i](2^qbits − q_j), / (n·2^qbits). */
@@ -256,12 +270,12 @@ async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; by
  * group). The tz-groups come from the first day of s4_group_weights through DuckDB (two columns,
  * one day), so the G × days table (26M rows at large) is never held in memory.
  */
-export async function loadSiteRouter(ctx: RunContext): Promise<Router2B> {
+export async function loadSiteRouter(ctx: RunContext, duckMemoryLimit: string): Promise<Router2B> {
   const { index, bytes } = await readAliasTables(ctx);
   const s1 = await readParquetDataset(ctx, 's1_site_weights');
   const base = routerSites(index, bytes, s1);
   const { dir } = partitionDir('s4_group_weights', tokens(ctx));
-  const duck = await Duck.open(2, '512MB');
+  const duck = await Duck.open(2, duckMemoryLimit);
   let rows: Record<string, unknown>[];
   try {
     rows = await duck.all(`SELECT merchant_id::VARCHAR m, list(tz_group_id ORDER BY tz_group_id) g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})

@@ -4,7 +4,8 @@ import { Substream, u01FromWords, U01_MAX } from '../rng/stream.js';
 import { philoxInto } from '../rng/philox.js';
 import { normal } from '../rng/dist.js';
 import { fm_exp, fm_neglog_u01 } from '../rng/fmath.js';
-import { aliasDecodeQRef } from '../2B/kernels_ref.js';
+import { sliceWideRef } from '../2B/kernels_ref.js';
+import { siteOfGroupWords } from '../2B/router.js';
 
 export const WEEK = 168;
 
@@ -34,7 +35,7 @@ export function latentRef(nG: number, H: number, keys: Uint32Array, sigma: Float
 /** One shard's inputs, exactly what k5bArrivals reads (see its header for the meaning of each). */
 export interface ShardInput {
   mCell: Int32Array; mId: BigUint64Array; mSlice: Int32Array; mEdge: Int32Array; mSite: Int32Array; mEdgeOff: Int32Array;
-  blob: Uint32Array; edgeBlob: Uint32Array; siteCountry: Int32Array; siteOrder: Int32Array; edgeId: BigUint64Array; edgeZone: Int32Array;
+  blob: Uint32Array; edgeBlob: Uint32Array; siteCountry: Int32Array; siteOrder: Int32Array; /** zone of each shard-local edge */ edgeZone: Int32Array;
   /** (zone, shape, overlay) rows shared by the shard's cells: unit intensity = shape × overlay */
   rowZone: Int32Array; rowShape: Int32Array; rowOverlay: Int32Array;
   cZone: Int32Array; cCountry: Int32Array; cChannel: Int32Array; cRow: Int32Array; cGroup: Int32Array;
@@ -46,7 +47,7 @@ export interface ShardInput {
 
 export interface ShardOutput {
   merchant: BigUint64Array; seq: BigUint64Array; ts: Float64Array; bucket: Int32Array; country: Int32Array; tz: Int32Array;
-  local: Float64Array; channel: Int32Array; virtual: Uint8Array; site: Int32Array; edge: BigUint64Array; tzOp: Int32Array;
+  local: Float64Array; channel: Int32Array; virtual: Uint8Array; site: Int32Array; /** shard-local edge index, -1 physical */ edge: Int32Array; tzOp: Int32Array;
   localOp: Float64Array; lambda: Float64Array;
   summary: { merchant: BigUint64Array; country: Int32Array; tz: Int32Array; channel: Int32Array; bucket: Int32Array; n: Int32Array; phys: Int32Array; virt: Int32Array; lambda: Float64Array };
   /** arrivals, summary rows, draws, blocks, cells, unroutable, max cells per merchant */
@@ -59,22 +60,7 @@ function segFrom(zoneStart: Int32Array, segStart: BigInt64Array, z: number, j: n
   return j;
 }
 
-function siteInGroup(blob: Uint32Array, w: number, g: number, u: number): number {
-  const n = blob[w];
-  const scale = 2 ** blob[w + 1];
-  const G = blob[w + 2];
-  if (G === 0) return aliasDecodeQRef(blob.subarray(w + 4), blob.subarray(w + 4 + n), n, u, scale);
-  const gs = w + 4 + 2 * n;
-  const a = blob[gs + g];
-  const ng = blob[gs + g + 1] - a;
-  const perm = gs + G + 1;
-  const gq = perm + n;
-  const ga = gq + n;
-  const k = aliasDecodeQRef(blob.subarray(gq + a), blob.subarray(ga + a), ng, u, scale);
-  return blob[perm + a + k];
-}
-
-interface Row { ts: number; bucket: number; country: number; tz: number; local: number; channel: number; virtual: number; site: number; edge: bigint; tzOp: number; localOp: number; lambda: number }
+interface Row { ts: number; bucket: number; country: number; tz: number; local: number; channel: number; virtual: number; site: number; edge: number; tzOp: number; localOp: number; lambda: number }
 
 /** Unit intensity rows: shape[local week bucket] × overlay[local horizon bucket] per UTC bucket. */
 export function unitRowsRef(x: ShardInput): Float64Array {
@@ -145,17 +131,16 @@ export function arrivalsRef(x: ShardInput): ShardOutput {
           }
           if (virt && eSlice < 0) virt = false;
           if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
-          let site = -1, ctry = country, tzOp = -1, eid = 0n, localOp = 0;
+          let site = -1, ctry = country, tzOp = -1, eid = -1, localOp = 0;
           if (virt) {
-            const ne = x.edgeBlob[eSlice];
-            const e = aliasDecodeQRef(x.edgeBlob.subarray(eSlice + 4), x.edgeBlob.subarray(eSlice + 4 + ne), ne, u, 2 ** x.edgeBlob[eSlice + 1]);
-            eid = x.edgeId[edgeBase + e];
-            tzOp = x.edgeZone[edgeBase + e];
+            const e = sliceWideRef(x.edgeBlob, eSlice, u);
+            eid = edgeBase + e;
+            tzOp = x.edgeZone[eid];
             const j = segFrom(x.zoneStart, x.segStart, tzOp, x.zoneStart[tzOp], ts);
             localOp = ts + x.segOffset[j] * 1000000;
             nVirt++;
           } else if (slice >= 0 && rg >= 0) {
-            const s = siteInGroup(x.blob, slice, rg, u);
+            const s = siteOfGroupWords(x.blob, slice, rg, u);
             site = x.siteOrder[siteBase + s];
             ctry = x.siteCountry[siteBase + s];
             nPhys++;
@@ -183,7 +168,7 @@ export function arrivalsRef(x: ShardInput): ShardOutput {
     merchant: BigUint64Array.from(col((r) => r.merchant)), seq: BigUint64Array.from(col((r) => BigInt(r.seq))), ts: Float64Array.from(col((r) => r.ts)),
     bucket: Int32Array.from(col((r) => r.bucket)), country: Int32Array.from(col((r) => r.country)), tz: Int32Array.from(col((r) => r.tz)),
     local: Float64Array.from(col((r) => r.local)), channel: Int32Array.from(col((r) => r.channel)), virtual: Uint8Array.from(col((r) => r.virtual)),
-    site: Int32Array.from(col((r) => r.site)), edge: BigUint64Array.from(col((r) => r.edge)), tzOp: Int32Array.from(col((r) => r.tzOp)),
+    site: Int32Array.from(col((r) => r.site)), edge: Int32Array.from(col((r) => r.edge)), tzOp: Int32Array.from(col((r) => r.tzOp)),
     localOp: Float64Array.from(col((r) => r.localOp)), lambda: Float64Array.from(col((r) => r.lambda)),
     summary: {
       merchant: BigUint64Array.from(sum, (s) => s.merchant), country: Int32Array.from(sum, (s) => s.country), tz: Int32Array.from(sum, (s) => s.tz),

@@ -8,13 +8,18 @@ import type { ShardInput } from './kernels_ref.js';
 type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
 type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number };
 
-/** Kernel inputs in k5bArrivals's argument order (everything before `cap`). */
-export function shardInputs(x: ShardInput): In[] {
+/** k5bArrivals's inputs in argument order (everything before `cap`), and the f64 length of its unit-row scratch. */
+export interface ShardArgs {
+  args: In[];
+  unitLen: number;
+}
+
+export function shardInputs(x: ShardInput): ShardArgs {
   const a = (type: ElemType, data: Typed): In => ({ kind: 'in', type, data });
   const s = (value: number): In => ({ kind: 'scalar', value });
-  return [
+  const args = [
     s(x.mId.length), a('i32', x.mCell), a('u64', x.mId), a('i32', x.mSlice), a('i32', x.mEdge), a('i32', x.mSite),
-    a('u32', x.blob), a('u32', x.edgeBlob), a('i32', x.siteCountry), a('i32', x.siteOrder), a('u64', x.edgeId), a('i32', x.edgeZone), a('i32', x.mEdgeOff),
+    a('u32', x.blob), a('u32', x.edgeBlob), a('i32', x.siteCountry), a('i32', x.siteOrder), a('i32', x.edgeZone), a('i32', x.mEdgeOff),
     s(x.rowZone.length), a('i32', x.rowZone), a('i32', x.rowShape), a('i32', x.rowOverlay),
     a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cRow), a('i32', x.cGroup), a('i32', x.cRGroup),
     a('f64', x.cPV), a('f64', x.cV), a('u32', x.cKey),
@@ -22,15 +27,12 @@ export function shardInputs(x: ShardInput): In[] {
     a('f64', x.shapes), a('i32', x.lhTab), a('f64', x.overlay), a('f64', x.latent),
     a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
   ];
+  return { args, unitLen: x.rowZone.length * x.H };
 }
-
-/** Positions of the scalar arguments execShard sizes its scratch from (see shardInputs). */
-const UNIT_ROWS_ARG = 13;
-const H_ARG = 26;
 
 export const ARRIVAL_OUT: [string, ElemType][] = [
   ['merchant', 'u64'], ['seq', 'u64'], ['ts', 'u64'], ['bucket', 'i32'], ['country', 'i32'], ['tz', 'i32'], ['local', 'u64'], ['channel', 'i32'],
-  ['virtual', 'u8'], ['site', 'i32'], ['edge', 'u64'], ['tzOp', 'i32'], ['localOp', 'u64'], ['lambda', 'f64'],
+  ['virtual', 'u8'], ['site', 'i32'], ['edge', 'i32'], ['tzOp', 'i32'], ['localOp', 'u64'], ['lambda', 'f64'],
 ];
 export const SUMMARY_OUT: [string, ElemType][] = [
   ['merchant', 'u64'], ['country', 'i32'], ['tz', 'i32'], ['channel', 'i32'], ['bucket', 'i32'], ['n', 'i32'], ['phys', 'i32'], ['virt', 'i32'], ['lambda', 'f64'],
@@ -46,12 +48,11 @@ export interface ShardRun {
 }
 
 /** Run k5bArrivals over serialised inputs with room for `cap` rows; maxCells = most cells of one merchant. */
-export function execShard(ex: Record<string, any>, inputs: In[], cap: number, maxCells: number): ShardRun {
-  const nRows = (inputs[UNIT_ROWS_ARG] as { value: number }).value, H = (inputs[H_ARG] as { value: number }).value;
+export function execShard(ex: Record<string, any>, inputs: ShardArgs, cap: number, maxCells: number): ShardRun {
   ex.resetHeap();
   const ptrs: number[] = [];
   const mem = () => (ex.memory as WebAssembly.Memory).buffer;
-  for (const a of inputs) {
+  for (const a of inputs.args) {
     if (a.kind === 'scalar') {
       ptrs.push(a.value);
       continue;
@@ -65,7 +66,7 @@ export function execShard(ex: Record<string, any>, inputs: In[], cap: number, ma
   const outPtr = (spec: [string, ElemType][]) => spec.map(([, t]) => ex.alloc(Math.max(8, c * ELEM_BYTES[t])) as number);
   const ao = outPtr(ARRIVAL_OUT);
   const so = outPtr(SUMMARY_OUT);
-  const unit = ex.alloc(Math.max(8, nRows * H * 8)) as number;
+  const unit = ex.alloc(Math.max(8, inputs.unitLen * 8)) as number;
   const perm = ex.alloc(c * 4) as number;
   const tmp = ex.alloc(c * 8) as number;
   const heap = ex.alloc((3 * maxCells + 4) * 4) as number;

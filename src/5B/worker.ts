@@ -43,11 +43,7 @@ export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc']): Uint8Array {
   const n = r.stats[0];
   const valid = a.virtual as Uint8Array;
   const phys = new Uint8Array(n);
-  const edge = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    phys[i] = valid[i] ^ 1;
-    edge[i] = Number(a.edge[i]); // the kernel's edge ids are shard-local indices into enc.edges
-  }
+  for (let i = 0; i < n; i++) phys[i] = valid[i] ^ 1;
   return encodeParquet([
     ...constants(n, e),
     { name: 'merchant_id', type: 'u64', values: a.merchant, encoding: 'delta' },
@@ -60,7 +56,7 @@ export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc']): Uint8Array {
     { name: 'channel_group', type: 'dict', values: a.channel, dict: e.channels },
     { name: 'is_virtual', type: 'bool', values: valid },
     { name: 'site_order', type: 'i32', values: a.site, valid: phys, nullable: true },
-    { name: 'edge_id', type: 'dict', values: edge, dict: e.edges.length ? e.edges : [''], valid, nullable: true },
+    { name: 'edge_id', type: 'dict', values: a.edge, dict: e.edges.length ? e.edges : [''], valid, nullable: true },
     { name: 'tzid_operational', type: 'dict', values: a.tzOp, dict: e.zones, valid, nullable: true },
     { name: 'ts_local_operational', type: 'ts_local_us', values: a.localOp, valid, nullable: true },
     { name: 'lambda_realised', type: 'f64', values: a.lambda },
