@@ -1,12 +1,10 @@
-// 5A publishing. Catalogued templates name one file (…/merchant_zone_profile_5A.parquet): a dataset that fits
-// one part is written under that name, a larger one as <stem>.part-NNNNN.parquet beside it (readers take every
-// .parquet file of the partition in name order).
-import { partitionDir } from '../contracts/dictionary.js';
-import { dictEncode, ipcParts, type ColumnValues, type DictCol } from '../io/tables.js';
-import { publishPartition } from '../io/publish.js';
-import { sha256Hex } from '../core/hash.js';
+// 5A publishing. Catalogued templates name one file (…/merchant_zone_profile_5A.parquet): publishParquet
+// writes a dataset that fits one part under that name, a larger one as <stem>.part-NNNNN.parquet beside it
+// (readers take every .parquet file of the partition in name order).
+import { dictEncode, type DictCol } from '../io/tables.js';
 import type { OutputEntry } from '../gates/verify.js';
-import { tokens, type RunContext } from '../engine/context.js';
+import type { RunContext } from '../engine/context.js';
+import { publishParquet } from '../engine/datasets.js';
 import { T_WEEK, localStamp, weekOffset } from './grid.js';
 import { scopeRank } from './calendar.js';
 import { SURFACES, surfaceValues, type SurfaceId } from './surfaces.js';
@@ -27,20 +25,6 @@ export interface Published5A {
   overlayRows: number;
 }
 
-export async function publishDataset(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[], extra: Record<string, string> = {}): Promise<number> {
-  const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extra });
-  const parts = [...ipcParts(id, cols)];
-  const stem = (file ?? `${id}.parquet`).replace(/\.parquet$/, '');
-  const files = await Promise.all(parts.map(async (p, i) => ({ name: parts.length === 1 && file ? file : `${stem}.part-${String(i).padStart(5, '0')}.parquet`, bytes: await ctx.pool.parquet(p.ipc) })));
-  let rows = 0;
-  files.forEach((f, i) => {
-    outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
-    rows += parts[i].rows;
-  });
-  await publishPartition(ctx.world, dir, files);
-  return rows;
-}
-
 const constStr = (n: number, v: string): DictCol => ({ codes: new Int32Array(n), dict: [v] });
 const nullable = (v: (string | null)[]): DictCol => ({ ...dictEncode(v.map((x) => x ?? '')), valid: Uint8Array.from(v, (x) => (x === null ? 0 : 1)) });
 
@@ -53,7 +37,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
   const inp = w.in;
 
   // S1
-  rows.merchant_zone_profile_5A = await publishDataset(ctx, 'merchant_zone_profile_5A', {
+  rows.merchant_zone_profile_5A = await publishParquet(ctx, 'merchant_zone_profile_5A', {
     merchant_id: inp.cellMerchant,
     legal_country_iso: dictEncode(inp.cellCountry),
     tzid: dictEncode(inp.cellTzid),
@@ -76,7 +60,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     mVol[i] = s;
     mZones[i] = w.mCell0[i + 1] - w.mCell0[i];
   }
-  rows.merchant_class_profile_5A = await publishDataset(ctx, 'merchant_class_profile_5A', {
+  rows.merchant_class_profile_5A = await publishParquet(ctx, 'merchant_class_profile_5A', {
     merchant_id: inp.merchant,
     demand_class: dictEncode(w.mClass),
     channel_group: dictEncode(w.mChannel),
@@ -91,7 +75,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
   // S2 (policy-only)
   const S = w.shapes.defs.length;
   const rep = <T>(f: (s: number) => T) => Array.from({ length: S * T_WEEK }, (_, r) => f(Math.floor(r / T_WEEK)));
-  rows.class_zone_shape_5A = await publishDataset(ctx, 'class_zone_shape_5A', {
+  rows.class_zone_shape_5A = await publishParquet(ctx, 'class_zone_shape_5A', {
     shape_id: Int32Array.from({ length: S * T_WEEK }, (_, r) => Math.floor(r / T_WEEK)),
     demand_class: dictEncode(rep((s) => w.shapes.defs[s].demand_class)),
     channel_group: dictEncode(rep((s) => w.shapes.defs[s].channel_group)),
@@ -102,7 +86,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
   }, outputs, sid);
   const g = w.p.shapes;
   void g;
-  rows.shape_grid_definition_5A = await publishDataset(ctx, 'shape_grid_definition_5A', {
+  rows.shape_grid_definition_5A = await publishParquet(ctx, 'shape_grid_definition_5A', {
     bucket_index: Int32Array.from({ length: T_WEEK }, (_, k) => k),
     local_day_of_week: Int32Array.from({ length: T_WEEK }, (_, k) => 1 + Math.floor(k / 24)),
     local_minutes_since_midnight: Int32Array.from({ length: T_WEEK }, (_, k) => (k % 24) * 60),
@@ -112,7 +96,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
 
   // S4 calendar, manifest, overlay profiles
   const ev = w.calendar.events;
-  rows.scenario_calendar_5A = await publishDataset(ctx, 'scenario_calendar_5A', {
+  rows.scenario_calendar_5A = await publishParquet(ctx, 'scenario_calendar_5A', {
     event_id: ev.map((e) => e.event_id),
     event_type: dictEncode(ev.map((e) => e.type)),
     name: ev.map((e) => e.name),
@@ -132,7 +116,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     touches_world: Uint8Array.from(ev, (e) => (w.usedEvents.has(e.event_id) ? 1 : 0)),
     source: dictEncode(ev.map((e) => e.source)),
   }, outputs, sid);
-  rows.scenario_manifest_5A = await publishDataset(ctx, 'scenario_manifest_5A', {
+  rows.scenario_manifest_5A = await publishParquet(ctx, 'scenario_manifest_5A', {
     scenario_id: [sc.scenario_id],
     scenario_version: [sc.scenario_version],
     is_baseline: Uint8Array.of(sc.is_baseline ? 1 : 0),
@@ -159,8 +143,8 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     olh[j] = i % H;
     of[j++] = w.overlays[i];
   }
-  rows.overlay_factor_profiles_5A = await publishDataset(ctx, 'overlay_factor_profiles_5A', { overlay_id: oid, local_horizon_bucket_index: olh, factor: of }, outputs, sid);
-  rows.overlay_profile_keys_5A = await publishDataset(ctx, 'overlay_profile_keys_5A', {
+  rows.overlay_factor_profiles_5A = await publishParquet(ctx, 'overlay_factor_profiles_5A', { overlay_id: oid, local_horizon_bucket_index: olh, factor: of }, outputs, sid);
+  rows.overlay_profile_keys_5A = await publishParquet(ctx, 'overlay_profile_keys_5A', {
     overlay_id: Int32Array.from(w.overlayKeys, (_, i) => i),
     legal_country_iso: dictEncode(w.overlayKeys.map((k) => k.country)),
     tzid: dictEncode(w.overlayKeys.map((k) => k.tzid)),
@@ -189,7 +173,7 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
       tC[r] = tDict.codes[c];
       bIdx[r] = r % per;
     }
-    rows[s.id] = await publishDataset(ctx, s.id, {
+    rows[s.id] = await publishParquet(ctx, s.id, {
       merchant_id: mIds,
       legal_country_iso: { codes: cC, dict: cDict.dict },
       tzid: { codes: tC, dict: tDict.dict },

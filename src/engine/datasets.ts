@@ -11,11 +11,17 @@ import { sha256Hex, stableJson } from '../core/hash.js';
 import type { OutputEntry } from '../gates/verify.js';
 import { tokens, type RunContext } from './context.js';
 
-/** Encode a dataset's parts on the pool and publish its partition; returns the row count. */
+/**
+ * Encode a dataset's parts on the pool and publish its partition; returns the row count. Parts are
+ * part-NNNNN.parquet; where the path template names a file, one part takes that name and several
+ * become <stem>.part-NNNNN.parquet beside it.
+ */
 export async function publishParquet(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<number> {
-  const { dir } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
+  const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
   const parts = [...ipcParts(id, cols)];
-  const files = await Promise.all(parts.map(async (p) => ({ name: p.name, bytes: await ctx.pool.parquet(p.ipc) })));
+  const stem = file?.replace(/\.parquet$/, '');
+  const nameOf = (p: (typeof parts)[number], i: number) => (!file ? p.name : parts.length === 1 ? file : `${stem}.part-${String(i).padStart(5, '0')}.parquet`);
+  const files = await Promise.all(parts.map(async (p, i) => ({ name: nameOf(p, i), bytes: await ctx.pool.parquet(p.ipc) })));
   let rows = 0;
   files.forEach((f, i) => {
     outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
