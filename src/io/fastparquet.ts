@@ -282,18 +282,9 @@ function hybrid(w: Bytes, src: ArrayLike<number>, from: number, to: number, widt
     let pos = w.pos;
     let acc = 0;
     let bits = 0;
-    const end = k < to ? k : to;
-    for (let p = i; p < end; p++) {
-      acc |= src[p] << bits;
-      bits += width;
-      while (bits >= 8) {
-        buf[pos++] = acc & 255;
-        acc >>>= 8;
-        bits -= 8;
-      }
-    }
-    // zero padding of the final group (only when k > to)
-    for (let p = end; p < k; p++) {
+    // the final group is zero-padded to 8 values when k > to
+    for (let p = i; p < k; p++) {
+      if (p < to) acc |= src[p] << bits;
       bits += width;
       while (bits >= 8) {
         buf[pos++] = acc & 255;
