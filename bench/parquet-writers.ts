@@ -767,6 +767,36 @@ function arrivalsProps(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: b
 }
 
 /** The engine's parquet-wasm path: per part, Arrow table -> IPC (main thread) -> fromIPCStream + writeParquet (worker). */
+/** The timed span of an arrivals scenario: part files are counted and hashed as they come (none are kept). */
+class ArrivalRun {
+  readonly base = process.memoryUsage().rss;
+  readonly phases: Record<string, number> = {};
+  readonly t_start = nowMs();
+  private readonly cpu0 = cpuNow();
+  private readonly hash = createHash('sha256');
+  private bytes = 0;
+  private files = 0;
+  add(part: Uint8Array): void {
+    this.bytes += part.byteLength;
+    this.hash.update(part);
+    this.files++;
+  }
+  private stopped?: { cpu_s: number; t_end: number };
+  /** End the timed span (result() ends it too, if not yet). */
+  stop(): void {
+    this.stopped ??= { cpu_s: cpuNow() - this.cpu0, t_end: nowMs() };
+  }
+  result(scenario: string, rows: number, extra: Partial<ScenarioResult> = {}): ScenarioResult {
+    this.stop();
+    const { cpu_s, t_end } = this.stopped!;
+    return {
+      scenario, rows, phases: this.phases, total_s: (t_end - this.t_start) / 1000, cpu_s, t_start: this.t_start, t_end, file_bytes: this.bytes,
+      files: this.files, row_groups: this.files, rss_base_mb: this.base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+      sha256: this.hash.digest('hex'), arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW, ...extra,
+    };
+  }
+}
+
 function arrivalsPw(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: boolean): Scenario {
   const name = `arrivals-pw-${tuned ? 'tuned-' : ''}${compression}`;
   return async (rows) => {
@@ -779,27 +809,12 @@ function arrivalsPw(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: bool
       });
     };
     if (warmupEnabled()) write(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS), {});
-    const base = process.memoryUsage().rss;
-    const phases: Record<string, number> = {};
-    const t_start = nowMs();
-    const cpu0 = cpuNow();
-    let bytes = 0;
-    let files = 0;
-    const hash = createHash('sha256');
+    const run = new ArrivalRun();
     for (let a = 0; a < rows; a += PART) {
       const b = Math.min(rows, a + PART);
-      const out = write(sliceColumns(cols, a, b), b - a, phases);
-      bytes += out.byteLength;
-      hash.update(out);
-      files++;
+      run.add(write(sliceColumns(cols, a, b), b - a, run.phases));
     }
-    const cpu_s = cpuNow() - cpu0;
-    const t_end = nowMs();
-    return {
-      scenario: name, rows, phases, total_s: (t_end - t_start) / 1000, cpu_s, t_start, t_end, file_bytes: bytes, files,
-      row_groups: files, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024,
-      wasm_mb: parquetWasmMemoryBytes() / MiB, sha256: hash.digest('hex'), arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
-    };
+    return run.result(name, rows, { wasm_mb: parquetWasmMemoryBytes() / MiB });
   };
 }
 
@@ -810,27 +825,11 @@ export const ARRIVAL_DELTA_COLUMNS = ['merchant_id', 'arrival_seq', 'ts_utc', 'b
 const arrivalsFast = (delta: boolean): Scenario => async (rows) => {
   const cols = arrivalColumns(rows).map((c) => (delta && ARRIVAL_DELTA_COLUMNS.includes(c.name) ? { ...c, encoding: 'delta' as const } : c));
   if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS));
-  const base = process.memoryUsage().rss;
-  const phases: Record<string, number> = {};
-  const t_start = nowMs();
-  const cpu0 = cpuNow();
-  let bytes = 0;
-  let files = 0;
-  const hash = createHash('sha256');
+  const run = new ArrivalRun();
   const t = performance.now();
-  for (const p of parquetParts(cols, rows, PART)) {
-    bytes += p.bytes.byteLength;
-    hash.update(p.bytes);
-    files++;
-  }
-  phases.encodeParquet = (performance.now() - t) / 1000;
-  const cpu_s = cpuNow() - cpu0;
-  const t_end = nowMs();
-  return {
-    scenario: delta ? 'arrivals-fast-delta' : 'arrivals-fast', rows, phases, total_s: (t_end - t_start) / 1000, cpu_s, t_start, t_end, file_bytes: bytes, files,
-    row_groups: files, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, sha256: hash.digest('hex'),
-    arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
-  };
+  for (const p of parquetParts(cols, rows, PART)) run.add(p.bytes);
+  run.phases.encodeParquet = (performance.now() - t) / 1000;
+  return run.result(delta ? 'arrivals-fast-delta' : 'arrivals-fast', rows);
 };
 
 /** Columns copied into SharedArrayBuffers (what a 5B kernel's outputs are). */
@@ -852,21 +851,14 @@ const arrivalsFastPool: Scenario = async (rows) => {
   // warm both workers
   const w = Math.min(rows, WARMUP_ROWS);
   if (warmupEnabled()) for (let k = 0; k < 3; k++) await Promise.all([0, 1].map(() => pool.encodeParquet(sliceColumns(cols, 0, w), w)));
-  const base = process.memoryUsage().rss;
-  const t_start = nowMs();
-  const cpu0 = cpuNow();
+  const run = new ArrivalRun();
   const outs = await Promise.all(parts.map(([a, b]) => pool.encodeParquet(sliceColumns(cols, a, b), b - a)));
-  const cpu_s = cpuNow() - cpu0;
-  const t_end = nowMs();
+  run.stop(); // the pool's encode alone: hashing and closing stay outside the timed span
   await pool.close();
-  const hash = createHash('sha256');
-  for (const o of outs) hash.update(o);
-  return {
-    scenario: 'arrivals-fast-pool2', rows, phases: { 'pool.encodeParquet': (t_end - t_start) / 1000 }, total_s: (t_end - t_start) / 1000,
-    cpu_s, t_start, t_end, file_bytes: outs.reduce((s, o) => s + o.byteLength, 0), files: outs.length, row_groups: outs.length,
-    rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, sha256: hash.digest('hex'),
-    arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
-  };
+  for (const o of outs) run.add(o);
+  const r = run.result('arrivals-fast-pool2', rows);
+  r.phases['pool.encodeParquet'] = r.total_s;
+  return r;
 };
 
 const SCENARIOS: Record<string, Scenario> = {
