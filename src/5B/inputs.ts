@@ -39,10 +39,10 @@ export interface Inputs5B {
   timetable: Timetable;
   shapes: Float64Array;
   nShapes: number;
-  /** sparse overlay factors: profile p owns entries [ovOff[p], ovOff[p+1]) of (ovLh, ovFactor) */
-  ovOff: Int32Array;
-  ovLh: Int32Array;
-  ovFactor: Float64Array;
+  /** dense overlay factors: profile p over the local horizon at [p·H, (p+1)·H) (1 where no event) */
+  overlays: Float64Array;
+  /** 1 where profile p has at least one event inside the horizon (else its row is all ones) */
+  overlayHasEvents: Uint8Array;
   router: Router2B;
   edges: VirtualEdges;
   /** timetable zone of every edge (edges.edgeOff order) */
@@ -54,11 +54,12 @@ const strings = (t: arrow.Table, name: string, ds: string): string[] => {
   return Array.from(c.codes, (k) => c.dict[k]);
 };
 
-export async function loadInputs(ctx: RunContext, scenarioId: string): Promise<Inputs5B> {
+/** duckMemoryLimit: DuckDB buffer-pool cap for the one DuckDB read here (2B tz-groups). */
+export async function loadInputs(ctx: RunContext, scenarioId: string, H: number, duckMemoryLimit: string): Promise<Inputs5B> {
   const P = 'merchant_zone_profile_5A';
   const prof = await readParquetDataset(ctx, P);
   const timetable = await readTimetable(ctx);
-  const router = await loadSiteRouter(ctx);
+  const router = await loadSiteRouter(ctx, duckMemoryLimit);
   const edges = await loadVirtualEdges(ctx);
   const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
   const cat = await readParquetDataset(ctx, 'edge_catalogue_3B');
@@ -120,14 +121,18 @@ export async function loadInputs(ctx: RunContext, scenarioId: string): Promise<I
   const ov = await readParquetDataset(ctx, O, { scenario_id: scenarioId });
   const oid = numericColumn(ov, 'overlay_id', O, Int32Array), olh = numericColumn(ov, 'local_horizon_bucket_index', O, Int32Array), of = numericColumn(ov, 'factor', O, Float64Array);
   let nProf = 0;
-  for (const o of cells.overlay) nProf = Math.max(nProf, o + 1);
+  for (const o of cells.overlay) {
+    if (o < 0) fail(ErrorCodes.VALIDATION_FAILED, `overlay_id ${o} is negative`, P, 'rebuild 5A');
+    nProf = Math.max(nProf, o + 1);
+  }
   for (const o of oid) nProf = Math.max(nProf, o + 1);
-  const order = Int32Array.from({ length: oid.length }, (_, i) => i).sort((a, b) => oid[a] - oid[b] || olh[a] - olh[b]);
-  const ovOff = new Int32Array(nProf + 1);
-  for (const o of oid) ovOff[o + 1]++;
-  for (let p = 0; p < nProf; p++) ovOff[p + 1] += ovOff[p];
-  const ovLh = Int32Array.from(order, (i) => olh[i]);
-  const ovFactor = Float64Array.from(order, (i) => of[i]);
+  const overlays = new Float64Array(nProf * H).fill(1);
+  const overlayHasEvents = new Uint8Array(nProf);
+  for (let i = 0; i < oid.length; i++) {
+    if (olh[i] < 0 || olh[i] >= H) continue;
+    overlays[oid[i] * H + olh[i]] = of[i];
+    overlayHasEvents[oid[i]] = 1;
+  }
 
   // edge zones, in edges' (merchant, edge_seq_index) order
   const C = 'edge_catalogue_3B';
@@ -141,5 +146,5 @@ export async function loadInputs(ctx: RunContext, scenarioId: string): Promise<I
     if (z < 0) fail(ErrorCodes.VALIDATION_FAILED, `edge zone ${ctz[r]} is not in tz_timetable_cache`, C, 'rebuild 3B');
     edgeZone[edges.edgeOff[v] + cs[r]] = z;
   }
-  return { cells, countries, timetable, shapes, nShapes, ovOff, ovLh, ovFactor, router, edges, edgeZone };
+  return { cells, countries, timetable, shapes, nShapes, overlays, overlayHasEvents, router, edges, edgeZone };
 }

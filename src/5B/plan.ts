@@ -9,6 +9,8 @@ import { kernelTable } from '../2A/kernels_ref.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
 import type { ShardInput } from './kernels_ref.js';
 import type { Policies5B } from './policies.js';
+import { horizonWeights } from '../5A/surfaces.js';
+import type { Horizon } from '../5A/grid.js';
 
 const hashMod = (s: string, m: number): number => createHash('sha256').update(s).digest().readUInt32BE(0) % m;
 
@@ -52,36 +54,11 @@ export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
   return { ids, cell, sigma, lengthScale, virtualBand };
 }
 
-/** Dense overlay factors of profile p over the local horizon (1 where no event). */
-export function overlayDense(inp: Inputs5B, p: number, H: number, out: Float64Array, at: number): void {
-  out.fill(1, at, at + H);
-  if (p < 0 || p + 1 >= inp.ovOff.length) return;
-  for (let j = inp.ovOff[p]; j < inp.ovOff[p + 1]; j++) if (inp.ovLh[j] >= 0 && inp.ovLh[j] < H) out[at + inp.ovLh[j]] = inp.ovFactor[j];
-}
-
-/** Expected arrivals of every cell over the UTC horizon (no latent field), memoised by (zone, shape, overlay). */
-export function expectedPerCell(inp: Inputs5B, lhTab: Int32Array, H: number, week0: number): Float64Array {
+/** Expected arrivals of every cell over the UTC horizon (no latent field): volume × 5A's horizon weight. */
+export function expectedPerCell(inp: Inputs5B, hz: Horizon, lhTab: Int32Array): Float64Array {
   const c = inp.cells;
-  const memo = new Map<string, number>();
-  const dense = new Float64Array(H);
-  const out = new Float64Array(c.n);
-  for (let i = 0; i < c.n; i++) {
-    const k = `${c.zone[i]}|${c.shape[i]}|${c.overlay[i]}`;
-    let unit = memo.get(k);
-    if (unit === undefined) {
-      overlayDense(inp, c.overlay[i], H, dense, 0);
-      unit = 0;
-      const sb = c.shape[i] * 168, zb = c.zone[i] * H;
-      for (let h = 0; h < H; h++) {
-        const lh = lhTab[zb + h];
-        const wb = (((week0 + lh) % 168) + 168) % 168;
-        unit += inp.shapes[sb + wb] * (lh >= 0 && lh < H ? dense[lh] : 1);
-      }
-      memo.set(k, unit);
-    }
-    out[i] = c.volume[i] * unit;
-  }
-  return out;
+  const weight = horizonWeights({ hz, shapes: inp.shapes, overlays: inp.overlays, utcLocal: lhTab, cellShape: c.shape, cellOverlay: c.overlay, cellZone: c.zone });
+  return Float64Array.from(weight, (x, i) => c.volume[i] * x);
 }
 
 export interface Shard {
@@ -211,7 +188,7 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     const ci = s.c0 + i;
     const p = c.overlay[ci];
     let lp = -1;
-    if (p >= 0 && p + 1 < inp.ovOff.length && inp.ovOff[p + 1] > inp.ovOff[p]) {
+    if (p >= 0 && p < inp.overlayHasEvents.length && inp.overlayHasEvents[p]) {
       if (!profLocal.has(p)) profLocal.set(p, profLocal.size);
       lp = profLocal.get(p)!;
     }
@@ -234,12 +211,12 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     cKey[2 * i + 1] = k1;
   }
   const overlay = new Float64Array(Math.max(1, profLocal.size) * H);
-  for (const [p, l] of profLocal) overlayDense(inp, p, H, overlay, l * H);
+  for (const [p, l] of profLocal) overlay.set(inp.overlays.subarray(p * H, (p + 1) * H), l * H);
   const latent = new Float64Array(groupLocal.size * H);
   for (const [g, l] of groupLocal) latent.set(w.factor.subarray(g * H, (g + 1) * H), l * H);
   const x: ShardInput = {
     mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
-    edgeId: BigUint64Array.from(edgeIds, (_, i) => BigInt(i)), edgeZone: Int32Array.from(edgeZone),
+    edgeZone: Int32Array.from(edgeZone),
     rowZone: Int32Array.from(rowZone), rowShape: Int32Array.from(rowShape), rowOverlay: Int32Array.from(rowOverlay),
     cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cRow,
     cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,

@@ -55,7 +55,7 @@ async function run5B(ctx: RunContext) {
     ctx.progress.log(`5B ${what} ${((t1 - t0) / 1000).toFixed(2)} s`);
     t0 = t1;
   };
-  const inp = await loadInputs(ctx, tg.scenario_id);
+  const inp = await loadInputs(ctx, tg.scenario_id, H, pol.validation.duckdb_memory_limit);
   lap('inputs');
   const c = inp.cells;
   const mf = ctx.manifest_fingerprint;
@@ -83,7 +83,7 @@ async function run5B(ctx: RunContext) {
   const lhTab = utcToLocalBucketTable(inp.timetable, Int32Array.from({ length: nZones }, (_, z) => z), H, hz.startSec);
   const week0 = weekOffset(hz);
   const groups = planGroups(inp, pol);
-  const expected = expectedPerCell(inp, lhTab, H, week0);
+  const expected = expectedPerCell(inp, hz, lhTab);
   const classes = [...new Set(c.demandClass)].sort();
   const vbands = ['physical', 'virtual'];
   rows.s1_grouping_5B = await publishTable(ctx, 's1_grouping_5B', [
