@@ -6,6 +6,7 @@ import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { writeParquetFromIpc } from '../src/io/parquet.js';
 import { runArrivalTask, type ArrivalTask } from '../src/5B/worker.js';
 import { runFastParquetTask, type FastParquetTask } from '../src/io/fastparquet_task.js';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 
 const exports = instantiateKernelsSync(workerData.wasmPath as string);
 
@@ -16,7 +17,12 @@ export default function run(task: WorkerTask) {
     // Encode one Parquet part off the main thread.
     return writeParquetFromIpc(task.parquetIpc);
   }
-  if ('arrivals5B' in task) return runArrivalTask(exports, task.arrivals5B);
+  if ('arrivals5B' in task) {
+    // the two Parquet parts go back transferred, not cloned (hundreds of MB per worker at large)
+    const r = runArrivalTask(exports, task.arrivals5B);
+    const buffers = [...new Set([r.arrivals?.buffer, r.summary?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+    return move({ get [transferableSymbol]() { return buffers; }, get [valueSymbol]() { return r; } });
+  }
   if ('fastParquet' in task) return runFastParquetTask(task.fastParquet);
   runTask(exports, task);
   return 0;
