@@ -2,13 +2,13 @@
 // edge_universe_hash_3B, S4 virtual_routing_policy_3B + virtual_validation_contract_3B (+ summary).
 import { createHash } from 'node:crypto';
 import { dictEncode, type ColumnValues, type DictCol } from '../io/tables.js';
-import { publishParquet, publishJson } from '../engine/datasets.js';
+import { publishParquet, publishJson, publishFile } from '../engine/datasets.js';
 import { partitionDir } from '../contracts/dictionary.js';
 import { sha256Hex, canonicalJson } from '../core/hash.js';
 import type { OutputEntry } from '../gates/verify.js';
 import { tokens, type RunContext } from '../engine/context.js';
 import { loadTzWorld } from '../reference/tzworld.js';
-import { parquetBytes, publishFile, publishParquetFile } from '../3A/io.js';
+import { parquetBytes, publishParquetFile } from '../3A/io.js';
 import { realismMetrics3B } from './metrics.js';
 import type { World3B } from './run.js';
 

@@ -9,7 +9,8 @@ import { Checks, sealSegment } from '../engine/seal.js';
 import { RngTrace } from '../engine/trace.js';
 import { tokens, type RunContext, type SegmentDef } from '../engine/context.js';
 import type { OutputEntry } from '../gates/verify.js';
-import { PartitionWriter, publishPartition } from '../io/publish.js';
+import { PartitionWriter } from '../io/publish.js';
+import { publishFile } from '../engine/datasets.js';
 import type { FastColumn } from '../io/fastparquet.js';
 import { SharedCol, scalar } from '../pool/columns.js';
 import { FamilyKeys } from '../rng/keys.js';
@@ -27,10 +28,7 @@ const LATENT_GROUPS_PER_TASK = 64;
 
 /** One Parquet file at a catalogued file path (row groups of 1,048,576 rows), encoded on the pool. */
 async function publishTable(ctx: RunContext, id: string, cols: FastColumn[], rows: number, outputs: OutputEntry[], extra: Record<string, string>): Promise<number> {
-  const bytes = await ctx.pool.encodeParquet(cols, rows);
-  const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extra });
-  await publishPartition(ctx.world, dir, [{ name: file!, bytes }]);
-  outputs.push({ dataset: id, path: `${dir}/${file}`, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
+  await publishFile(ctx, id, await ctx.pool.encodeParquet(cols, rows), outputs, extra);
   return rows;
 }
 

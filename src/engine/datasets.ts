@@ -31,6 +31,16 @@ export async function publishParquet(ctx: RunContext, id: string, cols: Record<s
   return rows;
 }
 
+/** Publish bytes at a dataset whose path template ends in a file name. */
+export async function publishFile(ctx: RunContext, id: string, bytes: Uint8Array, outputs: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<string> {
+  const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
+  if (!file) throw new Error(`dataset ${id} is a directory, not a file`);
+  await publishPartition(ctx.world, dir, [{ name: file, bytes }]);
+  const path = `${dir}/${file}`;
+  outputs.push({ dataset: id, path, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
+  return path;
+}
+
 /** Publish a JSON document at a dataset whose path template ends in a file name. */
 export async function publishJson(ctx: RunContext, id: string, doc: unknown, outputs?: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<void> {
   const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
