@@ -18,6 +18,8 @@ describe('sealed tz_world and tzdb identity', () => {
     expect(world.sha256_hex).toMatch(/^[0-9a-f]{64}$/);
     expect(world.zones.length).toBeGreaterThan(400);
     expect(world.zones).toContain('Asia/Aden'); // comprehensive: one zone per country at least
+    // every answer find() can give is in the domain, sea points included
+    for (const [lat, lon] of [[0, -30], [-60.5, 179.5], [-60.5, -179.5], [10, 100.2], [45, 7.5]]) for (const z of world.find(lat, lon)) expect(world.zones, `${lat},${lon}`).toContain(z);
     for (const z of world.zones) expect(() => icuCanonical(z), z).not.toThrow();
     const t = tzdbIdentity();
     expect(t.tzdata_version).toBe(process.versions.tz);

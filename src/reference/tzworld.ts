@@ -18,13 +18,18 @@ export interface TzWorld {
   /** sha256 over canonical JSON of the per-file digests below */
   sha256_hex: string;
   files: { file: string; sha256_hex: string; bytes: number }[];
-  /** every tzid a polygon may carry (the tz_world domain), ASCII order */
+  /** every tzid find() may return (the tz_world domain): the polygon zones and the nautical sea zones, ASCII order */
   zones: string[];
   /** polygon lookup: tzids whose polygons contain the point (ocean points give Etc/GMT±N) */
   find(lat: number, lon: number): string[];
 }
 
 let cached: TzWorld | undefined;
+
+/** geo-tz's answers for points outside every polygon: the 25 nautical zones Etc/GMT-12 … Etc/GMT+12 (15° of
+ *  longitude each). They are not in the polygon index, but a point at sea (a 3B edge, a 2A sea_zone site)
+ *  gets one, so the domain — and 2A's timetable compiled over it — must hold them. */
+export const SEA_ZONES: readonly string[] = ['Etc/GMT', ...Array.from({ length: 12 }, (_, i) => [`Etc/GMT+${i + 1}`, `Etc/GMT-${i + 1}`]).flat()];
 
 /** Decoded polygon leaves kept in memory (of ~21,500). With sites visited in spatial order 256 leaves keep
  *  S1 as fast as an unbounded cache on a small world while capping the geometry heap near 150 MB. */
@@ -72,7 +77,7 @@ export function loadTzWorld(): TzWorld {
     { file: 'data/timezones.geojson.geo.dat', sha256_hex: sha256Hex(datBytes), bytes: datBytes.length },
     { file: 'data/timezones.geojson.index.json', sha256_hex: sha256Hex(indexBytes), bytes: indexBytes.length },
   ];
-  const zones = [...(JSON.parse(indexBytes.toString('utf8')).timezones as string[])].sort(asciiCompare);
+  const zones = [...new Set([...(JSON.parse(indexBytes.toString('utf8')).timezones as string[]), ...SEA_ZONES])].sort(asciiCompare);
   const geo = require('geo-tz/all') as { find(lat: number, lon: number): string[]; setCache(o: { store: LruStore<unknown> }): void };
   // geo-tz decodes quadtree leaves lazily into an unbounded Map (all of them ≈ 1.6 GB); a bounded LRU
   // keeps memory independent of world size (callers visit sites in spatial order, see 2A.S1)
