@@ -51,42 +51,21 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
   const duck = await Duck.open(2, pol.validation.duckdb_memory_limit);
   let realism: Record<string, unknown>;
   try {
-    // one streaming scan of every arrival and one of the summary, grouped by (UTC bucket[, local hour])
-    // so the per-bucket conservation and the hourly profile come from the same pass as the totals
-    const ag = await duck.all(`SELECT bucket_index b, hour(ts_local_primary) lh, count(*) n, min(epoch_us(ts_utc)) lo, max(epoch_us(ts_utc)) hi,
+    // one streaming scan of every arrival for the aggregate checks (bounded memory at any world size)
+    const [a] = await duck.all(`SELECT count(*) n, min(epoch_us(ts_utc)) lo, max(epoch_us(ts_utc)) hi,
         count(*) FILTER (WHERE bucket_index <> CAST(floor((epoch_us(ts_utc) - ${h0}) / 3600e6) AS INTEGER)) bad_bucket,
         count(*) FILTER (WHERE is_virtual AND (edge_id IS NULL OR tzid_operational IS NULL OR ts_local_operational IS NULL OR site_order IS NOT NULL)) bad_virtual,
         count(*) FILTER (WHERE NOT is_virtual AND (site_order IS NULL OR edge_id IS NOT NULL)) bad_physical,
         count(*) FILTER (WHERE seed <> ${ctx.seed} OR manifest_fingerprint <> ${lit(ctx.manifest_fingerprint)} OR scenario_id <> ${lit(v.sc.scenario_id)}) bad_tokens,
-        count(*) FILTER (WHERE isodow(ts_local_primary) IN (${pol.timeGrid.weekend_days.join(',')})) weekend,
-        count(*) FILTER (WHERE is_virtual) virt
-      FROM read_parquet(${A}) GROUP BY 1, 2`);
-    const sg = await duck.all(`SELECT bucket_index b, count(*) nrows, sum(count_N) n,
-        count(*) FILTER (WHERE count_N <> count_physical + count_virtual OR count_N < 1) bad FROM read_parquet(${S}) GROUP BY 1`);
-    const a = { n: 0, lo: Infinity, hi: -Infinity, bad_bucket: 0, bad_virtual: 0, bad_physical: 0, bad_tokens: 0, night: 0, weekend: 0, virtual: 0 };
-    const perBucket = new Map<number, number>();
-    const perHour = new Float64Array(24);
-    for (const r of ag) {
-      const k = num(r.n);
-      a.n += k;
-      a.lo = Math.min(a.lo, num(r.lo));
-      a.hi = Math.max(a.hi, num(r.hi));
-      for (const f of ['bad_bucket', 'bad_virtual', 'bad_physical', 'bad_tokens', 'weekend'] as const) a[f] += num(r[f]);
-      a.virtual += num(r.virt);
-      if (num(r.lh) < 6) a.night += k;
-      perBucket.set(num(r.b), (perBucket.get(num(r.b)) ?? 0) + k);
-      perHour[num(r.lh)] += k;
-    }
-    const s = { nrows: 0, n: 0, bad: 0 };
-    let bucketDiff = 0;
-    for (const r of sg) {
-      s.nrows += num(r.nrows);
-      s.n += num(r.n);
-      s.bad += num(r.bad);
-      if (perBucket.get(num(r.b)) !== num(r.n)) bucketDiff++;
-      perBucket.delete(num(r.b));
-    }
-    bucketDiff += perBucket.size; // buckets with arrivals but no summary rows
+        avg(CASE WHEN hour(ts_local_primary) < 6 THEN 1.0 ELSE 0.0 END) night,
+        avg(CASE WHEN isodow(ts_local_primary) IN (${pol.timeGrid.weekend_days.join(',')}) THEN 1.0 ELSE 0.0 END) weekend,
+        avg(CASE WHEN is_virtual THEN 1.0 ELSE 0.0 END) virtual_share
+      FROM read_parquet(${A})`);
+    const [s] = await duck.all(`SELECT count(*) nrows, sum(count_N) n, sum(count_physical) p, sum(count_virtual) v,
+        count(*) FILTER (WHERE count_N <> count_physical + count_virtual OR count_N < 1) bad FROM read_parquet(${S})`);
+    const [pb] = await duck.all(`WITH x AS (SELECT bucket_index b, count(*) n FROM read_parquet(${A}) GROUP BY 1),
+        y AS (SELECT bucket_index b, sum(count_N) n FROM read_parquet(${S}) GROUP BY 1)
+      SELECT count(*) diff FROM x FULL OUTER JOIN y USING (b) WHERE x.n IS DISTINCT FROM y.n`);
     // order: every part was scanned by its worker before encoding (ShardRun order check); here the
     // published bytes of sampled parts are re-read (a part holds whole merchants, so order is per part)
     const parts = samplePartFiles(ctx.world, partitionDir('arrival_events_5B', t).dir, v.partRows, pol.validation.order_sample_parts);
@@ -94,15 +73,15 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
     const [ord] = parts.length ? await duck.all(`SELECT count(*) FILTER (WHERE seq_gap OR ts_back) bad, count(*) n FROM (
         SELECT arrival_seq <> coalesce(lag(arrival_seq) OVER w, 0) + 1 seq_gap, epoch_us(ts_utc) < coalesce(lag(epoch_us(ts_utc)) OVER w, 0) ts_back
         FROM read_parquet(${P}, filename = true) WINDOW w AS (PARTITION BY filename, merchant_id ORDER BY arrival_seq))`) : [{ bad: 0, n: 0 }];
-    const n = a.n;
+    const n = num(a.n);
     checks.add('arrivals_published', n === tot.arrivals, `${n} rows published, kernel counted ${tot.arrivals}`);
-    checks.add('conservation_total', s.n === n && s.nrows === tot.summary, `Σ count_N ${s.n} = arrivals ${n}; summary rows ${s.nrows}`);
-    checks.add('conservation_per_bucket', bucketDiff === 0, `${bucketDiff} buckets where arrivals ≠ Σ count_N`);
-    checks.add('summary_split', s.bad === 0, `${s.bad} summary rows with count_N ≠ physical + virtual or < 1`);
-    checks.add('inside_horizon', n === 0 || (a.lo >= h0 && a.hi < h1), `ts_utc in [${a.lo}, ${a.hi}] µs, horizon [${h0}, ${h1})`);
-    checks.add('bucket_law', a.bad_bucket === 0, `${a.bad_bucket} rows whose bucket_index ≠ floor((ts_utc − start)/1h)`);
-    checks.add('routing_columns', a.bad_virtual + a.bad_physical === 0, `${a.bad_virtual} virtual / ${a.bad_physical} physical rows with inconsistent site/edge columns`);
-    checks.add('partition_tokens', a.bad_tokens === 0, `${a.bad_tokens} rows whose seed/fingerprint/scenario differ from the path`);
+    checks.add('conservation_total', num(s.n) === n && num(s.nrows) === tot.summary, `Σ count_N ${s.n} = arrivals ${n}; summary rows ${s.nrows}`);
+    checks.add('conservation_per_bucket', num(pb.diff) === 0, `${pb.diff} buckets where arrivals ≠ Σ count_N`);
+    checks.add('summary_split', num(s.bad) === 0, `${s.bad} summary rows with count_N ≠ physical + virtual or < 1`);
+    checks.add('inside_horizon', n === 0 || (num(a.lo) >= h0 && num(a.hi) < h1), `ts_utc in [${a.lo}, ${a.hi}] µs, horizon [${h0}, ${h1})`);
+    checks.add('bucket_law', num(a.bad_bucket) === 0, `${a.bad_bucket} rows whose bucket_index ≠ floor((ts_utc − start)/1h)`);
+    checks.add('routing_columns', num(a.bad_virtual) + num(a.bad_physical) === 0, `${a.bad_virtual} virtual / ${a.bad_physical} physical rows with inconsistent site/edge columns`);
+    checks.add('partition_tokens', num(a.bad_tokens) === 0, `${a.bad_tokens} rows whose seed/fingerprint/scenario differ from the path`);
     checks.add('order_by_merchant_time', num(ord.bad) === 0 && tot.orderViolations === 0,
       `${tot.orderViolations} rows out of (merchant, arrival_seq, ts_utc) order in the workers' scan of all ${tot.arrivals}; ${ord.bad} of ${ord.n} re-read from ${parts.length} published parts`);
     // local time legality on an evenly spaced sample, re-derived from 2A's timetable
@@ -124,15 +103,15 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
     checks.add('intensity_integrates_to_target', Math.abs(v.totalExpected - tgt) <= 1e-6 * tgt, `Σ 5A intensity over the UTC horizon = ${v.totalExpected} (scale target ${tgt})`);
     const ratio = v.totalExpected > 0 ? n / v.totalExpected : 1;
     const inR = (x: number, [lo, hi]: [number, number]) => x >= lo && x <= hi;
-    const share = (k: number) => (n > 0 ? k / n : 0);
-    const night = share(a.night), weekend = share(a.weekend);
+    const night = num(a.night), weekend = num(a.weekend);
     checks.add('total_vs_expected', inR(ratio, pol.validation.total_vs_expected), `arrivals / 5A expectation = ${ratio.toFixed(4)} (corridor ${pol.validation.total_vs_expected.join('–')})`);
     checks.add('night_share', inR(night, pol.validation.night_share), `local 00–06 share ${night.toFixed(4)}`, n >= 1000);
     checks.add('weekend_share', inR(weekend, pol.validation.weekend_share), `local weekend share ${weekend.toFixed(4)}`, n >= 1000);
+    const [hourly] = await duck.all(`SELECT list(s ORDER BY h) shares FROM (SELECT hour(ts_local_primary) h, count(*) / sum(count(*)) OVER () s FROM read_parquet(${A}) GROUP BY 1)`);
     realism = {
       arrivals: n, expected_arrivals: v.totalExpected, target_arrivals: ctx.scale.arrivals, ratio_to_expected: ratio, cells: v.cells, groups: v.groups, shards: v.shards,
-      shard_reruns: tot.reruns, night_share: night, weekend_share: weekend, virtual_share: share(a.virtual), summary_rows: tot.summary,
-      local_hour_shares: Array.from(perHour).filter((k) => k > 0).map((k) => Number(share(k).toFixed(5))),
+      shard_reruns: tot.reruns, night_share: night, weekend_share: weekend, virtual_share: num(a.virtual_share), summary_rows: tot.summary,
+      local_hour_shares: (hourly.shares as number[] | undefined)?.map((x) => Number(Number(x).toFixed(5))) ?? [],
       part_rows: v.partRows,
     };
   } finally {
