@@ -25,3 +25,5 @@ export * from "./seg3A/kernels";
 export * from "./seg3B/kernels";
 export * from "./seg1B/kernels";
 export * from "./seg5B/kernels";
+export * from "./io/parquet";
+export * from "./seg5B/laws";

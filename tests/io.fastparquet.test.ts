@@ -10,6 +10,8 @@ import { readParquetToArrow } from '../src/io/parquet.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { arrivalColumns } from '../bench/arrivals_table.js';
+import { wasmPageKernel } from '../src/io/fastparquet_wasm.js';
+import { instantiateKernelsSync } from '../src/rng/wasm.js';
 
 let dir: string;
 let duck: Duck;
@@ -198,7 +200,7 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     expect(await duckValues(f, cols)).toEqual(expectedRows(cols, rows));
   });
 
-  it("encoding 'delta' (DELTA_BINARY_PACKED, PLAIN fallback for pages past ±2^52) reads back exactly", async () => {
+  it("encoding 'delta' (DELTA_BINARY_PACKED, PLAIN fallback for pages past ±2^51) reads back exactly", async () => {
     const delta = (cols: FastColumn[]) => cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
     const edge = delta(edgeTable(ROWS));
     const f1 = save(encodeParquet(edge, ROWS, OPTS));
@@ -344,6 +346,66 @@ describe('fastparquet: deterministic bytes', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('fastparquet: wasm page bodies (assembly/io/parquet.ts) give the TypeScript bytes', () => {
+  const pages = wasmPageKernel(instantiateKernelsSync());
+  const same = (cols: FastColumn[], rows: number, opts: Parameters<typeof encodeParquet>[2] = {}) => {
+    const ts = encodeParquet(cols, rows, opts);
+    expect(Buffer.from(encodeParquet(cols, rows, { ...opts, pages })).equals(Buffer.from(ts))).toBe(true);
+    return ts;
+  };
+  const delta = (cols: FastColumn[]) => cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
+
+  it('edge-case table, plain and delta, small and default pages', () => {
+    for (const cols of [edgeTable(ROWS), delta(edgeTable(ROWS))]) {
+      same(cols, ROWS, OPTS);
+      same(cols, ROWS);
+      same(cols, ROWS, { pageRows: 7, rowGroupRows: 1_000 });
+    }
+  });
+
+  it('arrivals-shaped tables, wide deltas, values each side of ±2^51, i32 wrap-around deltas', () => {
+    const rows = 30_000;
+    const arr = delta(arrivalColumns(rows, 11));
+    const wide = BigInt64Array.from({ length: rows }, (_, i) => BigInt(((i * 2_654_435_761) % 2 ** 32) * ((i % 7) + 1) * 4096 - 2 ** 44));
+    arr.push({ name: 'wide', type: 'i64', values: wide, encoding: 'delta' });
+    // pages straddling the limit: some go PLAIN, the rest DELTA with 52-53 bit offsets
+    const L = 2n ** 51n;
+    arr.push({ name: 'limit', type: 'i64', values: BigInt64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? L - 1n - BigInt(i) : i % 3 === 1 ? -L + 1n + BigInt(i) : (i > 20_000 ? L : 0n))), encoding: 'delta' });
+    arr.push({ name: 'wrap', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => (i % 2 ? 2 ** 31 - 1 - i : -(2 ** 31) + i)), encoding: 'delta' });
+    arr.push({ name: 'nullable_delta', type: 'ts_utc_us', values: wide, valid: Uint8Array.from({ length: rows }, (_, i) => (i % 5 === 0 || i > 25_000 ? 0 : 1)), encoding: 'delta' });
+    for (const pageRows of [5_000, 128, 129, 1]) same(arr, rows, { rowGroupRows: 16_384, pageRows });
+    same(arr, rows);
+    const bytes = same(arr, rows, { rowGroupRows: 16_384, pageRows: 5_000 });
+    expect(arrowValues(readParquetToArrow(bytes), arr)).toEqual(expectedRows(arr, rows));
+  });
+
+  it('dictionary widths 1..17, all-null and nullable-declared columns, empty dictionary', () => {
+    const rows = 3_001;
+    const dicts: FastColumn[] = [1, 2, 3, 129, 400, 70_000].map((n, k) => ({
+      name: `d${n}`, type: 'dict' as const, dict: Array.from({ length: n }, (_, i) => `v${i}`),
+      values: (k % 2 ? Uint16Array : Int32Array).from({ length: rows }, (_, i) => (k % 2 ? (i * 7919) % n : Math.floor(i / 37) % n)),
+    }));
+    same(dicts, rows, { pageRows: 1000 });
+    const none = new Uint8Array(rows);
+    same([
+      { name: 'a', type: 'u64', values: new BigUint64Array(rows).fill(7n), valid: none, encoding: 'delta' },
+      { name: 'b', type: 'dict', values: new Int32Array(rows), dict: [], valid: none },
+      { name: 'c', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => i), nullable: true, encoding: 'delta' },
+      { name: 'd', type: 'dict', values: new Uint8Array(rows), dict: ['x'], nullable: true },
+      { name: 'e', type: 'f64', values: new Float64Array(rows).fill(0.5), nullable: true },
+    ], rows, { pageRows: 512 });
+  });
+
+  it('pages larger than the scratch fall back to TypeScript; bad input throws the same messages', () => {
+    const rows = pages.rows + 10;
+    const cols = delta(arrivalColumns(rows, 2));
+    same(cols, rows, { pageRows: rows, rowGroupRows: rows });
+    const bad: FastColumn[] = [{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }];
+    expect(() => encodeParquet(bad, 3, { pages })).toThrow(/code 2 outside its 2-entry dictionary/);
+    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }], 3, { pages })).toThrow(/valid must hold 0 or 1, got 2 at row 1/);
   });
 });
 

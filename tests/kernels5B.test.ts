@@ -8,6 +8,7 @@ import { FamilyKeys } from '../src/rng/keys.js';
 import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/5B/kernels_ref.js';
 import { execShard, shardInputs } from '../src/5B/shard.js';
 import { syntheticShard } from '../bench/shard5B.js';
+import { addLaws, emptyLaws, shardLaws, shardLawsWasm } from '../src/5B/laws.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {
@@ -134,5 +135,67 @@ describe('5B arrival process follows its intensity', () => {
     const share = virt / (phys + virt);
     expect(share).toBeGreaterThan(0.3);
     expect(share).toBeLessThan(0.4);
+  });
+});
+
+describe('5B per-row laws (src/5B/laws.ts, wasm k5bLaws) over the kernel columns of a shard', () => {
+  const H0 = Date.UTC(2026, 0, 1) * 1000, HOUR = 3_600_000_000;
+  const params = (H: number) => ({ H, h0Us: H0, bucketUs: HOUR, weekendDays: [6, 7], nightEnd: 6 });
+  // a live run (views over wasm memory). The synthetic shard's merchants are 11, 2^63 + 5, 99: the
+  // last is renamed 2^63 + 99 so ids ascend, as in a world.
+  const live = () => {
+    const x = syntheticShard();
+    const r = execShard(ex, shardInputs(x), 100_000, 3);
+    const m = r.arrivals.merchant as BigUint64Array;
+    for (let i = 0; i < m.length; i++) if (m[i] === 99n) m[i] = 2n ** 63n + 99n;
+    return { x, r };
+  };
+  const both = (r: ReturnType<typeof execShard>, H: number) => {
+    const ts = shardLaws(r, params(H)), wasm = shardLawsWasm(ex, r, params(H));
+    expect(wasm).toEqual(ts);
+    return ts;
+  };
+
+  it('a clean shard: no violations; counts and shares agree with a direct recount; wasm == TS', () => {
+    const { x, r } = live();
+    const n = r.stats[0];
+    const L = both(r, x.H);
+    expect([L.order, L.bucket, L.routing, L.offset, L.summarySplit]).toEqual([0, 0, 0, 0, 0]);
+    const ts = asNum(r.arrivals.ts as BigUint64Array), loc = asNum(r.arrivals.local as BigUint64Array);
+    expect([L.tsMin, L.tsMax]).toEqual([Math.min(...ts), Math.max(...ts)]);
+    const hours = loc.map((l) => new Date(l / 1000).getUTCHours());
+    expect(L.localHour).toEqual(Array.from({ length: 24 }, (_, h) => hours.filter((x) => x === h).length));
+    expect(L.night).toBe(hours.filter((h) => h < 6).length);
+    expect(L.weekend).toBe(loc.filter((l) => [0, 6].includes(new Date(l / 1000).getUTCDay())).length);
+    expect(L.virtual).toBe(Array.from(r.arrivals.virtual as Uint8Array).filter((v) => v === 1).length);
+    expect(Array.from(L.arrivalsPerBucket)).toEqual(Array.from(L.summaryPerBucket));
+    expect(L.arrivalsPerBucket.reduce((a, b) => a + b, 0)).toBe(n);
+    const sum = emptyLaws(x.H);
+    addLaws(sum, L);
+    addLaws(sum, shardLaws({ ...r, stats: [0, 0, ...r.stats.slice(2)] }, params(x.H)));
+    expect(sum).toEqual(L);
+  });
+
+  it('planted faults are counted (order, bucket law, routing, offsets, summary split); wasm == TS', () => {
+    const { x, r } = live();
+    const a = r.arrivals as Record<string, any>, s = r.summary as Record<string, any>;
+    const v = Array.from(a.virtual as Uint8Array);
+    const phys = v.indexOf(0), virt = v.indexOf(1);
+    a.seq[5] += 1n; // a sequence gap: this row and the next
+    a.bucket[10] += 1; // a row in the wrong bucket
+    a.site[phys] = 0; // a physical row without a site
+    a.edge[virt] = -1; // a virtual row without an edge
+    a.local[20] += 1_000_000n; // an offset that is not whole minutes
+    a.localOp[virt] -= 20n * BigInt(HOUR); // an operational offset below UTC−12
+    s.phys[3] += 1; // count_N ≠ physical + virtual
+    const L = both(r, x.H);
+    expect(L.order).toBe(2);
+    expect(L.bucket).toBe(1);
+    expect(L.routing).toBe(2);
+    expect(L.offset).toBe(2);
+    expect(L.summarySplit).toBe(1);
+    expect(L.arrivalsPerBucket.reduce((p, q) => p + q, 0)).toBe(r.stats[0] - 1);
+    // past the kernel's horizon limit the TypeScript scan answers
+    expect(shardLawsWasm(ex, r, { ...params(x.H), H: 70_000 })).toEqual(shardLaws(r, { ...params(x.H), H: 70_000 }));
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cleanStaging, publishPartition, STAGING_DIR, listFiles, type PartFile } from '../src/io/publish.js';
+import { cleanStaging, publishPartition, PartitionWriter, STAGING_DIR, listFiles, writeDurable, type PartFile } from '../src/io/publish.js';
 import { FwError, ErrorCodes } from '../src/core/errors.js';
 
 let root: string;
@@ -69,6 +69,39 @@ function deadPid(): number {
 async function stagingEntries(): Promise<string[]> {
   return fs.readdir(join(root, STAGING_DIR)).catch(() => []);
 }
+
+describe('PartitionWriter: parts written straight into the stage (stagedPath + adopt)', () => {
+  it('staged parts publish on commit, next to added ones; nothing is visible before', async () => {
+    const w = new PartitionWriter(root, REL);
+    const p = await w.stagedPath('part-00000.parquet');
+    expect(p).toBeDefined();
+    await writeDurable(p!, enc('zero'), false);
+    await w.adopt('part-00000.parquet');
+    await w.add({ name: 'part-00001.parquet', bytes: enc('one') });
+    expect(await listFiles(join(root, REL)).catch(() => [])).toEqual([]);
+    expect(await w.commit()).toBe('published');
+    expect((await fs.readFile(join(root, REL, 'part-00000.parquet'))).toString()).toBe('zero');
+    expect((await listFiles(join(root, REL))).sort()).toEqual(['part-00000.parquet', 'part-00001.parquet']);
+    expect(await stagingEntries()).toEqual([]);
+    // already published: no staged path (the caller adds bytes, which are compared)
+    const again = new PartitionWriter(root, REL);
+    expect(await again.stagedPath('part-00000.parquet')).toBeUndefined();
+    await again.add({ name: 'part-00000.parquet', bytes: enc('zero') });
+    await again.add({ name: 'part-00001.parquet', bytes: enc('one') });
+    expect(await again.commit()).toBe('unchanged');
+  });
+
+  it('a writer that reports ENOSPC: IO_WRITE_FAILED naming the partition, the stage removed, nothing published', async () => {
+    const w = new PartitionWriter(root, REL);
+    await writeDurable((await w.stagedPath('a'))!, enc('a'), false);
+    const err = await w.adopt('b', 'ENOSPC').catch((e) => e);
+    expect(err).toBeInstanceOf(FwError);
+    expect((err as FwError).code).toBe(ErrorCodes.IO_WRITE_FAILED);
+    expect((err as FwError).where).toBe(REL);
+    expect(await stagingEntries()).toEqual([]);
+    expect(await listFiles(join(root, REL)).catch(() => [])).toEqual([]);
+  });
+});
 
 describe('publishPartition', () => {
   it('creates the partition with exactly the given bytes and nothing else', async () => {

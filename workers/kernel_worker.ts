@@ -4,7 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { runTask, type KernelTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { writeParquetFromIpc } from '../src/io/parquet.js';
-import { runArrivalTask, type ArrivalTask } from '../src/5B/worker.js';
+import { runArrivalTask, type ArrivalResult, type ArrivalTask } from '../src/5B/worker.js';
 import { runFastParquetTask, type FastParquetTask } from '../src/io/fastparquet_task.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 
@@ -19,11 +19,14 @@ export default function run(task: WorkerTask) {
   }
   if ('arrivals5B' in task) {
     // the two Parquet parts go back transferred, not cloned (hundreds of MB per worker at large)
+    const moved = (r: ArrivalResult) => {
+      const buffers = [...new Set([r.arrivals?.buffer, r.summary?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+      return move({ get [transferableSymbol]() { return buffers; }, get [valueSymbol]() { return r; } });
+    };
     const r = runArrivalTask(exports, task.arrivals5B);
-    const buffers = [...new Set([r.arrivals?.buffer, r.summary?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
-    return move({ get [transferableSymbol]() { return buffers; }, get [valueSymbol]() { return r; } });
+    return r instanceof Promise ? r.then(moved) : moved(r);
   }
-  if ('fastParquet' in task) return runFastParquetTask(task.fastParquet);
+  if ('fastParquet' in task) return runFastParquetTask(task.fastParquet, exports);
   runTask(exports, task);
   return 0;
 }

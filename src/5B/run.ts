@@ -2,7 +2,6 @@
 // S3/S4 counts, arrival times, routing and local time in one kernel per shard (pool; each worker also
 // encodes its shard's Parquet parts) → S5 checks and the gate.
 import { fail, ErrorCodes } from '../core/errors.js';
-import { sha256Hex } from '../core/hash.js';
 import { partitionDir } from '../contracts/dictionary.js';
 import { runS0 } from '../engine/s0.js';
 import { Checks, sealSegment } from '../engine/seal.js';
@@ -20,6 +19,7 @@ import { expectedPerCell, planGroups, planShards, shardInput, worldTables, type 
 import { policies5B } from './policies.js';
 import { shardCapacity, shardInputs } from './shard.js';
 import type { ArrivalResult, ArrivalTask } from './worker.js';
+import { addLaws, emptyLaws, NIGHT_END_HOUR } from './laws.js';
 import { validate5B } from './validate.js';
 
 const UPSTREAM = ['1A', '1B', '2A', '2B', '3A', '3B', '5A'];
@@ -136,27 +136,39 @@ async function run5B(ctx: RunContext) {
   const enc = { seed: ctx.seed.toString(), manifest_fingerprint: mf, scenario_id: tg.scenario_id, countries: inp.countries, zones: inp.timetable.tzids, channels: CHANNELS };
   const totalExpected = expected.reduce((a, b) => a + b, 0);
   const stage = ctx.progress.stage('5B S3/S4 arrivals', Math.round(totalExpected));
-  const tot = { arrivals: 0, summary: 0, draws: 0, blocks: 0, cells: 0, unroutable: 0, reruns: 0, orderViolations: 0 };
+  const tot = { arrivals: 0, summary: 0, draws: 0, blocks: 0, cells: 0, unroutable: 0, reruns: 0 };
+  const laws = emptyLaws(H);
+  const lawParams = { H, h0Us: w.h0Us, bucketUs: w.bucketUs, weekendDays: tg.weekend_days, nightEnd: NIGHT_END_HOUR };
   const partRows: number[] = new Array(shards.length).fill(0);
-  const ms = [0, 0, 0, 0, 0];
+  const summaryPartRows: number[] = new Array(shards.length).fill(0);
+  const ms = [0, 0, 0, 0, 0, 0];
   const runShard = async (s: Shard) => {
     const tp = performance.now();
     const { x, edgeIds } = shardInput(inp, groups, w, s);
-    ms[4] += performance.now() - tp;
-    const task = (cap: number): ArrivalTask => ({ inputs: shardInputs(x), cap, maxCells: s.maxCells, enc: { ...enc, edges: edgeIds } });
+    ms[5] += performance.now() - tp;
+    const name = `part-${String(s.index).padStart(5, '0')}.parquet`;
+    const ap = await aw.stagedPath(name), sp = await sw.stagedPath(name);
+    const write = ap && sp ? { write: { arrivals: ap, summary: sp } } : {};
+    const task = (cap: number): ArrivalTask => ({ inputs: shardInputs(x), cap, maxCells: s.maxCells, enc: { ...enc, edges: edgeIds }, laws: lawParams, ...write });
     let r = await ctx.pool.call<ArrivalResult>({ arrivals5B: task(shardCapacity(s.expected)) }, `5B shard ${s.index}`);
     if (r.overflow) {
       tot.reruns++;
       r = await ctx.pool.call<ArrivalResult>({ arrivals5B: task(Math.max(r.stats[0], r.stats[1])) }, `5B shard ${s.index}`);
     }
-    if (r.overflow || !r.arrivals || !r.summary) throw new Error(`5B shard ${s.index} overflowed twice`);
-    const name = `part-${String(s.index).padStart(5, '0')}.parquet`;
-    await aw.add({ name, bytes: r.arrivals });
-    await sw.add({ name, bytes: r.summary });
+    if (r.overflow || !r.laws || !r.arrivalsSha256 || !r.summarySha256) throw new Error(`5B shard ${s.index} overflowed twice`);
+    if (r.arrivals && r.summary) {
+      await aw.add({ name, bytes: r.arrivals });
+      await sw.add({ name, bytes: r.summary });
+    } else {
+      await aw.adopt(name, r.writeError);
+      await sw.adopt(name, r.writeError);
+    }
     const ad = partitionDir('arrival_events_5B', t).dir, sd = partitionDir('s4_arrival_summary_5B', t).dir;
-    outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: r.arrivalsSha256 ?? sha256Hex(r.arrivals), bytes: r.arrivals.length });
-    outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: r.summarySha256 ?? sha256Hex(r.summary), bytes: r.summary.length });
+    outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: r.arrivalsSha256, bytes: r.arrivalsBytes! });
+    outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: r.summarySha256, bytes: r.summaryBytes! });
     partRows[s.index] = r.stats[0];
+    summaryPartRows[s.index] = r.stats[1];
+    addLaws(laws, r.laws);
     r.ms?.forEach((v, i) => (ms[i] += v));
     tot.arrivals += r.stats[0];
     tot.summary += r.stats[1];
@@ -164,11 +176,11 @@ async function run5B(ctx: RunContext) {
     tot.blocks += r.stats[3];
     tot.cells += r.stats[4];
     tot.unroutable += r.stats[5];
-    tot.orderViolations += r.orderViolations ?? 0;
     stage.tick(Math.round(s.expected));
   };
   // bounded in-flight shards: memory holds a few shards' parts, never the world
-  const inFlight = Math.max(2, ctx.pool.workers * 2);
+  // three per worker: one computing, one writing its parts, one queued
+  const inFlight = Math.max(4, ctx.pool.workers * 4);
   let next = 0;
   try {
     await Promise.all(Array.from({ length: Math.min(inFlight, shards.length) }, async () => {
@@ -182,13 +194,13 @@ async function run5B(ctx: RunContext) {
   await aw.commit();
   await sw.commit();
   stage.done();
-  lap(`S3/S4 arrivals (${shards.length} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, order scan ${ms[3].toFixed(0)}; main-thread shard prep ${ms[4].toFixed(0)})`);
+  lap(`S3/S4 arrivals (${shards.length} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)})`);
   rows.arrival_events_5B = tot.arrivals;
   rows.s4_arrival_summary_5B = tot.summary;
   trace.addTotals('5B.arrivals', tot.cells, tot.draws, tot.blocks, tot.arrivals, 0);
 
   // S5
-  const realism = await validate5B(ctx, { checks, pol, inp, H, hz, tot, totalExpected, cells: c.n, groups: nG, shards: shards.length, partRows, sc });
+  const realism = await validate5B(ctx, { checks, pol, inp, H, hz, tot, laws, totalExpected, cells: c.n, groups: nG, shards: shards.length, partRows, summaryPartRows, sc });
   lap('S5 checks');
   await sealSegment(ctx, { segment: '5B', checks, outputs, trace, files: { 'realism_5B.json': realism } });
   return { rows };

@@ -31,14 +31,20 @@ export function firstSeenCodes(t: arrow.Table, name: string, dataset: string, nu
     return k;
   };
   let r = 0;
+  // batches read from one Parquet column chunk share one dictionary object: map it once
+  const mapped = new Map<unknown, number[]>();
   for (const d of c.data) {
     if (nulls === 'fail' && d.nullCount > 0) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} has nulls`, dataset, fix);
     if (arrow.DataType.isDictionary(d.type)) {
-      const values = arrow.makeVector(d.dictionary!);
-      const local = Array.from({ length: values.length }, (_, i) => code(String(values.get(i))));
+      let local = mapped.get(d.dictionary);
+      if (local === undefined) {
+        const values = arrow.makeVector(d.dictionary!);
+        local = Array.from({ length: values.length }, (_, i) => code(String(values.get(i))));
+        mapped.set(d.dictionary, local);
+      }
       const idx = d.values as ArrayLike<number>;
       const hasNulls = d.nullCount > 0;
-      for (let i = 0; i < d.length; i++) codes[r++] = hasNulls && !d.getValid(i) ? -1 : local[idx[d.offset + i]];
+      for (let i = 0; i < d.length; i++) codes[r++] = hasNulls && !d.getValid(i) ? -1 : local![idx[d.offset + i]];
     } else if (arrow.DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array) {
       // plain utf8 (parquet-wasm reads dictionary pages back plain): key rows by their raw bytes
       // (latin1 is one char per byte, so distinct bytes give distinct keys) and decode UTF-8 only

@@ -67,7 +67,7 @@ export interface FastColumn {
   /**
    * u64 / i64 / i32 / ts_* only: 'delta' writes DELTA_BINARY_PACKED pages (small for sorted, run-heavy
    * or slowly changing columns: ids in runs, sequence numbers, timestamps). A page whose values or
-   * deltas leave ±2^52 (e.g. u64 ≥ 2^63) is written PLAIN instead. Default 'plain'.
+   * values leave ±2^51 (e.g. u64 ≥ 2^63) is written PLAIN instead. Default 'plain'.
    */
   encoding?: 'plain' | 'delta';
 }
@@ -81,7 +81,27 @@ export interface FastParquetOptions {
   arrowSchema?: boolean;
   /** Extra key-value metadata (written after ARROW:schema, in the given order). */
   metadata?: readonly (readonly [string, string])[];
+  /**
+   * Page bodies from wasm (src/io/fastparquet_wasm.ts): the same bytes, several times faster for
+   * delta, dictionary and nullable columns. Not serialisable: a pool worker adds its own.
+   */
+  pages?: PageKernel;
 }
+
+/** A page-body encoder whose output is byte-identical to this file's TypeScript functions. */
+export interface PageKernel {
+  /** most rows one page may have */
+  rows: number;
+  /**
+   * The body (definition levels, then values) of rows [a, b): `values` are a fixed-width column's
+   * bytes (width bytes per row) or a dict column's codes. On a bad validity byte or code it says
+   * which, and the caller lets the TypeScript path throw its message.
+   */
+  page(kind: PageKind, a: number, b: number, width: number, optional: boolean, valid: Uint8Array | undefined, values: Uint8Array | DictCodes, dictN: number, dictBits: number): { body: Uint8Array; encoding: number } | { error: 'valid' | 'code' };
+}
+
+/** 0 PLAIN, 1 DELTA_BINARY_PACKED (PLAIN when out of range), 2 RLE_DICTIONARY */
+export type PageKind = 0 | 1 | 2;
 
 export const FAST_PARQUET_CREATED_BY = 'fraudworld version 0.1.0 (build fastparquet)';
 export const FAST_ROW_GROUP_ROWS = 1_048_576;
@@ -308,7 +328,8 @@ function bitWidth(maxValue: number): number {
 // DELTA_BINARY_PACKED (blocks of 128 values, 4 miniblocks of 32)
 // ---------------------------------------------------------------------------
 const TWO32 = 4_294_967_296;
-const LIMIT = 2 ** 52;
+// ±2^51 keeps every delta within ±2^52 and every delta − min below 2^53: exact in doubles
+const LIMIT = 2 ** 51;
 const deltas = new Float64Array(128);
 
 function bitsOf(x: number): number {
@@ -318,7 +339,7 @@ function bitsOf(x: number): number {
 /**
  * Append a DELTA_BINARY_PACKED body of `count` values (int32 words, `k` words per value,
  * little-endian, starting at word `from`) to `w`. Arithmetic is exact in doubles: returns
- * false (w unchanged) when a value or delta leaves ±2^52.
+ * false (w unchanged) when a value leaves ±2^51.
  */
 function deltaBody(w: Bytes, words: Int32Array, k: number, from: number, count: number): boolean {
   const start = w.pos;
@@ -700,8 +721,19 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
       }
       const dataOffset = offset;
       const valid = p.col.valid;
+      const kern = opts.pages && p.col.type !== 'bool' && (p.delta || p.optional || p.dictPage) && pageRows <= opts.pages.rows ? opts.pages : undefined;
       for (let a = g; a < gEnd; a += pageRows) {
         const b = Math.min(gEnd, a + pageRows);
+        if (kern) {
+          const kind: PageKind = p.dictPage ? 2 : p.delta ? 1 : 0;
+          const r = kern.page(kind, a, b, p.width, p.optional, valid, p.dictPage ? (p.col.values as DictCodes) : p.raw!, p.dictPage ? p.col.dict!.length : 0, p.dictBits ?? 0);
+          if ('body' in r) {
+            push(pageHeader(PAGE_DATA, r.body.length, b - a, r.encoding));
+            push(r.body);
+            continue;
+          }
+          // bad input: the TypeScript path below throws its message
+        }
         w.pos = 0;
         let present = b - a;
         if (p.optional) {

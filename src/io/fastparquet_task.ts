@@ -4,6 +4,7 @@
 // fastParquetTask copies a partial view down to its own rows first. The bytes come back transferred.
 import { move } from 'piscina';
 import { encodeParquet, type FastColumn, type FastParquetOptions } from './fastparquet.js';
+import { wasmPageKernel } from './fastparquet_wasm.js';
 
 export type { FastColumn, FastParquetOptions } from './fastparquet.js';
 
@@ -30,8 +31,8 @@ export function fastParquetTask(columns: readonly FastColumn[], rows: number, op
   };
 }
 
-/** Worker side: encode and hand the bytes back without a copy. */
-export function runFastParquetTask(task: FastParquetTask): unknown {
-  const bytes = encodeParquet(task.columns, task.rows, task.opts);
+/** Worker side: encode (page bodies on the worker's wasm instance `ex`) and hand the bytes back without a copy. */
+export function runFastParquetTask(task: FastParquetTask, ex?: Record<string, any>): unknown {
+  const bytes = encodeParquet(task.columns, task.rows, ex ? { ...task.opts, pages: wasmPageKernel(ex) } : task.opts);
   return move(bytes);
 }

@@ -59,7 +59,12 @@ export async function publishPartition(root: string, relDir: string, files: Part
   }
 }
 
-async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Write a new file (never over an existing one) and fsync it, unless `sync` is false: pool workers
+ * writing into a stage (PartitionWriter.stagedPath) leave the fsync to PartitionWriter.commit, by when
+ * the kernel has mostly written the pages back, so no thread stalls on each part's flush.
+ */
+export async function writeDurable(path: string, bytes: Uint8Array, sync = true): Promise<void> {
   const fh = await fs.open(path, fsc.O_CREAT | fsc.O_EXCL | fsc.O_WRONLY, 0o644);
   try {
     let off = 0;
@@ -67,6 +72,15 @@ async function writeDurable(path: string, bytes: Uint8Array): Promise<void> {
       const { bytesWritten } = await fh.write(bytes, off, bytes.length - off);
       off += bytesWritten;
     }
+    if (sync) await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const fh = await fs.open(path, 'r');
+  try {
     await fh.sync();
   } finally {
     await fh.close();
@@ -153,10 +167,19 @@ function isAlive(pid: number): boolean {
  * (compared as it arrives, nothing is written) and commit checks the file set: a re-run is a no-op,
  * anything different is IO_WRITE_CONFLICT with the published partition untouched.
  */
+/** A full, read-only or forbidden disk is the user's to fix: IO_WRITE_FAILED naming the partition. */
+function failedWrite(relDir: string, code: string | undefined): void {
+  if (code === 'ENOSPC' || code === 'EACCES' || code === 'EROFS' || code === 'EDQUOT') {
+    fail(ErrorCodes.IO_WRITE_FAILED, `${code} while publishing`, relDir, 'free disk space or choose a writable --out');
+  }
+}
+
 export class PartitionWriter {
   private readonly finalDir: string;
   private readonly stage: string;
   private readonly names: string[] = [];
+  /** parts written at stagedPath by someone else, fsynced at commit */
+  private readonly adopted: string[] = [];
   private existing: boolean | undefined;
   constructor(readonly root: string, readonly relDir: string) {
     this.finalDir = join(root, relDir);
@@ -169,6 +192,27 @@ export class PartitionWriter {
     if (!this.existing) await fs.mkdir(this.stage, { recursive: true });
   }
 
+  /**
+   * Where a part named `name` may be written directly (writeDurable, e.g. on a pool worker) so
+   * the bytes never reach this thread; then call adopt(name). Undefined when the partition is already
+   * published: use add() then, which compares instead of writing.
+   */
+  async stagedPath(name: string): Promise<string | undefined> {
+    await this.init();
+    return this.existing ? undefined : join(this.stage, name);
+  }
+
+  /** Record a part written at stagedPath(name) (fsynced at commit); `writeError` is the errno code the writer reported. */
+  async adopt(name: string, writeError?: string): Promise<void> {
+    if (writeError !== undefined) {
+      await this.abort();
+      failedWrite(this.relDir, writeError);
+      throw new Error(`writing ${join(this.relDir, name)}: ${writeError}`);
+    }
+    this.names.push(name);
+    this.adopted.push(name);
+  }
+
   async add(f: PartFile): Promise<void> {
     await this.init();
     this.names.push(f.name);
@@ -179,10 +223,7 @@ export class PartitionWriter {
       await writeDurable(p, f.bytes);
     } catch (e) {
       await this.abort();
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === 'ENOSPC' || err.code === 'EACCES' || err.code === 'EROFS' || err.code === 'EDQUOT') {
-        fail(ErrorCodes.IO_WRITE_FAILED, `${err.code} while publishing`, this.relDir, 'free disk space or choose a writable --out');
-      }
+      failedWrite(this.relDir, (e as NodeJS.ErrnoException).code);
       throw e;
     }
   }
@@ -198,6 +239,7 @@ export class PartitionWriter {
       return 'unchanged';
     }
     try {
+      for (let i = 0; i < this.adopted.length; i += 16) await Promise.all(this.adopted.slice(i, i + 16).map((n) => fsyncFile(join(this.stage, n))));
       await fsyncDir(this.stage);
       await fs.mkdir(dirname(this.finalDir), { recursive: true });
       await fs.rename(this.stage, this.finalDir);

@@ -18,6 +18,9 @@ export class KernelPool {
       minThreads: workers,
       maxThreads: workers,
       idleTimeout: 60_000,
+      // a second task may start on a thread while the first awaits its file writes (5B shards);
+      // synchronous tasks are unaffected: a thread runs them one after another
+      concurrentTasksPerWorker: 3,
       workerData: { wasmPath: defaultWasmPath() },
     });
   }

@@ -1,0 +1,224 @@
+// Parquet page bodies for src/io/fastparquet.ts (the TypeScript encoder there is the reference and
+// gives the same bytes): definition levels, compaction of present values, DELTA_BINARY_PACKED and
+// the RLE / bit-packed hybrid of dictionary indices. The scratch lives in static memory, so encoding
+// never grows memory and never detaches views a caller holds over it (5B encodes straight after its
+// kernel, whose output columns are such views).
+
+/** Rows per page the scratch holds. */
+const PQ_ROWS: i32 = 131072;
+const V: usize = memory.data(PQ_ROWS); // validity, one byte per row
+const IN: usize = memory.data(PQ_ROWS * 8); // values: 4 or 8 bytes per row, or i32 codes
+const OUT: usize = memory.data(PQ_ROWS * 9 + 4096); // the page body
+const DELTAS: usize = memory.data(128 * 8); // one delta block
+
+// page kinds
+const K_PLAIN: i32 = 0;
+const K_DELTA: i32 = 1;
+const K_DICT: i32 = 2;
+// Parquet encodings
+const E_PLAIN: i32 = 0;
+const E_DELTA_BINARY_PACKED: i32 = 5;
+const E_RLE_DICTIONARY: i32 = 8;
+/** Values past ±2^51 make a delta page PLAIN: deltas then stay within ±2^52, as the TS twin needs. */
+const LIMIT: i64 = 1 << 51;
+const RLE_MIN: i32 = 8;
+
+let lastEncoding: i32 = 0;
+
+export function pqScratchRows(): i32 { return PQ_ROWS; }
+export function pqScratchValid(): usize { return V; }
+export function pqScratchIn(): usize { return IN; }
+export function pqScratchOut(): usize { return OUT; }
+export function pqEncoding(): i32 { return lastEncoding; }
+
+@inline function varint(p: usize, v: u64): usize {
+  while (v >= 128) {
+    store<u8>(p++, <u8>((v & 127) | 128));
+    v >>= 7;
+  }
+  store<u8>(p++, <u8>v);
+  return p;
+}
+
+@inline function zz(v: i64): u64 {
+  return v >= 0 ? <u64>v << 1 : (<u64>(-v) << 1) - 1;
+}
+
+@inline function bitsOf(x: u64): i32 {
+  return x == 0 ? 0 : 64 - <i32>clz(x);
+}
+
+/** RLE / bit-packed hybrid of src[0, n) (i32 values < 2^width, or u8 when `bytes`), as fastparquet.ts's hybrid(). */
+function hybrid(p: usize, src: usize, n: i32, width: i32, bytes: bool): usize {
+  const vbytes = (width + 7) >> 3;
+  let i = 0;
+  while (i < n) {
+    const v = bytes ? <u32>load<u8>(src + <usize>i) : load<u32>(src + (<usize>i << 2));
+    let j = i + 1;
+    if (bytes) { while (j < n && <u32>load<u8>(src + <usize>j) == v) j++; }
+    else { while (j < n && load<u32>(src + (<usize>j << 2)) == v) j++; }
+    if (j - i >= RLE_MIN) {
+      p = varint(p, <u64>(j - i) * 2);
+      for (let k = 0, x = v; k < vbytes; k++, x >>= 8) store<u8>(p++, <u8>x);
+      i = j;
+      continue;
+    }
+    // bit-packed groups of 8 from i, up to the first group boundary where a long run starts
+    let k = i;
+    for (;;) {
+      k += 8;
+      if (k >= n) break;
+      const u = bytes ? <u32>load<u8>(src + <usize>k) : load<u32>(src + (<usize>k << 2));
+      let r = k + 1;
+      if (bytes) { while (r < n && r - k < RLE_MIN && <u32>load<u8>(src + <usize>r) == u) r++; }
+      else { while (r < n && r - k < RLE_MIN && load<u32>(src + (<usize>r << 2)) == u) r++; }
+      if (r - k >= RLE_MIN) break;
+    }
+    p = varint(p, <u64>((k - i) >> 3) * 2 + 1);
+    let acc: u64 = 0;
+    let bits: i32 = 0;
+    const end = k < n ? k : n;
+    for (let q = i; q < end; q++) {
+      const x = bytes ? <u64>load<u8>(src + <usize>q) : <u64>load<u32>(src + (<usize>q << 2));
+      acc |= x << <u64>bits;
+      bits += width;
+      while (bits >= 8) {
+        store<u8>(p++, <u8>acc);
+        acc >>= 8;
+        bits -= 8;
+      }
+    }
+    // the final group is zero-padded to 8 values
+    bits += (k - end) * width;
+    while (bits >= 8) {
+      store<u8>(p++, <u8>acc);
+      acc >>= 8;
+      bits -= 8;
+    }
+    i = k;
+  }
+  return p;
+}
+
+/** DELTA_BINARY_PACKED of n values at src (i32 when !wide, i64 when wide); 0 when a value leaves ±2^51. */
+function delta(p: usize, src: usize, n: i32, wide: bool): usize {
+  p = varint(p, 128);
+  p = varint(p, 4);
+  p = varint(p, <u64>n);
+  if (n == 0) return varint(p, 0);
+  let prev: i64 = wide ? load<i64>(src) : <i64>load<i32>(src);
+  if (prev <= -LIMIT || prev >= LIMIT) return 0;
+  p = varint(p, zz(prev));
+  const D = DELTAS;
+  for (let s = 1; s < n; s += 128) {
+    const m = min(128, n - s);
+    let mn: i64 = i64.MAX_VALUE;
+    for (let j = 0; j < m; j++) {
+      let d: i64;
+      if (wide) {
+        const v = load<i64>(src + (<usize>(s + j) << 3));
+        if (v <= -LIMIT || v >= LIMIT) return 0;
+        d = v - prev;
+        prev = v;
+      } else {
+        const v = load<i32>(src + (<usize>(s + j) << 2));
+        // INT32 pages use 32-bit wrap-around deltas (readers hold min_delta in an int32)
+        d = <i64>(v - <i32>prev);
+        prev = <i64>v;
+      }
+      store<i64>(D + (<usize>j << 3), d);
+      if (d < mn) mn = d;
+    }
+    p = varint(p, zz(mn));
+    const widthAt = p;
+    p += 4;
+    for (let mb = 0; mb < 4; mb++) {
+      const a = mb * 32;
+      const b = min(m, a + 32);
+      if (a >= b) {
+        store<u8>(widthAt + <usize>mb, 0);
+        continue;
+      }
+      let mx: u64 = 0;
+      for (let j = a; j < b; j++) {
+        const x = <u64>(load<i64>(D + (<usize>j << 3)) - mn);
+        if (x > mx) mx = x;
+      }
+      const width = bitsOf(mx);
+      store<u8>(widthAt + <usize>mb, <u8>width);
+      if (width == 0) continue;
+      let acc: u64 = 0;
+      let bits: i32 = 0;
+      for (let j = a; j < a + 32; j++) {
+        const x: u64 = j < b ? <u64>(load<i64>(D + (<usize>j << 3)) - mn) : 0;
+        // bits < 8 and width ≤ 53 here, so the shifted value fits the accumulator
+        acc |= x << <u64>bits;
+        bits += width;
+        while (bits >= 8) {
+          store<u8>(p++, <u8>acc);
+          acc >>= 8;
+          bits -= 8;
+        }
+      }
+    }
+  }
+  return p;
+}
+/**
+ * One data page body into OUT, from rows [0, n) placed in the scratch: V (validity, when `hasValid`)
+ * and IN (values: `width` bytes per row for PLAIN / DELTA, i32 codes for DICT). `optional` writes
+ * definition levels (all present when !hasValid). Returns the body's length, or -1 for a validity
+ * byte > 1, -2 for a code outside [0, dictN). pqEncoding gives the encoding.
+ */
+export function pqPage(kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32): i32 {
+  let p = OUT;
+  let present = n;
+  if (optional) {
+    if (hasValid) {
+      present = 0;
+      for (let i = 0; i < n; i++) {
+        const x = <i32>load<u8>(V + <usize>i);
+        if (x > 1) return -1;
+        present += x;
+      }
+      const e = hybrid(p + 4, V, n, 1, true);
+      store<u32>(p, <u32>(e - p - 4));
+      p = e;
+    } else {
+      // declared nullable, all present: one RLE run of 1s
+      const e = varint(p + 4, <u64>n * 2);
+      store<u8>(e, 1);
+      store<u32>(p, <u32>(e + 1 - p - 4));
+      p = e + 1;
+    }
+    if (hasValid && present < n) {
+      // compact the present values in place (forward: the write cursor never passes the read one)
+      const w = kind == K_DICT ? 4 : width;
+      let o: usize = 0;
+      for (let i = 0; i < n; i++) {
+        if (load<u8>(V + <usize>i) == 0) continue;
+        if (w == 8) store<u64>(IN + (o << 3), load<u64>(IN + (<usize>i << 3)));
+        else store<u32>(IN + (o << 2), load<u32>(IN + (<usize>i << 2)));
+        o++;
+      }
+    }
+  }
+  if (kind == K_DICT) {
+    for (let i = 0; i < present; i++) {
+      if (load<u32>(IN + (<usize>i << 2)) >= <u32>dictN) return -2;
+    }
+    store<u8>(p++, <u8>dictBits);
+    lastEncoding = E_RLE_DICTIONARY;
+    return <i32>(hybrid(p, IN, present, dictBits, false) - OUT);
+  }
+  if (kind == K_DELTA && present > 0) {
+    const e = delta(p, IN, present, width == 8);
+    if (e != 0) {
+      lastEncoding = E_DELTA_BINARY_PACKED;
+      return <i32>(e - OUT);
+    }
+  }
+  memory.copy(p, IN, <usize>present * <usize>width);
+  lastEncoding = E_PLAIN;
+  return <i32>(p + <usize>present * <usize>width - OUT);
+}
