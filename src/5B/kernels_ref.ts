@@ -43,6 +43,28 @@ export interface ShardInput {
   H: number; h0Us: number; bucketUs: number; /** local-week bucket of local horizon bucket 0 */ week0: number;
   shapes: Float64Array; lhTab: Int32Array; overlay: Float64Array; latent: Float64Array;
   zoneStart: Int32Array; segStart: BigInt64Array; segOffset: Int32Array;
+  /**
+   * Instead of `overlay` and `latent` (then empty): the world's rows (H each, in shared memory) and
+   * which of them the shard uses, in its local order; the worker gathers them into wasm memory, so
+   * the main thread neither copies nor posts them.
+   */
+  gather?: { overlay: RowGather; latent: RowGather };
+}
+
+export interface RowGather {
+  src: Float64Array;
+  rows: Int32Array;
+}
+
+/** `x` with gathered rows materialised as the dense `overlay` / `latent` the reference reads. */
+export function denseShardInput(x: ShardInput): ShardInput {
+  if (!x.gather) return x;
+  const dense = (g: RowGather) => {
+    const out = new Float64Array(Math.max(1, g.rows.length) * x.H);
+    g.rows.forEach((r, k) => out.set(g.src.subarray(r * x.H, (r + 1) * x.H), k * x.H));
+    return out;
+  };
+  return { ...x, overlay: dense(x.gather.overlay), latent: dense(x.gather.latent), gather: undefined };
 }
 
 export interface ShardOutput {
@@ -80,7 +102,8 @@ export function unitRowsRef(x: ShardInput): Float64Array {
   return unit;
 }
 
-export function arrivalsRef(x: ShardInput): ShardOutput {
+export function arrivalsRef(input: ShardInput): ShardOutput {
+  const x = denseShardInput(input);
   const rows: (Row & { merchant: bigint; seq: number })[] = [];
   const sum: { merchant: bigint; country: number; tz: number; channel: number; bucket: number; n: number; phys: number; virt: number; lambda: number }[] = [];
   const block = new Uint32Array(4);

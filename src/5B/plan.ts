@@ -102,6 +102,8 @@ export interface WorldTables {
   segStart: BigInt64Array;
   segOffset: Int32Array;
   shapes: Float64Array;
+  /** 5A overlay rows and the S2 latent factor rows (H each), in shared memory: shards gather theirs on the worker */
+  overlays: Float64Array;
   factor: Float64Array;
   /** per-cell arrival substreams (family 5B.arrivals) */
   keys: FamilyKeys;
@@ -119,7 +121,7 @@ export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: num
   const kt = kernelTable(inp.timetable);
   return {
     H, h0Us, bucketUs, week0, lhTab: shared(lhTab), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
-    shapes: shared(inp.shapes), factor, keys: new FamilyKeys(id, '5B.arrivals'),
+    shapes: shared(inp.shapes), overlays: shared(inp.overlays), factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor), keys: new FamilyKeys(id, '5B.arrivals'),
   };
 }
 
@@ -210,17 +212,15 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     cKey[2 * i] = k0;
     cKey[2 * i + 1] = k1;
   }
-  const overlay = new Float64Array(Math.max(1, profLocal.size) * H);
-  for (const [p, l] of profLocal) overlay.set(inp.overlays.subarray(p * H, (p + 1) * H), l * H);
-  const latent = new Float64Array(groupLocal.size * H);
-  for (const [g, l] of groupLocal) latent.set(w.factor.subarray(g * H, (g + 1) * H), l * H);
+  // Maps iterate in insertion order = local row order
+  const gather = { overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) }, latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) } };
   const x: ShardInput = {
     mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
     edgeZone: Int32Array.from(edgeZone),
     rowZone: Int32Array.from(rowZone), rowShape: Int32Array.from(rowShape), rowOverlay: Int32Array.from(rowOverlay),
     cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cRow,
     cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
-    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: w.lhTab, overlay, latent,
+    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: w.lhTab, overlay: new Float64Array(0), latent: new Float64Array(0), gather,
     zoneStart: w.zoneStart, segStart: w.segStart, segOffset: w.segOffset,
   };
   return { x, edgeIds };

@@ -3,10 +3,10 @@
 // thread). Overflow (more arrivals than the capacity) is reported, and the caller reruns the shard
 // with the exact count: the result is the same, only the buffers differ.
 import { ELEM_BYTES, viewOf, type ElemType } from '../pool/task.js';
-import type { ShardInput } from './kernels_ref.js';
+import type { RowGather, ShardInput } from './kernels_ref.js';
 
 type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
-type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number };
+type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: Float64Array; rows: Int32Array; width: number };
 
 /** k5bArrivals's inputs in argument order (everything before `cap`), and the f64 length of its unit-row scratch. */
 export interface ShardArgs {
@@ -17,6 +17,7 @@ export interface ShardArgs {
 export function shardInputs(x: ShardInput): ShardArgs {
   const a = (type: ElemType, data: Typed): In => ({ kind: 'in', type, data });
   const s = (value: number): In => ({ kind: 'scalar', value });
+  const g = (r: RowGather): In => ({ kind: 'gather', src: r.src, rows: r.rows, width: x.H });
   const args = [
     s(x.mId.length), a('i32', x.mCell), a('u64', x.mId), a('i32', x.mSlice), a('i32', x.mEdge), a('i32', x.mSite),
     a('u32', x.blob), a('u32', x.edgeBlob), a('i32', x.siteCountry), a('i32', x.siteOrder), a('i32', x.edgeZone), a('i32', x.mEdgeOff),
@@ -24,7 +25,8 @@ export function shardInputs(x: ShardInput): ShardArgs {
     a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cRow), a('i32', x.cGroup), a('i32', x.cRGroup),
     a('f64', x.cPV), a('f64', x.cV), a('u32', x.cKey),
     s(x.H), s(x.h0Us), s(x.bucketUs), s(x.week0),
-    a('f64', x.shapes), a('i32', x.lhTab), a('f64', x.overlay), a('f64', x.latent),
+    a('f64', x.shapes), a('i32', x.lhTab),
+    ...(x.gather ? [g(x.gather.overlay), g(x.gather.latent)] : [a('f64', x.overlay), a('f64', x.latent)]),
     a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
   ];
   return { args, unitLen: x.rowZone.length * x.H };
@@ -55,6 +57,14 @@ export function execShard(ex: Record<string, any>, inputs: ShardArgs, cap: numbe
   for (const a of inputs.args) {
     if (a.kind === 'scalar') {
       ptrs.push(a.value);
+      continue;
+    }
+    if (a.kind === 'gather') {
+      // rows of a shared world table, copied straight into this thread's wasm memory
+      const p = ex.alloc(Math.max(8, a.rows.length * a.width * 8)) as number;
+      const dst = new Float64Array(mem(), p, a.rows.length * a.width);
+      a.rows.forEach((r, k) => dst.set(a.src.subarray(r * a.width, (r + 1) * a.width), k * a.width));
+      ptrs.push(p);
       continue;
     }
     const bytes = Math.max(8, a.data.byteLength);
