@@ -128,7 +128,8 @@ export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, cata
 }
 
 /** Load 3B's published edge tables (caller verified gate.layer1.3B.validation). */
-export async function loadVirtualEdges(ctx: RunContext): Promise<VirtualEdges> {
+/** `catalogue`: edge_catalogue_3B when the caller has read it already (it needs more of its columns). */
+export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table): Promise<VirtualEdges> {
   const have = new Set(dictionary().datasets.map((d) => d.id));
   const missing = EDGE_DATASETS.filter((d) => !have.has(d));
   if (missing.length) fail(ErrorCodes.UNKNOWN_SEGMENT, `virtual-edge routing needs 3B's ${missing.join(', ')}, which the dataset dictionary does not define yet`, 'contracts/datasets/3B.yaml', 'build segment 3B first');
@@ -141,5 +142,5 @@ export async function loadVirtualEdges(ctx: RunContext): Promise<VirtualEdges> {
   for (let r = 0; sha && r < index.numRows; r++) {
     if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== sha256Hex(bytes)) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
   }
-  return virtualEdgesFrom(index, bytes, await readParquetDataset(ctx, 'edge_catalogue_3B'));
+  return virtualEdgesFrom(index, bytes, catalogue ?? (await readParquetDataset(ctx, 'edge_catalogue_3B')));
 }

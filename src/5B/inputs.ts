@@ -60,9 +60,9 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number,
   const prof = await readParquetDataset(ctx, P);
   const timetable = await readTimetable(ctx);
   const router = await loadSiteRouter(ctx, duckMemoryLimit);
-  const edges = await loadVirtualEdges(ctx);
-  const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
   const cat = await readParquetDataset(ctx, 'edge_catalogue_3B');
+  const edges = await loadVirtualEdges(ctx, cat);
+  const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
 
   const n = prof.numRows;
   const merchant = numericColumn(prof, 'merchant_id', P, BigUint64Array);

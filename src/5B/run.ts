@@ -141,7 +141,7 @@ async function run5B(ctx: RunContext) {
   const lawParams = { H, h0Us: w.h0Us, bucketUs: w.bucketUs, weekendDays: tg.weekend_days, nightEnd: NIGHT_END_HOUR };
   const partRows: number[] = new Array(shards.length).fill(0);
   const summaryPartRows: number[] = new Array(shards.length).fill(0);
-  const ms = [0, 0, 0, 0, 0, 0];
+  const ms = [0, 0, 0, 0, 0, 0, 0];
   const runShard = async (s: Shard) => {
     const tp = performance.now();
     const { x, edgeIds } = shardInput(inp, groups, w, s);
@@ -191,10 +191,12 @@ async function run5B(ctx: RunContext) {
     await sw.abort();
     throw e;
   }
+  const tc = performance.now();
   await aw.commit();
   await sw.commit();
   stage.done();
-  lap(`S3/S4 arrivals (${shards.length} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)})`);
+  ms[6] = performance.now() - tc;
+  lap(`S3/S4 arrivals (${shards.length} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)}, commit ${ms[6].toFixed(0)})`);
   rows.arrival_events_5B = tot.arrivals;
   rows.s4_arrival_summary_5B = tot.summary;
   trace.addTotals('5B.arrivals', tot.cells, tot.draws, tot.blocks, tot.arrivals, 0);
