@@ -276,25 +276,26 @@ export async function loadSiteRouter(ctx: RunContext, duckMemoryLimit: string): 
   const base = routerSites(index, bytes, s1);
   const { dir } = partitionDir('s4_group_weights', tokens(ctx));
   const duck = await Duck.open(2, duckMemoryLimit);
-  let rows: Record<string, unknown>[];
+  let cols: { m: bigint[]; g: string[] };
   try {
-    rows = await duck.all(`SELECT merchant_id::VARCHAR m, list(tz_group_id ORDER BY tz_group_id) g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})
-      WHERE utc_day = DATE ${lit(index.horizon.start_day)} GROUP BY merchant_id ORDER BY merchant_id`);
+    // flat (merchant, tz-group) rows as columns: converting them is cheaper than a list per merchant
+    cols = (await duck.conn.runAndReadAll(`SELECT merchant_id m, tz_group_id g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})
+      WHERE utc_day = DATE ${lit(index.horizon.start_day)} ORDER BY 1, 2`)).getColumnsObjectJS() as { m: bigint[]; g: string[] };
   } finally {
     duck.close();
   }
   const M = index.merchants.length;
-  if (rows.length !== M) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has tz-groups for ${rows.length} merchants on ${index.horizon.start_day}, the alias index ${M}`, 's4_group_weights', 'rebuild 2B for this world');
   const groupOff = new Int32Array(M + 1);
-  const groupTz: string[] = [];
+  let r = 0;
   for (let i = 0; i < M; i++) {
-    const g = rows[i].g as string[];
-    if (BigInt(String(rows[i].m)) !== base.merchantId[i] || g.length !== index.merchants[i].groups) {
-      fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: s4_group_weights tz-groups do not match the alias index (${g.length} vs ${index.merchants[i].groups})`, 's4_group_weights', 'rebuild 2B for this world');
+    while (r < cols.m.length && cols.m[r] === base.merchantId[i]) r++;
+    groupOff[i + 1] = r;
+    if (r - groupOff[i] !== index.merchants[i].groups) {
+      fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: s4_group_weights has ${r - groupOff[i]} tz-groups on ${index.horizon.start_day}, the alias index ${index.merchants[i].groups}`, 's4_group_weights', 'rebuild 2B for this world');
     }
-    groupTz.push(...g);
-    groupOff[i + 1] = groupOff[i] + g.length;
   }
+  if (r !== cols.m.length) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has tz-groups on ${index.horizon.start_day} for merchants the alias index does not list`, 's4_group_weights', 'rebuild 2B for this world');
+  const groupTz = cols.g;
   return { ...base, dayTab: new Uint32Array(0), dayWord: new Uint32Array(M), nDays: 0, groupOff, groupTz };
 }
 
