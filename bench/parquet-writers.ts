@@ -64,6 +64,8 @@ import {
 } from '../src/io/parquet.js';
 import { encodeParquet, parquetParts, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
 import { KernelPool } from '../src/pool/pool.js';
+import { wasmPageKernel } from '../src/io/fastparquet_wasm.js';
+import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { ARRIVAL_ARROW_BYTES_PER_ROW, arrivalColumns, arrivalsArrowTable } from './arrivals_table.js';
 
 // ---------------------------------------------------------------------------
@@ -821,15 +823,16 @@ function arrivalsPw(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: bool
 /** The integer columns that compress well under DELTA_BINARY_PACKED (sorted / runs / slowly changing). */
 export const ARRIVAL_DELTA_COLUMNS = ['merchant_id', 'arrival_seq', 'ts_utc', 'bucket_index', 'ts_local_primary', 'site_id', 'edge_id', 'ts_local_operational'];
 
-/** src/io/fastparquet.ts on this thread, part by part. */
-const arrivalsFast = (delta: boolean): Scenario => async (rows) => {
+/** src/io/fastparquet.ts on this thread, part by part; `wasm`: page bodies on assembly/io/parquet.ts (same bytes). */
+const arrivalsFast = (delta: boolean, wasm = false): Scenario => async (rows) => {
   const cols = arrivalColumns(rows).map((c) => (delta && ARRIVAL_DELTA_COLUMNS.includes(c.name) ? { ...c, encoding: 'delta' as const } : c));
-  if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS));
+  const opts = wasm ? { pages: wasmPageKernel(instantiateKernelsSync()) } : {};
+  if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS), opts);
   const run = new ArrivalRun();
   const t = performance.now();
-  for (const p of parquetParts(cols, rows, PART)) run.add(p.bytes);
+  for (const p of parquetParts(cols, rows, PART, opts)) run.add(p.bytes);
   run.phases.encodeParquet = (performance.now() - t) / 1000;
-  return run.result(delta ? 'arrivals-fast-delta' : 'arrivals-fast', rows);
+  return run.result(`${delta ? 'arrivals-fast-delta' : 'arrivals-fast'}${wasm ? '-wasm' : ''}`, rows);
 };
 
 /** Columns copied into SharedArrayBuffers (what a 5B kernel's outputs are). */
@@ -877,6 +880,7 @@ const SCENARIOS: Record<string, Scenario> = {
   'arrivals-pw-tuned-uncompressed': arrivalsPw('uncompressed', true),
   'arrivals-fast': arrivalsFast(false),
   'arrivals-fast-delta': arrivalsFast(true),
+  'arrivals-fast-delta-wasm': arrivalsFast(true, true),
   'arrivals-fast-pool2': arrivalsFastPool,
 };
 
