@@ -272,16 +272,20 @@ async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; by
  */
 export async function loadSiteRouter(ctx: RunContext, duckMemoryLimit: string): Promise<Router2B> {
   const { index, bytes } = await readAliasTables(ctx);
-  const s1 = await readParquetDataset(ctx, 's1_site_weights');
-  const base = routerSites(index, bytes, s1);
   const { dir } = partitionDir('s4_group_weights', tokens(ctx));
   const duck = await Duck.open(2, duckMemoryLimit);
   let cols: { m: bigint[]; g: string[] };
+  let base: RouterSites;
+  // the query runs on DuckDB's threads while this one reads the sites; flat (merchant, tz-group)
+  // rows as columns convert faster than a list per merchant
+  const q = duck.conn.runAndReadAll(`SELECT merchant_id m, tz_group_id g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})
+    WHERE utc_day = DATE ${lit(index.horizon.start_day)} ORDER BY 1, 2`);
   try {
-    // flat (merchant, tz-group) rows as columns: converting them is cheaper than a list per merchant
-    cols = (await duck.conn.runAndReadAll(`SELECT merchant_id m, tz_group_id g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})
-      WHERE utc_day = DATE ${lit(index.horizon.start_day)} ORDER BY 1, 2`)).getColumnsObjectJS() as { m: bigint[]; g: string[] };
+    base = routerSites(index, bytes, await readParquetDataset(ctx, 's1_site_weights'));
+    cols = (await q).getColumnsObjectJS() as { m: bigint[]; g: string[] };
   } finally {
+    // never close DuckDB under a running query (the sites may have failed first)
+    await q.catch(() => undefined);
     duck.close();
   }
   const M = index.merchants.length;

@@ -26,22 +26,31 @@ export interface Groups {
 /** S1 grouping: stratum (band, class, channel, virtual band, zone group) × in-stratum hash bucket. */
 export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
   const c = inp.cells;
-  const key = new Array<string>(c.n);
   const virtualBand = new Array<string>(c.n);
   const zg = new Map<number, number>();
   const mb = new Map<bigint, number>();
+  const classes = new Map<string, number>();
+  // a numeric key per cell; the group's name is built once per distinct key, not once per cell
+  const ZG = pol.grouping.zone_group_buckets, B = pol.grouping.in_stratum_buckets;
+  const num = new Float64Array(c.n);
+  const names = new Map<number, string>();
   for (let i = 0; i < c.n; i++) {
-    const tz = inp.timetable.tzids[c.zone[i]];
     let z = zg.get(c.zone[i]);
-    if (z === undefined) zg.set(c.zone[i], (z = hashMod(`5B.zone_group|${tz}`, pol.grouping.zone_group_buckets)));
+    if (z === undefined) zg.set(c.zone[i], (z = hashMod(`5B.zone_group|${inp.timetable.tzids[c.zone[i]]}`, ZG)));
     let b = mb.get(c.merchant[i]);
-    if (b === undefined) mb.set(c.merchant[i], (b = hashMod(`5B.group_bucket|${c.merchant[i]}`, pol.grouping.in_stratum_buckets)));
-    virtualBand[i] = c.pv[i] > 0 ? 'virtual' : 'physical';
-    key[i] = `g|baseline|${c.demandClass[i]}|${CHANNELS[c.channel[i]]}|${virtualBand[i]}|zg${String(z).padStart(2, '0')}|b${String(b).padStart(2, '0')}`;
+    if (b === undefined) mb.set(c.merchant[i], (b = hashMod(`5B.group_bucket|${c.merchant[i]}`, B)));
+    const v = c.pv[i] > 0 ? 1 : 0;
+    virtualBand[i] = v ? 'virtual' : 'physical';
+    let k = classes.get(c.demandClass[i]);
+    if (k === undefined) classes.set(c.demandClass[i], (k = classes.size));
+    const key = (((k * CHANNELS.length + c.channel[i]) * 2 + v) * ZG + z) * B + b;
+    num[i] = key;
+    if (!names.has(key)) names.set(key, `g|baseline|${c.demandClass[i]}|${CHANNELS[c.channel[i]]}|${virtualBand[i]}|zg${String(z).padStart(2, '0')}|b${String(b).padStart(2, '0')}`);
   }
-  const ids = [...new Set(key)].sort(asciiCompare);
+  const ids = [...names.values()].sort(asciiCompare);
   const idx = new Map(ids.map((g, i) => [g, i]));
-  const cell = Int32Array.from(key, (k) => idx.get(k)!);
+  const byKey = new Map([...names].map(([key, name]) => [key, idx.get(name)!]));
+  const cell = Int32Array.from(num, (key) => byKey.get(key)!);
   const sigma = new Float64Array(ids.length), lengthScale = new Float64Array(ids.length);
   const L = pol.lgcp;
   const clamp = (x: number, [lo, hi]: number[]) => Math.min(hi, Math.max(lo, x));
