@@ -27,3 +27,4 @@ export * from "./seg1B/kernels";
 export * from "./seg5B/kernels";
 export * from "./io/parquet";
 export * from "./seg5B/laws";
+export { sha256Batch } from "./rng/sha256";

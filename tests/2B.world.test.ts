@@ -64,7 +64,7 @@ describe('2B end to end (tiny world)', () => {
   it('loadSiteRouter (no day tables, tz-groups through DuckDB) gives the same slices, sites and tz-groups as loadRouter', async () => {
     const ctx = ctxOf(A);
     const full = await loadRouter(ctx);
-    const lite = await loadSiteRouter(ctx, '512MB');
+    const lite = await loadSiteRouter(ctx);
     expect(lite.nDays).toBe(0);
     expect(lite.dayTab.length).toBe(0);
     expect(Array.from(lite.groupOff)).toEqual(Array.from(full.groupOff));

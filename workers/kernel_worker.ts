@@ -7,10 +7,11 @@ import { writeParquetFromIpc } from '../src/io/parquet.js';
 import { runArrivalTask, type ArrivalResult, type ArrivalTask } from '../src/5B/worker.js';
 import { runFastParquetTask, type FastParquetTask } from '../src/io/fastparquet_task.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { sha256FileSync } from '../src/core/hash.js';
 
 const exports = instantiateKernelsSync(workerData.wasmPath as string);
 
-export type WorkerTask = KernelTask | { parquetIpc: Uint8Array } | { arrivals5B: ArrivalTask } | { fastParquet: FastParquetTask };
+export type WorkerTask = KernelTask | { parquetIpc: Uint8Array } | { arrivals5B: ArrivalTask } | { fastParquet: FastParquetTask } | { sha256File: string };
 
 export default function run(task: WorkerTask) {
   if ('parquetIpc' in task) {
@@ -27,6 +28,8 @@ export default function run(task: WorkerTask) {
     return r instanceof Promise ? r.then(moved) : moved(r);
   }
   if ('fastParquet' in task) return runFastParquetTask(task.fastParquet, exports);
+  // gate verification: a sealed data file's digest, so S0 hashes on every core
+  if ('sha256File' in task) return sha256FileSync(task.sha256File);
   runTask(exports, task);
   return 0;
 }

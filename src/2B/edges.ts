@@ -22,6 +22,7 @@ import { readParquetDataset } from '../engine/datasets.js';
 import { tokens, type RunContext } from '../engine/context.js';
 import { quantiseRef, sliceWideRef, voseIntRef } from './kernels_ref.js';
 import { numericColumn, stringColumn } from './inputs.js';
+import { textValues } from '../io/arrow_columns.js';
 
 export interface VirtualEdges {
   /** virtual merchants, ascending; edge merchant index = position */
@@ -38,6 +39,8 @@ export interface VirtualEdges {
 }
 
 export const EDGE_DATASETS = ['edge_alias_index_3B', 'edge_alias_blob_3B', 'edge_catalogue_3B'] as const;
+/** The edge_catalogue_3B columns virtualEdgesFrom reads. */
+export const EDGE_CATALOGUE_COLUMNS = ['merchant_id', 'edge_id', 'edge_seq_index', 'country_iso', 'lat_deg', 'lon_deg'];
 
 /** Edge merchant index of a merchant id, or -1 (not virtual / no edges). */
 export function edgeMerchantIndex(e: VirtualEdges, id: bigint): number {
@@ -97,7 +100,7 @@ export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, cata
   rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const cm = numericColumn(catalogue, 'merchant_id', C, BigUint64Array);
   const seq = numericColumn(catalogue, 'edge_seq_index', C, Int32Array);
-  const eid = stringColumn(catalogue, 'edge_id', C);
+  const eid = textValues(catalogue, 'edge_id', C, 'rebuild 3B');
   const iso = stringColumn(catalogue, 'country_iso', C);
   const lat = numericColumn(catalogue, 'lat_deg', C, Float64Array);
   const lon = numericColumn(catalogue, 'lon_deg', C, Float64Array);
@@ -113,7 +116,9 @@ export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, cata
     for (; c < order.length && cm[order[c]] === id; c++, k++) {
       const r = order[c];
       if (seq[r] !== k) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${id}: edge_seq_index ${seq[r]} where ${k} was expected`, C, 'rebuild 3B');
-      out.edgeId.push(eid.dict[eid.codes[r]]);
+      const e = eid[r];
+      if (e === null) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${id}: edge ${k} has no edge_id`, C, 'rebuild 3B');
+      out.edgeId.push(e);
       out.ipCountry.push(iso.dict[iso.codes[r]]);
       out.lat.push(lat[r]);
       out.lon.push(lon[r]);
@@ -136,11 +141,11 @@ export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table)
   const t = tokens(ctx);
   const b = partitionDir('edge_alias_blob_3B', t);
   const bytes = await readFile(join(ctx.world, b.dir, b.file!));
-  const index = await readParquetDataset(ctx, 'edge_alias_index_3B');
+  const index = await readParquetDataset(ctx, 'edge_alias_index_3B', {}, { columns: ['scope', 'merchant_id', 'blob_offset_bytes', 'edge_count_total', 'blob_sha256_hex'] });
   const scope = stringColumn(index, 'scope', 'edge_alias_index_3B');
   const sha = index.getChild('blob_sha256_hex');
   for (let r = 0; sha && r < index.numRows; r++) {
     if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== sha256Hex(bytes)) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
   }
-  return virtualEdgesFrom(index, bytes, catalogue ?? (await readParquetDataset(ctx, 'edge_catalogue_3B')));
+  return virtualEdgesFrom(index, bytes, catalogue ?? (await readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: EDGE_CATALOGUE_COLUMNS })));
 }

@@ -5,7 +5,7 @@ import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { asciiCompare } from '../core/hash.js';
 import type { DictCol } from '../io/tables.js';
-import { firstSeenCodes, requireColumn } from '../io/arrow_columns.js';
+import { firstSeenCodes, requireColumn, sortedDictCodes } from '../io/arrow_columns.js';
 
 export interface Sites2B {
   /** merchants with at least one site, ascending merchant_id */
@@ -45,6 +45,11 @@ export function numericColumn<T extends BigUint64Array | Int32Array | Float64Arr
     r += d.length;
   }
   return out;
+}
+
+/** A utf8 column as codes into its ASCII-sorted dictionary (as stored when it already is); nulls refused. */
+export function sortedStringColumn(t: arrow.Table, name: string, dataset: string): DictCol {
+  return sortedDictCodes(t, name, dataset, fixOf(dataset)) ?? sortedDict(stringColumn(t, name, dataset));
 }
 
 /** Re-code a dictionary column so the dictionary is ascending (ASCII) and codes follow it. */

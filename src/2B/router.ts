@@ -29,7 +29,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../core/errors.js';
-import { sha256Hex } from '../core/hash.js';
+import { asciiCompare, sha256Hex } from '../core/hash.js';
 import { partitionDir } from '../contracts/dictionary.js';
 import { readParquetDataset } from '../engine/datasets.js';
 import { tokens, type RunContext } from '../engine/context.js';
@@ -38,9 +38,9 @@ import type { KernelArg } from '../pool/task.js';
 import { instantiateKernelsSync } from '../rng/wasm.js';
 import { runTask } from '../pool/task.js';
 import { aliasDecodeQRef, sliceWideRef } from './kernels_ref.js';
-import { numericColumn, sortedDict, stringColumn } from './inputs.js';
+import { numericColumn, sortedStringColumn, stringColumn } from './inputs.js';
 import type { DictCol } from '../io/tables.js';
-import { Duck, lit } from '../io/duck.js';
+import { lit } from '../io/duck.js';
 import { epochDay } from './policies.js';
 
 export interface Router2B {
@@ -267,39 +267,34 @@ async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; by
 /**
  * The router without its per-day group tables (nDays 0): alias slices, sites and each merchant's
  * tz-groups, for a consumer that already knows an arrival's zone (5B picks a site inside the zone's
- * group). The tz-groups come from the first day of s4_group_weights through DuckDB (two columns,
- * one day), so the G × days table (26M rows at large) is never held in memory.
+ * group). The tz-groups come from the first day of s4_group_weights (two columns of one day, read
+ * by DuckDB), so the G × days table (26M rows at large) is never held in memory.
  */
-export async function loadSiteRouter(ctx: RunContext, duckMemoryLimit: string): Promise<Router2B> {
-  const { index, bytes } = await readAliasTables(ctx);
-  const { dir } = partitionDir('s4_group_weights', tokens(ctx));
-  const duck = await Duck.open(2, duckMemoryLimit);
-  let cols: { m: bigint[]; g: string[] };
-  let base: RouterSites;
-  // the query runs on DuckDB's threads while this one reads the sites; flat (merchant, tz-group)
-  // rows as columns convert faster than a list per merchant
-  const q = duck.conn.runAndReadAll(`SELECT merchant_id m, tz_group_id g FROM read_parquet(${lit(join(ctx.world, dir, '*.parquet'))})
-    WHERE utc_day = DATE ${lit(index.horizon.start_day)} ORDER BY 1, 2`);
-  try {
-    base = routerSites(index, bytes, await readParquetDataset(ctx, 's1_site_weights'));
-    cols = (await q).getColumnsObjectJS() as { m: bigint[]; g: string[] };
-  } finally {
-    // never close DuckDB under a running query (the sites may have failed first)
-    await q.catch(() => undefined);
-    duck.close();
-  }
+export async function loadSiteRouter(ctx: RunContext): Promise<Router2B> {
+  // the two Parquet reads run on DuckDB's threads while this one parses the alias index
+  const tables = readAliasTables(ctx);
+  const sites = readParquetDataset(ctx, 's1_site_weights', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] });
+  const day = tables.then(({ index }) => readParquetDataset(ctx, 's4_group_weights', {}, { columns: ['merchant_id', 'tz_group_id'], where: `utc_day = DATE ${lit(index.horizon.start_day)}` }));
+  const [{ index, bytes }, s1, s4] = await Promise.all([tables, sites, day]);
+  const base = routerSites(index, bytes, s1);
+  const S4 = 's4_group_weights';
+  const cols = { m: numericColumn(s4, 'merchant_id', S4, BigUint64Array), g: stringColumn(s4, 'tz_group_id', S4) };
   const M = index.merchants.length;
   const groupOff = new Int32Array(M + 1);
   let r = 0;
   for (let i = 0; i < M; i++) {
-    while (r < cols.m.length && cols.m[r] === base.merchantId[i]) r++;
+    while (r < cols.m.length && cols.m[r] === base.merchantId[i]) {
+      // 2B writes a merchant-day's groups in ascending tzid order: group index = position
+      if (r > groupOff[i] && asciiCompare(cols.g.dict[cols.g.codes[r - 1]], cols.g.dict[cols.g.codes[r]]) >= 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: tz-groups on ${index.horizon.start_day} are not in ascending tzid order`, S4, 'rebuild 2B for this world');
+      r++;
+    }
     groupOff[i + 1] = r;
     if (r - groupOff[i] !== index.merchants[i].groups) {
       fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: s4_group_weights has ${r - groupOff[i]} tz-groups on ${index.horizon.start_day}, the alias index ${index.merchants[i].groups}`, 's4_group_weights', 'rebuild 2B for this world');
     }
   }
   if (r !== cols.m.length) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has tz-groups on ${index.horizon.start_day} for merchants the alias index does not list`, 's4_group_weights', 'rebuild 2B for this world');
-  const groupTz = cols.g;
+  const groupTz = Array.from(cols.g.codes, (k) => cols.g.dict[k]);
   return { ...base, dayTab: new Uint32Array(0), dayWord: new Uint32Array(M), nDays: 0, groupOff, groupTz };
 }
 
@@ -315,7 +310,7 @@ function routerSites(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table): Rou
   const merchantId = BigUint64Array.from(index.merchants, (x) => BigInt(x.merchant_id));
   const sliceWord = Uint32Array.from(index.merchants, (x) => x.offset / 4);
   const m1 = numericColumn(s1, 'merchant_id', 's1_site_weights', BigUint64Array);
-  const country = sortedDict(stringColumn(s1, 'legal_country_iso', 's1_site_weights'));
+  const country = sortedStringColumn(s1, 'legal_country_iso', 's1_site_weights');
   const siteOrder = numericColumn(s1, 'site_order', 's1_site_weights', Int32Array);
   const siteOff = new Int32Array(M + 1);
   for (let i = 0, r = 0; i < M; i++) {

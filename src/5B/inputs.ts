@@ -6,7 +6,7 @@ import { fail, ErrorCodes } from '../core/errors.js';
 import { readParquetDataset } from '../engine/datasets.js';
 import type { RunContext } from '../engine/context.js';
 import { loadSiteRouter, merchantIndex, type Router2B } from '../2B/router.js';
-import { loadVirtualEdges, edgeMerchantIndex, type VirtualEdges } from '../2B/edges.js';
+import { loadVirtualEdges, edgeMerchantIndex, EDGE_CATALOGUE_COLUMNS, type VirtualEdges } from '../2B/edges.js';
 import { numericColumn, stringColumn } from '../2B/inputs.js';
 import { readTimetable } from '../2A/bulk.js';
 import { tzIndexOf, type Timetable } from '../2A/timetable.js';
@@ -54,33 +54,46 @@ const strings = (t: arrow.Table, name: string, ds: string): string[] => {
   return Array.from(c.codes, (k) => c.dict[k]);
 };
 
-/** duckMemoryLimit: DuckDB buffer-pool cap for the one DuckDB read here (2B tz-groups). */
-export async function loadInputs(ctx: RunContext, scenarioId: string, H: number, duckMemoryLimit: string): Promise<Inputs5B> {
+/** The 5A cell columns 5B uses (merchant_zone_profile_5A). */
+const PROFILE_COLUMNS = ['merchant_id', 'legal_country_iso', 'tzid', 'channel_group', 'demand_class', 'shape_id', 'overlay_id', 'weekly_volume_expected'];
+
+export async function loadInputs(ctx: RunContext, scenarioId: string, H: number): Promise<Inputs5B> {
   const P = 'merchant_zone_profile_5A';
-  const prof = await readParquetDataset(ctx, P);
-  const timetable = await readTimetable(ctx);
-  const router = await loadSiteRouter(ctx, duckMemoryLimit);
-  const cat = await readParquetDataset(ctx, 'edge_catalogue_3B');
+  // every read names its columns: DuckDB decodes them on its own threads, all at once, while this
+  // thread builds the router from the alias index
+  const sc = { scenario_id: scenarioId };
+  const [prof, timetable, router, cat, vc, sh, ov] = await Promise.all([
+    readParquetDataset(ctx, P, {}, { columns: PROFILE_COLUMNS }),
+    readTimetable(ctx),
+    loadSiteRouter(ctx),
+    readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: [...EDGE_CATALOGUE_COLUMNS, 'tzid_operational'] }),
+    readParquetDataset(ctx, 'virtual_classification_3B', {}, { columns: ['merchant_id', 'virtual_share'] }),
+    readParquetDataset(ctx, 'class_zone_shape_5A', sc, { columns: ['shape_id', 'bucket_index', 'shape_value'] }),
+    readParquetDataset(ctx, 'overlay_factor_profiles_5A', sc, { columns: ['overlay_id', 'local_horizon_bucket_index', 'factor'] }),
+  ]);
   const edges = await loadVirtualEdges(ctx, cat);
-  const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
 
   const n = prof.numRows;
   const merchant = numericColumn(prof, 'merchant_id', P, BigUint64Array);
-  const iso = strings(prof, 'legal_country_iso', P);
-  const tz = strings(prof, 'tzid', P);
-  const ch = strings(prof, 'channel_group', P);
-  const countries = [...new Set([...iso, ...router.siteCountry.dict])].sort(asciiCompare);
+  // text columns as codes: each distinct value is checked and mapped once, rows only move codes
+  const iso = stringColumn(prof, 'legal_country_iso', P);
+  const tz = stringColumn(prof, 'tzid', P);
+  const ch = stringColumn(prof, 'channel_group', P);
+  const countries = [...new Set([...iso.dict, ...router.siteCountry.dict])].sort(asciiCompare);
   const cIdx = new Map(countries.map((c, i) => [c, i]));
-  const zone = Int32Array.from(tz, (z) => {
+  const zoneOf = tz.dict.map((z) => {
     const i = tzIndexOf(timetable, z);
     if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `tzid ${z} is not in tz_timetable_cache`, P, 'rebuild 2A and 5A for this world');
     return i;
   });
-  const channel = Int32Array.from(ch, (c) => {
+  const channelOf = ch.dict.map((c) => {
     const i = CHANNELS.indexOf(c);
     if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `channel_group ${c} is not one of ${CHANNELS.join(', ')}`, P, 'rebuild 5A');
     return i;
   });
+  const countryOf = iso.dict.map((c) => cIdx.get(c)!);
+  const zone = Int32Array.from(tz.codes, (k) => zoneOf[k]);
+  const channel = Int32Array.from(ch.codes, (k) => channelOf[k]);
   // 3B virtual share per merchant
   const vm = numericColumn(vc, 'merchant_id', 'virtual_classification_3B', BigUint64Array);
   const vs = numericColumn(vc, 'virtual_share', 'virtual_classification_3B', Float64Array);
@@ -100,17 +113,17 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number,
     }
     rGroup[i] = -1;
     const r = rMerchant[i];
-    if (r >= 0) for (let g = router.groupOff[r]; g < router.groupOff[r + 1]; g++) if (router.groupTz[g] === tz[i]) rGroup[i] = g - router.groupOff[r];
-    if (rGroup[i] < 0 && eMerchant[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${m} zone ${tz[i]}: no 2B tz-group and no 3B edges to route to`, P, 'rebuild 2B/5A for this world');
+    const tzid = tz.dict[tz.codes[i]];
+    if (r >= 0) for (let g = router.groupOff[r]; g < router.groupOff[r + 1]; g++) if (router.groupTz[g] === tzid) rGroup[i] = g - router.groupOff[r];
+    if (rGroup[i] < 0 && eMerchant[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${m} zone ${tzid}: no 2B tz-group and no 3B edges to route to`, P, 'rebuild 2B/5A for this world');
   }
   const cells: Cells = {
-    n, merchant, country: Int32Array.from(iso, (c) => cIdx.get(c)!), zone, channel, demandClass: strings(prof, 'demand_class', P),
+    n, merchant, country: Int32Array.from(iso.codes, (k) => countryOf[k]), zone, channel, demandClass: strings(prof, 'demand_class', P),
     shape: numericColumn(prof, 'shape_id', P, Int32Array), overlay: numericColumn(prof, 'overlay_id', P, Int32Array),
     volume: numericColumn(prof, 'weekly_volume_expected', P, Float64Array), pv, rMerchant, rGroup, eMerchant,
   };
 
   const S = 'class_zone_shape_5A';
-  const sh = await readParquetDataset(ctx, S, { scenario_id: scenarioId });
   const sid = numericColumn(sh, 'shape_id', S, Int32Array), sb = numericColumn(sh, 'bucket_index', S, Int32Array), sv = numericColumn(sh, 'shape_value', S, Float64Array);
   let nShapes = 0;
   for (const s of sid) nShapes = Math.max(nShapes, s + 1);
@@ -118,7 +131,6 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number,
   for (let i = 0; i < sid.length; i++) shapes[sid[i] * 168 + sb[i]] = sv[i];
 
   const O = 'overlay_factor_profiles_5A';
-  const ov = await readParquetDataset(ctx, O, { scenario_id: scenarioId });
   const oid = numericColumn(ov, 'overlay_id', O, Int32Array), olh = numericColumn(ov, 'local_horizon_bucket_index', O, Int32Array), of = numericColumn(ov, 'factor', O, Float64Array);
   let nProf = 0;
   for (const o of cells.overlay) {
@@ -137,13 +149,17 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number,
   // edge zones, in edges' (merchant, edge_seq_index) order
   const C = 'edge_catalogue_3B';
   const cm = numericColumn(cat, 'merchant_id', C, BigUint64Array), cs = numericColumn(cat, 'edge_seq_index', C, Int32Array);
-  const ctz = strings(cat, 'tzid_operational', C);
+  const ctz = stringColumn(cat, 'tzid_operational', C);
+  const ctzZone = ctz.dict.map((z) => {
+    const i = tzIndexOf(timetable, z);
+    if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `edge zone ${z} is not in tz_timetable_cache`, C, 'rebuild 3B');
+    return i;
+  });
   const edgeZone = new Int32Array(edges.edgeOff[edges.merchantId.length]);
   for (let r = 0; r < cm.length; r++) {
     const v = edgeMerchantIndex(edges, cm[r]);
     if (v < 0) continue;
-    const z = tzIndexOf(timetable, ctz[r]);
-    if (z < 0) fail(ErrorCodes.VALIDATION_FAILED, `edge zone ${ctz[r]} is not in tz_timetable_cache`, C, 'rebuild 3B');
+    const z = ctzZone[ctz.codes[r]];
     edgeZone[edges.edgeOff[v] + cs[r]] = z;
   }
   return { cells, countries, timetable, shapes, nShapes, overlays, overlayHasEvents, router, edges, edgeZone };

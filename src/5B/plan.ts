@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { asciiCompare } from '../core/hash.js';
 import { FamilyKeys, type RngIdentity } from '../rng/keys.js';
+import { sha256Words } from '../rng/sha_batch.js';
 import { subsetRouter } from '../2B/router.js';
 import { kernelTable } from '../2A/kernels_ref.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
@@ -32,13 +33,17 @@ export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
   const classes = new Map<string, number>();
   // a numeric key per cell; the group's name is built once per distinct key, not once per cell
   const ZG = pol.grouping.zone_group_buckets, B = pol.grouping.in_stratum_buckets;
+  // each merchant's in-stratum bucket, hashed in one batch (cells of a merchant are adjacent)
+  const firsts: number[] = [];
+  for (let i = 0; i < c.n; i++) if (i === 0 || c.merchant[i] !== c.merchant[i - 1]) firsts.push(i);
+  const bh = sha256Words(new Uint8Array(0), firsts.map((i) => `5B.group_bucket|${c.merchant[i]}`), 1);
+  firsts.forEach((i, k) => mb.set(c.merchant[i], bh[k] % B));
   const num = new Float64Array(c.n);
   const names = new Map<number, string>();
   for (let i = 0; i < c.n; i++) {
     let z = zg.get(c.zone[i]);
     if (z === undefined) zg.set(c.zone[i], (z = hashMod(`5B.zone_group|${inp.timetable.tzids[c.zone[i]]}`, ZG)));
-    let b = mb.get(c.merchant[i]);
-    if (b === undefined) mb.set(c.merchant[i], (b = hashMod(`5B.group_bucket|${c.merchant[i]}`, B)));
+    const b = mb.get(c.merchant[i])!;
     const v = c.pv[i] > 0 ? 1 : 0;
     virtualBand[i] = v ? 'virtual' : 'physical';
     let k = classes.get(c.demandClass[i]);
@@ -114,8 +119,8 @@ export interface WorldTables {
   /** 5A overlay rows and the S2 latent factor rows (H each), in shared memory: shards gather theirs on the worker */
   overlays: Float64Array;
   factor: Float64Array;
-  /** per-cell arrival substreams (family 5B.arrivals) */
-  keys: FamilyKeys;
+  /** substream key of every cell (family 5B.arrivals): [k0, k1] of cell i at 2i */
+  cellKeys: Uint32Array;
 }
 
 /** SharedArrayBuffer-backed copy: posted to workers without cloning. */
@@ -130,8 +135,16 @@ export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: num
   const kt = kernelTable(inp.timetable);
   return {
     H, h0Us, bucketUs, week0, lhTab: shared(lhTab), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
-    shapes: shared(inp.shapes), overlays: shared(inp.overlays), factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor), keys: new FamilyKeys(id, '5B.arrivals'),
+    shapes: shared(inp.shapes), overlays: shared(inp.overlays), factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor), cellKeys: cellKeys(inp, id),
   };
+}
+
+/** Every cell's substream key, named by the cell's key (merchant, country, zone): stable whatever the shard. */
+function cellKeys(inp: Inputs5B, id: RngIdentity): Uint32Array {
+  const c = inp.cells;
+  const names = new Array<string>(c.n);
+  for (let i = 0; i < c.n; i++) names[i] = `${c.merchant[i]}|${inp.countries[c.country[i]]}|${inp.timetable.tzids[c.zone[i]]}`;
+  return new FamilyKeys(id, '5B.arrivals').forStrings(names);
 }
 
 /** The kernel input of one shard: its merchants' router and edge slices, cells, and the latent/overlay rows it uses. */
@@ -193,7 +206,7 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
   const rowLocal = new Map<number, number>();
   const rowZone: number[] = [], rowShape: number[] = [], rowOverlay: number[] = [];
   const cRow = new Int32Array(nC), cGroup = new Int32Array(nC), cRGroup = new Int32Array(nC);
-  const cKey = new Uint32Array(2 * nC);
+  const cKey = w.cellKeys.slice(2 * s.c0, 2 * s.c1);
   const nShapes = inp.nShapes, nZones = inp.timetable.tzids.length;
   for (let i = 0; i < nC; i++) {
     const ci = s.c0 + i;
@@ -216,10 +229,6 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     if (!groupLocal.has(g)) groupLocal.set(g, groupLocal.size);
     cGroup[i] = groupLocal.get(g)!;
     cRGroup[i] = c.rGroup[ci];
-    // a cell's substream is named by its key (merchant, country, zone): stable whatever the shard
-    const [k0, k1] = w.keys.forString(`${c.merchant[ci]}|${inp.countries[c.country[ci]]}|${inp.timetable.tzids[c.zone[ci]]}`);
-    cKey[2 * i] = k0;
-    cKey[2 * i + 1] = k1;
   }
   // Maps iterate in insertion order = local row order
   const gather = { overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) }, latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) } };

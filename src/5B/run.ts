@@ -53,7 +53,7 @@ async function run5B(ctx: RunContext) {
     ctx.progress.log(`5B ${what} ${((t1 - t0) / 1000).toFixed(2)} s`);
     t0 = t1;
   };
-  const inp = await loadInputs(ctx, tg.scenario_id, H, pol.validation.duckdb_memory_limit);
+  const inp = await loadInputs(ctx, tg.scenario_id, H);
   lap('inputs');
   const c = inp.cells;
   const mf = ctx.manifest_fingerprint;
@@ -71,12 +71,20 @@ async function run5B(ctx: RunContext) {
   }
   const konst = (name: string, n: number, v: string): FastColumn => ({ name, type: 'dict', values: new Uint8Array(n), dict: [v] });
   const ids = (n: number) => [konst('manifest_fingerprint', n, mf), konst('scenario_id', n, tg.scenario_id)];
-  const rows: Record<string, number> = {};
-  rows.s1_time_grid_5B = await publishTable(ctx, 's1_time_grid_5B', [
+  // keys in publishing order, whatever order the background publishes finish in
+  const rows: Record<string, number> = { s1_time_grid_5B: 0, s1_grouping_5B: 0, s2_latent_field_5B: 0 };
+  // S1/S2 tables publish in the background (their fsyncs wait on the disk, not the CPU); joined before S5
+  const background: Promise<void>[] = [];
+  const later = (id: string, p: Promise<number>) => {
+    const q = p.then((n) => void (rows[id] = n));
+    q.catch(() => undefined); // handled at the join; not an unhandled rejection meanwhile
+    background.push(q);
+  };
+  later('s1_time_grid_5B', publishTable(ctx, 's1_time_grid_5B', [
     ...ids(H), { name: 'bucket_index', type: 'i32', values: Int32Array.from({ length: H }, (_, h) => h) },
     { name: 'bucket_start_utc', type: 'ts_utc_us', values: bStart }, { name: 'bucket_end_utc', type: 'ts_utc_us', values: bEnd },
     { name: 'utc_day_of_week', type: 'i32', values: dow }, { name: 'utc_hour', type: 'i32', values: hour }, { name: 'is_weekend_utc', type: 'bool', values: wkend },
-  ], H, outputs, sc);
+  ], H, outputs, sc));
   const nZones = inp.timetable.tzids.length;
   const lhTab = utcToLocalBucketTable(inp.timetable, Int32Array.from({ length: nZones }, (_, z) => z), H, hz.startSec);
   const week0 = weekOffset(hz);
@@ -84,21 +92,20 @@ async function run5B(ctx: RunContext) {
   const expected = expectedPerCell(inp, hz, lhTab);
   const classes = [...new Set(c.demandClass)].sort();
   const vbands = ['physical', 'virtual'];
-  rows.s1_grouping_5B = await publishTable(ctx, 's1_grouping_5B', [
+  later('s1_grouping_5B', publishTable(ctx, 's1_grouping_5B', [
     ...ids(c.n), { name: 'merchant_id', type: 'u64', values: c.merchant },
     { name: 'legal_country_iso', type: 'dict', values: c.country, dict: inp.countries }, { name: 'zone_representation', type: 'dict', values: c.zone, dict: inp.timetable.tzids },
     { name: 'channel_group', type: 'dict', values: c.channel, dict: CHANNELS },
     { name: 'demand_class', type: 'dict', values: Int32Array.from(c.demandClass, (d) => classes.indexOf(d)), dict: classes },
     { name: 'virtual_band', type: 'dict', values: Int32Array.from(groups.virtualBand, (v) => vbands.indexOf(v)), dict: vbands },
     { name: 'group_id', type: 'dict', values: groups.cell, dict: groups.ids }, { name: 'expected_arrivals', type: 'f64', values: expected },
-  ], c.n, outputs, sc);
+  ], c.n, outputs, sc));
   lap('S1 grid + grouping');
 
   // S2: latent field per group, on the pool
   const nG = groups.ids.length;
   const lk = new FamilyKeys({ manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, '5B.lgcp_latent');
-  const keys = new Uint32Array(2 * nG);
-  groups.ids.forEach((g, i) => keys.set(lk.forString(g), 2 * i));
+  const keys = lk.forStrings(groups.ids);
   const phi = Float64Array.from(groups.lengthScale, (l) => Math.exp(-1 / l));
   const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
   const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
@@ -119,12 +126,12 @@ async function run5B(ctx: RunContext) {
   }
   const fac = factor.view() as Float64Array;
   const nGH = nG * H;
-  rows.s2_latent_field_5B = await publishTable(ctx, 's2_latent_field_5B', [
+  later('s2_latent_field_5B', publishTable(ctx, 's2_latent_field_5B', [
     { name: 'seed', type: 'u64', values: new BigUint64Array(nGH).fill(ctx.seed) }, ...ids(nGH),
     { name: 'group_id', type: 'dict', values: gRow, dict: groups.ids }, { name: 'bucket_index', type: 'i32', values: bRow },
     { name: 'sigma', type: 'f64', values: sRow }, { name: 'length_scale_buckets', type: 'f64', values: lRow },
     { name: 'latent_value', type: 'f64', values: latent.view() as Float64Array }, { name: 'factor', type: 'f64', values: fac },
-  ], nGH, outputs, sc);
+  ], nGH, outputs, sc));
   lap(`S2 latent field (${nG} groups)`);
 
   // S3/S4: arrivals, shard by shard on the pool; parts stream to staging as they finish
@@ -197,6 +204,7 @@ async function run5B(ctx: RunContext) {
   stage.done();
   ms[6] = performance.now() - tc;
   lap(`S3/S4 arrivals (${shards.length} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)}, commit ${ms[6].toFixed(0)})`);
+  await Promise.all(background);
   rows.arrival_events_5B = tot.arrivals;
   rows.s4_arrival_summary_5B = tot.summary;
   trace.addTotals('5B.arrivals', tot.cells, tot.draws, tot.blocks, tot.arrivals, 0);

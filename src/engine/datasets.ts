@@ -7,6 +7,7 @@ import { partitionDir, dataset } from '../contracts/dictionary.js';
 import { ipcParts, type ColumnValues } from '../io/tables.js';
 import { publishPartition } from '../io/publish.js';
 import { readParquetToArrow } from '../io/parquet.js';
+import { readParquetColumns } from '../io/duck_read.js';
 import { sha256Hex, stableJson } from '../core/hash.js';
 import type { OutputEntry } from '../gates/verify.js';
 import { tokens, type RunContext } from './context.js';
@@ -50,12 +51,25 @@ export async function publishJson(ctx: RunContext, id: string, doc: unknown, out
   outputs?.push({ dataset: id, path: `${dir}/${file}`, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
 }
 
-/** Read every part of a published Parquet dataset, in part order, as one Arrow table. */
-export async function readParquetDataset(ctx: RunContext, id: string, extraTokens: Record<string, string> = {}): Promise<arrow.Table> {
+/** Options of readParquetDataset: read only these columns (through DuckDB), optionally filtered. */
+export interface ReadOptions {
+  columns?: string[];
+  /** SQL over the columns (DuckDB syntax); only with `columns` */
+  where?: string;
+}
+
+/**
+ * Read every part of a published Parquet dataset, in part order, as one Arrow table. With `columns`
+ * only those are read, by DuckDB on its own threads (src/io/duck_read.ts); without, every column
+ * through parquet-wasm on this thread.
+ */
+export async function readParquetDataset(ctx: RunContext, id: string, extraTokens: Record<string, string> = {}, opts: ReadOptions = {}): Promise<arrow.Table> {
   if (dataset(id).format !== 'parquet') throw new Error(`${id} is not a parquet dataset`);
   const { dir } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
   const full = join(ctx.world, dir);
   const parts = (await readdir(full)).filter((f) => f.endsWith('.parquet')).sort();
+  if (opts.columns) return readParquetColumns(parts.map((p) => join(full, p)), opts.columns, opts.where);
+  if (opts.where) throw new Error('readParquetDataset: where needs columns');
   const tables = [];
   for (const p of parts) tables.push(readParquetToArrow(await readFile(join(full, p))));
   return tables.length === 1 ? tables[0] : new arrow.Table(tables.flatMap((t) => t.batches));

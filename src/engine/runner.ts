@@ -84,7 +84,7 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   try {
     for (const seg of chain) {
       const t0 = performance.now();
-      const gate = await verifyGate(world, seg.id, mf);
+      const gate = await verifyGate(world, seg.id, mf, (paths) => pool.sha256Files(paths));
       if (gate.ok) {
         progress.log(`${seg.id}: already sealed for this identity — nothing to do`);
         summary.segments.push({ segment: seg.id, status: 'already_sealed', seconds: 0 });

@@ -6,7 +6,7 @@ import { fail, ErrorCodes } from '../core/errors.js';
 import { partitionDir } from '../contracts/dictionary.js';
 import { check } from '../contracts/registry.js';
 import { publishPartition } from '../io/publish.js';
-import { verifyGate } from '../gates/verify.js';
+import { hashFilesHere, verifyGate, type FileHasher } from '../gates/verify.js';
 import { tokens, type RunContext, type SealedInput } from './context.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,8 +16,11 @@ import { gateFor } from '../contracts/dictionary.js';
 export async function runS0(ctx: RunContext, segment: string, upstream: string[], policyPrefix: string): Promise<SealedInput[]> {
   const gates = [];
   const sealed: SealedInput[] = [];
-  for (const up of upstream) {
-    const rep = await verifyGate(ctx.world, up, ctx.manifest_fingerprint);
+  // every upstream gate at once: their data files are hashed on the pool's workers (here without one)
+  const hash: FileHasher = ctx.pool ? (paths) => ctx.pool.sha256Files(paths) : hashFilesHere;
+  const reports = await Promise.all(upstream.map((up) => verifyGate(ctx.world, up, ctx.manifest_fingerprint, hash)));
+  for (const [k, up] of upstream.entries()) {
+    const rep = reports[k];
     if (!rep.ok) {
       const p = rep.problems[0];
       fail(p.code, `upstream gate ${rep.gate_id} does not verify: ${p.detail}`, rep.bundle_dir, `rebuild segment ${up} (fraudworld run --until ${up}) before ${segment}`);

@@ -36,7 +36,17 @@ export interface OutputEntry {
   bytes: number;
 }
 
-export async function verifyGate(world: string, segment: string, manifestFingerprint: string): Promise<GateReport> {
+/** SHA-256 hex of each file, in order (the pool's workers hash in parallel: KernelPool.sha256Files). */
+export type FileHasher = (paths: string[]) => Promise<string[]>;
+
+/** One file after another on this thread. */
+export const hashFilesHere: FileHasher = async (paths) => {
+  const out: string[] = [];
+  for (const p of paths) out.push(await sha256File(p));
+  return out;
+};
+
+export async function verifyGate(world: string, segment: string, manifestFingerprint: string, hashFiles: FileHasher = hashFilesHere): Promise<GateReport> {
   const gate = gateFor(segment);
   const rel = gate.bundle_root_template.replace('{manifest_fingerprint}', manifestFingerprint);
   const dir = join(world, rel);
@@ -102,11 +112,15 @@ export async function verifyGate(world: string, segment: string, manifestFingerp
     } catch {
       bad(ErrorCodes.GATE_INDEX_INVALID, `${OUTPUTS_FILE} unreadable`);
     }
+    const present: OutputEntry[] = [];
     for (const o of entries) {
-      const p = join(world, o.path);
-      if (!(await exists(p))) bad(ErrorCodes.GATE_FILE_MISSING, `sealed output ${o.path} is missing`);
-      else if ((await sha256File(p)) !== o.sha256_hex) bad(ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH, `sealed output ${o.path} bytes changed`);
+      if (!(await exists(join(world, o.path)))) bad(ErrorCodes.GATE_FILE_MISSING, `sealed output ${o.path} is missing`);
+      else present.push(o);
     }
+    const digests = await hashFiles(present.map((o) => join(world, o.path)));
+    present.forEach((o, i) => {
+      if (digests[i] !== o.sha256_hex) bad(ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH, `sealed output ${o.path} bytes changed`);
+    });
   }
   rep.ok = rep.problems.length === 0;
   return rep;

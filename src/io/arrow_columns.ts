@@ -44,7 +44,7 @@ export function firstSeenCodes(t: arrow.Table, name: string, dataset: string, nu
       }
       const idx = d.values as ArrayLike<number>;
       const hasNulls = d.nullCount > 0;
-      for (let i = 0; i < d.length; i++) codes[r++] = hasNulls && !d.getValid(i) ? -1 : local![idx[d.offset + i]];
+      for (let i = 0; i < d.length; i++) codes[r++] = hasNulls && !d.getValid(i) ? -1 : local![idx[i]];
     } else if (arrow.DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array) {
       // plain utf8 (parquet-wasm reads dictionary pages back plain): key rows by their raw bytes
       // (latin1 is one char per byte, so distinct bytes give distinct keys) and decode UTF-8 only
@@ -72,4 +72,41 @@ export function firstSeenCodes(t: arrow.Table, name: string, dataset: string, nu
     }
   }
   return { codes, dict };
+}
+
+/**
+ * A text column's codes and dictionary as stored, with no per-row work, when the column is one
+ * Dictionary<Int32, Utf8> chunk without nulls whose dictionary is ASCII-sorted (what readParquetDataset
+ * with `columns` gives); undefined otherwise.
+ */
+export function sortedDictCodes(t: arrow.Table, name: string, dataset: string, fix: string): DictCol | undefined {
+  const c = requireColumn(t, name, dataset, fix);
+  if (c.data.length !== 1) return undefined;
+  const d = c.data[0];
+  if (!arrow.DataType.isDictionary(d.type) || d.nullCount > 0 || !(d.values instanceof Int32Array)) return undefined;
+  const dv = arrow.makeVector(d.dictionary!);
+  const dict = Array.from({ length: dv.length }, (_, i) => String(dv.get(i)));
+  for (let i = 1; i < dict.length; i++) if (!(dict[i - 1] < dict[i])) return undefined;
+  // a sliced Data's buffers are already sliced: index i is row i
+  return { codes: d.values.subarray(0, d.length), dict };
+}
+
+/** Every row of a text column as a string (null for nulls), decoding plain Utf8 chunks straight from their bytes. */
+export function textValues(t: arrow.Table, name: string, dataset: string, fix: string): (string | null)[] {
+  const c = requireColumn(t, name, dataset, fix);
+  const out: (string | null)[] = [];
+  for (const d of c.data) {
+    if (arrow.DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array) {
+      const offs = d.valueOffsets, vals = d.values as Uint8Array;
+      const buf = Buffer.from(vals.buffer, vals.byteOffset, vals.byteLength);
+      for (let i = 0; i < d.length; i++) out.push(d.nullCount > 0 && !d.getValid(i) ? null : buf.toString('utf8', offs[i], offs[i + 1]));
+      continue;
+    }
+    const v = arrow.makeVector(d);
+    for (let i = 0; i < d.length; i++) {
+      const x = v.get(i);
+      out.push(x === null ? null : String(x));
+    }
+  }
+  return out;
 }

@@ -459,6 +459,28 @@ const FIXED: Record<string, { ptype: number; width: number; ok: string[] }> = {
 };
 const CODE_ARRAYS = ['Int32Array', 'Int16Array', 'Int8Array', 'Uint8Array', 'Uint16Array', 'Uint32Array'];
 
+/** Dictionary pages of recent dictionaries by content: a worker writes the same zones and countries into every part. */
+const dictPages = new Map<string, Uint8Array>();
+const DICT_PAGE_CACHE = 32;
+
+/** PLAIN BYTE_ARRAY page body of the whole dictionary (4-byte length, UTF-8 bytes, per entry). */
+function dictPageOf(dict: readonly string[], where: string): Uint8Array {
+  for (const s of dict) if (typeof s !== 'string') throw new Error(`${where}: dictionary entries must be strings`);
+  const key = JSON.stringify(dict);
+  const hit = dictPages.get(key);
+  if (hit) return hit;
+  const w = new Bytes(16 + dict.length * 8);
+  for (const s of dict) {
+    const b = utf8.encode(s);
+    w.u32le(b.length);
+    w.bytes(b);
+  }
+  const page = w.take();
+  if (dictPages.size >= DICT_PAGE_CACHE) dictPages.delete(dictPages.keys().next().value!);
+  dictPages.set(key, page);
+  return page;
+}
+
 function prepare(col: FastColumn, rows: number): Prepared {
   const where = `encodeParquet: column '${col.name}'`;
   const v = col.values;
@@ -477,15 +499,8 @@ function prepare(col: FastColumn, rows: number): Prepared {
     const dict = col.dict;
     if (!Array.isArray(dict)) throw new Error(`${where}: dict column needs dict: string[]`);
     if (dict.length > MAX_DICT) throw new Error(`${where}: dictionary has ${dict.length} entries (max ${MAX_DICT})`);
-    const w = new Bytes(16 + dict.length * 8);
-    for (const s of dict) {
-      if (typeof s !== 'string') throw new Error(`${where}: dictionary entries must be strings`);
-      const b = utf8.encode(s);
-      w.u32le(b.length);
-      w.bytes(b);
-    }
     if (col.encoding === 'delta') throw new Error(`${where}: encoding 'delta' is for integer columns`);
-    return { col, ptype: T_BYTE_ARRAY, optional, width: 0, dictPage: w.take(), dictBits: bitWidth(Math.max(0, dict.length - 1)), delta: false };
+    return { col, ptype: T_BYTE_ARRAY, optional, width: 0, dictPage: dictPageOf(dict, where), dictBits: bitWidth(Math.max(0, dict.length - 1)), delta: false };
   }
   const f = FIXED[col.type];
   if (!f) throw new Error(`${where}: unknown type '${String(col.type)}'`);

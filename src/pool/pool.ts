@@ -56,6 +56,11 @@ export class KernelPool {
     return this.call<Uint8Array>({ fastParquet: fastParquetTask(columns, rows, opts) }, 'encoding Parquet');
   }
 
+  /** SHA-256 hex of each file, read and hashed on the workers (a task per file, in parallel). */
+  async sha256Files(paths: string[]): Promise<string[]> {
+    return Promise.all(paths.map((p) => this.call<string>({ sha256File: p }, `hashing ${p}`)));
+  }
+
   async close(): Promise<void> {
     await this.pool.destroy();
   }

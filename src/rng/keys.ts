@@ -2,6 +2,7 @@
 //   SHA-256(domain ‖ manifest_fingerprint ‖ seed ‖ parameter_hash ‖ family ‖ entity keys…)
 // The prefix up to the family is hashed once and copied per entity, so deriving 10^5 keys is cheap.
 import { createHash, type Hash } from 'node:crypto';
+import { sha256Words } from './sha_batch.js';
 
 export const RNG_DOMAIN = 'fraudworld.rng.v1';
 
@@ -13,17 +14,22 @@ export interface RngIdentity {
 
 export class FamilyKeys {
   private readonly prefix: Hash;
+  /** the bytes `prefix` has hashed, for the batch path */
+  private readonly prefixBytes: Buffer;
   constructor(
     id: RngIdentity,
     readonly family: string,
   ) {
     const seed = Buffer.alloc(8);
     seed.writeBigUInt64BE(id.seed);
+    this.prefixBytes = Buffer.concat([Buffer.from(RNG_DOMAIN), Buffer.from(id.manifest_fingerprint, 'hex'), seed, Buffer.from(id.parameter_hash, 'hex'), Buffer.from(family)].flatMap((part) => [lenPrefix(part.length), part]));
     this.prefix = createHash('sha256');
-    for (const part of [Buffer.from(RNG_DOMAIN), Buffer.from(id.manifest_fingerprint, 'hex'), seed, Buffer.from(id.parameter_hash, 'hex'), Buffer.from(family)]) {
-      this.prefix.update(lenPrefix(part.length));
-      this.prefix.update(part);
-    }
+    this.prefix.update(this.prefixBytes);
+  }
+
+  /** forString for many entities at once (wasm SHA-256, same keys): [k0, k1] of entity i at 2i. */
+  forStrings(entities: readonly string[]): Uint32Array {
+    return sha256Words(this.prefixBytes, entities, 2, { lengthPrefix: true });
   }
 
   /** Key for an entity given as u64 parts (e.g. merchant_id) — the common case. */
