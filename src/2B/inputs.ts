@@ -80,9 +80,9 @@ function pkOrder(k: SiteKeys): Int32Array {
 /** Join site_locations and site_timezones (both as Arrow tables) into the 2B site universe. */
 export function buildSites(locations: arrow.Table, timezones: arrow.Table): Sites2B {
   const L = 'site_locations', Z = 'site_timezones';
-  const lk: SiteKeys = { merchant: numericColumn(locations, 'merchant_id', L, BigUint64Array), country: sortedDict(stringColumn(locations, 'legal_country_iso', L)), order: numericColumn(locations, 'site_order', L, Int32Array) };
-  const zk: SiteKeys = { merchant: numericColumn(timezones, 'merchant_id', Z, BigUint64Array), country: sortedDict(stringColumn(timezones, 'legal_country_iso', Z)), order: numericColumn(timezones, 'site_order', Z, Int32Array) };
-  const tz = sortedDict(stringColumn(timezones, 'tzid', Z));
+  const lk: SiteKeys = { merchant: numericColumn(locations, 'merchant_id', L, BigUint64Array), country: sortedStringColumn(locations, 'legal_country_iso', L), order: numericColumn(locations, 'site_order', L, Int32Array) };
+  const zk: SiteKeys = { merchant: numericColumn(timezones, 'merchant_id', Z, BigUint64Array), country: sortedStringColumn(timezones, 'legal_country_iso', Z), order: numericColumn(timezones, 'site_order', Z, Int32Array) };
+  const tz = sortedStringColumn(timezones, 'tzid', Z);
   const n = lk.merchant.length;
   if (zk.merchant.length !== n) {
     fail(ErrorCodes.VALIDATION_FAILED, `site_timezones has ${zk.merchant.length} rows but site_locations has ${n}: 2A must cover every site exactly once`, Z, 'rebuild 2A for this world (fraudworld run --until 2A)');

@@ -6,7 +6,7 @@ import { partitionDir } from '../contracts/dictionary.js';
 import { publishParquet } from '../engine/datasets.js';
 import { tokens, type RunContext } from '../engine/context.js';
 import { ipcParts, type ColumnValues } from '../io/tables.js';
-import { publishPartition, type PartFile } from '../io/publish.js';
+import { PartitionWriter, publishPartition } from '../io/publish.js';
 import type { OutputEntry } from '../gates/verify.js';
 import type { Sites2B } from './inputs.js';
 import { COMPONENT_NAMES, FAMILIES, type World2B } from './run.js';
@@ -22,11 +22,20 @@ export interface Published2B {
   parts: { s3: string[]; s4: string[] };
 }
 
-/** Streams S3/S4 rows into Parquet parts (one part per chunk of whole merchants), published at the end. */
+/**
+ * Streams S3/S4 rows into Parquet parts (one part per chunk of whole merchants): each part is staged
+ * as soon as it is encoded and only its digest is kept, so memory holds a chunk, not the G × days
+ * tables (~1 GB at large); both partitions are published at the end.
+ */
 export class DayPartWriter {
-  private readonly files: { s3: PartFile[]; s4: PartFile[] } = { s3: [], s4: [] };
+  private readonly sealed: { s3: { name: string; sha: string; bytes: number }[]; s4: { name: string; sha: string; bytes: number }[] } = { s3: [], s4: [] };
   private readonly rows = { s3: 0, s4: 0 };
-  constructor(private readonly ctx: RunContext) {}
+  private readonly writers: { s3: PartitionWriter; s4: PartitionWriter };
+  private chunks = 0;
+  constructor(private readonly ctx: RunContext) {
+    const t = tokens(ctx);
+    this.writers = { s3: new PartitionWriter(ctx.world, partitionDir('s3_day_effects', t).dir), s4: new PartitionWriter(ctx.world, partitionDir('s4_group_weights', t).dir) };
+  }
 
   async addChunk(sites: Sites2B, m0: number, m1: number, D: number, startDay: number,
     v: { gamma: Float64Array; lg: Float64Array; pg: Float64Array; mr: Float64Array; den: Float64Array }, baseShare: Float64Array, sigma: Float64Array): Promise<void> {
@@ -61,19 +70,28 @@ export class DayPartWriter {
     const s4: Record<string, ColumnValues> = {
       merchant_id: merchant, utc_day: day, tz_group_id: tzCol, p_group: v.pg.slice(), base_share: bs, gamma: v.gamma.slice(),
     };
-    const k3 = this.files.s3.length, k4 = this.files.s4.length;
-    this.files.s3.push({ name: '', bytes: new Uint8Array() });
-    this.files.s4.push({ name: '', bytes: new Uint8Array() });
-    const enc = async (id: string, cols: Record<string, ColumnValues>) => {
+    // the part number is taken before any await: chunks may finish out of order
+    const name = `part-${String(this.chunks++).padStart(5, '0')}.parquet`;
+    const put = async (key: 's3' | 's4', id: string, cols: Record<string, ColumnValues>) => {
       const [part] = [...ipcParts(id, cols, Number.MAX_SAFE_INTEGER)];
-      return this.ctx.pool.parquet(part.ipc);
+      const bytes = await this.ctx.pool.parquet(part.ipc);
+      this.sealed[key].push({ name, sha: sha256Hex(bytes), bytes: bytes.length });
+      await this.writers[key].add({ name, bytes });
     };
-    const [b3, b4] = await Promise.all([enc('s3_day_effects', s3), enc('s4_group_weights', s4)]);
-    const name = (k: number) => `part-${String(k).padStart(5, '0')}.parquet`;
-    this.files.s3[k3] = { name: name(k3), bytes: b3 };
-    this.files.s4[k4] = { name: name(k4), bytes: b4 };
+    try {
+      await Promise.all([put('s3', 's3_day_effects', s3), put('s4', 's4_group_weights', s4)]);
+    } catch (e) {
+      await this.abort();
+      throw e;
+    }
     this.rows.s3 += n;
     this.rows.s4 += n;
+  }
+
+  /** Drop what was staged (a failed build publishes nothing). */
+  async abort(): Promise<void> {
+    await this.writers.s3.abort();
+    await this.writers.s4.abort();
   }
 
   async publish(outputs: OutputEntry[]): Promise<{ rows: { s3: number; s4: number }; paths: { s3: string[]; s4: string[] } }> {
@@ -81,11 +99,12 @@ export class DayPartWriter {
     const paths = { s3: [] as string[], s4: [] as string[] };
     for (const [id, key] of [['s3_day_effects', 's3'], ['s4_group_weights', 's4']] as const) {
       const { dir } = partitionDir(id, t);
-      for (const f of this.files[key]) {
-        outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
+      const parts = [...this.sealed[key]].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const f of parts) {
+        outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: f.sha, bytes: f.bytes });
         paths[key].push(`${dir}/${f.name}`);
       }
-      await publishPartition(this.ctx.world, dir, this.files[key]);
+      await this.writers[key].commit();
     }
     return { rows: { ...this.rows }, paths };
   }

@@ -93,10 +93,18 @@ export const segment2B: SegmentDef = {
   },
   async run(ctx) {
     await runS0(ctx, '2B', gateFor('2B').upstream_gate_dependencies.map((g) => g.split('.')[2]), 'layer1/2B/');
-    const sites = buildSites(await readParquetDataset(ctx, 'site_locations'), await readParquetDataset(ctx, 'site_timezones'));
+    const key = ['merchant_id', 'legal_country_iso', 'site_order'];
+    const [loc, tz] = await Promise.all([readParquetDataset(ctx, 'site_locations', {}, { columns: key }), readParquetDataset(ctx, 'site_timezones', {}, { columns: [...key, 'tzid'] })]);
+    const sites = buildSites(loc, tz);
     const parts = new DayPartWriter(ctx);
-    const w = await build2B(ctx, sites, parts);
-    const pub = await publish2B(ctx, w, parts);
+    let w: World2B, pub: Awaited<ReturnType<typeof publish2B>>;
+    try {
+      w = await build2B(ctx, sites, parts);
+      pub = await publish2B(ctx, w, parts);
+    } catch (e) {
+      await parts.abort(); // staged day parts never reach the world
+      throw e;
+    }
     await validate2B(ctx, w, pub);
     return { rows: pub.rows };
   },

@@ -76,7 +76,7 @@ export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc'], opts: FastPar
     { name: 'site_order', type: 'i32', values: a.site, valid: phys, nullable: true, encoding: 'delta' },
     { name: 'edge_id', type: 'dict', values: a.edge, dict: e.edges.length ? e.edges : [''], valid, nullable: true },
     { name: 'tzid_operational', type: 'dict', values: a.tzOp, dict: e.zones, valid, nullable: true },
-    { name: 'ts_local_operational', type: 'ts_local_us', values: a.localOp, valid, nullable: true },
+    { name: 'ts_local_operational', type: 'ts_local_us', values: a.localOp, valid, nullable: true, encoding: 'delta' },
     { name: 'lambda_realised', type: 'f64', values: a.lambda },
   ], n, opts);
 }
