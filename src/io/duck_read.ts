@@ -58,22 +58,26 @@ interface Col {
   nullCount: number;
 }
 
+/** Whether the first n bits of a validity mask are all set (checked a byte at a time). */
+function allValid(mask: Uint8Array, n: number): boolean {
+  const whole = n >> 3;
+  for (let i = 0; i < whole; i++) if (mask[i] !== 255) return false;
+  const rest = n & 7;
+  return rest === 0 || (mask[whole] & ((1 << rest) - 1)) === (1 << rest) - 1;
+}
+
 /** Mark rows [at, at + n) from a DuckDB validity mask (u64 words, bit i = row i; absent = all valid). */
 function copyValidity(c: Col, vector: duckdb.Vector, at: number, n: number, total: number): void {
   const mask = duckdb.vector_get_validity(vector, Math.ceil(n / 64) * 8);
-  if (!mask || mask.byteLength === 0) {
-    if (c.nulls) for (let i = 0; i < n; i++) c.nulls[(at + i) >> 3] |= 1 << ((at + i) & 7);
-    return;
+  const valid = !mask || mask.byteLength === 0 || allValid(mask, n);
+  if (valid && !c.nulls) return;
+  if (!c.nulls) {
+    // first null: every earlier row was valid
+    c.nulls = new Uint8Array(Math.ceil(total / 8));
+    for (let j = 0; j < at; j++) c.nulls[j >> 3] |= 1 << (j & 7);
   }
   for (let i = 0; i < n; i++) {
-    const valid = (mask[i >> 3] >> (i & 7)) & 1;
-    if (!valid && !c.nulls) {
-      // first null: every earlier row was valid
-      c.nulls = new Uint8Array(Math.ceil(total / 8));
-      for (let j = 0; j < at + i; j++) c.nulls[j >> 3] |= 1 << (j & 7);
-    }
-    if (!c.nulls) continue;
-    if (valid) c.nulls[(at + i) >> 3] |= 1 << ((at + i) & 7);
+    if (valid || (mask![i >> 3] >> (i & 7)) & 1) c.nulls[(at + i) >> 3] |= 1 << ((at + i) & 7);
     else c.nullCount++;
   }
 }
@@ -95,11 +99,11 @@ interface Text {
  * UTF-8 bytes become the Arrow value buffer with the separators taken out. A value holding NUL
  * itself would shift the split: the count check refuses it.
  */
-async function textColumn(conn: DuckDBConnection, name: string, total: number): Promise<Text> {
+async function textColumn(conn: DuckDBConnection, r: string, name: string, total: number): Promise<Text> {
   const c = quoteId(name);
   const order = `ORDER BY ${FI}, ${RN}`;
   const blocks = (await (await conn.run(`SELECT string_agg(coalesce(${c}, ''), chr(0) ${order}) s, string_agg(CASE WHEN ${c} IS NULL THEN '0' ELSE '1' END, '' ${order}) v
-    FROM r GROUP BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS} ORDER BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS}`)).getRows()) as [string, string][];
+    FROM ${r} GROUP BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS} ORDER BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS}`)).getRows()) as [string, string][];
   const encoded = blocks.map(([s]) => Buffer.from(s, 'utf8'));
   const bytes = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
   const offsets = new Int32Array(total + 1);
@@ -144,26 +148,31 @@ export async function readParquetColumns(files: string[], columns: string[], whe
   }
 }
 
-/** Temp-table columns that carry each row's place: file index (1-based, order given) and row in file. */
+/** Columns that carry each row's place: file index (1-based, order given) and row in file. */
 const FI = '__fw_file', RN = '__fw_row';
 
 async function readWith(conn: DuckDBConnection, files: string[], columns: string[], where?: string): Promise<arrow.Table> {
   const list = `[${files.map(lit).join(', ')}]`;
-  // the Parquet files are decoded once, into a temp table (this connection's, gone when it closes)
-  // that the distinct-value, value and text queries below all read
-  await conn.run(`CREATE TEMP TABLE r AS SELECT ${columns.map(quoteId).join(', ')}, list_position(${list}, filename) ${FI}, CAST(file_row_number AS INTEGER) ${RN}
-    FROM read_parquet(${list}, filename = true, file_row_number = true)${where ? ` WHERE ${where}` : ''}`);
-  const probe = await conn.run(`SELECT ${columns.map(quoteId).join(', ')} FROM r LIMIT 0`);
+  // each query below scans the files again (decoding a few columns costs less than a temp table),
+  // unless a filter has to look at every row: then its result is kept in a temp table (this
+  // connection's, gone when it closes)
+  let r = `(SELECT ${columns.map(quoteId).join(', ')}, list_position(${list}, filename) ${FI}, CAST(file_row_number AS INTEGER) ${RN}
+    FROM read_parquet(${list}, filename = true, file_row_number = true)${where ? ` WHERE ${where}` : ''})`;
+  if (where) {
+    await conn.run(`CREATE TEMP TABLE r AS SELECT * FROM ${r}`);
+    r = 'r';
+  }
+  const probe = await conn.run(`SELECT ${columns.map(quoteId).join(', ')} FROM ${r} LIMIT 0`);
   const types = columns.map((_, i) => probe.columnTypeId(i));
   const textCols = columns.filter((_, i) => types[i] === DuckDBTypeId.VARCHAR);
   // distinct values of each text column, when few enough to be a dictionary
   const dicts = new Map<string, string[]>();
   if (textCols.length) {
     // counts first: a list of 10^5 distinct values costs more to build than the column itself
-    const counts = (await (await conn.run(`SELECT ${textCols.map((c, k) => `count(DISTINCT ${quoteId(c)}) n${k}`).join(', ')} FROM r`)).getRowObjectsJS())[0];
+    const counts = (await (await conn.run(`SELECT ${textCols.map((c, k) => `count(DISTINCT ${quoteId(c)}) n${k}`).join(', ')} FROM ${r}`)).getRowObjectsJS())[0];
     const few = textCols.filter((_, k) => Number(counts[`n${k}`]) <= DICT_MAX);
     if (few.length) {
-      const row = (await (await conn.run(`SELECT ${few.map((c, k) => `list(DISTINCT ${quoteId(c)}) FILTER (WHERE ${quoteId(c)} IS NOT NULL) d${k}`).join(', ')} FROM r`)).getRowObjectsJS())[0];
+      const row = (await (await conn.run(`SELECT ${few.map((c, k) => `list(DISTINCT ${quoteId(c)}) FILTER (WHERE ${quoteId(c)} IS NOT NULL) d${k}`).join(', ')} FROM ${r}`)).getRowObjectsJS())[0];
       few.forEach((c, k) => dicts.set(c, [...((row[`d${k}`] as string[] | null) ?? [])].sort(asciiCompare)));
     }
   }
@@ -173,7 +182,7 @@ async function readWith(conn: DuckDBConnection, files: string[], columns: string
     return d ? `CAST(${quoteId(c)} AS ENUM(${(d.length ? d : ['']).map(lit).join(', ')})) AS ${quoteId(c)}` : quoteId(c);
   });
   // a plain scan keeps insertion order (file order); the row places come along to prove it
-  const res = await conn.run(`SELECT ${select.join(', ')}, ${FI}, ${RN} FROM r`);
+  const res = await conn.run(`SELECT ${select.join(', ')}, ${FI}, ${RN} FROM ${r}`);
   const cols: Col[] = columns.map((name, i) => {
     const t = res.columnTypeId(i);
     if (t === DuckDBTypeId.ENUM) {
@@ -226,7 +235,7 @@ async function readWith(conn: DuckDBConnection, files: string[], columns: string
     });
     at += n;
   }
-  for (const c of cols) if (c.kind === 'text') c.text = await textColumn(conn, c.name, total);
+  for (const c of cols) if (c.kind === 'text') c.text = await textColumn(conn, r, c.name, total);
   const vectors: Record<string, arrow.Vector> = {};
   for (const c of cols) {
     const nullBitmap = c.nulls, nullCount = c.nullCount;
