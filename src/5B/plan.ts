@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import { asciiCompare } from '../core/hash.js';
 import { FamilyKeys, type RngIdentity } from '../rng/keys.js';
 import { sha256Words } from '../rng/sha_batch.js';
+import { SharedCol, scalar } from '../pool/columns.js';
+import type { KernelPool } from '../pool/pool.js';
 import { subsetRouter } from '../2B/router.js';
 import { kernelTable } from '../2A/kernels_ref.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
@@ -66,6 +68,27 @@ export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
     lengthScale[g] = clamp(L.length_scale_buckets.base * (L.length_scale_buckets.class_multipliers[cls] ?? 1), L.length_scale_buckets.bounds);
   }
   return { ids, cell, sigma, lengthScale, virtualBand };
+}
+
+const LATENT_GROUPS_PER_TASK = 64;
+
+/**
+ * S2: the latent AR(1) field and its clipped factor per group × UTC bucket (k5bLatent on the pool,
+ * 64 groups a task; substream of a group named by its id, family 5B.lgcp_latent).
+ */
+export async function latentField(pool: KernelPool, groups: Groups, pol: Policies5B, H: number, id: RngIdentity): Promise<{ latent: SharedCol; factor: SharedCol }> {
+  const nG = groups.ids.length;
+  const keys = new FamilyKeys(id, '5B.lgcp_latent').forStrings(groups.ids);
+  const phi = Float64Array.from(groups.lengthScale, (l) => Math.exp(-1 / l));
+  const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
+  const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
+  const tasks = [];
+  for (let g0 = 0; g0 < nG; g0 += LATENT_GROUPS_PER_TASK) {
+    const g1 = Math.min(nG, g0 + LATENT_GROUPS_PER_TASK);
+    tasks.push({ kernel: 'k5bLatent', args: [scalar(g1 - g0), scalar(H), kc.in(g0, g1, 2), sg.in(g0, g1), ph.in(g0, g1), scalar(pol.lgcp.clip.min_factor), scalar(pol.lgcp.clip.max_factor), latent.out(g0, g1, H), factor.out(g0, g1, H)] });
+  }
+  await pool.run(tasks);
+  return { latent, factor };
 }
 
 /** Expected arrivals of every cell over the UTC horizon (no latent field): volume × 5A's horizon weight. */

@@ -11,11 +11,9 @@ import type { OutputEntry } from '../gates/verify.js';
 import { PartitionWriter } from '../io/publish.js';
 import { publishFile } from '../engine/datasets.js';
 import type { FastColumn } from '../io/fastparquet.js';
-import { SharedCol, scalar } from '../pool/columns.js';
-import { FamilyKeys } from '../rng/keys.js';
 import { horizonOf, utcToLocalBucketTable, weekOffset } from '../5A/grid.js';
 import { loadInputs, CHANNELS } from './inputs.js';
-import { expectedPerCell, planGroups, planShards, shardInput, worldTables, type Shard } from './plan.js';
+import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables, type Shard } from './plan.js';
 import { policies5B } from './policies.js';
 import { shardCapacity, shardInputs } from './shard.js';
 import type { ArrivalResult, ArrivalTask } from './worker.js';
@@ -24,7 +22,6 @@ import { validate5B } from './validate.js';
 
 const UPSTREAM = ['1A', '1B', '2A', '2B', '3A', '3B', '5A'];
 const US = 1_000_000;
-const LATENT_GROUPS_PER_TASK = 64;
 
 /** One Parquet file at a catalogued file path (row groups of 1,048,576 rows), encoded on the pool. */
 async function publishTable(ctx: RunContext, id: string, cols: FastColumn[], rows: number, outputs: OutputEntry[], extra: Record<string, string>): Promise<number> {
@@ -104,17 +101,7 @@ async function run5B(ctx: RunContext) {
 
   // S2: latent field per group, on the pool
   const nG = groups.ids.length;
-  const lk = new FamilyKeys({ manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, '5B.lgcp_latent');
-  const keys = lk.forStrings(groups.ids);
-  const phi = Float64Array.from(groups.lengthScale, (l) => Math.exp(-1 / l));
-  const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
-  const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
-  const ltasks = [];
-  for (let g0 = 0; g0 < nG; g0 += LATENT_GROUPS_PER_TASK) {
-    const g1 = Math.min(nG, g0 + LATENT_GROUPS_PER_TASK);
-    ltasks.push({ kernel: 'k5bLatent', args: [scalar(g1 - g0), scalar(H), kc.in(g0, g1, 2), sg.in(g0, g1), ph.in(g0, g1), scalar(pol.lgcp.clip.min_factor), scalar(pol.lgcp.clip.max_factor), latent.out(g0, g1, H), factor.out(g0, g1, H)] });
-  }
-  await ctx.pool.run(ltasks);
+  const { latent, factor } = await latentField(ctx.pool, groups, pol, H, { manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash });
   trace.addTotals('5B.lgcp_latent', nG, nG * 2 * H, nG * H, nG, H);
   const gRow = new Int32Array(nG * H), bRow = new Int32Array(nG * H), sRow = new Float64Array(nG * H), lRow = new Float64Array(nG * H);
   for (let g = 0; g < nG; g++) for (let h = 0; h < H; h++) {
