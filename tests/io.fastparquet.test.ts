@@ -409,6 +409,40 @@ describe('fastparquet: wasm page bodies (assembly/io/parquet.ts) give the TypeSc
   });
 });
 
+describe('fastparquet: wasm pages read columns in place when they live in wasm memory (as 5B kernel outputs do)', () => {
+  const ex = instantiateKernelsSync();
+  const pages = wasmPageKernel(ex);
+  /** The same columns with values and validity copied into this instance's memory. */
+  const inWasm = (cols: FastColumn[]): FastColumn[] => {
+    ex.resetHeap();
+    const place = <T extends { byteLength: number; buffer: ArrayBufferLike; byteOffset: number; length: number }>(a: T): T => {
+      const p = ex.alloc(Math.max(8, a.byteLength)) as number;
+      const bytes = new Uint8Array((ex.memory as WebAssembly.Memory).buffer, p, a.byteLength);
+      bytes.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      const C = (a as unknown as { constructor: new (b: ArrayBufferLike, o: number, n: number) => T }).constructor;
+      return new C((ex.memory as WebAssembly.Memory).buffer, p, a.length);
+    };
+    return cols.map((c) => ({ ...c, values: place(c.values), ...(c.valid ? { valid: place(c.valid) } : {}) }));
+  };
+
+  it('the same bytes as TypeScript, and the columns are left as they were', () => {
+    const rows = 20_000;
+    const base = arrivalColumns(rows, 5).map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
+    base.push({ name: 'sparse', type: 'ts_local_us', values: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 977n), valid: Uint8Array.from({ length: rows }, (_, i) => (i % 3 ? 0 : 1)), encoding: 'delta' });
+    base.push({ name: 'codes', type: 'dict', values: Int32Array.from({ length: rows }, (_, i) => i % 5), dict: ['a', 'b', 'c', 'd', 'e'], valid: Uint8Array.from({ length: rows }, (_, i) => (i % 4 ? 1 : 0)) });
+    const ts = encodeParquet(base, rows, { pageRows: 3_000, rowGroupRows: 8_192 });
+    const cols = inWasm(base);
+    const before = cols.map((c) => Buffer.from(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength)));
+    expect(Buffer.from(encodeParquet(cols, rows, { pageRows: 3_000, rowGroupRows: 8_192, pages })).equals(Buffer.from(ts))).toBe(true);
+    cols.forEach((c, k) => expect(Buffer.from(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength)).equals(before[k])).toBe(true));
+  });
+
+  it('bad codes and validity in place throw the TypeScript messages', () => {
+    expect(() => encodeParquet(inWasm([{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }]), 3, { pages })).toThrow(/code 2 outside its 2-entry dictionary/);
+    expect(() => encodeParquet(inWasm([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }]), 3, { pages })).toThrow(/valid must hold 0 or 1, got 2 at row 1/);
+  });
+});
+
 describe('fastparquet: refuses bad input', () => {
   const base = (): FastColumn[] => [{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }];
   it('codes outside the dictionary, wrong array types, wrong lengths, bad validity', () => {

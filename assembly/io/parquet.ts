@@ -171,17 +171,26 @@ function delta(p: usize, src: usize, n: i32, wide: bool): usize {
  * byte > 1, -2 for a code outside [0, dictN). pqEncoding gives the encoding.
  */
 export function pqPage(kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32): i32 {
+  return pqPageAt(IN, V, kind, n, width, optional, hasValid, dictN, dictBits);
+}
+
+/**
+ * pqPage over values at `src` and validity at `valid` anywhere in this memory (a kernel's output
+ * columns), so a page's values need not be copied into the scratch first. `src` is only read: present
+ * values of a nullable page are compacted into IN.
+ */
+export function pqPageAt(src: usize, valid: usize, kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32): i32 {
   let p = OUT;
   let present = n;
   if (optional) {
     if (hasValid) {
       present = 0;
       for (let i = 0; i < n; i++) {
-        const x = <i32>load<u8>(V + <usize>i);
+        const x = <i32>load<u8>(valid + <usize>i);
         if (x > 1) return -1;
         present += x;
       }
-      const e = hybrid(p + 4, V, n, 1, true);
+      const e = hybrid(p + 4, valid, n, 1, true);
       store<u32>(p, <u32>(e - p - 4));
       p = e;
     } else {
@@ -192,33 +201,34 @@ export function pqPage(kind: i32, n: i32, width: i32, optional: bool, hasValid: 
       p = e + 1;
     }
     if (hasValid && present < n) {
-      // compact the present values in place (forward: the write cursor never passes the read one)
+      // the present values, compacted into IN (forward: in place when src is IN)
       const w = kind == K_DICT ? 4 : width;
       let o: usize = 0;
       for (let i = 0; i < n; i++) {
-        if (load<u8>(V + <usize>i) == 0) continue;
-        if (w == 8) store<u64>(IN + (o << 3), load<u64>(IN + (<usize>i << 3)));
-        else store<u32>(IN + (o << 2), load<u32>(IN + (<usize>i << 2)));
+        if (load<u8>(valid + <usize>i) == 0) continue;
+        if (w == 8) store<u64>(IN + (o << 3), load<u64>(src + (<usize>i << 3)));
+        else store<u32>(IN + (o << 2), load<u32>(src + (<usize>i << 2)));
         o++;
       }
+      src = IN;
     }
   }
   if (kind == K_DICT) {
     for (let i = 0; i < present; i++) {
-      if (load<u32>(IN + (<usize>i << 2)) >= <u32>dictN) return -2;
+      if (load<u32>(src + (<usize>i << 2)) >= <u32>dictN) return -2;
     }
     store<u8>(p++, <u8>dictBits);
     lastEncoding = E_RLE_DICTIONARY;
-    return <i32>(hybrid(p, IN, present, dictBits, false) - OUT);
+    return <i32>(hybrid(p, src, present, dictBits, false) - OUT);
   }
   if (kind == K_DELTA && present > 0) {
-    const e = delta(p, IN, present, width == 8);
+    const e = delta(p, src, present, width == 8);
     if (e != 0) {
       lastEncoding = E_DELTA_BINARY_PACKED;
       return <i32>(e - OUT);
     }
   }
-  memory.copy(p, IN, <usize>present * <usize>width);
+  memory.copy(p, src, <usize>present * <usize>width);
   lastEncoding = E_PLAIN;
   return <i32>(p + <usize>present * <usize>width - OUT);
 }

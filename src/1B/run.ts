@@ -157,7 +157,7 @@ export async function build1B(ctx: RunContext): Promise<World1B> {
   const isoIndex = new Map(cs.iso.map((s, i) => [s, i]));
 
   // ── S3 requirements: runs of (merchant, legal country) in outlet_catalogue ──
-  const oc = readOutlets(await readParquetDataset(ctx, 'outlet_catalogue'), isoIndex);
+  const oc = readOutlets(await readParquetDataset(ctx, 'outlet_catalogue', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] }), isoIndex);
   const pm: bigint[] = [], pc: number[] = [], po: number[] = [0];
   for (let i = 0; i < oc.n; i++) {
     if (oc.country[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `outlet_catalogue row ${i}: legal_country_iso is not a reference country`, 'outlet_catalogue', 'rebuild 1A with the same reference data');

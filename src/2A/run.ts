@@ -67,7 +67,7 @@ export const segment2A: SegmentDef = {
 /** site_locations (behind the verified 1B gate) in primary-key order. */
 export async function readSites(ctx: RunContext): Promise<Sites> {
   const ds = 'site_locations';
-  const t = await readParquetDataset(ctx, ds);
+  const t = await readParquetDataset(ctx, ds, {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order', 'lat_deg', 'lon_deg'] });
   const n = t.numRows;
   const mid = u64Of(t, 'merchant_id', ds);
   const isoC = stringsOf(t, 'legal_country_iso', ds);
@@ -100,7 +100,7 @@ export async function readSites(ctx: RunContext): Promise<Sites> {
 /** merchant_id → MCC from 1A's merchant_universe_1A (behind the verified 1A gate). */
 async function merchantMcc(ctx: RunContext): Promise<Map<bigint, number>> {
   const ds = 'merchant_universe_1A';
-  const t = await readParquetDataset(ctx, ds);
+  const t = await readParquetDataset(ctx, ds, {}, { columns: ['merchant_id', 'mcc'] });
   const ids = u64Of(t, 'merchant_id', ds);
   const mcc = i32Of(t, 'mcc', ds);
   const m = new Map<bigint, number>();

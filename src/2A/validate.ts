@@ -23,7 +23,7 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   const n = sites.n;
 
   // ── coverage: site_timezones read back from its bytes, key for key against site_locations ──
-  const st = await readParquetDataset(ctx, 'site_timezones');
+  const st = await readParquetDataset(ctx, 'site_timezones', {}, { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'] });
   const ds = 'site_timezones';
   const mid = u64Of(st, 'merchant_id', ds), ord = i32Of(st, 'site_order', ds);
   const iso = stringsOf(st, 'legal_country_iso', ds), tzc = stringsOf(st, 'tzid', ds);

@@ -98,9 +98,11 @@ export const segment5A: SegmentDef = {
 const strings = (t: arrow.Table, c: string): string[] => Array.from(t.getChild(c)!, (x) => String(x));
 
 export async function readInputs5A(ctx: RunContext): Promise<Inputs5A> {
-  const za = await readParquetDataset(ctx, 'zone_alloc');
-  const mu = await readParquetDataset(ctx, 'merchant_universe_1A');
-  const vc = await readParquetDataset(ctx, 'virtual_classification_3B');
+  const [za, mu, vc] = await Promise.all([
+    readParquetDataset(ctx, 'zone_alloc', {}, { columns: ['merchant_id', 'legal_country_iso', 'tzid', 'zone_site_count', 'zone_site_count_sum', 'zone_share'] }),
+    readParquetDataset(ctx, 'merchant_universe_1A', {}, { columns: ['merchant_id', 'mcc', 'channel'] }),
+    readParquetDataset(ctx, 'virtual_classification_3B', {}, { columns: ['merchant_id', 'virtual_mode'] }),
+  ]);
   const n = za.numRows;
   const idx = Array.from({ length: n }, (_, i) => i);
   const zm = za.getChild('merchant_id')!.toArray() as BigUint64Array;
