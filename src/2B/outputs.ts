@@ -28,7 +28,8 @@ export interface Published2B {
  * tables (~1 GB at large); both partitions are published at the end.
  */
 export class DayPartWriter {
-  private readonly sealed: { s3: { name: string; sha: string; bytes: number }[]; s4: { name: string; sha: string; bytes: number }[] } = { s3: [], s4: [] };
+  /** each staged part's name, digest and size */
+  private readonly sealed: Record<'s3' | 's4', { name: string; sha: string; bytes: number }[]> = { s3: [], s4: [] };
   private readonly rows = { s3: 0, s4: 0 };
   private readonly writers: { s3: PartitionWriter; s4: PartitionWriter };
   private chunks = 0;

@@ -54,6 +54,15 @@ const strings = (t: arrow.Table, name: string, ds: string): string[] => {
   return Array.from(c.codes, (k) => c.dict[k]);
 };
 
+/** The timetable zone of each dictionary entry; an entry the timetable lacks is VALIDATION_FAILED. */
+function zonesOf(timetable: Timetable, dict: string[], what: string, ds: string, fix: string): number[] {
+  return dict.map((z) => {
+    const i = tzIndexOf(timetable, z);
+    if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `${what} ${z} is not in tz_timetable_cache`, ds, fix);
+    return i;
+  });
+}
+
 /** The 5A cell columns 5B uses (merchant_zone_profile_5A). */
 const PROFILE_COLUMNS = ['merchant_id', 'legal_country_iso', 'tzid', 'channel_group', 'demand_class', 'shape_id', 'overlay_id', 'weekly_volume_expected'];
 
@@ -81,11 +90,7 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
   const ch = stringColumn(prof, 'channel_group', P);
   const countries = [...new Set([...iso.dict, ...router.siteCountry.dict])].sort(asciiCompare);
   const cIdx = new Map(countries.map((c, i) => [c, i]));
-  const zoneOf = tz.dict.map((z) => {
-    const i = tzIndexOf(timetable, z);
-    if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `tzid ${z} is not in tz_timetable_cache`, P, 'rebuild 2A and 5A for this world');
-    return i;
-  });
+  const zoneOf = zonesOf(timetable, tz.dict, 'tzid', P, 'rebuild 2A and 5A for this world');
   const channelOf = ch.dict.map((c) => {
     const i = CHANNELS.indexOf(c);
     if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `channel_group ${c} is not one of ${CHANNELS.join(', ')}`, P, 'rebuild 5A');
@@ -150,11 +155,7 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
   const C = 'edge_catalogue_3B';
   const cm = numericColumn(cat, 'merchant_id', C, BigUint64Array), cs = numericColumn(cat, 'edge_seq_index', C, Int32Array);
   const ctz = stringColumn(cat, 'tzid_operational', C);
-  const ctzZone = ctz.dict.map((z) => {
-    const i = tzIndexOf(timetable, z);
-    if (i < 0) fail(ErrorCodes.VALIDATION_FAILED, `edge zone ${z} is not in tz_timetable_cache`, C, 'rebuild 3B');
-    return i;
-  });
+  const ctzZone = zonesOf(timetable, ctz.dict, 'edge zone', C, 'rebuild 3B');
   const edgeZone = new Int32Array(edges.edgeOff[edges.merchantId.length]);
   for (let r = 0; r < cm.length; r++) {
     const v = edgeMerchantIndex(edges, cm[r]);

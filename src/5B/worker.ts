@@ -124,7 +124,7 @@ export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): Arrival
   return (async () => {
     try {
       // PartitionWriter.commit fsyncs them before the partition is published; direct I/O keeps
-      // ~2.6 GB (large) out of the page cache, whose filling costs the kernel CPU the workers need
+      // them out of the page cache (src/io/direct.ts)
       await writeNewFileDirect(w.arrivals, arrivals);
       await writeNewFileDirect(w.summary, summary);
       return { ...out, ms };
