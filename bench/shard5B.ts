@@ -2,7 +2,7 @@
 // one virtual-only) over a two-zone timetable with a DST change, for kernel tests and benches.
 import { aliasEncodeRef, quantiseRef } from '../src/2B/kernels_ref.js';
 import { edgeSlice } from '../src/2B/edges.js';
-import { latentRef, type ShardInput } from '../src/5B/kernels_ref.js';
+import { latentRef, weekTabOf, type ShardInput } from '../src/5B/kernels_ref.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 
 const H0 = Date.UTC(2026, 0, 1) * 1000;
@@ -80,6 +80,6 @@ export function syntheticShard(opts: { H?: number; volume?: number; seed?: bigin
     cRow, cGroup: Int32Array.of(0, 1, 1, 2, 0, 1),
     cRGroup: Int32Array.of(0, 0, 1, 2, -1, -1), cPV: Float64Array.of(0, 0.35, 0.35, 0.35, 1, 1),
     cV: Float64Array.of(V, V * 0.7, V * 0.2, V * 0.1, V * 0.5, V * 0.3), cKey,
-    H, h0Us: H0, bucketUs: HOUR, week0: 72, shapes, lhTab, overlay, latent, zoneStart, segStart, segOffset,
+    H, h0Us: H0, bucketUs: HOUR, week0: 72, shapes, lhTab, wkTab: weekTabOf(lhTab, 72), overlay, latent, zoneStart, segStart, segOffset,
   };
 }

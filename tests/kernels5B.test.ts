@@ -93,7 +93,7 @@ describe('5B kernels: wasm == TypeScript reference', () => {
 function intensity(x: ShardInput, c: number): Float64Array {
   const out = new Float64Array(x.H);
   for (let h = 0; h < x.H; h++) {
-    const lh = x.lhTab[x.cZone[c] * x.H + h];
+    const lh = x.lhTab[x.rowZone[x.cRow[c]] * x.H + h];
     const wb = (((x.week0 + lh) % WEEK) + WEEK) % WEEK;
     const prof = x.rowOverlay[x.cRow[c]];
     const ov = prof >= 0 && lh >= 0 && lh < x.H ? x.overlay[prof * x.H + lh] : 1;

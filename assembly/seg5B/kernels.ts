@@ -84,8 +84,8 @@ export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize
  *  rows:      nRows (zone, shape, overlay) triples rowZone, rowShape, rowOverlay (-1 none) i32[nRows]
  *  cells:     cZone, cCountry, cChannel, cRow, cGroup, cRGroup (2B tz-group) i32[nC];
  *             cPV f64[nC] (3B virtual share), cV f64[nC] (weekly volume); cKey u32[2nC] (substream key)
- *  week0: local-week bucket of local horizon bucket 0 (72 when the horizon starts on a Thursday)
- *  surfaces:  shapes f64[*168], lhTab i32[nZones*H], overlay f64[*H], latent f64[*H]
+ *  surfaces:  shapes f64[*168], lhTab i32[nZoneRows*H] (local horizon bucket), wkTab u8[nZoneRows*H] (local-week bucket),
+ *             overlay f64[*H], latent f64[*H]; rowZone indexes the zone rows, cZone the civil tables
  *  civil:     zoneStart i32[nZones+1], segStart i64[], segOffset i32[]
  *  outputs (capacity cap rows; written only while they fit; stats[0] = arrivals needed):
  *    oMerchant u64, oSeq u64, oTs i64, oBucket i32, oCountry i32, oTz i32, oLocal i64, oChannel i32, oVirtual u8,
@@ -99,38 +99,29 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
   nRows: i32, rowZone: usize, rowShape: usize, rowOverlay: usize,
   cZone: usize, cCountry: usize, cChannel: usize, cRow: usize, cGroup: usize, cRGroup: usize, cPV: usize,
   cV: usize, cKey: usize,
-  H: i32, h0f: f64, bucketF: f64, week0: i32,
-  shapes: usize, lhTab: usize, overlay: usize, latent: usize,
+  H: i32, h0f: f64, bucketF: f64,
+  shapes: usize, lhTab: usize, wkTab: usize, overlay: usize, latent: usize,
   zoneStart: usize, segStart: usize, segOffset: usize,
   cap: i32,
   oMerchant: usize, oSeq: usize, oTs: usize, oBucket: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize,
   oVirtual: usize, oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize, oLambda: usize,
   sMerchant: usize, sCountry: usize, sTz: usize, sChannel: usize, sBucket: usize, sN: usize, sPhys: usize, sVirt: usize, sLambda: usize,
   unit: usize, perm: usize, tmp: usize, heapArr: usize, stats: usize): void {
-  // prologue: unit intensity rows (shape × overlay over the UTC horizon), one per (zone, shape, overlay)
-  for (let r = 0; r < nRows; r++) {
-    let zb = ldI32(rowZone, r) * H;
-    let sb = ldI32(rowShape, r) * WEEK;
-    let prof = ldI32(rowOverlay, r);
-    let ub = unit + (<usize>(r * H) << 3);
-    for (let h = 0; h < H; h++) {
-      let lh = ldI32(lhTab, zb + h);
-      let wb = (week0 + lh) % WEEK;
-      if (wb < 0) wb += WEEK;
-      let ov: f64 = 1.0;
-      if (prof >= 0 && lh >= 0 && lh < H) ov = ldF64(overlay, prof * H + lh);
-      store<f64>(ub + (<usize>h << 3), ldF64(shapes, sb + wb) * ov);
-    }
-  }
-  let pos: i32 = 0; // arrivals so far (also past cap: counting continues)
-  let srow: i32 = 0;
-  let draws: f64 = 0, blocks: f64 = 0, unroutable: f64 = 0, maxCells: i32 = 0, cells: i32 = 0;
+  unitRows(nRows, H, rowZone, rowShape, rowOverlay, shapes, lhTab, wkTab, overlay, unit);
+  // The work is split into small loops (walk, route, merge) rather than one loop body: in one body
+  // TurboFan spilled most values and the bucket walk reloaded a dozen of them per bucket.
+  // Between walk and route the route uniform of arrival i waits in tmp[i] and its summary row in
+  // perm[i]; both scratches are free again before the merchant's merge uses them.
+  wPos = 0;
+  wSrow = 0;
+  let draws: f64 = 0, blocks: f64 = 0, maxCells: i32 = 0, cells: i32 = 0;
+  rUnroutable = 0;
   let h0 = <i64>h0f; // µs, exact in f64 (JS passes numbers, not BigInts)
   let bucketUs = <i64>bucketF;
   for (let m = 0; m < nM; m++) {
     let c0 = ldI32(mCell, m), c1 = ldI32(mCell, m + 1);
     if (c1 - c0 > maxCells) maxCells = c1 - c0;
-    let mStart = pos;
+    let mStart = wPos;
     let slice = ldI32(mSlice, m);
     let eSlice = ldI32(mEdge, m);
     let siteBase = ldI32(mSite, m);
@@ -138,107 +129,32 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
     let mid = load<u64>(mId + (<usize>m << 3));
     for (let c = c0; c < c1; c++) {
       // run boundaries of this merchant's cells (for the merge), in the heap scratch's upper half
-      store<i32>(heapArr + (<usize>(c1 - c0 + 1 + (c - c0)) << 2), pos - mStart);
+      store<i32>(heapArr + (<usize>(c1 - c0 + 1 + (c - c0)) << 2), wPos - mStart);
       cells++;
       let zone = ldI32(cZone, c), country = ldI32(cCountry, c), channel = ldI32(cChannel, c);
-      let ub = unit + (<usize>(ldI32(cRow, c) * H) << 3);
-      let lb = latent + (<usize>(ldI32(cGroup, c) * H) << 3);
-      let rg = ldI32(cRGroup, c);
-      let pv = ldF64(cPV, c);
-      let hybrid = pv > 0.0 && pv < 1.0;
-      let V = ldF64(cV, c);
-      let k0 = ldU32(cKey, 2 * c), k1 = ldU32(cKey, 2 * c + 1);
-      philoxRounds(0, 0, 0, 0, k0, k1);
-      let E = fm_neglog_u01(u01Of(philoxX0, philoxX1));
-      let k: i32 = 0; // arrival index within the cell
-      let seg = ldI32(zoneStart, zone);
-      for (let h = 0; h < H; h++) {
-        let lam = V * load<f64>(ub + (<usize>h << 3)) * load<f64>(lb + (<usize>h << 3));
-        if (!(E < lam)) {
-          if (lam > 0.0) E -= lam; // no arrival in this bucket
-          continue;
-        }
-        let inv = 1.0 / lam;
-        let p: f64 = 0.0;
-        let rem = lam;
-        let nb: i32 = 0, nPhys: i32 = 0, nVirt: i32 = 0;
-        let bStart = h0 + <i64>h * bucketUs;
-        while (E < rem) {
-          p += E * inv;
-          let off = <i64>Math.floor(p * bucketF);
-          if (off >= bucketUs) off = bucketUs - 1;
-          let ts = bStart + off;
-          philoxRounds(<u32>(k + 1), 0, 0, 0, k0, k1);
-          let u = u01Of(philoxX0, philoxX1);
-          E = fm_neglog_u01(u01Of(philoxX2, philoxX3));
-          let virt = u < pv; // virtual share: 0 never, 1 always (u < 1), else a hybrid coin
-          if (hybrid) {
-            // the coin's uniform, rescaled inside the side it chose, picks the site or edge
-            u = virt ? u / pv : (u - pv) / (1.0 - pv);
-            if (u > U01_MAX) u = U01_MAX;
-          }
-          if (virt && eSlice < 0) virt = false;
-          if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
-          let siteCol: i32 = -1, ctry = country, tzOp: i32 = -1;
-          let eid: i32 = -1;
-          let localOp: i64 = 0;
-          if (virt) {
-            let e = sliceWide(edgeBlob + (<usize>eSlice << 2), u);
-            eid = edgeBase + e;
-            tzOp = ldI32(edgeZone, eid);
-            let j = segFrom(zoneStart, segStart, tzOp, ldI32(zoneStart, tzOp), ts);
-            localOp = ts + <i64>ldI32(segOffset, j) * 1000000;
-            nVirt++;
-          } else if (slice >= 0 && rg >= 0) {
-            let site = siteOfGroup(blob, <u32>slice, rg, u);
-            siteCol = ldI32(siteOrder, siteBase + site);
-            ctry = ldI32(siteCountry, siteBase + site);
-            nPhys++;
-          } else {
-            unroutable += 1;
-          }
-          seg = segFrom(zoneStart, segStart, zone, seg, ts);
-          if (pos < cap) {
-            let o8 = <usize>pos << 3, o4 = <usize>pos << 2;
-            store<i64>(oTs + o8, ts);
-            store<i32>(oBucket + o4, h);
-            store<i32>(oCountry + o4, ctry);
-            store<i32>(oTz + o4, zone);
-            store<i64>(oLocal + o8, ts + <i64>ldI32(segOffset, seg) * 1000000);
-            store<i32>(oChannel + o4, channel);
-            store<u8>(oVirtual + <usize>pos, virt ? 1 : 0);
-            store<i32>(oSite + o4, siteCol);
-            store<i32>(oEdge + o4, eid);
-            store<i32>(oTzOp + o4, tzOp);
-            store<i64>(oLocalOp + o8, localOp);
-            store<f64>(oLambda + o8, lam);
-          }
-          pos++;
-          k++;
-          nb++;
-          rem = lam * (1.0 - p);
-        }
-        E -= rem;
-        if (srow < cap) {
-          let o8 = <usize>srow << 3, o4 = <usize>srow << 2;
-          store<u64>(sMerchant + o8, mid);
-          store<i32>(sCountry + o4, country);
-          store<i32>(sTz + o4, zone);
-          store<i32>(sChannel + o4, channel);
-          store<i32>(sBucket + o4, h);
-          store<i32>(sN + o4, nb);
-          store<i32>(sPhys + o4, nPhys);
-          store<i32>(sVirt + o4, nVirt);
-          store<f64>(sLambda + o8, lam);
-        }
-        srow++;
+      let a0 = wPos, s0 = wSrow;
+      let k = walkCell(unit + (<usize>(ldI32(cRow, c) * H) << 3), latent + (<usize>(ldI32(cGroup, c) * H) << 3), ldF64(cV, c), H,
+        ldU32(cKey, 2 * c), ldU32(cKey, 2 * c + 1), h0, bucketUs, bucketF, cap, oTs, oBucket, oLambda, tmp, perm, sBucket, sN, sLambda);
+      // the cell's summary rows: its identity, counts by side filled in by the route pass
+      let s1 = min(wSrow, cap);
+      for (let r = s0; r < s1; r++) {
+        let o8 = <usize>r << 3, o4 = <usize>r << 2;
+        store<u64>(sMerchant + o8, mid);
+        store<i32>(sCountry + o4, country);
+        store<i32>(sTz + o4, zone);
+        store<i32>(sChannel + o4, channel);
+        store<i32>(sPhys + o4, 0);
+        store<i32>(sVirt + o4, 0);
       }
+      routeCell(a0, min(wPos, cap), ldF64(cPV, c), slice, eSlice, ldI32(cRGroup, c), siteBase, edgeBase, zone, country, channel,
+        blob, edgeBlob, siteCountry, siteOrder, edgeZone, zoneStart, segStart, segOffset, tmp, perm,
+        oTs, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, sPhys, sVirt);
       draws += <f64>(2 * k + 1);
       blocks += <f64>(k + 1);
     }
-    let n = pos - mStart;
+    let n = wPos - mStart;
     let nCells = c1 - c0;
-    if (pos <= cap && n > 0) {
+    if (wPos <= cap && n > 0) {
       if (nCells > 1) mergeMerchant(mStart, n, nCells, heapArr, perm, tmp, oTs, oBucket, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, oLambda);
       for (let i = 0; i < n; i++) {
         store<u64>(oMerchant + (<usize>(mStart + i) << 3), mid);
@@ -246,16 +162,156 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
       }
     }
   }
-  store<f64>(stats, <f64>pos);
-  store<f64>(stats + 8, <f64>srow);
+  store<f64>(stats, <f64>wPos);
+  store<f64>(stats + 8, <f64>wSrow);
   store<f64>(stats + 16, draws);
   store<f64>(stats + 24, blocks);
   store<f64>(stats + 32, <f64>cells);
-  store<f64>(stats + 40, unroutable);
+  store<f64>(stats + 40, <f64>rUnroutable);
   store<f64>(stats + 48, <f64>maxCells);
-  store<f64>(stats + 56, pos > cap || srow > cap ? 1.0 : 0.0);
+  store<f64>(stats + 56, wPos > cap || wSrow > cap ? 1.0 : 0.0);
 }
 
+/** Unit intensity rows: shape[local week bucket] × overlay[local horizon bucket] per UTC bucket
+ *  (1 outside the horizon). Table lookups and selects: no division, no branch per bucket. */
+function unitRows(nRows: i32, H: i32, rowZone: usize, rowShape: usize, rowOverlay: usize,
+  shapes: usize, lhTab: usize, wkTab: usize, overlay: usize, unit: usize): void {
+  for (let r = 0; r < nRows; r++) {
+    let zb = ldI32(rowZone, r) * H;
+    let sp = shapes + (<usize>(ldI32(rowShape, r) * WEEK) << 3);
+    let wk = wkTab + <usize>zb;
+    let prof = ldI32(rowOverlay, r);
+    let ub = unit + (<usize>(r * H) << 3);
+    if (prof < 0) {
+      for (let h = 0; h < H; h++) store<f64>(ub + (<usize>h << 3), load<f64>(sp + (<usize>load<u8>(wk + <usize>h) << 3)));
+      continue;
+    }
+    let op = overlay + (<usize>(prof * H) << 3);
+    for (let h = 0; h < H; h++) {
+      let lh = ldI32(lhTab, zb + h);
+      let inH = <u32>lh < <u32>H;
+      let ov = select<f64>(load<f64>(op + (<usize>select<i32>(lh, 0, inH) << 3)), 1.0, inH);
+      store<f64>(ub + (<usize>h << 3), load<f64>(sp + (<usize>load<u8>(wk + <usize>h) << 3)) * ov);
+    }
+  }
+}
+
+// walk state across cells: arrivals and summary rows so far (counting continues past cap)
+let wPos: i32 = 0;
+let wSrow: i32 = 0;
+let rUnroutable: i32 = 0;
+
+/**
+ * Arrival times of one cell (see the header): writes ts, bucket, lambda, the route uniform (uOut)
+ * and the summary row index (rowOut) of arrivals wPos…, and bucket, count, lambda of its summary
+ * rows wSrow…, while they fit under cap. Returns the cell's arrivals.
+ */
+function walkCell(ub: usize, lb: usize, V: f64, H: i32, k0: u32, k1: u32, h0: i64, bucketUs: i64, bucketF: f64, cap: i32,
+  oTs: usize, oBucket: usize, oLambda: usize, uOut: usize, rowOut: usize, sBucket: usize, sN: usize, sLambda: usize): i32 {
+  philoxRounds(0, 0, 0, 0, k0, k1);
+  let E = fm_neglog_u01(u01Of(philoxX0, philoxX1));
+  let k: i32 = 0;
+  let pos = wPos, srow = wSrow;
+  let h: i32 = 0;
+  while (true) {
+    // buckets without an arrival: two loads, two multiplies, one compare (the hot loop)
+    // (1/λ is taken before the test, so the arrival's chain does not wait for a divide)
+    let lam: f64 = 0.0, inv: f64 = 0.0;
+    while (h < H) {
+      lam = V * load<f64>(ub + (<usize>h << 3)) * load<f64>(lb + (<usize>h << 3));
+      inv = 1.0 / lam;
+      if (E < lam) break;
+      E = select<f64>(E - lam, E, lam > 0.0);
+      h++;
+    }
+    if (h >= H) break;
+    let p: f64 = 0.0;
+    let rem = lam;
+    let nb: i32 = 0;
+    let bStart = h0 + <i64>h * bucketUs;
+    while (E < rem) {
+      p += E * inv;
+      let off = <i64>Math.floor(p * bucketF);
+      if (off >= bucketUs) off = bucketUs - 1;
+      philoxRounds(<u32>(k + 1), 0, 0, 0, k0, k1);
+      if (pos < cap) {
+        store<i64>(oTs + (<usize>pos << 3), bStart + off);
+        store<i32>(oBucket + (<usize>pos << 2), h);
+        store<f64>(oLambda + (<usize>pos << 3), lam);
+        store<f64>(uOut + (<usize>pos << 3), u01Of(philoxX0, philoxX1));
+        store<i32>(rowOut + (<usize>pos << 2), srow);
+      }
+      E = fm_neglog_u01(u01Of(philoxX2, philoxX3));
+      pos++;
+      k++;
+      nb++;
+      rem = lam * (1.0 - p);
+    }
+    E -= rem;
+    if (srow < cap) {
+      store<i32>(sBucket + (<usize>srow << 2), h);
+      store<i32>(sN + (<usize>srow << 2), nb);
+      store<f64>(sLambda + (<usize>srow << 3), lam);
+    }
+    srow++;
+    h++;
+  }
+  wPos = pos;
+  wSrow = srow;
+  return k;
+}
+
+/** Route arrivals [a, b) of one cell (site or edge), local times, and count them into their summary rows. */
+function routeCell(a: i32, b: i32, pv: f64, slice: i32, eSlice: i32, rg: i32, siteBase: i32, edgeBase: i32, zone: i32, country: i32, channel: i32,
+  blob: usize, edgeBlob: usize, siteCountry: usize, siteOrder: usize, edgeZone: usize, zoneStart: usize, segStart: usize, segOffset: usize,
+  uIn: usize, rowIn: usize,
+  oTs: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize, oVirtual: usize, oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize,
+  sPhys: usize, sVirt: usize): void {
+  let hybrid = pv > 0.0 && pv < 1.0;
+  let seg = ldI32(zoneStart, zone);
+  for (let i = a; i < b; i++) {
+    let o8 = <usize>i << 3, o4 = <usize>i << 2;
+    let ts = load<i64>(oTs + o8);
+    let u = load<f64>(uIn + o8);
+    let virt = u < pv; // virtual share: 0 never, 1 always (u < 1), else a hybrid coin
+    if (hybrid) {
+      // the coin's uniform, rescaled inside the side it chose, picks the site or edge
+      u = virt ? u / pv : (u - pv) / (1.0 - pv);
+      if (u > U01_MAX) u = U01_MAX;
+    }
+    if (virt && eSlice < 0) virt = false;
+    if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
+    let siteCol: i32 = -1, ctry = country, tzOp: i32 = -1;
+    let eid: i32 = -1;
+    let localOp: i64 = 0;
+    let row = <usize>ldI32(rowIn, i) << 2;
+    if (virt) {
+      let e = sliceWide(edgeBlob + (<usize>eSlice << 2), u);
+      eid = edgeBase + e;
+      tzOp = ldI32(edgeZone, eid);
+      let j = segFrom(zoneStart, segStart, tzOp, ldI32(zoneStart, tzOp), ts);
+      localOp = ts + <i64>ldI32(segOffset, j) * 1000000;
+      store<i32>(sVirt + row, load<i32>(sVirt + row) + 1);
+    } else if (slice >= 0 && rg >= 0) {
+      let site = siteOfGroup(blob, <u32>slice, rg, u);
+      siteCol = ldI32(siteOrder, siteBase + site);
+      ctry = ldI32(siteCountry, siteBase + site);
+      store<i32>(sPhys + row, load<i32>(sPhys + row) + 1);
+    } else {
+      rUnroutable++;
+    }
+    seg = segFrom(zoneStart, segStart, zone, seg, ts);
+    store<i32>(oCountry + o4, ctry);
+    store<i32>(oTz + o4, zone);
+    store<i64>(oLocal + o8, ts + <i64>ldI32(segOffset, seg) * 1000000);
+    store<i32>(oChannel + o4, channel);
+    store<u8>(oVirtual + <usize>i, virt ? 1 : 0);
+    store<i32>(oSite + o4, siteCol);
+    store<i32>(oEdge + o4, eid);
+    store<i32>(oTzOp + o4, tzOp);
+    store<i64>(oLocalOp + o8, localOp);
+  }
+}
 // k-way merge of a merchant's cells (runs sorted by time) through a binary heap of run ids.
 // heapArr: [0, R) heap slots, [R+1, 2R+2) run cursors (run starts, relative; slot R holds n), [2R+2, 3R+2) run ends.
 function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize, tmp: usize,

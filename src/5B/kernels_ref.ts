@@ -41,7 +41,12 @@ export interface ShardInput {
   cZone: Int32Array; cCountry: Int32Array; cChannel: Int32Array; cRow: Int32Array; cGroup: Int32Array;
   cRGroup: Int32Array; cPV: Float64Array; cV: Float64Array; /** one substream key per cell (k0, k1) */ cKey: Uint32Array;
   H: number; h0Us: number; bucketUs: number; /** local-week bucket of local horizon bucket 0 */ week0: number;
-  shapes: Float64Array; lhTab: Int32Array; overlay: Float64Array; latent: Float64Array;
+  /**
+   * Per zone row (rowZone indexes these rows, not the world's zone list) and UTC bucket: the local
+   * horizon bucket (lhTab) and the local-week bucket (wkTab = (week0 + lhTab) mod 168, which the
+   * kernel reads instead of dividing; weekTabOf makes it).
+   */
+  shapes: Float64Array; lhTab: Int32Array; wkTab: Uint8Array; overlay: Float64Array; latent: Float64Array;
   zoneStart: Int32Array; segStart: BigInt64Array; segOffset: Int32Array;
   /**
    * Instead of `overlay` and `latent` (then empty): the world's rows (H each, in shared memory) and
@@ -100,6 +105,11 @@ export function unitRowsRef(x: ShardInput): Float64Array {
     }
   }
   return unit;
+}
+
+/** The local-week bucket of every local horizon bucket in lhTab (ShardInput.wkTab). */
+export function weekTabOf(lhTab: Int32Array, week0: number): Uint8Array {
+  return Uint8Array.from(lhTab, (lh) => (((week0 + lh) % WEEK) + WEEK) % WEEK);
 }
 
 export function arrivalsRef(input: ShardInput): ShardOutput {

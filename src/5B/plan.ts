@@ -10,7 +10,7 @@ import type { KernelPool } from '../pool/pool.js';
 import { subsetRouter } from '../2B/router.js';
 import { kernelTable } from '../2A/kernels_ref.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
-import type { ShardInput } from './kernels_ref.js';
+import { weekTabOf, type ShardInput } from './kernels_ref.js';
 import type { Policies5B } from './policies.js';
 import { horizonWeights } from '../5A/surfaces.js';
 import type { Horizon } from '../5A/grid.js';
@@ -134,7 +134,9 @@ export interface WorldTables {
   h0Us: number;
   bucketUs: number;
   week0: number;
+  /** local horizon bucket and local-week bucket per (zone, UTC bucket); shards take their zones' rows */
   lhTab: Int32Array;
+  wkTab: Uint8Array;
   zoneStart: Int32Array;
   segStart: BigInt64Array;
   segOffset: Int32Array;
@@ -157,7 +159,7 @@ export function shared<T extends Int32Array | Float64Array | BigInt64Array>(a: T
 export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: number, bucketUs: number, week0: number, lhTab: Int32Array, factor: Float64Array): WorldTables {
   const kt = kernelTable(inp.timetable);
   return {
-    H, h0Us, bucketUs, week0, lhTab: shared(lhTab), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
+    H, h0Us, bucketUs, week0, lhTab: shared(lhTab), wkTab: weekTabOf(lhTab, week0), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
     shapes: shared(inp.shapes), overlays: shared(inp.overlays), factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor), cellKeys: cellKeys(inp, id),
   };
 }
@@ -227,6 +229,7 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
   const profLocal = new Map<number, number>();
   const groupLocal = new Map<number, number>();
   const rowLocal = new Map<number, number>();
+  const zoneLocal = new Map<number, number>();
   const rowZone: number[] = [], rowShape: number[] = [], rowOverlay: number[] = [];
   const cRow = new Int32Array(nC), cGroup = new Int32Array(nC), cRGroup = new Int32Array(nC);
   const cKey = w.cellKeys.slice(2 * s.c0, 2 * s.c1);
@@ -243,7 +246,9 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     let r = rowLocal.get(rk);
     if (r === undefined) {
       rowLocal.set(rk, (r = rowZone.length));
-      rowZone.push(c.zone[ci]);
+      // rows name the shard's own zone rows of lhTab/wkTab (a shard copies only those)
+      if (!zoneLocal.has(c.zone[ci])) zoneLocal.set(c.zone[ci], zoneLocal.size);
+      rowZone.push(zoneLocal.get(c.zone[ci])!);
       rowShape.push(c.shape[ci]);
       rowOverlay.push(lp);
     }
@@ -254,6 +259,11 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     cRGroup[i] = c.rGroup[ci];
   }
   // Maps iterate in insertion order = local row order
+  const lhTab = new Int32Array(Math.max(1, zoneLocal.size) * H), wkTab = new Uint8Array(Math.max(1, zoneLocal.size) * H);
+  for (const [z, zl] of zoneLocal) {
+    lhTab.set(w.lhTab.subarray(z * H, (z + 1) * H), zl * H);
+    wkTab.set(w.wkTab.subarray(z * H, (z + 1) * H), zl * H);
+  }
   const gather = { overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) }, latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) } };
   const x: ShardInput = {
     mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
@@ -261,7 +271,7 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     rowZone: Int32Array.from(rowZone), rowShape: Int32Array.from(rowShape), rowOverlay: Int32Array.from(rowOverlay),
     cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cRow,
     cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
-    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: w.lhTab, overlay: new Float64Array(0), latent: new Float64Array(0), gather,
+    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab, wkTab, overlay: new Float64Array(0), latent: new Float64Array(0), gather,
     zoneStart: w.zoneStart, segStart: w.segStart, segOffset: w.segOffset,
   };
   return { x, edgeIds };

@@ -24,8 +24,8 @@ export function shardInputs(x: ShardInput): ShardArgs {
     s(x.rowZone.length), a('i32', x.rowZone), a('i32', x.rowShape), a('i32', x.rowOverlay),
     a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cRow), a('i32', x.cGroup), a('i32', x.cRGroup),
     a('f64', x.cPV), a('f64', x.cV), a('u32', x.cKey),
-    s(x.H), s(x.h0Us), s(x.bucketUs), s(x.week0),
-    a('f64', x.shapes), a('i32', x.lhTab),
+    s(x.H), s(x.h0Us), s(x.bucketUs),
+    a('f64', x.shapes), a('i32', x.lhTab), a('u8', x.wkTab),
     ...(x.gather ? [g(x.gather.overlay), g(x.gather.latent)] : [a('f64', x.overlay), a('f64', x.latent)]),
     a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
   ];
