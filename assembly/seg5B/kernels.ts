@@ -146,9 +146,22 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
         store<i32>(sPhys + o4, 0);
         store<i32>(sVirt + o4, 0);
       }
-      routeCell(a0, min(wPos, cap), ldF64(cPV, c), slice, eSlice, ldI32(cRGroup, c), siteBase, edgeBase, zone, country, channel,
-        blob, edgeBlob, siteCountry, siteOrder, edgeZone, zoneStart, segStart, segOffset, tmp, perm,
-        oTs, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, sPhys, sVirt);
+      let a1 = min(wPos, cap), pv = ldF64(cPV, c), rg = ldI32(cRGroup, c);
+      if (!(pv > 0.0) && slice >= 0 && rg >= 0) {
+        // physical only (most cells): no coin, no edge
+        routePhysical(a0, a1, <u32>slice, rg, siteBase, blob, siteCountry, siteOrder, tmp, perm, oCountry, oSite, sPhys);
+        fill<u8>(oVirtual, a0, a1, 0);
+        fill<i32>(oEdge, a0, a1, -1);
+        fill<i32>(oTzOp, a0, a1, -1);
+        fill<i64>(oLocalOp, a0, a1, 0);
+      } else {
+        routeCell(a0, a1, pv, slice, eSlice, rg, siteBase, edgeBase, country,
+          blob, edgeBlob, siteCountry, siteOrder, edgeZone, zoneStart, segStart, segOffset, tmp, perm,
+          oTs, oCountry, oVirtual, oSite, oEdge, oTzOp, oLocalOp, sPhys, sVirt);
+      }
+      localTimes(a0, a1, zone, zoneStart, segStart, segOffset, oTs, oLocal);
+      fill<i32>(oTz, a0, a1, zone);
+      fill<i32>(oChannel, a0, a1, channel);
       draws += <f64>(2 * k + 1);
       blocks += <f64>(k + 1);
     }
@@ -196,6 +209,26 @@ function unitRows(nRows: i32, H: i32, rowZone: usize, rowShape: usize, rowOverla
   }
 }
 
+// Philox blocks of the next GAP_BATCH arrivals, drawn together: a block's next gap sat on the walk's
+// critical path (about 80 cycles of multiplies and a log per arrival); drawn in a batch the blocks are
+// independent and overlap. Blocks drawn past a cell's last arrival are never used (no output or
+// accounting sees them). Arrival k of the cell reads slot k mod GAP_BATCH.
+// @ts-ignore: decorator
+@lazy const GAP_BATCH: i32 = 8;
+// @ts-ignore: decorator
+@lazy const GAP_U = memory.data(8 * 8, 16); // lane 0-1 uniform: routes arrival k
+// @ts-ignore: decorator
+@lazy const GAP_E = memory.data(8 * 8, 16); // -ln(lane 2-3 uniform): the gap after arrival k
+
+/** Blocks k+1 … k+GAP_BATCH of the cell's substream into GAP_U / GAP_E. */
+function fillGaps(k0: u32, k1: u32, k: i32): void {
+  for (let j = 0; j < GAP_BATCH; j++) {
+    philoxRounds(<u32>(k + j + 1), 0, 0, 0, k0, k1);
+    store<f64>(GAP_U + (<usize>j << 3), u01Of(philoxX0, philoxX1));
+    store<f64>(GAP_E + (<usize>j << 3), fm_neglog_u01(u01Of(philoxX2, philoxX3)));
+  }
+}
+
 // walk state across cells: arrivals and summary rows so far (counting continues past cap)
 let wPos: i32 = 0;
 let wSrow: i32 = 0;
@@ -215,16 +248,15 @@ function walkCell(ub: usize, lb: usize, V: f64, H: i32, k0: u32, k1: u32, h0: i6
   let h: i32 = 0;
   while (true) {
     // buckets without an arrival: two loads, two multiplies, one compare (the hot loop)
-    // (1/λ is taken before the test, so the arrival's chain does not wait for a divide)
-    let lam: f64 = 0.0, inv: f64 = 0.0;
+    let lam: f64 = 0.0;
     while (h < H) {
       lam = V * load<f64>(ub + (<usize>h << 3)) * load<f64>(lb + (<usize>h << 3));
-      inv = 1.0 / lam;
       if (E < lam) break;
       E = select<f64>(E - lam, E, lam > 0.0);
       h++;
     }
     if (h >= H) break;
+    let inv = 1.0 / lam;
     let p: f64 = 0.0;
     let rem = lam;
     let nb: i32 = 0;
@@ -233,15 +265,16 @@ function walkCell(ub: usize, lb: usize, V: f64, H: i32, k0: u32, k1: u32, h0: i6
       p += E * inv;
       let off = <i64>Math.floor(p * bucketF);
       if (off >= bucketUs) off = bucketUs - 1;
-      philoxRounds(<u32>(k + 1), 0, 0, 0, k0, k1);
+      let slot = <usize>(k & (GAP_BATCH - 1)) << 3;
+      if (slot == 0) fillGaps(k0, k1, k);
       if (pos < cap) {
         store<i64>(oTs + (<usize>pos << 3), bStart + off);
         store<i32>(oBucket + (<usize>pos << 2), h);
         store<f64>(oLambda + (<usize>pos << 3), lam);
-        store<f64>(uOut + (<usize>pos << 3), u01Of(philoxX0, philoxX1));
+        store<f64>(uOut + (<usize>pos << 3), load<f64>(GAP_U + slot));
         store<i32>(rowOut + (<usize>pos << 2), srow);
       }
-      E = fm_neglog_u01(u01Of(philoxX2, philoxX3));
+      E = load<f64>(GAP_E + slot);
       pos++;
       k++;
       nb++;
@@ -261,17 +294,16 @@ function walkCell(ub: usize, lb: usize, V: f64, H: i32, k0: u32, k1: u32, h0: i6
   return k;
 }
 
-/** Route arrivals [a, b) of one cell (site or edge), local times, and count them into their summary rows. */
-function routeCell(a: i32, b: i32, pv: f64, slice: i32, eSlice: i32, rg: i32, siteBase: i32, edgeBase: i32, zone: i32, country: i32, channel: i32,
+/** Route arrivals [a, b) of one cell with a virtual share or no usable site (coin, edge or site), and
+ *  count them into their summary rows. (Local times, zone and channel: localTimes and fill.) */
+function routeCell(a: i32, b: i32, pv: f64, slice: i32, eSlice: i32, rg: i32, siteBase: i32, edgeBase: i32, country: i32,
   blob: usize, edgeBlob: usize, siteCountry: usize, siteOrder: usize, edgeZone: usize, zoneStart: usize, segStart: usize, segOffset: usize,
   uIn: usize, rowIn: usize,
-  oTs: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize, oVirtual: usize, oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize,
+  oTs: usize, oCountry: usize, oVirtual: usize, oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize,
   sPhys: usize, sVirt: usize): void {
   let hybrid = pv > 0.0 && pv < 1.0;
-  let seg = ldI32(zoneStart, zone);
   for (let i = a; i < b; i++) {
     let o8 = <usize>i << 3, o4 = <usize>i << 2;
-    let ts = load<i64>(oTs + o8);
     let u = load<f64>(uIn + o8);
     let virt = u < pv; // virtual share: 0 never, 1 always (u < 1), else a hybrid coin
     if (hybrid) {
@@ -286,6 +318,7 @@ function routeCell(a: i32, b: i32, pv: f64, slice: i32, eSlice: i32, rg: i32, si
     let localOp: i64 = 0;
     let row = <usize>ldI32(rowIn, i) << 2;
     if (virt) {
+      let ts = load<i64>(oTs + o8);
       let e = sliceWide(edgeBlob + (<usize>eSlice << 2), u);
       eid = edgeBase + e;
       tzOp = ldI32(edgeZone, eid);
@@ -300,11 +333,7 @@ function routeCell(a: i32, b: i32, pv: f64, slice: i32, eSlice: i32, rg: i32, si
     } else {
       rUnroutable++;
     }
-    seg = segFrom(zoneStart, segStart, zone, seg, ts);
     store<i32>(oCountry + o4, ctry);
-    store<i32>(oTz + o4, zone);
-    store<i64>(oLocal + o8, ts + <i64>ldI32(segOffset, seg) * 1000000);
-    store<i32>(oChannel + o4, channel);
     store<u8>(oVirtual + <usize>i, virt ? 1 : 0);
     store<i32>(oSite + o4, siteCol);
     store<i32>(oEdge + o4, eid);
@@ -312,6 +341,35 @@ function routeCell(a: i32, b: i32, pv: f64, slice: i32, eSlice: i32, rg: i32, si
     store<i64>(oLocalOp + o8, localOp);
   }
 }
+
+/** routeCell for a cell with no virtual share and a site table: every arrival goes to a site of tz-group rg. */
+function routePhysical(a: i32, b: i32, slice: u32, rg: i32, siteBase: i32, blob: usize, siteCountry: usize, siteOrder: usize,
+  uIn: usize, rowIn: usize, oCountry: usize, oSite: usize, sPhys: usize): void {
+  for (let i = a; i < b; i++) {
+    let site = siteBase + siteOfGroup(blob, slice, rg, load<f64>(uIn + (<usize>i << 3)));
+    let o4 = <usize>i << 2;
+    store<i32>(oSite + o4, ldI32(siteOrder, site));
+    store<i32>(oCountry + o4, ldI32(siteCountry, site));
+    let row = <usize>ldI32(rowIn, i) << 2;
+    store<i32>(sPhys + row, load<i32>(sPhys + row) + 1);
+  }
+}
+
+/** Primary local time of arrivals [a, b) of a cell in zone `zone` (times ascending: one forward cursor). */
+function localTimes(a: i32, b: i32, zone: i32, zoneStart: usize, segStart: usize, segOffset: usize, oTs: usize, oLocal: usize): void {
+  let seg = ldI32(zoneStart, zone);
+  for (let i = a; i < b; i++) {
+    let ts = load<i64>(oTs + (<usize>i << 3));
+    seg = segFrom(zoneStart, segStart, zone, seg, ts);
+    store<i64>(oLocal + (<usize>i << 3), ts + <i64>ldI32(segOffset, seg) * 1000000);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function fill<T>(col: usize, a: i32, b: i32, v: T): void {
+  for (let i = a; i < b; i++) store<T>(col + (<usize>i << alignof<T>()), v);
+}
+
 // k-way merge of a merchant's cells (runs sorted by time) through a binary heap of run ids.
 // heapArr: [0, R) heap slots, [R+1, 2R+2) run cursors (run starts, relative; slot R holds n), [2R+2, 3R+2) run ends.
 function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize, tmp: usize,
