@@ -7,6 +7,7 @@ import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { siteWeightsRef, aliasEncodeRef, dayEffectsRef, groupAliasRef, packBuckets, packDayParams, sliceWords, normIcdfRef, type DayParams } from '../src/2B/kernels_ref.js';
 import { bucketParams, load2B } from '../src/2B/policies.js';
+import { decodedProbabilities } from '../src/2B/router.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { join } from 'node:path';
 
@@ -91,6 +92,24 @@ describe('2B kernels: wasm == TypeScript reference', async () => {
       for (let w = words[i] + r.words.length; w < words[i + 1]; w++) expect(ov[w]).toBe(0);
       expect(st.view()[i]).toBe(r.status);
     }
+  });
+
+  it('k2bAliasEncode: a tz-group whose sites all quantised to 0 gets a uniform table (status bit 1), the merchant table stays exact', () => {
+    // sites 1 and 2 (group 1) carry no mass: a near-zero Dirichlet weight is below 2^-25
+    const mass = Uint32Array.of(2 ** 24 - 5, 0, 0, 5), siteGroup = Int32Array.of(0, 1, 1, 0);
+    const n = 4, G = 2, words = sliceWords(n, G);
+    const out = new SharedCol('u32', words), st = new SharedCol('i32', 1);
+    runTask(ex, { kernel: 'k2bAliasEncode', args: [scalar(1), SharedCol.from('i32', Int32Array.of(0, n)).in(0, 2), SharedCol.from('u32', mass).in(0, n), SharedCol.from('i32', siteGroup).in(0, n), SharedCol.from('i32', Int32Array.of(G)).in(0, 1), SharedCol.from('u32', Uint32Array.of(0, words)).in(0, 2), scalar(24), scalar(32), out.out(0, words), st.out(0, 1)] });
+    const r = aliasEncodeRef(mass, siteGroup, G, 24, 32);
+    const w = out.view() as Uint32Array;
+    expect(Array.from(w.subarray(0, r.words.length))).toEqual(Array.from(r.words));
+    expect(st.view()[0]).toBe(2);
+    expect(r.status).toBe(2);
+    // merchant-wide table: exactly the masses; group 1 (perm positions 2..3): uniform over its two sites
+    expect(Array.from(decodedProbabilities(w.subarray(4), w.subarray(4 + n), n, 32))).toEqual(Array.from(mass, (m) => m / 2 ** 24));
+    const gs = 4 + 2 * n, perm = gs + G + 1, a = w[gs + 1];
+    expect([w[perm + a], w[perm + a + 1]]).toEqual([1, 2]);
+    expect(Array.from(decodedProbabilities(w.subarray(perm + n + a), w.subarray(perm + 2 * n + a), 2, 32))).toEqual([0.5, 0.5]);
   });
 
   it('k2bDayEffects (γ, p_group) with the profile on, off, and the regulariser', () => {
