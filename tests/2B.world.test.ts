@@ -64,7 +64,10 @@ describe('2B end to end (tiny world)', () => {
   it('loadSiteRouter (no day tables, tz-groups through DuckDB) gives the same slices, sites and tz-groups as loadRouter', async () => {
     const ctx = ctxOf(A);
     const full = await loadRouter(ctx);
-    const lite = await loadSiteRouter(ctx);
+    const startDay = new Date(full.startDay * 86_400_000).toISOString().slice(0, 10);
+    // the day read starts from the policy's start day; an index that disagrees stops the load
+    await expect(loadSiteRouter(ctx, '2025-12-31')).rejects.toThrow(/horizon starts/);
+    const lite = await loadSiteRouter(ctx, startDay);
     expect(lite.nDays).toBe(0);
     expect(lite.dayTab.length).toBe(0);
     expect(Array.from(lite.groupOff)).toEqual(Array.from(full.groupOff));

@@ -134,18 +134,22 @@ export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, cata
 
 /** Load 3B's published edge tables (caller verified gate.layer1.3B.validation). */
 /** `catalogue`: edge_catalogue_3B when the caller has read it already (it needs more of its columns). */
-export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table): Promise<VirtualEdges> {
+export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table | Promise<arrow.Table>): Promise<VirtualEdges> {
   const have = new Set(dictionary().datasets.map((d) => d.id));
   const missing = EDGE_DATASETS.filter((d) => !have.has(d));
   if (missing.length) fail(ErrorCodes.UNKNOWN_SEGMENT, `virtual-edge routing needs 3B's ${missing.join(', ')}, which the dataset dictionary does not define yet`, 'contracts/datasets/3B.yaml', 'build segment 3B first');
   const t = tokens(ctx);
   const b = partitionDir('edge_alias_blob_3B', t);
-  const bytes = await readFile(join(ctx.world, b.dir, b.file!));
-  const index = await readParquetDataset(ctx, 'edge_alias_index_3B', {}, { columns: ['scope', 'merchant_id', 'blob_offset_bytes', 'edge_count_total', 'blob_sha256_hex'] });
+  // the blob and the index load at once (and alongside a caller's catalogue read)
+  const [bytes, index] = await Promise.all([
+    readFile(join(ctx.world, b.dir, b.file!)),
+    readParquetDataset(ctx, 'edge_alias_index_3B', {}, { columns: ['scope', 'merchant_id', 'blob_offset_bytes', 'edge_count_total', 'blob_sha256_hex'] }),
+  ]);
   const scope = stringColumn(index, 'scope', 'edge_alias_index_3B');
   const sha = index.getChild('blob_sha256_hex');
+  let digest: string | undefined;
   for (let r = 0; sha && r < index.numRows; r++) {
-    if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== sha256Hex(bytes)) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
+    if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== (digest ??= sha256Hex(bytes))) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
   }
-  return virtualEdgesFrom(index, bytes, catalogue ?? (await readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: EDGE_CATALOGUE_COLUMNS })));
+  return virtualEdgesFrom(index, bytes, (await catalogue) ?? (await readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: EDGE_CATALOGUE_COLUMNS })));
 }

@@ -268,14 +268,16 @@ async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; by
  * The router without its per-day group tables (nDays 0): alias slices, sites and each merchant's
  * tz-groups, for a consumer that already knows an arrival's zone (5B picks a site inside the zone's
  * group). The tz-groups come from the first day of s4_group_weights (two columns of one day, read
- * by DuckDB), so the G × days table (26M rows at large) is never held in memory.
+ * by DuckDB), so the G × days table (26M rows at large) is never held in memory. startDay: that
+ * day as the 2B policy gives it (the read starts before the index is parsed; the index must agree).
  */
-export async function loadSiteRouter(ctx: RunContext): Promise<Router2B> {
+export async function loadSiteRouter(ctx: RunContext, startDay: string): Promise<Router2B> {
   // the two Parquet reads run on DuckDB's threads while this one parses the alias index
   const tables = readAliasTables(ctx);
   const sites = readParquetDataset(ctx, 's1_site_weights', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] });
-  const day = tables.then(({ index }) => readParquetDataset(ctx, 's4_group_weights', {}, { columns: ['merchant_id', 'tz_group_id'], where: `utc_day = DATE ${lit(index.horizon.start_day)}` }));
+  const day = readParquetDataset(ctx, 's4_group_weights', {}, { columns: ['merchant_id', 'tz_group_id'], where: `utc_day = DATE ${lit(startDay)}` });
   const [{ index, bytes }, s1, s4] = await Promise.all([tables, sites, day]);
+  if (index.horizon.start_day !== startDay) fail(ErrorCodes.VALIDATION_FAILED, `s2_alias_index horizon starts ${index.horizon.start_day}, the 2B policy ${startDay}`, 's2_alias_index', 'rebuild 2B with this policy pack');
   const base = routerSites(index, bytes, s1);
   const S4 = 's4_group_weights';
   const cols = { m: numericColumn(s4, 'merchant_id', S4, BigUint64Array), g: stringColumn(s4, 'tz_group_id', S4) };

@@ -11,6 +11,7 @@ import { numericColumn, stringColumn } from '../2B/inputs.js';
 import { readTimetable } from '../2A/bulk.js';
 import { tzIndexOf, type Timetable } from '../2A/timetable.js';
 import { asciiCompare } from '../core/hash.js';
+import { load2B } from '../2B/policies.js';
 
 export const CHANNELS = ['card_not_present', 'card_present', 'mixed'];
 
@@ -71,16 +72,17 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
   // every read names its columns: DuckDB decodes them on its own threads, all at once, while this
   // thread builds the router from the alias index
   const sc = { scenario_id: scenarioId };
-  const [prof, timetable, router, cat, vc, sh, ov] = await Promise.all([
+  const catalogue = readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: [...EDGE_CATALOGUE_COLUMNS, 'tzid_operational'] });
+  const [prof, timetable, router, cat, edges, vc, sh, ov] = await Promise.all([
     readParquetDataset(ctx, P, {}, { columns: PROFILE_COLUMNS }),
     readTimetable(ctx),
-    loadSiteRouter(ctx),
-    readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: [...EDGE_CATALOGUE_COLUMNS, 'tzid_operational'] }),
+    loadSiteRouter(ctx, load2B(ctx.pack).days.start_day),
+    catalogue,
+    loadVirtualEdges(ctx, catalogue),
     readParquetDataset(ctx, 'virtual_classification_3B', {}, { columns: ['merchant_id', 'virtual_share'] }),
     readParquetDataset(ctx, 'class_zone_shape_5A', sc, { columns: ['shape_id', 'bucket_index', 'shape_value'] }),
     readParquetDataset(ctx, 'overlay_factor_profiles_5A', sc, { columns: ['overlay_id', 'local_horizon_bucket_index', 'factor'] }),
   ]);
-  const edges = await loadVirtualEdges(ctx, cat);
 
   const n = prof.numRows;
   const merchant = numericColumn(prof, 'merchant_id', P, BigUint64Array);
@@ -105,6 +107,13 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
   const share = new Map<bigint, number>();
   vm.forEach((m, i) => share.set(m, vs[i]));
   const rMerchant = new Int32Array(n), rGroup = new Int32Array(n), eMerchant = new Int32Array(n), pv = new Float64Array(n);
+  // each tz-group's timetable zone, so cells match groups by number (-1: a zone the timetable lacks)
+  const zoneIdx = new Map<string, number>();
+  const groupZone = Int32Array.from(router.groupTz, (t) => {
+    let z = zoneIdx.get(t);
+    if (z === undefined) zoneIdx.set(t, (z = tzIndexOf(timetable, t)));
+    return z;
+  });
   for (let i = 0; i < n; i++) {
     const m = merchant[i];
     if (i > 0 && merchant[i - 1] === m) {
@@ -118,9 +127,8 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
     }
     rGroup[i] = -1;
     const r = rMerchant[i];
-    const tzid = tz.dict[tz.codes[i]];
-    if (r >= 0) for (let g = router.groupOff[r]; g < router.groupOff[r + 1]; g++) if (router.groupTz[g] === tzid) rGroup[i] = g - router.groupOff[r];
-    if (rGroup[i] < 0 && eMerchant[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${m} zone ${tzid}: no 2B tz-group and no 3B edges to route to`, P, 'rebuild 2B/5A for this world');
+    if (r >= 0) for (let g = router.groupOff[r]; g < router.groupOff[r + 1]; g++) if (groupZone[g] === zone[i]) rGroup[i] = g - router.groupOff[r];
+    if (rGroup[i] < 0 && eMerchant[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${m} zone ${tz.dict[tz.codes[i]]}: no 2B tz-group and no 3B edges to route to`, P, 'rebuild 2B/5A for this world');
   }
   const cells: Cells = {
     n, merchant, country: Int32Array.from(iso.codes, (k) => countryOf[k]), zone, channel, demandClass: strings(prof, 'demand_class', P),

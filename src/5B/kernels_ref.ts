@@ -53,23 +53,26 @@ export interface ShardInput {
    * which of them the shard uses, in its local order; the worker gathers them into wasm memory, so
    * the main thread neither copies nor posts them.
    */
-  gather?: { overlay: RowGather; latent: RowGather };
+  gather?: { overlay: RowGather; latent: RowGather; lhTab: RowGather; wkTab: RowGather };
 }
 
+/** Rows (H values each) of a world table in shared memory, by row index in the shard's order. */
 export interface RowGather {
-  src: Float64Array;
+  src: Float64Array | Int32Array | Uint8Array;
   rows: Int32Array;
 }
 
-/** `x` with gathered rows materialised as the dense `overlay` / `latent` the reference reads. */
+/** `x` with gathered rows materialised as the dense tables the reference reads. */
 export function denseShardInput(x: ShardInput): ShardInput {
   if (!x.gather) return x;
-  const dense = (g: RowGather) => {
-    const out = new Float64Array(Math.max(1, g.rows.length) * x.H);
-    g.rows.forEach((r, k) => out.set(g.src.subarray(r * x.H, (r + 1) * x.H), k * x.H));
+  const dense = <T extends RowGather['src']>(g: { src: T; rows: Int32Array }): T => {
+    const out = new (g.src.constructor as new (n: number) => T)(Math.max(1, g.rows.length) * x.H);
+    g.rows.forEach((r, k) => out.set(g.src.subarray(r * x.H, (r + 1) * x.H) as any, k * x.H));
     return out;
   };
-  return { ...x, overlay: dense(x.gather.overlay), latent: dense(x.gather.latent), gather: undefined };
+  const g = x.gather;
+  return { ...x, overlay: dense(g.overlay as { src: Float64Array; rows: Int32Array }), latent: dense(g.latent as { src: Float64Array; rows: Int32Array }),
+    lhTab: dense(g.lhTab as { src: Int32Array; rows: Int32Array }), wkTab: dense(g.wkTab as { src: Uint8Array; rows: Int32Array }), gather: undefined };
 }
 
 export interface ShardOutput {

@@ -149,7 +149,7 @@ export interface WorldTables {
 }
 
 /** SharedArrayBuffer-backed copy: posted to workers without cloning. */
-export function shared<T extends Int32Array | Float64Array | BigInt64Array>(a: T): T {
+export function shared<T extends Int32Array | Float64Array | BigInt64Array | Uint8Array>(a: T): T {
   const C = a.constructor as new (b: SharedArrayBuffer) => T;
   const out = new C(new SharedArrayBuffer(Math.max(8, a.byteLength)));
   (out as any).set(a);
@@ -159,7 +159,7 @@ export function shared<T extends Int32Array | Float64Array | BigInt64Array>(a: T
 export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: number, bucketUs: number, week0: number, lhTab: Int32Array, factor: Float64Array): WorldTables {
   const kt = kernelTable(inp.timetable);
   return {
-    H, h0Us, bucketUs, week0, lhTab: shared(lhTab), wkTab: weekTabOf(lhTab, week0), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
+    H, h0Us, bucketUs, week0, lhTab: shared(lhTab), wkTab: shared(weekTabOf(lhTab, week0)), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
     shapes: shared(inp.shapes), overlays: shared(inp.overlays), factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor), cellKeys: cellKeys(inp, id),
   };
 }
@@ -259,19 +259,18 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     cRGroup[i] = c.rGroup[ci];
   }
   // Maps iterate in insertion order = local row order
-  const lhTab = new Int32Array(Math.max(1, zoneLocal.size) * H), wkTab = new Uint8Array(Math.max(1, zoneLocal.size) * H);
-  for (const [z, zl] of zoneLocal) {
-    lhTab.set(w.lhTab.subarray(z * H, (z + 1) * H), zl * H);
-    wkTab.set(w.wkTab.subarray(z * H, (z + 1) * H), zl * H);
-  }
-  const gather = { overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) }, latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) } };
+  const zones = Int32Array.from(zoneLocal.keys());
+  const gather = {
+    overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) }, latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) },
+    lhTab: { src: w.lhTab, rows: zones }, wkTab: { src: w.wkTab, rows: zones },
+  };
   const x: ShardInput = {
     mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
     edgeZone: Int32Array.from(edgeZone),
     rowZone: Int32Array.from(rowZone), rowShape: Int32Array.from(rowShape), rowOverlay: Int32Array.from(rowOverlay),
     cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cRow,
     cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
-    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab, wkTab, overlay: new Float64Array(0), latent: new Float64Array(0), gather,
+    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: new Int32Array(0), wkTab: new Uint8Array(0), overlay: new Float64Array(0), latent: new Float64Array(0), gather,
     zoneStart: w.zoneStart, segStart: w.segStart, segOffset: w.segOffset,
   };
   return { x, edgeIds };

@@ -6,7 +6,7 @@ import { ELEM_BYTES, viewOf, type ElemType } from '../pool/task.js';
 import type { RowGather, ShardInput } from './kernels_ref.js';
 
 type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
-type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: Float64Array; rows: Int32Array; width: number };
+type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: Float64Array | Int32Array | Uint8Array; rows: Int32Array; width: number };
 
 /** k5bArrivals's inputs in argument order (everything before `cap`), and the f64 length of its unit-row scratch. */
 export interface ShardArgs {
@@ -25,8 +25,8 @@ export function shardInputs(x: ShardInput): ShardArgs {
     a('i32', x.cZone), a('i32', x.cCountry), a('i32', x.cChannel), a('i32', x.cRow), a('i32', x.cGroup), a('i32', x.cRGroup),
     a('f64', x.cPV), a('f64', x.cV), a('u32', x.cKey),
     s(x.H), s(x.h0Us), s(x.bucketUs),
-    a('f64', x.shapes), a('i32', x.lhTab), a('u8', x.wkTab),
-    ...(x.gather ? [g(x.gather.overlay), g(x.gather.latent)] : [a('f64', x.overlay), a('f64', x.latent)]),
+    a('f64', x.shapes),
+    ...(x.gather ? [g(x.gather.lhTab), g(x.gather.wkTab), g(x.gather.overlay), g(x.gather.latent)] : [a('i32', x.lhTab), a('u8', x.wkTab), a('f64', x.overlay), a('f64', x.latent)]),
     a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
   ];
   return { args, unitLen: x.rowZone.length * x.H };
@@ -61,9 +61,10 @@ export function execShard(ex: Record<string, any>, inputs: ShardArgs, cap: numbe
     }
     if (a.kind === 'gather') {
       // rows of a shared world table, copied straight into this thread's wasm memory
-      const p = ex.alloc(Math.max(8, a.rows.length * a.width * 8)) as number;
-      const dst = new Float64Array(mem(), p, a.rows.length * a.width);
-      a.rows.forEach((r, k) => dst.set(a.src.subarray(r * a.width, (r + 1) * a.width), k * a.width));
+      const src = a.src;
+      const p = ex.alloc(Math.max(8, a.rows.length * a.width * src.BYTES_PER_ELEMENT)) as number;
+      const dst = new (src.constructor as new (b: ArrayBuffer, o: number, n: number) => typeof src)(mem(), p, a.rows.length * a.width);
+      a.rows.forEach((r, k) => dst.set(src.subarray(r * a.width, (r + 1) * a.width) as any, k * a.width));
       ptrs.push(p);
       continue;
     }
