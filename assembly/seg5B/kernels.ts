@@ -1,6 +1,7 @@
 // Segment 5B kernels: the latent intensity field (S2) and counts → arrivals → routing → local time
-// (S3/S4) in one pass per shard of merchants. Mirrors src/5B/kernels_ref.ts bit for bit
-// (same IEEE operation order, fm_* math). KEEP IN LOCKSTEP.
+// (S3/S4) over a shard of merchants: per cell a walk (arrival times), a route pass (site or edge) and
+// a local-time pass, then each merchant's cells merged by time. Mirrors src/5B/kernels_ref.ts bit
+// for bit (same IEEE operation order, fm_* math). KEEP IN LOCKSTEP.
 //
 // Arrivals are a Cox process: given the realised intensity λ(cell, h) (expected arrivals in UTC
 // bucket h), arrival times follow by the time-change method — exponential gaps walked through the

@@ -71,40 +71,48 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
   const duck = await Duck.open(2, pol.validation.duckdb_memory_limit);
   let realism: Record<string, unknown>;
   try {
+    // every query on a connection of its own, all at once (each is partly single-threaded)
+    const q = (sql: string) => duck.allApart(sql);
     // every published part's row count, from its footer
-    const footers = async (dir: string) => new Map((await duck.all(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${lit(join(dir, '*.parquet'))})`)).map((r) => [String(r.f).split(/[\\/]/).pop(), num(r.n)]));
-    const fa = await footers(aDir), fs = await footers(sDir);
+    const footers = async (dir: string) => new Map((await q(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${lit(join(dir, '*.parquet'))})`)).map((r) => [String(r.f).split(/[\\/]/).pop(), num(r.n)]));
     const footerBad = (m: Map<string | undefined, number>, rows: number[]) => m.size !== rows.length || rows.some((r, i) => m.get(partName(i)) !== r);
-    checks.add('arrivals_published', !footerBad(fa, v.partRows),
-      `${fa.size} arrival parts whose footers hold ${[...fa.values()].reduce((x, y) => x + y, 0)} rows; the kernel counted ${n} in ${v.partRows.length} shards`);
-    checks.add('conservation_total', summaryN === n && !footerBad(fs, v.summaryPartRows) && v.summaryPartRows.reduce((x, y) => x + y, 0) === tot.summary,
-      `Σ count_N ${summaryN} = arrivals ${n}; summary rows ${tot.summary} in ${fs.size} parts`);
-    checks.add('conservation_per_bucket', bucketDiff === 0, `${bucketDiff} buckets where arrivals ≠ Σ count_N (all rows, workers' scans)`);
 
     // sampled parts re-read from the published bytes: the same laws, tokens, per-part conservation
     const pick = sampleParts(v.partRows, pol.validation.reread_parts);
     const files = (dir: string) => `[${pick.map((i) => lit(join(dir, partName(i)))).join(', ')}]`;
     const A = files(aDir), S = files(sDir);
     const none = { n: 0, bad_bucket: 0, bad_virtual: 0, bad_physical: 0, bad_tokens: 0, lo: null, hi: null };
-    const [a] = pick.length ? await duck.all(`SELECT count(*) n, min(epoch_us(ts_utc)) lo, max(epoch_us(ts_utc)) hi,
+    const rereadRows = pick.reduce((x, i) => x + v.partRows[i], 0);
+    const step = Math.max(1, Math.floor(rereadRows / pol.validation.local_time_sample_rows));
+    const [fa, fs, [a], [s], [pb], [ord], lt] = await Promise.all([
+      footers(aDir),
+      footers(sDir),
+      pick.length ? q(`SELECT count(*) n, min(epoch_us(ts_utc)) lo, max(epoch_us(ts_utc)) hi,
         count(*) FILTER (WHERE bucket_index <> CAST(floor((epoch_us(ts_utc) - ${h0}) / 3600e6) AS INTEGER)) bad_bucket,
         count(*) FILTER (WHERE is_virtual AND (edge_id IS NULL OR tzid_operational IS NULL OR ts_local_operational IS NULL OR site_order IS NOT NULL)) bad_virtual,
         count(*) FILTER (WHERE NOT is_virtual AND (site_order IS NULL OR edge_id IS NOT NULL)) bad_physical,
         count(*) FILTER (WHERE seed <> ${ctx.seed} OR manifest_fingerprint <> ${lit(ctx.manifest_fingerprint)} OR scenario_id <> ${lit(v.sc.scenario_id)}) bad_tokens
-      FROM read_parquet(${A})`) : [none];
-    const [s] = pick.length ? await duck.all(`SELECT count(*) FILTER (WHERE count_N <> count_physical + count_virtual OR count_N < 1) bad,
+      FROM read_parquet(${A})`) : [none],
+      pick.length ? q(`SELECT count(*) FILTER (WHERE count_N <> count_physical + count_virtual OR count_N < 1) bad,
         count(*) FILTER (WHERE seed <> ${ctx.seed} OR manifest_fingerprint <> ${lit(ctx.manifest_fingerprint)} OR scenario_id <> ${lit(v.sc.scenario_id)}) bad_tokens
-      FROM read_parquet(${S})`) : [{ bad: 0, bad_tokens: 0 }];
-    const [pb] = pick.length ? await duck.all(`WITH x AS (SELECT parse_filename(filename) f, bucket_index b, count(*) n FROM read_parquet(${A}, filename = true) GROUP BY 1, 2),
+      FROM read_parquet(${S})`) : [{ bad: 0, bad_tokens: 0 }],
+      pick.length ? q(`WITH x AS (SELECT parse_filename(filename) f, bucket_index b, count(*) n FROM read_parquet(${A}, filename = true) GROUP BY 1, 2),
         y AS (SELECT parse_filename(filename) f, bucket_index b, sum(count_N) n FROM read_parquet(${S}, filename = true) GROUP BY 1, 2)
-      SELECT count(*) diff FROM x FULL OUTER JOIN y USING (f, b) WHERE x.n IS DISTINCT FROM y.n`) : [{ diff: 0 }];
-    // a part holds whole merchants in (merchant, arrival_seq) order: each row against the one before it
-    // in its file (a self-join on the row number; a window sort took twice as long)
-    const [ord] = pick.length ? await duck.all(`WITH t AS (SELECT filename f, file_row_number r, merchant_id m, arrival_seq s, ts_utc u FROM read_parquet(${A}, filename = true, file_row_number = true))
+      SELECT count(*) diff FROM x FULL OUTER JOIN y USING (f, b) WHERE x.n IS DISTINCT FROM y.n`) : [{ diff: 0 }],
+      // a part holds whole merchants in (merchant, arrival_seq) order: each row against the one before it
+      // in its file (a self-join on the row number; a window sort took twice as long)
+      pick.length ? q(`WITH t AS (SELECT filename f, file_row_number r, merchant_id m, arrival_seq s, ts_utc u FROM read_parquet(${A}, filename = true, file_row_number = true))
       SELECT count(*) FILTER (WHERE CASE WHEN a.r IS NULL THEN b.s <> 1 WHEN a.m = b.m THEN b.s <> a.s + 1 OR b.u < a.u ELSE b.m < a.m OR b.s <> 1 END) bad
-      FROM t b LEFT JOIN t a ON a.f = b.f AND a.r + 1 = b.r`) : [{ bad: 0 }];
+      FROM t b LEFT JOIN t a ON a.f = b.f AND a.r + 1 = b.r`) : [{ bad: 0 }],
+      // local time legality on evenly spaced rows of the re-read parts, re-derived from 2A's timetable (below)
+      pick.length ? readParquetColumns(pick.map((i) => join(aDir, partName(i))), ['tzid_primary', 'ts_utc', 'ts_local_primary', 'tzid_operational', 'ts_local_operational'], `file_row_number % ${step} = 0`) : undefined,
+    ]);
+    checks.add('arrivals_published', !footerBad(fa, v.partRows),
+      `${fa.size} arrival parts whose footers hold ${[...fa.values()].reduce((x, y) => x + y, 0)} rows; the kernel counted ${n} in ${v.partRows.length} shards`);
+    checks.add('conservation_total', summaryN === n && !footerBad(fs, v.summaryPartRows) && v.summaryPartRows.reduce((x, y) => x + y, 0) === tot.summary,
+      `Σ count_N ${summaryN} = arrivals ${n}; summary rows ${tot.summary} in ${fs.size} parts`);
+    checks.add('conservation_per_bucket', bucketDiff === 0, `${bucketDiff} buckets where arrivals ≠ Σ count_N (all rows, workers' scans)`);
     const reread = `${pick.length} of ${v.partRows.length} parts (${num(a.n)} rows) re-read`;
-    const rereadRows = pick.reduce((x, i) => x + v.partRows[i], 0);
     checks.add('reread_rows', num(a.n) === rereadRows, `${reread}; their footers and the kernel say ${rereadRows}`);
     checks.add('summary_split', laws.summarySplit === 0 && num(s.bad) === 0, `${laws.summarySplit} summary rows with count_N ≠ physical + virtual or < 1 (workers); ${s.bad} in the re-read parts`);
     checks.add('conservation_per_part_bucket', num(pb.diff) === 0, `${pb.diff} (part, bucket) pairs in the re-read parts where arrivals ≠ Σ count_N`);
@@ -117,9 +125,6 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
     checks.add('partition_tokens', num(a.bad_tokens) + num(s.bad_tokens) === 0, `${a.bad_tokens} arrival / ${s.bad_tokens} summary rows re-read whose seed/fingerprint/scenario differ from the path`);
     checks.add('order_by_merchant_time', laws.order === 0 && num(ord.bad) === 0,
       `${laws.order} rows out of (merchant, arrival_seq, ts_utc) order in the workers' scan of all ${n}; ${ord.bad} in the ${reread}`);
-    // local time legality on evenly spaced rows of the re-read parts, re-derived from 2A's timetable
-    const step = Math.max(1, Math.floor(rereadRows / pol.validation.local_time_sample_rows));
-    const lt = pick.length ? await readParquetColumns(pick.map((i) => join(aDir, partName(i))), ['tzid_primary', 'ts_utc', 'ts_local_primary', 'tzid_operational', 'ts_local_operational'], `file_row_number % ${step} = 0`) : undefined;
     let bad = 0, ns = 0;
     if (lt) {
       const codesOf = (name: string) => {

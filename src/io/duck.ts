@@ -5,6 +5,8 @@ export class Duck {
   private constructor(
     private readonly inst: DuckDBInstance,
     readonly conn: DuckDBConnection,
+    /** a fork's instance belongs to the Duck it came from */
+    private readonly ownsInstance = true,
   ) {}
   /** memoryLimit (e.g. '1GB') caps DuckDB's buffer pool, which otherwise grows to 80% of RAM on big scans. */
   static async open(threads = 2, memoryLimit?: string): Promise<Duck> {
@@ -23,9 +25,22 @@ export class Duck {
   async run(sql: string): Promise<void> {
     await this.conn.run(sql);
   }
+  /** Another connection to the same database: queries on separate connections run at the same time. */
+  async fork(): Promise<Duck> {
+    return new Duck(this.inst, await this.inst.connect(), false);
+  }
+  /** `sql` on a connection of its own, closed after. */
+  async allApart(sql: string): Promise<Record<string, unknown>[]> {
+    const f = await this.fork();
+    try {
+      return await f.all(sql);
+    } finally {
+      f.close();
+    }
+  }
   close(): void {
     this.conn.closeSync();
-    this.inst.closeSync();
+    if (this.ownsInstance) this.inst.closeSync();
   }
 }
 
