@@ -112,7 +112,9 @@ export function unitRowsRef(x: ShardInput): Float64Array {
 
 /** The local-week bucket of every local horizon bucket in lhTab (ShardInput.wkTab). */
 export function weekTabOf(lhTab: Int32Array, week0: number): Uint8Array {
-  return Uint8Array.from(lhTab, (lh) => (((week0 + lh) % WEEK) + WEEK) % WEEK);
+  const out = new Uint8Array(lhTab.length);
+  for (let i = 0; i < lhTab.length; i++) out[i] = (((week0 + lhTab[i]) % WEEK) + WEEK) % WEEK;
+  return out;
 }
 
 export function arrivalsRef(input: ShardInput): ShardOutput {
