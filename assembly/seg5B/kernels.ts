@@ -210,9 +210,9 @@ function unitRows(nRows: i32, H: i32, rowZone: usize, rowShape: usize, rowOverla
   }
 }
 
-// Philox blocks of the next GAP_BATCH arrivals, drawn together: a block's next gap sat on the walk's
-// critical path (about 80 cycles of multiplies and a log per arrival); drawn in a batch the blocks are
-// independent and overlap. Blocks drawn past a cell's last arrival are never used (no output or
+// Philox blocks of the next GAP_BATCH arrivals, drawn together: drawn one per arrival, a block's next
+// gap (ten rounds of multiplies, then a log) sat on the walk's critical path; drawn in a batch the
+// blocks are independent and overlap. Blocks drawn past a cell's last arrival are never used (no output or
 // accounting sees them). Arrival k of the cell reads slot k mod GAP_BATCH.
 // @ts-ignore: decorator
 @lazy const GAP_BATCH: i32 = 8;
