@@ -53,26 +53,32 @@ export interface ShardInput {
    * which of them the shard uses, in its local order; the worker gathers them into wasm memory, so
    * the main thread neither copies nor posts them.
    */
-  gather?: { overlay: RowGather; latent: RowGather; lhTab: RowGather; wkTab: RowGather };
+  gather?: { overlay: RowGather<Float64Array>; latent: RowGather<Float64Array>; lhTab: RowGather<Int32Array>; wkTab: RowGather<Uint8Array> };
 }
 
+export type RowTable = Float64Array | Int32Array | Uint8Array;
+
 /** Rows (H values each) of a world table in shared memory, by row index in the shard's order. */
-export interface RowGather {
-  src: Float64Array | Int32Array | Uint8Array;
+export interface RowGather<T extends RowTable = RowTable> {
+  src: T;
   rows: Int32Array;
+}
+
+/** Rows `rows` of `src` (`width` values each) into `dst`, one after another. */
+export function copyRows<T extends RowTable>(dst: T, src: T, rows: Int32Array, width: number): void {
+  rows.forEach((r, k) => dst.set(src.subarray(r * width, (r + 1) * width) as ArrayLike<number>, k * width));
 }
 
 /** `x` with gathered rows materialised as the dense tables the reference reads. */
 export function denseShardInput(x: ShardInput): ShardInput {
   if (!x.gather) return x;
-  const dense = <T extends RowGather['src']>(g: { src: T; rows: Int32Array }): T => {
+  const dense = <T extends RowTable>(g: RowGather<T>): T => {
     const out = new (g.src.constructor as new (n: number) => T)(Math.max(1, g.rows.length) * x.H);
-    g.rows.forEach((r, k) => out.set(g.src.subarray(r * x.H, (r + 1) * x.H) as any, k * x.H));
+    copyRows(out, g.src, g.rows, x.H);
     return out;
   };
   const g = x.gather;
-  return { ...x, overlay: dense(g.overlay as { src: Float64Array; rows: Int32Array }), latent: dense(g.latent as { src: Float64Array; rows: Int32Array }),
-    lhTab: dense(g.lhTab as { src: Int32Array; rows: Int32Array }), wkTab: dense(g.wkTab as { src: Uint8Array; rows: Int32Array }), gather: undefined };
+  return { ...x, overlay: dense(g.overlay), latent: dense(g.latent), lhTab: dense(g.lhTab), wkTab: dense(g.wkTab), gather: undefined };
 }
 
 export interface ShardOutput {

@@ -3,10 +3,10 @@
 // thread). Overflow (more arrivals than the capacity) is reported, and the caller reruns the shard
 // with the exact count: the result is the same, only the buffers differ.
 import { ELEM_BYTES, viewOf, type ElemType } from '../pool/task.js';
-import type { RowGather, ShardInput } from './kernels_ref.js';
+import { copyRows, type RowGather, type RowTable, type ShardInput } from './kernels_ref.js';
 
 type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
-type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: Float64Array | Int32Array | Uint8Array; rows: Int32Array; width: number };
+type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: RowTable; rows: Int32Array; width: number };
 
 /** k5bArrivals's inputs in argument order (everything before `cap`), and the f64 length of its unit-row scratch. */
 export interface ShardArgs {
@@ -61,10 +61,8 @@ export function execShard(ex: Record<string, any>, inputs: ShardArgs, cap: numbe
     }
     if (a.kind === 'gather') {
       // rows of a shared world table, copied straight into this thread's wasm memory
-      const src = a.src;
-      const p = ex.alloc(Math.max(8, a.rows.length * a.width * src.BYTES_PER_ELEMENT)) as number;
-      const dst = new (src.constructor as new (b: ArrayBuffer, o: number, n: number) => typeof src)(mem(), p, a.rows.length * a.width);
-      a.rows.forEach((r, k) => dst.set(src.subarray(r * a.width, (r + 1) * a.width) as any, k * a.width));
+      const p = ex.alloc(Math.max(8, a.rows.length * a.width * a.src.BYTES_PER_ELEMENT)) as number;
+      copyRows(new (a.src.constructor as new (b: ArrayBuffer, o: number, n: number) => RowTable)(mem(), p, a.rows.length * a.width), a.src, a.rows, a.width);
       ptrs.push(p);
       continue;
     }
