@@ -60,6 +60,20 @@ describe('5B kernels: wasm == TypeScript reference', () => {
     expect(ref.stats[4]).toBe(6);
   });
 
+  it('merchant merge: sparse cells (counting order by bucket) and dense cells (heap merge) both match the reference order', () => {
+    // volume 400: a few arrivals per merchant-bucket, from different cells (ordered inside the bucket
+    // by the insertion pass); volume 20000: well over 32 per bucket, so the merchant takes the heap merge
+    for (const volume of [400, 20000]) {
+      const x = syntheticShard({ H: 24 * 8, volume, seed: 5n });
+      const ref = arrivalsRef(x);
+      const run = execShard(ex, shardInputs(x), ref.stats[0] + 10, 3);
+      const perBucket = ref.stats[0] / (24 * 8);
+      expect(volume === 400 ? perBucket < 20 : perBucket > 100, `volume ${volume}`).toBe(true);
+      expect(asNum(run.arrivals.ts), `volume ${volume}`).toEqual(asNum(ref.ts));
+      for (const k of ['bucket', 'tz', 'channel', 'site', 'edge', 'lambda'] as const) expect(asNum(run.arrivals[k] as any), `${k}, volume ${volume}`).toEqual(asNum(ref[k] as any));
+    }
+  });
+
   it('gathered world rows (any order, shared tables) give the same arrivals as dense ones, in wasm and the reference', () => {
     const x = syntheticShard();
     const dense = execShard(ex, shardInputs(x), arrivalsRef(x).stats[0] + 10, 3);

@@ -388,3 +388,23 @@ export function fm_neglog_u01(u: f64): f64 {
   let p = r * (1.0 + r * (-0.5 + r * (0.3333333333333333 + r * (-0.25 + r * 0.2))));
   return -((<f64>e * LN2 + load<f64>(NEGLOG_LOGC + (i << 3))) + p);
 }
+
+/** fm_neglog_u01 on both f64 lanes of u, with the same operations in the same order (bit-identical). */
+// @ts-ignore: decorator
+@inline
+export function fm_neglog_u01x2(u: v128): v128 {
+  if (!neglogReady) neglogInit();
+  let e = f64x2.convert_low_i32x4_s(i32x4.sub(i32x4.shr_u(v128.shuffle<i32>(u, u, 1, 3, 1, 3), 20), i32x4.splat(1023)));
+  let ix = v128.and(i64x2.shr_u(u, 45), i64x2.splat(127));
+  let i0 = <usize>i64x2.extract_lane(ix, 0) << 3, i1 = <usize>i64x2.extract_lane(ix, 1) << 3;
+  let invc = f64x2.replace_lane(f64x2.splat(load<f64>(NEGLOG_INVC + i0)), 1, load<f64>(NEGLOG_INVC + i1));
+  let logc = f64x2.replace_lane(f64x2.splat(load<f64>(NEGLOG_LOGC + i0)), 1, load<f64>(NEGLOG_LOGC + i1));
+  let y = v128.or(v128.and(u, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3ff0000000000000));
+  let r = f64x2.sub(f64x2.mul(y, invc), f64x2.splat(1.0));
+  let t = f64x2.add(f64x2.splat(-0.25), f64x2.mul(r, f64x2.splat(0.2)));
+  t = f64x2.add(f64x2.splat(0.3333333333333333), f64x2.mul(r, t));
+  t = f64x2.add(f64x2.splat(-0.5), f64x2.mul(r, t));
+  t = f64x2.add(f64x2.splat(1.0), f64x2.mul(r, t));
+  let p = f64x2.mul(r, t);
+  return f64x2.neg(f64x2.add(f64x2.add(f64x2.mul(e, f64x2.splat(LN2)), logc), p));
+}

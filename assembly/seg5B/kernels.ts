@@ -21,7 +21,7 @@
 import { streamInit } from "../rng/stream";
 import { philoxRounds, philoxX0, philoxX1, philoxX2, philoxX3 } from "../rng/philox";
 import { rngNormal } from "../rng/dist";
-import { fm_exp, fm_neglog_u01 } from "../math/fmath";
+import { fm_exp, fm_neglog_u01, fm_neglog_u01x2 } from "../math/fmath";
 import { siteOfGroup, sliceWide } from "../seg2B/router";
 
 const INV_2_53: f64 = 1.1102230246251565e-16;
@@ -92,7 +92,7 @@ export function k5bLatent(nG: i32, H: i32, keys: usize, sigma: usize, phi: usize
  *    oMerchant u64, oSeq u64, oTs i64, oBucket i32, oCountry i32, oTz i32, oLocal i64, oChannel i32, oVirtual u8,
  *    oSite i32 (-1 null), oEdge i32 (shard-local edge index, -1 null), oTzOp i32 (-1 null), oLocalOp i64, oLambda f64
  *    summary (capacity cap rows): sMerchant u64, sCountry i32, sTz i32, sChannel i32, sBucket i32, sN i32, sPhys i32, sVirt i32, sLambda f64
- *  scratch: unit f64[nRows*H], perm i32[cap], tmp u64[cap], heapArr i32[3*maxCellsPerMerchant+4]
+ *  scratch: unit f64[nRows*H], perm i32[cap], tmp u64[cap], heapArr i32[H+1 + 3*maxCellsPerMerchant+4] (bucket counts, then the heap)
  *  stats f64[8]: arrivals, summary rows, draws, blocks, cells, unroutable arrivals, max cells/merchant, overflow
  */
 export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mEdge: usize, mSite: usize,
@@ -129,8 +129,8 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
     let edgeBase = ldI32(mEdgeOff, m);
     let mid = load<u64>(mId + (<usize>m << 3));
     for (let c = c0; c < c1; c++) {
-      // run boundaries of this merchant's cells (for the merge), in the heap scratch's upper half
-      store<i32>(heapArr + (<usize>(c1 - c0 + 1 + (c - c0)) << 2), wPos - mStart);
+      // run boundaries of this merchant's cells (for the merge), in the heap scratch past the bucket counts
+      store<i32>(heapArr + (<usize>(H + 1 + c1 - c0 + 1 + (c - c0)) << 2), wPos - mStart);
       cells++;
       let zone = ldI32(cZone, c), country = ldI32(cCountry, c), channel = ldI32(cChannel, c);
       let a0 = wPos, s0 = wSrow;
@@ -169,7 +169,7 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
     let n = wPos - mStart;
     let nCells = c1 - c0;
     if (wPos <= cap && n > 0) {
-      if (nCells > 1) mergeMerchant(mStart, n, nCells, heapArr, perm, tmp, oTs, oBucket, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, oLambda);
+      if (nCells > 1) mergeMerchant(mStart, n, nCells, heapArr + (<usize>(H + 1) << 2), heapArr, perm, tmp, oTs, oBucket, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, oLambda);
       for (let i = 0; i < n; i++) {
         store<u64>(oMerchant + (<usize>(mStart + i) << 3), mid);
         store<u64>(oSeq + (<usize>(mStart + i) << 3), <u64>(i + 1));
@@ -221,14 +221,46 @@ function unitRows(nRows: i32, H: i32, rowZone: usize, rowShape: usize, rowOverla
 // @ts-ignore: decorator
 @lazy const GAP_E = memory.data(8 * 8, 16); // -ln(lane 2-3 uniform): the gap after arrival k
 
-/** Blocks k+1 … k+GAP_BATCH of the cell's substream into GAP_U / GAP_E. */
+/** Blocks k+1 … k+GAP_BATCH of the cell's substream into GAP_U / GAP_E: Philox4x32-10 on four blocks
+ *  per i32x4 (block j in lane j; extmul gives the 32×32→64 products), two such sets interleaved, then
+ *  u01 and -ln u two lanes at a time. Bit-identical to philoxRounds + u01Of + fm_neglog_u01 per block. */
 function fillGaps(k0: u32, k1: u32, k: i32): void {
-  for (let j = 0; j < GAP_BATCH; j++) {
-    philoxRounds(<u32>(k + j + 1), 0, 0, 0, k0, k1);
-    store<f64>(GAP_U + (<usize>j << 3), u01Of(philoxX0, philoxX1));
-    store<f64>(GAP_E + (<usize>j << 3), fm_neglog_u01(u01Of(philoxX2, philoxX3)));
+  let m0 = i32x4.splat(<i32>0xd2511f53), m1 = i32x4.splat(<i32>0xcd9e8d57);
+  let c = <i32>(k + 1);
+  let x0 = i32x4(c, c + 1, c + 2, c + 3), y0 = i32x4(c + 4, c + 5, c + 6, c + 7);
+  let x1 = i32x4.splat(0), x2 = i32x4.splat(0), x3 = i32x4.splat(0);
+  let y1 = x1, y2 = x1, y3 = x1;
+  let a = k0, b = k1;
+  for (let r = 0; r < 10; r++) {
+    let ka = i32x4.splat(<i32>a), kb = i32x4.splat(<i32>b);
+    let p0l = i64x2.extmul_low_i32x4_u(x0, m0), p0h = i64x2.extmul_high_i32x4_u(x0, m0);
+    let p1l = i64x2.extmul_low_i32x4_u(x2, m1), p1h = i64x2.extmul_high_i32x4_u(x2, m1);
+    let q0l = i64x2.extmul_low_i32x4_u(y0, m0), q0h = i64x2.extmul_high_i32x4_u(y0, m0);
+    let q1l = i64x2.extmul_low_i32x4_u(y2, m1), q1h = i64x2.extmul_high_i32x4_u(y2, m1);
+    x0 = v128.xor(v128.xor(v128.shuffle<i32>(p1l, p1h, 1, 3, 5, 7), x1), ka);
+    x1 = v128.shuffle<i32>(p1l, p1h, 0, 2, 4, 6);
+    x2 = v128.xor(v128.xor(v128.shuffle<i32>(p0l, p0h, 1, 3, 5, 7), x3), kb);
+    x3 = v128.shuffle<i32>(p0l, p0h, 0, 2, 4, 6);
+    y0 = v128.xor(v128.xor(v128.shuffle<i32>(q1l, q1h, 1, 3, 5, 7), y1), ka);
+    y1 = v128.shuffle<i32>(q1l, q1h, 0, 2, 4, 6);
+    y2 = v128.xor(v128.xor(v128.shuffle<i32>(q0l, q0h, 1, 3, 5, 7), y3), kb);
+    y3 = v128.shuffle<i32>(q0l, q0h, 0, 2, 4, 6);
+    a += 0x9e3779b9; b += 0xbb67ae85;
   }
+  v128.store(GAP_U, u01x2(x0, x1)); v128.store(GAP_U, u01x2(hiPair(x0), hiPair(x1)), 16);
+  v128.store(GAP_U, u01x2(y0, y1), 32); v128.store(GAP_U, u01x2(hiPair(y0), hiPair(y1)), 48);
+  v128.store(GAP_E, fm_neglog_u01x2(u01x2(x2, x3))); v128.store(GAP_E, fm_neglog_u01x2(u01x2(hiPair(x2), hiPair(x3))), 16);
+  v128.store(GAP_E, fm_neglog_u01x2(u01x2(y2, y3)), 32); v128.store(GAP_E, fm_neglog_u01x2(u01x2(hiPair(y2), hiPair(y3))), 48);
 }
+
+/** u01Of on i32 lanes 0 and 1 of hi/lo: (hi·2^21 + lo>>11) is exact below 2^53, as the u64 shift is. */
+// @ts-ignore: decorator
+@inline function u01x2(hi: v128, lo: v128): v128 {
+  let v = f64x2.add(f64x2.mul(f64x2.convert_low_i32x4_u(hi), f64x2.splat(2097152.0)), f64x2.convert_low_i32x4_u(i32x4.shr_u(lo, 11)));
+  return f64x2.min(f64x2.mul(f64x2.add(v, f64x2.splat(0.5)), f64x2.splat(INV_2_53)), f64x2.splat(U01_MAX));
+}
+// @ts-ignore: decorator
+@inline function hiPair(x: v128): v128 { return v128.shuffle<i32>(x, x, 2, 3, 2, 3); }
 
 // walk state across cells: arrivals and summary rows so far (counting continues past cap)
 let wPos: i32 = 0;
@@ -257,14 +289,14 @@ function walkCell(ub: usize, lb: usize, V: f64, H: i32, k0: u32, k1: u32, h0: i6
       h++;
     }
     if (h >= H) break;
-    let inv = 1.0 / lam;
-    let p: f64 = 0.0;
-    let rem = lam;
+    // arrivals of bucket h at cumulative positions acc (in units of λ) while acc < λ; the division
+    // only scales offsets, off the chain the loop test waits on
+    let scale = bucketF / lam;
+    let acc = E;
     let nb: i32 = 0;
     let bStart = h0 + <i64>h * bucketUs;
-    while (E < rem) {
-      p += E * inv;
-      let off = <i64>Math.floor(p * bucketF);
+    do {
+      let off = <i64>(acc * scale); // truncation is floor here (acc ≥ 0)
       if (off >= bucketUs) off = bucketUs - 1;
       let slot = <usize>(k & (GAP_BATCH - 1)) << 3;
       if (slot == 0) fillGaps(k0, k1, k);
@@ -275,13 +307,12 @@ function walkCell(ub: usize, lb: usize, V: f64, H: i32, k0: u32, k1: u32, h0: i6
         store<f64>(uOut + (<usize>pos << 3), load<f64>(GAP_U + slot));
         store<i32>(rowOut + (<usize>pos << 2), srow);
       }
-      E = load<f64>(GAP_E + slot);
+      acc += load<f64>(GAP_E + slot);
       pos++;
       k++;
       nb++;
-      rem = lam * (1.0 - p);
-    }
-    E -= rem;
+    } while (acc < lam);
+    E = acc - lam;
     if (srow < cap) {
       store<i32>(sBucket + (<usize>srow << 2), h);
       store<i32>(sN + (<usize>srow << 2), nb);
@@ -371,11 +402,82 @@ function localTimes(a: i32, b: i32, zone: i32, zoneStart: usize, segStart: usize
   for (let i = a; i < b; i++) store<T>(col + (<usize>i << alignof<T>()), v);
 }
 
-// k-way merge of a merchant's cells (runs sorted by time) through a binary heap of run ids.
-// heapArr: [0, R) heap slots, [R+1, 2R+2) run cursors (run starts, relative; slot R holds n), [2R+2, 3R+2) run ends.
-function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize, tmp: usize,
+// Most merchants are sparse: a bucket rarely holds arrivals of two cells. Their arrivals are ordered
+// by a counting sort on bucket (buckets are disjoint time ranges), then an insertion pass by time
+// within each bucket; stable, so equal times keep cell order. Merchants with a bucket fuller than
+// BUCKET_SORT_MAX (dense cells) take a k-way heap merge of the cells' runs instead. Both give the
+// order (ts, cell, position).
+// @ts-ignore: decorator
+@lazy const BUCKET_SORT_MAX: i32 = 32;
+
+/** Order a merchant's n arrivals (cells' runs, each sorted by time) by (ts, cell) into perm, then gather its columns. */
+function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, cnt: usize, perm: usize, tmp: usize,
   oTs: usize, oBucket: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize, oVirtual: usize,
   oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize, oLambda: usize): void {
+  if (!bucketOrder(mStart, n, cnt, perm, oTs, oBucket)) heapOrder(mStart, n, R, heapArr, perm, oTs);
+  gather8(oTs, mStart, n, perm, tmp);
+  gather8(oLocal, mStart, n, perm, tmp);
+  gather8(oLocalOp, mStart, n, perm, tmp);
+  gather8(oLambda, mStart, n, perm, tmp);
+  gather4(oBucket, mStart, n, perm, tmp);
+  gather4(oCountry, mStart, n, perm, tmp);
+  gather4(oTz, mStart, n, perm, tmp);
+  gather4(oChannel, mStart, n, perm, tmp);
+  gather4(oSite, mStart, n, perm, tmp);
+  gather4(oEdge, mStart, n, perm, tmp);
+  gather4(oTzOp, mStart, n, perm, tmp);
+  gather1(oVirtual, mStart, n, perm, tmp);
+}
+
+/** Counting sort by bucket, then insertion by ts inside buckets; false (perm untouched) if a bucket holds more than BUCKET_SORT_MAX. */
+function bucketOrder(mStart: i32, n: i32, cnt: usize, perm: usize, oTs: usize, oBucket: usize): bool {
+  let ob = oBucket + (<usize>mStart << 2);
+  let bMin = ldI32(ob, 0), bMax = bMin;
+  for (let i = 1; i < n; i++) {
+    let b = ldI32(ob, i);
+    bMin = min(bMin, b);
+    bMax = max(bMax, b);
+  }
+  for (let b = bMin; b <= bMax; b++) store<i32>(cnt + (<usize>b << 2), 0);
+  for (let i = 0; i < n; i++) {
+    let q = cnt + (<usize>ldI32(ob, i) << 2);
+    store<i32>(q, load<i32>(q) + 1);
+  }
+  let sum: i32 = 0, most: i32 = 0;
+  for (let b = bMin; b <= bMax; b++) {
+    let q = cnt + (<usize>b << 2);
+    let c = load<i32>(q);
+    store<i32>(q, sum);
+    sum += c;
+    most = max(most, c);
+  }
+  if (most > BUCKET_SORT_MAX) return false;
+  for (let i = 0; i < n; i++) {
+    let q = cnt + (<usize>ldI32(ob, i) << 2);
+    let at = load<i32>(q);
+    store<i32>(perm + (<usize>at << 2), i);
+    store<i32>(q, at + 1);
+  }
+  let ts = oTs + (<usize>mStart << 3);
+  let prev = ldI64(ts, ldI32(perm, 0));
+  for (let j = 1; j < n; j++) {
+    let pj = ldI32(perm, j);
+    let t = ldI64(ts, pj);
+    if (t < prev) {
+      let q = j;
+      do {
+        store<i32>(perm + (<usize>q << 2), ldI32(perm, q - 1));
+        q--;
+      } while (q > 0 && ldI64(ts, ldI32(perm, q - 1)) > t);
+      store<i32>(perm + (<usize>q << 2), pj);
+    } else prev = t;
+  }
+  return true;
+}
+
+// k-way merge of a merchant's cells (runs sorted by time) through a binary heap of run ids.
+// heapArr: [0, R) heap slots, [R+1, 2R+2) run cursors (run starts, relative; slot R holds n), [2R+2, 3R+2) run ends.
+function heapOrder(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize, oTs: usize): void {
   let runs = heapArr + (<usize>(R + 1) << 2);
   store<i32>(runs + (<usize>R << 2), n);
   let ends = heapArr + (<usize>(2 * R + 2) << 2);
@@ -423,18 +525,6 @@ function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize,
       } else break;
     }
   }
-  gather8(oTs, mStart, n, perm, tmp);
-  gather8(oLocal, mStart, n, perm, tmp);
-  gather8(oLocalOp, mStart, n, perm, tmp);
-  gather8(oLambda, mStart, n, perm, tmp);
-  gather4(oBucket, mStart, n, perm, tmp);
-  gather4(oCountry, mStart, n, perm, tmp);
-  gather4(oTz, mStart, n, perm, tmp);
-  gather4(oChannel, mStart, n, perm, tmp);
-  gather4(oSite, mStart, n, perm, tmp);
-  gather4(oEdge, mStart, n, perm, tmp);
-  gather4(oTzOp, mStart, n, perm, tmp);
-  gather1(oVirtual, mStart, n, perm, tmp);
 }
 
 /** Run a before run b: earlier head time, then lower run (cell) index. */

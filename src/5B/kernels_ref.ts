@@ -155,19 +155,18 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
           if (lam > 0.0) E -= lam;
           continue;
         }
-        const inv = 1.0 / lam;
-        let p = 0.0;
-        let rem = lam;
+        // arrivals of bucket h at cumulative positions acc (units of λ) while acc < λ
+        const scale = x.bucketUs / lam;
+        let acc = E;
         let nb = 0, nPhys = 0, nVirt = 0;
         const bStart = x.h0Us + h * x.bucketUs;
-        while (E < rem) {
-          p += E * inv;
-          let off = Math.floor(p * x.bucketUs);
+        do {
+          let off = Math.trunc(acc * scale);
           if (off >= x.bucketUs) off = x.bucketUs - 1;
           const ts = bStart + off;
           philoxInto((k + 1) >>> 0, 0, 0, 0, k0, k1, block);
           let u = u01FromWords(block[0], block[1]);
-          E = fm_neglog_u01(u01FromWords(block[2], block[3]));
+          acc += fm_neglog_u01(u01FromWords(block[2], block[3]));
           let virt = u < pv;
           if (hybrid) {
             u = virt ? u / pv : (u - pv) / (1.0 - pv);
@@ -193,9 +192,8 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
           run.push({ ts, bucket: h, country: ctry, tz: zone, local: ts + x.segOffset[seg] * 1000000, channel, virtual: virt ? 1 : 0, site, edge: eid, tzOp, localOp, lambda: lam });
           k++;
           nb++;
-          rem = lam * (1.0 - p);
-        }
-        E -= rem;
+        } while (acc < lam);
+        E = acc - lam;
         sum.push({ merchant: x.mId[m], country, tz: zone, channel, bucket: h, n: nb, phys: nPhys, virt: nVirt, lambda: lam });
       }
       draws += 2 * k + 1;

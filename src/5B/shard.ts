@@ -8,10 +8,11 @@ import { copyRows, type RowGather, type RowTable, type ShardInput } from './kern
 type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
 type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: RowTable; rows: Int32Array; width: number };
 
-/** k5bArrivals's inputs in argument order (everything before `cap`), and the f64 length of its unit-row scratch. */
+/** k5bArrivals's inputs in argument order (everything before `cap`), the f64 length of its unit-row scratch and its buckets. */
 export interface ShardArgs {
   args: In[];
   unitLen: number;
+  H: number;
 }
 
 export function shardInputs(x: ShardInput): ShardArgs {
@@ -29,7 +30,7 @@ export function shardInputs(x: ShardInput): ShardArgs {
     ...(x.gather ? [g(x.gather.lhTab), g(x.gather.wkTab), g(x.gather.overlay), g(x.gather.latent)] : [a('i32', x.lhTab), a('u8', x.wkTab), a('f64', x.overlay), a('f64', x.latent)]),
     a('i32', x.zoneStart), a('u64', x.segStart), a('i32', x.segOffset),
   ];
-  return { args, unitLen: x.rowZone.length * x.H };
+  return { args, unitLen: x.rowZone.length * x.H, H: x.H };
 }
 
 export const ARRIVAL_OUT: [string, ElemType][] = [
@@ -78,7 +79,7 @@ export function execShard(ex: Record<string, any>, inputs: ShardArgs, cap: numbe
   const unit = ex.alloc(Math.max(8, inputs.unitLen * 8)) as number;
   const perm = ex.alloc(c * 4) as number;
   const tmp = ex.alloc(c * 8) as number;
-  const heap = ex.alloc((3 * maxCells + 4) * 4) as number;
+  const heap = ex.alloc((inputs.H + 1 + 3 * maxCells + 4) * 4) as number; // bucket counts, then the merge heap
   const stats = ex.alloc(64) as number;
   ex.k5bArrivals(...ptrs, cap, ...ao, ...so, unit, perm, tmp, heap, stats);
   const st = Array.from(new Float64Array(mem(), stats, 8));
