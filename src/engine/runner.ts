@@ -74,7 +74,7 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool: undefined as unknown as KernelPool, progress };
   for (const seg of chain) await seg.preflight?.(ctx);
   await cleanStaging(world);
-  const pool = new KernelPool(workers);
+  let pool = new KernelPool(workers);
   ctx.pool = pool;
   const created = new Date().toISOString();
   const summary: RunSummary = { world, run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, segments: [], peak_rss_bytes: 0 };
@@ -94,6 +94,13 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
       const seconds = (performance.now() - t0) / 1000;
       progress.log(`${seg.id}: built and sealed in ${seconds.toFixed(2)} s`);
       summary.segments.push({ segment: seg.id, status: 'built', seconds: Math.round(seconds * 1000) / 1000, rows: res.rows });
+      // Fresh workers for the next segment: a worker's wasm memories (kernels, Parquet) never shrink,
+      // so threads kept across segments carried every segment's high-water mark into the next one
+      // (large world, whole chain: peak RSS 1,965 MB with one pool, 1,685 MB with a pool per segment).
+      if (seg !== chain[chain.length - 1]) {
+        await pool.close();
+        pool = ctx.pool = new KernelPool(workers);
+      }
     }
   } finally {
     await pool.close();
