@@ -15,6 +15,10 @@
  * --world DIR: real shards instead, K of them (default 4) spread over the shard plan of a world built
  * through 5A (`fraudworld run --until 5A`, default config): the 5B inputs, groups, latent field and
  * shard inputs are made exactly as `run` makes them, then each shard's kernel is timed alone.
+ *
+ * --against OTHER.wasm (with --world): an A/B of two kernel builds on the same shards — each shard runs on
+ * this build and on OTHER (same kernel ABI), every output column and the stats are compared byte for byte
+ * (identical / differ), and both are timed. FW_WASM picks this side's build (default build/fraudworld.wasm).
  */
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
@@ -42,10 +46,18 @@ export interface WorldShardRow {
   mps: number;
   /** from the fastest task (this box drifts; the best run is the steadier figure) */
   bestMps: number;
+  /** with --against: the other build's figures and whether its output bytes equal this build's */
+  other?: { ms: number; mps: number; bestMps: number; identical: boolean };
+}
+
+/** Every output column and the stats of one shard run, as bytes (views over wasm memory do not outlive the next call). */
+function runBytes(r: ReturnType<typeof execShard>): string {
+  const cols = [...Object.values(r.arrivals), ...Object.values(r.summary)].map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'));
+  return JSON.stringify([r.stats, cols]);
 }
 
 /** Kernel time of K real shards of a world built through 5A (inputs prepared as run5B prepares them). */
-export async function runWorldShardBench(world: string, k = 4, time = 800): Promise<WorldShardRow[]> {
+export async function runWorldShardBench(world: string, k = 4, time = 800, against?: string): Promise<WorldShardRow[]> {
   const runs = join(world, 'runs');
   const rec = JSON.parse(readFileSync(join(runs, readdirSync(runs).sort()[0], 'run_receipt.json'), 'utf8'));
   const pool = new KernelPool(1);
@@ -62,6 +74,7 @@ export async function runWorldShardBench(world: string, k = 4, time = 800): Prom
     const w = worldTables(inp, id, hz.H, hz.startSec * 1e6, 3600e6, weekOffset(hz), lhTab, factor.view() as Float64Array);
     const shards = planShards(inp, expected, pol.arrivals.shard_target_arrivals);
     const ex = instantiateKernelsSync(process.env.FW_WASM || undefined);
+    const exB = against ? instantiateKernelsSync(against) : undefined;
     const rows: WorldShardRow[] = [];
     for (let j = 0; j < Math.min(k, shards.length); j++) {
       const s = shards[Math.round((j * (shards.length - 1)) / Math.max(1, k - 1))];
@@ -71,11 +84,28 @@ export async function runWorldShardBench(world: string, k = 4, time = 800): Prom
       bench.add('wasm', () => {
         execShard(ex, inputs, cap, s.maxCells);
       });
+      let capB = 0;
+      if (exB) {
+        capB = execShard(exB, inputs, shardCapacity(s.expected), s.maxCells).stats[0] + 16;
+        bench.add('other', () => {
+          execShard(exB, inputs, capB, s.maxCells);
+        });
+      }
       await bench.run();
-      const r = bench.tasks[0].result;
-      if (!r || r.state !== 'completed') throw new Error('bench task did not complete');
+      const lat = (name: string) => {
+        const r = bench.tasks.find((t) => t.name === name)?.result;
+        if (!r || r.state !== 'completed') throw new Error(`bench task ${name} did not complete`);
+        return r.latency;
+      };
       const arrivals = cap - 16;
-      rows.push({ shard: s.index, cells: s.c1 - s.c0, arrivals, ms: r.latency.mean, mps: arrivals / r.latency.mean / 1e3, bestMps: arrivals / r.latency.min / 1e3 });
+      const a = lat('wasm');
+      const row: WorldShardRow = { shard: s.index, cells: s.c1 - s.c0, arrivals, ms: a.mean, mps: arrivals / a.mean / 1e3, bestMps: arrivals / a.min / 1e3 };
+      if (exB) {
+        const b = lat('other');
+        const identical = runBytes(execShard(ex, inputs, cap, s.maxCells)) === runBytes(execShard(exB, inputs, capB, s.maxCells));
+        row.other = { ms: b.mean, mps: (capB - 16) / b.mean / 1e3, bestMps: (capB - 16) / b.min / 1e3, identical };
+      }
+      rows.push(row);
     }
     return rows;
   } finally {
@@ -130,10 +160,14 @@ async function main(): Promise<void> {
   const time = Number(arg('--time') ?? 800);
   const world = arg('--world');
   if (world) {
-    const rows = await runWorldShardBench(world, Number(arg('--shards') ?? 4), time);
+    const against = arg('--against');
+    const rows = await runWorldShardBench(world, Number(arg('--shards') ?? 4), time, against);
     console.log(`5B k5bArrivals on real shards of ${world}, one core (copy-in, kernel, merge; M arrivals/s)`);
-    console.log('shard  cells  arrivals  ms/task  M arrivals/s mean (best)');
-    for (const r of rows) console.log(`${String(r.shard).padStart(5)}  ${String(r.cells).padStart(5)}  ${String(r.arrivals).padStart(8)}  ${r.ms.toFixed(1).padStart(7)}  ${`${r.mps.toFixed(1)} (${r.bestMps.toFixed(1)})`.padStart(12)}`);
+    console.log(`shard  cells  arrivals  ms/task  M arrivals/s mean (best)${against ? `  | ${against}: ms/task  M/s mean (best)  output` : ''}`);
+    for (const r of rows) {
+      const o = r.other ? `  | ${r.other.ms.toFixed(1).padStart(7)}  ${`${r.other.mps.toFixed(1)} (${r.other.bestMps.toFixed(1)})`.padStart(12)}  ${r.other.identical ? 'identical' : 'DIFFERS'}` : '';
+      console.log(`${String(r.shard).padStart(5)}  ${String(r.cells).padStart(5)}  ${String(r.arrivals).padStart(8)}  ${r.ms.toFixed(1).padStart(7)}  ${`${r.mps.toFixed(1)} (${r.bestMps.toFixed(1)})`.padStart(12)}${o}`);
+    }
     return;
   }
   const rows = await runArrivalBench(time);
