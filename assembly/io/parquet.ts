@@ -165,19 +165,12 @@ function delta(p: usize, src: usize, n: i32, wide: bool): usize {
   return p;
 }
 /**
- * One data page body into OUT, from rows [0, n) placed in the scratch: V (validity, when `hasValid`)
- * and IN (values: `width` bytes per row for PLAIN / DELTA, i32 codes for DICT). `optional` writes
- * definition levels (all present when !hasValid). Returns the body's length, or -1 for a validity
- * byte > 1, -2 for a code outside [0, dictN). pqEncoding gives the encoding.
- */
-export function pqPage(kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32): i32 {
-  return pqPageAt(IN, V, kind, n, width, optional, hasValid, dictN, dictBits);
-}
-
-/**
- * pqPage over values at `src` and validity at `valid` anywhere in this memory (a kernel's output
- * columns), so a page's values need not be copied into the scratch first. `src` is only read: present
- * values of a nullable page are compacted into IN.
+ * One data page body into OUT, from rows [0, n) of values at `src` and validity at `valid` (when
+ * `hasValid`) anywhere in this memory: the scratch IN / V, or a kernel's output columns, so a page's
+ * values need not be copied first. Values are `width` bytes per row for PLAIN / DELTA, i32 codes for
+ * DICT; `src` is only read (present values of a nullable page are compacted into IN). `optional`
+ * writes definition levels (all present when !hasValid). Returns the body's length, or -1 for a
+ * validity byte > 1, -2 for a code outside [0, dictN). pqEncoding gives the encoding.
  */
 export function pqPageAt(src: usize, valid: usize, kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32): i32 {
   let p = OUT;

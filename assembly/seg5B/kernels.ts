@@ -109,6 +109,8 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
   sMerchant: usize, sCountry: usize, sTz: usize, sChannel: usize, sBucket: usize, sN: usize, sPhys: usize, sVirt: usize, sLambda: usize,
   unit: usize, perm: usize, tmp: usize, heapArr: usize, stats: usize): void {
   unitRows(nRows, H, rowZone, rowShape, rowOverlay, shapes, lhTab, wkTab, overlay, unit);
+  // heapArr: the merge's bucket counts (H + 1), then its heap (3R + 4)
+  let cnt = heapArr, heap = heapArr + (<usize>(H + 1) << 2);
   // The work is split into small loops (walk, route, merge) rather than one loop body: in one body
   // TurboFan spilled most values and the bucket walk reloaded a dozen of them per bucket.
   // Between walk and route the route uniform of arrival i waits in tmp[i] and its summary row in
@@ -129,8 +131,8 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
     let edgeBase = ldI32(mEdgeOff, m);
     let mid = load<u64>(mId + (<usize>m << 3));
     for (let c = c0; c < c1; c++) {
-      // run boundaries of this merchant's cells (for the merge), in the heap scratch past the bucket counts
-      store<i32>(heapArr + (<usize>(H + 1 + c1 - c0 + 1 + (c - c0)) << 2), wPos - mStart);
+      // run boundaries of this merchant's cells (for the merge), in the heap scratch's upper half
+      store<i32>(heap + (<usize>(c1 - c0 + 1 + (c - c0)) << 2), wPos - mStart);
       cells++;
       let zone = ldI32(cZone, c), country = ldI32(cCountry, c), channel = ldI32(cChannel, c);
       let a0 = wPos, s0 = wSrow;
@@ -169,7 +171,7 @@ export function k5bArrivals(nM: i32, mCell: usize, mId: usize, mSlice: usize, mE
     let n = wPos - mStart;
     let nCells = c1 - c0;
     if (wPos <= cap && n > 0) {
-      if (nCells > 1) mergeMerchant(mStart, n, nCells, heapArr + (<usize>(H + 1) << 2), heapArr, perm, tmp, oTs, oBucket, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, oLambda);
+      if (nCells > 1) mergeMerchant(mStart, n, nCells, heap, cnt, perm, tmp, oTs, oBucket, oCountry, oTz, oLocal, oChannel, oVirtual, oSite, oEdge, oTzOp, oLocalOp, oLambda);
       for (let i = 0; i < n; i++) {
         store<u64>(oMerchant + (<usize>(mStart + i) << 3), mid);
         store<u64>(oSeq + (<usize>(mStart + i) << 3), <u64>(i + 1));
@@ -415,18 +417,18 @@ function mergeMerchant(mStart: i32, n: i32, R: i32, heapArr: usize, cnt: usize, 
   oTs: usize, oBucket: usize, oCountry: usize, oTz: usize, oLocal: usize, oChannel: usize, oVirtual: usize,
   oSite: usize, oEdge: usize, oTzOp: usize, oLocalOp: usize, oLambda: usize): void {
   if (!bucketOrder(mStart, n, cnt, perm, oTs, oBucket)) heapOrder(mStart, n, R, heapArr, perm, oTs);
-  gather8(oTs, mStart, n, perm, tmp);
-  gather8(oLocal, mStart, n, perm, tmp);
-  gather8(oLocalOp, mStart, n, perm, tmp);
-  gather8(oLambda, mStart, n, perm, tmp);
-  gather4(oBucket, mStart, n, perm, tmp);
-  gather4(oCountry, mStart, n, perm, tmp);
-  gather4(oTz, mStart, n, perm, tmp);
-  gather4(oChannel, mStart, n, perm, tmp);
-  gather4(oSite, mStart, n, perm, tmp);
-  gather4(oEdge, mStart, n, perm, tmp);
-  gather4(oTzOp, mStart, n, perm, tmp);
-  gather1(oVirtual, mStart, n, perm, tmp);
+  gather<u64>(oTs, mStart, n, perm, tmp);
+  gather<u64>(oLocal, mStart, n, perm, tmp);
+  gather<u64>(oLocalOp, mStart, n, perm, tmp);
+  gather<u64>(oLambda, mStart, n, perm, tmp);
+  gather<u32>(oBucket, mStart, n, perm, tmp);
+  gather<u32>(oCountry, mStart, n, perm, tmp);
+  gather<u32>(oTz, mStart, n, perm, tmp);
+  gather<u32>(oChannel, mStart, n, perm, tmp);
+  gather<u32>(oSite, mStart, n, perm, tmp);
+  gather<u32>(oEdge, mStart, n, perm, tmp);
+  gather<u32>(oTzOp, mStart, n, perm, tmp);
+  gather<u8>(oVirtual, mStart, n, perm, tmp);
 }
 
 /** Counting sort by bucket, then insertion by ts inside buckets; false (perm untouched) if a bucket holds more than BUCKET_SORT_MAX. */
@@ -535,18 +537,9 @@ function heapOrder(mStart: i32, n: i32, R: i32, heapArr: usize, perm: usize, oTs
   return ta < tb || (ta == tb && a < b);
 }
 
-function gather8(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
-  let b = col + (<usize>base << 3);
-  for (let i = 0; i < n; i++) store<u64>(tmp + (<usize>i << 3), load<u64>(b + (<usize>load<i32>(perm + (<usize>i << 2)) << 3)));
-  memory.copy(b, tmp, <usize>n << 3);
-}
-function gather4(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
-  let b = col + (<usize>base << 2);
-  for (let i = 0; i < n; i++) store<u32>(tmp + (<usize>i << 2), load<u32>(b + (<usize>load<i32>(perm + (<usize>i << 2)) << 2)));
-  memory.copy(b, tmp, <usize>n << 2);
-}
-function gather1(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
-  let b = col + <usize>base;
-  for (let i = 0; i < n; i++) store<u8>(tmp + <usize>i, load<u8>(b + <usize>load<i32>(perm + (<usize>i << 2))));
-  memory.copy(b, tmp, <usize>n);
+/** Rows [base, base + n) of a column of T reordered by perm (row i takes old row perm[i]), through tmp. */
+function gather<T>(col: usize, base: i32, n: i32, perm: usize, tmp: usize): void {
+  let b = col + (<usize>base << alignof<T>());
+  for (let i = 0; i < n; i++) store<T>(tmp + (<usize>i << alignof<T>()), load<T>(b + (<usize>load<i32>(perm + (<usize>i << 2)) << alignof<T>())));
+  memory.copy(b, tmp, <usize>n << alignof<T>());
 }

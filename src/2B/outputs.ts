@@ -79,12 +79,8 @@ export class DayPartWriter {
       this.sealed[key].push({ name, sha: sha256Hex(bytes), bytes: bytes.length });
       await this.writers[key].add({ name, bytes });
     };
-    try {
-      await Promise.all([put('s3', 's3_day_effects', s3), put('s4', 's4_group_weights', s4)]);
-    } catch (e) {
-      await this.abort();
-      throw e;
-    }
+    // a failure here reaches 2B's run, which aborts both writers
+    await Promise.all([put('s3', 's3_day_effects', s3), put('s4', 's4_group_weights', s4)]);
     this.rows.s3 += n;
     this.rows.s4 += n;
   }
