@@ -1,7 +1,7 @@
 /**
  * 5B arrival kernel throughput on one core: counts → arrivals → routed (site or CDN edge) → local
  * time, in arrivals per second, wasm (k5bArrivals through execShard, as a pool worker runs it) vs the
- * TypeScript reference (src/5B/kernels_ref.ts arrivalsRef). Timings are reported, never asserted.
+ * TypeScript reference (src/segments/5B/kernels_ref.ts arrivalsRef). Timings are reported, never asserted.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/arrivals.bench.js [--time MS] [--world DIR [--shards K]]
  *
@@ -23,8 +23,8 @@
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { arrivalsRef } from '../src/5B/kernels_ref.js';
-import { execShard, shardInputs } from '../src/5B/shard.js';
+import { arrivalsRef } from '../src/segments/5B/kernels_ref.js';
+import { execShard, shardInputs } from '../src/segments/5B/shard.js';
 import { syntheticShard } from './shard5B.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,11 +32,11 @@ import { loadPolicyPack } from '../src/config/load.js';
 import { packageRoot } from '../src/core/paths.js';
 import type { RunContext } from '../src/engine/context.js';
 import { KernelPool } from '../src/pool/pool.js';
-import { horizonOf, utcToLocalBucketTable, weekOffset } from '../src/5A/grid.js';
-import { loadInputs } from '../src/5B/inputs.js';
-import { policies5B } from '../src/5B/policies.js';
-import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables } from '../src/5B/plan.js';
-import { shardCapacity } from '../src/5B/shard.js';
+import { horizonOf, utcToLocalBucketTable, weekOffset } from '../src/segments/5A/grid.js';
+import { loadInputs } from '../src/segments/5B/inputs.js';
+import { policies5B } from '../src/segments/5B/policies.js';
+import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables } from '../src/segments/5B/plan.js';
+import { shardCapacity } from '../src/segments/5B/shard.js';
 
 export interface WorldShardRow {
   shard: number;

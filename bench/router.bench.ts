@@ -1,6 +1,6 @@
 /**
  * 2B router throughput: routed arrivals per second on one core, wasm kernels vs the TypeScript
- * reference (src/2B/router.ts routeRef). Timings are reported, never asserted.
+ * reference (src/segments/2B/router.ts routeRef). Timings are reported, never asserted.
  *
  *   npx tsc -p tsconfig.json && node dist/bench/router.bench.js [--time MS] [--batch N] [--merchants M] [--world DIR]
  *
@@ -19,9 +19,9 @@ import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { loadKernels } from '../src/rng/wasm.js';
 import { Substream } from '../src/rng/stream.js';
-import { aliasEncodeRef, quantiseRef } from '../src/2B/kernels_ref.js';
-import { buildDayTables, loadRouter, routeRef, type Router2B } from '../src/2B/router.js';
-import { edgeSlice } from '../src/2B/edges.js';
+import { aliasEncodeRef, quantiseRef } from '../src/segments/2B/kernels_ref.js';
+import { buildDayTables, loadRouter, routeRef, type Router2B } from '../src/segments/2B/router.js';
+import { edgeSlice } from '../src/segments/2B/edges.js';
 import type { RunContext } from '../src/engine/context.js';
 
 function lcg(seed: number) {

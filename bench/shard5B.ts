@@ -1,8 +1,8 @@
 // A small synthetic 5B shard (3 merchants: one physical single-zone, one hybrid over three zones,
 // one virtual-only) over a two-zone timetable with a DST change, for kernel tests and benches.
-import { aliasEncodeRef, quantiseRef } from '../src/2B/kernels_ref.js';
-import { edgeSlice } from '../src/2B/edges.js';
-import { latentRef, weekTabOf, type ShardInput } from '../src/5B/kernels_ref.js';
+import { aliasEncodeRef, quantiseRef } from '../src/segments/2B/kernels_ref.js';
+import { edgeSlice } from '../src/segments/2B/edges.js';
+import { latentRef, weekTabOf, type ShardInput } from '../src/segments/5B/kernels_ref.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 
 const H0 = Date.UTC(2026, 0, 1) * 1000;
@@ -61,7 +61,7 @@ export function syntheticShard(opts: { H?: number; volume?: number; seed?: bigin
   const nC = 6;
   const cKey = new Uint32Array(2 * nC);
   new FamilyKeys(id, '5B.test.arrivals').fill(BigUint64Array.from({ length: nC }, (_, i) => BigInt(i + 100)), cKey);
-  // (zone, shape, overlay) rows shared by cells, as src/5B/plan.ts builds them
+  // (zone, shape, overlay) rows shared by cells, as src/segments/5B/plan.ts builds them
   const cZone = Int32Array.of(0, 0, 1, 2, 1, 2), cShape = [0, 1, 1, 0, 1, 1], cOverlay = [0, -1, 0, 0, -1, 0];
   const rows = new Map<string, number>();
   const cRow = Int32Array.from({ length: nC }, (_, c) => {

@@ -3,12 +3,12 @@
 // predicate, S2 weights and the S4 allocation laws.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { cleanRing, buildShape, emptyStats, insideRings, insideBanded, type Pt } from '../src/1B/geometry.js';
+import { cleanRing, buildShape, emptyStats, insideRings, insideBanded, type Pt } from '../src/segments/1B/geometry.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { load1B, type Policies1B } from '../src/1B/policies.js';
-import { buildTiles } from '../src/1B/run.js';
-import { cellDeg, centreLat, centreLon, encodeTile, largestRemainder, ncolsAt, nrowsAt } from '../src/1B/tiles.js';
-import { allocRef } from '../src/1B/kernels_ref.js';
+import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
+import { buildTiles } from '../src/segments/1B/run.js';
+import { cellDeg, centreLat, centreLon, encodeTile, largestRemainder, ncolsAt, nrowsAt } from '../src/segments/1B/tiles.js';
+import { allocRef } from '../src/segments/1B/kernels_ref.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 
 const shapeOf = (rings: number[][][], band = 0.25) => {

@@ -8,10 +8,10 @@ import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { load1B, type Policies1B } from '../src/1B/policies.js';
-import { buildTiles } from '../src/1B/run.js';
-import { assignRef, flattenGeometry, insideFlat, jitterRef, type FlatGeometry } from '../src/1B/kernels_ref.js';
-import { insideBanded, insideRings } from '../src/1B/geometry.js';
+import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
+import { buildTiles } from '../src/segments/1B/run.js';
+import { assignRef, flattenGeometry, insideFlat, jitterRef, type FlatGeometry } from '../src/segments/1B/kernels_ref.js';
+import { insideBanded, insideRings } from '../src/segments/1B/geometry.js';
 
 let ex: Record<string, any>;
 let p: Policies1B;

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { FwError } from '../src/core/errors.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { load1B } from '../src/1B/policies.js';
-import { buildCountryShapes } from '../src/1B/shapes.js';
-import { insideRings } from '../src/1B/geometry.js';
-import { segment1B } from '../src/1B/run.js';
+import { load1B } from '../src/segments/1B/policies.js';
+import { buildCountryShapes } from '../src/segments/1B/shapes.js';
+import { insideRings } from '../src/segments/1B/geometry.js';
+import { segment1B } from '../src/segments/1B/run.js';
 import { bundleDir, fingerprint, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
 
 const tmp = tempDir('fw-1b-');

@@ -6,12 +6,12 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { buildTo2A, contextFor } from './2A.harness.js';
 import { bundleDir, firstParquet, flipByte, fw, part, requireBuild, ROOT, tempDir, tree, segmentError } from './support/world.js';
-import { segment2A } from '../src/2A/run.js';
+import { segment2A } from '../src/segments/2A/run.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { FwError } from '../src/core/errors.js';
 import { KernelPool } from '../src/pool/pool.js';
-import { readTimetable, utcToLocalBulk, localToUtcBulk } from '../src/2A/bulk.js';
-import { utcToLocalRef, localToUtcRef } from '../src/2A/kernels_ref.js';
+import { readTimetable, utcToLocalBulk, localToUtcBulk } from '../src/segments/2A/bulk.js';
+import { utcToLocalRef, localToUtcRef } from '../src/segments/2A/kernels_ref.js';
 
 const tmp = tempDir('fw-2a-');
 const A = join(tmp, 'w1');

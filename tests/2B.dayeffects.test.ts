@@ -6,8 +6,8 @@ import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
-import { packDayParams, type DayParams } from '../src/2B/kernels_ref.js';
-import { dayParams, load2B } from '../src/2B/policies.js';
+import { packDayParams, type DayParams } from '../src/segments/2B/kernels_ref.js';
+import { dayParams, load2B } from '../src/segments/2B/policies.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { fm_sin } from '../src/rng/fmath.js';
 

@@ -1,13 +1,13 @@
 // The 2B wasm kernels, run exactly as the pool runs them (runTask over shared columns), agree bit
-// for bit with their TypeScript references (src/2B/kernels_ref.ts), draws and blocks included.
+// for bit with their TypeScript references (src/segments/2B/kernels_ref.ts), draws and blocks included.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
-import { siteWeightsRef, aliasEncodeRef, dayEffectsRef, groupAliasRef, packBuckets, packDayParams, sliceWords, normIcdfRef, type DayParams } from '../src/2B/kernels_ref.js';
-import { bucketParams, load2B } from '../src/2B/policies.js';
-import { decodedProbabilities } from '../src/2B/router.js';
+import { siteWeightsRef, aliasEncodeRef, dayEffectsRef, groupAliasRef, packBuckets, packDayParams, sliceWords, normIcdfRef, type DayParams } from '../src/segments/2B/kernels_ref.js';
+import { bucketParams, load2B } from '../src/segments/2B/policies.js';
+import { decodedProbabilities } from '../src/segments/2B/router.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { join } from 'node:path';
 

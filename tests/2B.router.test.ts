@@ -6,9 +6,9 @@ import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { Substream } from '../src/rng/stream.js';
-import { aliasEncodeRef, quantiseRef, sliceWords, voseIntRef } from '../src/2B/kernels_ref.js';
-import { buildDayTables, decodedProbabilities, routeRef, routerArgs, routingLaw, subsetRouter, type Router2B } from '../src/2B/router.js';
-import { edgePickRef, edgeSlice, virtualEdgesFrom } from '../src/2B/edges.js';
+import { aliasEncodeRef, quantiseRef, sliceWords, voseIntRef } from '../src/segments/2B/kernels_ref.js';
+import { buildDayTables, decodedProbabilities, routeRef, routerArgs, routingLaw, subsetRouter, type Router2B } from '../src/segments/2B/router.js';
+import { edgePickRef, edgeSlice, virtualEdgesFrom } from '../src/segments/2B/edges.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Duck, lit } from '../src/io/duck.js';
 import { verifyGate } from '../src/gates/verify.js';
 import { FwError } from '../src/core/errors.js';
-import { segment3A } from '../src/3A/run.js';
+import { segment3A } from '../src/segments/3A/run.js';
 import { buildTo, contextFor } from './3B.harness.js';
 import { bundleDir, fingerprint as fp, firstParquet, flipByte, tempDir, tree, segmentError } from './support/world.js';
 

@@ -11,13 +11,13 @@ import { Substream } from '../src/rng/stream.js';
 import { fm_log } from '../src/rng/fmath.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { loadCountries } from '../src/reference/countries.js';
-import { edgePlanRef, edgeSlotsRef, edgeJitterRef, edgeAliasRef } from '../src/3B/kernels_ref.js';
-import { load3B } from '../src/3B/policies.js';
-import { loadGeo, unitVec, EARTH_RADIUS_KM } from '../src/3B/geo.js';
-import { placementTables, edgeWeights } from '../src/3B/model.js';
-import { sliceProbabilities } from '../src/3B/metrics.js';
-import { edgeSlice } from '../src/2B/edges.js';
-import { aliasDecodeQRef } from '../src/2B/kernels_ref.js';
+import { edgePlanRef, edgeSlotsRef, edgeJitterRef, edgeAliasRef } from '../src/segments/3B/kernels_ref.js';
+import { load3B } from '../src/segments/3B/policies.js';
+import { loadGeo, unitVec, EARTH_RADIUS_KM } from '../src/segments/3B/geo.js';
+import { placementTables, edgeWeights } from '../src/segments/3B/model.js';
+import { sliceProbabilities } from '../src/segments/3B/metrics.js';
+import { edgeSlice } from '../src/segments/2B/edges.js';
+import { aliasDecodeQRef } from '../src/segments/2B/kernels_ref.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {

@@ -1,7 +1,7 @@
 // 3B policy model: the classification ladder, the settlement bucket law, placement tables (every
 // edge host inside its country), identifiers, and the cross-field policy checks (one line naming
 // file, field and fix). Plus the 3A prior pack drift guard: zone_alphas.yaml is exactly what
-// src/3A/derive_alphas.ts derives from the sealed reference data and 2A's lookup.
+// src/segments/3A/derive_alphas.ts derives from the sealed reference data and 2A's lookup.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,11 +9,11 @@ import { loadPolicyPack, type PolicyPack } from '../src/config/load.js';
 import { loadCountries } from '../src/reference/countries.js';
 import { FwError } from '../src/core/errors.js';
 import { FamilyKeys } from '../src/rng/keys.js';
-import { load3B } from '../src/3B/policies.js';
-import { loadGeo } from '../src/3B/geo.js';
-import { classify, orderedRules, pickSettlement, settlementCandidates, placementTables, edgeId, settlementSiteId, edgeMu } from '../src/3B/model.js';
-import { checkPolicies } from '../src/3B/run.js';
-import { deriveAlphas } from '../src/3A/derive_alphas.js';
+import { load3B } from '../src/segments/3B/policies.js';
+import { loadGeo } from '../src/segments/3B/geo.js';
+import { classify, orderedRules, pickSettlement, settlementCandidates, placementTables, edgeId, settlementSiteId, edgeMu } from '../src/segments/3B/model.js';
+import { checkPolicies } from '../src/segments/3B/run.js';
+import { deriveAlphas } from '../src/segments/3A/derive_alphas.js';
 
 const ROOT = join(__dirname, '..');
 let pack: PolicyPack;

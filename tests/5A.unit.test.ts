@@ -3,15 +3,15 @@
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { loadPolicyPack } from '../src/config/load.js';
-import { load5A, checkPolicies5A } from '../src/5A/policies.js';
-import { Classifier, zoneRole } from '../src/5A/classes.js';
-import { merchantU, perSiteWeekly, cellRaw } from '../src/5A/scale.js';
-import { horizonOf, localBucketOfUtc, utcToLocalBucketTable, weekBucket, dayBucket } from '../src/5A/grid.js';
-import { buildShapeCatalogue, pickTemplate, pickZoneProfile, windowMass } from '../src/5A/shapes.js';
-import { OverlayEngine, eventFactor } from '../src/5A/overlays.js';
-import { buildCalendar, paydayDate, type CalEvent } from '../src/5A/calendar.js';
-import { horizonWeights, surfaceValues } from '../src/5A/surfaces.js';
-import { compileTimetable, tzIndexOf } from '../src/2A/timetable.js';
+import { load5A, checkPolicies5A } from '../src/segments/5A/policies.js';
+import { Classifier, zoneRole } from '../src/segments/5A/classes.js';
+import { merchantU, perSiteWeekly, cellRaw } from '../src/segments/5A/scale.js';
+import { horizonOf, localBucketOfUtc, utcToLocalBucketTable, weekBucket, dayBucket } from '../src/segments/5A/grid.js';
+import { buildShapeCatalogue, pickTemplate, pickZoneProfile, windowMass } from '../src/segments/5A/shapes.js';
+import { OverlayEngine, eventFactor } from '../src/segments/5A/overlays.js';
+import { buildCalendar, paydayDate, type CalEvent } from '../src/segments/5A/calendar.js';
+import { horizonWeights, surfaceValues } from '../src/segments/5A/surfaces.js';
+import { compileTimetable, tzIndexOf } from '../src/segments/2A/timetable.js';
 import { asciiCompare } from '../src/core/hash.js';
 
 const ROOT = join(__dirname, '..');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Duck, lit } from '../src/io/duck.js';
 import { dataset } from '../src/contracts/dictionary.js';
 import { FwError } from '../src/core/errors.js';
-import { segment5B } from '../src/5B/run.js';
+import { segment5B } from '../src/segments/5B/run.js';
 import { contextFor } from './3B.harness.js';
 import { fingerprint as fp, flipByte, fw, segmentError, tempDir, tree } from './support/world.js';
 

@@ -6,7 +6,7 @@ import YAML from 'yaml';
 import { dictionary, gatesMap } from '../src/contracts/dictionary.js';
 import { check, policySchemaId, validatorFor } from '../src/contracts/registry.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { CHAIN } from '../src/engine/segments.js';
+import { CHAIN } from '../src/segments/index.js';
 
 const ROOT = join(__dirname, '..');
 const REF = join(ROOT, '..', 'shared', 'reference');

@@ -6,7 +6,7 @@ import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { aliasBuild } from '../src/rng/alias.js';
 import { FamilyKeys } from '../src/rng/keys.js';
-import { universeRef, hurdleRef, nbRef, ztpRef, gumbelRef } from '../src/1A/kernels_ref.js';
+import { universeRef, hurdleRef, nbRef, ztpRef, gumbelRef } from '../src/segments/1A/kernels_ref.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {

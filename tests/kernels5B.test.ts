@@ -5,10 +5,10 @@ import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { runTask } from '../src/pool/task.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
-import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/5B/kernels_ref.js';
-import { execShard, shardInputs } from '../src/5B/shard.js';
+import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/segments/5B/kernels_ref.js';
+import { execShard, shardInputs } from '../src/segments/5B/shard.js';
 import { syntheticShard } from '../bench/shard5B.js';
-import { addLaws, emptyLaws, shardLaws, shardLawsWasm } from '../src/5B/laws.js';
+import { addLaws, emptyLaws, shardLaws, shardLawsWasm } from '../src/segments/5B/laws.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {
@@ -172,7 +172,7 @@ describe('5B arrival process follows its intensity', () => {
   });
 });
 
-describe('5B per-row laws (src/5B/laws.ts, wasm k5bLaws) over the kernel columns of a shard', () => {
+describe('5B per-row laws (src/segments/5B/laws.ts, wasm k5bLaws) over the kernel columns of a shard', () => {
   const H0 = Date.UTC(2026, 0, 1) * 1000, HOUR = 3_600_000_000;
   const params = (H: number) => ({ H, h0Us: H0, bucketUs: HOUR, weekendDays: [6, 7], nightEnd: 6 });
   // a live run (views over wasm memory). The synthetic shard's merchants are 11, 2^63 + 5, 99: the

@@ -4,7 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { runTask, type KernelTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { writeParquetFromIpc } from '../src/io/parquet.js';
-import { runArrivalTask, type ArrivalResult, type ArrivalTask } from '../src/5B/worker.js';
+import { runArrivalTask, type ArrivalResult, type ArrivalTask } from '../src/segments/5B/worker.js';
 import { runFastParquetTask, type FastParquetTask } from '../src/io/fastparquet_task.js';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { sha256FileSync } from '../src/core/hash.js';

@@ -1,5 +1,5 @@
 // Segment 1A per-merchant kernels. Each merchant owns one substream per family (keys derived in JS),
-// so a shard can replay any merchant alone. Mirrors src/1A/kernels_ref.ts bit for bit.
+// so a shard can replay any merchant alone. Mirrors src/segments/1A/kernels_ref.ts bit for bit.
 // Layout: keys are u32 pairs [k0,k1] per merchant; draws/blocks are u32 per merchant.
 
 import { streamInit, streamU01, streamDraws, streamBlocks } from "../rng/stream";

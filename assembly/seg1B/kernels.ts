@@ -1,5 +1,5 @@
 // Segment 1B per-(merchant, country) kernels. Each pair owns one substream per family (keys derived
-// in JS), so a shard can replay any pair alone. Mirrors src/1B/kernels_ref.ts bit for bit.
+// in JS), so a shard can replay any pair alone. Mirrors src/segments/1B/kernels_ref.ts bit for bit.
 // Layout: keys are u32 pairs [k0,k1] per pair; offsets are shard-local site offsets (n+1 per shard);
 // draws/blocks are u32 per pair.
 
@@ -65,7 +65,7 @@ export function k1bAssign(n: i32, keys: usize, offsets: usize, slotTile: usize, 
   }
 }
 
-// ── point in country: the even-odd crossing rule of src/1B/geometry.ts ──
+// ── point in country: the even-odd crossing rule of src/segments/1B/geometry.ts ──
 
 @inline function crosses(vx: usize, vy: usize, i: i32, x: f64, y: f64): bool {
   let y1 = ldf(vy, i), y2 = ldf(vy, i + 1);

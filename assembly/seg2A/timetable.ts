@@ -1,5 +1,5 @@
 // Segment 2A civil-time kernels: bulk UTC <-> local conversion over a compiled timetable
-// (src/2A/timetable.ts builds it; src/2A/kernels_ref.ts is the TypeScript reference, bit for bit).
+// (src/segments/2A/timetable.ts builds it; src/segments/2A/kernels_ref.ts is the TypeScript reference, bit for bit).
 // Layout: zoneStart i32[nZones+1]; segStart i64[nSeg] (UTC µs, i64.MIN_VALUE = -infinity for a zone's
 // first segment); segOffset i32[nSeg] (seconds). Rows: tz i32, time i64 (µs). An out-of-range tz index
 // yields i64.MIN_VALUE (and kind 255 for local→UTC).

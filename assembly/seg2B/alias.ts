@@ -1,5 +1,5 @@
 // Segment 2B integer alias tables: quantisation of probabilities onto a 2^b grid and an exact
-// integer Walker/Vose build, encoded as Q0.qbits thresholds. Mirrors src/2B/kernels_ref.ts
+// integer Walker/Vose build, encoded as Q0.qbits thresholds. Mirrors src/segments/2B/kernels_ref.ts
 // (quantiseRef, voseIntRef) bit for bit. KEEP IN LOCKSTEP.
 //
 // Decode law (one u01 u per pick): x = u*n, j = floor(x) (clamped to n-1), r = x - j,

@@ -1,6 +1,6 @@
 // Segment 2B per-merchant kernels: S1 site weights, S2 alias slices, S3 day effects + S4 group
 // mix, and the per-(merchant, day) group alias tables the router decodes. Mirrors
-// src/2B/kernels_ref.ts bit for bit. KEEP IN LOCKSTEP.
+// src/segments/2B/kernels_ref.ts bit for bit. KEEP IN LOCKSTEP.
 // Layout: keys are u32 pairs [k0,k1] per merchant; offsets are shard-local (first entry 0);
 // draws/blocks are u32 per merchant.
 

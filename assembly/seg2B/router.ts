@@ -1,5 +1,5 @@
 // Segment 2B two-stage router (S5) and virtual-edge pick (S6): O(1) per arrival over the S2 alias
-// blob and the per-(merchant, day) group tables built from S4. Mirrors src/2B/router.ts
+// blob and the per-(merchant, day) group tables built from S4. Mirrors src/segments/2B/router.ts
 // (routeRef, edgePickRef) bit for bit. KEEP IN LOCKSTEP.
 //
 // Tables (all u32 words):

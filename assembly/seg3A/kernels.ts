@@ -1,5 +1,5 @@
 // Segment 3A kernel: S3 Dirichlet zone shares, one substream per escalated merchant × country pair
-// (family 3A.zone_dirichlet, keys derived in JS). Mirrors src/3A/kernels_ref.ts bit for bit.
+// (family 3A.zone_dirichlet, keys derived in JS). Mirrors src/segments/3A/kernels_ref.ts bit for bit.
 // Layout: keys u32 [k0,k1] per pair; off i32[n+1] local offsets into alpha/out (the pair's zones in
 // tzid order); draws/blocks u32 per pair.
 

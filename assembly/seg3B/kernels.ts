@@ -1,6 +1,6 @@
 // Segment 3B kernels: CDN edge plan (count + reach), edge slots (gravity country mix → alias →
 // country, host city, first jitter attempt), jitter retries, and the per-merchant edge alias
-// slices in 2B's layout. Mirrors src/3B/kernels_ref.ts bit for bit.
+// slices in 2B's layout. Mirrors src/segments/3B/kernels_ref.ts bit for bit.
 // Keys are u32 pairs [k0,k1] (derived in JS); draws/blocks are u32 per substream.
 
 import { streamInit, streamU01, streamDraws, streamBlocks } from "../rng/stream";

@@ -1,6 +1,6 @@
 // Segment 5B kernels: the latent intensity field (S2) and counts → arrivals → routing → local time
 // (S3/S4) over a shard of merchants: per cell a walk (arrival times), a route pass (site or edge) and
-// a local-time pass, then each merchant's cells merged by time. Mirrors src/5B/kernels_ref.ts bit
+// a local-time pass, then each merchant's cells merged by time. Mirrors src/segments/5B/kernels_ref.ts bit
 // for bit (same IEEE operation order, fm_* math). KEEP IN LOCKSTEP.
 //
 // Arrivals are a Cox process: given the realised intensity λ(cell, h) (expected arrivals in UTC

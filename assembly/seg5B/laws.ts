@@ -1,5 +1,5 @@
 // k5bLaws: 5B's per-row laws over one shard's k5bArrivals columns, counted where the worker encodes
-// them. TypeScript reference: src/5B/laws.ts shardLaws (the tests check equal results). Results go
+// them. TypeScript reference: src/segments/5B/laws.ts shardLaws (the tests check equal results). Results go
 // to static memory, so the call never grows memory under the caller's views of the columns.
 
 const MAX_H: i32 = 65536;

@@ -82,3 +82,11 @@ export function parseSeed(raw: string | number | bigint, where = '--seed'): bigi
   if (v > U64_MAX) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} does not fit in u64`, where, 'use a whole number in [0, 2^64)');
   return v;
 }
+
+/** One input sealed into a manifest fingerprint (reference data, policy, contract, engine, upstream gate…). */
+export interface SealedInput {
+  id: string;
+  kind: 'reference' | 'policy' | 'contract' | 'engine' | 'upstream_gate' | 'input_file' | 'scale';
+  source: string;
+  sha256_hex: string;
+}

@@ -2,13 +2,10 @@
 import type { PolicyPack } from '../config/load.js';
 import type { KernelPool } from '../pool/pool.js';
 import type { Progress } from './progress.js';
+import type { SealedInput } from '../core/identity.js';
 
-export interface SealedInput {
-  id: string;
-  kind: 'reference' | 'policy' | 'contract' | 'engine' | 'upstream_gate' | 'input_file' | 'scale';
-  source: string;
-  sha256_hex: string;
-}
+export type { SealedInput };
+
 
 export interface RunContext {
   world: string;

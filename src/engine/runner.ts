@@ -14,8 +14,7 @@ import { cleanStaging, publishPartition } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
 import { verifyGate } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
-import { CHAIN, DESIGNED } from './segments.js';
-import type { RunContext, SealedInput } from './context.js';
+import type { RunContext, SealedInput, SegmentDef } from './context.js';
 
 export interface RunOptions {
   out: string;
@@ -45,12 +44,20 @@ export interface RunSummary {
 /** Process RSS after a segment above which the next segment gets a fresh worker pool. */
 const RECYCLE_POOL_RSS = 1024 * 2 ** 20;
 
-export async function runWorld(opts: RunOptions): Promise<RunSummary> {
-  const until = opts.until ?? CHAIN[CHAIN.length - 1].id;
-  const upto = CHAIN.findIndex((s) => s.id === until);
+/** The segments a run can build, in chain order, and every id the design names (for clear --until errors). */
+export interface Chain {
+  built: readonly SegmentDef[];
+  designed: readonly string[];
+}
+
+/** Run `chain` up to opts.until. The engine never names a segment: the chain comes from segments/index.ts. */
+export async function runChain(chainDef: Chain, opts: RunOptions): Promise<RunSummary> {
+  const built = chainDef.built;
+  const until = opts.until ?? built[built.length - 1].id;
+  const upto = built.findIndex((s) => s.id === until);
   if (upto < 0) {
-    const why = DESIGNED.includes(until) ? `segment ${until} is designed but not built yet` : `unknown segment "${until}"`;
-    fail(ErrorCodes.UNKNOWN_SEGMENT, why, '--until', `use one of: ${CHAIN.map((s) => s.id).join(', ')}`);
+    const why = chainDef.designed.includes(until) ? `segment ${until} is designed but not built yet` : `unknown segment "${until}"`;
+    fail(ErrorCodes.UNKNOWN_SEGMENT, why, '--until', `use one of: ${built.map((s) => s.id).join(', ')}`);
   }
   const workers = opts.workers ?? availableParallelism();
   if (!Number.isInteger(workers) || workers < 1) fail(ErrorCodes.CLI_BAD_ARGUMENT, `workers must be a positive integer, got ${opts.workers}`, '--workers', 'e.g. --workers 2');
@@ -73,7 +80,7 @@ export async function runWorld(opts: RunOptions): Promise<RunSummary> {
   const mf = manifestFingerprint(sealed.map((s) => ({ id: s.id, sha256_hex: s.sha256_hex })), ph);
   const run_id = newRunId();
   const progress = makeProgress(opts.quiet);
-  const chain = CHAIN.slice(0, upto + 1);
+  const chain = built.slice(0, upto + 1);
   const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool: undefined as unknown as KernelPool, progress };
   for (const seg of chain) await seg.preflight?.(ctx);
   await cleanStaging(world);

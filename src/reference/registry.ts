@@ -1,7 +1,7 @@
 // Every reference data set the engine may read, sealed by digest into manifest_fingerprint.
 // Each entry comes from an npm package (or Node's own ICU), never from the network at run time.
 // Segments add their loaders here: { id, source (package@version/file), sha256_hex }.
-import type { SealedInput } from '../engine/context.js';
+import type { SealedInput } from '../core/identity.js';
 import { loadCountries } from './countries.js';
 import { atlasDigest } from './atlas.js';
 import { citiesDigest } from './cities.js';

@@ -4,7 +4,7 @@
 // Why the comprehensive product: it keeps at least one zone per country (Asia/Aden for Yemen, not
 // the 1970-alike Asia/Riyadh), so a site's zone can be checked against its legal country.
 // Country ↔ zone membership comes from ICU/CLDR (Intl.Locale#timeZones), the same runtime data that
-// compiles the timetables (src/2A/timetable.ts), so both sides of every comparison share one source.
+// compiles the timetables (src/segments/2A/timetable.ts), so both sides of every comparison share one source.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

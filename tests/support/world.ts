@@ -18,7 +18,7 @@ export function fw(...args: string[]) {
 }
 
 /** Fail early unless the build outputs the end-to-end tests run on are there. */
-export function requireBuild(distEntry = 'dist/src/cli.js'): void {
+export function requireBuild(distEntry = 'dist/src/cli/main.js'): void {
   if (!existsSync(join(ROOT, distEntry)) || !existsSync(join(ROOT, 'build/fraudworld.wasm'))) throw new Error('run `make build` first');
 }
 

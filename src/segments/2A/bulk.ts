@@ -1,0 +1,61 @@
+// Civil time for other segments: read the sealed tz_timetable_cache back, and convert columns of
+// instants in bulk on the worker pool with the wasm kernels (k2aUtcToLocal / k2aLocalToUtc).
+// Shards are fixed-size row ranges, so output bytes never depend on the worker count.
+import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { fail, ErrorCodes } from '../../core/errors.js';
+import { partitionDir } from '../../contracts/dictionary.js';
+import { readParquetDataset } from '../../engine/datasets.js';
+import { tokens, type RunContext } from '../../engine/context.js';
+import { SharedCol, scalar } from '../../pool/columns.js';
+import { shardPlan, type KernelPool } from '../../pool/pool.js';
+import { stringsOf, i32Of, tsOf } from './columns.js';
+import { timetableDigest, timetableFromRows, DISAMBIGUATION_CODE, type Disambiguation, type Timetable } from './timetable.js';
+import { kernelTable } from './kernels_ref.js';
+
+export const MANIFEST_FILE = 'tz_timetable_manifest.json';
+export const BULK_SHARD_ROWS = 1 << 16;
+
+/**
+ * The compiled timetable of this fingerprint, from tz_timetable_cache (read it only behind a verified
+ * 2A gate: S0 of the reading segment does that). Its digest must equal the manifest's tz_index_digest.
+ */
+export async function readTimetable(ctx: RunContext): Promise<Timetable> {
+  const ds = 'tz_timetable_cache';
+  const { dir } = partitionDir(ds, tokens(ctx));
+  const manifest = JSON.parse(await readFile(join(ctx.world, dir, MANIFEST_FILE), 'utf8')) as { horizon: { start_utc: string; end_utc: string }; tz_index_digest: string };
+  const tb = await readParquetDataset(ctx, ds);
+  const tz = stringsOf(tb, 'tzid', ds), icu = stringsOf(tb, 'icu_tzid', ds);
+  const t = timetableFromRows(
+    { tzid: Array.from(tz.codes, (c) => tz.dict[c]), icu: Array.from(icu.codes, (c) => icu.dict[c]), validFromUs: tsOf(tb, 'valid_from_utc', ds), offset: i32Of(tb, 'offset_seconds', ds), segment: i32Of(tb, 'segment', ds) },
+    { startUs: Date.parse(manifest.horizon.start_utc) * 1000, endUs: Date.parse(manifest.horizon.end_utc) * 1000 },
+  );
+  const d = timetableDigest(t);
+  if (d !== manifest.tz_index_digest) fail(ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH, `timetable digest ${d.slice(0, 12)}… ≠ manifest ${manifest.tz_index_digest.slice(0, 12)}…`, join(dir, MANIFEST_FILE), 'rebuild segment 2A');
+  return t;
+}
+
+const asU64 = (a: BigInt64Array) => new BigUint64Array(a.buffer, a.byteOffset, a.length);
+
+function tableCols(t: Timetable) {
+  const kt = kernelTable(t);
+  return { nZones: kt.nZones, zs: SharedCol.from('i32', kt.zoneStart), ss: SharedCol.from('u64', asU64(kt.segStart)), so: SharedCol.from('i32', kt.segOffset) };
+}
+
+/** Local wall times (µs) of UTC instants (µs) in zones tz (timetable indices), on the pool. */
+export async function utcToLocalBulk(pool: KernelPool, t: Timetable, tz: Int32Array, utc: BigInt64Array, shardRows = BULK_SHARD_ROWS): Promise<BigInt64Array> {
+  const n = tz.length;
+  const T = tableCols(t);
+  const cTz = SharedCol.from('i32', tz), cU = SharedCol.from('u64', asU64(utc)), out = new SharedCol('u64', n);
+  await pool.run(shardPlan(n, shardRows).map((s) => ({ kernel: 'k2aUtcToLocal', args: [scalar(s.end - s.start), cTz.in(s.start, s.end), cU.in(s.start, s.end), scalar(T.nZones), T.zs.all(), T.ss.all(), T.so.all(), out.out(s.start, s.end)] })));
+  return new BigInt64Array((out.view() as BigUint64Array).slice().buffer);
+}
+
+/** UTC instants (µs) of local wall times (µs), with kind 0 unique / 1 gap / 2 fold (255 bad zone), on the pool. */
+export async function localToUtcBulk(pool: KernelPool, t: Timetable, tz: Int32Array, local: BigInt64Array, mode: Disambiguation = 'compatible', shardRows = BULK_SHARD_ROWS): Promise<{ utc: BigInt64Array; kind: Uint8Array }> {
+  const n = tz.length;
+  const T = tableCols(t);
+  const cTz = SharedCol.from('i32', tz), cL = SharedCol.from('u64', asU64(local)), out = new SharedCol('u64', n), kind = new SharedCol('u8', n);
+  await pool.run(shardPlan(n, shardRows).map((s) => ({ kernel: 'k2aLocalToUtc', args: [scalar(s.end - s.start), cTz.in(s.start, s.end), cL.in(s.start, s.end), scalar(T.nZones), T.zs.all(), T.ss.all(), T.so.all(), scalar(DISAMBIGUATION_CODE[mode]), out.out(s.start, s.end), kind.out(s.start, s.end)] })));
+  return { utc: new BigInt64Array((out.view() as BigUint64Array).slice().buffer), kind: Uint8Array.from(kind.view() as Uint8Array) };
+}
