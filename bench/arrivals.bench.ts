@@ -32,7 +32,7 @@ import { loadPolicyPack } from '../src/config/load.js';
 import { packageRoot } from '../src/core/paths.js';
 import type { RunContext } from '../src/engine/context.js';
 import { KernelPool } from '../src/pool/pool.js';
-import { horizonOf, utcToLocalBucketTable, weekOffset } from '../src/segments/5A/grid.js';
+import { horizonOf, utcToLocalBucketTable, weekOffset } from '../src/laws/time/grid.js';
 import { loadInputs } from '../src/segments/5B/inputs.js';
 import { policies5B } from '../src/segments/5B/policies.js';
 import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables } from '../src/segments/5B/plan.js';

@@ -19,9 +19,11 @@ import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { loadKernels } from '../src/rng/wasm.js';
 import { Substream } from '../src/rng/stream.js';
-import { aliasEncodeRef, quantiseRef } from '../src/segments/2B/kernels_ref.js';
-import { buildDayTables, loadRouter, routeRef, type Router2B } from '../src/segments/2B/router.js';
-import { edgeSlice } from '../src/segments/2B/edges.js';
+import { aliasEncodeRef } from '../src/segments/2B/kernels_ref.js';
+import { quantiseRef } from '../src/laws/routing/alias.js';
+import { buildDayTables, loadRouter } from '../src/segments/2B/router.js';
+import { routeRef, type Router2B } from '../src/laws/routing/router.js';
+import { edgeSlice } from '../src/laws/routing/edges.js';
 import type { RunContext } from '../src/engine/context.js';
 
 function lcg(seed: number) {

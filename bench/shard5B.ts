@@ -1,7 +1,8 @@
 // A small synthetic 5B shard (3 merchants: one physical single-zone, one hybrid over three zones,
 // one virtual-only) over a two-zone timetable with a DST change, for kernel tests and benches.
-import { aliasEncodeRef, quantiseRef } from '../src/segments/2B/kernels_ref.js';
-import { edgeSlice } from '../src/segments/2B/edges.js';
+import { aliasEncodeRef } from '../src/segments/2B/kernels_ref.js';
+import { quantiseRef } from '../src/laws/routing/alias.js';
+import { edgeSlice } from '../src/laws/routing/edges.js';
 import { latentRef, weekTabOf, type ShardInput } from '../src/segments/5B/kernels_ref.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 

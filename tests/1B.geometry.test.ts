@@ -3,7 +3,7 @@
 // predicate, S2 weights and the S4 allocation laws.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
-import { cleanRing, buildShape, emptyStats, insideRings, insideBanded, type Pt } from '../src/segments/1B/geometry.js';
+import { cleanRing, buildShape, emptyStats, insideRings, insideBanded, type Pt } from '../src/laws/geo/geometry.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
 import { buildTiles } from '../src/segments/1B/run.js';

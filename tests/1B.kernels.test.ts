@@ -11,7 +11,7 @@ import { loadPolicyPack } from '../src/config/load.js';
 import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
 import { buildTiles } from '../src/segments/1B/run.js';
 import { assignRef, flattenGeometry, insideFlat, jitterRef, type FlatGeometry } from '../src/segments/1B/kernels_ref.js';
-import { insideBanded, insideRings } from '../src/segments/1B/geometry.js';
+import { insideBanded, insideRings } from '../src/laws/geo/geometry.js';
 
 let ex: Record<string, any>;
 let p: Policies1B;

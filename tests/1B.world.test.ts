@@ -7,8 +7,8 @@ import { FwError } from '../src/core/errors.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { load1B } from '../src/segments/1B/policies.js';
-import { buildCountryShapes } from '../src/segments/1B/shapes.js';
-import { insideRings } from '../src/segments/1B/geometry.js';
+import { buildCountryShapes } from '../src/laws/geo/shapes.js';
+import { insideRings } from '../src/laws/geo/geometry.js';
 import { segment1B } from '../src/segments/1B/run.js';
 import { bundleDir, fingerprint, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
 

@@ -1,7 +1,7 @@
 // 2A.S1 lookup on the sealed polygons (geo-tz comprehensive) and the ladder on a stub world.
 // Border points are real polygon vertices shared by two zones of the sealed data (geo-tz 8.1.9).
 import { describe, it, expect } from 'vitest';
-import { TzResolver, displace } from '../src/segments/2A/lookup.js';
+import { TzResolver, displace } from '../src/laws/tz/resolve.js';
 import { countryZones, loadTzWorld, icuCanonical, tzdbIdentity } from '../src/reference/tzworld.js';
 import { loadCountries } from '../src/reference/countries.js';
 

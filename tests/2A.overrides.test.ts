@@ -2,8 +2,9 @@
 // and the cross-field checks that turn a bad override file into one line naming file, field and fix.
 import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
-import { overrideIndex, pickOverride, siteTarget } from '../src/segments/2A/overrides.js';
-import { check2A, load2A, type OverridesPolicy } from '../src/segments/2A/policies.js';
+import { overrideIndex, pickOverride, siteTarget } from '../src/laws/tz/overrides.js';
+import { check2A, load2A } from '../src/segments/2A/policies.js';
+import { type OverridesPolicy } from '../src/laws/tz/overrides.js';
 import { loadPolicyPack, type PolicyPack } from '../src/config/load.js';
 import { FwError } from '../src/core/errors.js';
 import { loadTzWorld } from '../src/reference/tzworld.js';

@@ -3,9 +3,9 @@
 // hemispheres, half- and quarter-hour zones, Lord Howe's 30-minute DST, gap/fold detection, and the
 // wasm kernels against their TypeScript reference bit for bit.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { civilClock, compileTimetable, timetableDigest, tzIndexOf, utcToLocal, localToUtc, dstWindows, LocalKind, US_PER_S, type Timetable } from '../src/segments/2A/timetable.js';
+import { civilClock, compileTimetable, timetableDigest, tzIndexOf, utcToLocal, localToUtc, dstWindows, LocalKind, US_PER_S, type Timetable } from '../src/laws/time/timetable.js';
 import { legality } from '../src/segments/2A/legality.js';
-import { kernelTable, utcToLocalRef, localToUtcRef, I64_MIN } from '../src/segments/2A/kernels_ref.js';
+import { kernelTable, utcToLocalRef, localToUtcRef, I64_MIN } from '../src/laws/time/ref.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { runTask } from '../src/pool/task.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';

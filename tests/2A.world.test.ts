@@ -10,8 +10,9 @@ import { segment2A } from '../src/segments/2A/run.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { FwError } from '../src/core/errors.js';
 import { KernelPool } from '../src/pool/pool.js';
-import { readTimetable, utcToLocalBulk, localToUtcBulk } from '../src/segments/2A/bulk.js';
-import { utcToLocalRef, localToUtcRef } from '../src/segments/2A/kernels_ref.js';
+import { utcToLocalBulk, localToUtcBulk } from '../src/segments/2A/bulk.js';
+import { readTimetable } from '../src/segments/2A/read.js';
+import { utcToLocalRef, localToUtcRef } from '../src/laws/time/ref.js';
 
 const tmp = tempDir('fw-2a-');
 const A = join(tmp, 'w1');

@@ -7,7 +7,7 @@ import { SharedCol, scalar } from '../src/pool/columns.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { siteWeightsRef, aliasEncodeRef, dayEffectsRef, groupAliasRef, packBuckets, packDayParams, sliceWords, normIcdfRef, type DayParams } from '../src/segments/2B/kernels_ref.js';
 import { bucketParams, load2B } from '../src/segments/2B/policies.js';
-import { decodedProbabilities } from '../src/segments/2B/router.js';
+import { decodedProbabilities } from '../src/laws/routing/router.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { join } from 'node:path';
 

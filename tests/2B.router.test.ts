@@ -6,9 +6,12 @@ import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol, scalar } from '../src/pool/columns.js';
 import { Substream } from '../src/rng/stream.js';
-import { aliasEncodeRef, quantiseRef, sliceWords, voseIntRef } from '../src/segments/2B/kernels_ref.js';
-import { buildDayTables, decodedProbabilities, routeRef, routerArgs, routingLaw, subsetRouter, type Router2B } from '../src/segments/2B/router.js';
-import { edgePickRef, edgeSlice, virtualEdgesFrom } from '../src/segments/2B/edges.js';
+import { aliasEncodeRef, sliceWords } from '../src/segments/2B/kernels_ref.js';
+import { quantiseRef, voseIntRef } from '../src/laws/routing/alias.js';
+import { buildDayTables, routerArgs } from '../src/segments/2B/router.js';
+import { decodedProbabilities, routeRef, routingLaw, subsetRouter, type Router2B } from '../src/laws/routing/router.js';
+import { edgePickRef, edgeSlice } from '../src/laws/routing/edges.js';
+import { virtualEdgesFrom } from '../src/segments/3B/read.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {

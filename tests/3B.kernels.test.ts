@@ -16,8 +16,8 @@ import { load3B } from '../src/segments/3B/policies.js';
 import { loadGeo, unitVec, EARTH_RADIUS_KM } from '../src/segments/3B/geo.js';
 import { placementTables, edgeWeights } from '../src/segments/3B/model.js';
 import { sliceProbabilities } from '../src/segments/3B/metrics.js';
-import { edgeSlice } from '../src/segments/2B/edges.js';
-import { aliasDecodeQRef } from '../src/segments/2B/kernels_ref.js';
+import { edgeSlice } from '../src/laws/routing/edges.js';
+import { aliasDecodeQRef } from '../src/laws/routing/alias.js';
 
 let ex: Record<string, any>;
 beforeAll(() => {

@@ -6,12 +6,12 @@ import { loadPolicyPack } from '../src/config/load.js';
 import { load5A, checkPolicies5A } from '../src/segments/5A/policies.js';
 import { Classifier, zoneRole } from '../src/segments/5A/classes.js';
 import { merchantU, perSiteWeekly, cellRaw } from '../src/segments/5A/scale.js';
-import { horizonOf, localBucketOfUtc, utcToLocalBucketTable, weekBucket, dayBucket } from '../src/segments/5A/grid.js';
+import { horizonOf, localBucketOfUtc, utcToLocalBucketTable, weekBucket, dayBucket } from '../src/laws/time/grid.js';
 import { buildShapeCatalogue, pickTemplate, pickZoneProfile, windowMass } from '../src/segments/5A/shapes.js';
 import { OverlayEngine, eventFactor } from '../src/segments/5A/overlays.js';
 import { buildCalendar, paydayDate, type CalEvent } from '../src/segments/5A/calendar.js';
 import { horizonWeights, surfaceValues } from '../src/segments/5A/surfaces.js';
-import { compileTimetable, tzIndexOf } from '../src/segments/2A/timetable.js';
+import { compileTimetable, tzIndexOf } from '../src/laws/time/timetable.js';
 import { asciiCompare } from '../src/core/hash.js';
 
 const ROOT = join(__dirname, '..');

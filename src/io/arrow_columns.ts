@@ -3,6 +3,10 @@
 import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../core/errors.js';
 import type { DictCol } from './tables.js';
+import { asciiCompare } from '../core/hash.js';
+
+const fixOf = (dataset: string) => `rebuild the segment that writes ${dataset}`;
+const col = (t: arrow.Table, name: string, dataset: string): arrow.Vector => requireColumn(t, name, dataset, fixOf(dataset));
 
 /** The column `name` of `t`; a missing column is VALIDATION_FAILED naming `dataset`, with `fix`. */
 export function requireColumn(t: arrow.Table, name: string, dataset: string, fix: string): arrow.Vector {
@@ -109,4 +113,37 @@ export function textValues(t: arrow.Table, name: string, dataset: string, fix: s
     }
   }
   return out;
+}
+
+/** A utf8 column (plain or dictionary-encoded) as codes into a first-seen dictionary; nulls are refused. */
+export function stringColumn(t: arrow.Table, name: string, dataset: string): DictCol {
+  return firstSeenCodes(t, name, dataset, 'fail', fixOf(dataset));
+}
+
+/** A numeric column as one typed array (chunks concatenated). */
+export function numericColumn<T extends BigUint64Array | Int32Array | Float64Array | Uint32Array>(t: arrow.Table, name: string, dataset: string, ctor: new (n: number) => T): T {
+  const c = col(t, name, dataset);
+  if (c.nullCount > 0) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} has nulls`, dataset, `rebuild the segment that writes ${dataset}`);
+  const out = new ctor(t.numRows);
+  let r = 0;
+  for (const d of c.data) {
+    const v = arrow.makeVector(d).toArray() as unknown as ArrayLike<number | bigint>;
+    if (typeof v[0] === 'bigint' && !(out instanceof BigUint64Array)) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} is 64-bit`, dataset, 'expected a 32-bit column');
+    (out as any).set(v, r);
+    r += d.length;
+  }
+  return out;
+}
+
+/** A utf8 column as codes into its ASCII-sorted dictionary (as stored when it already is); nulls refused. */
+export function sortedStringColumn(t: arrow.Table, name: string, dataset: string): DictCol {
+  return sortedDictCodes(t, name, dataset, fixOf(dataset)) ?? sortedDict(stringColumn(t, name, dataset));
+}
+
+/** Re-code a dictionary column so the dictionary is ascending (ASCII) and codes follow it. */
+export function sortedDict(c: DictCol): DictCol {
+  const order = c.dict.map((_, i) => i).sort((a, b) => asciiCompare(c.dict[a], c.dict[b]));
+  const remap = new Int32Array(c.dict.length);
+  order.forEach((old, nu) => (remap[old] = nu));
+  return { codes: Int32Array.from(c.codes, (k) => remap[k]), dict: order.map((i) => c.dict[i]) };
 }

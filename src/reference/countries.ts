@@ -65,3 +65,12 @@ export function loadCountries(): CountryRef {
   };
   return cached;
 }
+
+/** ISO 3166 numeric code → alpha-2, for reference data keyed by numeric code (world-atlas features). */
+export function numericToIso2(): Map<string, string> {
+  const require = createRequire(import.meta.url);
+  const raw = JSON.parse(readFileSync(require.resolve('world-countries/countries.json'), 'utf8')) as Array<Record<string, any>>;
+  const m = new Map<string, string>();
+  for (const c of raw) if (typeof c.ccn3 === 'string' && c.ccn3 && /^[A-Z]{2}$/.test(c.cca2)) m.set(c.ccn3, c.cca2);
+  return m;
+}

@@ -7,7 +7,7 @@
 // rngLognormal, gumbel = rngGumbel, gamma = rngGamma, poisson = rngPoisson, ztp = rngZtp,
 // nb2 = rngNb2, dirichlet = rngDirichlet.
 
-import type { Substream } from './stream.js';
+import { Substream } from './stream.js';
 import { fm_log, fm_exp, fm_cos, fm_lgamma } from './fmath.js';
 
 const TWO_PI = 6.283185307179586;
@@ -168,4 +168,17 @@ export function dirichlet(s: Substream, alpha: ArrayLike<number>, out: Float64Ar
     for (let i = 0; i < n; i++) out[i] = eq;
   }
   return out;
+}
+
+/** One Bernoulli(p) decision on its own substream (the hurdle law of 1A S1 and 3A S1): no draw when p ≤ 0 or p ≥ 1. */
+export function bernoulliRef(k: [number, number], p: number): { hit: number; u: number; draws: number; blocks: number } {
+  const s = new Substream(k[0], k[1]);
+  let hit = 0;
+  let u = -1;
+  if (p >= 1) hit = 1;
+  else if (p > 0) {
+    u = s.u01();
+    hit = u < p ? 1 : 0;
+  }
+  return { hit, u, draws: s.draws, blocks: s.blocks };
 }

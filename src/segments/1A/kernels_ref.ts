@@ -1,7 +1,7 @@
 // TypeScript reference of assembly/seg1A/kernels.ts (same draws, same arithmetic order).
 // Used by tests to prove kernel equality and by S9 to replay a sample of merchants.
 import { Substream } from '../../rng/stream.js';
-import { gamma, poisson } from '../../rng/dist.js';
+import { bernoulliRef, gamma, poisson } from '../../rng/dist.js';
 import { aliasSample, type AliasTable } from '../../rng/alias.js';
 import { fm_log } from '../../rng/fmath.js';
 
@@ -20,15 +20,8 @@ export function universeRef(k: [number, number], countries: AliasTable, mccs: Al
 }
 
 export function hurdleRef(k: [number, number], pi: number) {
-  const s = new Substream(k[0], k[1]);
-  let multi = 0;
-  let u = -1;
-  if (pi >= 1) multi = 1;
-  else if (pi > 0) {
-    u = s.u01();
-    multi = u < pi ? 1 : 0;
-  }
-  return { multi, u, ...acct(s) };
+  const { hit, u, draws, blocks } = bernoulliRef(k, pi);
+  return { multi: hit, u, draws, blocks };
 }
 
 export function nbRef(k: [number, number], multi: number, mu: number, phi: number, maxAttempts: number) {

@@ -2,7 +2,7 @@
 // S4 allocation (TypeScript only: one draw per pair and a binary search per site). Used by tests to
 // prove kernel equality and by S9 to replay a sample of pairs.
 import { Substream } from '../../rng/stream.js';
-import type { CountryShapes } from './shapes.js';
+import type { CountryShapes } from '../../laws/geo/shapes.js';
 
 /** Every country's rings and band index flattened into the arrays the wasm kernel reads. */
 export interface FlatGeometry {

@@ -1,16 +1,7 @@
 // Typed views of the 1B policy files (schemas in contracts/policies/layer1.1B.*.schema.json).
 import { policy, type PolicyPack } from '../../config/load.js';
+import { GeometryPolicy } from '../../laws/geo/shapes.js';
 
-export interface Pin {
-  source: string;
-  sha256_hex: string;
-}
-export interface GeometryPolicy {
-  reference: { atlas: Pin; cities: Pin; countries: Pin };
-  unnamed_features: { name: string; iso: string[] }[];
-  split_parts: Record<string, string[]>;
-  synthetic_half_deg: number;
-}
 export interface TilesPolicy {
   grid: { base_cell_deg: number; min_tiles_per_country: number; max_level: number; pip_band_deg: number };
   weights: { dp: number; rural_floor_per_km2: number; city_snap_cells: number; city_radius_km_per_sqrt_pop: number };

@@ -15,7 +15,7 @@ import { readParquetDataset } from '../../engine/datasets.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
 import { loadCities } from '../../reference/cities.js';
 import { load1B, type Policies1B } from './policies.js';
-import { buildCountryShapes, type CountryShapes } from './shapes.js';
+import { buildCountryShapes, type CountryShapes } from '../../laws/geo/shapes.js';
 import { buildTileIndex, buildTileWeights, type TileIndex, type TileReport, type TileWeights, type WeightReport } from './tiles.js';
 import { allocRef, flattenGeometry, type FlatGeometry } from './kernels_ref.js';
 import { publish1B } from './outputs.js';

@@ -6,9 +6,9 @@
 // A country is rasterised at the coarsest level that gives it min_tiles_per_country cells whose
 // centre is inside it (the one point-in-country predicate, evaluated row by row from the sorted
 // crossings of the row's centre line); its tiles are in ascending tile_id order.
-import { cellAreaM2, chord2, crossings, insideRings, type Shape } from './geometry.js';
+import { cellAreaM2, chord2, crossings, insideRings, type Shape } from '../../laws/geo/geometry.js';
 import { fm_cos, fm_sin } from '../../rng/fmath.js';
-import type { CountryShapes } from './shapes.js';
+import type { CountryShapes } from '../../laws/geo/shapes.js';
 import type { TilesPolicy } from './policies.js';
 import type { CitiesRef } from '../../reference/cities.js';
 

@@ -5,7 +5,7 @@
 import type { RunContext } from '../../engine/context.js';
 import { Checks, sealSegment } from '../../engine/seal.js';
 import { loadCities } from '../../reference/cities.js';
-import { insideBanded } from './geometry.js';
+import { insideBanded } from '../../laws/geo/geometry.js';
 import { fm_cos, fm_sin } from '../../rng/fmath.js';
 import { cellDeg } from './tiles.js';
 import { allocRef, assignRef, jitterRef } from './kernels_ref.js';

@@ -1,7 +1,7 @@
 // Segment 1B: the world its states build and share, its RNG families and shard sizes.
 import { RngTrace } from '../../engine/trace.js';
 import type { Policies1B } from './policies.js';
-import type { CountryShapes } from './shapes.js';
+import type { CountryShapes } from '../../laws/geo/shapes.js';
 import type { TileIndex, TileReport, TileWeights, WeightReport } from './tiles.js';
 import type { FlatGeometry } from './kernels_ref.js';
 

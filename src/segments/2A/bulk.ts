@@ -10,30 +10,11 @@ import { tokens, type RunContext } from '../../engine/context.js';
 import { SharedCol, scalar } from '../../pool/columns.js';
 import { shardPlan, type KernelPool } from '../../pool/pool.js';
 import { stringsOf, i32Of, tsOf } from './columns.js';
-import { timetableDigest, timetableFromRows, DISAMBIGUATION_CODE, type Disambiguation, type Timetable } from './timetable.js';
-import { kernelTable } from './kernels_ref.js';
+import { timetableDigest, timetableFromRows, DISAMBIGUATION_CODE, type Disambiguation, type Timetable } from '../../laws/time/timetable.js';
+import { kernelTable } from '../../laws/time/ref.js';
 
 export const MANIFEST_FILE = 'tz_timetable_manifest.json';
 export const BULK_SHARD_ROWS = 1 << 16;
-
-/**
- * The compiled timetable of this fingerprint, from tz_timetable_cache (read it only behind a verified
- * 2A gate: S0 of the reading segment does that). Its digest must equal the manifest's tz_index_digest.
- */
-export async function readTimetable(ctx: RunContext): Promise<Timetable> {
-  const ds = 'tz_timetable_cache';
-  const { dir } = partitionDir(ds, tokens(ctx));
-  const manifest = JSON.parse(await readFile(join(ctx.world, dir, MANIFEST_FILE), 'utf8')) as { horizon: { start_utc: string; end_utc: string }; tz_index_digest: string };
-  const tb = await readParquetDataset(ctx, ds);
-  const tz = stringsOf(tb, 'tzid', ds), icu = stringsOf(tb, 'icu_tzid', ds);
-  const t = timetableFromRows(
-    { tzid: Array.from(tz.codes, (c) => tz.dict[c]), icu: Array.from(icu.codes, (c) => icu.dict[c]), validFromUs: tsOf(tb, 'valid_from_utc', ds), offset: i32Of(tb, 'offset_seconds', ds), segment: i32Of(tb, 'segment', ds) },
-    { startUs: Date.parse(manifest.horizon.start_utc) * 1000, endUs: Date.parse(manifest.horizon.end_utc) * 1000 },
-  );
-  const d = timetableDigest(t);
-  if (d !== manifest.tz_index_digest) fail(ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH, `timetable digest ${d.slice(0, 12)}… ≠ manifest ${manifest.tz_index_digest.slice(0, 12)}…`, join(dir, MANIFEST_FILE), 'rebuild segment 2A');
-  return t;
-}
 
 const asU64 = (a: BigInt64Array) => new BigUint64Array(a.buffer, a.byteOffset, a.length);
 

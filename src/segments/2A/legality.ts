@@ -4,7 +4,7 @@
 // a window: a gap (clocks forward: wall times that never happen) or a fold (clocks back: wall times
 // that happen twice). Windows are counted per zone, not per site.
 import { asciiCompare } from '../../core/hash.js';
-import { dstWindows, tzIndexOf, type DstWindow, type Timetable } from './timetable.js';
+import { dstWindows, tzIndexOf, type DstWindow, type Timetable } from '../../laws/time/timetable.js';
 
 export type ZoneStatus = 'legal' | 'missing' | 'illegal';
 

@@ -8,9 +8,9 @@ import { sha256Hex, stableJson } from '../../core/hash.js';
 import { tzdbIdentity } from '../../reference/tzworld.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import type { OutputEntry } from '../../gates/verify.js';
-import { METHODS } from './lookup.js';
-import { SCOPES } from './overrides.js';
-import { timetableDigest, type Timetable } from './timetable.js';
+import { METHODS } from '../../laws/tz/resolve.js';
+import { SCOPES } from '../../laws/tz/overrides.js';
+import { timetableDigest, type Timetable } from '../../laws/time/timetable.js';
 import type { World2A } from './world.js';
 import { MANIFEST_FILE } from './bulk.js';
 

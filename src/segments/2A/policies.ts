@@ -4,28 +4,12 @@
 import { join } from 'node:path';
 import { policy, type PolicyPack } from '../../config/load.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
+import { OverridesPolicy, isActive } from '../../laws/tz/overrides.js';
+import { LookupPolicy } from '../../laws/tz/resolve.js';
 
 export interface NudgePolicy {
   semver: string;
   epsilon_degrees: number;
-}
-export type OverrideScope = 'site' | 'mcc' | 'country';
-export interface OverrideEntry {
-  scope: OverrideScope;
-  target: string;
-  tzid: string;
-  evidence_url?: string | null;
-  expiry_yyyy_mm_dd?: string | null;
-  notes?: string | null;
-}
-export interface OverridesPolicy {
-  semver: string;
-  as_of: string;
-  apply_to: 'all_sites' | 'unresolved_only';
-  overrides: OverrideEntry[];
-}
-export interface LookupPolicy {
-  ring_search: { max_radius_deg: number; bearings: number; min_cos_lat: number };
 }
 export interface TimetablePolicy {
   horizon_start_utc: string;
@@ -98,6 +82,3 @@ export function check2A(pack: PolicyPack, p: Policies2A, domain: ReadonlySet<str
     seen.set(key, i);
   });
 }
-
-/** Active iff no expiry or expiry >= as_of (ISO dates compare as strings). */
-export const isActive = (o: OverrideEntry, asOf: string): boolean => !o.expiry_yyyy_mm_dd || o.expiry_yyyy_mm_dd >= asOf;

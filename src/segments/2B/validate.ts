@@ -22,7 +22,7 @@ import { FamilyKeys } from '../../rng/keys.js';
 import { Substream } from '../../rng/stream.js';
 import { aliasEncodeRef, dayEffectsRef, groupAliasRef, siteWeightsRef, sliceWords } from './kernels_ref.js';
 import { bucketParams, dayParams, isoDay } from './policies.js';
-import { decodedProbabilities, routeRef, subsetRouter, type Router2B } from './router.js';
+import { decodedProbabilities, routeRef, subsetRouter, type Router2B } from '../../laws/routing/router.js';
 import { FAMILIES, HIST_BINS, sampleMerchants, type World2B } from './world.js';
 import type { Published2B } from './outputs.js';
 

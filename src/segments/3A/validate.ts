@@ -14,8 +14,8 @@ import { Checks, sealSegment } from '../../engine/seal.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { escalationRule } from './model.js';
 import { zoneSharesRef } from './kernels_ref.js';
-import { hurdleRef } from '../1A/kernels_ref.js';
-import { publishParquetFile } from './io.js';
+import { bernoulliRef } from '../../rng/dist.js';
+import { publishParquetFile } from '../../engine/parquet_file.js';
 import { universeHashOf, type Published3A } from './outputs.js';
 import { FAMILIES, type World3A } from './world.js';
 
@@ -202,8 +202,8 @@ function replaySample(w: World3A) {
   for (let i = 0; i < n; i += step) {
     pairs++;
     const tag = `${w.in.merchant[i]}/${w.in.country[i]}`;
-    const h = hurdleRef([w.keys.escalation[2 * i], w.keys.escalation[2 * i + 1]], w.escP[i]);
-    if (h.multi !== w.escalated[i] || !Object.is(h.u, w.escU[i])) mismatches.push(`${tag} escalation`);
+    const h = bernoulliRef([w.keys.escalation[2 * i], w.keys.escalation[2 * i + 1]], w.escP[i]);
+    if (h.hit !== w.escalated[i] || !Object.is(h.u, w.escU[i])) mismatches.push(`${tag} escalation`);
     if (!w.escalated[i]) continue;
     const a = w.in.zoneOff[i], b = w.in.zoneOff[i + 1];
     const r = zoneSharesRef([w.keys.dirichlet[2 * i], w.keys.dirichlet[2 * i + 1]], w.alpha.subarray(a, b));

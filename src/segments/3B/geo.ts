@@ -9,9 +9,9 @@ import { fm_cos, fm_sin } from '../../rng/fmath.js';
 import { loadCountries } from '../../reference/countries.js';
 import { atlasDigest } from '../../reference/atlas.js';
 import type { PolicyPack } from '../../config/load.js';
-import { load1B } from '../1B/policies.js';
-import { buildCountryShapes } from '../1B/shapes.js';
-import { insideBanded } from '../1B/geometry.js';
+import { load1B } from '../1B/read.js';
+import { buildCountryShapes } from '../../laws/geo/shapes.js';
+import { insideBanded } from '../../laws/geo/geometry.js';
 
 const require = createRequire(import.meta.url);
 export const EARTH_RADIUS_KM = 6371.0088;

@@ -4,7 +4,7 @@ import { Substream } from '../../rng/stream.js';
 import { nb2, normal } from '../../rng/dist.js';
 import { aliasBuild, aliasSample } from '../../rng/alias.js';
 import { fm_cos, fm_exp, fm_log, fm_sin } from '../../rng/fmath.js';
-import { edgeSliceParts } from '../2B/edges.js';
+import { edgeSliceParts } from '../../laws/routing/edges.js';
 
 const TWO_PI = 6.283185307179586;
 const DEG = 0.017453292519943295;

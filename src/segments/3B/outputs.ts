@@ -8,7 +8,7 @@ import { sha256Hex, canonicalJson } from '../../core/hash.js';
 import type { OutputEntry } from '../../gates/verify.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { loadTzWorld } from '../../reference/tzworld.js';
-import { parquetBytes, publishParquetFile } from '../3A/io.js';
+import { parquetBytes, publishParquetFile } from '../../engine/parquet_file.js';
 import { realismMetrics3B } from './metrics.js';
 import type { World3B } from './world.js';
 

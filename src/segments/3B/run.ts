@@ -6,6 +6,7 @@
 //   settlement node, host city + jitter inside the country polygon, 2A's zone (wasm) → S3 edge
 //   alias slices in 2B's layout + edge_universe_hash_3B → S4 virtual_routing_policy_3B +
 //   virtual_validation_contract_3B → S5 checks + bundle.
+import { load2A } from '../2A/read.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_log } from '../../rng/fmath.js';
 import { SharedCol, scalar } from '../../pool/columns.js';
@@ -16,7 +17,7 @@ import { runS0 } from '../../engine/s0.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
 import { loadCountries } from '../../reference/countries.js';
-import { ZoneLookup, edgeTzSource } from '../3A/tz.js';
+import { ZoneLookup, edgeTzSource } from '../../laws/tz/zone.js';
 import { load3B, type Policies3B, type VirtualMode } from './policies.js';
 import { loadGeo, unitVec, EARTH_RADIUS_KM, type GeoRef } from './geo.js';
 import { classify, orderedRules, pickSettlement, settlementCandidates, settlementSiteId, placementTables, edgeMu, edgeWeights, edgeId, type PlacementTables } from './model.js';
@@ -95,7 +96,7 @@ function localOffsets(off: Int32Array, n: number, size: number): Int32Array {
 export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Promise<World3B> {
   const trace = new RngTrace('3B');
   const geo = loadGeo(ctx.pack);
-  const zones = new ZoneLookup(ctx.pack);
+  const zones = new ZoneLookup(load2A(ctx.pack));
   const n = inp.n;
 
   // ── S1 classification ──

@@ -2,7 +2,7 @@
 // paydays per country rule, campaigns / stress windows from policy — for the countries of the world.
 import { asciiCompare } from '../../core/hash.js';
 import { countryHolidays, holidaysVersion } from '../../reference/holidays.js';
-import { dayBucket, type Horizon } from './grid.js';
+import { dayBucket, type Horizon } from '../../laws/time/grid.js';
 import type { CalendarPolicy, EventType, PaydayDay, ScenarioPolicy } from './policies.js';
 
 export interface CalEvent {

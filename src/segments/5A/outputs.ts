@@ -5,7 +5,7 @@ import { dictEncode, type DictCol } from '../../io/tables.js';
 import type { OutputEntry } from '../../gates/verify.js';
 import type { RunContext } from '../../engine/context.js';
 import { publishParquet } from '../../engine/datasets.js';
-import { T_WEEK, localStamp, weekOffset } from './grid.js';
+import { T_WEEK, localStamp, weekOffset } from '../../laws/time/grid.js';
 import { scopeRank } from './calendar.js';
 import { SURFACES, surfaceValues, type SurfaceId } from './surfaces.js';
 import type { World5A } from './world.js';

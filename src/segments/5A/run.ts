@@ -7,8 +7,8 @@
 import * as arrow from 'apache-arrow';
 import { runS0 } from '../../engine/s0.js';
 import { readParquetDataset } from '../../engine/datasets.js';
-import { readTimetable } from '../2A/bulk.js';
-import { tzIndexOf, type Timetable } from '../2A/timetable.js';
+import { readTimetable } from '../2A/read.js';
+import { tzIndexOf, type Timetable } from '../../laws/time/timetable.js';
 import { asciiCompare } from '../../core/hash.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
@@ -16,7 +16,7 @@ import { load5A, checkPolicies5A, type Policies5A, type ChannelGroup } from './p
 import { Classifier, zoneRole, type ZoneRole } from './classes.js';
 import { merchantU, perSiteWeekly, cellRaw } from './scale.js';
 import { buildShapeCatalogue, pickTemplate, pickZoneProfile, shapeKey, type ShapeCatalogue } from './shapes.js';
-import { horizonOf, utcToLocalBucketTable, type Horizon } from './grid.js';
+import { horizonOf, utcToLocalBucketTable, type Horizon } from '../../laws/time/grid.js';
 import { buildCalendar, type Calendar } from './calendar.js';
 import { OverlayEngine } from './overlays.js';
 import { horizonWeights, type SurfaceInputs } from './surfaces.js';

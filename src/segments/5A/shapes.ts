@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { fm_exp, fm_log } from '../../rng/fmath.js';
 import { asciiCompare } from '../../core/hash.js';
-import { T_WEEK } from './grid.js';
+import { T_WEEK } from '../../laws/time/grid.js';
 import type { ChannelGroup, ShapesPolicy, Template, ZoneProfile } from './policies.js';
 
 export interface ShapeDef {

@@ -3,7 +3,7 @@
 //   λ_utc(cell, h) = λ_local(cell, lh(h)).
 // The world factor is fixed so Σ_cells Σ_h λ_utc = arrivals; the horizon weight of a cell depends only on its
 // (shape, overlay profile, zone), so it is computed once per distinct triple.
-import { T_WEEK, weekBucket, type Horizon } from './grid.js';
+import { T_WEEK, weekBucket, type Horizon } from '../../laws/time/grid.js';
 
 export interface SurfaceInputs {
   hz: Horizon;

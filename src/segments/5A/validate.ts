@@ -1,7 +1,7 @@
 // S5: checks over what 5A built and published, then the bundle (flag only if every required check passes).
 import { Checks, sealSegment } from '../../engine/seal.js';
 import type { RunContext } from '../../engine/context.js';
-import { T_WEEK } from './grid.js';
+import { T_WEEK } from '../../laws/time/grid.js';
 import { windowMass } from './shapes.js';
 import { EVENT_TYPES } from './policies.js';
 import { horizonWeights, SURFACES, surfaceValues } from './surfaces.js';

@@ -1,9 +1,9 @@
 // Segment 5A: the world its states build and share, its RNG families and shard sizes.
-import type { Timetable } from '../2A/timetable.js';
+import type { Timetable } from '../../laws/time/timetable.js';
 import type { Policies5A, ChannelGroup } from './policies.js';
 import type { ZoneRole } from './classes.js';
 import type { ShapeCatalogue } from './shapes.js';
-import type { Horizon } from './grid.js';
+import type { Horizon } from '../../laws/time/grid.js';
 import type { Calendar } from './calendar.js';
 import type { SurfaceInputs } from './surfaces.js';
 

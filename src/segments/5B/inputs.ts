@@ -5,13 +5,15 @@ import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { readParquetDataset } from '../../engine/datasets.js';
 import type { RunContext } from '../../engine/context.js';
-import { loadSiteRouter, merchantIndex, type Router2B } from '../2B/router.js';
-import { loadVirtualEdges, edgeMerchantIndex, EDGE_CATALOGUE_COLUMNS, type VirtualEdges } from '../2B/edges.js';
-import { numericColumn, stringColumn } from '../2B/inputs.js';
-import { readTimetable } from '../2A/bulk.js';
-import { tzIndexOf, type Timetable } from '../2A/timetable.js';
+import { loadSiteRouter } from '../2B/read.js';
+import { merchantIndex, type Router2B } from '../../laws/routing/router.js';
+import { edgeMerchantIndex, EDGE_CATALOGUE_COLUMNS, type VirtualEdges } from '../../laws/routing/edges.js';
+import { loadVirtualEdges } from '../3B/read.js';
+import { numericColumn, stringColumn } from '../../io/arrow_columns.js';
+import { readTimetable } from '../2A/read.js';
+import { tzIndexOf, type Timetable } from '../../laws/time/timetable.js';
 import { asciiCompare } from '../../core/hash.js';
-import { load2B } from '../2B/policies.js';
+import { load2B } from '../2B/read.js';
 
 export const CHANNELS = ['card_not_present', 'card_present', 'mixed'];
 

@@ -4,8 +4,8 @@ import { Substream, u01FromWords, U01_MAX } from '../../rng/stream.js';
 import { philoxInto } from '../../rng/philox.js';
 import { normal } from '../../rng/dist.js';
 import { fm_exp, fm_neglog_u01 } from '../../rng/fmath.js';
-import { sliceWideRef } from '../2B/kernels_ref.js';
-import { siteOfGroupWords } from '../2B/router.js';
+import { sliceWideRef } from '../../laws/routing/alias.js';
+import { siteOfGroupWords } from '../../laws/routing/router.js';
 
 export const WEEK = 168;
 

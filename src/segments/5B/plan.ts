@@ -7,13 +7,13 @@ import { FamilyKeys, type RngIdentity } from '../../rng/keys.js';
 import { sha256Words } from '../../rng/sha_batch.js';
 import { SharedCol, scalar } from '../../pool/columns.js';
 import type { KernelPool } from '../../pool/pool.js';
-import { subsetRouter } from '../2B/router.js';
-import { kernelTable } from '../2A/kernels_ref.js';
+import { subsetRouter } from '../../laws/routing/router.js';
+import { kernelTable } from '../../laws/time/ref.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
 import { weekTabOf, type ShardInput } from './kernels_ref.js';
 import type { Policies5B } from './policies.js';
-import { horizonWeights } from '../5A/surfaces.js';
-import type { Horizon } from '../5A/grid.js';
+import { horizonWeights } from '../5A/read.js';
+import type { Horizon } from '../../laws/time/grid.js';
 
 const hashMod = (s: string, m: number): number => createHash('sha256').update(s).digest().readUInt32BE(0) % m;
 

@@ -11,7 +11,7 @@ import type { OutputEntry } from '../../gates/verify.js';
 import { PartitionWriter } from '../../io/publish.js';
 import { publishFile } from '../../engine/datasets.js';
 import type { FastColumn } from '../../io/fastparquet.js';
-import { horizonOf, utcToLocalBucketTable, weekOffset } from '../5A/grid.js';
+import { horizonOf, utcToLocalBucketTable, weekOffset } from '../../laws/time/grid.js';
 import { loadInputs, CHANNELS } from './inputs.js';
 import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables, type Shard } from './plan.js';
 import { policies5B } from './policies.js';

@@ -1,6 +1,5 @@
 // 2A.S2: governed overrides over the S1 answer. Precedence site > mcc > country (the most specific
 // active entry wins; check2A already refused two active entries for one scope+target).
-import { isActive, type OverrideScope, type OverridesPolicy } from './policies.js';
 
 export const SCOPES: readonly OverrideScope[] = ['site', 'mcc', 'country'];
 
@@ -38,3 +37,24 @@ export function pickOverride(idx: OverrideIndex, merchantId: bigint, iso: string
   const t = idx.country.get(iso);
   return t ? ['country', t] : undefined;
 }
+
+export type OverrideScope = 'site' | 'mcc' | 'country';
+
+export interface OverrideEntry {
+  scope: OverrideScope;
+  target: string;
+  tzid: string;
+  evidence_url?: string | null;
+  expiry_yyyy_mm_dd?: string | null;
+  notes?: string | null;
+}
+
+export interface OverridesPolicy {
+  semver: string;
+  as_of: string;
+  apply_to: 'all_sites' | 'unresolved_only';
+  overrides: OverrideEntry[];
+}
+
+/** Active iff no expiry or expiry >= as_of (ISO dates compare as strings). */
+export const isActive = (o: OverrideEntry, asOf: string): boolean => !o.expiry_yyyy_mm_dd || o.expiry_yyyy_mm_dd >= asOf;

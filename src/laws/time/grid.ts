@@ -2,7 +2,7 @@
 // (local wall-clock hours since the horizon's first date at 00:00 local) and the UTC horizon (hours since
 // horizon_start_utc). One law maps a UTC bucket to the local horizon bucket of its midpoint; 5A's UTC views and
 // 5B's kernels both use it.
-import { offsetAt, US_PER_S, type Timetable } from '../2A/timetable.js';
+import { offsetAt, US_PER_S, type Timetable } from './timetable.js';
 
 export const T_WEEK = 168;
 export const BUCKET_SECONDS = 3600;

@@ -2,14 +2,11 @@
 // 1A uses): Natural Earth features mapped to ISO2 by numeric code, the few unnamed features and
 // the overseas parts Natural Earth keeps inside another country assigned per polygon by policy,
 // every ring cleaned (geometry.ts), and a synthetic square for countries with no polygon at all.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { loadCountries } from '../../reference/countries.js';
+import { loadCountries, numericToIso2 } from '../../reference/countries.js';
 import { loadAtlas, type Polygon } from '../../reference/atlas.js';
 import { loadCities } from '../../reference/cities.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { buildShape, chord2, cleanRing, emptyStats, type Pt, type RingStats, type Shape } from './geometry.js';
-import type { GeometryPolicy } from './policies.js';
 
 export interface ShapeReport {
   features_total: number;
@@ -28,13 +25,6 @@ export interface CountryShapes {
   report: ShapeReport;
 }
 
-function numericToIso2(): Map<string, string> {
-  const require = createRequire(import.meta.url);
-  const raw = JSON.parse(readFileSync(require.resolve('world-countries/countries.json'), 'utf8')) as Array<Record<string, any>>;
-  const m = new Map<string, string>();
-  for (const c of raw) if (typeof c.ccn3 === 'string' && c.ccn3 && /^[A-Z]{2}$/.test(c.cca2)) m.set(c.ccn3, c.cca2);
-  return m;
-}
 
 /** Centroid of a polygon's outer ring, averaged on the unwrapped ring (so a ring across ±180 is not pulled to 0°). */
 function outerCentroid(poly: Polygon): [number, number] {
@@ -137,4 +127,16 @@ export function buildCountryShapes(p: GeometryPolicy, bandDeg: number): CountryS
     report.synthetic_countries.push({ iso: c.iso2, lon, lat, anchor: t !== undefined ? 'city' : 'reference_latlng' });
   });
   return { iso: countries.map((c) => c.iso2), shapes: rings.map((r) => buildShape(r, bandDeg)), synthetic, report };
+}
+
+export interface Pin {
+  source: string;
+  sha256_hex: string;
+}
+
+export interface GeometryPolicy {
+  reference: { atlas: Pin; cities: Pin; countries: Pin };
+  unnamed_features: { name: string; iso: string[] }[];
+  split_parts: Record<string, string[]>;
+  synthetic_half_deg: number;
 }

@@ -14,7 +14,6 @@
 import { asciiCompare } from '../../core/hash.js';
 import { fm_cos, fm_sin } from '../../rng/fmath.js';
 import { isLandZone, type TzWorld, type CountryZones } from '../../reference/tzworld.js';
-import type { LookupPolicy } from './policies.js';
 
 export const METHODS = ['polygon', 'polygon_in_country', 'country_single', 'nudge', 'overlap_tiebreak', 'nearest_in_country', 'polygon_out_of_country', 'country_first', 'sea_zone'] as const;
 export type Method = (typeof METHODS)[number];
@@ -117,4 +116,8 @@ export class TzResolver {
     }
     return undefined;
   }
+}
+
+export interface LookupPolicy {
+  ring_search: { max_radius_deg: number; bearings: number; min_cos_lat: number };
 }

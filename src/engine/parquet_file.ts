@@ -1,11 +1,11 @@
 // Publishing helpers for single-file Parquet datasets (…/issues.parquet, …/edge_alias_index_3B.parquet)
 // written by parquet-wasm as one part. Shared by 3A and 3B; publishFile itself is in engine/datasets.ts.
-import { ipcParts, PART_ROWS, type ColumnValues } from '../../io/tables.js';
-import { publishFile } from '../../engine/datasets.js';
-import { sha256Hex } from '../../core/hash.js';
-import { fail, ErrorCodes } from '../../core/errors.js';
-import type { OutputEntry } from '../../gates/verify.js';
-import type { RunContext } from '../../engine/context.js';
+import { ipcParts, PART_ROWS, type ColumnValues } from '../io/tables.js';
+import { publishFile } from './datasets.js';
+import { sha256Hex } from '../core/hash.js';
+import { fail, ErrorCodes } from '../core/errors.js';
+import type { OutputEntry } from '../gates/verify.js';
+import type { RunContext } from './context.js';
 
 /** Parquet bytes of a dataset's rows as ONE part (the whole table must fit in one part). */
 export async function parquetBytes(ctx: RunContext, id: string, cols: Record<string, ColumnValues>): Promise<{ bytes: Uint8Array; rows: number }> {

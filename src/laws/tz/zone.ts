@@ -1,13 +1,18 @@
 // Point → IANA tzid for 3A/3B (the zone universe of the prior pack, settlement nodes, CDN edges).
 // It must give the answer 2A gives a site at the same point, so it runs 2A's own S1 ladder
-// (src/segments/2A/lookup.ts TzResolver over the sealed tz_world polygons and CLDR country zones) and 2A's
-// S2 country/MCC overrides, with 2A's policies from the same pack.
+// (laws/tz/resolve.ts TzResolver over the sealed tz_world polygons and CLDR country zones) and 2A's
+// S2 country/MCC overrides, with 2A's policies (passed in by the caller, which loads them from the pack).
 import { loadCountries } from '../../reference/countries.js';
 import { countryZones, loadTzWorld } from '../../reference/tzworld.js';
-import type { PolicyPack } from '../../config/load.js';
-import { load2A } from '../2A/policies.js';
-import { TzResolver, type Method } from '../2A/lookup.js';
-import { overrideIndex, type OverrideIndex } from '../2A/overrides.js';
+import { TzResolver, type LookupPolicy, type Method } from './resolve.js';
+import { overrideIndex, type OverrideIndex, type OverridesPolicy } from './overrides.js';
+
+/** The 2A policies the lookup follows. */
+export interface ZonePolicies {
+  nudge: { epsilon_degrees: number };
+  lookup: LookupPolicy;
+  overrides: OverridesPolicy;
+}
 
 export interface ZoneAnswer {
   tzid: string;
@@ -23,8 +28,7 @@ export class ZoneLookup {
   private readonly resolver: TzResolver;
   private readonly ov: OverrideIndex;
   readonly source: string;
-  constructor(pack: PolicyPack) {
-    const p = load2A(pack);
+  constructor(p: ZonePolicies) {
     const world = loadTzWorld();
     const cz = countryZones(world, loadCountries().countries.map((c) => c.iso2));
     this.resolver = new TzResolver(world, cz, p.nudge.epsilon_degrees, p.lookup);
