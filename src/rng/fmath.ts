@@ -243,6 +243,14 @@ function remPio2(x: number): number {
   return n;
 }
 
+/** x^y for x ≥ 0 as exp(y·log x): our own, so weights built from policy exponents never meet the host's pow. */
+export function fm_pow(x: number, y: number): number {
+  if (y === 0) return 1;
+  if (x === 0) return y > 0 ? 0 : Infinity;
+  if (!(x > 0)) return NaN;
+  return fm_exp(y * fm_log(x));
+}
+
 /** cos(x). Accurate (< 1 ulp) for |x| <= 2^20*pi/2; NaN beyond (never needed: callers use [0, 2pi]). */
 export function fm_cos(x: number): number {
   const ix = hiWord(x) & 0x7fffffff;

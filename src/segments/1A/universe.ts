@@ -1,4 +1,5 @@
 // S0 merchant universe: generated from (seed, scale) on the wasm pool, or read from a user file.
+import { fm_pow } from '../../rng/fmath.js';
 import { promises as fs } from 'node:fs';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { Country } from '../../reference/countries.js';
@@ -23,7 +24,7 @@ export function homeWeights(countries: Country[], p: Policies1A): Float64Array {
   countries.forEach((c, i) => {
     if (!c.currency) return; // no legal tender (e.g. Antarctica): no merchants
     const e = p.economy.countries[c.iso2] ?? p.economy.unlisted;
-    w[i] = Math.pow(e.gdp_usd_bn, p.economy.home_weight_exponent);
+    w[i] = fm_pow(e.gdp_usd_bn, p.economy.home_weight_exponent);
   });
   return w;
 }

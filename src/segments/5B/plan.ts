@@ -1,6 +1,7 @@
 // 5B planning from the world alone: latent groups (S1), expected arrivals per cell, the shard plan
 // (runs of whole merchants of about shard_target_arrivals expected arrivals each — never a function of
 // the worker count) and each shard's compact kernel input.
+import { fm_exp } from '../../rng/fmath.js';
 import { createHash } from 'node:crypto';
 import { asciiCompare } from '../../core/hash.js';
 import { FamilyKeys, type RngIdentity } from '../../rng/keys.js';
@@ -79,7 +80,7 @@ const LATENT_GROUPS_PER_TASK = 64;
 export async function latentField(pool: KernelPool, groups: Groups, pol: Policies5B, H: number, id: RngIdentity): Promise<{ latent: SharedCol; factor: SharedCol }> {
   const nG = groups.ids.length;
   const keys = new FamilyKeys(id, '5B.lgcp_latent').forStrings(groups.ids);
-  const phi = Float64Array.from(groups.lengthScale, (l) => Math.exp(-1 / l));
+  const phi = Float64Array.from(groups.lengthScale, (l) => fm_exp(-1 / l));
   const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
   const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
   const tasks = [];
