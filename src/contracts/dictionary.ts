@@ -18,7 +18,7 @@ export interface DatasetSpec {
   id: string;
   segment: string;
   role: 'egress' | 'internal' | 'gate' | 'receipt' | 'log' | 'report';
-  format: 'parquet' | 'json' | 'jsonl' | 'binary';
+  format: 'parquet' | 'json' | 'jsonl' | 'binary' | 'text';
   path_template: string;
   partitions: string[];
   primary_key: string[];
@@ -27,6 +27,10 @@ export interface DatasetSpec {
   schema_ref?: string;
   /** why a dataset the catalogue names as one file is written as part-*.parquet in its directory */
   parts_instead_of_file?: string;
+  /** how a dataset whose template names one Parquet file is split when large (see engine/datasets.ts publishParquet) */
+  split_parts?: string;
+  /** why the dataset is not at the catalogue's path template */
+  path_deviation?: string;
   description: string;
 }
 

@@ -76,7 +76,7 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
   // ── S3 requirements ──
   const P = w.nPairs, S = w.nSites;
   const nSites = Int32Array.from({ length: P }, (_, i) => w.pairOff[i + 1] - w.pairOff[i]);
-  jobs.push(['s3_requirements_1B', publishParquet(ctx, 's3_requirements_1B', { merchant_id: w.pairMerchant, legal_country_iso: iso(w.pairCountry), n_sites: nSites }, outputs)]);
+  jobs.push(['s3_requirements', publishParquet(ctx, 's3_requirements', { merchant_id: w.pairMerchant, legal_country_iso: iso(w.pairCountry), n_sites: nSites }, outputs)]);
 
   // ── S4 plan: run lengths of the ascending slot tiles of each pair ──
   const pp: number[] = [], pt: number[] = [], pn: number[] = [];
@@ -98,7 +98,7 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
     planCountry[r] = w.pairCountry[plan.pair[r]];
     planTile[r] = tileIds[plan.tile[r]];
   }
-  jobs.push(['s4_alloc_plan_1B', publishParquet(ctx, 's4_alloc_plan_1B', { merchant_id: planMerchant, legal_country_iso: iso(planCountry), tile_id: planTile, n_sites_tile: plan.count }, outputs)]);
+  jobs.push(['s4_alloc_plan', publishParquet(ctx, 's4_alloc_plan', { merchant_id: planMerchant, legal_country_iso: iso(planCountry), tile_id: planTile, n_sites_tile: plan.count }, outputs)]);
 
   // ── per-site columns ──
   const siteMerchant = new BigUint64Array(S);
@@ -116,8 +116,8 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
     dLon[j] = w.lon[j] - t.centroidLon[k];
   }
   const key = () => ({ merchant_id: siteMerchant, legal_country_iso: iso(siteCountry), site_order: w.siteOrder });
-  jobs.push(['s5_site_tile_assignment_1B', publishParquet(ctx, 's5_site_tile_assignment_1B', { ...key(), tile_id: siteTileId, assign_u: w.siteU }, outputs)]);
-  jobs.push(['s6_site_jitter_1B', publishParquet(ctx, 's6_site_jitter_1B', {
+  jobs.push(['s5_site_tile_assignment', publishParquet(ctx, 's5_site_tile_assignment', { ...key(), tile_id: siteTileId, assign_u: w.siteU }, outputs)]);
+  jobs.push(['s6_site_jitter', publishParquet(ctx, 's6_site_jitter', {
     ...key(),
     tile_id: siteTileId,
     delta_lat_deg: dLat,
@@ -126,7 +126,7 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
     fallback: w.fallback,
     manifest_fingerprint: { codes: new Int32Array(S), dict: [ctx.manifest_fingerprint] },
   }, outputs)]);
-  jobs.push(['s7_site_synthesis_1B', publishParquet(ctx, 's7_site_synthesis_1B', { ...key(), tile_id: siteTileId, lon_deg: w.lon, lat_deg: w.lat }, outputs)]);
+  jobs.push(['s7_site_synthesis', publishParquet(ctx, 's7_site_synthesis', { ...key(), tile_id: siteTileId, lon_deg: w.lon, lat_deg: w.lat }, outputs)]);
   // ── S8 egress ──
   jobs.push(['site_locations', publishParquet(ctx, 'site_locations', { ...key(), lon_deg: w.lon, lat_deg: w.lat }, outputs)]);
 

@@ -48,7 +48,7 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   stage.tick(1);
 
   // ── coverage, conservation, quotas, assignment ──
-  add('coverage.one_site_per_outlet', pub.rows.site_locations === S && pub.rows.s7_site_synthesis_1B === S && pub.rows.s5_site_tile_assignment_1B === S && pub.rows.s6_site_jitter_1B === S, `site_locations ${pub.rows.site_locations}, s5/s6/s7 ${pub.rows.s5_site_tile_assignment_1B}/${pub.rows.s6_site_jitter_1B}/${pub.rows.s7_site_synthesis_1B}, outlets ${S}`);
+  add('coverage.one_site_per_outlet', pub.rows.site_locations === S && pub.rows.s7_site_synthesis === S && pub.rows.s5_site_tile_assignment === S && pub.rows.s6_site_jitter === S, `site_locations ${pub.rows.site_locations}, s5/s6/s7 ${pub.rows.s5_site_tile_assignment}/${pub.rows.s6_site_jitter}/${pub.rows.s7_site_synthesis}, outlets ${S}`);
   const sortedW = cs.iso.map((_, c) => Float64Array.from(weights.weightFp.subarray(t.countryOff[c], t.countryOff[c + 1])).sort());
   const planSum = new Int32Array(P), planFloorPos = new Int32Array(P);
   let badQuota = 0, badPlanCountry = 0;
