@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 180_000,
+    // timeouts catch hangs, not slowness: world-building hooks must hold on a loaded 2-core machine
+    // (CI, or a developer's box running other work), so they are generous and set once, here
+    testTimeout: 300_000,
+    hookTimeout: 900_000,
     // end-to-end tests spawn worker pools; two test files at a time suit a 2-core machine
     maxWorkers: 2,
   },

@@ -25,7 +25,7 @@ beforeAll(() => {
   const b = fw('run', '--out', B, '--scale', 'tiny', '--until', '1B', '--workers', '2', '--quiet');
   expect(b.code, b.err).toBe(0);
   expect(b.out).toMatch(/^1B built .*site_locations=\d+/m);
-}, 120_000);
+});
 
 describe('1B end to end (tiny world)', () => {
   it('--workers 1 and --workers 2 write byte-identical data/ through 1B, at the catalogued paths', () => {
@@ -99,7 +99,7 @@ describe('1B behind a bad 1A gate', () => {
     C = join(tmp, 'only1A');
     const r = fw('run', '--out', C, '--scale', 'tiny', '--until', '1A', '--quiet');
     expect(r.code, r.err).toBe(0);
-  }, 60_000);
+  });
 
   for (const [name, tamper, code] of [
     ['a tampered bundle file', (w: string) => flipByte(join(bundleDir(w), 'checks.json')), 'GATE_FILE_DIGEST_MISMATCH'],
@@ -123,7 +123,7 @@ describe('1B behind a bad 1A gate', () => {
       expect(r.err.trim().split('\n').filter((l) => !l.startsWith('npm warn')).length).toBe(1);
       expect(r.err).toMatch(/^error (IO_WRITE_CONFLICT|GATE_\w+|SEALED_\w+): /m);
       expect(existsSync(join(w, 'data/layer1/1B'))).toBe(false);
-    }, 60_000);
+    });
   }
 
   it('reference bytes that differ from the policy pins stop 1B before anything is written', () => {

@@ -22,7 +22,7 @@ beforeAll(() => {
   requireBuild();
   buildTo2A(A, { scale: 'tiny', workers: 1 });
   buildTo2A(B, { scale: 'tiny', workers: 2 });
-}, 180_000);
+});
 
 describe('2A on a tiny world', () => {
   it('--workers 1 and --workers 2 write byte-identical data/ through 2A', () => {
@@ -81,7 +81,7 @@ describe('2A on a tiny world', () => {
       await ctx.pool.close();
     }
     expect(tree(join(A, 'data'))).toEqual(before);
-  }, 60_000);
+  });
 
   it('a tampered 1B gate or site_locations stops 2A with a named error, and 2A writes nothing', async () => {
     const cases: [string, (w: string) => void, RegExp][] = [
@@ -102,7 +102,7 @@ describe('2A on a tiny world', () => {
       expect((err as FwError).line(), name).toMatch(/gate\.layer1\.1B\.validation/);
       expect(existsSync(join(w, 'data/layer1/2A')), name).toBe(false);
     }
-  }, 120_000);
+  });
 
   it('bulk conversion on the pool (fixed shards) equals the reference for any worker count', async () => {
     const ctx = await contextFor(A, 1);
@@ -125,7 +125,7 @@ describe('2A on a tiny world', () => {
         await pool.close();
       }
     }
-  }, 60_000);
+  });
 
   it('a bad 2A policy is one line naming the file and field', () => {
     const cfg = join(tmp, 'cfg-bad-nudge');

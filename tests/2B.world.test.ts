@@ -40,7 +40,7 @@ beforeAll(async () => {
   requireBuild('dist/workers/kernel_worker.js');
   await buildWorld(A, 'tiny', 1, '3B'); // through 3B: its edge alias tables feed the S6 branch
   await buildWorld(B, 'tiny', 2);
-}, 120_000);
+});
 
 describe('2B end to end (tiny world)', () => {
   it('--workers 1 and --workers 2 write byte-identical 2B data', () => {
@@ -154,7 +154,7 @@ describe('2B end to end (tiny world)', () => {
     const s = await buildWorld(A, 'tiny', 2);
     expect(s.segments.find((x) => x.segment === '2B')?.status).toBe('already_sealed');
     expect(tree(join(A, 'data'))).toEqual(before);
-  }, 60_000);
+  });
 
   it('a tampered upstream gate or upstream output stops 2B in S0, before it writes anything', async () => {
     for (const [name, tamper, code] of [
@@ -170,7 +170,7 @@ describe('2B end to end (tiny world)', () => {
       expect(err?.code, name).toMatch(code);
       expect(existsSync(join(w, 'data/layer1/2B')), name).toBe(false);
     }
-  }, 60_000);
+  });
 
   it('a bad 2B policy is one clear error before anything is written', async () => {
     const cfg = join(tmp, 'cfg-bad-days');

@@ -21,7 +21,7 @@ beforeAll(async () => {
   for (const s of ['3A', '3B']) rmSync(join(B, 'data/layer1', s), { recursive: true, force: true });
   rmSync(join(B, 'logs'), { recursive: true, force: true });
   await buildTo(B, '3A', { scale: 'tiny', workers: 2 });
-}, 150_000);
+});
 
 describe('3A end to end (tiny)', () => {
   it('writes byte-identical 3A outputs for 1 and 2 workers, and its gate verifies', async () => {
@@ -66,7 +66,7 @@ describe('3A end to end (tiny)', () => {
       await ctx.pool.close();
     }
     expect(tree(join(A, 'data'))).toEqual(before);
-  }, 60_000);
+  });
 
   it.each([
     ['a flipped byte in site_timezones', (w: string) => flipByte(firstParquet(join(w, 'data/layer1/2A/site_timezones')))],
@@ -81,5 +81,5 @@ describe('3A end to end (tiny)', () => {
     expect(err).toBeInstanceOf(FwError);
     expect((err as FwError).code).toMatch(/^(GATE_|SEALED_INPUT_DIGEST_MISMATCH)/);
     expect(existsSync(join(C, 'data/layer1/3A'))).toBe(false);
-  }, 60_000);
+  });
 });

@@ -168,7 +168,7 @@ describe('3A build on synthetic upstream facts', () => {
       if (workers === 1) w1 = w;
       else w3 = w;
     }
-  }, 60_000);
+  });
 
   it('is identical for 1 and 3 workers', () => {
     expect(Buffer.from(w1.share.buffer).equals(Buffer.from(w3.share.buffer))).toBe(true);

@@ -35,7 +35,7 @@ beforeAll(async () => {
   for (const s of ['3B']) rmSync(join(B, 'data/layer1', s), { recursive: true, force: true });
   rmSync(join(B, 'logs'), { recursive: true, force: true });
   await buildTo(B, '3B', { scale: 'tiny', workers: 3 });
-}, 150_000);
+});
 
 describe('3B end to end (tiny)', () => {
   it('writes byte-identical 3B outputs for 1 and 3 workers at the catalogued paths; the gate verifies', async () => {
@@ -126,5 +126,5 @@ describe('3B end to end (tiny)', () => {
     expect(err).toBeInstanceOf(FwError);
     expect((err as FwError).code).toMatch(/^(GATE_|SEALED_INPUT_DIGEST_MISMATCH)/);
     expect(existsSync(join(C, 'data/layer1/3B'))).toBe(false);
-  }, 60_000);
+  });
 });

@@ -122,5 +122,5 @@ describe('3A prior pack', () => {
   it('zone_alphas.yaml is exactly what derive_alphas produces from the sealed references and 2A’s lookup', async () => {
     const r = await deriveAlphas(join(ROOT, 'config'));
     expect(r.text).toBe(readFileSync(join(ROOT, 'config/layer1/3A/zone_alphas.yaml'), 'utf8'));
-  }, 60_000);
+  });
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   rmSync(join(B, 'logs'), { recursive: true, force: true });
   const r2 = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--until', '5A', '--quiet');
   if (r2.code !== 0) throw new Error(r2.err);
-}, 170_000);
+});
 
 describe('5A end to end (tiny)', () => {
   it('byte-identical for 1 and 2 workers; catalogued paths; the gate verifies; validate passes', async () => {

@@ -25,7 +25,7 @@ beforeAll(() => {
   rmSync(join(B, 'logs/layer2/5B'), { recursive: true, force: true });
   const r2 = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--until', '5B', '--quiet');
   if (r2.code !== 0) throw new Error(r2.err);
-}, 170_000);
+});
 
 describe('5B end to end (tiny)', () => {
   it('byte-identical for 1 and 2 workers; catalogued paths; validate passes', () => {

@@ -27,7 +27,7 @@ beforeAll(() => {
   rmSync(join(B, 'logs/layer2/5B'), { recursive: true, force: true });
   const r2 = fw('run', '--out', B, '--config', CFG, '--scale', 'tiny', '--workers', '2', '--until', '5B', '--quiet');
   if (r2.code !== 0) throw new Error(r2.err);
-}, 170_000);
+});
 
 describe('5B over several shards (tiny world, small shard target)', () => {
   it('byte-identical for 1 and 2 workers; one part per shard; S5 re-read every part', () => {

@@ -17,7 +17,7 @@ beforeAll(() => {
   const b = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--quiet');
   expect(a.code, a.err).toBe(0);
   expect(b.code, b.err).toBe(0);
-}, 120_000);
+});
 
 describe('fraudworld run / validate (tiny world)', () => {
   it('--workers 1 and --workers 2 write byte-identical data/', () => {
@@ -40,7 +40,7 @@ describe('fraudworld run / validate (tiny world)', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/1A already_sealed/);
     expect(tree(join(A, 'data'))).toEqual(before);
-  }, 60_000);
+  });
 
   it('a changed policy is a new parameter_hash and new partitions, never an overwrite', () => {
     const before = tree(join(A, 'data'));
@@ -57,7 +57,7 @@ describe('fraudworld run / validate (tiny world)', () => {
     const fps = readdirSync(join(A, 'data/layer1/1A/validation'));
     expect(fps.length).toBe(2);
     expect(Object.keys(after).length).toBeGreaterThan(Object.keys(before).length);
-  }, 60_000);
+  });
 
   it('tampering any bundle file, the flag or a sealed output makes validate fail and name the gate', () => {
     const bundle = readdirSync(bundleDir(B));
@@ -77,7 +77,7 @@ describe('fraudworld run / validate (tiny world)', () => {
     const v = fw('validate', w);
     expect(v.code).toBe(1);
     expect(v.out).toMatch(/FAIL gate\.layer1\.1A\.validation SEALED_INPUT_DIGEST_MISMATCH: sealed output .*outlet_catalogue/);
-  }, 60_000);
+  });
 
   it('a downstream S0 refuses to read behind a tampered gate, and writes nothing', async () => {
     const w = join(tmp, 'tamper-s0');
@@ -112,7 +112,7 @@ describe('fraudworld run / validate (tiny world)', () => {
     expect(cfgRun.err.trim().split('\n').length).toBe(1);
     const after = tree(w);
     for (const [p, h] of Object.entries(before)) if (p.startsWith('data')) expect(after[p]).toBe(h);
-  }, 60_000);
+  });
 });
 
 describe('a killed run', () => {
@@ -132,7 +132,7 @@ describe('a killed run', () => {
     expect(r.code, r.err).toBe(0);
     expect(existsSync(join(w, '.staging')) ? readdirSync(join(w, '.staging')) : []).toEqual([]);
     expect(fw('validate', w).code).toBe(0);
-  }, 120_000);
+  });
 });
 
 describe('bad input: one clear line and a non-zero exit', () => {
@@ -189,5 +189,5 @@ describe('a supplied merchant universe', () => {
     const uni = join(w, 'data/layer1/1A/merchant_universe/seed=42');
     expect(existsSync(uni)).toBe(true);
     expect(statSync(join(uni, readdirSync(uni)[0], 'part-00000.parquet')).size).toBeGreaterThan(100);
-  }, 60_000);
+  });
 });
