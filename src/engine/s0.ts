@@ -26,7 +26,7 @@ export async function runS0(ctx: RunContext, segment: string, upstream: string[]
       fail(p.code, `upstream gate ${rep.gate_id} does not verify: ${p.detail}`, rep.bundle_dir, `rebuild segment ${up} (fraudworld run --until ${up}) before ${segment}`);
     }
     const flag = await readFile(join(ctx.world, gateFor(up).bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint), FLAG_FILE));
-    gates.push({ gate_id: rep.gate_id, segment: up, flag_sha256_hex: sha256Hex(flag), status: 'PASS' as const });
+    gates.push({ gate_id: rep.gate_id, segment: up, flag_sha256_hex: sha256Hex(flag), status: rep.ok ? ('PASS' as const) : ('FAIL' as const) });
     sealed.push({ id: rep.gate_id, kind: 'upstream_gate', source: rep.bundle_dir, sha256_hex: rep.digest! });
   }
   const own = ctx.sealed.filter((s) => s.kind !== 'policy' || s.id.startsWith(`config:${policyPrefix}`) || s.id === 'config:scales.yaml');

@@ -16,13 +16,15 @@ export interface Check {
   required: boolean;
   passed: boolean;
   detail: string;
+  /** how many rows/keys/pairs the check found wrong, where it counts them */
+  affected?: number;
 }
 
 /** Collects checks; `add` returns whether it passed, for callers that branch on it. */
 export class Checks {
   readonly list: Check[] = [];
-  add(id: string, passed: boolean, detail: string, required = true): boolean {
-    this.list.push({ id, required, passed, detail });
+  add(id: string, passed: boolean, detail: string, required = true, affected?: number): boolean {
+    this.list.push(affected === undefined ? { id, required, passed, detail } : { id, required, passed, detail, affected });
     return passed;
   }
   get passed(): boolean {

@@ -62,12 +62,12 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
     const want = d.forced >= 0 ? d.forced : w.escU[i] >= 0 ? (w.escU[i] < d.p ? 1 : 0) : d.p >= 1 ? 1 : 0;
     if (want !== w.escalated[i] || (d.forced >= 0 && d.reason !== w.reason[i])) badDecision++;
   }
-  add('s1.decisions_replay', badDecision === 0, `${badDecision} pairs whose escalation decision does not re-derive from the policy ladder and its uniform`);
-  add('conservation.zone_counts_sum_to_site_count', badSum === 0, `${badSum} pairs whose zone counts do not sum to N(m,c)`);
-  add('s3.shares_sum_to_one', badShare === 0 && negShare === 0, `${badShare} pairs with |Σ share − 1| > 1e-9; ${negShare} shares outside [0,1]`);
-  add('s4.share_units_exact', badUnits === 0, `${badUnits} pairs whose share units do not sum to ${U}`);
-  add('s3.monolithic_shares_are_site_proportions', badMono === 0, `${badMono} monolithic zone rows whose share is not n_z / N`);
-  add('zones.observed_in_prior_set', true, `${outside} of ${zoneRows} zone rows in a zone outside the country's prior set (reported as WARN issues)`, false);
+  add('s1.decisions_replay', badDecision === 0, `${badDecision} pairs whose escalation decision does not re-derive from the policy ladder and its uniform`, true, badDecision);
+  add('conservation.zone_counts_sum_to_site_count', badSum === 0, `${badSum} pairs whose zone counts do not sum to N(m,c)`, true, badSum);
+  add('s3.shares_sum_to_one', badShare === 0 && negShare === 0, `${badShare} pairs with |Σ share − 1| > 1e-9; ${negShare} shares outside [0,1]`, true, badShare + negShare);
+  add('s4.share_units_exact', badUnits === 0, `${badUnits} pairs whose share units do not sum to ${U}`, true, badUnits);
+  add('s3.monolithic_shares_are_site_proportions', badMono === 0, `${badMono} monolithic zone rows whose share is not n_z / N`, true, badMono);
+  add('zones.observed_in_prior_set', outside === 0, `${outside} of ${zoneRows} zone rows in a zone outside the country's prior set (reported as WARN issues)`, false, outside);
   let badPrior = 0;
   for (const [c, rows] of w.priors.byCountry) {
     let s = 0;
@@ -80,7 +80,7 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
       issues.push({ issue_code: 'PRIOR_NOT_NORMALISED', check_id: 's2.priors_valid', severity: 'ERROR', message: `country prior shares sum to ${s}`, legal_country_iso: c });
     }
   }
-  add('s2.priors_valid', badPrior === 0, `${badPrior} prior rows/countries with alpha_effective <= 0, below alpha_raw, or shares not summing to 1`);
+  add('s2.priors_valid', badPrior === 0, `${badPrior} prior rows/countries with alpha_effective <= 0, below alpha_raw, or shares not summing to 1`, true, badPrior);
   stage.tick(1);
 
   // ── cross-segment: the published zone_alloc against 2A's site_timezones and 1A's outlet_catalogue ──
@@ -106,7 +106,7 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   } finally {
     duck.close();
   }
-  add('conservation.zone_alloc_equals_site_timezones', cross.zone_mismatch === 0, `${cross.zone_mismatch} (merchant, country, tzid) keys whose zone_site_count differs from site_timezones`);
+  add('conservation.zone_alloc_equals_site_timezones', cross.zone_mismatch === 0, `${cross.zone_mismatch} (merchant, country, tzid) keys whose zone_site_count differs from site_timezones`, true, Number(cross.zone_mismatch));
   add('conservation.zone_alloc_pairs_equal_outlet_catalogue', cross.pair_mismatch === 0, `${cross.pair_mismatch} (merchant, country) pairs whose Σ zone_site_count or site_count differs from outlet_catalogue`);
   add('keys.zone_alloc_unique', cross.za_rows === cross.za_keys, `${cross.za_rows} rows, ${cross.za_keys} distinct keys`);
 
@@ -152,7 +152,7 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
     checks_passed_count: checks.list.filter((c) => c.passed).length,
     checks_failed_count: checks.list.filter((c) => !c.passed && c.required).length,
     checks_warn_count: checks.list.filter((c) => !c.passed && !c.required).length,
-    checks: checks.list.map((c) => ({ check_id: c.id, status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN', severity: c.passed ? 'INFO' : c.required ? 'ERROR' : 'WARN', affected_count: 0, notes: c.detail })),
+    checks: checks.list.map((c) => ({ check_id: c.id, status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN', severity: c.passed ? 'INFO' : c.required ? 'ERROR' : 'WARN', affected_count: c.affected ?? (c.passed ? 0 : null), notes: c.detail })),
     metrics: { ...metrics, pairs: n, zone_rows: zoneRows, escalated_pairs: w.escalated.reduce((a, x) => a + x, 0) },
   };
   const outputs = pub.outputs;

@@ -58,7 +58,7 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   }
   add('s1.one_settlement_per_virtual_merchant', badSettle === 0 && new Set(w.settle.siteId).size === V, `${V} settlement nodes; ${badSettle} not in the merchant's home country; ${V - new Set(w.settle.siteId).size} duplicate settlement_site_id`);
   add('s1.settlement_tz_valid', badSettleTz === 0, `${badSettleTz} settlement zones unknown to the runtime tzdb`);
-  add('s1.settlement_inside_home_polygon', true, `${settleOutside} of ${V} settlement places (GeoNames points) fall outside the 1:50m home polygon (coastal/islands; informational)`, false);
+  add('s1.settlement_inside_home_polygon', settleOutside === 0, `${settleOutside} of ${V} settlement places (GeoNames points) fall outside the 1:50m home polygon (coastal/islands: a warning, not a failure)`, false, settleOutside);
   stage.tick(1);
 
   // ── S2 ──
