@@ -12,7 +12,7 @@ import { referenceDigests } from '../reference/registry.js';
 import { KernelPool } from '../pool/pool.js';
 import { cleanStaging, publishPartition } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
-import { verifyGate } from '../gates/verify.js';
+import { unlistedFileError, verifyGate } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
 import type { RunContext, SealedInput, SegmentDef } from './context.js';
 
@@ -95,6 +95,10 @@ export async function runChain(chainDef: Chain, opts: RunOptions): Promise<RunSu
     for (const seg of chain) {
       const t0 = performance.now();
       const gate = await verifyGate(world, seg.id, mf, (paths) => pool.sha256Files(paths));
+      // a stray file in sealed partitions: a rebuild would only meet the write-once partitions again
+      // (IO_WRITE_CONFLICT, or a stray directory left in place), so name the file and stop
+      const stray = gate.problems.find((p) => p.code === ErrorCodes.GATE_UNLISTED_FILE);
+      if (stray) throw unlistedFileError(seg.id, stray);
       if (gate.ok) {
         progress.log(`${seg.id}: already sealed for this identity — nothing to do`);
         summary.segments.push({ segment: seg.id, status: 'already_sealed', seconds: 0 });

@@ -6,7 +6,7 @@ import { fail, ErrorCodes } from '../core/errors.js';
 import { partitionDir } from '../contracts/dictionary.js';
 import { check } from '../contracts/registry.js';
 import { publishPartition } from '../io/publish.js';
-import { hashFilesHere, verifyGate, type FileHasher } from '../gates/verify.js';
+import { hashFilesHere, unlistedFileError, verifyGate, type FileHasher } from '../gates/verify.js';
 import { tokens, type RunContext, type SealedInput } from './context.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ export async function runS0(ctx: RunContext, segment: string, upstream: string[]
     const rep = reports[k];
     if (!rep.ok) {
       const p = rep.problems[0];
+      if (p.code === ErrorCodes.GATE_UNLISTED_FILE) throw unlistedFileError(up, p);
       fail(p.code, `upstream gate ${rep.gate_id} does not verify: ${p.detail}`, rep.bundle_dir, `rebuild segment ${up} (fraudworld run --until ${up}) before ${segment}`);
     }
     const flag = await readFile(join(ctx.world, gateFor(up).bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint), FLAG_FILE));

@@ -1,20 +1,24 @@
 // Gate verification from bytes, shared by every S0 and by `fraudworld validate`.
 // A gate verifies only if: flag well-formed, index canonical and schema-valid, every listed file present
-// with its digest, no unlisted file, the recomputed bundle digest equals the flag, and every data file
-// the bundle's outputs.json authorises still has the bytes it had when sealed.
+// with its digest, no unlisted file, the recomputed bundle digest equals the flag, every data file
+// the bundle's outputs.json authorises still has the bytes it had when sealed, and no other file sits
+// in the segment's partitions of this identity (readers take the listed files only, but a consumer
+// globbing the partition would not).
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { createHash } from 'node:crypto';
 import { sha256File, sha256Hex, asciiCompare } from '../core/hash.js';
 import { FLAG_FILE, FLAG_PATTERN, HASH_LAW, INDEX_FILE, serializeIndex, type BundleIndex } from './bundle.js';
 import { listFiles, exists } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
-import { ErrorCodes, type ErrorCode } from '../core/errors.js';
-import { gateFor } from '../contracts/dictionary.js';
+import { ErrorCodes, FwError, fail, type ErrorCode } from '../core/errors.js';
+import { dictionary, gateFor } from '../contracts/dictionary.js';
 
 export interface GateProblem {
   code: ErrorCode;
   detail: string;
+  /** world-relative file the problem is about (GATE_UNLISTED_FILE) */
+  path?: string;
 }
 
 export interface GateReport {
@@ -107,8 +111,10 @@ export async function verifyGate(world: string, segment: string, manifestFingerp
   const outputs = contents.get(OUTPUTS_FILE);
   if (outputs) {
     let entries: OutputEntry[] = [];
+    let outputsRead = false;
     try {
       entries = JSON.parse(outputs.toString('utf8')).files;
+      outputsRead = Array.isArray(entries);
     } catch {
       bad(ErrorCodes.GATE_INDEX_INVALID, `${OUTPUTS_FILE} unreadable`);
     }
@@ -121,9 +127,93 @@ export async function verifyGate(world: string, segment: string, manifestFingerp
     present.forEach((o, i) => {
       if (digests[i] !== o.sha256_hex) bad(ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH, `sealed output ${o.path} bytes changed`);
     });
+    if (outputsRead) {
+      const ph = parameterHashOf(contents.get(IDENTITY_FILE));
+      const stray = await firstUnlisted(world, segment, manifestFingerprint, ph, entries);
+      if (stray) rep.problems.push({ code: ErrorCodes.GATE_UNLISTED_FILE, detail: `${stray}: file not listed by the ${segment} gate`, path: stray });
+    }
   }
   rep.ok = rep.problems.length === 0;
   return rep;
+}
+
+/** The bundle member naming the identity a segment was sealed under (engine/seal.ts writes it). */
+const IDENTITY_FILE = 'identity.json';
+
+function parameterHashOf(identity: Buffer | undefined): string | undefined {
+  try {
+    const ph = identity && JSON.parse(identity.toString('utf8')).parameter_hash;
+    return typeof ph === 'string' ? ph : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Roles whose files a gate's outputs.json lists; bundles, S0 receipts and RNG logs are not sealed data. */
+const SEALED_ROLES = new Set(['egress', 'internal', 'report']);
+
+/**
+ * The first file (ASCII order, world-relative) in this identity's partitions of the segment's datasets
+ * that `entries` does not list. Each dataset root (its path template up to the first token) is walked,
+ * skipping other identities' partitions: a manifest_fingerprint= directory of another fingerprint, or,
+ * in templates scoped by parameter_hash alone, a parameter_hash= directory of another one (the seed and
+ * parameter_hash are sealed into the fingerprint, so seed=7/manifest_fingerprint=<ours> is ours and
+ * stray). Any other file under the root is claimed, as is every file beside a listed one.
+ */
+async function firstUnlisted(world: string, segment: string, mf: string, ph: string | undefined, entries: OutputEntry[]): Promise<string | undefined> {
+  const listed = new Set(entries.map((e) => e.path));
+  const found = new Set<string>();
+  const readDir = async (rel: string) => {
+    try {
+      return await fs.readdir(join(world, rel), { withFileTypes: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      throw e;
+    }
+  };
+  for (const dir of new Set(entries.map((e) => posix.dirname(e.path)))) {
+    for (const d of await readDir(dir)) if (!d.isDirectory()) found.add(`${dir}/${d.name}`);
+  }
+  for (const ds of dictionary().datasets) {
+    if (ds.segment !== segment || !SEALED_ROLES.has(ds.role)) continue;
+    const segs = ds.path_template.split('/');
+    const root = segs.slice(0, segs.findIndex((x) => x.includes('{'))).join('/');
+    const hasMf = ds.path_template.includes('{manifest_fingerprint}');
+    const hasPh = ds.path_template.includes('{parameter_hash}');
+    const walk = async (rel: string): Promise<void> => {
+      for (const d of await readDir(rel)) {
+        const p = `${rel}/${d.name}`;
+        if (!d.isDirectory()) {
+          found.add(p);
+          continue;
+        }
+        const [k, v] = d.name.split(/=(.*)/s);
+        if (hasMf && k === 'manifest_fingerprint' && v !== mf) continue;
+        if (!hasMf && hasPh && k === 'parameter_hash' && v !== ph) continue;
+        await walk(p);
+      }
+    };
+    await walk(root);
+  }
+  return [...found].filter((f) => !listed.has(f)).sort(asciiCompare)[0];
+}
+
+/** The one line for a file a gate does not list: published data is write-once, so nothing rebuilds over it. */
+export function unlistedFileError(segment: string, p: GateProblem): FwError {
+  return new FwError(ErrorCodes.GATE_UNLISTED_FILE, `file not listed by the ${segment} gate`, p.path, 'remove it; sealed datasets hold exactly the files their gate lists');
+}
+
+/**
+ * The data files a segment's gate seals (its outputs.json), in listed order. Readers take their inputs
+ * from here, never from a directory listing; the caller's S0 has verified the gate.
+ */
+export async function gateOutputs(world: string, segment: string, manifestFingerprint: string): Promise<OutputEntry[]> {
+  const rel = join(gateFor(segment).bundle_root_template.replace('{manifest_fingerprint}', manifestFingerprint), OUTPUTS_FILE);
+  try {
+    return JSON.parse(await fs.readFile(join(world, rel), 'utf8')).files as OutputEntry[];
+  } catch {
+    fail(ErrorCodes.GATE_MISSING, `no readable ${OUTPUTS_FILE} in the ${segment} bundle`, rel, `rebuild segment ${segment} (fraudworld run --until ${segment})`);
+  }
 }
 
 /** Every fingerprint that has a bundle for this segment in the world. */

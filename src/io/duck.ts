@@ -46,3 +46,6 @@ export class Duck {
 
 /** SQL string literal. */
 export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** SQL list of string literals: read_parquet(litList(files)) reads exactly those files, never a glob. */
+export const litList = (xs: string[]) => `[${xs.map(lit).join(', ')}]`;

@@ -1,16 +1,9 @@
 // Civil time for other segments: read the sealed tz_timetable_cache back, and convert columns of
 // instants in bulk on the worker pool with the wasm kernels (k2aUtcToLocal / k2aLocalToUtc).
 // Shards are fixed-size row ranges, so output bytes never depend on the worker count.
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { fail, ErrorCodes } from '../../core/errors.js';
-import { partitionDir } from '../../contracts/dictionary.js';
-import { readParquetDataset } from '../../engine/datasets.js';
-import { tokens, type RunContext } from '../../engine/context.js';
 import { SharedCol, scalar } from '../../pool/columns.js';
 import { shardPlan, type KernelPool } from '../../pool/pool.js';
-import { stringsOf, i32Of, tsOf } from './columns.js';
-import { timetableDigest, timetableFromRows, DISAMBIGUATION_CODE, type Disambiguation, type Timetable } from '../../laws/time/timetable.js';
+import { DISAMBIGUATION_CODE, type Disambiguation, type Timetable } from '../../laws/time/timetable.js';
 import { kernelTable } from '../../laws/time/ref.js';
 
 export const MANIFEST_FILE = 'tz_timetable_manifest.json';

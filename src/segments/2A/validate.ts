@@ -24,7 +24,7 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   const n = sites.n;
 
   // ── coverage: site_timezones read back from its bytes, key for key against site_locations ──
-  const st = await readParquetDataset(ctx, 'site_timezones', {}, { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'] });
+  const st = await readParquetDataset(ctx, 'site_timezones', {}, { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'], published: pub.outputs });
   const ds = 'site_timezones';
   const mid = u64Of(st, 'merchant_id', ds), ord = i32Of(st, 'site_order', ds);
   const iso = stringsOf(st, 'legal_country_iso', ds), tzc = stringsOf(st, 'tzid', ds);
@@ -76,7 +76,7 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   stage.tick(1);
 
   // ── S3 timetable: integrity from the published bytes, domain coverage ──
-  const back = await readTimetable(ctx);
+  const back = await readTimetable(ctx, pub.outputs);
   const digest = timetableDigest(back);
   const manifestDigest = pub.timetableManifest.tz_index_digest as string;
   add('timetable.digest_from_bytes', digest === manifestDigest && digest === timetableDigest(tt), `recomputed ${digest.slice(0, 16)}… vs manifest ${manifestDigest.slice(0, 16)}…`);

@@ -31,7 +31,7 @@ import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { asciiCompare, sha256Hex } from '../../core/hash.js';
 import { partitionDir } from '../../contracts/dictionary.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readParquetDataset, sealedFile } from '../../engine/datasets.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { SharedCol, scalar } from '../../pool/columns.js';
 import type { KernelArg } from '../../pool/task.js';
@@ -100,11 +100,9 @@ export async function loadRouter(ctx: RunContext, ex?: Record<string, any>): Pro
 }
 
 async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; bytes: Buffer }> {
-  const t = tokens(ctx);
-  const idx = partitionDir('s2_alias_index', t);
-  const bl = partitionDir('s2_alias_blob', t);
-  const index = JSON.parse((await readFile(join(ctx.world, idx.dir, idx.file!))).toString('utf8')) as AliasIndex;
-  const bytes = await readFile(join(ctx.world, bl.dir, bl.file!));
+  const bl = partitionDir('s2_alias_blob', tokens(ctx));
+  const index = JSON.parse((await readFile(await sealedFile(ctx, 's2_alias_index'))).toString('utf8')) as AliasIndex;
+  const bytes = await readFile(await sealedFile(ctx, 's2_alias_blob'));
   if (sha256Hex(bytes) !== index.blob_sha256) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'alias blob bytes do not match s2_alias_index.blob_sha256', join(bl.dir, bl.file!), 'rebuild 2B for this world');
   return { index, bytes };
 }

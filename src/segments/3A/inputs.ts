@@ -1,12 +1,11 @@
 // The upstream facts 3A reads (behind S0's verified gates): per merchant × legal country the outlet
 // count N from 1A's outlet_catalogue, and per merchant × country × tzid the number of those outlets
 // 2A placed in that zone (site_timezones). Grouped with DuckDB over the published Parquet parts.
-import { join } from 'node:path';
-import { Duck, lit } from '../../io/duck.js';
-import { partitionDir } from '../../contracts/dictionary.js';
+import { Duck, litList } from '../../io/duck.js';
 import { asciiCompare } from '../../core/hash.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { tokens, type RunContext } from '../../engine/context.js';
+import { sealedParquet } from '../../engine/datasets.js';
+import type { RunContext } from '../../engine/context.js';
 
 export interface Inputs3A {
   /** pairs in (merchant_id, legal_country_iso ASCII) order */
@@ -75,12 +74,11 @@ export function inputsFromRows(outlets: { merchant_id: bigint; country: string; 
 
 /** Read and group the two upstream egresses (call only after runS0 verified their gates). */
 export async function readInputs3A(ctx: RunContext): Promise<Inputs3A> {
-  const t = tokens(ctx);
-  const glob = (id: string) => lit(join(ctx.world, partitionDir(id, t).dir, '*.parquet'));
+  const [oc, st] = await Promise.all([sealedParquet(ctx, 'outlet_catalogue'), sealedParquet(ctx, 'site_timezones')]);
   const duck = await Duck.open();
   try {
-    const outlets = await duck.all(`SELECT merchant_id, legal_country_iso AS c, count(*)::INTEGER AS n FROM read_parquet(${glob('outlet_catalogue')}) GROUP BY 1, 2`);
-    const zones = await duck.all(`SELECT merchant_id, legal_country_iso AS c, tzid AS z, count(*)::INTEGER AS n FROM read_parquet(${glob('site_timezones')}) GROUP BY 1, 2, 3`);
+    const outlets = await duck.all(`SELECT merchant_id, legal_country_iso AS c, count(*)::INTEGER AS n FROM read_parquet(${litList(oc)}) GROUP BY 1, 2`);
+    const zones = await duck.all(`SELECT merchant_id, legal_country_iso AS c, tzid AS z, count(*)::INTEGER AS n FROM read_parquet(${litList(st)}) GROUP BY 1, 2, 3`);
     return inputsFromRows(
       outlets.map((r) => ({ merchant_id: BigInt(r.merchant_id as number | string), country: String(r.c), n: Number(r.n) })),
       zones.map((r) => ({ merchant_id: BigInt(r.merchant_id as number | string), country: String(r.c), tzid: String(r.z), n: Number(r.n) })),

@@ -5,13 +5,12 @@
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { Duck, lit } from '../../io/duck.js';
+import { Duck, litList } from '../../io/duck.js';
 import { dictEncode } from '../../io/tables.js';
-import { partitionDir } from '../../contracts/dictionary.js';
 import { sha256Hex, stableJson } from '../../core/hash.js';
-import { publishJson } from '../../engine/datasets.js';
+import { publishJson, sealedParquet } from '../../engine/datasets.js';
 import { Checks, sealSegment } from '../../engine/seal.js';
-import { tokens, type RunContext } from '../../engine/context.js';
+import type { RunContext } from '../../engine/context.js';
 import { escalationRule } from './model.js';
 import { zoneSharesRef } from './kernels_ref.js';
 import { bernoulliRef } from '../../rng/dist.js';
@@ -84,15 +83,15 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   stage.tick(1);
 
   // ── cross-segment: the published zone_alloc against 2A's site_timezones and 1A's outlet_catalogue ──
-  const t = tokens(ctx);
-  const glob = (id: string) => lit(join(ctx.world, partitionDir(id, t).dir, '*.parquet'));
+  // zone_alloc as just published (no gate yet); the upstream datasets as their gates list them
+  const [za, st, oc] = await Promise.all([sealedParquet(ctx, 'zone_alloc', {}, pub.outputs), sealedParquet(ctx, 'site_timezones'), sealedParquet(ctx, 'outlet_catalogue')]);
   const duck = await Duck.open();
   let cross: Record<string, number>;
   try {
     const [r] = await duck.all(`
-      WITH za AS (SELECT merchant_id, legal_country_iso AS c, tzid AS z, zone_site_count AS n, site_count AS nc, routing_universe_hash AS h FROM read_parquet(${glob('zone_alloc')})),
-           st AS (SELECT merchant_id, legal_country_iso AS c, tzid AS z, count(*) AS n FROM read_parquet(${glob('site_timezones')}) GROUP BY 1, 2, 3),
-           oc AS (SELECT merchant_id, legal_country_iso AS c, count(*) AS n FROM read_parquet(${glob('outlet_catalogue')}) GROUP BY 1, 2),
+      WITH za AS (SELECT merchant_id, legal_country_iso AS c, tzid AS z, zone_site_count AS n, site_count AS nc, routing_universe_hash AS h FROM read_parquet(${litList(za)})),
+           st AS (SELECT merchant_id, legal_country_iso AS c, tzid AS z, count(*) AS n FROM read_parquet(${litList(st)}) GROUP BY 1, 2, 3),
+           oc AS (SELECT merchant_id, legal_country_iso AS c, count(*) AS n FROM read_parquet(${litList(oc)}) GROUP BY 1, 2),
            zp AS (SELECT merchant_id, c, sum(n) AS n, min(nc) AS nc FROM za GROUP BY 1, 2)
       SELECT
         (SELECT count(*) FROM za FULL OUTER JOIN st USING (merchant_id, c, z) WHERE za.n IS DISTINCT FROM st.n) AS zone_mismatch,

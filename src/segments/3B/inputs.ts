@@ -1,10 +1,9 @@
 // What 3B reads behind its verified gates: the merchant universe and features of 1A and each
 // merchant's legal-country footprint (outlet_catalogue), grouped with DuckDB.
-import { join } from 'node:path';
-import { Duck, lit } from '../../io/duck.js';
-import { partitionDir } from '../../contracts/dictionary.js';
+import { Duck, litList } from '../../io/duck.js';
 import { asciiCompare } from '../../core/hash.js';
-import { tokens, type RunContext } from '../../engine/context.js';
+import { sealedParquet } from '../../engine/datasets.js';
+import type { RunContext } from '../../engine/context.js';
 
 export interface Inputs3B {
   n: number;
@@ -44,15 +43,14 @@ export function inputsFromMerchants(rows: MerchantRow[]): Inputs3B {
 }
 
 export async function readInputs3B(ctx: RunContext): Promise<Inputs3B> {
-  const t = tokens(ctx);
-  const glob = (id: string) => lit(join(ctx.world, partitionDir(id, t).dir, '*.parquet'));
+  const [oc, mu, mf] = await Promise.all(['outlet_catalogue', 'merchant_universe_1A', 'merchant_features_1A'].map((id) => sealedParquet(ctx, id)));
   const duck = await Duck.open();
   try {
     const rows = await duck.all(`
-      WITH fp AS (SELECT merchant_id, list(DISTINCT legal_country_iso) AS cs FROM read_parquet(${glob('outlet_catalogue')}) GROUP BY 1)
+      WITH fp AS (SELECT merchant_id, list(DISTINCT legal_country_iso) AS cs FROM read_parquet(${litList(oc)}) GROUP BY 1)
       SELECT u.merchant_id, u.mcc, u.merchant_class, u.channel, u.home_country_iso, f.n_outlets, fp.cs
-      FROM read_parquet(${glob('merchant_universe_1A')}) u
-      JOIN read_parquet(${glob('merchant_features_1A')}) f USING (merchant_id)
+      FROM read_parquet(${litList(mu)}) u
+      JOIN read_parquet(${litList(mf)}) f USING (merchant_id)
       LEFT JOIN fp USING (merchant_id)`);
     return inputsFromMerchants(rows.map((x) => ({
       merchant_id: BigInt(x.merchant_id as number | string),

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { sha256Hex } from '../../core/hash.js';
 import { dictionary, partitionDir } from '../../contracts/dictionary.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readParquetDataset, sealedFile } from '../../engine/datasets.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { numericColumn, stringColumn } from '../../io/arrow_columns.js';
 import { textValues } from '../../io/arrow_columns.js';
@@ -76,7 +76,7 @@ export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table 
   const b = partitionDir('edge_alias_blob_3B', t);
   // the blob and the index load at once (and alongside a caller's catalogue read)
   const [bytes, index] = await Promise.all([
-    readFile(join(ctx.world, b.dir, b.file!)),
+    sealedFile(ctx, 'edge_alias_blob_3B').then((f) => readFile(f)),
     readParquetDataset(ctx, 'edge_alias_index_3B', {}, { columns: ['scope', 'merchant_id', 'blob_offset_bytes', 'edge_count_total', 'blob_sha256_hex'] }),
   ]);
   const scope = stringColumn(index, 'scope', 'edge_alias_index_3B');

@@ -4,7 +4,8 @@
 // corridors, then seal the bundle (with s5_manifest_3B) — _passed.flag only if required checks pass.
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { Duck, lit } from '../../io/duck.js';
+import { Duck, litList } from '../../io/duck.js';
+import { sealedParquet } from '../../engine/datasets.js';
 import { partitionDir } from '../../contracts/dictionary.js';
 import { sha256Hex } from '../../core/hash.js';
 import { fm_log } from '../../rng/fmath.js';
@@ -86,14 +87,15 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
 
   // published bytes: keys, sort order, counts
   const tk = tokens(ctx);
-  const glob = (id: string) => lit(join(ctx.world, partitionDir(id, tk).dir, '*.parquet'));
+  // 3B's own tables as just published (no gate yet); 1A's as its gate lists them
+  const [ecFiles, vcFiles, muFiles] = await Promise.all([sealedParquet(ctx, 'edge_catalogue_3B', {}, pub.outputs), sealedParquet(ctx, 'virtual_classification_3B', {}, pub.outputs), sealedParquet(ctx, 'merchant_universe_1A')]);
   const duck = await Duck.open();
   let pubRows: Record<string, unknown>;
   try {
     [pubRows] = await duck.all(`
-      WITH ec AS (SELECT merchant_id, edge_seq_index, edge_weight FROM read_parquet(${glob('edge_catalogue_3B')})),
-           vc AS (SELECT * FROM read_parquet(${glob('virtual_classification_3B')})),
-           mu AS (SELECT merchant_id FROM read_parquet(${glob('merchant_universe_1A')}))
+      WITH ec AS (SELECT merchant_id, edge_seq_index, edge_weight FROM read_parquet(${litList(ecFiles)})),
+           vc AS (SELECT * FROM read_parquet(${litList(vcFiles)})),
+           mu AS (SELECT merchant_id FROM read_parquet(${litList(muFiles)}))
       SELECT (SELECT count(*) FROM ec) AS edges,
              (SELECT count(*) FROM (SELECT DISTINCT merchant_id, edge_seq_index FROM ec)) AS edge_keys,
              (SELECT max(abs(s - 1)) FROM (SELECT sum(edge_weight) AS s FROM ec GROUP BY merchant_id)) AS max_weight_dev,

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { partitionDir } from '../../contracts/dictionary.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import type { Checks } from '../../engine/seal.js';
-import { Duck, lit } from '../../io/duck.js';
+import { Duck, lit, litList } from '../../io/duck.js';
+import type { OutputEntry } from '../../gates/verify.js';
 import { readParquetColumns } from '../../io/duck_read.js';
 import { offsetAt, tzIndexOf } from '../../laws/time/timetable.js';
 import type { Horizon } from '../../laws/time/grid.js';
@@ -35,6 +36,8 @@ export interface Validate5BInput {
   partRows: number[];
   summaryPartRows: number[];
   sc: Record<string, string>;
+  /** the outputs ledger: the arrival and summary parts as published (no gate yet) */
+  outputs: OutputEntry[];
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -74,7 +77,8 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
     // every query on a connection of its own, all at once (each is partly single-threaded)
     const q = (sql: string) => duck.allApart(sql);
     // every published part's row count, from its footer
-    const footers = async (dir: string) => new Map((await q(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${lit(join(dir, '*.parquet'))})`)).map((r) => [String(r.f).split(/[\\/]/).pop(), num(r.n)]));
+    const published = (id: string) => v.outputs.filter((o) => o.dataset === id).map((o) => join(ctx.world, o.path));
+    const footers = async (id: string) => new Map((await q(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${litList(published(id))})`)).map((r) => [String(r.f).split(/[\\/]/).pop(), num(r.n)]));
     const footerBad = (m: Map<string | undefined, number>, rows: number[]) => m.size !== rows.length || rows.some((r, i) => m.get(partName(i)) !== r);
 
     // sampled parts re-read from the published bytes: the same laws, tokens, per-part conservation
@@ -85,8 +89,8 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
     const rereadRows = pick.reduce((x, i) => x + v.partRows[i], 0);
     const step = Math.max(1, Math.floor(rereadRows / pol.validation.local_time_sample_rows));
     const [fa, fs, [a], [s], [pb], [ord], lt] = await Promise.all([
-      footers(aDir),
-      footers(sDir),
+      footers('arrival_events_5B'),
+      footers('s4_arrival_summary_5B'),
       pick.length ? q(`SELECT count(*) n, min(epoch_us(ts_utc)) lo, max(epoch_us(ts_utc)) hi,
         count(*) FILTER (WHERE bucket_index <> CAST(floor((epoch_us(ts_utc) - ${h0}) / 3600e6) AS INTEGER)) bad_bucket,
         count(*) FILTER (WHERE is_virtual AND (edge_id IS NULL OR tzid_operational IS NULL OR ts_local_operational IS NULL OR site_order IS NOT NULL)) bad_virtual,
