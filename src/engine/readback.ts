@@ -1,0 +1,122 @@
+// Validation from bytes: before a segment seals, every Parquet dataset it published is read back from
+// the files its ledger lists (never from the arrays that produced them) and checked against its
+// contract: the file body's columns and types, the row count the segment meant to write, primary-key
+// uniqueness and sort order. Large datasets get footers and schema only, past FULL_SCAN_ROWS rows (the
+// segment's own checks cover them by sampling, e.g. 5B's re-read parts).
+import { join } from 'node:path';
+import { dataset, type ColumnType, type DatasetSpec } from '../contracts/dictionary.js';
+import { Duck, lit, litList } from '../io/duck.js';
+import type { OutputEntry } from '../gates/verify.js';
+import type { Checks } from './seal.js';
+
+/** Past this many rows a dataset is checked from its footers and schema alone. */
+export const FULL_SCAN_ROWS = 5_000_000;
+
+/** How DuckDB names each contract type when it reads our Parquet. */
+const DUCK_TYPE: Record<ColumnType, string> = {
+  uint64: 'UBIGINT',
+  uint32: 'UINTEGER',
+  int64: 'BIGINT',
+  int32: 'INTEGER',
+  int16: 'SMALLINT',
+  uint8: 'UTINYINT',
+  float64: 'DOUBLE',
+  float32: 'FLOAT',
+  utf8: 'VARCHAR',
+  bool: 'BOOLEAN',
+  timestamp_us_utc: 'TIMESTAMP WITH TIME ZONE',
+  timestamp_us_local: 'TIMESTAMP',
+  date32: 'DATE',
+};
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** What one dataset's bytes say, next to what its contract and its segment say. */
+export interface ReadBack {
+  id: string;
+  files: number;
+  rows: number;
+  /** contract columns missing from, or typed differently in, the file body; and body columns the contract lacks */
+  schemaProblems: string[];
+  /** rows minus distinct primary keys (null: not scanned) */
+  duplicateKeys: number | null;
+  /** adjacent row pairs out of sort_key order, in listed file order (null: not scanned or no sort key) */
+  unsorted: number | null;
+}
+
+/** Read back every Parquet dataset in `outputs` (files in listed order). */
+export async function readBack(world: string, outputs: readonly OutputEntry[]): Promise<ReadBack[]> {
+  const byId = new Map<string, string[]>();
+  for (const o of outputs) {
+    if (!o.path.endsWith('.parquet')) continue;
+    (byId.get(o.dataset) ?? byId.set(o.dataset, []).get(o.dataset)!).push(join(world, o.path));
+  }
+  if (byId.size === 0) return [];
+  const duck = await Duck.open(2, '1GB');
+  try {
+    // small datasets cost a few queries each: several connections keep both cores busy
+    const jobs = [...byId].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const out: ReadBack[] = new Array(jobs.length);
+    let next = 0;
+    const lane = async () => {
+      const conn = await duck.fork();
+      try {
+        for (let k = next++; k < jobs.length; k = next++) out[k] = await readOne(conn, dataset(jobs[k][0]), jobs[k][1]);
+      } finally {
+        conn.close();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, jobs.length) }, lane));
+    return out;
+  } finally {
+    duck.close();
+  }
+}
+
+async function readOne(duck: Duck, d: DatasetSpec, files: string[]): Promise<ReadBack> {
+  // the file body only: partition tokens in the path are not columns of the file
+  const src = `read_parquet(${litList(files)}, hive_partitioning = false, union_by_name = false)`;
+  const meta = await duck.all(`SELECT sum(num_rows)::BIGINT AS n FROM parquet_file_metadata(${litList(files)})`);
+  const rows = Number(meta[0].n ?? 0);
+  const body = await duck.all(`SELECT column_name AS name, column_type AS type FROM (DESCRIBE SELECT * FROM ${src})`);
+  const have = new Map(body.map((c) => [String(c.name), String(c.type)]));
+  const schemaProblems: string[] = [];
+  for (const c of d.columns ?? []) {
+    const t = have.get(c.name);
+    if (t === undefined) schemaProblems.push(`${c.name} missing`);
+    else if (t !== DUCK_TYPE[c.type]) schemaProblems.push(`${c.name} is ${t}, contract ${c.type}`);
+  }
+  const declared = new Set((d.columns ?? []).map((c) => c.name));
+  for (const name of have.keys()) if (!declared.has(name)) schemaProblems.push(`${name} not in the contract`);
+  let duplicateKeys: number | null = null;
+  let unsorted: number | null = null;
+  if (rows <= FULL_SCAN_ROWS && schemaProblems.length === 0) {
+    if (d.primary_key.length > 0) {
+      const pk = d.primary_key.map(q).join(', ');
+      const r = await duck.all(`SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${pk} FROM ${src})))::BIGINT AS dup FROM ${src}`);
+      duplicateKeys = Number(r[0].dup);
+    }
+    if (d.sort_key?.length) {
+      // row order as written: file by file in listed order, rows in file order
+      const keys = d.sort_key.map(q);
+      const order = files.map((f, i) => `WHEN ${lit(f)} THEN ${i}`).join(' ');
+      const row = (ks: string[]) => (ks.length === 1 ? ks[0] : `row(${ks.join(', ')})`);
+      const r = await duck.all(
+        `SELECT count(*)::BIGINT AS bad FROM (SELECT row_number() OVER w AS rn, ${row(keys)} AS cur, ${row(keys.map((k) => `lag(${k}) OVER w`))} AS prev FROM (SELECT *, CASE filename ${order} END AS _f FROM read_parquet(${litList(files)}, hive_partitioning = false, filename = true, file_row_number = true)) WINDOW w AS (ORDER BY _f, file_row_number)) WHERE rn > 1 AND cur < prev`,
+      );
+      unsorted = Number(r[0].bad);
+    }
+  }
+  return { id: d.id, files: files.length, rows, schemaProblems, duplicateKeys, unsorted };
+}
+
+/** Add the read-back checks; `expectedRows` are the counts the segment meant to publish (its `rows`). */
+export function addReadBackChecks(checks: Checks, backs: readonly ReadBack[], expectedRows: Readonly<Record<string, number>> = {}): void {
+  for (const b of backs) {
+    const want = expectedRows[b.id];
+    checks.add(`readback.${b.id}.rows`, want === undefined || want === b.rows, `${b.rows} rows in ${b.files} file(s)${want === undefined ? '' : `; the segment wrote ${want}`}`, true, want === undefined ? undefined : Math.abs(want - b.rows));
+    checks.add(`readback.${b.id}.schema`, b.schemaProblems.length === 0, b.schemaProblems.length ? b.schemaProblems.slice(0, 5).join('; ') : 'file columns and types equal the contract', true, b.schemaProblems.length);
+    if (b.duplicateKeys !== null) checks.add(`readback.${b.id}.primary_key_unique`, b.duplicateKeys === 0, `${b.duplicateKeys} rows repeat a primary key`, true, b.duplicateKeys);
+    if (b.unsorted !== null) checks.add(`readback.${b.id}.sorted`, b.unsorted === 0, `${b.unsorted} adjacent rows out of sort-key order`, true, b.unsorted);
+  }
+}
