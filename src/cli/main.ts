@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const r of reports) {
         if (r.ok) process.stdout.write(`PASS ${r.gate_id} ${r.bundle_dir}\n`);
         else for (const p of r.problems) process.stdout.write(`FAIL ${r.gate_id} ${p.code}: ${p.detail}\n`);
+        for (const n of r.notes) process.stdout.write(`NOTE ${r.gate_id} ${n}\n`);
       }
       code = reports.every((r) => r.ok) ? 0 : 1;
     });
