@@ -32,6 +32,23 @@ describe('fraudworld run / validate (tiny world)', () => {
     const v = fw('validate', A);
     expect(v.code, v.out + v.err).toBe(0);
     expect(v.out).toMatch(/^PASS gate\.layer1\.1A\.validation/m);
+    expect(v.out).not.toMatch(/^NOTE/m); // the RNG logs were there and reconciled
+  });
+
+  it('validate reconciles the RNG logs: one count edited is RNG_ACCOUNTING_MISMATCH; no logs/ at all is a note', () => {
+    const w = join(tmp, 'tamper-rng');
+    cpSync(B, w, { recursive: true });
+    const ph = part(w, 'logs/layer1/1A/rng/audit/seed=42');
+    const audit = join(ph, readdirSync(ph)[0], 'rng_audit_log.jsonl');
+    const line = readFileSync(audit, 'utf8');
+    writeFileSync(audit, line.replace(/"draws":"(\d+)"/, (_, d) => `"draws":"${Number(d) + 1}"`));
+    const v = fw('validate', w);
+    expect(v.code, v.out).toBe(1);
+    expect(v.out).toMatch(/^FAIL gate\.layer1\.1A\.validation RNG_ACCOUNTING_MISMATCH: .*rng_audit_log\.jsonl: 1A family 1A\.\w+: audit draws=/m);
+    rmSync(join(w, 'logs'), { recursive: true });
+    const bare = fw('validate', w);
+    expect(bare.code, bare.out).toBe(0);
+    expect(bare.out).toMatch(/^NOTE gate\.layer1\.1A\.validation rng logs absent/m);
   });
 
   it('a second run with the same identity is a no-op', () => {

@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       const seed = parseSeed(o.seed);
-      const s = await runWorld({ out: o.out, seed, scale: o.scale, workers: o.workers, until: o.until, configDir: o.config, merchantsFile: o.merchants, arrivals: o.arrivals, quiet: o.quiet, argv });
+      const s = await runWorld({ out: o.out, seed, scale: o.scale, workers: o.workers, until: o.until, configDir: o.config, merchantsFile: o.merchants, arrivals: o.arrivals, quiet: o.quiet, argv, exitOnSignal: true });
       for (const seg of s.segments) {
         const rows = seg.rows ? Object.entries(seg.rows).map(([k, v]) => `${k}=${v}`).join(' ') : '';
         process.stdout.write(`${seg.segment} ${seg.status} ${seg.seconds.toFixed(2)}s ${rows}\n`);
@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const r of reports) {
         if (r.ok) process.stdout.write(`PASS ${r.gate_id} ${r.bundle_dir}\n`);
         else for (const p of r.problems) process.stdout.write(`FAIL ${r.gate_id} ${p.code}: ${p.detail}\n`);
+        for (const n of r.notes) process.stdout.write(`NOTE ${r.gate_id} ${n}\n`);
       }
       code = reports.every((r) => r.ok) ? 0 : 1;
     });

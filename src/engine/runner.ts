@@ -14,6 +14,7 @@ import { cleanStaging, publishPartition } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
 import { unlistedFileError, verifyGate } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
+import { handleInterrupts, interrupted } from './interrupt.js';
 import type { RunContext, SealedInput, SegmentDef } from './context.js';
 
 export interface RunOptions {
@@ -28,6 +29,8 @@ export interface RunOptions {
   arrivals?: number;
   quiet?: boolean;
   argv?: string[];
+  /** CLI only: on SIGINT/SIGTERM stop the workers, remove this process's staging and exit 130/143 */
+  exitOnSignal?: boolean;
 }
 
 export interface RunSummary {
@@ -50,8 +53,38 @@ export interface Chain {
   designed: readonly string[];
 }
 
+/** What an interrupt needs from the run in progress, filled in as the run gets there. */
+interface Live {
+  segment: string;
+  ctx?: RunContext;
+}
+
 /** Run `chain` up to opts.until. The engine never names a segment: the chain comes from segments/index.ts. */
 export async function runChain(chainDef: Chain, opts: RunOptions): Promise<RunSummary> {
+  if (!opts.exitOnSignal) return buildChain(chainDef, opts);
+  const live: Live = { segment: chainDef.built[0].id };
+  const unhandle = handleInterrupts({
+    world: resolve(opts.out),
+    segment: () => live.segment,
+    stop: async () => {
+      live.ctx?.progress.stop();
+      await live.ctx?.pool?.terminate();
+    },
+  });
+  try {
+    const summary = await buildChain(chainDef, opts, live);
+    if (interrupted()) await interrupted(); // a signal near the end still ends as an interrupt
+    return summary;
+  } catch (e) {
+    // after a signal the main flow fails (its workers are gone): the handler reports, not this error
+    if (interrupted()) await interrupted();
+    throw e;
+  } finally {
+    unhandle();
+  }
+}
+
+async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promise<RunSummary> {
   const built = chainDef.built;
   const until = opts.until ?? built[built.length - 1].id;
   const upto = built.findIndex((s) => s.id === until);
@@ -82,6 +115,7 @@ export async function runChain(chainDef: Chain, opts: RunOptions): Promise<RunSu
   const progress = makeProgress(opts.quiet);
   const chain = built.slice(0, upto + 1);
   const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool: undefined as unknown as KernelPool, progress };
+  if (live) live.ctx = ctx;
   for (const seg of chain) await seg.preflight?.(ctx);
   await cleanStaging(world);
   let pool = new KernelPool(workers);
@@ -93,6 +127,8 @@ export async function runChain(chainDef: Chain, opts: RunOptions): Promise<RunSu
   progress.log(`manifest_fingerprint=${mf}`);
   try {
     for (const seg of chain) {
+      if (interrupted()) await interrupted(); // start nothing new while the handler stops the run
+      if (live) live.segment = seg.id;
       const t0 = performance.now();
       const gate = await verifyGate(world, seg.id, mf, (paths) => pool.sha256Files(paths));
       // a stray file in sealed partitions: a rebuild would only meet the write-once partitions again
@@ -114,6 +150,7 @@ export async function runChain(chainDef: Chain, opts: RunOptions): Promise<RunSu
       // Small worlds stay under the bar and skip the ~0.45 s a new pool takes to load its workers.
       if (seg !== chain[chain.length - 1] && process.memoryUsage().rss >= RECYCLE_POOL_RSS) {
         await pool.close();
+        if (interrupted()) await interrupted();
         pool = ctx.pool = new KernelPool(workers);
       }
     }

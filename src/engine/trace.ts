@@ -10,6 +10,17 @@ export interface FamilyTotals {
   counter_max_blocks: number;
 }
 
+/** One family's totals as the bundle's rng_accounting.json and the rng_trace_log carry them. */
+export interface FamilyRow {
+  segment: string;
+  family: string;
+  substreams: number;
+  draws: string;
+  blocks: string;
+  events: number;
+  counter_max_blocks: number;
+}
+
 export class RngTrace {
   private readonly fams = new Map<string, FamilyTotals>();
   constructor(readonly segment: string) {}
@@ -47,7 +58,7 @@ export class RngTrace {
   }
 
   /** JSON-friendly rows (u64 totals as decimal strings). */
-  rows(): Record<string, unknown>[] {
+  rows(): FamilyRow[] {
     return this.totals().map((t) => ({ segment: this.segment, family: t.family, substreams: t.substreams, draws: t.draws.toString(), blocks: t.blocks.toString(), events: t.events, counter_max_blocks: t.counter_max_blocks }));
   }
 }

@@ -25,9 +25,16 @@ export class KernelPool {
     });
   }
 
+  /** Set by terminate(): piscina would start fresh workers for later tasks, which must not write any more. */
+  private stopped = false;
+
+  private submit(task: unknown): Promise<unknown> {
+    return this.stopped ? Promise.reject(new Error('the pool was stopped')) : this.pool.run(task);
+  }
+
   async run(tasks: KernelTask[], onDone?: (i: number) => void): Promise<void> {
     try {
-      await Promise.all(tasks.map((t, i) => this.pool.run(t).then(() => onDone?.(i))));
+      await Promise.all(tasks.map((t, i) => this.submit(t).then(() => onDone?.(i))));
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
@@ -36,7 +43,7 @@ export class KernelPool {
   /** Parquet bytes for an Arrow IPC stream, encoded on a worker (parquet-wasm is synchronous). */
   async parquet(ipc: Uint8Array): Promise<Uint8Array> {
     try {
-      return (await this.pool.run({ parquetIpc: ipc })) as Uint8Array;
+      return (await this.submit({ parquetIpc: ipc })) as Uint8Array;
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed writing Parquet: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
@@ -45,7 +52,7 @@ export class KernelPool {
   /** Run a task kind with its own worker handler (see workers/kernel_worker.ts) and return its result. */
   async call<T>(task: Record<string, unknown>, what: string): Promise<T> {
     try {
-      return (await this.pool.run(task)) as T;
+      return (await this.submit(task)) as T;
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed (${what}): ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
@@ -62,6 +69,12 @@ export class KernelPool {
   }
 
   async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+
+  /** Terminate the workers now (on an interrupt): running tasks fail, later ones fail at once. */
+  async terminate(): Promise<void> {
+    this.stopped = true;
     await this.pool.destroy();
   }
 }
