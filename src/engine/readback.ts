@@ -10,7 +10,7 @@ import type { OutputEntry } from '../gates/verify.js';
 import type { Checks } from './seal.js';
 
 /** Past this many rows a dataset is checked from its footers and schema alone. */
-export const FULL_SCAN_ROWS = 5_000_000;
+export const FULL_SCAN_ROWS = 1_000_000;
 
 /** How DuckDB names each contract type when it reads our Parquet. */
 const DUCK_TYPE: Record<ColumnType, string> = {
@@ -52,7 +52,7 @@ export async function readBack(world: string, outputs: readonly OutputEntry[]): 
     (byId.get(o.dataset) ?? byId.set(o.dataset, []).get(o.dataset)!).push(join(world, o.path));
   }
   if (byId.size === 0) return [];
-  const duck = await Duck.open(2, '1GB');
+  const duck = await Duck.open(2, '256MB');
   try {
     // small datasets cost a few queries each: several connections keep both cores busy
     const jobs = [...byId].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -91,20 +91,23 @@ async function readOne(duck: Duck, d: DatasetSpec, files: string[]): Promise<Rea
   let duplicateKeys: number | null = null;
   let unsorted: number | null = null;
   if (rows <= FULL_SCAN_ROWS && schemaProblems.length === 0) {
-    if (d.primary_key.length > 0) {
-      const pk = d.primary_key.map(q).join(', ');
-      const r = await duck.all(`SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${pk} FROM ${src})))::BIGINT AS dup FROM ${src}`);
-      duplicateKeys = Number(r[0].dup);
-    }
-    if (d.sort_key?.length) {
-      // row order as written: file by file in listed order, rows in file order
-      const keys = d.sort_key.map(q);
-      const order = files.map((f, i) => `WHEN ${lit(f)} THEN ${i}`).join(' ');
+    const pk = d.primary_key.map(q);
+    const sk = (d.sort_key ?? []).map(q);
+    // one ordered pass answers both questions when the key is the sort key: sorted rows repeat a key only
+    // in adjacent rows, so equal neighbours count duplicates and decreasing ones count disorder
+    const pkIsSort = pk.length > 0 && pk.length === sk.length && pk.every((k, i) => k === sk[i]);
+    if (sk.length) {
       const row = (ks: string[]) => (ks.length === 1 ? ks[0] : `row(${ks.join(', ')})`);
+      const order = files.map((f, i) => `WHEN ${lit(f)} THEN ${i}`).join(' ');
       const r = await duck.all(
-        `SELECT count(*)::BIGINT AS bad FROM (SELECT row_number() OVER w AS rn, ${row(keys)} AS cur, ${row(keys.map((k) => `lag(${k}) OVER w`))} AS prev FROM (SELECT *, CASE filename ${order} END AS _f FROM read_parquet(${litList(files)}, hive_partitioning = false, filename = true, file_row_number = true)) WINDOW w AS (ORDER BY _f, file_row_number)) WHERE rn > 1 AND cur < prev`,
+        `SELECT count(*) FILTER (WHERE cur < prev)::BIGINT AS bad, count(*) FILTER (WHERE cur = prev)::BIGINT AS dup FROM (SELECT row_number() OVER w AS rn, ${row(sk)} AS cur, ${row(sk.map((k) => `lag(${k}) OVER w`))} AS prev FROM (SELECT ${sk.join(', ')}, file_row_number, CASE filename ${order} END AS _f FROM read_parquet(${litList(files)}, hive_partitioning = false, filename = true, file_row_number = true)) WINDOW w AS (ORDER BY _f, file_row_number)) WHERE rn > 1`,
       );
       unsorted = Number(r[0].bad);
+      if (pkIsSort) duplicateKeys = Number(r[0].dup);
+    }
+    if (pk.length && duplicateKeys === null) {
+      const r = await duck.all(`SELECT (count(*) - (SELECT count(*) FROM (SELECT DISTINCT ${pk.join(', ')} FROM ${src})))::BIGINT AS dup FROM ${src}`);
+      duplicateKeys = Number(r[0].dup);
     }
   }
   return { id: d.id, files: files.length, rows, schemaProblems, duplicateKeys, unsorted };

@@ -10,6 +10,7 @@ import { publishPartition, type PartFile } from '../io/publish.js';
 import { engineVersion } from '../core/paths.js';
 import { tokens, type RunContext } from './context.js';
 import type { RngTrace } from './trace.js';
+import { addReadBackChecks, readBack } from './readback.js';
 import { ACCOUNTING_FILE, ALGORITHM, writeRngLogs } from './rng_accounting.js';
 
 export interface Check {
@@ -43,11 +44,15 @@ export interface SealInput {
   /** extra bundle members, e.g. realism_<SEG>.json, rng_replay.json */
   files?: Record<string, unknown>;
   trace?: RngTrace;
+  /** the rows the segment meant to publish per dataset; the read-back holds the files to them */
+  rows?: Readonly<Record<string, number>>;
 }
 
 export async function sealSegment(ctx: RunContext, s: SealInput): Promise<void> {
   const { segment, checks } = s;
   const traceRows = s.trace?.rows() ?? [];
+  // Validation from bytes: every Parquet dataset published, re-read from its listed files
+  addReadBackChecks(checks, await readBack(ctx.world, s.outputs), s.rows);
   // Logs first, reconciled from bytes: a segment is never sealed without them, and a mismatch
   // (RNG_ACCOUNTING_MISMATCH) leaves no gate. A kill after this point only leaves logs of an unsealed run.
   if (s.trace) await writeRngLogs(ctx.world, segment, traceRows, tokens(ctx));

@@ -65,7 +65,7 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
   });
   stage.tick(1);
 
-  await sealSegment(ctx, { segment: '1A', checks, outputs: pub.outputs, trace: w.trace, files: { 'realism_1A.json': { segment: '1A', metrics: realism }, 'rng_replay.json': replay } });
+  await sealSegment(ctx, { segment: '1A', checks, outputs: pub.outputs, rows: pub.rows, trace: w.trace, files: { 'realism_1A.json': { segment: '1A', metrics: realism }, 'rng_replay.json': replay } });
   stage.tick(1);
   stage.done();
 }

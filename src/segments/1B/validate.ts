@@ -48,7 +48,6 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   stage.tick(1);
 
   // ── coverage, conservation, quotas, assignment ──
-  add('coverage.one_site_per_outlet', pub.rows.site_locations === S && pub.rows.s7_site_synthesis === S && pub.rows.s5_site_tile_assignment === S && pub.rows.s6_site_jitter === S, `site_locations ${pub.rows.site_locations}, s5/s6/s7 ${pub.rows.s5_site_tile_assignment}/${pub.rows.s6_site_jitter}/${pub.rows.s7_site_synthesis}, outlets ${S}`);
   const sortedW = cs.iso.map((_, c) => Float64Array.from(weights.weightFp.subarray(t.countryOff[c], t.countryOff[c + 1])).sort());
   const planSum = new Int32Array(P), planFloorPos = new Int32Array(P);
   let badQuota = 0, badPlanCountry = 0;
@@ -148,8 +147,10 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
     jitter: { attempts: attemptsSum, fallbacks, max_attempts: w.p.placement.jitter.max_attempts },
     rows: pub.rows,
   };
+  // one site per outlet: the read-back holds every per-site dataset's files to the outlets 1A counted
+  const perSite = { site_locations: S, s5_site_tile_assignment: S, s6_site_jitter: S, s7_site_synthesis: S };
   await sealSegment(ctx, {
-    segment: '1B', checks, outputs: pub.outputs, trace: w.trace,
+    segment: '1B', checks, outputs: pub.outputs, trace: w.trace, rows: { ...pub.rows, ...perSite },
     files: { 'realism_1B.json': { segment: '1B', metrics: realism, distribution: metrics.distribution }, 'rng_replay.json': replay, 's9_summary.json': summary },
   });
   stage.done();

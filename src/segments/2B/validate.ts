@@ -85,7 +85,6 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
     if (Math.abs(s - 1) > eps) badSum++;
     if (m !== G) badMass++;
   }
-  add('s1.coverage', '2B-S1-COVERAGE', pub.rows.s1_site_weights === S, `s1_site_weights rows ${pub.rows.s1_site_weights} vs site_locations ${S}`);
   add('s1.mass_normalised', '2B-S1-051', badSum === 0, `${badSum} merchants with |Σ p_weight − 1| > ${eps} or p outside [0,1]`);
   add('s1.quantised_mass', '2B-S1-052', badMass === 0 && maxQ <= epsQ, `${badMass} merchants whose masses do not total 2^${p.alias.quantised_bits}; max |mass/G − p| = ${maxQ.toExponential(3)} (ε_q ${epsQ})`);
   stage.tick(1);
@@ -256,6 +255,8 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   await publishJson(ctx, 's7_audit_report', report, pub.outputs);
   await sealSegment(ctx, {
     segment: '2B', checks, outputs: pub.outputs, trace: w.trace,
+    // one S1 weight per site of 1B's site_locations: the read-back holds s1_site_weights's files to it
+    rows: { ...pub.rows, s1_site_weights: sites.siteOff[sites.siteOff.length - 1] },
     files: { 'realism_2B.json': { segment: '2B', metrics: realismRows }, 'rng_replay.json': replay, 'router_selftest.json': self },
   });
   stage.tick(1);

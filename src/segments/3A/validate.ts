@@ -186,6 +186,7 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
     segment: '3A',
     checks,
     outputs,
+    rows: pub.rows,
     trace: w.trace,
     files: { 'realism_3A.json': { segment: '3A', metrics: realism }, 'rng_replay.json': replay, 's6_receipt_3A.json': receipt, 'zone_alloc_universe_hash.json': pub.universe },
   });

