@@ -24,14 +24,6 @@ export function policySchemaId(logicalName: string): string {
   return logicalName.replace(/\.ya?ml$/, '').split('/').join('.') + '.schema.json';
 }
 
-/**
- * Add a schema that lives in code, for run-scoped records only (e.g. the RNG audit row): every file
- * under contracts/ is a sealed input, so a new one there would change every world's fingerprint.
- */
-export function registerSchema(schemaId: string, schema: object): void {
-  if (!instance().getSchema(schemaId)) instance().addSchema(schema, schemaId);
-}
-
 export function validatorFor(schemaId: string): ValidateFunction | undefined {
   return instance().getSchema(schemaId);
 }

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { fail, ErrorCodes, FwError } from '../core/errors.js';
 import { engineVersion } from '../core/paths.js';
-import { check, registerSchema } from '../contracts/registry.js';
+import { check } from '../contracts/registry.js';
 import { dataset, fillTemplate, partitionDir, type Tokens } from '../contracts/dictionary.js';
 import { publishPartition, exists } from '../io/publish.js';
 import type { FamilyRow } from './trace.js';
@@ -15,30 +15,7 @@ export type { FamilyRow };
 export const ALGORITHM = 'philox4x32-10';
 export const ACCOUNTING_FILE = 'rng_accounting.json';
 const TRACE_SCHEMA = 'rng_trace_row.schema.json';
-// In code, not contracts/: a file there is a sealed input and would change every fingerprint.
-const AUDIT_SCHEMA = 'rng_audit_row.code.schema.json';
-const COUNT = { type: 'string', pattern: '^[0-9]+$' };
-registerSchema(AUDIT_SCHEMA, {
-  type: 'object',
-  additionalProperties: false,
-  required: ['run_id', 'segment', 'seed', 'parameter_hash', 'manifest_fingerprint', 'algorithm', 'key_law', 'u01_law', 'engine_version', 'ts_utc', 'families'],
-  properties: {
-    run_id: { type: 'string' },
-    segment: { type: 'string' },
-    seed: { type: 'string' },
-    parameter_hash: { type: 'string' },
-    manifest_fingerprint: { type: 'string' },
-    algorithm: { type: 'string' },
-    key_law: { type: 'string' },
-    u01_law: { type: 'string' },
-    engine_version: { type: 'string' },
-    ts_utc: { type: 'string' },
-    families: {
-      type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['family', 'draws', 'blocks'], properties: { family: { type: 'string' }, draws: COUNT, blocks: COUNT } },
-    },
-  },
-});
+const AUDIT_SCHEMA = 'rng_audit_row.schema.json';
 
 const TOTAL_FIELDS = ['substreams', 'draws', 'blocks', 'events', 'counter_max_blocks'] as const;
 
