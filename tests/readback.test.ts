@@ -61,3 +61,20 @@ describe('read-back checks', () => {
     expect((await checksOf([typed])).schema).toBe(false);
   });
 });
+
+describe('the fast Parquet path checks the contract before encoding', () => {
+  it('accepts 5B arrivals as the worker writes them and refuses a renamed, retyped, reordered or wrongly nullable column', async () => {
+    const { fastColumnProblems } = await import('../src/io/fast_contract.js');
+    const { dataset } = await import('../src/contracts/dictionary.js');
+    const T: Record<string, string> = { uint64: 'u64', int32: 'i32', float64: 'f64', utf8: 'dict', bool: 'bool', timestamp_us_utc: 'ts_utc_us', timestamp_us_local: 'ts_local_us' };
+    const cols = dataset('arrival_events_5B').columns!.map((c) => ({ name: c.name, type: T[c.type] as never, nullable: c.nullable }));
+    expect(fastColumnProblems('arrival_events_5B', cols)).toEqual([]);
+    const renamed = cols.map((c) => (c.name === 'ts_utc' ? { ...c, name: 'ts' } : c));
+    expect(fastColumnProblems('arrival_events_5B', renamed).length).toBeGreaterThan(0);
+    const retyped = cols.map((c) => (c.name === 'bucket_index' ? { ...c, type: 'f64' as never } : c));
+    expect(fastColumnProblems('arrival_events_5B', retyped)).toEqual(['bucket_index written as f64, contract int32']);
+    expect(fastColumnProblems('arrival_events_5B', [cols[1], cols[0], ...cols.slice(2)]).length).toBe(1);
+    const nullable = cols.map((c) => (c.name === 'merchant_id' ? { ...c, nullable: true } : c));
+    expect(fastColumnProblems('arrival_events_5B', nullable)).toEqual(['merchant_id may be null, the contract says not']);
+  });
+});

@@ -11,6 +11,7 @@ import type { OutputEntry } from '../../gates/verify.js';
 import { PartitionWriter } from '../../io/publish.js';
 import { publishFile } from '../../engine/datasets.js';
 import type { FastColumn } from '../../io/fastparquet.js';
+import { checkFastColumns } from '../../io/fast_contract.js';
 import { horizonOf, utcToLocalBucketTable, weekOffset } from '../../laws/time/grid.js';
 import { loadInputs, CHANNELS } from './inputs.js';
 import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables, type Shard } from './plan.js';
@@ -25,6 +26,7 @@ const US = 1_000_000;
 
 /** One Parquet file at a catalogued file path (row groups of 1,048,576 rows), encoded on the pool. */
 async function publishTable(ctx: RunContext, id: string, cols: FastColumn[], rows: number, outputs: OutputEntry[], extra: Record<string, string>): Promise<number> {
+  checkFastColumns(id, cols);
   await publishFile(ctx, id, await ctx.pool.encodeParquet(cols, rows), outputs, extra);
   return rows;
 }

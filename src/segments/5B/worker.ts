@@ -3,6 +3,7 @@
 import { sha256Hex } from '../../core/hash.js';
 import { writeNewFileDirect } from '../../io/direct.js';
 import { encodeParquet, type FastColumn, type FastParquetOptions } from '../../io/fastparquet.js';
+import { checkFastColumns } from '../../io/fast_contract.js';
 import { wasmPageKernel } from '../../io/fastparquet_wasm.js';
 import { execShard, type ShardRun } from './shard.js';
 import { shardLawsWasm, type LawParams, type ShardLaws } from './laws.js';
@@ -55,14 +56,20 @@ function constants(n: number, e: ArrivalTask['enc']): FastColumn[] {
   ];
 }
 
-/** Columns in the dictionary's order (contracts/datasets/5B.yaml). */
+/** Encode a part of dataset `id` after checking its columns against the contract (no Arrow schema here to do it). */
+function encodeChecked(id: string, cols: FastColumn[], n: number, opts: FastParquetOptions): Uint8Array {
+  checkFastColumns(id, cols);
+  return encodeParquet(cols, n, opts);
+}
+
+/** Columns in the dictionary's order (contracts/datasets/5B.yaml), checked before encoding. */
 export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc'], opts: FastParquetOptions = {}): Uint8Array {
   const a = r.arrivals as Record<string, any>;
   const n = r.stats[0];
   const valid = a.virtual as Uint8Array;
   const phys = new Uint8Array(n);
   for (let i = 0; i < n; i++) phys[i] = valid[i] ^ 1;
-  return encodeParquet([
+  return encodeChecked('arrival_events_5B', [
     ...constants(n, e),
     { name: 'merchant_id', type: 'u64', values: a.merchant, encoding: 'delta' },
     { name: 'arrival_seq', type: 'u64', values: a.seq, encoding: 'delta' },
@@ -84,7 +91,7 @@ export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc'], opts: FastPar
 export function encodeSummary(r: ShardRun, e: ArrivalTask['enc'], opts: FastParquetOptions = {}): Uint8Array {
   const s = r.summary as Record<string, any>;
   const n = r.stats[1];
-  return encodeParquet([
+  return encodeChecked('s4_arrival_summary_5B', [
     ...constants(n, e),
     { name: 'merchant_id', type: 'u64', values: s.merchant, encoding: 'delta' },
     { name: 'legal_country_iso', type: 'dict', values: s.country, dict: e.countries },
