@@ -1,25 +1,17 @@
 // Checks and statuses must be computed, never literals: a check that cannot fail proves nothing.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { Checks } from '../src/engine/seal.js';
+import { ROOT, tsFiles } from './support/source.js';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Checks } from '../src/engine/checks.js';
 import { contractStatus, type ContractRow } from '../src/segments/3B/outputs.js';
 
-const ROOT = resolve(__dirname, '..');
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 // add('id', true, …), a status written as 'PASS', an affected count written as 0
 const LITERAL = /\badd\(\s*[`'][^`']+[`'],\s*(true|false)\b|status:\s*'PASS'(?!\s*\|)|affected_count:\s*0\b/;
 
 describe('checks that can fail', () => {
   it('no check, status or affected count in src/ is a literal', () => {
-    const bad = walk(join(ROOT, 'src')).flatMap((f) =>
+    const bad = tsFiles(join(ROOT, 'src')).flatMap((f) =>
       readFileSync(f, 'utf8')
         .split('\n')
         .map((l, i) => [l, i] as const)

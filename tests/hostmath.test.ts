@@ -3,23 +3,15 @@
 // Exponentiation is allowed only where it is exact on every host: 2 ** n, 10 ** n (n a policy's small integer
 // decimal places: 10^n is exact up to 10^22), BigInt powers and integer-literal powers.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { ROOT, tsFiles } from './support/source.js';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fm_pow } from '../src/rng/fmath.js';
 
-const ROOT = resolve(__dirname, '..');
 const HOST_MATH = /\bMath\.(pow|exp|expm1|log|log1p|log2|log10|sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|asinh|acosh|atanh|cbrt|hypot|fround)\b/g;
 // a ** b whose base is not 2, 10 or 10n and whose exponent is not an integer literal
 const INEXACT_POW = /([\w.)\]]+)\s*\*\*\s*(\(?[\w.]+)/g;
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** Code without comments or string/template literals (which may mention Math.exp in prose). */
 export function codeOf(text: string): string {
@@ -41,7 +33,7 @@ export function hostMathCalls(text: string): string[] {
 }
 
 describe('no host libm in data paths', () => {
-  const files = [...walk(join(ROOT, 'src')), ...walk(join(ROOT, 'workers'))];
+  const files = [...tsFiles(join(ROOT, 'src')), ...tsFiles(join(ROOT, 'workers'))];
 
   it('finds no host transcendental call in src/ or workers/', () => {
     const found = files.flatMap((f) => hostMathCalls(readFileSync(f, 'utf8')).map((c) => `${relative(ROOT, f)}: ${c}`));

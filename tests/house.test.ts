@@ -2,21 +2,13 @@
 // that only point down, segments that meet only through an upstream segment's read.ts, pure laws, and
 // bytes that pass through io/ only. Each failure names the offending file and import.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { ROOT, tsFiles } from './support/source.js';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from 'yaml';
 
-const ROOT = resolve(__dirname, '..');
 const rel = (a: string) => relative(ROOT, a);
 
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir)) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) walk(p, out);
-    else if (p.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 interface Edge {
   from: string;
@@ -46,8 +38,8 @@ function edgesOf(files: string[]): Edge[] {
   return edges;
 }
 
-const SRC = walk(join(ROOT, 'src'));
-const ALL = [...SRC, ...walk(join(ROOT, 'workers')), ...walk(join(ROOT, 'bench'))];
+const SRC = tsFiles(join(ROOT, 'src'));
+const ALL = [...SRC, ...tsFiles(join(ROOT, 'workers')), ...tsFiles(join(ROOT, 'bench'))];
 const EDGES = edgesOf(ALL);
 const local = (e: Edge) => e.to.endsWith('.ts');
 

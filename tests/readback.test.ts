@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duck, lit } from '../src/io/duck.js';
 import { addReadBackChecks, readBack } from '../src/engine/readback.js';
-import { Checks } from '../src/engine/seal.js';
+import { Checks } from '../src/engine/checks.js';
 import type { OutputEntry } from '../src/gates/verify.js';
 
 // s3_requirements (1B): key and sort key (merchant_id, legal_country_iso), columns in contract order

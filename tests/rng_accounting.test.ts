@@ -5,7 +5,8 @@ import { promises as fs, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sealSegment, Checks } from '../src/engine/seal.js';
+import { sealSegment } from '../src/engine/seal.js';
+import { Checks } from '../src/engine/checks.js';
 import { RngTrace } from '../src/engine/trace.js';
 import { auditLogBytes, checkRngLogs, reconcileRngLogs, rngLogPaths, traceLogBytes } from '../src/engine/rng_accounting.js';
 import { gateFor } from '../src/contracts/dictionary.js';

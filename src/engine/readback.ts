@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { dataset, type ColumnType, type DatasetSpec } from '../contracts/dictionary.js';
 import { Duck, lit, litList } from '../io/duck.js';
 import type { OutputEntry } from '../gates/verify.js';
-import type { Checks } from './seal.js';
+import type { Checks } from './checks.js';
 
 /** Past this many rows a dataset is checked from its footers and schema alone. */
 export const FULL_SCAN_ROWS = 1_000_000;

@@ -12,30 +12,7 @@ import { tokens, type RunContext } from './context.js';
 import type { RngTrace } from './trace.js';
 import { addReadBackChecks, readBack } from './readback.js';
 import { ACCOUNTING_FILE, ALGORITHM, writeRngLogs } from './rng_accounting.js';
-
-export interface Check {
-  id: string;
-  required: boolean;
-  passed: boolean;
-  detail: string;
-  /** how many rows/keys/pairs the check found wrong, where it counts them */
-  affected?: number;
-}
-
-/** Collects checks; `add` returns whether it passed, for callers that branch on it. */
-export class Checks {
-  readonly list: Check[] = [];
-  add(id: string, passed: boolean, detail: string, required = true, affected?: number): boolean {
-    this.list.push(affected === undefined ? { id, required, passed, detail } : { id, required, passed, detail, affected });
-    return passed;
-  }
-  get passed(): boolean {
-    return this.list.every((c) => c.passed || !c.required);
-  }
-  failures(): string[] {
-    return this.list.filter((c) => !c.passed && c.required).map((c) => `${c.id} (${c.detail})`);
-  }
-}
+import { Checks } from './checks.js';
 
 export interface SealInput {
   segment: string;

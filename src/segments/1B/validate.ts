@@ -3,7 +3,8 @@
 // shape, not the kernel's flattened copy), RNG accounting reconciled with the trace, a sample of pairs
 // replayed exactly through the TypeScript references, realism corridors — then the bundle and flag.
 import type { RunContext } from '../../engine/context.js';
-import { Checks, sealSegment } from '../../engine/seal.js';
+import { sealSegment } from '../../engine/seal.js';
+import { Checks } from '../../engine/checks.js';
 import { loadCities } from '../../reference/cities.js';
 import { insideBanded } from '../../laws/geo/geometry.js';
 import { fm_cos, fm_sin } from '../../rng/fmath.js';

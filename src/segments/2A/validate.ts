@@ -2,7 +2,8 @@
 // required check passed). Evidence copied verbatim into the bundle: the S4 legality report and the S3
 // timetable manifest (same stableJson bytes as the published files).
 import { readParquetDataset } from '../../engine/datasets.js';
-import { Checks, sealSegment } from '../../engine/seal.js';
+import { sealSegment } from '../../engine/seal.js';
+import { Checks } from '../../engine/checks.js';
 import { asciiCompare } from '../../core/hash.js';
 import { validInTzdb } from '../../reference/tzworld.js';
 import type { RunContext } from '../../engine/context.js';

@@ -1,5 +1,6 @@
 // S5: checks over what 5A built and published, then the bundle (flag only if every required check passes).
-import { Checks, sealSegment } from '../../engine/seal.js';
+import { sealSegment } from '../../engine/seal.js';
+import { Checks } from '../../engine/checks.js';
 import type { RunContext } from '../../engine/context.js';
 import { T_WEEK } from '../../laws/time/grid.js';
 import { windowMass } from './shapes.js';

@@ -4,7 +4,8 @@
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { partitionDir } from '../../contracts/dictionary.js';
 import { runS0 } from '../../engine/s0.js';
-import { Checks, sealSegment } from '../../engine/seal.js';
+import { sealSegment } from '../../engine/seal.js';
+import { Checks } from '../../engine/checks.js';
 import { RngTrace } from '../../engine/trace.js';
 import { tokens, type RunContext, type SegmentDef } from '../../engine/context.js';
 import type { OutputEntry } from '../../gates/verify.js';

@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { partitionDir } from '../../contracts/dictionary.js';
 import { tokens, type RunContext } from '../../engine/context.js';
-import type { Checks } from '../../engine/seal.js';
+import type { Checks } from '../../engine/checks.js';
 import { Duck, lit, litList } from '../../io/duck.js';
 import type { OutputEntry } from '../../gates/verify.js';
 import { readParquetColumns } from '../../io/duck_read.js';
