@@ -44,7 +44,7 @@ export interface ReadBack {
   unsorted: number | null;
 }
 
-/** Read back every Parquet dataset in `outputs` (files in listed order). */
+/** Read back every Parquet dataset in `outputs`, its files in the gate's order (ASCII order of path). */
 export async function readBack(world: string, outputs: readonly OutputEntry[]): Promise<ReadBack[]> {
   const byId = new Map<string, string[]>();
   for (const o of outputs) {
@@ -52,6 +52,8 @@ export async function readBack(world: string, outputs: readonly OutputEntry[]): 
     (byId.get(o.dataset) ?? byId.set(o.dataset, []).get(o.dataset)!).push(join(world, o.path));
   }
   if (byId.size === 0) return [];
+  // the order the gate lists them in (outputs.json: ASCII order of path), which is part order
+  for (const files of byId.values()) files.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
   const duck = await Duck.open(2, '256MB');
   try {
     // small datasets cost a few queries each: several connections keep both cores busy
