@@ -5,22 +5,29 @@
 
 export type ElemType = 'u8' | 'i32' | 'u32' | 'f64' | 'u64';
 
-export interface ColumnSlice {
+export interface ColumnSlice<T extends ElemType = ElemType> {
   buf: SharedArrayBuffer;
-  type: ElemType;
+  type: T;
   /** element offset and count within buf */
   offset: number;
   length: number;
 }
 
-export type KernelArg =
-  | { kind: 'in'; col: ColumnSlice }
-  | { kind: 'out'; col: ColumnSlice }
-  | { kind: 'scalar'; value: number };
+/** Column arguments carry their element type, so a declaration can demand one (SharedCol<T>.in/out/all). */
+export type InArg<T extends ElemType = ElemType> = { kind: 'in'; col: ColumnSlice<T> };
+export type OutArg<T extends ElemType = ElemType> = { kind: 'out'; col: ColumnSlice<T> };
+export type KernelArg = InArg | OutArg | { kind: 'scalar'; value: number | bigint };
 
 export interface KernelTask {
   kernel: string;
   args: KernelArg[];
+}
+
+/** What the task runner needs of a kernel module's exports (the full typed handle: src/kernels/index.ts). */
+export interface WasmHeap {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  resetHeap(): void;
 }
 
 export const ELEM_BYTES: Record<ElemType, number> = { u8: 1, i32: 4, u32: 4, f64: 8, u64: 8 };
@@ -44,7 +51,7 @@ export function viewOf(buf: ArrayBufferLike, type: ElemType, byteOffset: number,
 export function runTask(exports: Record<string, any>, task: KernelTask): void {
   const mem = exports.memory as WebAssembly.Memory;
   exports.resetHeap();
-  const ptrs: number[] = [];
+  const ptrs: (number | bigint)[] = [];
   for (const a of task.args) {
     if (a.kind === 'scalar') {
       ptrs.push(a.value);
@@ -65,6 +72,6 @@ export function runTask(exports: Record<string, any>, task: KernelTask): void {
     if (a.kind !== 'out') return;
     const n = a.col.length * ELEM_BYTES[a.col.type];
     const dst = new Uint8Array(a.col.buf, a.col.offset * ELEM_BYTES[a.col.type], n);
-    dst.set(new Uint8Array(mem.buffer, ptrs[i], n));
+    dst.set(new Uint8Array(mem.buffer, ptrs[i] as number, n));
   });
 }
