@@ -74,10 +74,3 @@ export function sharedColumn(type: ElemType, n: number): SharedArrayBuffer {
 export function slice(buf: SharedArrayBuffer, type: ElemType, offset: number, length: number): ColumnSlice {
   return { buf, type, offset, length };
 }
-
-/** Fixed-size shards over [0, n): depends only on n and the shard size, never on worker count. */
-export function shardPlan(n: number, shardSize: number): { start: number; end: number }[] {
-  const out = [];
-  for (let s = 0; s < n; s += shardSize) out.push({ start: s, end: Math.min(n, s + shardSize) });
-  return out;
-}
