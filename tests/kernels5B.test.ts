@@ -5,13 +5,14 @@ import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { runTask } from '../src/pool/task.js';
 import { SharedCol } from '../src/pool/columns.js';
 import { k5bLatent } from '../src/kernels/5B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/segments/5B/kernels_ref.js';
 import { execShard, shardInputs } from '../src/segments/5B/shard.js';
 import { syntheticShard } from '../bench/shard5B.js';
 import { addLaws, emptyLaws, shardLaws, shardLawsWasm } from '../src/segments/5B/laws.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 beforeAll(() => {
   ex = instantiateKernelsSync();
 });

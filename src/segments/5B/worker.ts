@@ -6,6 +6,7 @@ import { encodeParquet, type FastColumn, type FastParquetOptions } from '../../i
 import { wasmPageKernel } from '../../io/fastparquet_wasm.js';
 import { execShard, type ShardRun } from './shard.js';
 import { shardLawsWasm, type LawParams, type ShardLaws } from './laws.js';
+import type { KernelExports } from '../../kernels/index.js';
 
 export interface ArrivalTask {
   inputs: Parameters<typeof execShard>[1];
@@ -102,7 +103,7 @@ export function encodeSummary(r: ShardRun, e: ArrivalTask['enc'], opts: FastParq
  * The shard task. With `write` it resolves once both parts are on disk: the wasm work is all done
  * before the first await, so the pool may start this thread's next shard while the write proceeds.
  */
-export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): ArrivalResult | Promise<ArrivalResult> {
+export function runArrivalTask(ex: KernelExports, t: ArrivalTask): ArrivalResult | Promise<ArrivalResult> {
   const t0 = performance.now();
   const r = execShard(ex, t.inputs, t.cap, t.maxCells);
   if (r.overflow) return { overflow: true, stats: r.stats };
