@@ -6,6 +6,7 @@ import { move } from 'piscina';
 import { encodeParquet, type FastColumn, type FastParquetOptions } from './fastparquet.js';
 import { wasmPageKernel } from './fastparquet_wasm.js';
 import type { KernelExports } from '../kernels/index.js';
+import { taskKind } from '../pool/tasks.js';
 
 export type { FastColumn, FastParquetOptions } from './fastparquet.js';
 
@@ -37,3 +38,5 @@ export function runFastParquetTask(task: FastParquetTask, ex?: KernelExports): u
   const bytes = encodeParquet(task.columns, task.rows, ex ? { ...task.opts, pages: wasmPageKernel(ex) } : task.opts);
   return move(bytes);
 }
+
+export const fastParquetKind = taskKind<FastParquetTask, Uint8Array>('fastParquet', runFastParquetTask);

@@ -1,5 +1,6 @@
 // The 5B shard task as a pool worker runs it: kernel, then both Parquet parts encoded on the same
 // thread, so the arrival columns never cross threads (only the finished file bytes do).
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { sha256Hex } from '../../core/hash.js';
 import { writeNewFileDirect } from '../../io/direct.js';
 import { encodeParquet, type FastColumn, type FastParquetOptions } from '../../io/fastparquet.js';
@@ -7,6 +8,7 @@ import { wasmPageKernel } from '../../io/fastparquet_wasm.js';
 import { execShard, type ShardRun } from './shard.js';
 import { shardLawsWasm, type LawParams, type ShardLaws } from './laws.js';
 import type { KernelExports } from '../../kernels/index.js';
+import { taskKind } from '../../pool/tasks.js';
 
 export interface ArrivalTask {
   inputs: Parameters<typeof execShard>[1];
@@ -134,3 +136,13 @@ export function runArrivalTask(ex: KernelExports, t: ArrivalTask): ArrivalResult
     }
   })();
 }
+
+/** The shard as a pool task kind; the two parts go back transferred, not cloned (hundreds of MB per worker at large). */
+export const arrivals5BKind = taskKind<ArrivalTask, ArrivalResult>('arrivals5B', (t, ex) => {
+  const moved = (r: ArrivalResult) => {
+    const buffers = [...new Set([r.arrivals?.buffer, r.summary?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+    return move({ get [transferableSymbol]() { return buffers; }, get [valueSymbol]() { return r; } });
+  };
+  const r = runArrivalTask(ex, t);
+  return r instanceof Promise ? r.then(moved) : moved(r);
+});
