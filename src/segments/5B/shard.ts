@@ -4,12 +4,12 @@
 // with the exact count: the result is the same, only the buffers differ.
 import { ELEM_BYTES, place, viewOf, type ElemType } from '../../pool/task.js';
 import { k5bArrivals } from '../../kernels/5B.js';
-import type { CallArgs } from '../../kernels/abi.js';
 import type { KernelExports } from '../../kernels/index.js';
 import { copyRows, type RowGather, type RowTable, type ShardInput } from './kernels_ref.js';
 
 type Typed = Int32Array | Uint32Array | Float64Array | BigUint64Array | BigInt64Array | Uint8Array;
-type In = { kind: 'in'; type: ElemType; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: RowTable; rows: Int32Array; width: number };
+// an input's element type is its declaration's (checked as it is placed)
+type In = { kind: 'in'; data: Typed } | { kind: 'scalar'; value: number } | { kind: 'gather'; src: RowTable; rows: Int32Array; width: number };
 
 /** Output columns: the name a view goes by → k5bArrivals's parameter (which gives its element type). */
 export const ARRIVAL_OUT = {
@@ -33,28 +33,28 @@ export interface ShardArgs {
   H: number;
 }
 
-const elemOf = (p: Param): ElemType => {
+const elemOf = (p: Param, kind: 'in' | 'out' = 'out'): ElemType => {
   const d = k5bArrivals.params[p];
-  if (d.kind !== 'out') throw new Error(`k5bArrivals.${p} is not an output column`);
+  if (d.kind !== kind) throw new Error(`k5bArrivals.${p} is not an ${kind} column`);
   return d.type;
 };
 
 export function shardInputs(x: ShardInput): ShardArgs {
-  const a = (type: ElemType, data: Typed): In => ({ kind: 'in', type, data });
+  const a = (data: Typed): In => ({ kind: 'in', data });
   const s = (value: number): In => ({ kind: 'scalar', value });
   const g = (r: RowGather): In => ({ kind: 'gather', src: r.src, rows: r.rows, width: x.H });
   const args = {
-    nM: s(x.mId.length), mCell: a('i32', x.mCell), mId: a('u64', x.mId), mSlice: a('i32', x.mSlice), mEdge: a('i32', x.mEdge), mSite: a('i32', x.mSite),
-    blob: a('u32', x.blob), edgeBlob: a('u32', x.edgeBlob), siteCountry: a('i32', x.siteCountry), siteOrder: a('i32', x.siteOrder), edgeZone: a('i32', x.edgeZone), mEdgeOff: a('i32', x.mEdgeOff),
-    nRows: s(x.rowZone.length), rowZone: a('i32', x.rowZone), rowShape: a('i32', x.rowShape), rowOverlay: a('i32', x.rowOverlay),
-    cZone: a('i32', x.cZone), cCountry: a('i32', x.cCountry), cChannel: a('i32', x.cChannel), cRow: a('i32', x.cRow), cGroup: a('i32', x.cGroup), cRGroup: a('i32', x.cRGroup),
-    cPV: a('f64', x.cPV), cV: a('f64', x.cV), cKey: a('u32', x.cKey),
+    nM: s(x.mId.length), mCell: a(x.mCell), mId: a(x.mId), mSlice: a(x.mSlice), mEdge: a(x.mEdge), mSite: a(x.mSite),
+    blob: a(x.blob), edgeBlob: a(x.edgeBlob), siteCountry: a(x.siteCountry), siteOrder: a(x.siteOrder), edgeZone: a(x.edgeZone), mEdgeOff: a(x.mEdgeOff),
+    nRows: s(x.rowZone.length), rowZone: a(x.rowZone), rowShape: a(x.rowShape), rowOverlay: a(x.rowOverlay),
+    cZone: a(x.cZone), cCountry: a(x.cCountry), cChannel: a(x.cChannel), cRow: a(x.cRow), cGroup: a(x.cGroup), cRGroup: a(x.cRGroup),
+    cPV: a(x.cPV), cV: a(x.cV), cKey: a(x.cKey),
     H: s(x.H), h0f: s(x.h0Us), bucketF: s(x.bucketUs),
-    shapes: a('f64', x.shapes),
+    shapes: a(x.shapes),
     ...(x.gather
       ? { lhTab: g(x.gather.lhTab), wkTab: g(x.gather.wkTab), overlay: g(x.gather.overlay), latent: g(x.gather.latent) }
-      : { lhTab: a('i32', x.lhTab), wkTab: a('u8', x.wkTab), overlay: a('f64', x.overlay), latent: a('f64', x.latent) }),
-    zoneStart: a('i32', x.zoneStart), segStart: a('u64', x.segStart), segOffset: a('i32', x.segOffset),
+      : { lhTab: a(x.lhTab), wkTab: a(x.wkTab), overlay: a(x.overlay), latent: a(x.latent) }),
+    zoneStart: a(x.zoneStart), segStart: a(x.segStart), segOffset: a(x.segOffset),
   };
   return { args, unitLen: x.rowZone.length * x.H, H: x.H };
 }
@@ -74,17 +74,20 @@ export function execShard(ex: KernelExports, inputs: ShardArgs, cap: number, max
   const mem = () => ex.memory.buffer;
   // inputs placed in the kernel's parameter order (the heap layout does not depend on how the task was cloned)
   const ins = {} as Record<InputName, number>;
-  for (const name of k5bArrivals.order) {
-    if (!(name in inputs.args)) continue;
-    const a = inputs.args[name as InputName];
-    let v: number;
-    if (a.kind === 'scalar') v = a.value;
-    else if (a.kind === 'gather') {
+  for (const param of k5bArrivals.order) {
+    if (!(param in inputs.args)) continue;
+    const name = param as InputName, a = inputs.args[name];
+    if (a.kind === 'scalar') {
+      ins[name] = a.value;
+      continue;
+    }
+    const bytes = a.kind === 'gather' ? a.src.BYTES_PER_ELEMENT : a.data.BYTES_PER_ELEMENT;
+    if (bytes !== ELEM_BYTES[elemOf(name, 'in')]) throw new Error(`k5bArrivals.${name}: ${bytes}-byte elements where ${elemOf(name, 'in')} is declared`);
+    if (a.kind === 'gather') {
       // rows of a shared world table, copied straight into this thread's wasm memory
-      v = place(ex, a.rows.length * a.width * a.src.BYTES_PER_ELEMENT);
-      copyRows(new (a.src.constructor as new (b: ArrayBuffer, o: number, n: number) => RowTable)(mem(), v, a.rows.length * a.width), a.src, a.rows, a.width);
-    } else v = place(ex, a.data.byteLength, a.data);
-    ins[name as InputName] = v;
+      ins[name] = place(ex, a.rows.length * a.width * bytes);
+      copyRows(new (a.src.constructor as new (b: ArrayBuffer, o: number, n: number) => RowTable)(mem(), ins[name], a.rows.length * a.width), a.src, a.rows, a.width);
+    } else ins[name] = place(ex, a.data.byteLength, a.data);
   }
   const c = Math.max(1, cap);
   const outPtr = <S extends OutSpec>(spec: S) => Object.fromEntries(Object.values(spec).map((p) => [p, place(ex, c * ELEM_BYTES[elemOf(p)])])) as Record<S[keyof S], number>;
