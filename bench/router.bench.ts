@@ -18,6 +18,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { loadKernels } from '../src/rng/wasm.js';
+import { k2bEdgePick, k2bRoute, k2bRouteStream } from '../src/kernels/2B.js';
 import { Substream } from '../src/rng/stream.js';
 import { aliasEncodeRef } from '../src/segments/2B/kernels_ref.js';
 import { quantiseRef } from '../src/laws/routing/alias.js';
@@ -83,7 +84,7 @@ export async function runRouterBench(opts: { time?: number; batch?: number; merc
     r = await loadRouter({ world: opts.world, seed: BigInt(rec.seed), parameter_hash: rec.parameter_hash, manifest_fingerprint: rec.manifest_fingerprint, run_id: rec.run_id } as unknown as RunContext);
   } else r = syntheticRouter(opts.merchants ?? 10_000, 90);
   const M = r.merchantId.length;
-  const ex = k.exports as unknown as Record<string, (...a: number[]) => number>;
+  const ex = k.exports;
   k.resetHeap();
   const put = (a: Uint32Array | Int32Array | Float64Array) => {
     const p = ex.alloc(a.byteLength);
@@ -107,19 +108,20 @@ export async function runRouterBench(opts: { time?: number; batch?: number; merc
   eSlices.forEach((sl, i) => eBlob.set(sl, 12 * i));
   const pEW = put(Uint32Array.from({ length: 1000 }, (_, i) => 12 * i)), pEB = put(eBlob), pV = put(Int32Array.from(mIdx, (m) => m % 1000)), pE = ex.alloc(4 * n);
   const tsOut = new Int32Array(n);
+  const tables = { sliceWord: pSlice, blob: pBlob, dayWord: pDayW, nDays: r.nDays, dayTab: pDay, dayQbits: r.dayQbits, outGroup: pG, outSite: pS };
   let key = 1;
   const bench = new Bench({ name: '2B router', time });
-  bench.add('route+draw (k2bRouteStream) | wasm', () => {
-    ex.k2bRouteStream(n, key++, 9, pM, pD, pSlice, pBlob, pDayW, r.nDays, pDay, r.dayQbits, pG, pS);
+  bench.add(`route+draw (${k2bRouteStream.name}) | wasm`, () => {
+    k2bRouteStream.call(ex, { n, k0: key++, k1: 9, mIdx: pM, dIdx: pD, ...tables });
   });
   bench.add('route+draw, arrivals by merchant-day | wasm', () => {
-    ex.k2bRouteStream(n, key++, 9, pMs, pDs, pSlice, pBlob, pDayW, r.nDays, pDay, r.dayQbits, pG, pS);
+    k2bRouteStream.call(ex, { n, k0: key++, k1: 9, mIdx: pMs, dIdx: pDs, ...tables });
   });
-  bench.add('route (u in, k2bRoute) | wasm', () => {
-    ex.k2bRoute(n, pM, pD, pU, pSlice, pBlob, pDayW, r.nDays, pDay, r.dayQbits, pG, pS);
+  bench.add(`route (u in, ${k2bRoute.name}) | wasm`, () => {
+    k2bRoute.call(ex, { n, mIdx: pM, dIdx: pD, u: pU, ...tables });
   });
-  bench.add('edge pick (k2bEdgePick) | wasm', () => {
-    ex.k2bEdgePick(n, pV, pU, pEW, pEB, pE);
+  bench.add(`edge pick (${k2bEdgePick.name}) | wasm`, () => {
+    k2bEdgePick.call(ex, { n, vIdx: pV, u: pU, edgeWord: pEW, edgeBlob: pEB, outEdge: pE });
   });
   bench.add('route+draw | ts reference', () => {
     const st = new Substream(key++, 9);
@@ -137,7 +139,7 @@ export async function runRouterBench(opts: { time?: number; batch?: number; merc
     let best = Infinity;
     for (let rep = 0; rep < 7; rep++) {
       const c0 = process.cpuUsage();
-      for (let j = 0; j < 20; j++) ex.k2bRouteStream(n, key++, 9, mi, di, pSlice, pBlob, pDayW, r.nDays, pDay, r.dayQbits, pG, pS);
+      for (let j = 0; j < 20; j++) k2bRouteStream.call(ex, { n, k0: key++, k1: 9, mIdx: mi, dIdx: di, ...tables });
       const c = process.cpuUsage(c0);
       best = Math.min(best, (c.user + c.system) / 1e6);
     }

@@ -5,7 +5,9 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k1bAssign, k1bInside, k1bJitter } from '../src/kernels/1B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
@@ -13,7 +15,7 @@ import { buildTiles } from '../src/segments/1B/run.js';
 import { assignRef, flattenGeometry, insideFlat, jitterRef, type FlatGeometry } from '../src/segments/1B/kernels_ref.js';
 import { insideBanded, insideRings } from '../src/laws/geo/geometry.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 let p: Policies1B;
 let W: ReturnType<typeof buildTiles>;
 beforeAll(async () => {
@@ -29,7 +31,7 @@ function keys(fam: string, n: number): Uint32Array {
   return k;
 }
 const kp = (k: Uint32Array, i: number): [number, number] => [k[2 * i], k[2 * i + 1]];
-const geoArgs = (g: FlatGeometry) => [SharedCol.from('f64', g.vx).all(), SharedCol.from('f64', g.vy).all(), SharedCol.from('i32', g.cBand).all(), SharedCol.from('i32', g.bandOff).all(), SharedCol.from('i32', g.bandEdge).all(), SharedCol.from('i32', g.cRing).all(), SharedCol.from('i32', g.ringOff).all(), scalar(g.bandDeg)];
+const geoArgs = (g: FlatGeometry) => ({ vx: SharedCol.from('f64', g.vx).all(), vy: SharedCol.from('f64', g.vy).all(), cBand: SharedCol.from('i32', g.cBand).all(), bandOff: SharedCol.from('i32', g.bandOff).all(), bandEdge: SharedCol.from('i32', g.bandEdge).all(), cRing: SharedCol.from('i32', g.cRing).all(), ringOff: SharedCol.from('i32', g.ringOff).all(), bandDeg: g.bandDeg });
 
 describe('1B kernels: wasm == TypeScript reference', () => {
   it('k1bAssign: one draw per site, sites sorted by (u, site_order) onto the slot multiset', () => {
@@ -44,7 +46,7 @@ describe('1B kernels: wasm == TypeScript reference', () => {
     const k = keys('t.assign', P);
     const S = slots.length;
     const tile = new SharedCol('i32', S), u = new SharedCol('f64', S), d = new SharedCol('u32', P), b = new SharedCol('u32', P);
-    runTask(ex, { kernel: 'k1bAssign', args: [scalar(P), SharedCol.from('u32', k).all(), SharedCol.from('i32', off).all(), SharedCol.from('i32', slots).all(), tile.out(0, S), u.out(0, S), d.out(0, P), b.out(0, P)] });
+    runTask(ex, k1bAssign.task({ n: P, keys: SharedCol.from('u32', k).all(), offsets: SharedCol.from('i32', off).all(), slotTile: SharedCol.from('i32', slots).all(), outTile: tile.out(0, S), outU: u.out(0, S), outDraws: d.out(0, P), outBlocks: b.out(0, P) }));
     for (let i = 0; i < P; i++) {
       const r = assignRef(kp(k, i), slots.slice(off[i], off[i + 1]));
       expect(Array.from(tile.view().slice(off[i], off[i + 1]))).toEqual(Array.from(r.tile));
@@ -83,11 +85,11 @@ describe('1B kernels: wasm == TypeScript reference', () => {
       const k = keys('t.jitter', P);
       for (const maxAttempts of [64, 1]) {
         const lon = new SharedCol('f64', S), lat = new SharedCol('f64', S), at = new SharedCol('i32', S), fb = new SharedCol('u8', S), d = new SharedCol('u32', P), b = new SharedCol('u32', P);
-        runTask(ex, {
-          kernel: 'k1bJitter',
-          args: [scalar(P), SharedCol.from('u32', k).all(), SharedCol.from('i32', off).all(), SharedCol.from('i32', pc).all(), SharedCol.from('i32', t.countryLevel).all(), SharedCol.from('i32', row).all(), SharedCol.from('i32', col).all(), SharedCol.from('f64', anc).all(),
-            scalar(t.base), scalar(maxAttempts), ...geoArgs(g), lon.out(0, S), lat.out(0, S), at.out(0, S), fb.out(0, S), d.out(0, P), b.out(0, P)],
-        });
+        runTask(ex, k1bJitter.task({
+          n: P, keys: SharedCol.from('u32', k).all(), offsets: SharedCol.from('i32', off).all(), pairCountry: SharedCol.from('i32', pc).all(), cLevel: SharedCol.from('i32', t.countryLevel).all(),
+          siteRow: SharedCol.from('i32', row).all(), siteCol: SharedCol.from('i32', col).all(), siteAnchor: SharedCol.from('f64', anc).all(),
+          base: t.base, maxAttempts, ...geoArgs(g), outLon: lon.out(0, S), outLat: lat.out(0, S), outAttempts: at.out(0, S), outFallback: fb.out(0, S), outDraws: d.out(0, P), outBlocks: b.out(0, P),
+        }));
         let fallbacks = 0;
         for (let i = 0; i < P; i++) {
           const sites = [];
@@ -123,7 +125,7 @@ describe('1B kernels: wasm == TypeScript reference', () => {
       new Uint8Array(mem().buffer, ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       return ptr;
     };
-    const ptrs = [put(g.vx), put(g.vy), put(g.cBand), put(g.bandOff), put(g.bandEdge), put(g.cRing), put(g.ringOff)];
+    const ptrs = { vx: put(g.vx), vy: put(g.vy), cBand: put(g.cBand), bandOff: put(g.bandOff), bandEdge: put(g.bandEdge), cRing: put(g.cRing), ringOff: put(g.ringOff) };
     let n = 0, inside = 0;
     W.cs.shapes.forEach((s, c) => {
       for (let k = 0; k < 60; k++) {
@@ -133,7 +135,7 @@ describe('1B kernels: wasm == TypeScript reference', () => {
         expect(insideBanded(s, x, y)).toBe(ref);
         expect(insideFlat(g, c, x, y)).toBe(ref);
         expect(insideFlat(g0, c, x, y)).toBe(ref);
-        expect(ex.k1bInside(c, x, y, ...ptrs, g.bandDeg) === 1).toBe(ref);
+        expect(k1bInside.call(ex, { c, x, y, ...ptrs, bandDeg: g.bandDeg }) === 1).toBe(ref);
         n++;
         inside += ref ? 1 : 0;
       }

@@ -8,7 +8,8 @@ import { legality } from '../src/segments/2A/legality.js';
 import { kernelTable, utcToLocalRef, localToUtcRef, I64_MIN } from '../src/laws/time/ref.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { runTask } from '../src/pool/task.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k2aLocalToUtc, k2aUtcToLocal } from '../src/kernels/2A.js';
 
 const H0 = Date.UTC(2020, 0, 1) * 1000;
 const H1 = Date.UTC(2031, 0, 1) * 1000;
@@ -161,7 +162,8 @@ describe('2A kernels: wasm == TypeScript reference', () => {
     const u64 = (a: BigInt64Array) => new BigUint64Array(a.buffer, a.byteOffset, a.length);
     const cols = { tz: SharedCol.from('i32', tzA), t: SharedCol.from('u64', u64(tsA)), zs: SharedCol.from('i32', kt.zoneStart), ss: SharedCol.from('u64', u64(kt.segStart)), so: SharedCol.from('i32', kt.segOffset) };
     const out = new SharedCol('u64', n);
-    runTask(ex, { kernel: 'k2aUtcToLocal', args: [scalar(n), cols.tz.all(), cols.t.all(), scalar(kt.nZones), cols.zs.all(), cols.ss.all(), cols.so.all(), out.out(0, n)] });
+    const table = { nZones: kt.nZones, zoneStart: cols.zs.all(), segStart: cols.ss.all(), segOffset: cols.so.all() };
+    runTask(ex, k2aUtcToLocal.task({ n, tz: cols.tz.all(), utc: cols.t.all(), ...table, out: out.out(0, n) }));
     const got = new BigInt64Array((out.view() as BigUint64Array).slice().buffer);
     expect(got).toEqual(utcToLocalRef(T, tzA, tsA));
     expect(got[n - 1]).toBe(I64_MIN);
@@ -169,7 +171,7 @@ describe('2A kernels: wasm == TypeScript reference', () => {
     for (const mode of [0, 1, 2, 3]) {
       const o = new SharedCol('u64', n), k = new SharedCol('u8', n);
       // the same instants read as wall times hit gaps and folds
-      runTask(ex, { kernel: 'k2aLocalToUtc', args: [scalar(n), cols.tz.all(), cols.t.all(), scalar(kt.nZones), cols.zs.all(), cols.ss.all(), cols.so.all(), scalar(mode), o.out(0, n), k.out(0, n)] });
+      runTask(ex, k2aLocalToUtc.task({ n, tz: cols.tz.all(), local: cols.t.all(), ...table, mode, outUtc: o.out(0, n), outKind: k.out(0, n) }));
       const ref = localToUtcRef(T, tzA, tsA, mode);
       expect(new BigInt64Array((o.view() as BigUint64Array).slice().buffer)).toEqual(ref.utc);
       expect(Uint8Array.from(k.view() as Uint8Array)).toEqual(ref.kind);

@@ -4,14 +4,16 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k2bDayEffects } from '../src/kernels/2B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { packDayParams, type DayParams } from '../src/segments/2B/kernels_ref.js';
 import { dayParams, load2B } from '../src/segments/2B/policies.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { fm_sin } from '../src/rng/fmath.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 beforeAll(() => {
   ex = instantiateKernelsSync();
 });
@@ -28,9 +30,12 @@ function run(M: number, G: number, D: number, prm: DayParams, sigmaBase = 0.09, 
   const c = () => new SharedCol('f64', rows);
   const o = { gamma: c(), lg: c(), pg: c(), mr: c(), den: c(), sigma: new SharedCol('f64', M * G), jit: new SharedCol('f64', M), ph: new SharedCol('f64', M), clip: new SharedCol('i32', M) };
   const acc = [0, 1, 2, 3].map(() => new SharedCol('u32', M));
-  runTask(ex, { kernel: 'k2bDayEffects', args: [scalar(M), SharedCol.from('u32', k).all(), SharedCol.from('u32', pk).all(), SharedCol.from('i32', goff).all(), SharedCol.from('f64', share).all(), SharedCol.from('f64', new Float64Array(M * G).fill(1)).all(),
-    SharedCol.from('f64', new Float64Array(M).fill(sigmaBase)).all(), SharedCol.from('f64', new Float64Array(M).fill(weeklyAmp)).all(), scalar(D), scalar(0), SharedCol.from('f64', packDayParams(prm)).all(),
-    o.gamma.out(0, rows), o.lg.out(0, rows), o.pg.out(0, rows), o.mr.out(0, rows), o.den.out(0, rows), o.sigma.out(0, M * G), o.jit.out(0, M), o.ph.out(0, M), o.clip.out(0, M), ...acc.map((a) => a.out(0, M))] });
+  runTask(ex, k2bDayEffects.task({
+    n: M, dayKeys: SharedCol.from('u32', k).all(), profKeys: SharedCol.from('u32', pk).all(), groupOff: SharedCol.from('i32', goff).all(), baseShare: SharedCol.from('f64', share).all(), tzMult: SharedCol.from('f64', new Float64Array(M * G).fill(1)).all(),
+    sigmaBase: SharedCol.from('f64', new Float64Array(M).fill(sigmaBase)).all(), weeklyAmp: SharedCol.from('f64', new Float64Array(M).fill(weeklyAmp)).all(), nDays: D, dow0: 0, prm: SharedCol.from('f64', packDayParams(prm)).all(),
+    outGamma: o.gamma.out(0, rows), outLogGamma: o.lg.out(0, rows), outPGroup: o.pg.out(0, rows), outMassRaw: o.mr.out(0, rows), outDenom: o.den.out(0, rows), outSigma: o.sigma.out(0, M * G), outJitter: o.jit.out(0, M), outPhase: o.ph.out(0, M), outClipped: o.clip.out(0, M),
+    outDraws: acc[0].out(0, M), outBlocks: acc[1].out(0, M), outPDraws: acc[2].out(0, M), outPBlocks: acc[3].out(0, M),
+  }));
   const v = (x: SharedCol) => x.view() as Float64Array;
   return { gamma: v(o.gamma), lg: v(o.lg), pg: v(o.pg), mr: v(o.mr), den: v(o.den), sigma: v(o.sigma), jitter: v(o.jit), phase: v(o.ph), clipped: (o.clip.view() as Int32Array).reduce((a, b) => a + b, 0), draws: acc[0].view() as Uint32Array, share };
 }

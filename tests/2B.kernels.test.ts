@@ -3,7 +3,9 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k2bAliasEncode, k2bDayEffects, k2bGroupAlias, k2bSiteWeights } from '../src/kernels/2B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { siteWeightsRef, aliasEncodeRef, dayEffectsRef, groupAliasRef, packBuckets, packDayParams, sliceWords, normIcdfRef, type DayParams } from '../src/segments/2B/kernels_ref.js';
 import { bucketParams, load2B } from '../src/segments/2B/policies.js';
@@ -11,7 +13,7 @@ import { decodedProbabilities } from '../src/laws/routing/router.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { join } from 'node:path';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 const ROOT = join(__dirname, '..');
 beforeAll(() => {
   ex = instantiateKernelsSync();
@@ -44,7 +46,10 @@ describe('2B kernels: wasm == TypeScript reference', async () => {
   function siteWeights(floorValue: number) {
     const k = keys('t.2B.site_weights', N);
     const o = { p: new SharedCol('f64', S), m: new SharedCol('u32', S), f: new SharedCol('u8', S), c: new SharedCol('i32', N), fl: new SharedCol('i32', N), d: new SharedCol('u32', N), b: new SharedCol('u32', N) };
-    runTask(ex, { kernel: 'k2bSiteWeights', args: [scalar(N), SharedCol.from('u32', k).all(), SharedCol.from('i32', off).all(), SharedCol.from('i32', bucket).all(), SharedCol.from('f64', packBuckets(buckets)).all(), scalar(floorValue), scalar(24), o.p.out(0, S), o.m.out(0, S), o.f.out(0, S), o.c.out(0, N), o.fl.out(0, N), o.d.out(0, N), o.b.out(0, N)] });
+    runTask(ex, k2bSiteWeights.task({
+      n: N, keys: SharedCol.from('u32', k).all(), siteOff: SharedCol.from('i32', off).all(), bucket: SharedCol.from('i32', bucket).all(), params: SharedCol.from('f64', packBuckets(buckets)).all(), floorValue, bits: 24,
+      outP: o.p.out(0, S), outMass: o.m.out(0, S), outFloor: o.f.out(0, S), outComp: o.c.out(0, N), outFlags: o.fl.out(0, N), outDraws: o.d.out(0, N), outBlocks: o.b.out(0, N),
+    }));
     return { k, o };
   }
 
@@ -83,7 +88,10 @@ describe('2B kernels: wasm == TypeScript reference', async () => {
     // two shards, to exercise shard-local offsets
     const half = N >> 1;
     for (const [s, e] of [[0, half], [half, N]]) {
-      runTask(ex, { kernel: 'k2bAliasEncode', args: [scalar(e - s), SharedCol.from('i32', off).in(s, e + 1), SharedCol.from('u32', mass).in(off[s], off[e]), SharedCol.from('i32', siteGroup).in(off[s], off[e]), SharedCol.from('i32', nGroups).in(s, e), SharedCol.from('u32', words).in(s, e + 1), scalar(24), scalar(32), out.out(words[s], words[e]), st.out(s, e)] });
+      runTask(ex, k2bAliasEncode.task({
+        n: e - s, siteOff: SharedCol.from('i32', off).in(s, e + 1), mass: SharedCol.from('u32', mass).in(off[s], off[e]), siteGroup: SharedCol.from('i32', siteGroup).in(off[s], off[e]), nGroups: SharedCol.from('i32', nGroups).in(s, e),
+        outWord: SharedCol.from('u32', words).in(s, e + 1), bits: 24, qbits: 32, out: out.out(words[s], words[e]), outStatus: st.out(s, e),
+      }));
     }
     const ov = out.view() as Uint32Array;
     for (let i = 0; i < N; i++) {
@@ -99,7 +107,10 @@ describe('2B kernels: wasm == TypeScript reference', async () => {
     const mass = Uint32Array.of(2 ** 24 - 5, 0, 0, 5), siteGroup = Int32Array.of(0, 1, 1, 0);
     const n = 4, G = 2, words = sliceWords(n, G);
     const out = new SharedCol('u32', words), st = new SharedCol('i32', 1);
-    runTask(ex, { kernel: 'k2bAliasEncode', args: [scalar(1), SharedCol.from('i32', Int32Array.of(0, n)).in(0, 2), SharedCol.from('u32', mass).in(0, n), SharedCol.from('i32', siteGroup).in(0, n), SharedCol.from('i32', Int32Array.of(G)).in(0, 1), SharedCol.from('u32', Uint32Array.of(0, words)).in(0, 2), scalar(24), scalar(32), out.out(0, words), st.out(0, 1)] });
+    runTask(ex, k2bAliasEncode.task({
+      n: 1, siteOff: SharedCol.from('i32', Int32Array.of(0, n)).in(0, 2), mass: SharedCol.from('u32', mass).in(0, n), siteGroup: SharedCol.from('i32', siteGroup).in(0, n), nGroups: SharedCol.from('i32', Int32Array.of(G)).in(0, 1),
+      outWord: SharedCol.from('u32', Uint32Array.of(0, words)).in(0, 2), bits: 24, qbits: 32, out: out.out(0, words), outStatus: st.out(0, 1),
+    }));
     const r = aliasEncodeRef(mass, siteGroup, G, 24, 32);
     const w = out.view() as Uint32Array;
     expect(Array.from(w.subarray(0, r.words.length))).toEqual(Array.from(r.words));
@@ -143,8 +154,13 @@ describe('2B kernels: wasm == TypeScript reference', async () => {
       const sig = new SharedCol('f64', R), jit = new SharedCol('f64', M), ph = new SharedCol('f64', M), clip = new SharedCol('i32', M);
       const acc = ['d', 'b', 'pd', 'pb'].map(() => new SharedCol('u32', M));
       for (const [s, e] of [[0, 50], [50, M]]) {
-        runTask(ex, { kernel: 'k2bDayEffects', args: [scalar(e - s), SharedCol.from('u32', dk).in(s, e, 2), SharedCol.from('u32', pk).in(s, e, 2), SharedCol.from('i32', goff).in(s, e + 1), SharedCol.from('f64', share).in(goff[s], goff[e]), SharedCol.from('f64', mult).in(goff[s], goff[e]), SharedCol.from('f64', sBase).in(s, e), SharedCol.from('f64', wAmp).in(s, e), scalar(D), scalar(dow0), SharedCol.from('f64', packDayParams(prm)).all(),
-          o.gamma.out(D * goff[s], D * goff[e]), o.lg.out(D * goff[s], D * goff[e]), o.pg.out(D * goff[s], D * goff[e]), o.mr.out(D * goff[s], D * goff[e]), o.den.out(D * goff[s], D * goff[e]), sig.out(goff[s], goff[e]), jit.out(s, e), ph.out(s, e), clip.out(s, e), ...acc.map((a) => a.out(s, e))] });
+        const a = D * goff[s], b = D * goff[e];
+        runTask(ex, k2bDayEffects.task({
+          n: e - s, dayKeys: SharedCol.from('u32', dk).in(s, e, 2), profKeys: SharedCol.from('u32', pk).in(s, e, 2), groupOff: SharedCol.from('i32', goff).in(s, e + 1), baseShare: SharedCol.from('f64', share).in(goff[s], goff[e]), tzMult: SharedCol.from('f64', mult).in(goff[s], goff[e]),
+          sigmaBase: SharedCol.from('f64', sBase).in(s, e), weeklyAmp: SharedCol.from('f64', wAmp).in(s, e), nDays: D, dow0, prm: SharedCol.from('f64', packDayParams(prm)).all(),
+          outGamma: o.gamma.out(a, b), outLogGamma: o.lg.out(a, b), outPGroup: o.pg.out(a, b), outMassRaw: o.mr.out(a, b), outDenom: o.den.out(a, b), outSigma: sig.out(goff[s], goff[e]), outJitter: jit.out(s, e), outPhase: ph.out(s, e), outClipped: clip.out(s, e),
+          outDraws: acc[0].out(s, e), outBlocks: acc[1].out(s, e), outPDraws: acc[2].out(s, e), outPBlocks: acc[3].out(s, e),
+        }));
       }
       for (let i = 0; i < M; i++) {
         const r = dayEffectsRef(kp(dk, i), kp(pk, i), share.subarray(goff[i], goff[i + 1]), mult.subarray(goff[i], goff[i + 1]), sBase[i], wAmp[i], D, dow0, prm);
@@ -179,7 +195,7 @@ describe('2B kernels: wasm == TypeScript reference', async () => {
     }
     const tab = new SharedCol('u32', 2 * p.length), st = new SharedCol('i32', B);
     for (const [s, e] of [[0, 100], [100, B]]) {
-      runTask(ex, { kernel: 'k2bGroupAlias', args: [scalar(e - s), SharedCol.from('i32', boff).in(s, e + 1), SharedCol.from('f64', p).in(boff[s], boff[e]), scalar(24), scalar(32), tab.out(2 * boff[s], 2 * boff[e]), st.out(s, e)] });
+      runTask(ex, k2bGroupAlias.task({ nBlocks: e - s, blockOff: SharedCol.from('i32', boff).in(s, e + 1), p: SharedCol.from('f64', p).in(boff[s], boff[e]), bits: 24, qbits: 32, outTab: tab.out(2 * boff[s], 2 * boff[e]), outStatus: st.out(s, e) }));
     }
     for (let b = 0; b < B; b++) {
       const r = groupAliasRef(p.subarray(boff[b], boff[b + 1]), 24, 32);

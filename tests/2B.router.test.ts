@@ -4,7 +4,9 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { tableFromArrays } from 'apache-arrow';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k2bEdgePick, k2bRoute, k2bRouteStream } from '../src/kernels/2B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { Substream } from '../src/rng/stream.js';
 import { aliasEncodeRef, sliceWords } from '../src/segments/2B/kernels_ref.js';
 import { quantiseRef, voseIntRef } from '../src/laws/routing/alias.js';
@@ -13,10 +15,13 @@ import { decodedProbabilities, routeRef, routingLaw, subsetRouter, type Router2B
 import { edgePickRef, edgeSlice } from '../src/laws/routing/edges.js';
 import { virtualEdgesFrom } from '../src/segments/3B/read.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 beforeAll(() => {
   ex = instantiateKernelsSync();
 });
+
+/** k2bRouteStream's router tables (everything but the arrivals). */
+const tables = (r: Router2B) => ({ sliceWord: SharedCol.from('u32', r.sliceWord).all(), blob: SharedCol.from('u32', r.blob).all(), dayWord: SharedCol.from('u32', r.dayWord).all(), nDays: r.nDays, dayTab: SharedCol.from('u32', r.dayTab).all(), dayQbits: r.dayQbits });
 
 /** Deterministic pseudo-random numbers for building inputs (not an RNG under test). */
 function lcg(seed: number) {
@@ -118,9 +123,9 @@ describe('2B router', () => {
     const u = new Float64Array(2 * n);
     for (let i = 0; i < 2 * n; i++) u[i] = s.u01();
     const og = new SharedCol('i32', n), os = new SharedCol('i32', n);
-    runTask(ex, { kernel: 'k2bRoute', args: routerArgs(r, SharedCol.from('i32', mIdx), SharedCol.from('i32', dIdx), SharedCol.from('f64', u), og, os, 0, n) });
+    runTask(ex, k2bRoute.task(routerArgs(r, SharedCol.from('i32', mIdx), SharedCol.from('i32', dIdx), SharedCol.from('f64', u), og, os, 0, n)));
     const og2 = new SharedCol('i32', n), os2 = new SharedCol('i32', n);
-    runTask(ex, { kernel: 'k2bRouteStream', args: [scalar(n), scalar(0x1234), scalar(0x5678), SharedCol.from('i32', mIdx).all(), SharedCol.from('i32', dIdx).all(), SharedCol.from('u32', r.sliceWord).all(), SharedCol.from('u32', r.blob).all(), SharedCol.from('u32', r.dayWord).all(), scalar(r.nDays), SharedCol.from('u32', r.dayTab).all(), scalar(r.dayQbits), og2.out(0, n), os2.out(0, n)] });
+    runTask(ex, k2bRouteStream.task({ n, k0: 0x1234, k1: 0x5678, mIdx: SharedCol.from('i32', mIdx).all(), dIdx: SharedCol.from('i32', dIdx).all(), ...tables(r), outGroup: og2.out(0, n), outSite: os2.out(0, n) }));
     let outside = 0, bad = 0, range = 0;
     for (let i = 0; i < n; i++) {
       const ref = routeRef(r, mIdx[i], dIdx[i], u[2 * i], u[2 * i + 1]);
@@ -160,7 +165,7 @@ describe('2B router', () => {
     expect(Math.abs(law.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
     const N = 1_000_000;
     const og = new SharedCol('i32', N), os = new SharedCol('i32', N);
-    runTask(ex, { kernel: 'k2bRouteStream', args: [scalar(N), scalar(2024), scalar(11), SharedCol.from('i32', new Int32Array(N).fill(m)).all(), SharedCol.from('i32', new Int32Array(N).fill(d)).all(), SharedCol.from('u32', r.sliceWord).all(), SharedCol.from('u32', r.blob).all(), SharedCol.from('u32', r.dayWord).all(), scalar(r.nDays), SharedCol.from('u32', r.dayTab).all(), scalar(r.dayQbits), og.out(0, N), os.out(0, N)] });
+    runTask(ex, k2bRouteStream.task({ n: N, k0: 2024, k1: 11, mIdx: SharedCol.from('i32', new Int32Array(N).fill(m)).all(), dIdx: SharedCol.from('i32', new Int32Array(N).fill(d)).all(), ...tables(r), outGroup: og.out(0, N), outSite: os.out(0, N) }));
     const counts = new Float64Array(ns);
     for (const x of os.view() as Int32Array) counts[x]++;
     let chi2 = 0, df = -1;
@@ -233,7 +238,7 @@ describe('2B virtual-edge branch (S6)', () => {
     const s = new Substream(5, 6);
     const u = Float64Array.from({ length: N }, () => s.u01());
     const out = new SharedCol('i32', N);
-    runTask(ex, { kernel: 'k2bEdgePick', args: [scalar(N), SharedCol.from('i32', vIdx).all(), SharedCol.from('f64', u).all(), SharedCol.from('u32', e.edgeWord).all(), SharedCol.from('u32', e.blob).all(), out.out(0, N)] });
+    runTask(ex, k2bEdgePick.task({ n: N, vIdx: SharedCol.from('i32', vIdx).all(), u: SharedCol.from('f64', u).all(), edgeWord: SharedCol.from('u32', e.edgeWord).all(), edgeBlob: SharedCol.from('u32', e.blob).all(), outEdge: out.out(0, N) }));
     const counts = [0, 0, 0, 0];
     let bad = 0;
     for (let i = 0; i < N; i++) {

@@ -14,7 +14,8 @@ import { decodedProbabilities, routeRef, routingLaw } from '../src/laws/routing/
 import { edgePickRef } from '../src/laws/routing/edges.js';
 import { loadVirtualEdges } from '../src/segments/3B/read.js';
 import { runTask } from '../src/pool/task.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k2bEdgePick } from '../src/kernels/2B.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { stringColumn } from '../src/io/arrow_columns.js';
 import { numericColumn } from '../src/io/arrow_columns.js';
@@ -143,7 +144,7 @@ describe('2B end to end (tiny world)', () => {
     const s = new Substream(8, 9);
     const u = Float64Array.from({ length: N }, () => s.u01());
     const out = new SharedCol('i32', N);
-    runTask(instantiateKernelsSync(), { kernel: 'k2bEdgePick', args: [scalar(N), SharedCol.from('i32', vIdx).all(), SharedCol.from('f64', u).all(), SharedCol.from('u32', e.edgeWord).all(), SharedCol.from('u32', e.blob).all(), out.out(0, N)] });
+    runTask(instantiateKernelsSync(), k2bEdgePick.task({ n: N, vIdx: SharedCol.from('i32', vIdx).all(), u: SharedCol.from('f64', u).all(), edgeWord: SharedCol.from('u32', e.edgeWord).all(), edgeBlob: SharedCol.from('u32', e.blob).all(), outEdge: out.out(0, N) }));
     let bad = 0;
     for (let i = 0; i < N; i++) if (out.view()[i] !== (vIdx[i] < 0 ? -1 : edgePickRef(e, vIdx[i], u[i]))) bad++;
     expect(bad).toBe(0);

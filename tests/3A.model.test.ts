@@ -5,7 +5,9 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k3aZoneShares } from '../src/kernels/3A.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { loadPolicyPack, type PolicyPack } from '../src/config/load.js';
@@ -20,7 +22,7 @@ import { type World3A } from '../src/segments/3A/world.js';
 import { realismMetrics } from '../src/segments/3A/validate.js';
 
 const ROOT = join(__dirname, '..');
-let ex: Record<string, any>;
+let ex: KernelExports;
 let pack: PolicyPack;
 beforeAll(async () => {
   ex = instantiateKernelsSync();
@@ -43,7 +45,7 @@ describe('3A kernel: k3aZoneShares (wasm) == zoneSharesRef (TS)', () => {
     }
     const alpha = Float64Array.from({ length: off[N] }, (_, j) => [0.004, 0.2, 0.9, 1, 1.7, 6, 40][(j * 31) % 7] * (1 + (j % 5) / 10));
     const share = new SharedCol('f64', off[N]), d = new SharedCol('u32', N), b = new SharedCol('u32', N);
-    runTask(ex, { kernel: 'k3aZoneShares', args: [scalar(N), SharedCol.from('u32', keys).all(), SharedCol.from('i32', off).all(), SharedCol.from('f64', alpha).all(), share.out(0, off[N]), d.out(0, N), b.out(0, N)] });
+    runTask(ex, k3aZoneShares.task({ n: N, keys: SharedCol.from('u32', keys).all(), off: SharedCol.from('i32', off).all(), alpha: SharedCol.from('f64', alpha).all(), outShare: share.out(0, off[N]), outDraws: d.out(0, N), outBlocks: b.out(0, N) }));
     const sv = share.view() as Float64Array;
     for (let i = 0; i < N; i++) {
       const r = zoneSharesRef([keys[2 * i], keys[2 * i + 1]], alpha.subarray(off[i], off[i + 1]));

@@ -5,7 +5,9 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k3bEdgeAlias, k3bEdgeJitter, k3bEdgePlan, k3bEdgeSlots } from '../src/kernels/3B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { Substream } from '../src/rng/stream.js';
 import { fm_log } from '../src/rng/fmath.js';
@@ -19,7 +21,7 @@ import { sliceProbabilities } from '../src/segments/3B/metrics.js';
 import { edgeSlice } from '../src/laws/routing/edges.js';
 import { aliasDecodeQRef } from '../src/laws/routing/alias.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 beforeAll(() => {
   ex = instantiateKernelsSync();
 });
@@ -43,7 +45,7 @@ describe('3B kernels: wasm == TypeScript reference', () => {
     const mu = Float64Array.from({ length: N }, (_, i) => 2 + ((i * 7919) % 1000) / 20);
     const q = { phi: 2.2, minE: 3, maxE: 160, lnBase: fm_log(2000), elasticity: 0.6, sigma: 0.6, baseMu: 11 };
     const E = new SharedCol('i32', N), L = new SharedCol('f64', N), d = new SharedCol('u32', N), b = new SharedCol('u32', N);
-    runTask(ex, { kernel: 'k3bEdgePlan', args: [scalar(N), SharedCol.from('u32', k).all(), SharedCol.from('f64', mu).all(), scalar(q.phi), scalar(q.minE), scalar(q.maxE), scalar(q.lnBase), scalar(q.elasticity), scalar(q.sigma), scalar(q.baseMu), E.out(0, N), L.out(0, N), d.out(0, N), b.out(0, N)] });
+    runTask(ex, k3bEdgePlan.task({ n: N, keys: SharedCol.from('u32', k).all(), mu: SharedCol.from('f64', mu).all(), ...q, outE: E.out(0, N), outReach: L.out(0, N), outDraws: d.out(0, N), outBlocks: b.out(0, N) }));
     const seen = new Set<number>();
     for (let i = 0; i < N; i++) {
       const r = edgePlanRef(kp(k, i), mu[i], q);
@@ -77,12 +79,13 @@ describe('3B kernels: wasm == TypeScript reference', () => {
     const ek = keys('t.3b.place', nE, (j) => [7n, BigInt(j)]);
     const q = { g: 0.03, bs: 3, bf: 1.5, radius: EARTH_RADIUS_KM, jitterKm: 12 };
     const o = { c: new SharedCol('i32', nE), city: new SharedCol('i32', nE), lat: new SharedCol('f64', nE), lon: new SharedCol('f64', nE), pc: new SharedCol('f64', nE), d: new SharedCol('u32', nE), b: new SharedCol('u32', nE) };
-    const all = (type: 'f64' | 'i32', a: ArrayLike<number>) => SharedCol.from(type, a).all();
-    runTask(ex, { kernel: 'k3bEdgeSlots', args: [
-      scalar(V), scalar(t.nC), all('f64', settleU), all('i32', settleC), all('f64', reach), all('i32', edgeOff), all('i32', fpOff), all('i32', fp.length ? fp : [0]), SharedCol.from('u32', ek).all(),
-      all('f64', t.pw), all('f64', t.cU), all('i32', t.cityOff), all('f64', t.cityProb), all('i32', t.cityAlias), all('f64', t.cityLat), all('f64', t.cityLon),
-      scalar(q.g), scalar(q.bs), scalar(q.bf), scalar(q.radius), scalar(q.jitterKm),
-      o.c.out(0, nE), o.city.out(0, nE), o.lat.out(0, nE), o.lon.out(0, nE), o.pc.out(0, nE), o.d.out(0, nE), o.b.out(0, nE)] });
+    const all = <T extends 'f64' | 'i32'>(type: T, a: ArrayLike<number>) => SharedCol.from(type, a).all();
+    runTask(ex, k3bEdgeSlots.task({
+      n: V, nC: t.nC, settleU: all('f64', settleU), settleC: all('i32', settleC), reach: all('f64', reach), edgeOff: all('i32', edgeOff), fpOff: all('i32', fpOff), fpIdx: all('i32', fp.length ? fp : [0]), edgeKeys: SharedCol.from('u32', ek).all(),
+      pw: all('f64', t.pw), cU: all('f64', t.cU), cityOff: all('i32', t.cityOff), cityProb: all('f64', t.cityProb), cityAlias: all('i32', t.cityAlias), cityLat: all('f64', t.cityLat), cityLon: all('f64', t.cityLon),
+      ...q,
+      outCountry: o.c.out(0, nE), outCity: o.city.out(0, nE), outLat: o.lat.out(0, nE), outLon: o.lon.out(0, nE), outPc: o.pc.out(0, nE), outDraws: o.d.out(0, nE), outBlocks: o.b.out(0, nE),
+    }));
     let multiCountry = 0;
     for (let v = 0; v < V; v++) {
       const a = edgeOff[v], b = edgeOff[v + 1];
@@ -105,7 +108,7 @@ describe('3B kernels: wasm == TypeScript reference', () => {
     const la = Float64Array.from({ length: m }, (_, j) => -60 + (j % 120)), lo = Float64Array.from({ length: m }, (_, j) => -179 + ((j * 7) % 359));
     const jk = ek.subarray(0, 2 * m);
     const nl = new SharedCol('f64', m), no = new SharedCol('f64', m), nd = new SharedCol('u32', m), nb = new SharedCol('u32', m);
-    runTask(ex, { kernel: 'k3bEdgeJitter', args: [scalar(m), SharedCol.from('u32', jk).all(), SharedCol.from('i32', at).all(), SharedCol.from('f64', la).all(), SharedCol.from('f64', lo).all(), scalar(12), nl.out(0, m), no.out(0, m), nd.out(0, m), nb.out(0, m)] });
+    runTask(ex, k3bEdgeJitter.task({ n: m, edgeKeys: SharedCol.from('u32', jk).all(), attempt: SharedCol.from('i32', at).all(), lat: SharedCol.from('f64', la).all(), lon: SharedCol.from('f64', lo).all(), jitterKm: 12, outLat: nl.out(0, m), outLon: no.out(0, m), outDraws: nd.out(0, m), outBlocks: nb.out(0, m) }));
     for (let j = 0; j < m; j++) {
       const r = edgeJitterRef(kp(jk, j), at[j], la[j], lo[j], 12);
       expect([nl.view()[j], no.view()[j], nd.view()[j], nb.view()[j]]).toEqual([r.lat, r.lon, r.draws, r.blocks]);
@@ -121,7 +124,7 @@ describe('3B kernels: wasm == TypeScript reference', () => {
     const words = new Uint32Array(V + 1);
     for (let v = 0; v < V; v++) words[v + 1] = words[v] + Math.ceil((4 + 2 * (off[v + 1] - off[v])) / 2) * 2;
     const out = new SharedCol('u32', words[V]), left = new SharedCol('i32', V);
-    runTask(ex, { kernel: 'k3bEdgeAlias', args: [scalar(V), SharedCol.from('i32', off).all(), SharedCol.from('f64', w).all(), SharedCol.from('u32', words).all(), scalar(24), scalar(32), out.out(0, words[V]), left.out(0, V)] });
+    runTask(ex, k3bEdgeAlias.task({ n: V, edgeOff: SharedCol.from('i32', off).all(), weight: SharedCol.from('f64', w).all(), outWord: SharedCol.from('u32', words).all(), bits: 24, qbits: 32, out: out.out(0, words[V]), outLeft: left.out(0, V) }));
     const ov = out.view() as Uint32Array;
     for (let v = 0; v < V; v++) {
       const ws = w.subarray(off[v], off[v + 1]);

@@ -3,12 +3,14 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k1aGumbel, k1aHurdle, k1aNb, k1aUniverse, k1aZtp } from '../src/kernels/1A.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { aliasBuild } from '../src/rng/alias.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { universeRef, hurdleRef, nbRef, ztpRef, gumbelRef } from '../src/segments/1A/kernels_ref.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 beforeAll(() => {
   ex = instantiateKernelsSync();
 });
@@ -33,7 +35,10 @@ describe('1A kernels: wasm == TypeScript reference', () => {
     const pC = Float64Array.from(mW, (_, i) => i / 12);
     const k = keys('t.universe');
     const o = { home: new SharedCol('i32', N), mcc: new SharedCol('i32', N), cnp: new SharedCol('u8', N), d: new SharedCol('u32', N), b: new SharedCol('u32', N) };
-    runTask(ex, { kernel: 'k1aUniverse', args: [scalar(N), SharedCol.from('u32', k).all(), SharedCol.from('f64', cT.prob).all(), SharedCol.from('i32', cT.alias).all(), scalar(50), SharedCol.from('f64', mT.prob).all(), SharedCol.from('i32', mT.alias).all(), scalar(12), SharedCol.from('f64', pC).all(), o.home.out(0, N), o.mcc.out(0, N), o.cnp.out(0, N), o.d.out(0, N), o.b.out(0, N)] });
+    runTask(ex, k1aUniverse.task({
+      n: N, keys: SharedCol.from('u32', k).all(), cProb: SharedCol.from('f64', cT.prob).all(), cAlias: SharedCol.from('i32', cT.alias).all(), nC: 50, mProb: SharedCol.from('f64', mT.prob).all(), mAlias: SharedCol.from('i32', mT.alias).all(), nM: 12, pCnp: SharedCol.from('f64', pC).all(),
+      outHome: o.home.out(0, N), outMcc: o.mcc.out(0, N), outCnp: o.cnp.out(0, N), outDraws: o.d.out(0, N), outBlocks: o.b.out(0, N),
+    }));
     for (let i = 0; i < N; i++) {
       const r = universeRef(kp(k, i), cT, mT, pC);
       expect([o.home.view()[i], o.mcc.view()[i], o.cnp.view()[i], o.d.view()[i], o.b.view()[i]]).toEqual([r.home, r.mcc, r.cnp, r.draws, r.blocks]);
@@ -46,9 +51,9 @@ describe('1A kernels: wasm == TypeScript reference', () => {
     const phi = Float64Array.from({ length: N }, (_, i) => grid(i + 3, 0.4, 20));
     const hk = keys('t.hurdle'), nk = keys('t.nb');
     const multi = new SharedCol('u8', N), u = new SharedCol('f64', N), hd = new SharedCol('u32', N), hb = new SharedCol('u32', N);
-    runTask(ex, { kernel: 'k1aHurdle', args: [scalar(N), SharedCol.from('u32', hk).all(), SharedCol.from('f64', pi).all(), multi.out(0, N), u.out(0, N), hd.out(0, N), hb.out(0, N)] });
+    runTask(ex, k1aHurdle.task({ n: N, keys: SharedCol.from('u32', hk).all(), pi: SharedCol.from('f64', pi).all(), outMulti: multi.out(0, N), outU: u.out(0, N), outDraws: hd.out(0, N), outBlocks: hb.out(0, N) }));
     const Nc = new SharedCol('i32', N), rej = new SharedCol('i32', N), nd = new SharedCol('u32', N), nb = new SharedCol('u32', N);
-    runTask(ex, { kernel: 'k1aNb', args: [scalar(N), SharedCol.from('u32', nk).all(), multi.all(), SharedCol.from('f64', mu).all(), SharedCol.from('f64', phi).all(), scalar(10000), Nc.out(0, N), rej.out(0, N), nd.out(0, N), nb.out(0, N)] });
+    runTask(ex, k1aNb.task({ n: N, keys: SharedCol.from('u32', nk).all(), multi: multi.all(), mu: SharedCol.from('f64', mu).all(), phi: SharedCol.from('f64', phi).all(), maxAttempts: 10000, outN: Nc.out(0, N), outRej: rej.out(0, N), outDraws: nd.out(0, N), outBlocks: nb.out(0, N) }));
     let multis = 0;
     for (let i = 0; i < N; i++) {
       const h = hurdleRef(kp(hk, i), pi[i]);
@@ -67,7 +72,7 @@ describe('1A kernels: wasm == TypeScript reference', () => {
     const zk = keys('t.ztp');
     for (const cap of [64, 2]) {
       const K = new SharedCol('i32', N), a = new SharedCol('i32', N), d = new SharedCol('u32', N), b = new SharedCol('u32', N);
-      runTask(ex, { kernel: 'k1aZtp', args: [scalar(N), SharedCol.from('u32', zk).all(), SharedCol.from('f64', lam).all(), scalar(cap), K.out(0, N), a.out(0, N), d.out(0, N), b.out(0, N)] });
+      runTask(ex, k1aZtp.task({ n: N, keys: SharedCol.from('u32', zk).all(), lambda: SharedCol.from('f64', lam).all(), maxZero: cap, outK: K.out(0, N), outAttempts: a.out(0, N), outDraws: d.out(0, N), outBlocks: b.out(0, N) }));
       let exhausted = 0;
       for (let i = 0; i < N; i++) {
         const r = ztpRef(kp(zk, i), lam[i], cap);
@@ -91,7 +96,7 @@ describe('1A kernels: wasm == TypeScript reference', () => {
     }
     const gk = keys('t.gumbel');
     const key = new SharedCol('f64', w.length), ord = new SharedCol('i32', w.length), d = new SharedCol('u32', M), b = new SharedCol('u32', M);
-    runTask(ex, { kernel: 'k1aGumbel', args: [scalar(M), SharedCol.from('u32', gk).all(), SharedCol.from('i32', off).all(), SharedCol.from('f64', w).all(), SharedCol.from('i32', kt).all(), key.out(0, w.length), ord.out(0, w.length), d.out(0, M), b.out(0, M)] });
+    runTask(ex, k1aGumbel.task({ n: M, keys: SharedCol.from('u32', gk).all(), offsets: SharedCol.from('i32', off).all(), weights: SharedCol.from('f64', w).all(), kTarget: SharedCol.from('i32', kt).all(), outKey: key.out(0, w.length), outOrder: ord.out(0, w.length), outDraws: d.out(0, M), outBlocks: b.out(0, M) }));
     for (let i = 0; i < M; i++) {
       const ws = w.slice(off[i], off[i + 1]);
       const r = gumbelRef(kp(gk, i), ws, kt[i]);

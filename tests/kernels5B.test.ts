@@ -3,14 +3,16 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { runTask } from '../src/pool/task.js';
-import { SharedCol, scalar } from '../src/pool/columns.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k5bLatent } from '../src/kernels/5B.js';
+import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { arrivalsRef, latentRef, WEEK, type ShardInput } from '../src/segments/5B/kernels_ref.js';
 import { execShard, shardInputs } from '../src/segments/5B/shard.js';
 import { syntheticShard } from '../bench/shard5B.js';
 import { addLaws, emptyLaws, shardLaws, shardLawsWasm } from '../src/segments/5B/laws.js';
 
-let ex: Record<string, any>;
+let ex: KernelExports;
 beforeAll(() => {
   ex = instantiateKernelsSync();
 });
@@ -25,7 +27,7 @@ describe('5B kernels: wasm == TypeScript reference', () => {
     const sigma = Float64Array.from({ length: nG }, (_, i) => 0.05 + 0.2 * i);
     const phi = Float64Array.from({ length: nG }, (_, i) => Math.exp(-1 / (2 + 20 * i)));
     const lat = new SharedCol('f64', nG * H), fac = new SharedCol('f64', nG * H);
-    runTask(ex, { kernel: 'k5bLatent', args: [scalar(nG), scalar(H), SharedCol.from('u32', keys).all(), SharedCol.from('f64', sigma).all(), SharedCol.from('f64', phi).all(), scalar(0.2), scalar(5), lat.out(0, nG * H), fac.out(0, nG * H)] });
+    runTask(ex, k5bLatent.task({ nG, H, keys: SharedCol.from('u32', keys).all(), sigma: SharedCol.from('f64', sigma).all(), phi: SharedCol.from('f64', phi).all(), minF: 0.2, maxF: 5, outLatent: lat.out(0, nG * H), outFactor: fac.out(0, nG * H) }));
     const ref = latentRef(nG, H, keys, sigma, phi, 0.2, 5);
     expect(Array.from(lat.view() as Float64Array)).toEqual(Array.from(ref.latent));
     expect(Array.from(fac.view() as Float64Array)).toEqual(Array.from(ref.factor));

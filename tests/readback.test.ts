@@ -45,12 +45,16 @@ describe('read-back checks', () => {
     expect(await checksOf([a, b], 3)).toEqual({ rows: true, schema: true, primary_key_unique: true, sorted: true });
   });
 
-  it('fail on a repeated key, rows out of order, parts in the wrong order, or a row count the segment did not write', async () => {
+  it('fail on a repeated key, rows out of order, parts named out of order, or a row count the segment did not write', async () => {
     expect((await checksOf([await part('dup.parquet', [...good, [2, 'US', 7]])])).primary_key_unique).toBe(false);
     expect((await checksOf([await part('swap.parquet', [good[1], good[0], good[2]])])).sorted).toBe(false);
+    // parts are read in the gate's order (path order): later rows in an earlier-named part are out of order
     const a = await part('a2.parquet', good.slice(0, 2));
     const b = await part('b2.parquet', good.slice(2));
-    expect((await checksOf([b, a])).sorted).toBe(false);
+    expect((await checksOf([b, a])).sorted).toBe(true);
+    const early = await part('a3.parquet', good.slice(2));
+    const late = await part('b3.parquet', good.slice(0, 2));
+    expect((await checksOf([early, late])).sorted).toBe(false);
     expect((await checksOf([a, b], 4)).rows).toBe(false);
   });
 

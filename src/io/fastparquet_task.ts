@@ -5,6 +5,8 @@
 import { move } from 'piscina';
 import { encodeParquet, type FastColumn, type FastParquetOptions } from './fastparquet.js';
 import { wasmPageKernel } from './fastparquet_wasm.js';
+import type { KernelExports } from '../kernels/index.js';
+import { taskKind } from '../pool/tasks.js';
 
 export type { FastColumn, FastParquetOptions } from './fastparquet.js';
 
@@ -32,7 +34,9 @@ export function fastParquetTask(columns: readonly FastColumn[], rows: number, op
 }
 
 /** Worker side: encode (page bodies on the worker's wasm instance `ex`) and hand the bytes back without a copy. */
-export function runFastParquetTask(task: FastParquetTask, ex?: Record<string, any>): unknown {
+export function runFastParquetTask(task: FastParquetTask, ex?: KernelExports): unknown {
   const bytes = encodeParquet(task.columns, task.rows, ex ? { ...task.opts, pages: wasmPageKernel(ex) } : task.opts);
   return move(bytes);
 }
+
+export const fastParquetKind = taskKind<FastParquetTask, Uint8Array>('fastParquet', runFastParquetTask);

@@ -8,7 +8,9 @@ import { defaultWasmPath } from '../rng/wasm.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import type { ElemType, KernelTask, ColumnSlice } from './task.js';
 import { ELEM_BYTES } from './task.js';
-import { fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
+import { fastParquetKind, fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
+import { kernelKind, parquetIpcKind, sha256FileKind } from './kinds.js';
+import type { TaskKind } from './tasks.js';
 
 export class KernelPool {
   private readonly pool: Piscina;
@@ -34,7 +36,7 @@ export class KernelPool {
 
   async run(tasks: KernelTask[], onDone?: (i: number) => void): Promise<void> {
     try {
-      await Promise.all(tasks.map((t, i) => this.submit(t).then(() => onDone?.(i))));
+      await Promise.all(tasks.map((t, i) => this.submit(kernelKind.task(t)).then(() => onDone?.(i))));
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
@@ -43,16 +45,16 @@ export class KernelPool {
   /** Parquet bytes for an Arrow IPC stream, encoded on a worker (parquet-wasm is synchronous). */
   async parquet(ipc: Uint8Array): Promise<Uint8Array> {
     try {
-      return (await this.submit({ parquetIpc: ipc })) as Uint8Array;
+      return (await this.submit(parquetIpcKind.task(ipc))) as Uint8Array;
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed writing Parquet: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
   }
 
-  /** Run a task kind with its own worker handler (see workers/kernel_worker.ts) and return its result. */
-  async call<T>(task: Record<string, unknown>, what: string): Promise<T> {
+  /** Run a task of a kind (src/pool/tasks.ts) on a worker and return its result. */
+  async call<P, R>(kind: TaskKind<P, R>, payload: P, what: string): Promise<R> {
     try {
-      return (await this.submit(task)) as T;
+      return (await this.submit(kind.task(payload))) as R;
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed (${what}): ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
@@ -60,12 +62,12 @@ export class KernelPool {
 
   /** Parquet bytes for typed columns, encoded on a worker by src/io/fastparquet.ts (see fastParquetTask). */
   async encodeParquet(columns: readonly FastColumn[], rows: number, opts?: FastParquetOptions): Promise<Uint8Array> {
-    return this.call<Uint8Array>({ fastParquet: fastParquetTask(columns, rows, opts) }, 'encoding Parquet');
+    return this.call(fastParquetKind, fastParquetTask(columns, rows, opts), 'encoding Parquet');
   }
 
   /** SHA-256 hex of each file, read and hashed on the workers (a task per file, in parallel). */
   async sha256Files(paths: string[]): Promise<string[]> {
-    return Promise.all(paths.map((p) => this.call<string>({ sha256File: p }, `hashing ${p}`)));
+    return Promise.all(paths.map((p) => this.call(sha256FileKind, p, `hashing ${p}`)));
   }
 
   async close(): Promise<void> {
@@ -86,11 +88,4 @@ export function sharedColumn(type: ElemType, n: number): SharedArrayBuffer {
 
 export function slice(buf: SharedArrayBuffer, type: ElemType, offset: number, length: number): ColumnSlice {
   return { buf, type, offset, length };
-}
-
-/** Fixed-size shards over [0, n): depends only on n and the shard size, never on worker count. */
-export function shardPlan(n: number, shardSize: number): { start: number; end: number }[] {
-  const out = [];
-  for (let s = 0; s < n; s += shardSize) out.push({ start: s, end: Math.min(n, s + shardSize) });
-  return out;
 }

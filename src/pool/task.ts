@@ -2,25 +2,34 @@
 // Columns live in SharedArrayBuffers (no copy across threads); the worker copies its slice into
 // its own wasm memory (one module instance per worker: the stub runtime is not thread-safe),
 // runs the kernel, and copies the outputs back into the shared output columns.
+// Tasks are built from a kernel's declaration (src/kernels/abi.ts), never by hand: the argument
+// order is the declaration's.
 
 export type ElemType = 'u8' | 'i32' | 'u32' | 'f64' | 'u64';
 
-export interface ColumnSlice {
+export interface ColumnSlice<T extends ElemType = ElemType> {
   buf: SharedArrayBuffer;
-  type: ElemType;
+  type: T;
   /** element offset and count within buf */
   offset: number;
   length: number;
 }
 
-export type KernelArg =
-  | { kind: 'in'; col: ColumnSlice }
-  | { kind: 'out'; col: ColumnSlice }
-  | { kind: 'scalar'; value: number };
+/** Column arguments carry their element type, so a declaration can demand one (SharedCol<T>.in/out/all). */
+export type InArg<T extends ElemType = ElemType> = { kind: 'in'; col: ColumnSlice<T> };
+export type OutArg<T extends ElemType = ElemType> = { kind: 'out'; col: ColumnSlice<T> };
+export type KernelArg = InArg | OutArg | { kind: 'scalar'; value: number | bigint };
 
 export interface KernelTask {
   kernel: string;
   args: KernelArg[];
+}
+
+/** What the task runner needs of a kernel module's exports (the full typed handle: src/kernels/index.ts). */
+export interface WasmHeap {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  resetHeap(): void;
 }
 
 export const ELEM_BYTES: Record<ElemType, number> = { u8: 1, i32: 4, u32: 4, f64: 8, u64: 8 };
@@ -40,31 +49,33 @@ export function viewOf(buf: ArrayBufferLike, type: ElemType, byteOffset: number,
   }
 }
 
+/** alloc() room for `bytes` (at least 8: an empty column still gets a valid pointer) and copy `src` in, if given. */
+export function place(ex: WasmHeap, bytes: number, src?: ArrayBufferView): number {
+  const p = ex.alloc(Math.max(8, bytes));
+  if (src) new Uint8Array(ex.memory.buffer, p, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
+  return p;
+}
+
 /** Run a task against an instantiated kernel module (used by workers and by in-thread tests). */
-export function runTask(exports: Record<string, any>, task: KernelTask): void {
-  const mem = exports.memory as WebAssembly.Memory;
-  exports.resetHeap();
-  const ptrs: number[] = [];
+export function runTask(ex: WasmHeap, task: KernelTask): void {
+  ex.resetHeap();
+  const ptrs: (number | bigint)[] = [];
   for (const a of task.args) {
     if (a.kind === 'scalar') {
       ptrs.push(a.value);
       continue;
     }
-    const bytes = Math.max(8, a.col.length * ELEM_BYTES[a.col.type]);
-    const p = exports.alloc(bytes) as number;
-    ptrs.push(p);
-    if (a.kind === 'in') {
-      const src = viewOf(a.col.buf, a.col.type, a.col.offset * ELEM_BYTES[a.col.type], a.col.length);
-      new Uint8Array(mem.buffer, p, bytes).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
-    }
+    const bytes = a.col.length * ELEM_BYTES[a.col.type];
+    ptrs.push(place(ex, bytes, a.kind === 'in' ? viewOf(a.col.buf, a.col.type, a.col.offset * ELEM_BYTES[a.col.type], a.col.length) : undefined));
   }
-  const fn = exports[task.kernel];
+  // the wire carries the kernel's name; the declaration that built the task fixed its argument order
+  const fn = (ex as unknown as Record<string, unknown>)[task.kernel];
   if (typeof fn !== 'function') throw new Error(`wasm kernel ${task.kernel} is not exported`);
   fn(...ptrs);
+  const mem = ex.memory.buffer;
   task.args.forEach((a, i) => {
     if (a.kind !== 'out') return;
     const n = a.col.length * ELEM_BYTES[a.col.type];
-    const dst = new Uint8Array(a.col.buf, a.col.offset * ELEM_BYTES[a.col.type], n);
-    dst.set(new Uint8Array(mem.buffer, ptrs[i], n));
+    new Uint8Array(a.col.buf, a.col.offset * ELEM_BYTES[a.col.type], n).set(new Uint8Array(mem, ptrs[i] as number, n));
   });
 }

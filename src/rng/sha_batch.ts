@@ -1,9 +1,11 @@
 // SHA-256 of many short messages behind one shared prefix, on this thread's own wasm instance
 // (assembly/rng/sha256.ts): how substream keys and stable hash buckets are derived in bulk.
 import { instantiateKernelsSync } from './wasm.js';
+import { sha256Batch } from '../kernels/shared.js';
+import type { KernelExports } from '../kernels/index.js';
 
 /** This thread's instance for hashing: private, so its heap can be reset on every call. */
-let ex: Record<string, any> | undefined;
+let ex: KernelExports | undefined;
 
 /** Messages as one buffer and n + 1 byte offsets; with `lengthPrefix` each message's UTF-8 bytes follow their length as a big-endian u32. */
 function pack(msgs: readonly string[], lengthPrefix: boolean): { bytes: Buffer; off: Int32Array } {
@@ -30,12 +32,12 @@ export function sha256Words(prefix: Uint8Array, msgs: readonly string[], words: 
   const n = msgs.length;
   ex.resetHeap();
   const put = (b: Uint8Array) => {
-    const p = ex!.alloc(Math.max(8, b.byteLength)) as number;
-    new Uint8Array((ex!.memory as WebAssembly.Memory).buffer, p, b.byteLength).set(b);
+    const p = ex!.alloc(Math.max(8, b.byteLength));
+    new Uint8Array(ex!.memory.buffer, p, b.byteLength).set(b);
     return p;
   };
   const pPrefix = put(prefix), pMsgs = put(bytes), pOff = put(new Uint8Array(off.buffer));
-  const pOut = ex.alloc(Math.max(8, 4 * words * n)) as number;
-  ex.sha256Batch(pPrefix, prefix.length, pMsgs, pOff, n, words, pOut);
-  return new Uint32Array((ex.memory as WebAssembly.Memory).buffer, pOut, words * n).slice();
+  const pOut = ex.alloc(Math.max(8, 4 * words * n));
+  sha256Batch.call(ex, { prefix: pPrefix, prefixLen: prefix.length, msgs: pMsgs, off: pOff, n, words, out: pOut });
+  return new Uint32Array(ex.memory.buffer, pOut, words * n).slice();
 }

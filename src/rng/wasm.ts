@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../core/paths.js';
+import type { KernelExports } from '../kernels/index.js';
 
 /** Exports of the RNG core (assembly/index.ts). Pointers are byte offsets into memory. */
 export interface RngExports {
@@ -59,8 +60,8 @@ export interface StreamAccounting {
 }
 
 export interface KernelHelpers {
-  /** Raw exports (other modules' kernels too; cast to their own interfaces). */
-  exports: RngExports & Record<string, unknown>;
+  /** Raw exports, the declared kernels included (call those through their declarations). */
+  exports: RngExports & KernelExports;
   memory: WebAssembly.Memory;
   /** Fresh typed-array views over [ptr, ptr + len elements). Re-make after any alloc. */
   f64(ptr: number, len: number): Float64Array;
@@ -96,12 +97,12 @@ function abortImport(getMemory: () => WebAssembly.Memory | undefined) {
 }
 
 /** Synchronous instantiation (workers, tests): one instance per caller, raw exports. */
-export function instantiateKernelsSync(wasmPath: string = defaultWasmPath()): Record<string, any> {
+export function instantiateKernelsSync(wasmPath: string = defaultWasmPath()): KernelExports {
   if (!existsSync(wasmPath)) throw new Error(`wasm kernels not found at ${wasmPath}: build them first (npm run build:wasm)`);
   let memory: WebAssembly.Memory | undefined;
   const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(wasmPath)), { env: { abort: abortImport(() => memory) } });
   memory = inst.exports.memory as WebAssembly.Memory;
-  return inst.exports as Record<string, any>;
+  return inst.exports as unknown as KernelExports;
 }
 
 /** Instantiate the kernels (one instance per caller; each worker loads its own). */
@@ -113,7 +114,7 @@ export async function loadKernels(wasmPath: string = defaultWasmPath()): Promise
   let memory: WebAssembly.Memory | undefined;
   const imports = { env: { abort: abortImport(() => memory) } };
   const { instance } = await WebAssembly.instantiate(bytes, imports);
-  const ex = instance.exports as unknown as RngExports & Record<string, unknown>;
+  const ex = instance.exports as unknown as RngExports & KernelExports;
   memory = ex.memory;
   const mem = memory;
   const helpers: KernelHelpers = {

@@ -6,9 +6,9 @@ import { aliasBuild } from '../../rng/alias.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp, fm_log } from '../../rng/fmath.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan } from '../../pool/pool.js';
-import type { KernelArg, KernelTask } from '../../pool/task.js';
+import { SharedCol } from '../../pool/columns.js';
+import { localOffsets, runShards } from '../../pool/shards.js';
+import { k1aGumbel, k1aHurdle, k1aNb, k1aUniverse, k1aZtp } from '../../kernels/1A.js';
 import { RngTrace } from '../../engine/trace.js';
 import { runS0 } from '../../engine/s0.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
@@ -39,15 +39,6 @@ export const segment1A: SegmentDef = {
   },
 };
 
-/** Run one wasm kernel over fixed merchant shards on the pool. */
-async function perMerchant(ctx: RunContext, name: string, n: number, args: (s: number, e: number, shard: number) => KernelArg[]): Promise<void> {
-  const plan = shardPlan(n, SHARD_MERCHANTS);
-  const stage = ctx.progress.stage(`1A ${name}`, n);
-  const tasks: KernelTask[] = plan.map((sh, i) => ({ kernel: name, args: [scalar(sh.end - sh.start), ...args(sh.start, sh.end, i)] }));
-  await ctx.pool.run(tasks, (i) => stage.tick(plan[i].end - plan[i].start));
-  stage.done();
-}
-
 export async function build1A(ctx: RunContext): Promise<World1A> {
   const p = load1A(ctx.pack);
   const countries = loadCountries().countries;
@@ -77,7 +68,10 @@ export async function build1A(ctx: RunContext): Promise<World1A> {
     const pCnp = SharedCol.from('f64', p.universe.mccs.map((x) => x.p_cnp));
     const home = new SharedCol('i32', n), mcc = new SharedCol('i32', n), cnp = new SharedCol('u8', n);
     const dr = new SharedCol('u32', n), bl = new SharedCol('u32', n);
-    await perMerchant(ctx, 'k1aUniverse', n, (s, e) => [keys.in(s, e, 2), cProb.all(), cAlias.all(), scalar(countries.length), mProb.all(), mAlias.all(), scalar(p.universe.mccs.length), pCnp.all(), home.out(s, e), mcc.out(s, e), cnp.out(s, e), dr.out(s, e), bl.out(s, e)]);
+    await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aUniverse.task({
+      n: e - s, keys: keys.in(s, e, 2), cProb: cProb.all(), cAlias: cAlias.all(), nC: countries.length, mProb: mProb.all(), mAlias: mAlias.all(), nM: p.universe.mccs.length, pCnp: pCnp.all(),
+      outHome: home.out(s, e), outMcc: mcc.out(s, e), outCnp: cnp.out(s, e), outDraws: dr.out(s, e), outBlocks: bl.out(s, e),
+    }), ctx.progress.stage(`1A ${k1aUniverse.name}`, n));
     trace.add(FAMILIES.universe, dr.view() as Uint32Array, bl.view() as Uint32Array);
     m = { n, id: ids, home: Int32Array.from(home.view() as Int32Array), mcc: Int32Array.from(mcc.view() as Int32Array), cnp: Uint8Array.from(cnp.view() as Uint8Array), source: 'generated' };
   }
@@ -89,13 +83,15 @@ export async function build1A(ctx: RunContext): Promise<World1A> {
   const nbKeys = famKeys(FAMILIES.nb, m.id);
   const hK = SharedCol.from('u32', hurdleKeys), pi = SharedCol.from('f64', design.pi);
   const multiC = new SharedCol('u8', n), uC = new SharedCol('f64', n), hd = new SharedCol('u32', n), hb = new SharedCol('u32', n);
-  await perMerchant(ctx, 'k1aHurdle', n, (s, e) => [hK.in(s, e, 2), pi.in(s, e), multiC.out(s, e), uC.out(s, e), hd.out(s, e), hb.out(s, e)]);
+  await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aHurdle.task({ n: e - s, keys: hK.in(s, e, 2), pi: pi.in(s, e), outMulti: multiC.out(s, e), outU: uC.out(s, e), outDraws: hd.out(s, e), outBlocks: hb.out(s, e) }), ctx.progress.stage(`1A ${k1aHurdle.name}`, n));
   const multi = Uint8Array.from(multiC.view() as Uint8Array);
   trace.add(FAMILIES.hurdle, hd.view() as Uint32Array, hb.view() as Uint32Array);
 
   const nK = SharedCol.from('u32', nbKeys), muC = SharedCol.from('f64', design.mu), phiC = SharedCol.from('f64', design.phi);
   const NC = new SharedCol('i32', n), rejC = new SharedCol('i32', n), nd = new SharedCol('u32', n), nb = new SharedCol('u32', n);
-  await perMerchant(ctx, 'k1aNb', n, (s, e) => [nK.in(s, e, 2), multiC.in(s, e), muC.in(s, e), phiC.in(s, e), scalar(p.nb.max_attempts), NC.out(s, e), rejC.out(s, e), nd.out(s, e), nb.out(s, e)]);
+  await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aNb.task({
+    n: e - s, keys: nK.in(s, e, 2), multi: multiC.in(s, e), mu: muC.in(s, e), phi: phiC.in(s, e), maxAttempts: p.nb.max_attempts, outN: NC.out(s, e), outRej: rejC.out(s, e), outDraws: nd.out(s, e), outBlocks: nb.out(s, e),
+  }), ctx.progress.stage(`1A ${k1aNb.name}`, n));
   const N = Int32Array.from(NC.view() as Int32Array);
   const nbRej = Int32Array.from(rejC.view() as Int32Array);
   const nbActive = Array.from(multi);
@@ -135,7 +131,7 @@ export async function build1A(ctx: RunContext): Promise<World1A> {
   const ztpKeys = famKeys(FAMILIES.ztp, m.id);
   const zK = SharedCol.from('u32', ztpKeys), lC = SharedCol.from('f64', lambda);
   const kC = new SharedCol('i32', n), aC = new SharedCol('i32', n), zd = new SharedCol('u32', n), zb = new SharedCol('u32', n);
-  await perMerchant(ctx, 'k1aZtp', n, (s, e) => [zK.in(s, e, 2), lC.in(s, e), scalar(max_zero_attempts), kC.out(s, e), aC.out(s, e), zd.out(s, e), zb.out(s, e)]);
+  await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aZtp.task({ n: e - s, keys: zK.in(s, e, 2), lambda: lC.in(s, e), maxZero: max_zero_attempts, outK: kC.out(s, e), outAttempts: aC.out(s, e), outDraws: zd.out(s, e), outBlocks: zb.out(s, e) }), ctx.progress.stage(`1A ${k1aZtp.name}`, n));
   const kTarget = Int32Array.from(kC.view() as Int32Array);
   const ztpAttempts = Int32Array.from(aC.view() as Int32Array);
   const ztpExhausted = new Uint8Array(n);
@@ -148,18 +144,17 @@ export async function build1A(ctx: RunContext): Promise<World1A> {
   }
 
   // ── S6 Gumbel membership over foreign candidates ──
-  const plan = shardPlan(n, SHARD_MERCHANTS);
-  const localOff = new Int32Array(n + plan.length);
-  plan.forEach((sh, k) => {
-    for (let i = sh.start; i <= sh.end; i++) localOff[sh.start + k + (i - sh.start)] = candOff[i] - candOff[sh.start];
-  });
+  const localOff = localOffsets(candOff, n, SHARD_MERCHANTS);
   // Foreign weights only: the home row (rank 0) gets weight 0, so it is never drawn or selected.
   const gW = new Float64Array(cands.length);
   for (let j = 0; j < cands.length; j++) gW[j] = cands[j].isHome ? 0 : candWeight[j];
   const gumbelKeys = famKeys(FAMILIES.gumbel, m.id);
   const gK = SharedCol.from('u32', gumbelKeys), offC = SharedCol.from('i32', localOff), wC = SharedCol.from('f64', gW), ktC = SharedCol.from('i32', kTarget);
   const keyC = new SharedCol('f64', cands.length), ordC = new SharedCol('i32', cands.length), gd = new SharedCol('u32', n), gb = new SharedCol('u32', n);
-  await perMerchant(ctx, 'k1aGumbel', n, (s, e, k) => [gK.in(s, e, 2), offC.in(s + k, e + k + 1), wC.in(candOff[s], candOff[e]), ktC.in(s, e), keyC.out(candOff[s], candOff[e]), ordC.out(candOff[s], candOff[e]), gd.out(s, e), gb.out(s, e)]);
+  await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e, k }) => k1aGumbel.task({
+    n: e - s, keys: gK.in(s, e, 2), offsets: offC.in(s + k, e + k + 1), weights: wC.in(candOff[s], candOff[e]), kTarget: ktC.in(s, e),
+    outKey: keyC.out(candOff[s], candOff[e]), outOrder: ordC.out(candOff[s], candOff[e]), outDraws: gd.out(s, e), outBlocks: gb.out(s, e),
+  }), ctx.progress.stage(`1A ${k1aGumbel.name}`, n));
   const gumbelKey = Float64Array.from(keyC.view() as Float64Array);
   const selOrder = Int32Array.from(ordC.view() as Int32Array);
   trace.add(FAMILIES.gumbel, gd.view() as Uint32Array, gb.view() as Uint32Array, Array.from(kTarget, (k) => (k > 0 ? 1 : 0)));

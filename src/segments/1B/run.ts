@@ -5,9 +5,9 @@
 import * as arrow from 'apache-arrow';
 import { join } from 'node:path';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan } from '../../pool/pool.js';
-import type { KernelArg, KernelTask } from '../../pool/task.js';
+import { SharedCol } from '../../pool/columns.js';
+import { localOffsets, runShards } from '../../pool/shards.js';
+import { k1bAssign, k1bJitter } from '../../kernels/1B.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { RngTrace } from '../../engine/trace.js';
 import { runS0 } from '../../engine/s0.js';
@@ -180,26 +180,17 @@ export async function build1B(ctx: RunContext): Promise<World1B> {
   s4.done();
   if (method === 'systematic') trace.add(FAMILIES.alloc, allocDraws, allocBlocks);
 
-  // shard plan over pairs (world-only), with shard-local site offsets
-  const plan = shardPlan(nPairs, SHARD_PAIRS);
-  const localOff = new Int32Array(nPairs + plan.length);
-  plan.forEach((sh, k) => {
-    for (let i = sh.start; i <= sh.end; i++) localOff[sh.start + k + (i - sh.start)] = pairOff[i] - pairOff[sh.start];
-  });
-  const perPair = async (name: string, label: string, args: (s: number, e: number, k: number) => KernelArg[]) => {
-    const st = ctx.progress.stage(`1B ${label}`, nPairs);
-    const tasks: KernelTask[] = plan.map((sh, k) => ({ kernel: name, args: [scalar(sh.end - sh.start), ...args(sh.start, sh.end, k)] }));
-    await ctx.pool.run(tasks, (k) => st.tick(plan[k].end - plan[k].start));
-    st.done();
-  };
-  const offC = SharedCol.from('i32', localOff);
+  // shards over pairs (world-only), with shard-local site offsets
+  const offC = SharedCol.from('i32', localOffsets(pairOff, nPairs, SHARD_PAIRS));
   const S = oc.n;
   const site = (s: number) => pairOff[s];
 
   // ── S5 site → tile ──
   const aK = SharedCol.from('u32', keys.assign), slotC = SharedCol.from('i32', slotTile);
   const tileC = new SharedCol('i32', S), uC = new SharedCol('f64', S), ad = new SharedCol('u32', nPairs), ab = new SharedCol('u32', nPairs);
-  await perPair('k1bAssign', 'S5 site→tile', (s, e, k) => [aK.in(s, e, 2), offC.in(s + k, e + k + 1), slotC.in(site(s), site(e)), tileC.out(site(s), site(e)), uC.out(site(s), site(e)), ad.out(s, e), ab.out(s, e)]);
+  await runShards(ctx.pool, nPairs, SHARD_PAIRS, ({ start: s, end: e, k }) => k1bAssign.task({
+    n: e - s, keys: aK.in(s, e, 2), offsets: offC.in(s + k, e + k + 1), slotTile: slotC.in(site(s), site(e)), outTile: tileC.out(site(s), site(e)), outU: uC.out(site(s), site(e)), outDraws: ad.out(s, e), outBlocks: ab.out(s, e),
+  }), ctx.progress.stage('1B S5 site→tile', nPairs));
   const siteTile = Int32Array.from(tileC.view() as Int32Array);
   // events as upstream counts them: one per site (S5), one per attempt (S6)
   trace.add(FAMILIES.assign, ad.view() as Uint32Array, ab.view() as Uint32Array, Int32Array.from({ length: nPairs }, (_, i) => pairOff[i + 1] - pairOff[i]));
@@ -215,13 +206,13 @@ export async function build1B(ctx: RunContext): Promise<World1B> {
   }
   const anC = SharedCol.from('f64', anchor);
   const jK = SharedCol.from('u32', keys.jitter), pcC = SharedCol.from('i32', pairCountry), lvC = SharedCol.from('i32', tiles.countryLevel);
-  const geo = [SharedCol.from('f64', g.vx).all(), SharedCol.from('f64', g.vy).all(), SharedCol.from('i32', g.cBand).all(), SharedCol.from('i32', g.bandOff).all(), SharedCol.from('i32', g.bandEdge).all(), SharedCol.from('i32', g.cRing).all(), SharedCol.from('i32', g.ringOff).all(), scalar(g.bandDeg)];
+  const geo = { vx: SharedCol.from('f64', g.vx).all(), vy: SharedCol.from('f64', g.vy).all(), cBand: SharedCol.from('i32', g.cBand).all(), bandOff: SharedCol.from('i32', g.bandOff).all(), bandEdge: SharedCol.from('i32', g.bandEdge).all(), cRing: SharedCol.from('i32', g.cRing).all(), ringOff: SharedCol.from('i32', g.ringOff).all(), bandDeg: g.bandDeg };
   const lonC = new SharedCol('f64', S), latC = new SharedCol('f64', S), atC = new SharedCol('i32', S), fbC = new SharedCol('u8', S), jd = new SharedCol('u32', nPairs), jb = new SharedCol('u32', nPairs);
-  await perPair('k1bJitter', 'S6 jitter', (s, e, k) => [
-    jK.in(s, e, 2), offC.in(s + k, e + k + 1), pcC.in(s, e), lvC.all(), rowC.in(site(s), site(e)), colC.in(site(s), site(e)), anC.in(site(s), site(e), 2),
-    scalar(tiles.base), scalar(p.placement.jitter.max_attempts), ...geo,
-    lonC.out(site(s), site(e)), latC.out(site(s), site(e)), atC.out(site(s), site(e)), fbC.out(site(s), site(e)), jd.out(s, e), jb.out(s, e),
-  ]);
+  await runShards(ctx.pool, nPairs, SHARD_PAIRS, ({ start: s, end: e, k }) => k1bJitter.task({
+    n: e - s, keys: jK.in(s, e, 2), offsets: offC.in(s + k, e + k + 1), pairCountry: pcC.in(s, e), cLevel: lvC.all(), siteRow: rowC.in(site(s), site(e)), siteCol: colC.in(site(s), site(e)), siteAnchor: anC.in(site(s), site(e), 2),
+    base: tiles.base, maxAttempts: p.placement.jitter.max_attempts, ...geo,
+    outLon: lonC.out(site(s), site(e)), outLat: latC.out(site(s), site(e)), outAttempts: atC.out(site(s), site(e)), outFallback: fbC.out(site(s), site(e)), outDraws: jd.out(s, e), outBlocks: jb.out(s, e),
+  }), ctx.progress.stage('1B S6 jitter', nPairs));
   const attempts = Int32Array.from(atC.view() as Int32Array);
   const pairAttempts = new Int32Array(nPairs);
   for (let i = 0; i < nPairs; i++) for (let j = pairOff[i]; j < pairOff[i + 1]; j++) pairAttempts[i] += attempts[j];

@@ -1,8 +1,10 @@
 // Civil time for other segments: read the sealed tz_timetable_cache back, and convert columns of
 // instants in bulk on the worker pool with the wasm kernels (k2aUtcToLocal / k2aLocalToUtc).
 // Shards are fixed-size row ranges, so output bytes never depend on the worker count.
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan, type KernelPool } from '../../pool/pool.js';
+import { SharedCol } from '../../pool/columns.js';
+import type { KernelPool } from '../../pool/pool.js';
+import { runShards } from '../../pool/shards.js';
+import { k2aLocalToUtc, k2aUtcToLocal } from '../../kernels/2A.js';
 import { DISAMBIGUATION_CODE, type Disambiguation, type Timetable } from '../../laws/time/timetable.js';
 import { kernelTable } from '../../laws/time/ref.js';
 
@@ -21,7 +23,7 @@ export async function utcToLocalBulk(pool: KernelPool, t: Timetable, tz: Int32Ar
   const n = tz.length;
   const T = tableCols(t);
   const cTz = SharedCol.from('i32', tz), cU = SharedCol.from('u64', asU64(utc)), out = new SharedCol('u64', n);
-  await pool.run(shardPlan(n, shardRows).map((s) => ({ kernel: 'k2aUtcToLocal', args: [scalar(s.end - s.start), cTz.in(s.start, s.end), cU.in(s.start, s.end), scalar(T.nZones), T.zs.all(), T.ss.all(), T.so.all(), out.out(s.start, s.end)] })));
+  await runShards(pool, n, shardRows, ({ start: s, end: e }) => k2aUtcToLocal.task({ n: e - s, tz: cTz.in(s, e), utc: cU.in(s, e), nZones: T.nZones, zoneStart: T.zs.all(), segStart: T.ss.all(), segOffset: T.so.all(), out: out.out(s, e) }));
   return new BigInt64Array((out.view() as BigUint64Array).slice().buffer);
 }
 
@@ -30,6 +32,8 @@ export async function localToUtcBulk(pool: KernelPool, t: Timetable, tz: Int32Ar
   const n = tz.length;
   const T = tableCols(t);
   const cTz = SharedCol.from('i32', tz), cL = SharedCol.from('u64', asU64(local)), out = new SharedCol('u64', n), kind = new SharedCol('u8', n);
-  await pool.run(shardPlan(n, shardRows).map((s) => ({ kernel: 'k2aLocalToUtc', args: [scalar(s.end - s.start), cTz.in(s.start, s.end), cL.in(s.start, s.end), scalar(T.nZones), T.zs.all(), T.ss.all(), T.so.all(), scalar(DISAMBIGUATION_CODE[mode]), out.out(s.start, s.end), kind.out(s.start, s.end)] })));
+  await runShards(pool, n, shardRows, ({ start: s, end: e }) => k2aLocalToUtc.task({
+    n: e - s, tz: cTz.in(s, e), local: cL.in(s, e), nZones: T.nZones, zoneStart: T.zs.all(), segStart: T.ss.all(), segOffset: T.so.all(), mode: DISAMBIGUATION_CODE[mode], outUtc: out.out(s, e), outKind: kind.out(s, e),
+  }));
   return { utc: new BigInt64Array((out.view() as BigUint64Array).slice().buffer), kind: Uint8Array.from(kind.view() as Uint8Array) };
 }

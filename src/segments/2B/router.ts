@@ -33,10 +33,12 @@ import { asciiCompare, sha256Hex } from '../../core/hash.js';
 import { partitionDir } from '../../contracts/dictionary.js';
 import { readParquetDataset, sealedFile } from '../../engine/datasets.js';
 import { tokens, type RunContext } from '../../engine/context.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import type { KernelArg } from '../../pool/task.js';
+import { SharedCol } from '../../pool/columns.js';
 import { instantiateKernelsSync } from '../../rng/wasm.js';
 import { runTask } from '../../pool/task.js';
+import { k2bGroupAlias, k2bRoute } from '../../kernels/2B.js';
+import type { TaskArgs } from '../../kernels/abi.js';
+import type { KernelExports } from '../../kernels/index.js';
 import { numericColumn, sortedStringColumn, stringColumn } from '../../io/arrow_columns.js';
 import type { DictCol } from '../../io/tables.js';
 import { lit } from '../../io/duck.js';
@@ -45,17 +47,17 @@ import { type Router2B, merchantIndex, dayIndex, routeRef, subsetRouter } from '
 
 
 
-/** Pool-ready kernel arguments for k2bRoute over all of r's tables (use subsetRouter first for a shard). */
-export function routerArgs(r: Router2B, mIdx: SharedCol, dIdx: SharedCol, u: SharedCol, outGroup: SharedCol, outSite: SharedCol, s: number, e: number): KernelArg[] {
-  return [
-    scalar(e - s), mIdx.in(s, e), dIdx.in(s, e), u.in(s, e, 2),
-    SharedCol.from('u32', r.sliceWord).all(), SharedCol.from('u32', r.blob).all(), SharedCol.from('u32', r.dayWord).all(),
-    scalar(r.nDays), SharedCol.from('u32', r.dayTab).all(), scalar(r.dayQbits), outGroup.out(s, e), outSite.out(s, e),
-  ];
+/** k2bRoute's arguments over all of r's tables (use subsetRouter first for a shard): k2bRoute.task(routerArgs(…)). */
+export function routerArgs(r: Router2B, mIdx: SharedCol<'i32'>, dIdx: SharedCol<'i32'>, u: SharedCol<'f64'>, outGroup: SharedCol<'i32'>, outSite: SharedCol<'i32'>, s: number, e: number): TaskArgs<typeof k2bRoute.params> {
+  return {
+    n: e - s, mIdx: mIdx.in(s, e), dIdx: dIdx.in(s, e), u: u.in(s, e, 2),
+    sliceWord: SharedCol.from('u32', r.sliceWord).all(), blob: SharedCol.from('u32', r.blob).all(), dayWord: SharedCol.from('u32', r.dayWord).all(),
+    nDays: r.nDays, dayTab: SharedCol.from('u32', r.dayTab).all(), dayQbits: r.dayQbits, outGroup: outGroup.out(s, e), outSite: outSite.out(s, e),
+  };
 }
 
 /** Group tables for every (merchant, day) from p_group rows (merchant, day, group order), via k2bGroupAlias. */
-export function buildDayTables(pGroup: Float64Array, groupOff: Int32Array, nDays: number, bits: number, qbits: number, ex?: Record<string, any>): { dayTab: Uint32Array; dayWord: Uint32Array } {
+export function buildDayTables(pGroup: Float64Array, groupOff: Int32Array, nDays: number, bits: number, qbits: number, ex?: KernelExports): { dayTab: Uint32Array; dayWord: Uint32Array } {
   const M = groupOff.length - 1;
   const blocks = M * nDays;
   const blockOff = new Int32Array(blocks + 1);
@@ -67,7 +69,7 @@ export function buildDayTables(pGroup: Float64Array, groupOff: Int32Array, nDays
   if (blockOff[blocks] !== pGroup.length) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has ${pGroup.length} rows, expected ${blockOff[blocks]} (merchants × days × groups)`, 's4_group_weights', 'rebuild 2B for this world');
   const tab = new SharedCol('u32', 2 * pGroup.length);
   const st = new SharedCol('i32', blocks);
-  runTask(ex ?? instantiateKernelsSync(), { kernel: 'k2bGroupAlias', args: [scalar(blocks), SharedCol.from('i32', blockOff).all(), SharedCol.from('f64', pGroup).all(), scalar(bits), scalar(qbits), tab.out(0, 2 * pGroup.length), st.out(0, blocks)] });
+  runTask(ex ?? instantiateKernelsSync(), k2bGroupAlias.task({ nBlocks: blocks, blockOff: SharedCol.from('i32', blockOff).all(), p: SharedCol.from('f64', pGroup).all(), bits, qbits, outTab: tab.out(0, 2 * pGroup.length), outStatus: st.out(0, blocks) }));
   if ((st.view() as Int32Array).some((x) => x !== 0)) fail(ErrorCodes.VALIDATION_FAILED, 'a day group mix could not be quantised', 's4_group_weights', 'rebuild 2B for this world');
   const dayWord = Uint32Array.from({ length: M }, (_, m) => 2 * nDays * groupOff[m]);
   return { dayTab: Uint32Array.from(tab.view() as Uint32Array), dayWord };
@@ -92,7 +94,7 @@ export interface AliasIndex {
  * for site identities, s4_group_weights for the day mixes). The caller must have verified
  * gate.layer1.2B.validation (its own S0) first. Checks the blob digest against the index.
  */
-export async function loadRouter(ctx: RunContext, ex?: Record<string, any>): Promise<Router2B> {
+export async function loadRouter(ctx: RunContext, ex?: KernelExports): Promise<Router2B> {
   const { index, bytes } = await readAliasTables(ctx);
   const s1 = await readParquetDataset(ctx, 's1_site_weights');
   const s4 = await readParquetDataset(ctx, 's4_group_weights');
@@ -167,7 +169,7 @@ function routerSites(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table): Rou
 }
 
 /** Build the router from the index document, blob bytes and the S1/S4 tables (as read back from Parquet). */
-export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table, s4: arrow.Table, ex?: Record<string, any>): Router2B {
+export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table, s4: arrow.Table, ex?: KernelExports): Router2B {
   const base = routerSites(index, bytes, s1);
   const { merchantId } = base;
   const M = index.merchants.length;

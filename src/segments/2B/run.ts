@@ -10,9 +10,9 @@ import { readParquetDataset } from '../../engine/datasets.js';
 import { runS0 } from '../../engine/s0.js';
 import { RngTrace } from '../../engine/trace.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan } from '../../pool/pool.js';
-import type { KernelArg, KernelTask } from '../../pool/task.js';
+import { SharedCol } from '../../pool/columns.js';
+import { runPlan, shardPlan } from '../../pool/shards.js';
+import { k2bAliasEncode, k2bDayEffects, k2bGroupAlias, k2bSiteWeights } from '../../kernels/2B.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_sin } from '../../rng/fmath.js';
 import { buildSites, type Sites2B } from './inputs.js';
@@ -48,15 +48,6 @@ export const segment2B: SegmentDef = {
   },
 };
 
-/** Run one wasm kernel over fixed merchant shards on the pool. */
-async function perShard(ctx: RunContext, name: string, label: string, plan: { start: number; end: number }[], args: (s: number, e: number) => KernelArg[]): Promise<void> {
-  const total = plan.length ? plan[plan.length - 1].end - plan[0].start : 0;
-  const stage = ctx.progress.stage(`2B ${label}`, total);
-  const tasks: KernelTask[] = plan.map((sh) => ({ kernel: name, args: [scalar(sh.end - sh.start), ...args(sh.start, sh.end)] }));
-  await ctx.pool.run(tasks, (i) => stage.tick(plan[i].end - plan[i].start));
-  stage.done();
-}
-
 export async function build2B(ctx: RunContext, sites: Sites2B, parts: DayPartWriter): Promise<World2B> {
   const p = load2B(ctx.pack);
   const trace = new RngTrace('2B');
@@ -80,8 +71,10 @@ export async function build2B(ctx: RunContext, sites: Sites2B, parts: DayPartWri
   const comp = new SharedCol('i32', M), flags = new SharedCol('i32', M), wd = new SharedCol('u32', M), wb = new SharedCol('u32', M);
   const wK = SharedCol.from('u32', wKeys), bC = SharedCol.from('i32', bucket), prm = SharedCol.from('f64', packBuckets(bucketParams(p.alias)));
   const off = sites.siteOff;
-  await perShard(ctx, 'k2bSiteWeights', 'S1 site weights', plan, (s, e) => [wK.in(s, e, 2), siteOff.in(s, e + 1), bC.in(s, e), prm.all(), scalar(p.alias.floor_value), scalar(p.alias.quantised_bits),
-    pW.out(off[s], off[e]), mass.out(off[s], off[e]), flo.out(off[s], off[e]), comp.out(s, e), flags.out(s, e), wd.out(s, e), wb.out(s, e)]);
+  await runPlan(ctx.pool, plan, ({ start: s, end: e }) => k2bSiteWeights.task({
+    n: e - s, keys: wK.in(s, e, 2), siteOff: siteOff.in(s, e + 1), bucket: bC.in(s, e), params: prm.all(), floorValue: p.alias.floor_value, bits: p.alias.quantised_bits,
+    outP: pW.out(off[s], off[e]), outMass: mass.out(off[s], off[e]), outFloor: flo.out(off[s], off[e]), outComp: comp.out(s, e), outFlags: flags.out(s, e), outDraws: wd.out(s, e), outBlocks: wb.out(s, e),
+  }), ctx.progress.stage('2B S1 site weights', M));
   const s1Flags = Int32Array.from(flags.view() as Int32Array);
   trace.add(FAMILIES.weights, wd.view() as Uint32Array, wb.view() as Uint32Array);
   const bad = s1Flags.findIndex((f) => (f & 12) !== 0);
@@ -95,8 +88,10 @@ export async function build2B(ctx: RunContext, sites: Sites2B, parts: DayPartWri
   if (wordOff[M] * 4 > 2 ** 31) fail(ErrorCodes.VALIDATION_FAILED, `alias blob would be ${wordOff[M] * 4} bytes`, 's2_alias_blob', 'use a smaller world');
   const blobC = new SharedCol('u32', wordOff[M]), stC = new SharedCol('i32', M);
   const wo = SharedCol.from('u32', wordOff), sg = SharedCol.from('i32', sites.siteGroup), ngC = SharedCol.from('i32', nGroups);
-  await perShard(ctx, 'k2bAliasEncode', 'S2 alias tables', plan, (s, e) => [siteOff.in(s, e + 1), mass.in(off[s], off[e]), sg.in(off[s], off[e]), ngC.in(s, e), wo.in(s, e + 1),
-    scalar(p.alias.quantised_bits), scalar(p.alias.layout.prob_qbits), blobC.out(wordOff[s], wordOff[e]), stC.out(s, e)]);
+  await runPlan(ctx.pool, plan, ({ start: s, end: e }) => k2bAliasEncode.task({
+    n: e - s, siteOff: siteOff.in(s, e + 1), mass: mass.in(off[s], off[e]), siteGroup: sg.in(off[s], off[e]), nGroups: ngC.in(s, e), outWord: wo.in(s, e + 1),
+    bits: p.alias.quantised_bits, qbits: p.alias.layout.prob_qbits, out: blobC.out(wordOff[s], wordOff[e]), outStatus: stC.out(s, e),
+  }), ctx.progress.stage('2B S2 alias tables', M));
 
   // ── S3 day effects + S4 group mix (chunked) ──
   const pWeight = Float64Array.from(pW.view() as Float64Array);
@@ -139,21 +134,23 @@ export async function build2B(ctx: RunContext, sites: Sites2B, parts: DayPartWri
     const o = { gamma: col(), lg: col(), pg: col(), mr: col(), den: col() };
     const tab = new SharedCol('u32', 2 * rows);
     const tabSt = new SharedCol('i32', (m1 - m0) * D);
-    const tasks: KernelTask[] = sh.map(({ start: s, end: e }) => ({
-      kernel: 'k2bDayEffects',
-      args: [scalar(e - s), dK.in(s, e, 2), pK.in(s, e, 2), gOff.in(s, e + 1), bsC.in(gO[s], gO[e]), tmC.in(gO[s], gO[e]), sbC.in(s, e), waC.in(s, e), scalar(D), scalar(p.days.dow0), dprm.all(),
-        o.gamma.out(D * gO[s] - r0, D * gO[e] - r0), o.lg.out(D * gO[s] - r0, D * gO[e] - r0), o.pg.out(D * gO[s] - r0, D * gO[e] - r0), o.mr.out(D * gO[s] - r0, D * gO[e] - r0), o.den.out(D * gO[s] - r0, D * gO[e] - r0),
-        sigma.out(gO[s], gO[e]), jit.out(s, e), ph.out(s, e), clip.out(s, e), dd.out(s, e), db.out(s, e), pd.out(s, e), pb.out(s, e)],
-    }));
-    await ctx.pool.run(tasks);
+    await runPlan(ctx.pool, sh, ({ start: s, end: e }) => {
+      const a = D * gO[s] - r0, b = D * gO[e] - r0; // the shard's day rows within the chunk
+      return k2bDayEffects.task({
+        n: e - s, dayKeys: dK.in(s, e, 2), profKeys: pK.in(s, e, 2), groupOff: gOff.in(s, e + 1), baseShare: bsC.in(gO[s], gO[e]), tzMult: tmC.in(gO[s], gO[e]), sigmaBase: sbC.in(s, e), weeklyAmp: waC.in(s, e),
+        nDays: D, dow0: p.days.dow0, prm: dprm.all(),
+        outGamma: o.gamma.out(a, b), outLogGamma: o.lg.out(a, b), outPGroup: o.pg.out(a, b), outMassRaw: o.mr.out(a, b), outDenom: o.den.out(a, b),
+        outSigma: sigma.out(gO[s], gO[e]), outJitter: jit.out(s, e), outPhase: ph.out(s, e), outClipped: clip.out(s, e), outDraws: dd.out(s, e), outBlocks: db.out(s, e), outPDraws: pd.out(s, e), outPBlocks: pb.out(s, e),
+      });
+    });
     // router group tables for the chunk's merchant-days
     const blockOff = new Int32Array((m1 - m0) * D + 1);
     for (let m = m0, k = 0; m < m1; m++) for (let d = 0; d < D; d++, k++) blockOff[k + 1] = blockOff[k] + (gO[m + 1] - gO[m]);
     const bo = SharedCol.from('i32', blockOff);
-    await ctx.pool.run(sh.map(({ start: s, end: e }) => {
+    await runPlan(ctx.pool, sh, ({ start: s, end: e }) => {
       const k0 = (s - m0) * D, k1 = (e - m0) * D;
-      return { kernel: 'k2bGroupAlias', args: [scalar(k1 - k0), bo.in(k0, k1 + 1), o.pg.in(blockOff[k0], blockOff[k1]), scalar(bits), scalar(qbits), tab.out(2 * blockOff[k0], 2 * blockOff[k1]), tabSt.out(k0, k1)] };
-    }));
+      return k2bGroupAlias.task({ nBlocks: k1 - k0, blockOff: bo.in(k0, k1 + 1), p: o.pg.in(blockOff[k0], blockOff[k1]), bits, qbits, outTab: tab.out(2 * blockOff[k0], 2 * blockOff[k1]), outStatus: tabSt.out(k0, k1) });
+    });
     if ((tabSt.view() as Int32Array).some((x) => x !== 0)) fail(ErrorCodes.INTERNAL, 'a day group mix could not be quantised', 's4_group_weights');
     dayTab.set(tab.view() as Uint32Array, 2 * r0);
     const v = { gamma: o.gamma.view() as Float64Array, lg: o.lg.view() as Float64Array, pg: o.pg.view() as Float64Array, mr: o.mr.view() as Float64Array, den: o.den.view() as Float64Array };

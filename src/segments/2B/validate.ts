@@ -17,8 +17,9 @@ import { publishJson } from '../../engine/datasets.js';
 import type { RunContext } from '../../engine/context.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan } from '../../pool/pool.js';
+import { SharedCol } from '../../pool/columns.js';
+import { runShards, shardPlan } from '../../pool/shards.js';
+import { k2bRouteStream } from '../../kernels/2B.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { Substream } from '../../rng/stream.js';
 import { aliasEncodeRef, dayEffectsRef, groupAliasRef, siteWeightsRef, sliceWords } from './kernels_ref.js';
@@ -315,11 +316,10 @@ async function routerSelfTest(ctx: RunContext, w: World2B) {
   const keys = plan.map((_, s) => fk.forIds(BigInt(s)));
   const mC = SharedCol.from('i32', mIdx), dC = SharedCol.from('i32', dIdx);
   const og = new SharedCol('i32', n), os = new SharedCol('i32', n);
-  const tabs = [SharedCol.from('u32', r.sliceWord), SharedCol.from('u32', r.blob), SharedCol.from('u32', r.dayWord), SharedCol.from('u32', r.dayTab)];
-  await ctx.pool.run(plan.map((sh, s) => ({
-    kernel: 'k2bRouteStream',
-    args: [scalar(sh.end - sh.start), scalar(keys[s][0]), scalar(keys[s][1]), mC.in(sh.start, sh.end), dC.in(sh.start, sh.end), tabs[0].all(), tabs[1].all(), tabs[2].all(), scalar(r.nDays), tabs[3].all(), scalar(r.dayQbits), og.out(sh.start, sh.end), os.out(sh.start, sh.end)],
-  })));
+  const tabs = { sliceWord: SharedCol.from('u32', r.sliceWord).all(), blob: SharedCol.from('u32', r.blob).all(), dayWord: SharedCol.from('u32', r.dayWord).all(), dayTab: SharedCol.from('u32', r.dayTab).all() };
+  await runShards(ctx.pool, n, SELFTEST_SHARD, ({ start: s, end: e, k }) => k2bRouteStream.task({
+    n: e - s, k0: keys[k][0], k1: keys[k][1], mIdx: mC.in(s, e), dIdx: dC.in(s, e), ...tabs, nDays: r.nDays, dayQbits: r.dayQbits, outGroup: og.out(s, e), outSite: os.out(s, e),
+  }));
   const G = og.view() as Int32Array, Sv = os.view() as Int32Array;
   let mismatches = 0, outside = 0, unrouted = 0;
   const perShardDraws: number[] = [];

@@ -11,8 +11,10 @@
 // proportions; escalated pairs draw shares ~ Dirichlet around a blend of their site proportions and
 // the country's population prior (S3), integerised exactly (S4) for 5A's demand split.
 import { FamilyKeys } from '../../rng/keys.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan } from '../../pool/pool.js';
+import { SharedCol } from '../../pool/columns.js';
+import { localOffsets, runShards } from '../../pool/shards.js';
+import { k1aHurdle } from '../../kernels/1A.js';
+import { k3aZoneShares } from '../../kernels/3A.js';
 import { RngTrace } from '../../engine/trace.js';
 import { runS0 } from '../../engine/s0.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
@@ -78,16 +80,6 @@ export function pairKeys(ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' |
   return out;
 }
 
-async function perShard(ctx: RunContext, label: string, n: number, kernel: string, args: (s: number, e: number, shard: number) => ReturnType<SharedCol['in']>[]): Promise<void> {
-  const plan = shardPlan(n, SHARD_PAIRS);
-  const stage = ctx.progress.stage(`3A ${label}`, n);
-  await ctx.pool.run(
-    plan.map((sh, k) => ({ kernel, args: [scalar(sh.end - sh.start), ...args(sh.start, sh.end, k)] })),
-    (i) => stage.tick(plan[i].end - plan[i].start),
-  );
-  stage.done();
-}
-
 export async function build3A(ctx: RunContext, p: Policies3A, inp: Inputs3A): Promise<World3A> {
   const priors = buildPriors(p);
   const trace = new RngTrace('3A');
@@ -110,7 +102,7 @@ export async function build3A(ctx: RunContext, p: Policies3A, inp: Inputs3A): Pr
   const kE = SharedCol.from('u32', escKeys), pE = SharedCol.from('f64', escP);
   const escC = new SharedCol('u8', n), uC = new SharedCol('f64', n), ed = new SharedCol('u32', n), eb = new SharedCol('u32', n);
   // Same law as 1A's hurdle: escalate iff u < p, no draw when p is 0 or 1.
-  await perShard(ctx, 'S1 escalation', n, 'k1aHurdle', (s, e) => [kE.in(s, e, 2), pE.in(s, e), escC.out(s, e), uC.out(s, e), ed.out(s, e), eb.out(s, e)]);
+  await runShards(ctx.pool, n, SHARD_PAIRS, ({ start: s, end: e }) => k1aHurdle.task({ n: e - s, keys: kE.in(s, e, 2), pi: pE.in(s, e), outMulti: escC.out(s, e), outU: uC.out(s, e), outDraws: ed.out(s, e), outBlocks: eb.out(s, e) }), ctx.progress.stage('3A S1 escalation', n));
   const escalated = Uint8Array.from(escC.view() as Uint8Array);
   const escU = Float64Array.from(uC.view() as Float64Array);
   trace.add(FAMILIES.escalation, ed.view() as Uint32Array, eb.view() as Uint32Array, Array.from(escP, (x) => (x > 0 && x < 1 ? 1 : 0)));
@@ -139,14 +131,11 @@ export async function build3A(ctx: RunContext, p: Policies3A, inp: Inputs3A): Pr
     alpha.set(out, a);
   }
   const dirKeysE = pairKeys(ctx, FAMILIES.dirichlet, eMerchant, eCountry);
-  const plan = shardPlan(ne, SHARD_PAIRS);
-  const localOff = new Int32Array(ne + plan.length);
-  plan.forEach((sh, k) => {
-    for (let i = sh.start; i <= sh.end; i++) localOff[i + k] = eOff[i] - eOff[sh.start];
-  });
-  const kD = SharedCol.from('u32', dirKeysE), offC = SharedCol.from('i32', localOff), aC = SharedCol.from('f64', eAlpha);
+  const kD = SharedCol.from('u32', dirKeysE), offC = SharedCol.from('i32', localOffsets(eOff, ne, SHARD_PAIRS)), aC = SharedCol.from('f64', eAlpha);
   const sC = new SharedCol('f64', eOff[ne]), dd = new SharedCol('u32', ne), db = new SharedCol('u32', ne);
-  await perShard(ctx, 'S3 Dirichlet shares', ne, 'k3aZoneShares', (s, e, k) => [kD.in(s, e, 2), offC.in(s + k, e + k + 1), aC.in(eOff[s], eOff[e]), sC.out(eOff[s], eOff[e]), dd.out(s, e), db.out(s, e)]);
+  await runShards(ctx.pool, ne, SHARD_PAIRS, ({ start: s, end: e, k }) => k3aZoneShares.task({
+    n: e - s, keys: kD.in(s, e, 2), off: offC.in(s + k, e + k + 1), alpha: aC.in(eOff[s], eOff[e]), outShare: sC.out(eOff[s], eOff[e]), outDraws: dd.out(s, e), outBlocks: db.out(s, e),
+  }), ctx.progress.stage('3A S3 Dirichlet shares', ne));
   const eShare = sC.view() as Float64Array;
   const dirDraws = new Uint32Array(n), dirBlocks = new Uint32Array(n);
   const dirKeys = new Uint32Array(2 * n);

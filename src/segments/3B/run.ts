@@ -9,9 +9,9 @@
 import { load2A } from '../2A/read.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_log } from '../../rng/fmath.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
-import { shardPlan } from '../../pool/pool.js';
-import type { KernelArg } from '../../pool/task.js';
+import { SharedCol } from '../../pool/columns.js';
+import { localOffsets, runShards } from '../../pool/shards.js';
+import { k3bEdgeAlias, k3bEdgeJitter, k3bEdgePlan, k3bEdgeSlots } from '../../kernels/3B.js';
 import { RngTrace } from '../../engine/trace.js';
 import { runS0 } from '../../engine/s0.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
@@ -76,23 +76,6 @@ function keysFor(ctx: Key, family: string, ids: bigint[][]): Uint32Array {
   return out;
 }
 
-async function runShards(ctx: RunContext, label: string, n: number, size: number, kernel: string, args: (s: number, e: number, k: number) => KernelArg[]): Promise<void> {
-  const plan = shardPlan(n, size);
-  const stage = ctx.progress.stage(`3B ${label}`, n);
-  await ctx.pool.run(plan.map((sh, k) => ({ kernel, args: [scalar(sh.end - sh.start), ...args(sh.start, sh.end, k)] })), (i) => stage.tick(plan[i].end - plan[i].start));
-  stage.done();
-}
-
-/** Shard-local copies of a prefix-offset array (n+1 entries) for fixed shards of `size`. */
-function localOffsets(off: Int32Array, n: number, size: number): Int32Array {
-  const plan = shardPlan(n, size);
-  const out = new Int32Array(n + plan.length);
-  plan.forEach((sh, k) => {
-    for (let i = sh.start; i <= sh.end; i++) out[i + k] = off[i] - off[sh.start];
-  });
-  return out;
-}
-
 export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Promise<World3B> {
   const trace = new RngTrace('3B');
   const geo = loadGeo(ctx.pack);
@@ -147,10 +130,10 @@ export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Pr
   const kP = SharedCol.from('u32', pKeys), muC = SharedCol.from('f64', mu);
   const eC = new SharedCol('i32', V), lC = new SharedCol('f64', V), pd = new SharedCol('u32', V), pb = new SharedCol('u32', V);
   const r = p.edges.reach;
-  await runShards(ctx, 'S2 edge plan', V, SHARD_MERCHANTS, 'k3bEdgePlan', (s, e) => [
-    kP.in(s, e, 2), muC.in(s, e), scalar(ec.phi), scalar(ec.min_edges), scalar(ec.max_edges), scalar(fm_log(r.base_km)), scalar(r.edges_elasticity), scalar(r.sigma), scalar(ec.base_mu),
-    eC.out(s, e), lC.out(s, e), pd.out(s, e), pb.out(s, e),
-  ]);
+  await runShards(ctx.pool, V, SHARD_MERCHANTS, ({ start: s, end: e }) => k3bEdgePlan.task({
+    n: e - s, keys: kP.in(s, e, 2), mu: muC.in(s, e), phi: ec.phi, minE: ec.min_edges, maxE: ec.max_edges, lnBase: fm_log(r.base_km), elasticity: r.edges_elasticity, sigma: r.sigma, baseMu: ec.base_mu,
+    outE: eC.out(s, e), outReach: lC.out(s, e), outDraws: pd.out(s, e), outBlocks: pb.out(s, e),
+  }), ctx.progress.stage('3B S2 edge plan', V));
   const E = Int32Array.from(eC.view() as Int32Array);
   const reach = Float64Array.from(lC.view() as Float64Array);
   const planDraws = Uint32Array.from(pd.view() as Uint32Array), planBlocks = Uint32Array.from(pb.view() as Uint32Array);
@@ -183,12 +166,15 @@ export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Pr
   const eOffL = SharedCol.from('i32', localOffsets(edgeOff, V, SHARD_MERCHANTS)), fOffL = SharedCol.from('i32', localOffsets(fpOff, V, SHARD_MERCHANTS)), fI = SharedCol.from('i32', fpIdx);
   const kE = SharedCol.from('u32', eKeys);
   const oCountry = new SharedCol('i32', nE), oCity = new SharedCol('i32', nE), oLat = new SharedCol('f64', nE), oLon = new SharedCol('f64', nE), oPc = new SharedCol('f64', nE), od = new SharedCol('u32', nE), ob = new SharedCol('u32', nE);
-  await runShards(ctx, 'S2 edge slots', V, SHARD_MERCHANTS, 'k3bEdgeSlots', (s, e, k) => [
-    scalar(tables.nC), sU.in(s, e, 3), sC.in(s, e), rC.in(s, e), eOffL.in(s + k, e + k + 1), fOffL.in(s + k, e + k + 1), fI.in(fpOff[s], fpOff[e]),
-    kE.in(edgeOff[s], edgeOff[e], 2), T.pw.all(), T.cU.all(), T.cityOff.all(), T.cityProb.all(), T.cityAlias.all(), T.cityLat.all(), T.cityLon.all(),
-    scalar(cm.global_floor), scalar(cm.settlement_boost), scalar(cm.footprint_boost), scalar(EARTH_RADIUS_KM), scalar(pl.jitter_km),
-    oCountry.out(edgeOff[s], edgeOff[e]), oCity.out(edgeOff[s], edgeOff[e]), oLat.out(edgeOff[s], edgeOff[e]), oLon.out(edgeOff[s], edgeOff[e]), oPc.out(edgeOff[s], edgeOff[e]), od.out(edgeOff[s], edgeOff[e]), ob.out(edgeOff[s], edgeOff[e]),
-  ]);
+  await runShards(ctx.pool, V, SHARD_MERCHANTS, ({ start: s, end: e, k }) => {
+    const a = edgeOff[s], b = edgeOff[e]; // the shard's edges
+    return k3bEdgeSlots.task({
+      n: e - s, nC: tables.nC, settleU: sU.in(s, e, 3), settleC: sC.in(s, e), reach: rC.in(s, e), edgeOff: eOffL.in(s + k, e + k + 1), fpOff: fOffL.in(s + k, e + k + 1), fpIdx: fI.in(fpOff[s], fpOff[e]),
+      edgeKeys: kE.in(a, b, 2), pw: T.pw.all(), cU: T.cU.all(), cityOff: T.cityOff.all(), cityProb: T.cityProb.all(), cityAlias: T.cityAlias.all(), cityLat: T.cityLat.all(), cityLon: T.cityLon.all(),
+      g: cm.global_floor, bs: cm.settlement_boost, bf: cm.footprint_boost, radius: EARTH_RADIUS_KM, jitterKm: pl.jitter_km,
+      outCountry: oCountry.out(a, b), outCity: oCity.out(a, b), outLat: oLat.out(a, b), outLon: oLon.out(a, b), outPc: oPc.out(a, b), outDraws: od.out(a, b), outBlocks: ob.out(a, b),
+    });
+  }, ctx.progress.stage('3B S2 edge slots', V));
   const country = Int32Array.from(oCountry.view() as Int32Array), city = Int32Array.from(oCity.view() as Int32Array);
   const lat = Float64Array.from(oLat.view() as Float64Array), lon = Float64Array.from(oLon.view() as Float64Array), pc = Float64Array.from(oPc.view() as Float64Array);
   const placeDraws = Uint32Array.from(od.view() as Uint32Array), placeBlocks = Uint32Array.from(ob.view() as Uint32Array);
@@ -216,7 +202,9 @@ export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Pr
     });
     const cK = SharedCol.from('u32', pk), cA = SharedCol.from('i32', at), cLa = SharedCol.from('f64', cl), cLo = SharedCol.from('f64', co);
     const nLa = new SharedCol('f64', m), nLo = new SharedCol('f64', m), nd = new SharedCol('u32', m), nb = new SharedCol('u32', m);
-    await runShards(ctx, `S2 jitter retry ${a}`, m, SHARD_EDGES, 'k3bEdgeJitter', (s, e) => [cK.in(s, e, 2), cA.in(s, e), cLa.in(s, e), cLo.in(s, e), scalar(pl.jitter_km), nLa.out(s, e), nLo.out(s, e), nd.out(s, e), nb.out(s, e)]);
+    await runShards(ctx.pool, m, SHARD_EDGES, ({ start: s, end: e }) => k3bEdgeJitter.task({
+      n: e - s, edgeKeys: cK.in(s, e, 2), attempt: cA.in(s, e), lat: cLa.in(s, e), lon: cLo.in(s, e), jitterKm: pl.jitter_km, outLat: nLa.out(s, e), outLon: nLo.out(s, e), outDraws: nd.out(s, e), outBlocks: nb.out(s, e),
+    }), ctx.progress.stage(`3B S2 jitter retry ${a}`, m));
     const next: number[] = [];
     pending.forEach((j, t) => {
       lat[j] = (nLa.view() as Float64Array)[t];
@@ -258,15 +246,11 @@ export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Pr
     const w = 4 + 2 * E[v];
     wordOff[v + 1] = wordOff[v] + Math.ceil(w / padWords) * padWords;
   }
-  const wOffL = new Uint32Array(V + shardPlan(V, SHARD_MERCHANTS).length);
-  shardPlan(V, SHARD_MERCHANTS).forEach((sh, k) => {
-    for (let v = sh.start; v <= sh.end; v++) wOffL[v + k] = wordOff[v] - wordOff[sh.start];
-  });
-  const wOffC = SharedCol.from('u32', wOffL), wC = SharedCol.from('f64', weight);
+  const wOffC = SharedCol.from('u32', localOffsets(wordOff, V, SHARD_MERCHANTS)), wC = SharedCol.from('f64', weight);
   const words = new SharedCol('u32', wordOff[V]), left = new SharedCol('i32', V);
-  await runShards(ctx, 'S3 edge alias', V, SHARD_MERCHANTS, 'k3bEdgeAlias', (s, e, k) => [
-    eOffL.in(s + k, e + k + 1), wC.in(edgeOff[s], edgeOff[e]), wOffC.in(s + k, e + k + 1), scalar(al.quantised_bits), scalar(al.prob_qbits), words.out(wordOff[s], wordOff[e]), left.out(s, e),
-  ]);
+  await runShards(ctx.pool, V, SHARD_MERCHANTS, ({ start: s, end: e, k }) => k3bEdgeAlias.task({
+    n: e - s, edgeOff: eOffL.in(s + k, e + k + 1), weight: wC.in(edgeOff[s], edgeOff[e]), outWord: wOffC.in(s + k, e + k + 1), bits: al.quantised_bits, qbits: al.prob_qbits, out: words.out(wordOff[s], wordOff[e]), outLeft: left.out(s, e),
+  }), ctx.progress.stage('3B S3 edge alias', V));
 
   return {
     p, in: inp, geo, mode, reason, ruleId, virtualShare, vIdx, settle, E, reach, edgeOff, tables,

@@ -3,6 +3,8 @@
 // the summary's split, per-bucket counts on both sides for conservation, and the local-time shares
 // the realism corridors read. S5 sums the shards and re-reads sampled published parts with DuckDB.
 import type { ShardRun } from './shard.js';
+import { k5bLaws, k5bLawsMaxH } from '../../kernels/5B.js';
+import type { KernelExports } from '../../kernels/index.js';
 
 export interface LawParams {
   H: number;
@@ -139,15 +141,19 @@ export function shardLaws(r: ShardRun, p: LawParams): ShardLaws {
  * `ex`'s memory (as execShard returns them); otherwise, or past the kernel's horizon limit, the
  * TypeScript scan above. Same result either way.
  */
-export function shardLawsWasm(ex: Record<string, any>, r: ShardRun, p: LawParams): ShardLaws {
-  const a = r.arrivals as Record<string, any>, s = r.summary as Record<string, any>;
-  const mem = ex.memory as WebAssembly.Memory;
+export function shardLawsWasm(ex: KernelExports, r: ShardRun, p: LawParams): ShardLaws {
+  const a = r.arrivals, s = r.summary;
+  const mem = ex.memory;
   const cols = [a.merchant, a.seq, a.ts, a.bucket, a.virtual, a.site, a.edge, a.tzOp, a.local, a.localOp, s.bucket, s.n, s.phys, s.virt];
-  if (p.H > (ex.k5bLawsMaxH() as number) || cols.some((c) => c.buffer !== mem.buffer)) return shardLaws(r, p);
-  const ptr = (c: { byteOffset: number }) => c.byteOffset;
+  if (p.H > k5bLawsMaxH.call(ex, {}) || cols.some((c) => c.buffer !== mem.buffer)) return shardLaws(r, p);
   let mask = 0;
   for (const d of p.weekendDays) mask |= 1 << d;
-  const out = ex.k5bLaws(r.stats[0], ...cols.slice(0, 10).map(ptr), r.stats[1], ...cols.slice(10).map(ptr), p.H, BigInt(p.h0Us), BigInt(p.bucketUs), mask, p.nightEnd) as number;
+  const out = k5bLaws.call(ex, {
+    n: r.stats[0], merchant: a.merchant.byteOffset, seq: a.seq.byteOffset, ts: a.ts.byteOffset, bucket: a.bucket.byteOffset, virt: a.virtual.byteOffset, site: a.site.byteOffset,
+    edge: a.edge.byteOffset, tzOp: a.tzOp.byteOffset, local: a.local.byteOffset, localOp: a.localOp.byteOffset,
+    ns: r.stats[1], sBucket: s.bucket.byteOffset, sN: s.n.byteOffset, sPhys: s.phys.byteOffset, sVirt: s.virt.byteOffset,
+    H: p.H, h0Us: BigInt(p.h0Us), bucketUs: BigInt(p.bucketUs), weekendMask: mask, nightEnd: p.nightEnd,
+  });
   const f = new Float64Array(mem.buffer, out, 40);
   const i32 = new Int32Array(mem.buffer, out + 40 * 8, 2 * p.H);
   return {

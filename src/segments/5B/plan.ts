@@ -6,8 +6,10 @@ import { createHash } from 'node:crypto';
 import { asciiCompare } from '../../core/hash.js';
 import { FamilyKeys, type RngIdentity } from '../../rng/keys.js';
 import { sha256Words } from '../../rng/sha_batch.js';
-import { SharedCol, scalar } from '../../pool/columns.js';
+import { SharedCol } from '../../pool/columns.js';
 import type { KernelPool } from '../../pool/pool.js';
+import { runShards } from '../../pool/shards.js';
+import { k5bLatent } from '../../kernels/5B.js';
 import { subsetRouter } from '../../laws/routing/router.js';
 import { kernelTable } from '../../laws/time/ref.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
@@ -83,12 +85,9 @@ export async function latentField(pool: KernelPool, groups: Groups, pol: Policie
   const phi = Float64Array.from(groups.lengthScale, (l) => fm_exp(-1 / l));
   const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
   const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
-  const tasks = [];
-  for (let g0 = 0; g0 < nG; g0 += LATENT_GROUPS_PER_TASK) {
-    const g1 = Math.min(nG, g0 + LATENT_GROUPS_PER_TASK);
-    tasks.push({ kernel: 'k5bLatent', args: [scalar(g1 - g0), scalar(H), kc.in(g0, g1, 2), sg.in(g0, g1), ph.in(g0, g1), scalar(pol.lgcp.clip.min_factor), scalar(pol.lgcp.clip.max_factor), latent.out(g0, g1, H), factor.out(g0, g1, H)] });
-  }
-  await pool.run(tasks);
+  await runShards(pool, nG, LATENT_GROUPS_PER_TASK, ({ start: g0, end: g1 }) => k5bLatent.task({
+    nG: g1 - g0, H, keys: kc.in(g0, g1, 2), sigma: sg.in(g0, g1), phi: ph.in(g0, g1), minF: pol.lgcp.clip.min_factor, maxF: pol.lgcp.clip.max_factor, outLatent: latent.out(g0, g1, H), outFactor: factor.out(g0, g1, H),
+  }));
   return { latent, factor };
 }
 

@@ -18,7 +18,7 @@ import { loadInputs, CHANNELS } from './inputs.js';
 import { expectedPerCell, latentField, planGroups, planShards, shardInput, worldTables, type Shard } from './plan.js';
 import { policies5B } from './policies.js';
 import { shardCapacity, shardInputs } from './shard.js';
-import type { ArrivalResult, ArrivalTask } from './worker.js';
+import { arrivals5BKind, type ArrivalTask } from './worker.js';
 import { addLaws, emptyLaws, NIGHT_END_HOUR } from './laws.js';
 import { validate5B } from './validate.js';
 
@@ -147,10 +147,10 @@ async function run5B(ctx: RunContext) {
     const ap = await aw.stagedPath(name), sp = await sw.stagedPath(name);
     const write = ap && sp ? { write: { arrivals: ap, summary: sp } } : {};
     const task = (cap: number): ArrivalTask => ({ inputs: shardInputs(x), cap, maxCells: s.maxCells, enc: { ...enc, edges: edgeIds }, laws: lawParams, ...write });
-    let r = await ctx.pool.call<ArrivalResult>({ arrivals5B: task(shardCapacity(s.expected)) }, `5B shard ${s.index}`);
+    let r = await ctx.pool.call(arrivals5BKind, task(shardCapacity(s.expected)), `5B shard ${s.index}`);
     if (r.overflow) {
       tot.reruns++;
-      r = await ctx.pool.call<ArrivalResult>({ arrivals5B: task(Math.max(r.stats[0], r.stats[1])) }, `5B shard ${s.index}`);
+      r = await ctx.pool.call(arrivals5BKind, task(Math.max(r.stats[0], r.stats[1])), `5B shard ${s.index}`);
     }
     if (r.overflow || !r.laws || !r.arrivalsSha256 || !r.summarySha256) throw new Error(`5B shard ${s.index} overflowed twice`);
     if (r.arrivals && r.summary) {

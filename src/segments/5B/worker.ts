@@ -1,5 +1,6 @@
 // The 5B shard task as a pool worker runs it: kernel, then both Parquet parts encoded on the same
 // thread, so the arrival columns never cross threads (only the finished file bytes do).
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { sha256Hex } from '../../core/hash.js';
 import { writeNewFileDirect } from '../../io/direct.js';
 import { encodeParquet, type FastColumn, type FastParquetOptions } from '../../io/fastparquet.js';
@@ -7,6 +8,8 @@ import { checkFastColumns } from '../../io/fast_contract.js';
 import { wasmPageKernel } from '../../io/fastparquet_wasm.js';
 import { execShard, type ShardRun } from './shard.js';
 import { shardLawsWasm, type LawParams, type ShardLaws } from './laws.js';
+import type { KernelExports } from '../../kernels/index.js';
+import { taskKind } from '../../pool/tasks.js';
 
 export interface ArrivalTask {
   inputs: Parameters<typeof execShard>[1];
@@ -109,7 +112,7 @@ export function encodeSummary(r: ShardRun, e: ArrivalTask['enc'], opts: FastParq
  * The shard task. With `write` it resolves once both parts are on disk: the wasm work is all done
  * before the first await, so the pool may start this thread's next shard while the write proceeds.
  */
-export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): ArrivalResult | Promise<ArrivalResult> {
+export function runArrivalTask(ex: KernelExports, t: ArrivalTask): ArrivalResult | Promise<ArrivalResult> {
   const t0 = performance.now();
   const r = execShard(ex, t.inputs, t.cap, t.maxCells);
   if (r.overflow) return { overflow: true, stats: r.stats };
@@ -140,3 +143,13 @@ export function runArrivalTask(ex: Record<string, any>, t: ArrivalTask): Arrival
     }
   })();
 }
+
+/** The shard as a pool task kind; the two parts go back transferred, not cloned (hundreds of MB per worker at large). */
+export const arrivals5BKind = taskKind<ArrivalTask, ArrivalResult>('arrivals5B', (t, ex) => {
+  const moved = (r: ArrivalResult) => {
+    const buffers = [...new Set([r.arrivals?.buffer, r.summary?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+    return move({ get [transferableSymbol]() { return buffers; }, get [valueSymbol]() { return r; } });
+  };
+  const r = runArrivalTask(ex, t);
+  return r instanceof Promise ? r.then(moved) : moved(r);
+});
