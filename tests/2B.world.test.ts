@@ -54,7 +54,7 @@ describe('2B end to end (tiny world)', () => {
   });
 
   it('validate verifies the 2B gate, and the audit passed every check', async () => {
-    const reports = await validateWorld(A);
+    const { reports } = await validateWorld(A);
     const g = reports.find((r) => r.gate_id === 'gate.layer1.2B.validation');
     expect(g?.ok, JSON.stringify(g?.problems)).toBe(true);
     expect(reports.every((r) => r.ok)).toBe(true);

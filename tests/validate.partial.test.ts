@@ -1,0 +1,47 @@
+// `validate` tells the truth about partial worlds (audit §9): how much of the chain is sealed, a gate
+// deleted under data or under later segments, and data no gate seals. One tiny world built to 2A.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fw, requireBuild, tempDir } from './support/world.js';
+
+const dir = tempDir('fw-partial-');
+const W = join(dir, 'w');
+const copy = (name: string) => {
+  const c = join(dir, name);
+  cpSync(W, c, { recursive: true });
+  return c;
+};
+
+beforeAll(() => {
+  requireBuild();
+  const r = fw('run', '--out', W, '--scale', 'tiny', '--workers', '1', '--until', '2A', '--quiet');
+  expect(r.code, r.err).toBe(0);
+});
+
+describe('validate on partial worlds', () => {
+  it('counts the sealed segments and names the rest; --complete fails a partial world', () => {
+    const r = fw('validate', W);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(/^3\/8 segments sealed for manifest_fingerprint=[0-9a-f]{64}; not sealed: 2B, 3A, 3B, 5A, 5B$/m);
+    expect(fw('validate', W, '--complete').code).toBe(1);
+    const j = JSON.parse(fw('validate', W, '--json').out);
+    expect(j.chains[0]).toMatchObject({ sealed: ['1A', '1B', '2A'], missing: ['2B', '3A', '3B', '5A', '5B'] });
+  });
+
+  it('fails a deleted gate whose data is still there (UNSEALED_OUTPUT)', () => {
+    const c = copy('no-gate');
+    rmSync(join(c, 'data/layer1/1B/validation'), { recursive: true });
+    const r = fw('validate', c);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^FAIL gate\.layer1\.1B\.validation UNSEALED_OUTPUT: .*1B published data under this fingerprint but no gate seals it/m);
+  });
+
+  it('fails a segment deleted whole under a later sealed one (GATE_MISSING)', () => {
+    const c = copy('no-1B');
+    rmSync(join(c, 'data/layer1/1B'), { recursive: true });
+    const r = fw('validate', c);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^FAIL gate\.layer1\.1B\.validation GATE_MISSING: .*1B has no gate although 2A is built on it/m);
+  });
+});
