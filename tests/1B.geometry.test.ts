@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { cleanRing, buildShape, emptyStats, insideRings, insideBanded, type Pt } from '../src/laws/geo/geometry.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
-import { buildTiles } from '../src/segments/1B/run.js';
+import { buildTiles } from '../src/segments/1B/s1_tiles.js';
 import { cellDeg, centreLat, centreLon, encodeTile, largestRemainder, ncolsAt, nrowsAt } from '../src/segments/1B/tiles.js';
 import { allocRef } from '../src/segments/1B/kernels_ref.js';
 import { FamilyKeys } from '../src/rng/keys.js';

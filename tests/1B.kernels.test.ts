@@ -11,7 +11,7 @@ import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { load1B, type Policies1B } from '../src/segments/1B/policies.js';
-import { buildTiles } from '../src/segments/1B/run.js';
+import { buildTiles } from '../src/segments/1B/s1_tiles.js';
 import { assignRef, flattenGeometry, insideFlat, jitterRef, type FlatGeometry } from '../src/segments/1B/kernels_ref.js';
 import { insideBanded, insideRings } from '../src/laws/geo/geometry.js';
 

@@ -2,20 +2,8 @@
 // NB mean and dispersion, openness and cross-border eligibility. No RNG here.
 import type { Country } from '../../reference/countries.js';
 import { fm_exp, fm_log } from '../../rng/fmath.js';
-import type { Merchants } from './universe.js';
+import type { Design, Merchants } from './world.js';
 import type { Policies1A } from './policies.js';
-
-export interface Design {
-  bucket: Int32Array; // 1..5
-  gdpPc: Float64Array;
-  logit: Float64Array;
-  pi: Float64Array;
-  mu: Float64Array;
-  phi: Float64Array;
-  openness: Float64Array;
-  eligible: Uint8Array;
-  eligReason: string[];
-}
 
 export function gdpBucket(gdpPc: number, edges: number[]): number {
   let b = 1;

@@ -4,7 +4,7 @@ import { dictEncode, type DictCol } from '../../io/tables.js';
 import { publishParquet } from '../../engine/datasets.js';
 import type { OutputEntry } from '../../gates/verify.js';
 import type { RunContext } from '../../engine/context.js';
-import { CHANNELS } from './universe.js';
+import { CHANNELS } from './s0_universe.js';
 import type { World1A } from './world.js';
 
 export interface Published1A {
@@ -16,17 +16,34 @@ const nullableF64 = (v: Float64Array, present: (x: number) => boolean) => ({ val
 const nullableI32 = (v: Int32Array) => ({ values: v, valid: Uint8Array.from(v, (x) => (x > 0 ? 1 : 0)) });
 
 export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1A> {
-  const countries = loadCountries().countries;
-  const isoDict = countries.map((c) => c.iso2);
-  const isoCol = (codes: Int32Array): DictCol => ({ codes, dict: isoDict });
-  const { m, design: d } = w;
-  const n = m.n;
   const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('1A publish', 5);
-  const mccs = w.p.universe.mccs;
+  const isoCol = isoColumn();
+  const pUniverse = publishUniverse(ctx, w, isoCol, outputs);
+  const pFeatures = publishFeatures(ctx, w, outputs);
+  const pCandidates = publishS3Candidates(ctx, w, isoCol, outputs);
+  const pWeights = publishS5Weights(ctx, w, isoCol, outputs);
+  const pOutlets = publishS8Outlets(ctx, w, isoCol, outputs);
+  [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all([pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))));
+  stage.done();
+  return { rows, outputs };
+}
 
-  const pUniverse = publishParquet(ctx, 'merchant_universe_1A', {
+type IsoCol = (codes: Int32Array) => DictCol;
+
+function isoColumn(): IsoCol {
+  const countries = loadCountries().countries;
+  const isoDict = countries.map((c) => c.iso2);
+  return (codes: Int32Array): DictCol => ({ codes, dict: isoDict });
+}
+
+/** S0: the merchants. */
+function publishUniverse(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+  const { m } = w;
+  const n = m.n;
+  const mccs = w.p.universe.mccs;
+  return publishParquet(ctx, 'merchant_universe_1A', {
     merchant_id: m.id,
     mcc: Int32Array.from(m.mcc, (k) => mccs[k].mcc),
     merchant_class: dictEncode(Array.from(m.mcc, (k) => mccs[k].class)),
@@ -34,10 +51,15 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     home_country_iso: isoCol(m.home),
     source: { codes: new Int32Array(n), dict: [m.source] },
   }, outputs);
+}
 
+/** S0–S7 per merchant: design features, draws and counts. */
+function publishFeatures(ctx: RunContext, w: World1A, outputs: OutputEntry[]): Promise<number> {
+  const { m, design: d } = w;
+  const n = m.n;
   const legalCountries = new Int32Array(n);
   for (let i = 0; i < n; i++) for (let j = w.candOff[i]; j < w.candOff[i + 1]; j++) if (w.count[j] > 0) legalCountries[i]++;
-  const pFeatures = publishParquet(ctx, 'merchant_features_1A', {
+  return publishParquet(ctx, 'merchant_features_1A', {
     merchant_id: m.id,
     gdp_bucket: d.bucket,
     gdp_pc_usd: d.gdpPc,
@@ -61,11 +83,16 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     k_realized: w.kRealized,
     legal_countries: legalCountries,
   }, outputs);
+}
 
+/** S3 candidates with S5 weights, S6 keys and S7 counts, one row per candidate. */
+function publishS3Candidates(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+  const { m } = w;
+  const n = m.n;
   const nc = w.cands.length;
   const candMerchant = new BigUint64Array(nc);
   for (let i = 0; i < n; i++) candMerchant.fill(m.id[i], w.candOff[i], w.candOff[i + 1]);
-  const pCandidates = publishParquet(ctx, 'candidate_set_1A', {
+  return publishParquet(ctx, 'candidate_set_1A', {
     merchant_id: candMerchant,
     country_iso: isoCol(Int32Array.from(w.cands, (c) => c.iso)),
     candidate_rank: Int32Array.from(w.cands, (c) => c.rank),
@@ -79,7 +106,10 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     residual_rank: nullableI32(w.residualRank),
     outlet_count: w.count,
   }, outputs);
+}
 
+function publishS5Weights(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+  const countries = loadCountries().countries;
   // S5 weights, currency A→Z then country A→Z, positive weights only.
   const U = 10 ** w.ccy.dp;
   const ccyCode: number[] = [], ctry: number[] = [], units: number[] = [], sparse: number[] = [];
@@ -93,7 +123,7 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
       sparse.push(w.ccy.sparse.get(k) ? 1 : 0);
     }
   });
-  const pWeights = publishParquet(ctx, 'currency_country_weights_1A', {
+  return publishParquet(ctx, 'currency_country_weights_1A', {
     currency: { codes: Int32Array.from(ccyCode), dict: w.ccy.currencies },
     country_iso: isoCol(Int32Array.from(ctry)),
     weight: Float64Array.from(units, (u) => u / U),
@@ -101,7 +131,12 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
     dp: new Int32Array(units.length).fill(w.ccy.dp),
     is_sparse: Uint8Array.from(sparse),
   }, outputs);
+}
 
+function publishS8Outlets(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+  const { m } = w;
+  const n = m.n;
+  const nc = w.cands.length;
   // S8 outlet_catalogue: merchant_id, legal_country_iso A→Z, site_order 1..n.
   let total = 0;
   let maxCount = 0;
@@ -139,8 +174,5 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
       }
     }
   }
-  const pOutlets = publishParquet(ctx, 'outlet_catalogue', oc, outputs);
-  [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all([pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))));
-  stage.done();
-  return { rows, outputs };
+  return publishParquet(ctx, 'outlet_catalogue', oc, outputs);
 }

@@ -10,7 +10,7 @@ import type { RunContext } from '../../engine/context.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
 import { universeRef, hurdleRef, nbRef, ztpRef, gumbelRef } from './kernels_ref.js';
-import { homeWeights } from './universe.js';
+import { homeWeights } from './s0_universe.js';
 import { FAMILIES, type World1A } from './world.js';
 import type { Published1A } from './outputs.js';
 

@@ -1,10 +1,8 @@
 // Segment 1A: the world its states build and share, its RNG families and shard sizes.
 import { RngTrace } from '../../engine/trace.js';
+import { FamilyKeys } from '../../rng/keys.js';
+import type { RunContext } from '../../engine/context.js';
 import type { Policies1A } from './policies.js';
-import type { Merchants } from './universe.js';
-import { computeDesign } from './design.js';
-import type { CandidateRow } from './candidates.js';
-import { currencyWeights } from './currency.js';
 
 export const SHARD_MERCHANTS = 2048;
 
@@ -16,11 +14,58 @@ export const FAMILIES = {
   gumbel: '1A.gumbel_membership',
 } as const;
 
+/** The per-merchant counter keys of one RNG family (two u32 words per merchant). */
+export function familyKeys(ctx: RunContext, fam: string, ids: BigUint64Array) {
+  const id = { manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash };
+  const k = new Uint32Array(ids.length * 2);
+  new FamilyKeys(id, fam).fill(ids, k);
+  return k;
+}
+
+export interface Merchants {
+  n: number;
+  id: BigUint64Array;
+  mcc: Int32Array;
+  /** 0 = card_present, 1 = card_not_present */
+  cnp: Uint8Array;
+  /** index into the sorted ISO country list */
+  home: Int32Array;
+  source: 'generated' | 'file';
+}
+
+export interface Design {
+  bucket: Int32Array; // 1..5
+  gdpPc: Float64Array;
+  logit: Float64Array;
+  pi: Float64Array;
+  mu: Float64Array;
+  phi: Float64Array;
+  openness: Float64Array;
+  eligible: Uint8Array;
+  eligReason: string[];
+}
+
+export interface CandidateRow {
+  iso: number; // country index
+  rank: number;
+  isHome: boolean;
+  reason: string; // admitting rule id(s), A→Z, joined by '|'
+}
+
+export interface CurrencyWeights {
+  currencies: string[]; // A→Z
+  /** ulps[c][country] in units of 10^-dp */
+  ulps: Map<string, Int32Array>;
+  dp: number;
+  sparse: Map<string, boolean>;
+}
+
+
 /** Everything 1A computed, in merchant order (and candidate order within a merchant). */
 export interface World1A {
   p: Policies1A;
   m: Merchants;
-  design: ReturnType<typeof computeDesign>;
+  design: Design;
   hurdleU: Float64Array;
   multi: Uint8Array;
   N: Int32Array;
@@ -40,7 +85,7 @@ export interface World1A {
   residualRank: Int32Array;
   count: Int32Array;
   currency: string[];
-  ccy: ReturnType<typeof currencyWeights>;
+  ccy: CurrencyWeights;
   keys: Record<keyof typeof FAMILIES, Uint32Array>;
   trace: RngTrace;
 }

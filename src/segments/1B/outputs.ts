@@ -14,14 +14,45 @@ export interface Published1B {
 }
 
 export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1B> {
-  const { tiles: t, weights, cs } = w;
+  const { tiles: t, cs } = w;
   const outputs: OutputEntry[] = [];
   const iso = (codes: Int32Array): DictCol => ({ codes, dict: cs.iso });
   const tileIds = new BigUint64Array(t.n);
   for (let k = 0; k < t.n; k++) tileIds[k] = BigInt(t.tileId[k]);
-  const d = Float64Array.from(t.level, (l) => cellDeg(t.base, l));
+  const jobs: [string, Promise<number>][] = [];
+  const out: Out = { ctx, w, outputs, iso, tileIds, jobs };
 
-  // ── S1 / S2 (parameter_hash scope) ──
+  await publishS1S2Reports(out);
+  publishS1S2Tiles(out);
+  publishS3Requirements(out);
+  const plan = publishS4Plan(out);
+  publishSites(out);
+
+  const stage = ctx.progress.stage('1B publish', jobs.length);
+  const rows: Record<string, number> = {};
+  await Promise.all(jobs.map(([id, p]) => p.then((r) => {
+    rows[id] = r;
+    stage.tick(1);
+  })));
+  stage.done();
+  const ordered: Record<string, number> = {};
+  for (const [id] of jobs) ordered[id] = rows[id];
+  return { rows: ordered, outputs, plan };
+}
+
+/** What every publish step shares: the tables it starts join `jobs`, in publish order. */
+interface Out {
+  ctx: RunContext;
+  w: World1B;
+  outputs: OutputEntry[];
+  iso: (codes: Int32Array) => DictCol;
+  tileIds: BigUint64Array;
+  jobs: [string, Promise<number>][];
+}
+
+/** S1 / S2 run reports (parameter_hash scope). */
+async function publishS1S2Reports({ ctx, w, outputs }: Out): Promise<void> {
+  const { tiles: t, weights, cs } = w;
   await publishJson(ctx, 's1_run_report', {
     parameter_hash: ctx.parameter_hash,
     state: 'S1',
@@ -41,8 +72,12 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
     basis_per_country: Object.fromEntries(cs.iso.map((s, c) => [s, weights.basis[c]])),
     cities: w.weightReport,
   }, outputs);
+}
 
-  const jobs: [string, Promise<number>][] = [];
+/** S1 / S2 tables (parameter_hash scope). */
+function publishS1S2Tiles({ ctx, w, outputs, iso, tileIds, jobs }: Out): void {
+  const { tiles: t, weights } = w;
+  const d = Float64Array.from(t.level, (l) => cellDeg(t.base, l));
   jobs.push(['tile_index', publishParquet(ctx, 'tile_index', {
     country_iso: iso(t.country),
     tile_id: tileIds,
@@ -73,12 +108,18 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
     basis: { codes: Int32Array.from(t.country, (c) => basisDict.indexOf(weights.basis[c])), dict: basisDict },
     city_population: BigInt64Array.from(weights.cityPop, (x) => BigInt(Math.round(x))),
   }, outputs)]);
-  // ── S3 requirements ──
-  const P = w.nPairs, S = w.nSites;
+}
+
+function publishS3Requirements({ ctx, w, outputs, iso, jobs }: Out): void {
+  const P = w.nPairs;
   const nSites = Int32Array.from({ length: P }, (_, i) => w.pairOff[i + 1] - w.pairOff[i]);
   jobs.push(['s3_requirements', publishParquet(ctx, 's3_requirements', { merchant_id: w.pairMerchant, legal_country_iso: iso(w.pairCountry), n_sites: nSites }, outputs)]);
 
-  // ── S4 plan: run lengths of the ascending slot tiles of each pair ──
+}
+
+/** S4 plan: run lengths of the ascending slot tiles of each pair. */
+function publishS4Plan({ ctx, w, outputs, iso, tileIds, jobs }: Out): Published1B['plan'] {
+  const P = w.nPairs;
   const pp: number[] = [], pt: number[] = [], pn: number[] = [];
   for (let i = 0; i < P; i++) {
     for (let j = w.pairOff[i]; j < w.pairOff[i + 1]; j++) {
@@ -100,7 +141,13 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
   }
   jobs.push(['s4_alloc_plan', publishParquet(ctx, 's4_alloc_plan', { merchant_id: planMerchant, legal_country_iso: iso(planCountry), tile_id: planTile, n_sites_tile: plan.count }, outputs)]);
 
-  // ── per-site columns ──
+  return plan;
+}
+
+/** Per-site tables: S5 assignment, S6 jitter, S7 synthesis and the S8 egress site_locations. */
+function publishSites({ ctx, w, outputs, iso, tileIds, jobs }: Out): void {
+  const t = w.tiles;
+  const P = w.nPairs, S = w.nSites;
   const siteMerchant = new BigUint64Array(S);
   const siteCountry = new Int32Array(S);
   for (let i = 0; i < P; i++) {
@@ -130,14 +177,4 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
   // ── S8 egress ──
   jobs.push(['site_locations', publishParquet(ctx, 'site_locations', { ...key(), lon_deg: w.lon, lat_deg: w.lat }, outputs)]);
 
-  const stage = ctx.progress.stage('1B publish', jobs.length);
-  const rows: Record<string, number> = {};
-  await Promise.all(jobs.map(([id, p]) => p.then((r) => {
-    rows[id] = r;
-    stage.tick(1);
-  })));
-  stage.done();
-  const ordered: Record<string, number> = {};
-  for (const [id] of jobs) ordered[id] = rows[id];
-  return { rows: ordered, outputs, plan };
 }

@@ -27,11 +27,48 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   const stage = ctx.progress.stage('1B S9 validation', 5);
   const checks = new Checks();
   const add = checks.add.bind(checks);
-  const { tiles: t, weights, cs } = w;
+  const { tiles: t } = w;
   const P = w.nPairs, S = w.nSites;
-  const K = 10 ** weights.dp;
 
-  // ── S1/S2 universe ──
+  checkTiles(w, add);
+  stage.tick(1);
+  checkCoverage(w, pub, add);
+  stage.tick(1);
+  const { attemptsSum, fallbacks } = checkSpatial(w, add);
+  stage.tick(1);
+  const replay = checkRng(w, attemptsSum, add);
+  stage.tick(1);
+  const { metrics, realism } = checkRealism(w, add);
+  stage.tick(1);
+
+  const summary = {
+    segment: '1B',
+    manifest_fingerprint: ctx.manifest_fingerprint,
+    parameter_hash: ctx.parameter_hash,
+    seed: ctx.seed.toString(),
+    allocation_method: w.p.placement.allocation.method,
+    tiles: t.n,
+    pairs: P,
+    sites: S,
+    plan_rows: pub.plan.pair.length,
+    jitter: { attempts: attemptsSum, fallbacks, max_attempts: w.p.placement.jitter.max_attempts },
+    rows: pub.rows,
+  };
+  // one site per outlet: the read-back holds every per-site dataset's files to the outlets 1A counted
+  const perSite = { site_locations: S, s5_site_tile_assignment: S, s6_site_jitter: S, s7_site_synthesis: S };
+  await sealSegment(ctx, {
+    segment: '1B', checks, outputs: pub.outputs, trace: w.trace, rows: { ...pub.rows, ...perSite },
+    files: { 'realism_1B.json': { segment: '1B', metrics: realism, distribution: metrics.distribution }, 'rng_replay.json': replay, 's9_summary.json': summary },
+  });
+  stage.done();
+}
+
+type Add = Checks['add'];
+
+/** S1/S2 universe: every country has tiles, anchors inside, weights sum to 10^dp. */
+function checkTiles(w: World1B, add: Add): void {
+  const { tiles: t, weights, cs } = w;
+  const K = 10 ** weights.dp;
   let badCentre = 0, badWeightSum = 0, emptyCountries = 0;
   for (let c = 0; c < cs.iso.length; c++) {
     const lo = t.countryOff[c], hi = t.countryOff[c + 1];
@@ -46,9 +83,13 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   add('s1.every_country_has_tiles', emptyCountries === 0, `${emptyCountries} reference countries without a tile`);
   add('s1.tile_anchor_inside_country', badCentre === 0, `${badCentre} of ${t.n} tile anchors (centres for rule "center") outside their country`);
   add('s2.weights_sum_to_10^dp', badWeightSum === 0, `${badWeightSum} countries whose weight_fp do not sum to ${K}`);
-  stage.tick(1);
+}
 
-  // ── coverage, conservation, quotas, assignment ──
+/** Coverage, conservation, quotas, assignment (S4/S5). */
+function checkCoverage(w: World1B, pub: Published1B, add: Add): void {
+  const { tiles: t, weights, cs } = w;
+  const P = w.nPairs;
+  const K = 10 ** weights.dp;
   const sortedW = cs.iso.map((_, c) => Float64Array.from(weights.weightFp.subarray(t.countryOff[c], t.countryOff[c + 1])).sort());
   const planSum = new Int32Array(P), planFloorPos = new Int32Array(P);
   let badQuota = 0, badPlanCountry = 0;
@@ -82,9 +123,12 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   add('s4.quota_bounds', badQuota === 0 && badMissingFloor === 0, `${badQuota} plan rows outside [floor, ceil] of n·w/10^dp; ${badMissingFloor} pairs missing a tile whose floor quota is >= 1`);
   add('s4.plan_tiles_in_country', badPlanCountry === 0, `${badPlanCountry} plan rows on a tile of another country`);
   add('s5.assignment_matches_plan', badAssign === 0, `${badAssign} pairs whose site tiles are not the S4 multiset`);
-  stage.tick(1);
+}
 
-  // ── every site inside its country polygon and its tile ──
+/** S6: every site inside its country polygon and its tile. */
+function checkSpatial(w: World1B, add: Add): { attemptsSum: number; fallbacks: number } {
+  const { tiles: t, cs } = w;
+  const P = w.nPairs, S = w.nSites;
   let outside = 0, outsideTile = 0, badFallback = 0, attemptsSum = 0, fallbacks = 0;
   const outsideExamples: string[] = [];
   for (let i = 0; i < P; i++) {
@@ -109,9 +153,12 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   add('spatial.site_inside_country', outside === 0, `${outside} of ${S} sites outside their country polygon${outsideExamples.length ? ': ' + outsideExamples.join('; ') : ''}`);
   add('spatial.site_inside_tile', outsideTile === 0, `${outsideTile} sites outside their tile rectangle`);
   add('s6.fallback_at_anchor', badFallback === 0, `${fallbacks} fallbacks, ${badFallback} not at their tile anchor`);
-  stage.tick(1);
+  return { attemptsSum, fallbacks };
+}
 
-  // ── RNG accounting and exact replay ──
+/** RNG accounting and exact replay. */
+function checkRng(w: World1B, attemptsSum: number, add: Add) {
+  const P = w.nPairs, S = w.nSites;
   const rows = w.trace.rows();
   const fam = (f: string) => rows.find((r) => r.family === f);
   let blocksAssign = 0;
@@ -123,9 +170,10 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   add('rng.alloc_budget', P === 0 || (systematic ? al?.draws === String(P) : al === undefined), `alloc_offset draws ${al?.draws ?? 'none'} (${systematic ? `expected ${P}` : 'expected none: largest_remainder'})`);
   const replay = replaySample(w);
   add('rng.replay_sample', replay.mismatches.length === 0, `${replay.pairs} pairs replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
-  stage.tick(1);
+  return replay;
+}
 
-  // ── realism ──
+function checkRealism(w: World1B, add: Add) {
   const metrics = realismMetrics(w);
   const realism = Object.entries(w.p.validation.corridors).map(([name, c]) => {
     const v = metrics.values[name];
@@ -133,28 +181,7 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
     add(`realism.${name}`, passed, `${name}=${typeof v === 'number' ? v.toFixed(4) : 'missing'} corridor [${c.min}, ${c.max}]`, c.required);
     return { metric: name, value: v ?? null, min: c.min, max: c.max, required: c.required, passed };
   });
-  stage.tick(1);
-
-  const summary = {
-    segment: '1B',
-    manifest_fingerprint: ctx.manifest_fingerprint,
-    parameter_hash: ctx.parameter_hash,
-    seed: ctx.seed.toString(),
-    allocation_method: w.p.placement.allocation.method,
-    tiles: t.n,
-    pairs: P,
-    sites: S,
-    plan_rows: pub.plan.pair.length,
-    jitter: { attempts: attemptsSum, fallbacks, max_attempts: w.p.placement.jitter.max_attempts },
-    rows: pub.rows,
-  };
-  // one site per outlet: the read-back holds every per-site dataset's files to the outlets 1A counted
-  const perSite = { site_locations: S, s5_site_tile_assignment: S, s6_site_jitter: S, s7_site_synthesis: S };
-  await sealSegment(ctx, {
-    segment: '1B', checks, outputs: pub.outputs, trace: w.trace, rows: { ...pub.rows, ...perSite },
-    files: { 'realism_1B.json': { segment: '1B', metrics: realism, distribution: metrics.distribution }, 'rng_replay.json': replay, 's9_summary.json': summary },
-  });
-  stage.done();
+  return { metrics, realism };
 }
 
 function replaySample(w: World1B) {

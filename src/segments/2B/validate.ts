@@ -69,12 +69,71 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   const M = sites.merchantId.length;
   const S = sites.siteOff[M];
   const D = p.days.count;
+  const idx = pub.index;
+
+  checkS1Weights(w, add);
+  stage.tick(1);
+  const { maxDecode, maxGroupDecode } = await checkS2Alias(ctx, w, pub, add);
+  stage.tick(1);
+  const { gTotal, max } = await checkS3S4Days(ctx, w, pub, add);
+  stage.tick(1);
+  const { replay, self } = await checkRngAndRouter(ctx, w, D * gTotal, add);
+  stage.tick(1);
+  const { metrics, realismRows } = checkRealism(w, add);
+
+  const report = {
+    component: '2B.S7',
+    manifest_fingerprint: ctx.manifest_fingerprint,
+    seed: ctx.seed.toString(),
+    parameter_hash: ctx.parameter_hash,
+    inputs_digest: {
+      policies: Object.fromEntries(ctx.pack.files.filter((f) => f.name.startsWith('layer1/2B/')).map((f) => [f.name, sha256Hex(f.bytes)])),
+      s2_alias_blob: idx.blob_sha256,
+      outputs: Object.fromEntries(pub.outputs.map((o) => [o.path, o.sha256_hex])),
+    },
+    checks: checks.list.map((c) => ({ id: c.id, status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN', codes: [codes[c.id]], context: { detail: c.detail, required: c.required } })),
+    metrics: {
+      merchants_total: M,
+      sites_total: S,
+      groups_total: gTotal,
+      days_total: D,
+      selections_checked: self.arrivals,
+      draws_expected: 2 * self.arrivals,
+      draws_observed: self.draws,
+      alias_decode_max_abs_delta: maxDecode,
+      group_alias_decode_max_abs_delta: maxGroupDecode,
+      max_abs_mass_error_s4: max.max_mass_error,
+      gamma_clipped_rows: w.dayStats.clipped,
+      ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+    },
+    summary: {
+      overall_status: checks.passed ? 'PASS' : 'FAIL',
+      warn_count: checks.list.filter((c) => !c.passed && !c.required).length,
+      fail_count: checks.list.filter((c) => !c.passed && c.required).length,
+    },
+  };
+  await publishJson(ctx, 's7_audit_report', report, pub.outputs);
+  await sealSegment(ctx, {
+    segment: '2B', checks, outputs: pub.outputs, trace: w.trace,
+    // one S1 weight per site of 1B's site_locations: the read-back holds s1_site_weights's files to it
+    rows: { ...pub.rows, s1_site_weights: sites.siteOff[sites.siteOff.length - 1] },
+    files: { 'realism_2B.json': { segment: '2B', metrics: realismRows }, 'rng_replay.json': replay, 'router_selftest.json': self },
+  });
+  stage.tick(1);
+  stage.done();
+}
+
+/** Re-derive the sample merchants' S1, S2, S3/S4 and group tables through the TypeScript references. */
+
+type Add = (id: string, code: string, passed: boolean, detail: string, required?: boolean) => unknown;
+
+/** A. S1: site weights normalised, masses quantised. */
+function checkS1Weights(w: World2B, add: Add): void {
+  const { sites, p } = w;
+  const M = sites.merchantId.length;
   const G = 2 ** p.alias.quantised_bits;
-  const qb = p.alias.layout.prob_qbits;
   const eps = p.alias.normalisation_epsilon;
   const epsQ = p.alias.quantisation_epsilon;
-
-  // ── A. S1 ──
   let badSum = 0, badMass = 0, maxQ = 0;
   for (let i = 0; i < M; i++) {
     let s = 0, m = 0;
@@ -89,9 +148,15 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   }
   add('s1.mass_normalised', '2B-S1-051', badSum === 0, `${badSum} merchants with |Σ p_weight − 1| > ${eps} or p outside [0,1]`);
   add('s1.quantised_mass', '2B-S1-052', badMass === 0 && maxQ <= epsQ, `${badMass} merchants whose masses do not total 2^${p.alias.quantised_bits}; max |mass/G − p| = ${maxQ.toExponential(3)} (ε_q ${epsQ})`);
-  stage.tick(1);
+}
 
-  // ── B. S2 ──
+/** B. S2: the blob on disk against the index and the masses, slice by slice. */
+async function checkS2Alias(ctx: RunContext, w: World2B, pub: Published2B, add: Add): Promise<{ maxDecode: number; maxGroupDecode: number }> {
+  const { sites, p } = w;
+  const M = sites.merchantId.length;
+  const G = 2 ** p.alias.quantised_bits;
+  const qb = p.alias.layout.prob_qbits;
+  const epsQ = p.alias.quantisation_epsilon;
   const blobPath = pub.outputs.find((o) => o.dataset === 's2_alias_blob')!.path;
   const onDisk = await readFile(join(ctx.world, blobPath));
   const idx = pub.index;
@@ -142,9 +207,15 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   add('s2.slice_checksums', '2B-S7-204', sumBad === 0, `${sumBad} slice sha256 mismatches`);
   add('s2.alias_decode_exact', '2B-S7-206', exactBad === 0 && maxDecode <= epsQ, `${exactBad} sites whose decoded probability ≠ quantised_mass/2^${p.alias.quantised_bits}; max |decoded − p_weight| = ${maxDecode.toExponential(3)} (ε_q ${epsQ})`);
   add('s2.group_tables', '2B-S7-207', groupBad === 0 && maxGroupDecode <= 2 ** -qb + 1e-15, `${groupBad} sites in the wrong tz-group section; max |decoded − mass/M_group| = ${maxGroupDecode.toExponential(3)} (bound 2^-${qb})`);
-  stage.tick(1);
+  return { maxDecode, maxGroupDecode };
+}
 
-  // ── C. S3/S4 from the published Parquet, part by part (parts hold whole merchants, same split in S3 and S4) ──
+/** C. S3/S4 from the published Parquet, part by part (parts hold whole merchants, same split in S3 and S4). */
+async function checkS3S4Days(ctx: RunContext, w: World2B, pub: Published2B, add: Add): Promise<{ gTotal: number; max: Record<string, number> }> {
+  const { sites, p } = w;
+  const M = sites.merchantId.length;
+  const D = p.days.count;
+  const eps = p.alias.normalisation_epsilon;
   const gTotal = sites.groupOff[M];
   const reg = p.day.group_mix_regularizer.enabled;
   const sum: Record<string, number> = {};
@@ -199,9 +270,14 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   add('s4.base_share_mass', '2B-S7-304', max.max_base_error <= eps + 1e-12, `max |Σ_g base_share − 1| = ${max.max_base_error.toExponential(3)}`);
   if (!reg) add('s4.renormalisation', '2B-S7-305', max.max_p_recompute <= 1e-12, `max |p_group − base_share·γ / Σ_g base_share·γ| = ${max.max_p_recompute.toExponential(3)}`);
   add('s3.domain', '2B-S3-057', sum.bad_gamma === 0 && w.dayStats.nonPositive === 0, `${sum.bad_gamma} rows with γ ≤ 0, non-finite log γ or σ ≤ 0`);
-  stage.tick(1);
+  return { gTotal, max };
+}
 
-  // ── D. RNG accounting, replay, router self-test ──
+/** D. RNG accounting, replay, router self-test. */
+async function checkRngAndRouter(ctx: RunContext, w: World2B, expectRows: number, add: Add) {
+  const { sites, p } = w;
+  const M = sites.merchantId.length;
+  const S = sites.siteOff[M];
   const tr = Object.fromEntries(w.trace.rows().map((r) => [r.family as string, r]));
   const expectDay = BigInt(expectRows);
   add('rng.site_weights_budget', '2B-S1-RNG', tr[FAMILIES.weights]?.draws === String(S), `site weight draws ${tr[FAMILIES.weights]?.draws} vs sites ${S}`);
@@ -212,9 +288,12 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   const self = await routerSelfTest(ctx, w);
   add('s5.router_selftest', '2B-S5-SELFTEST', self.mismatches === 0 && self.outside === 0 && self.unrouted === 0, `${self.arrivals} arrivals over ${self.merchants} merchants: ${self.mismatches} wasm/reference mismatches, ${self.outside} sites outside their tz-group, ${self.unrouted} unrouted`);
   add('rng.router_selftest_budget', '2B-S5-RNG', self.draws === 2 * self.arrivals, `router self-test draws ${self.draws} vs 2 × ${self.arrivals}`);
-  stage.tick(1);
+  return { replay, self };
+}
 
-  // ── E. realism ──
+/** E. realism corridors. */
+function checkRealism(w: World2B, add: Add) {
+  const { p } = w;
   const metrics = realism(w);
   const realismRows = Object.entries(p.validation.corridors).map(([name, c]) => {
     const v = metrics[name];
@@ -222,50 +301,9 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
     add(`realism.${name}`, '2B-REALISM', passed || (!c.required && !Number.isFinite(v)), `${name}=${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a'} corridor [${c.min}, ${c.max}]`, c.required);
     return { metric: name, value: Number.isFinite(v) ? v : null, min: c.min, max: c.max, required: c.required, passed };
   });
-
-  const report = {
-    component: '2B.S7',
-    manifest_fingerprint: ctx.manifest_fingerprint,
-    seed: ctx.seed.toString(),
-    parameter_hash: ctx.parameter_hash,
-    inputs_digest: {
-      policies: Object.fromEntries(ctx.pack.files.filter((f) => f.name.startsWith('layer1/2B/')).map((f) => [f.name, sha256Hex(f.bytes)])),
-      s2_alias_blob: idx.blob_sha256,
-      outputs: Object.fromEntries(pub.outputs.map((o) => [o.path, o.sha256_hex])),
-    },
-    checks: checks.list.map((c) => ({ id: c.id, status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN', codes: [codes[c.id]], context: { detail: c.detail, required: c.required } })),
-    metrics: {
-      merchants_total: M,
-      sites_total: S,
-      groups_total: gTotal,
-      days_total: D,
-      selections_checked: self.arrivals,
-      draws_expected: 2 * self.arrivals,
-      draws_observed: self.draws,
-      alias_decode_max_abs_delta: maxDecode,
-      group_alias_decode_max_abs_delta: maxGroupDecode,
-      max_abs_mass_error_s4: max.max_mass_error,
-      gamma_clipped_rows: w.dayStats.clipped,
-      ...Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
-    },
-    summary: {
-      overall_status: checks.passed ? 'PASS' : 'FAIL',
-      warn_count: checks.list.filter((c) => !c.passed && !c.required).length,
-      fail_count: checks.list.filter((c) => !c.passed && c.required).length,
-    },
-  };
-  await publishJson(ctx, 's7_audit_report', report, pub.outputs);
-  await sealSegment(ctx, {
-    segment: '2B', checks, outputs: pub.outputs, trace: w.trace,
-    // one S1 weight per site of 1B's site_locations: the read-back holds s1_site_weights's files to it
-    rows: { ...pub.rows, s1_site_weights: sites.siteOff[sites.siteOff.length - 1] },
-    files: { 'realism_2B.json': { segment: '2B', metrics: realismRows }, 'rng_replay.json': replay, 'router_selftest.json': self },
-  });
-  stage.tick(1);
-  stage.done();
+  return { metrics, realismRows };
 }
 
-/** Re-derive the sample merchants' S1, S2, S3/S4 and group tables through the TypeScript references. */
 function replaySample(w: World2B) {
   const { sites, p } = w;
   const M = sites.merchantId.length;

@@ -3,15 +3,10 @@
 // inter-country order: rank by (rule priority, set order within rule, GDP desc, ISO A→Z).
 import type { Country } from '../../reference/countries.js';
 import type { Policies1A } from './policies.js';
+import type { RunContext } from '../../engine/context.js';
+import type { CandidateRow, Design, Merchants } from './world.js';
 
-export interface CandidateRow {
-  iso: number; // country index
-  rank: number;
-  isHome: boolean;
-  reason: string; // admitting rule id(s), A→Z, joined by '|'
-}
-
-export class CandidateBuilder {
+class CandidateBuilder {
   private readonly isoIdx: Map<string, number>;
   private readonly gdp: Float64Array;
   private readonly ladder: Policies1A['crossborder']['ladder'];
@@ -84,4 +79,24 @@ export class CandidateBuilder {
     }
     return rows;
   }
+}
+
+export interface S3Result {
+  cands: CandidateRow[];
+  candOff: Int32Array; // n+1
+}
+
+/** S3 needs S2's N (the ladder is keyed by outlet count) and fixes the candidate order that S5's weights, S6's draws and S7's counts are laid over. */
+export function s3Candidates(_ctx: RunContext, inp: { countries: Country[]; p: Policies1A; m: Merchants; design: Design; N: Int32Array }): S3Result {
+  const { countries, p, m, design, N } = inp;
+  const n = m.n;
+  const builder = new CandidateBuilder(countries, p);
+  const cands: CandidateRow[] = [];
+  const candOff = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const rows = builder.build(m.home[i], N[i], design.eligible[i] === 1);
+    cands.push(...rows);
+    candOff[i + 1] = cands.length;
+  }
+  return { cands, candOff };
 }

@@ -3,16 +3,10 @@
 import type { Country } from '../../reference/countries.js';
 import { fm_exp, fm_log } from '../../rng/fmath.js';
 import type { Policies1A } from './policies.js';
+import type { RunContext } from '../../engine/context.js';
+import type { CandidateRow, CurrencyWeights, Merchants } from './world.js';
 
-export interface CurrencyWeights {
-  currencies: string[]; // A→Z
-  /** ulps[c][country] in units of 10^-dp */
-  ulps: Map<string, Int32Array>;
-  dp: number;
-  sparse: Map<string, boolean>;
-}
-
-export function currencyWeights(countries: Country[], p: Policies1A): CurrencyWeights {
+function currencyWeights(countries: Country[], p: Policies1A): CurrencyWeights {
   const { currency: cp, economy } = p;
   const gdp = countries.map((c) => (c.currency ? (economy.countries[c.iso2] ?? economy.unlisted).gdp_usd_bn : 0));
   const trade = gdp.map((g) => (g > 0 ? fm_exp(cp.trade_exponent * fm_log(g)) : 0));
@@ -45,6 +39,27 @@ export function currencyWeights(countries: Country[], p: Policies1A): CurrencyWe
     out.sparse.set(k, areaCount < cp.sparse_threshold_countries);
   }
   return out;
+}
+
+export interface S5Result {
+  ccy: CurrencyWeights;
+  currency: string[]; // each merchant's home currency
+  candWeight: Float64Array; // per candidate row
+}
+
+/** S5 has no RNG and runs before S4 (which does not need it) so the weights are in hand for S6's foreign draws and S7's allocation. */
+export function s5Currency(_ctx: RunContext, inp: { countries: Country[]; p: Policies1A; m: Merchants; cands: CandidateRow[]; candOff: Int32Array }): S5Result {
+  const { countries, p, m, cands, candOff } = inp;
+  const n = m.n;
+  const ccy = currencyWeights(countries, p);
+  const currency = Array.from(m.home, (h) => countries[h].currency);
+  const U = 10 ** ccy.dp;
+  const candWeight = new Float64Array(cands.length);
+  for (let i = 0; i < n; i++) {
+    const ul = ccy.ulps.get(currency[i])!;
+    for (let j = candOff[i]; j < candOff[i + 1]; j++) candWeight[j] = ul[cands[j].iso] / U;
+  }
+  return { ccy, currency, candWeight };
 }
 
 /** Largest remainder to exactly U units; ties by ISO A→Z (countries are sorted, so by index). */

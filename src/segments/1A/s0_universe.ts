@@ -3,20 +3,17 @@ import { fm_pow } from '../../rng/fmath.js';
 import { promises as fs } from 'node:fs';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { Country } from '../../reference/countries.js';
+import { aliasBuild } from '../../rng/alias.js';
+import { SharedCol } from '../../pool/columns.js';
+import { runShards } from '../../pool/shards.js';
+import { k1aUniverse } from '../../kernels/1A.js';
+import type { RngTrace } from '../../engine/trace.js';
+import type { RunContext } from '../../engine/context.js';
 import type { Policies1A } from './policies.js';
+import { computeDesign } from './design.js';
+import { SHARD_MERCHANTS, FAMILIES, familyKeys, type Design, type Merchants } from './world.js';
 
 export const CHANNELS = ['card_present', 'card_not_present'] as const;
-
-export interface Merchants {
-  n: number;
-  id: BigUint64Array;
-  mcc: Int32Array;
-  /** 0 = card_present, 1 = card_not_present */
-  cnp: Uint8Array;
-  /** index into the sorted ISO country list */
-  home: Int32Array;
-  source: 'generated' | 'file';
-}
 
 /** Home-country weights: economy size^exponent; unlisted countries get the small-economy default. */
 export function homeWeights(countries: Country[], p: Policies1A): Float64Array {
@@ -80,4 +77,41 @@ export async function readMerchantFile(path: string, countries: Country[], p: Po
     home: Int32Array.from(order.map((i) => m.home[i])),
     source: 'file',
   };
+}
+
+export interface S0Result {
+  m: Merchants;
+  design: Design;
+  universeKeys: Uint32Array;
+}
+
+/** S0 runs first: every later state is per merchant, so the merchants (and their deterministic design features) come before any draw. */
+export async function s0Universe(ctx: RunContext, inp: { p: Policies1A; countries: Country[]; trace: RngTrace }): Promise<S0Result> {
+  const { p, countries, trace } = inp;
+  let m: Merchants;
+  let universeKeys = new Uint32Array(0);
+  if (ctx.merchantsFile) {
+    m = await readMerchantFile(ctx.merchantsFile, countries, p);
+  } else {
+    const n = ctx.scale.merchants;
+    const ids = new BigUint64Array(n);
+    for (let i = 0; i < n; i++) ids[i] = BigInt(p.universe.merchant_id_start + i);
+    universeKeys = familyKeys(ctx, FAMILIES.universe, ids);
+    const cT = aliasBuild(homeWeights(countries, p));
+    const mT = aliasBuild(p.universe.mccs.map((x) => x.weight));
+    const keys = SharedCol.from('u32', universeKeys);
+    const cProb = SharedCol.from('f64', cT.prob), cAlias = SharedCol.from('i32', cT.alias);
+    const mProb = SharedCol.from('f64', mT.prob), mAlias = SharedCol.from('i32', mT.alias);
+    const pCnp = SharedCol.from('f64', p.universe.mccs.map((x) => x.p_cnp));
+    const home = new SharedCol('i32', n), mcc = new SharedCol('i32', n), cnp = new SharedCol('u8', n);
+    const dr = new SharedCol('u32', n), bl = new SharedCol('u32', n);
+    await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aUniverse.task({
+      n: e - s, keys: keys.in(s, e, 2), cProb: cProb.all(), cAlias: cAlias.all(), nC: countries.length, mProb: mProb.all(), mAlias: mAlias.all(), nM: p.universe.mccs.length, pCnp: pCnp.all(),
+      outHome: home.out(s, e), outMcc: mcc.out(s, e), outCnp: cnp.out(s, e), outDraws: dr.out(s, e), outBlocks: bl.out(s, e),
+    }), ctx.progress.stage(`1A ${k1aUniverse.name}`, n));
+    trace.add(FAMILIES.universe, dr.view() as Uint32Array, bl.view() as Uint32Array);
+    m = { n, id: ids, home: Int32Array.from(home.view() as Int32Array), mcc: Int32Array.from(mcc.view() as Int32Array), cnp: Uint8Array.from(cnp.view() as Uint8Array), source: 'generated' };
+  }
+  const design = computeDesign(m, countries, p);
+  return { m, design, universeKeys };
 }
