@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { loadCountries } from '../../reference/countries.js';
 import { aliasBuild } from '../../rng/alias.js';
-import { Duck, lit } from '../../io/duck.js';
+import { Duck, litList } from '../../io/duck.js';
 import type { RunContext } from '../../engine/context.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
@@ -105,7 +105,8 @@ function replaySample(ctx: RunContext, w: World1A) {
 }
 
 async function realismMetrics(ctx: RunContext, pub: Published1A): Promise<Record<string, number>> {
-  const path = (id: string) => lit(join(ctx.world, pub.outputs.find((o) => o.dataset === id)!.path));
+  // every part of the dataset, in path order (a large outlet_catalogue is several parts)
+  const path = (id: string) => litList(pub.outputs.filter((o) => o.dataset === id).map((o) => join(ctx.world, o.path)).sort());
   const duck = await Duck.open();
   try {
     const [r] = await duck.all(`

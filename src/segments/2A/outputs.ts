@@ -77,8 +77,10 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
   const pCache = publishTimetable(ctx, w.timetable, outputs);
   const pWin = publishParquet(ctx, 's4_dst_windows_2A', windowColumns(w), outputs);
 
-  [rows.s1_tz_lookup, rows.site_timezones, rows.s4_dst_windows_2A] = await Promise.all([pS1, pSt, pWin].map((q) => q.then((r) => (stage.tick(1), r))));
-  const cache = await pCache;
+  // one await over every started write: a failure in any of them is the one error reported (an
+  // un-awaited rejection would crash the process instead of ending as WORKER_FAILED)
+  const [parts, cache] = await Promise.all([Promise.all([pS1, pSt, pWin].map((q) => q.then((r) => (stage.tick(1), r)))), pCache]);
+  [rows.s1_tz_lookup, rows.site_timezones, rows.s4_dst_windows_2A] = parts;
   rows.tz_timetable_cache = cache.rows;
   stage.tick(1);
 
