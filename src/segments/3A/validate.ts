@@ -16,7 +16,8 @@ import { escalationRule } from './model.js';
 import { zoneSharesRef } from './kernels_ref.js';
 import { bernoulliRef } from '../../rng/dist.js';
 import { publishParquetFile } from '../../engine/parquet_file.js';
-import { universeHashOf, type Published3A } from './outputs.js';
+import type { Published3A } from './outputs.js';
+import { universeHashOf } from './s5_zone_alloc.js';
 import { FAMILIES, type World3A } from './world.js';
 
 export interface Issue {
@@ -29,16 +30,39 @@ export interface Issue {
   tzid?: string;
 }
 
+type Add = Checks['add'];
+
 export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A): Promise<void> {
   const stage = ctx.progress.stage('3A S6 validation', 4);
   const checks = new Checks();
-  const add = checks.add.bind(checks);
+  const add: Add = checks.add.bind(checks);
   const issues: Issue[] = [];
+  const zoneRows = checkStructure(w, add, issues);
+  stage.tick(1);
+  await checkCrossSegment(ctx, w, pub, add);
+  stage.tick(1);
+  const replay = checkRng(w, add);
+  stage.tick(1);
+  const { metrics, realism } = checkRealism(w, checks, issues);
+  const receipt = await publishS6(ctx, w, pub, checks, issues, metrics, zoneRows);
+  stage.tick(1);
+
+  await sealSegment(ctx, {
+    segment: '3A',
+    checks,
+    outputs: pub.outputs,
+    rows: pub.rows,
+    trace: w.trace,
+    files: { 'realism_3A.json': { segment: '3A', metrics: realism }, 'rng_replay.json': replay, 's6_receipt_3A.json': receipt, 'zone_alloc_universe_hash.json': pub.universe },
+  });
+  stage.done();
+}
+
+/** Structure and conservation, from the arrays that produced the outputs; returns the zone row count. */
+function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
   const { in: inp, p } = w;
   const n = inp.n;
   const U = 10 ** p.mixture.share_units_dp;
-
-  // ── structure and conservation, from the arrays that produced the outputs ──
   let badSum = 0, badShare = 0, badUnits = 0, badMono = 0, negShare = 0, badDecision = 0, outside = 0, zoneRows = 0;
   for (let i = 0; i < n; i++) {
     const a = inp.zoneOff[i], b = inp.zoneOff[i + 1];
@@ -81,9 +105,12 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
     }
   }
   add('s2.priors_valid', badPrior === 0, `${badPrior} prior rows/countries with alpha_effective <= 0, below alpha_raw, or shares not summing to 1`, true, badPrior);
-  stage.tick(1);
+  return zoneRows;
+}
 
-  // ── cross-segment: the published zone_alloc against 2A's site_timezones and 1A's outlet_catalogue ──
+/** Cross-segment: the published zone_alloc against 2A's site_timezones and 1A's outlet_catalogue; the universe hash recomputed. */
+async function checkCrossSegment(ctx: RunContext, w: World3A, pub: Published3A, add: Add): Promise<void> {
+  const { p } = w;
   // zone_alloc as just published (no gate yet); the upstream datasets as their gates list them
   const [za, st, oc] = await Promise.all([sealedParquet(ctx, 'zone_alloc', {}, pub.outputs), sealedParquet(ctx, 'site_timezones'), sealedParquet(ctx, 'outlet_catalogue')]);
   const duck = await Duck.open();
@@ -118,9 +145,10 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   const alphaOk = h.digest('hex') === u.zone_alpha_digest;
   const combOk = universeHashOf([u.zone_alpha_digest, u.theta_digest, u.zone_floor_digest, u.day_effect_digest, u.zone_alloc_parquet_digest]) === u.routing_universe_hash;
   add('universe.routing_universe_hash_recomputes', alphaOk && combOk && u.theta_digest === sha256Hex(p.bytes.mixture) && u.zone_floor_digest === sha256Hex(p.bytes.floors), `alpha digest ${alphaOk ? 'ok' : 'MISMATCH'}; combination ${combOk ? 'ok' : 'MISMATCH'}`);
-  stage.tick(1);
+}
 
-  // ── RNG: replay a sample through the TS references; budgets ──
+/** RNG: replay a sample through the TS references; budgets. */
+function checkRng(w: World3A, add: Add) {
   const replay = replaySample(w);
   add('rng.replay_sample', replay.mismatches.length === 0, `${replay.pairs} pairs replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
   const traceRows = w.trace.rows();
@@ -130,9 +158,13 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   const dirDraws = traceRows.find((r) => r.family === FAMILIES.dirichlet)?.draws;
   const sumDir = w.dirDraws.reduce((a, x) => a + x, 0);
   add('rng.dirichlet_accounting', String(sumDir) === dirDraws, `Dirichlet draws in trace ${dirDraws} vs per-pair sum ${sumDir}`);
-  stage.tick(1);
+  return replay;
+}
 
-  // ── realism corridors ──
+/** Realism corridors; every failed check becomes an issue row. */
+function checkRealism(w: World3A, checks: Checks, issues: Issue[]) {
+  const { p } = w;
+  const add: Add = checks.add.bind(checks);
   const metrics = realismMetrics(w);
   const realism = Object.entries(p.validation.corridors).map(([name, c]) => {
     const v = metrics[name];
@@ -143,8 +175,12 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   for (const c of checks.list) {
     if (!c.passed) issues.push({ issue_code: c.required ? 'CHECK_FAILED' : 'CHECK_WARN', check_id: c.id, severity: c.required ? 'ERROR' : 'WARN', message: c.detail });
   }
+  return { metrics, realism };
+}
 
-  // ── S6 outputs (fingerprint-scoped) ──
+/** S6 outputs (fingerprint-scoped): report, issue table, receipt. */
+async function publishS6(ctx: RunContext, w: World3A, pub: Published3A, checks: Checks, issues: Issue[], metrics: Record<string, number>, zoneRows: number) {
+  const n = w.in.n;
   const report = {
     manifest_fingerprint: ctx.manifest_fingerprint,
     parameter_hash: ctx.parameter_hash,
@@ -181,17 +217,7 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
     issue_table_digest: issueFile.sha256_hex,
   };
   await publishJson(ctx, 's6_receipt_3A', receipt, outputs);
-  stage.tick(1);
-
-  await sealSegment(ctx, {
-    segment: '3A',
-    checks,
-    outputs,
-    rows: pub.rows,
-    trace: w.trace,
-    files: { 'realism_3A.json': { segment: '3A', metrics: realism }, 'rng_replay.json': replay, 's6_receipt_3A.json': receipt, 'zone_alloc_universe_hash.json': pub.universe },
-  });
-  stage.done();
+  return receipt;
 }
 
 function replaySample(w: World3A) {

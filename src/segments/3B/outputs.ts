@@ -50,19 +50,50 @@ export function edgeUniverseHash(u: Pick<EdgeUniverse, (typeof UNIVERSE_ORDER)[n
   return h.digest('hex');
 }
 
-export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3B> {
-  const { p, in: inp, tables: t } = w;
+type Cols3B = ReturnType<typeof cols3B>;
+
+/** What every 3B table shares: counts, seed and fingerprint columns, the stage ticker, virtual merchant ids. */
+function cols3B(ctx: RunContext, w: World3B, tick: <T>(x: Promise<T>) => Promise<T>) {
+  const { in: inp } = w;
   const n = inp.n, V = w.vIdx.length, nE = w.weight.length;
-  const outputs: OutputEntry[] = [];
-  const rows: Record<string, number> = {};
   const mf = ctx.manifest_fingerprint;
   const seedCol = (k: number) => new BigUint64Array(k).fill(ctx.seed);
+  const vMerchant = BigUint64Array.from(w.vIdx, (i) => inp.merchant[i]);
+  return { n, V, nE, mf, seedCol, tick, vMerchant };
+}
+
+export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3B> {
+  const { p } = w;
+  const outputs: OutputEntry[] = [];
+  const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('3B publish', 8);
   const tick = <T>(x: Promise<T>) => x.then((r) => (stage.tick(1), r));
-  const vMerchant = BigUint64Array.from(w.vIdx, (i) => inp.merchant[i]);
-
-  // ── S1 ──
+  const c = cols3B(ctx, w, tick);
   const ruleDigest = sha256Hex(p.bytes.rules);
+  const [pClass, pSettle] = publishS1(ctx, w, c, outputs, ruleDigest);
+  const cat = publishS2Catalogue(ctx, w, c, outputs);
+  const [rClass, rSettle, rCat] = await Promise.all([pClass, pSettle, cat.pCat]);
+  rows.virtual_classification_3B = rClass;
+  rows.virtual_settlement_3B = rSettle;
+  rows.edge_catalogue_3B = rCat;
+  const { idx, catalogueDigestGlobal } = await publishS2Index(ctx, w, c, outputs, cat);
+  rows.edge_catalogue_index_3B = idx.rows;
+  stage.tick(1);
+  const { universe, blobSha, ai } = await publishS3Alias(ctx, w, c, outputs, rows, ruleDigest, idx);
+  stage.tick(1);
+  const { routingPolicy, metrics, vcf } = await publishS4Policy(ctx, w, c, outputs, rows, universe);
+  stage.tick(1);
+  stage.done();
+  return {
+    rows, outputs, universe, routingPolicy, metrics,
+    digests: { edge_catalogue_digest_global: catalogueDigestGlobal, edge_alias_blob_digest: blobSha, virtual_validation_contract_digest: vcf.sha256_hex, edge_catalogue_index_digest: idx.sha256_hex, edge_alias_index_digest: ai.sha256_hex },
+  };
+}
+
+/** S1: virtual_classification_3B and virtual_settlement_3B (both started, not awaited). */
+function publishS1(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[], ruleDigest: string): [Promise<number>, Promise<number>] {
+  const { p, in: inp } = w;
+  const { n, V, mf, seedCol, tick, vMerchant } = c;
   const pClass = tick(publishParquet(ctx, 'virtual_classification_3B', {
     seed: seedCol(n),
     manifest_fingerprint: constCol(n, mf),
@@ -100,8 +131,13 @@ export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3
     settlement_bucket: w.settle.bucket,
     evidence_url: nullStr(Array.from(w.settle.geonameid, (g) => (g >= 0 ? `https://sws.geonames.org/${g}/` : null))),
   }, outputs));
+  return [pClass, pSettle];
+}
 
-  // ── S2 edge catalogue ──
+/** S2: edge_catalogue_3B (started, not awaited), with the per-edge digests the index needs. */
+function publishS2Catalogue(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[]) {
+  const { p, tables: t } = w;
+  const { V, nE, mf, seedCol, tick, vMerchant } = c;
   const edgeMerchant = new BigUint64Array(nE), seq = new Int32Array(nE);
   for (let v = 0; v < V; v++) for (let j = w.edgeOff[v]; j < w.edgeOff[v + 1]; j++) {
     edgeMerchant[j] = vMerchant[v];
@@ -131,17 +167,18 @@ export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3
     draws: Int32Array.from(w.placeDraws),
     edge_digest: edgeDigest,
   }, outputs));
-  const [rClass, rSettle, rCat] = await Promise.all([pClass, pSettle, pCat]);
-  rows.virtual_classification_3B = rClass;
-  rows.virtual_settlement_3B = rSettle;
-  rows.edge_catalogue_3B = rCat;
+  return { pCat, edgeDigest, countryIso };
+}
+
+/** S2: edge_catalogue_index_3B, one MERCHANT row per virtual merchant + one GLOBAL row, over the published catalogue. */
+async function publishS2Index(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[], { edgeDigest, countryIso }: { edgeDigest: string[]; countryIso: string[] }) {
+  const { V, nE, mf, seedCol, vMerchant } = c;
   const catDir = partitionDir('edge_catalogue_3B', tokens(ctx)).dir;
   const catFiles = outputs.filter((o) => o.dataset === 'edge_catalogue_3B').sort((a, b) => (a.path < b.path ? -1 : 1));
   const catGlobal = createHash('sha256');
   for (const f of catFiles) catGlobal.update(Buffer.from(f.sha256_hex, 'ascii'));
   const catalogueDigestGlobal = catGlobal.digest('hex');
 
-  // edge_catalogue_index_3B: one MERCHANT row per virtual merchant + one GLOBAL row
   const perMerchantDigest: string[] = [], mixSummary: string[] = [];
   for (let v = 0; v < V; v++) {
     const h = createHash('sha256');
@@ -169,10 +206,13 @@ export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3
   } as Record<string, ColumnValues>;
   (ciRows.edge_count_total as { valid: Uint8Array }).valid[V] = 0;
   const idx = await publishParquetFile(ctx, 'edge_catalogue_index_3B', ciRows, outputs);
-  rows.edge_catalogue_index_3B = idx.rows;
-  stage.tick(1);
+  return { idx, catalogueDigestGlobal };
+}
 
-  // ── S3 alias blob + index ──
+/** S3: edge_alias_blob_3B, edge_alias_index_3B and edge_universe_hash_3B. */
+async function publishS3Alias(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[], rows: Record<string, number>, ruleDigest: string, idx: { sha256_hex: string }) {
+  const { p } = w;
+  const { V, mf, seedCol, vMerchant } = c;
   const blobLE = Buffer.alloc(4 * w.words.length);
   for (let k = 0; k < w.words.length; k++) blobLE.writeUInt32LE(w.words[k], 4 * k); // explicit little-endian
   await publishFile(ctx, 'edge_alias_blob_3B', blobLE, outputs);
@@ -219,9 +259,13 @@ export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3
   rows.edge_alias_index_3B = ai.rows;
   await publishJson(ctx, 'edge_universe_hash_3B', universe, outputs);
   rows.edge_universe_hash_3B = 1;
-  stage.tick(1);
+  return { universe, blobSha, ai };
+}
 
-  // ── S4 routing policy + validation contract ──
+/** S4: virtual_routing_policy_3B, virtual_validation_contract_3B and the S4 run summary. */
+async function publishS4Policy(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[], rows: Record<string, number>, universe: EdgeUniverse) {
+  const { p } = w;
+  const { mf } = c;
   const r = p.routing;
   const path = (id: string) => {
     const d = partitionDir(id, tokens(ctx));
@@ -283,12 +327,7 @@ export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3
     routing_policy_version: r.routing_policy_version,
     notes: `virtual_routing_policy_3B ${sha256Hex(canonicalJson(routingPolicy))}; virtual_validation_contract_3B ${vcf.sha256_hex} (${vc} tests)`,
   }, outputs);
-  stage.tick(1);
-  stage.done();
-  return {
-    rows, outputs, universe, routingPolicy, metrics,
-    digests: { edge_catalogue_digest_global: catalogueDigestGlobal, edge_alias_blob_digest: blobSha, virtual_validation_contract_digest: vcf.sha256_hex, edge_catalogue_index_digest: idx.sha256_hex, edge_alias_index_digest: ai.sha256_hex },
-  };
+  return { routingPolicy, metrics, vcf };
 }
 
 export interface ContractRow {

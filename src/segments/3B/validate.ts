@@ -35,14 +35,48 @@ const validTz = (z: string) => {
   return ok;
 };
 
+type Add = Checks['add'];
+
 export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B): Promise<void> {
   const stage = ctx.progress.stage('3B S5 validation', 4);
   const checks = new Checks();
-  const add = checks.add.bind(checks);
-  const { p, in: inp, tables: t } = w;
+  const add: Add = checks.add.bind(checks);
+  const { in: inp } = w;
   const V = w.vIdx.length, nE = w.weight.length;
+  checkS1(w, add);
+  stage.tick(1);
+  await checkS2(ctx, w, pub, add);
+  stage.tick(1);
+  await checkS3(ctx, w, pub, add);
+  stage.tick(1);
+  const replay = checkRng(w, add);
+  const { metrics, realism } = checkRealism(w, pub, add);
+  stage.tick(1);
 
-  // ── S1 ──
+  const edgeStats = edgeCountStats(w.E);
+  const s5manifest = {
+    manifest_fingerprint: ctx.manifest_fingerprint,
+    parameter_hash: ctx.parameter_hash,
+    status: checks.passed ? 'PASS' : 'FAIL',
+    evidence: pub.outputs.map((o) => ({ logical_id: o.dataset, sha256_hex: o.sha256_hex, notes: o.path })).sort((a, b) => (a.notes < b.notes ? -1 : 1)),
+    digests: { edge_catalogue_digest_global: pub.digests.edge_catalogue_digest_global, edge_alias_blob_digest: pub.digests.edge_alias_blob_digest, virtual_routing_policy_digest: pub.outputs.find((o) => o.dataset === 'virtual_routing_policy_3B')!.sha256_hex },
+    notes: `virtual merchants ${V} of ${inp.n}; edges ${nE}; edges per merchant p10/p50/p90 ${edgeStats.p10}/${edgeStats.p50}/${edgeStats.p90} (min ${edgeStats.min}, max ${edgeStats.max})`,
+  };
+  await sealSegment(ctx, {
+    segment: '3B',
+    checks,
+    outputs: pub.outputs,
+    rows: pub.rows,
+    trace: w.trace,
+    files: { 'realism_3B.json': { segment: '3B', metrics: realism, extra: { countries_per_merchant_p50: metrics.countries_per_merchant_p50 }, edges_per_merchant: edgeStats }, 'rng_replay.json': replay, 's5_manifest_3B.json': s5manifest, 'edge_universe_hash_3B.json': pub.universe },
+  });
+  stage.done();
+}
+
+/** S1: classification replay, one settlement node per virtual merchant in its home country, its zone. */
+function checkS1(w: World3B, add: Add): void {
+  const { p, in: inp } = w;
+  const V = w.vIdx.length;
   const rules = orderedRules(p.rules);
   const overrides = new Map(p.rules.overrides.map((o) => [BigInt(o.merchant_id), o.mode]));
   let badClass = 0;
@@ -61,11 +95,14 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   add('s1.one_settlement_per_virtual_merchant', badSettle === 0 && new Set(w.settle.siteId).size === V, `${V} settlement nodes; ${badSettle} not in the merchant's home country; ${V - new Set(w.settle.siteId).size} duplicate settlement_site_id`);
   add('s1.settlement_tz_valid', badSettleTz === 0, `${badSettleTz} settlement zones unknown to the runtime tzdb`);
   add('s1.settlement_inside_home_polygon', settleOutside === 0, `${settleOutside} of ${V} settlement places (GeoNames points) fall outside the 1:50m home polygon (coastal/islands: a warning, not a failure)`, false, settleOutside);
-  stage.tick(1);
+}
 
-  // ── S2 ──
+/** S2: edge counts, points inside their countries, weights, zones, ids; the published catalogue's keys and counts. */
+async function checkS2(ctx: RunContext, w: World3B, pub: Published3B, add: Add): Promise<void> {
+  const { p, tables: t } = w;
+  const V = w.vIdx.length, nE = w.weight.length;
   const ec = p.edges.edge_count;
-  let badCount = 0, badInside = 0, badWeight = 0, badTz = 0, deadEdges = 0;
+  let badCount = 0, badInside = 0, badWeight = 0, badTz = 0;
   for (let v = 0; v < V; v++) {
     if (w.E[v] < ec.min_edges || w.E[v] > ec.max_edges || w.edgeOff[v + 1] - w.edgeOff[v] !== w.E[v]) badCount++;
     let s = 0;
@@ -87,7 +124,6 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   add('s2.edge_ids_unique', new Set(w.edgeIds).size === nE, `${nE - new Set(w.edgeIds).size} duplicate edge_id`);
 
   // published bytes: keys, sort order, counts
-  const tk = tokens(ctx);
   // 3B's own tables as just published (no gate yet); 1A's as its gate lists them
   const [ecFiles, vcFiles, muFiles] = await Promise.all([sealedParquet(ctx, 'edge_catalogue_3B', {}, pub.outputs), sealedParquet(ctx, 'virtual_classification_3B', {}, pub.outputs), sealedParquet(ctx, 'merchant_universe_1A')]);
   const duck = await Duck.open();
@@ -108,12 +144,16 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   }
   add('s1.one_row_per_merchant', Number(pubRows.class_rows) === Number(pubRows.merchants) && Number(pubRows.unclassified) === 0, `virtual_classification_3B ${pubRows.class_rows} rows vs merchant_universe_1A ${pubRows.merchants}; ${pubRows.unclassified} merchants unclassified`);
   add('s2.catalogue_keys', Number(pubRows.edges) === nE && Number(pubRows.edge_keys) === nE && Number(pubRows.max_weight_dev ?? 0) < 1e-9, `edge_catalogue_3B ${pubRows.edges} rows, ${pubRows.edge_keys} distinct keys (expected ${nE}); max |Σw−1| ${pubRows.max_weight_dev}`);
-  stage.tick(1);
+}
 
-  // ── S3: decode every slice from the published blob; universe hash from published bytes ──
+/** S3: decode every slice from the published blob; universe hash from published bytes. */
+async function checkS3(ctx: RunContext, w: World3B, pub: Published3B, add: Add): Promise<void> {
+  const { p } = w;
+  const V = w.vIdx.length;
+  const tk = tokens(ctx);
   const b = partitionDir('edge_alias_blob_3B', tk);
   const blob = await readFile(join(ctx.world, b.dir, b.file!));
-  let badSlice = 0, maxDelta = 0;
+  let badSlice = 0, maxDelta = 0, deadEdges = 0;
   for (let v = 0; v < V; v++) {
     const at = w.wordOff[v];
     const words = new Uint32Array(w.wordOff[v + 1] - at);
@@ -138,9 +178,11 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   };
   const uOk = sha256Hex(blob) === u.edge_alias_blob_digest && (await fileSha('edge_catalogue_index_3B')) === u.edge_catalogue_index_digest && u.cdn_weights_digest === sha256Hex(p.bytes.cdn) && u.virtual_rules_digest === sha256Hex(p.bytes.rules) && edgeUniverseHash(u) === u.universe_hash && pub.routingPolicy.edge_universe_hash === u.universe_hash;
   add('s3.edge_universe_hash_recomputes', uOk, `universe hash ${u.universe_hash}: ${uOk ? 'components and combination recompute from the published bytes' : 'MISMATCH'}`);
-  stage.tick(1);
+}
 
-  // ── RNG: replay a sample; accounting ──
+/** RNG: replay a sample; accounting. */
+function checkRng(w: World3B, add: Add) {
+  const V = w.vIdx.length, nE = w.weight.length;
   const replay = replaySample(w);
   add('rng.replay_sample', replay.mismatches.length === 0, `${replay.merchants} merchants (${replay.edges} edges) replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
   const tr = w.trace.rows();
@@ -155,8 +197,12 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   for (let j = 0; j < nE; j++) expectPlace += 2 + 2 * Math.max(1, w.attempts[j]);
   add('rng.edge_place_budget', famDraws(FAMILIES.place) === String(expectPlace) && String(sum(w.placeDraws)) === famDraws(FAMILIES.place), `edge_place draws ${famDraws(FAMILIES.place)} vs 2 per edge + 2 per jitter attempt = ${expectPlace}`);
   add('rng.edge_plan_accounting', String(sum(w.planDraws)) === famDraws(FAMILIES.plan), `edge_plan draws ${famDraws(FAMILIES.plan)} vs per-merchant sum ${sum(w.planDraws)}`);
+  return replay;
+}
 
-  // ── realism corridors ──
+/** Realism corridors over S4's metrics. */
+function checkRealism(w: World3B, pub: Published3B, add: Add) {
+  const { p } = w;
   const metrics = pub.metrics;
   const realism = Object.entries(p.validation.corridors).map(([name, c]) => {
     const v = metrics[name];
@@ -164,26 +210,7 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
     add(`realism.${name}`, passed, `${name}=${typeof v === 'number' ? v.toFixed(4) : 'missing'} corridor [${c.min}, ${c.max}]`, c.required);
     return { metric: name, value: Number.isFinite(v) ? v : null, min: c.min, max: c.max, required: c.required, passed };
   });
-  stage.tick(1);
-
-  const edgeStats = edgeCountStats(w.E);
-  const s5manifest = {
-    manifest_fingerprint: ctx.manifest_fingerprint,
-    parameter_hash: ctx.parameter_hash,
-    status: checks.passed ? 'PASS' : 'FAIL',
-    evidence: pub.outputs.map((o) => ({ logical_id: o.dataset, sha256_hex: o.sha256_hex, notes: o.path })).sort((a, b) => (a.notes < b.notes ? -1 : 1)),
-    digests: { edge_catalogue_digest_global: pub.digests.edge_catalogue_digest_global, edge_alias_blob_digest: pub.digests.edge_alias_blob_digest, virtual_routing_policy_digest: pub.outputs.find((o) => o.dataset === 'virtual_routing_policy_3B')!.sha256_hex },
-    notes: `virtual merchants ${V} of ${inp.n}; edges ${nE}; edges per merchant p10/p50/p90 ${edgeStats.p10}/${edgeStats.p50}/${edgeStats.p90} (min ${edgeStats.min}, max ${edgeStats.max})`,
-  };
-  await sealSegment(ctx, {
-    segment: '3B',
-    checks,
-    outputs: pub.outputs,
-    rows: pub.rows,
-    trace: w.trace,
-    files: { 'realism_3B.json': { segment: '3B', metrics: realism, extra: { countries_per_merchant_p50: metrics.countries_per_merchant_p50 }, edges_per_merchant: edgeStats }, 'rng_replay.json': replay, 's5_manifest_3B.json': s5manifest, 'edge_universe_hash_3B.json': pub.universe },
-  });
-  stage.done();
+  return { metrics, realism };
 }
 
 function replaySample(w: World3B) {

@@ -28,15 +28,24 @@ export interface Published5A {
 const constStr = (n: number, v: string): DictCol => ({ codes: new Int32Array(n), dict: [v] });
 const nullable = (v: (string | null)[]): DictCol => ({ ...dictEncode(v.map((x) => x ?? '')), valid: Uint8Array.from(v, (x) => (x === null ? 0 : 1)) });
 
+type Rows = Record<string, number>;
+
 export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5A> {
   const outputs: OutputEntry[] = [];
-  const rows: Record<string, number> = {};
-  const sc = w.p.scenario.scenarios[0];
-  const sid = { scenario_id: sc.scenario_id };
-  const N = w.cellM.length, M = w.in.merchant.length, H = w.hz.H;
-  const inp = w.in;
+  const rows: Rows = {};
+  const sid = { scenario_id: w.p.scenario.scenarios[0].scenario_id };
+  await publishS1Profiles(ctx, w, rows, outputs);
+  await publishS2Shapes(ctx, w, rows, outputs, sid);
+  const nz = await publishS4Calendar(ctx, w, rows, outputs, sid);
+  const surfaces = await publishSurfaces(ctx, w, rows, outputs, sid);
+  void constStr;
+  return { rows, outputs, surfaces, overlayRows: nz };
+}
 
-  // S1
+/** S1: merchant × zone and merchant class profiles. */
+async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[]): Promise<void> {
+  const M = w.in.merchant.length;
+  const inp = w.in;
   rows.merchant_zone_profile_5A = await publishParquet(ctx, 'merchant_zone_profile_5A', {
     merchant_id: inp.cellMerchant,
     legal_country_iso: dictEncode(inp.cellCountry),
@@ -71,8 +80,10 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     weekly_volume_expected: mVol,
     zones: mZones,
   }, outputs);
+}
 
-  // S2 (policy-only)
+/** S2 (policy-only): the shape catalogue and its weekly grid. */
+async function publishS2Shapes(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<void> {
   const S = w.shapes.defs.length;
   const rep = <T>(f: (s: number) => T) => Array.from({ length: S * T_WEEK }, (_, r) => f(Math.floor(r / T_WEEK)));
   rows.class_zone_shape_5A = await publishParquet(ctx, 'class_zone_shape_5A', {
@@ -93,8 +104,12 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     bucket_duration_minutes: Int32Array.from({ length: T_WEEK }, () => 60),
     is_weekend: Uint8Array.from({ length: T_WEEK }, (_, k) => (Math.floor(k / 24) >= 5 ? 1 : 0)),
   }, outputs, sid);
+}
 
-  // S4 calendar, manifest, overlay profiles
+/** S4 calendar, manifest, overlay profiles; returns the sparse overlay row count. */
+async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<number> {
+  const sc = w.p.scenario.scenarios[0];
+  const H = w.hz.H;
   const ev = w.calendar.events;
   rows.scenario_calendar_5A = await publishParquet(ctx, 'scenario_calendar_5A', {
     event_id: ev.map((e) => e.event_id),
@@ -150,8 +165,13 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     tzid: dictEncode(w.overlayKeys.map((k) => k.tzid)),
     demand_class: dictEncode(w.overlayKeys.map((k) => k.demand_class)),
   }, outputs, sid);
+  return nz;
+}
 
-  // surfaces (pure products), materialised below the cap
+/** S3 surfaces (pure products), materialised below the cap. */
+async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<SurfaceRecord[]> {
+  const N = w.cellM.length, H = w.hz.H;
+  const inp = w.in;
   const cap = w.p.scenario.surfaces.max_rows_per_dataset;
   const surfaces: SurfaceRecord[] = [];
   for (const s of SURFACES) {
@@ -182,6 +202,5 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
     }, outputs, sid);
     surfaces.push({ dataset: s.id, rows: n, materialised: true, reason: `${n} rows within surfaces.max_rows_per_dataset ${cap}` });
   }
-  void constStr;
-  return { rows, outputs, surfaces, overlayRows: nz };
+  return surfaces;
 }
