@@ -62,11 +62,24 @@ export async function runWorldShardBench(world: string, k = 4, time = 800, again
   const rec = JSON.parse(readFileSync(join(runs, readdirSync(runs).sort()[0], 'run_receipt.json'), 'utf8'));
   const pool = new KernelPool(1);
   try {
-    const ctx = { world, seed: BigInt(rec.seed), parameter_hash: rec.parameter_hash, manifest_fingerprint: rec.manifest_fingerprint, run_id: rec.run_id, pack: await loadPolicyPack(join(packageRoot(), 'config')), pool } as unknown as RunContext;
+    const ctx = {
+      world,
+      seed: BigInt(rec.seed),
+      parameter_hash: rec.parameter_hash,
+      manifest_fingerprint: rec.manifest_fingerprint,
+      run_id: rec.run_id,
+      pack: await loadPolicyPack(join(packageRoot(), 'config')),
+      pool,
+    } as unknown as RunContext;
     const pol = policies5B(ctx.pack);
     const hz = horizonOf(pol.timeGrid);
     const inp = await loadInputs(ctx, pol.timeGrid.scenario_id, hz.H);
-    const lhTab = utcToLocalBucketTable(inp.timetable, Int32Array.from(inp.timetable.tzids, (_, z) => z), hz.H, hz.startSec);
+    const lhTab = utcToLocalBucketTable(
+      inp.timetable,
+      Int32Array.from(inp.timetable.tzids, (_, z) => z),
+      hz.H,
+      hz.startSec,
+    );
     const groups = planGroups(inp, pol);
     const expected = expectedPerCell(inp, hz, lhTab);
     const id = { manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash };
@@ -127,7 +140,11 @@ export async function runArrivalBench(time = 800): Promise<ArrivalBenchRow[]> {
   const ex = instantiateKernelsSync(process.env.FW_WASM || undefined);
   const H = 24 * 28;
   const rows: ArrivalBenchRow[] = [];
-  for (const [density, perCellBucket] of [['sparse', 0.05], ['medium', 1], ['dense', 20]] as const) {
+  for (const [density, perCellBucket] of [
+    ['sparse', 0.05],
+    ['medium', 1],
+    ['dense', 20],
+  ] as const) {
     // cV is weekly volume: a cell's mean per bucket is volume / 168 (shapes are unit-mass over a week)
     const x = syntheticShard({ H, volume: perCellBucket * 168 * 2 });
     const inputs = shardInputs(x);
@@ -147,7 +164,14 @@ export async function runArrivalBench(time = 800): Promise<ArrivalBenchRow[]> {
       if (!r || r.state !== 'completed') throw new Error(`bench task ${name} did not complete`);
       return r.latency; // ms
     };
-    rows.push({ density, perCellBucket, arrivals: n, wasmMps: n / latency('wasm').mean / 1e3, wasmBestMps: n / latency('wasm').min / 1e3, tsMps: n / latency('ts').mean / 1e3 });
+    rows.push({
+      density,
+      perCellBucket,
+      arrivals: n,
+      wasmMps: n / latency('wasm').mean / 1e3,
+      wasmBestMps: n / latency('wasm').min / 1e3,
+      tsMps: n / latency('ts').mean / 1e3,
+    });
   }
   return rows;
 }
@@ -165,8 +189,12 @@ async function main(): Promise<void> {
     console.log(`5B k5bArrivals on real shards of ${world}, one core (copy-in, kernel, merge; M arrivals/s)`);
     console.log(`shard  cells  arrivals  ms/task  M arrivals/s mean (best)${against ? `  | ${against}: ms/task  M/s mean (best)  output` : ''}`);
     for (const r of rows) {
-      const o = r.other ? `  | ${r.other.ms.toFixed(1).padStart(7)}  ${`${r.other.mps.toFixed(1)} (${r.other.bestMps.toFixed(1)})`.padStart(12)}  ${r.other.identical ? 'identical' : 'DIFFERS'}` : '';
-      console.log(`${String(r.shard).padStart(5)}  ${String(r.cells).padStart(5)}  ${String(r.arrivals).padStart(8)}  ${r.ms.toFixed(1).padStart(7)}  ${`${r.mps.toFixed(1)} (${r.bestMps.toFixed(1)})`.padStart(12)}${o}`);
+      const o = r.other
+        ? `  | ${r.other.ms.toFixed(1).padStart(7)}  ${`${r.other.mps.toFixed(1)} (${r.other.bestMps.toFixed(1)})`.padStart(12)}  ${r.other.identical ? 'identical' : 'DIFFERS'}`
+        : '';
+      console.log(
+        `${String(r.shard).padStart(5)}  ${String(r.cells).padStart(5)}  ${String(r.arrivals).padStart(8)}  ${r.ms.toFixed(1).padStart(7)}  ${`${r.mps.toFixed(1)} (${r.bestMps.toFixed(1)})`.padStart(12)}${o}`,
+      );
     }
     return;
   }
@@ -174,7 +202,9 @@ async function main(): Promise<void> {
   console.log('5B k5bArrivals, one core (M arrivals/s: counts → times → routed → local time, incl. copy-in and merge)');
   console.log('density  arrivals/cell-bucket  arrivals/task  wasm M/s mean (best)  ts M/s');
   for (const r of rows) {
-    console.log(`${r.density.padEnd(8)} ${String(r.perCellBucket).padStart(20)}  ${String(r.arrivals).padStart(13)}  ${`${r.wasmMps.toFixed(1)} (${r.wasmBestMps.toFixed(1)})`.padStart(19)}  ${r.tsMps.toFixed(1).padStart(6)}`);
+    console.log(
+      `${r.density.padEnd(8)} ${String(r.perCellBucket).padStart(20)}  ${String(r.arrivals).padStart(13)}  ${`${r.wasmMps.toFixed(1)} (${r.wasmBestMps.toFixed(1)})`.padStart(19)}  ${r.tsMps.toFixed(1).padStart(6)}`,
+    );
   }
 }
 

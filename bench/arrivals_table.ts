@@ -37,22 +37,29 @@ export function arrivalColumns(rows: number, seed = 7): FastColumn[] {
     s ^= s << 5;
     return (s >>> 0) / TWO32;
   };
-  const merchant = new BigUint64Array(rows), m32 = new Uint32Array(merchant.buffer);
-  const seq = new BigUint64Array(rows), q32 = new Uint32Array(seq.buffer);
-  const tsUtc = new BigInt64Array(rows), t32 = new Uint32Array(tsUtc.buffer);
+  const merchant = new BigUint64Array(rows),
+    m32 = new Uint32Array(merchant.buffer);
+  const seq = new BigUint64Array(rows),
+    q32 = new Uint32Array(seq.buffer);
+  const tsUtc = new BigInt64Array(rows),
+    t32 = new Uint32Array(tsUtc.buffer);
   const bucket = new Int32Array(rows);
   const country = new Int32Array(rows);
   const tz = new Int32Array(rows);
-  const tsLocal = new BigInt64Array(rows), l32 = new Uint32Array(tsLocal.buffer);
+  const tsLocal = new BigInt64Array(rows),
+    l32 = new Uint32Array(tsLocal.buffer);
   const channel = new Int32Array(rows);
   const virt = new Uint8Array(rows);
-  const site = new BigUint64Array(rows), s32 = new Uint32Array(site.buffer);
+  const site = new BigUint64Array(rows),
+    s32 = new Uint32Array(site.buffer);
   const siteValid = new Uint8Array(rows);
-  const edge = new BigUint64Array(rows), e32 = new Uint32Array(edge.buffer);
+  const edge = new BigUint64Array(rows),
+    e32 = new Uint32Array(edge.buffer);
   const edgeValid = new Uint8Array(rows);
   const tzOp = new Int32Array(rows);
   const tzOpValid = new Uint8Array(rows);
-  const tsOp = new BigInt64Array(rows), o32 = new Uint32Array(tsOp.buffer);
+  const tsOp = new BigInt64Array(rows),
+    o32 = new Uint32Array(tsOp.buffer);
   const lambda = new Float64Array(rows);
   let m = 0;
   let i = 0;
@@ -132,19 +139,34 @@ export function arrivalsArrowTable(cols: FastColumn[], rows: number): arrow.Tabl
     switch (c.type) {
       case 'dict':
         data = arrow.makeData({
-          type: new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()), length: rows, data: c.values as Int32Array,
-          dictionary: arrow.vectorFromArray([...c.dict!], new arrow.Utf8()), ...nulls,
+          type: new arrow.Dictionary(new arrow.Utf8(), new arrow.Int32()),
+          length: rows,
+          data: c.values as Int32Array,
+          dictionary: arrow.vectorFromArray([...c.dict!], new arrow.Utf8()),
+          ...nulls,
         });
         break;
       case 'bool':
         data = arrow.makeData({ type: new arrow.Bool(), length: rows, data: packBits(c.values as Uint8Array), ...nulls });
         break;
-      case 'u64': data = arrow.makeData({ type: new arrow.Uint64(), length: rows, data: c.values as BigUint64Array, ...nulls }); break;
-      case 'i64': data = arrow.makeData({ type: new arrow.Int64(), length: rows, data: c.values as BigInt64Array, ...nulls }); break;
-      case 'i32': data = arrow.makeData({ type: new arrow.Int32(), length: rows, data: c.values as Int32Array, ...nulls }); break;
-      case 'f64': data = arrow.makeData({ type: new arrow.Float64(), length: rows, data: c.values as Float64Array, ...nulls }); break;
-      case 'ts_utc_us': data = arrow.makeData({ type: new arrow.TimestampMicrosecond('UTC'), length: rows, data: c.values as BigInt64Array, ...nulls }); break;
-      case 'ts_local_us': data = arrow.makeData({ type: new arrow.TimestampMicrosecond(), length: rows, data: c.values as BigInt64Array, ...nulls }); break;
+      case 'u64':
+        data = arrow.makeData({ type: new arrow.Uint64(), length: rows, data: c.values as BigUint64Array, ...nulls });
+        break;
+      case 'i64':
+        data = arrow.makeData({ type: new arrow.Int64(), length: rows, data: c.values as BigInt64Array, ...nulls });
+        break;
+      case 'i32':
+        data = arrow.makeData({ type: new arrow.Int32(), length: rows, data: c.values as Int32Array, ...nulls });
+        break;
+      case 'f64':
+        data = arrow.makeData({ type: new arrow.Float64(), length: rows, data: c.values as Float64Array, ...nulls });
+        break;
+      case 'ts_utc_us':
+        data = arrow.makeData({ type: new arrow.TimestampMicrosecond('UTC'), length: rows, data: c.values as BigInt64Array, ...nulls });
+        break;
+      case 'ts_local_us':
+        data = arrow.makeData({ type: new arrow.TimestampMicrosecond(), length: rows, data: c.values as BigInt64Array, ...nulls });
+        break;
     }
     vectors[c.name] = arrow.makeVector(data);
   }

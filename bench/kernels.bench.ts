@@ -50,28 +50,48 @@ export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<Ker
 
   let key = 1; // a new substream per call, as real shards do
   const kernels: Array<[string, () => void, () => void]> = [
-    ['u01', () => k.fillU01(key++, 7, outF, n), () => {
-      const s = new Substream(key++, 7);
-      for (let i = 0; i < n; i++) tsF[i] = s.u01();
-    }],
-    ['normal (Box-Muller)', () => k.fillNormal(key++, 7, outF, n), () => {
-      const s = new Substream(key++, 7);
-      for (let i = 0; i < n; i++) tsF[i] = normal(s);
-    }],
-    ['poisson λ=3 (inversion)', () => k.fillPoisson(3, key++, 7, outI, n), () => {
-      const s = new Substream(key++, 7);
-      for (let i = 0; i < n; i++) tsI[i] = poisson(s, 3);
-    }],
-    ['poisson λ=57 (PTRS)', () => k.fillPoisson(57, key++, 7, outI, n), () => {
-      const s = new Substream(key++, 7);
-      for (let i = 0; i < n; i++) tsI[i] = poisson(s, 57);
-    }],
-    ['alias n=1000', () => {
-      k.streamInit(key++, 7);
-      k.aliasSampleBatch(probPtr, aliasPtr, weights.length, outI, n);
-    }, () => {
-      aliasSampleBatch(new Substream(key++, 7), table, tsI, n);
-    }],
+    [
+      'u01',
+      () => k.fillU01(key++, 7, outF, n),
+      () => {
+        const s = new Substream(key++, 7);
+        for (let i = 0; i < n; i++) tsF[i] = s.u01();
+      },
+    ],
+    [
+      'normal (Box-Muller)',
+      () => k.fillNormal(key++, 7, outF, n),
+      () => {
+        const s = new Substream(key++, 7);
+        for (let i = 0; i < n; i++) tsF[i] = normal(s);
+      },
+    ],
+    [
+      'poisson λ=3 (inversion)',
+      () => k.fillPoisson(3, key++, 7, outI, n),
+      () => {
+        const s = new Substream(key++, 7);
+        for (let i = 0; i < n; i++) tsI[i] = poisson(s, 3);
+      },
+    ],
+    [
+      'poisson λ=57 (PTRS)',
+      () => k.fillPoisson(57, key++, 7, outI, n),
+      () => {
+        const s = new Substream(key++, 7);
+        for (let i = 0; i < n; i++) tsI[i] = poisson(s, 57);
+      },
+    ],
+    [
+      'alias n=1000',
+      () => {
+        k.streamInit(key++, 7);
+        k.aliasSampleBatch(probPtr, aliasPtr, weights.length, outI, n);
+      },
+      () => {
+        aliasSampleBatch(new Substream(key++, 7), table, tsI, n);
+      },
+    ],
   ];
 
   const bench = new Bench({ name: 'rng kernels', time });
@@ -93,9 +113,7 @@ export async function runKernelBench(opts: KernelBenchOptions = {}): Promise<Ker
 export function formatKernelBench(rows: KernelBenchRow[]): string {
   const lines = ['kernel                      wasm M/s    TS M/s   wasm/TS'];
   for (const r of rows) {
-    lines.push(
-      `${r.kernel.padEnd(26)} ${r.wasmMps.toFixed(1).padStart(9)} ${r.tsMps.toFixed(1).padStart(9)} ${(r.wasmMps / r.tsMps).toFixed(1).padStart(8)}x`,
-    );
+    lines.push(`${r.kernel.padEnd(26)} ${r.wasmMps.toFixed(1).padStart(9)} ${r.tsMps.toFixed(1).padStart(9)} ${(r.wasmMps / r.tsMps).toFixed(1).padStart(8)}x`);
   }
   return lines.join('\n');
 }

@@ -260,7 +260,14 @@ async function appendChunks(conn: DuckDBConnection, table: arrow.Table): Promise
         v6.setItem(k, CHANNELS[c.channel[j]]);
         v7.setItem(k, (c.fraud[j >> 3] & (1 << (j & 7))) !== 0);
       }
-      v0.flush(); v1.flush(); v2.flush(); v3.flush(); v4.flush(); v5.flush(); v6.flush(); v7.flush();
+      v0.flush();
+      v1.flush();
+      v2.flush();
+      v3.flush();
+      v4.flush();
+      v5.flush();
+      v6.flush();
+      v7.flush();
       app.appendDataChunk(ch);
     }
   }
@@ -302,9 +309,7 @@ async function copyTo(conn: DuckDBConnection, from: string, file: string, extra 
 }
 
 async function rowGroups(conn: DuckDBConnection, file: string): Promise<number> {
-  const r = await conn.runAndReadAll(
-    `SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata(${sqlStr(file)})`,
-  );
+  const r = await conn.runAndReadAll(`SELECT count(DISTINCT row_group_id)::INTEGER AS n FROM parquet_metadata(${sqlStr(file)})`);
   return Number(r.getRowsJS()[0][0]);
 }
 
@@ -433,9 +438,20 @@ function pwWhole(compression: 'zstd' | 'snappy'): Scenario {
     const total = phases.writeParquet + phases['fs.write'];
     const wasm_mb = parquetWasmMemoryBytes() / MiB;
     return {
-      scenario: `pw-${compression}`, rows, phases, total_s: total, cpu_s, t_start, t_end, file_bytes: bytes.byteLength,
-      files: 1, row_groups: await pwRowGroups(bytes), rss_base_mb: base / MiB,
-      rss_peak_mb: process.resourceUsage().maxRSS / 1024, wasm_mb, sha256: sha256(bytes),
+      scenario: `pw-${compression}`,
+      rows,
+      phases,
+      total_s: total,
+      cpu_s,
+      t_start,
+      t_end,
+      file_bytes: bytes.byteLength,
+      files: 1,
+      row_groups: await pwRowGroups(bytes),
+      rss_base_mb: base / MiB,
+      rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+      wasm_mb,
+      sha256: sha256(bytes),
     };
   };
 }
@@ -453,8 +469,16 @@ const pwBreakdown: Scenario = async (rows) => {
   const cpu_s = cpuNow() - cpu0;
   const total = Object.values(phases).reduce((a, b) => a + b, 0);
   return {
-    scenario: 'pw-zstd-breakdown', rows, phases, total_s: total, cpu_s, file_bytes: bytes.byteLength, files: 1,
-    rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, wasm_mb: parquetWasmMemoryBytes() / MiB,
+    scenario: 'pw-zstd-breakdown',
+    rows,
+    phases,
+    total_s: total,
+    cpu_s,
+    file_bytes: bytes.byteLength,
+    files: 1,
+    rss_base_mb: base / MiB,
+    rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+    wasm_mb: parquetWasmMemoryBytes() / MiB,
   };
 };
 
@@ -482,9 +506,18 @@ const pwSlices: Scenario = async (rows, dir) => {
   let rg = 0;
   for (let i = 0; i < files; i++) rg += await pwRowGroups(fs.readFileSync(path.join(dir, `pw-slice-${i}.parquet`)));
   return {
-    scenario: 'pw-zstd-slices-1M', rows, phases, total_s: phases.writeParquet + phases['fs.write'],
-    cpu_s, file_bytes: bytesTotal, files, row_groups: rg, rss_base_mb: base / MiB,
-    rss_peak_mb: process.resourceUsage().maxRSS / 1024, wasm_mb, notes: [`wasm MiB after each slice: ${wasm.join(', ')}`],
+    scenario: 'pw-zstd-slices-1M',
+    rows,
+    phases,
+    total_s: phases.writeParquet + phases['fs.write'],
+    cpu_s,
+    file_bytes: bytesTotal,
+    files,
+    row_groups: rg,
+    rss_base_mb: base / MiB,
+    rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+    wasm_mb,
+    notes: [`wasm MiB after each slice: ${wasm.join(', ')}`],
   };
 };
 
@@ -530,8 +563,18 @@ const pwStream: Scenario = async (rows, dir) => {
   const wasm_mb = parquetWasmMemoryBytes() / MiB;
   const rg = await pwRowGroups(fs.readFileSync(file));
   return {
-    scenario: 'pw-zstd-stream-1M', rows, phases, total_s: phases.stream, cpu_s, file_bytes: bytes, files: 1,
-    row_groups: rg, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, wasm_mb, sha256: hash.digest('hex'),
+    scenario: 'pw-zstd-stream-1M',
+    rows,
+    phases,
+    total_s: phases.stream,
+    cpu_s,
+    file_bytes: bytes,
+    files: 1,
+    row_groups: rg,
+    rss_base_mb: base / MiB,
+    rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+    wasm_mb,
+    sha256: hash.digest('hex'),
   };
 };
 
@@ -583,9 +626,18 @@ function duckAppender(mode: 'rows' | 'chunks'): Scenario {
     conn.closeSync();
     db.closeSync();
     return {
-      scenario: `duck-appender-${mode}`, rows, phases, total_s: phases.append + phases.COPY, cpu_s, file_bytes: size,
-      files: 1, row_groups: rg, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024,
-      notes, sha256: fileSha(file),
+      scenario: `duck-appender-${mode}`,
+      rows,
+      phases,
+      total_s: phases.append + phases.COPY,
+      cpu_s,
+      file_bytes: size,
+      files: 1,
+      row_groups: rg,
+      rss_base_mb: base / MiB,
+      rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+      notes,
+      sha256: fileSha(file),
     };
   };
 }
@@ -615,8 +667,17 @@ const duckSql: Scenario = async (rows, dir) => {
   conn.closeSync();
   db.closeSync();
   return {
-    scenario: 'duck-sql-synthetic', rows, phases, total_s: phases['COPY(SELECT)'], cpu_s, file_bytes: size, files: 1,
-    row_groups: rg, rss_base_mb: base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024, sha256: sha,
+    scenario: 'duck-sql-synthetic',
+    rows,
+    phases,
+    total_s: phases['COPY(SELECT)'],
+    cpu_s,
+    file_bytes: size,
+    files: 1,
+    row_groups: rg,
+    rss_base_mb: base / MiB,
+    rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+    sha256: sha,
     notes: [
       `threads=${threads}`,
       `COPY(SELECT) twice: ${sha === fileSha(again) ? 'identical' : 'DIFFERENT'} bytes`,
@@ -655,8 +716,7 @@ const facts: Scenario = async (rows, dir) => {
   det['pw 4,096-row batches (multiple of 1024)'] = sha256(writeParquet(buildTable(rows, 42, 4096))) === sha256(a);
   det['pw 10,000-row batches (NOT multiple of 1024)'] = sha256(writeParquet(buildTable(rows, 42, 10_000))) === sha256(a);
   det['pw rowGroupSize 102,400: one batch vs 4,096-row batches'] =
-    sha256(writeParquet(buildTable(rows, 42, rows), { rowGroupSize: 102_400 })) ===
-    sha256(writeParquet(buildTable(rows, 42, 4096), { rowGroupSize: 102_400 }));
+    sha256(writeParquet(buildTable(rows, 42, rows), { rowGroupSize: 102_400 })) === sha256(writeParquet(buildTable(rows, 42, 4096), { rowGroupSize: 102_400 }));
   det['pw sha256'] = sha256(a);
   out.determinism = det;
 
@@ -689,9 +749,9 @@ const facts: Scenario = async (rows, dir) => {
   await copyTo(conn, 't', duckFile);
   const schemaOf = async (file: string): Promise<Record<string, string>> => {
     const desc = (await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlStr(file)})`)).getRowObjectsJS();
-    const ps = (await conn.runAndReadAll(
-      `SELECT name, type, converted_type, logical_type FROM parquet_schema(${sqlStr(file)}) WHERE type IS NOT NULL`,
-    )).getRowObjectsJS();
+    const ps = (
+      await conn.runAndReadAll(`SELECT name, type, converted_type, logical_type FROM parquet_schema(${sqlStr(file)}) WHERE type IS NOT NULL`)
+    ).getRowObjectsJS();
     const r: Record<string, string> = {};
     for (const d of desc) {
       const p = ps.find((x) => x.name === d.column_name);
@@ -705,40 +765,48 @@ const facts: Scenario = async (rows, dir) => {
   out.duckdb_view_of_pw = await schemaOf(pwFile);
   out.duckdb_view_of_duck = await schemaOf(duckFile);
   const meta = async (file: string): Promise<unknown> =>
-    (await conn.runAndReadAll(
-      `SELECT created_by, num_rows::BIGINT AS num_rows, num_row_groups::BIGINT AS row_groups FROM parquet_file_metadata(${sqlStr(file)})`,
-    )).getRowObjectsJson()[0];
+    (
+      await conn.runAndReadAll(
+        `SELECT created_by, num_rows::BIGINT AS num_rows, num_row_groups::BIGINT AS row_groups FROM parquet_file_metadata(${sqlStr(file)})`,
+      )
+    ).getRowObjectsJson()[0];
   const enc = async (file: string): Promise<Record<string, string>> => {
-    const rs = (await conn.runAndReadAll(
-      `SELECT path_in_schema AS c, string_agg(DISTINCT encodings, ' | ') AS e, string_agg(DISTINCT compression, ',') AS z
+    const rs = (
+      await conn.runAndReadAll(
+        `SELECT path_in_schema AS c, string_agg(DISTINCT encodings, ' | ') AS e, string_agg(DISTINCT compression, ',') AS z
        FROM parquet_metadata(${sqlStr(file)}) GROUP BY ALL ORDER BY min(column_id)`,
-    )).getRowObjectsJS();
+      )
+    ).getRowObjectsJS();
     return Object.fromEntries(rs.map((r) => [String(r.c), `${r.e} [${r.z}]`]));
   };
   out.encodings_pw = await enc(pwFile);
   out.encodings_duck = await enc(duckFile);
   out.meta_pw = await meta(pwFile);
   out.meta_duck = await meta(duckFile);
-  out.kv_pw = (await conn.runAndReadAll(
-    `SELECT decode(key) AS key FROM parquet_kv_metadata(${sqlStr(pwFile)})`,
-  )).getRowsJS().map((r) => r[0]);
+  out.kv_pw = (await conn.runAndReadAll(`SELECT decode(key) AS key FROM parquet_kv_metadata(${sqlStr(pwFile)})`)).getRowsJS().map((r) => r[0]);
   const diff = async (x: string, y: string): Promise<number> =>
-    Number((await conn.runAndReadAll(
-      `SELECT count(*) FROM (SELECT * FROM read_parquet(${sqlStr(x)}) EXCEPT ALL SELECT * FROM read_parquet(${sqlStr(y)}))`,
-    )).getRowsJS()[0][0]);
+    Number(
+      (
+        await conn.runAndReadAll(`SELECT count(*) FROM (SELECT * FROM read_parquet(${sqlStr(x)}) EXCEPT ALL SELECT * FROM read_parquet(${sqlStr(y)}))`)
+      ).getRowsJS()[0][0],
+    );
   out['rows in pw not in duck'] = await diff(pwFile, duckFile);
   out['rows in duck not in pw'] = await diff(duckFile, pwFile);
-  out['max merchant_id (pw file)'] = String((await conn.runAndReadAll(
-    `SELECT max(merchant_id) FROM read_parquet(${sqlStr(pwFile)})`,
-  )).getRowsJS()[0][0]);
-  out['max merchant_id (arrow)'] = String(
-    (t.getChild('merchant_id')!.toArray() as BigUint64Array).reduce((m, v) => (v > m ? v : m), 0n),
-  );
+  out['max merchant_id (pw file)'] = String((await conn.runAndReadAll(`SELECT max(merchant_id) FROM read_parquet(${sqlStr(pwFile)})`)).getRowsJS()[0][0]);
+  out['max merchant_id (arrow)'] = String((t.getChild('merchant_id')!.toArray() as BigUint64Array).reduce((m, v) => (v > m ? v : m), 0n));
   conn.closeSync();
   db.closeSync();
   return {
-    scenario: 'facts', rows, phases: {}, total_s: 0, file_bytes: a.byteLength, files: 1,
-    rss_base_mb: 0, rss_peak_mb: process.resourceUsage().maxRSS / 1024, facts: out, sha256: sha256(a),
+    scenario: 'facts',
+    rows,
+    phases: {},
+    total_s: 0,
+    file_bytes: a.byteLength,
+    files: 1,
+    rss_base_mb: 0,
+    rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+    facts: out,
+    sha256: sha256(a),
   };
 };
 
@@ -792,9 +860,21 @@ class ArrivalRun {
     this.stop();
     const { cpu_s, t_end } = this.stopped!;
     return {
-      scenario, rows, phases: this.phases, total_s: (t_end - this.t_start) / 1000, cpu_s, t_start: this.t_start, t_end, file_bytes: this.bytes,
-      files: this.files, row_groups: this.files, rss_base_mb: this.base / MiB, rss_peak_mb: process.resourceUsage().maxRSS / 1024,
-      sha256: this.hash.digest('hex'), arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW, ...extra,
+      scenario,
+      rows,
+      phases: this.phases,
+      total_s: (t_end - this.t_start) / 1000,
+      cpu_s,
+      t_start: this.t_start,
+      t_end,
+      file_bytes: this.bytes,
+      files: this.files,
+      row_groups: this.files,
+      rss_base_mb: this.base / MiB,
+      rss_peak_mb: process.resourceUsage().maxRSS / 1024,
+      sha256: this.hash.digest('hex'),
+      arrow_bytes_per_row: ARRIVAL_ARROW_BYTES_PER_ROW,
+      ...extra,
     };
   }
 }
@@ -824,16 +904,18 @@ function arrivalsPw(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: bool
 export const ARRIVAL_DELTA_COLUMNS = ['merchant_id', 'arrival_seq', 'ts_utc', 'bucket_index', 'ts_local_primary', 'site_id', 'edge_id', 'ts_local_operational'];
 
 /** src/io/fastparquet.ts on this thread, part by part; `wasm`: page bodies on assembly/io/parquet.ts (same bytes). */
-const arrivalsFast = (delta: boolean, wasm = false): Scenario => async (rows) => {
-  const cols = arrivalColumns(rows).map((c) => (delta && ARRIVAL_DELTA_COLUMNS.includes(c.name) ? { ...c, encoding: 'delta' as const } : c));
-  const opts = wasm ? { pages: wasmPageKernel(instantiateKernelsSync()) } : {};
-  if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS), opts);
-  const run = new ArrivalRun();
-  const t = performance.now();
-  for (const p of parquetParts(cols, rows, PART, opts)) run.add(p.bytes);
-  run.phases.encodeParquet = (performance.now() - t) / 1000;
-  return run.result(`${delta ? 'arrivals-fast-delta' : 'arrivals-fast'}${wasm ? '-wasm' : ''}`, rows);
-};
+const arrivalsFast =
+  (delta: boolean, wasm = false): Scenario =>
+  async (rows) => {
+    const cols = arrivalColumns(rows).map((c) => (delta && ARRIVAL_DELTA_COLUMNS.includes(c.name) ? { ...c, encoding: 'delta' as const } : c));
+    const opts = wasm ? { pages: wasmPageKernel(instantiateKernelsSync()) } : {};
+    if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS), opts);
+    const run = new ArrivalRun();
+    const t = performance.now();
+    for (const p of parquetParts(cols, rows, PART, opts)) run.add(p.bytes);
+    run.phases.encodeParquet = (performance.now() - t) / 1000;
+    return run.result(`${delta ? 'arrivals-fast-delta' : 'arrivals-fast'}${wasm ? '-wasm' : ''}`, rows);
+  };
 
 /** Columns copied into SharedArrayBuffers (what a 5B kernel's outputs are). */
 function sharedCopy(cols: FastColumn[]): FastColumn[] {
@@ -992,7 +1074,9 @@ function report(aggs: Aggregate[]): string {
   ];
   for (const g of aggs) {
     const r = g.median;
-    const ph = Object.entries(r.phases).map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ');
+    const ph = Object.entries(r.phases)
+      .map(([k, v]) => `${k} ${fmt(v, 2)}`)
+      .join(', ');
     const mbps = (r.rows * (r.arrow_bytes_per_row ?? ARROW_BYTES_PER_ROW)) / 1e6 / r.total_s;
     lines.push(
       `| ${r.scenario} | ${fmt(r.total_s, 2)} (${fmt(g.min_s, 2)}-${fmt(g.max_s, 2)}) | ${ph} | ` +
@@ -1056,10 +1140,7 @@ async function main(): Promise<void> {
   const jsonOut = arg('--json');
   if (jsonOut) {
     fs.mkdirSync(path.dirname(jsonOut), { recursive: true });
-    fs.writeFileSync(
-      jsonOut,
-      JSON.stringify({ rows, reps, duckdb: duckdbVersion(), node: process.version, aggregates: aggs, runs, facts: factsOut }, null, 2),
-    );
+    fs.writeFileSync(jsonOut, JSON.stringify({ rows, reps, duckdb: duckdbVersion(), node: process.version, aggregates: aggs, runs, facts: factsOut }, null, 2));
   }
   if (!flag('--keep')) fs.rmSync(dir, { recursive: true, force: true });
 }

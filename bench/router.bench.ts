@@ -34,7 +34,8 @@ function lcg(seed: number) {
 
 export function syntheticRouter(M: number, D: number): Router2B {
   const rnd = lcg(1);
-  const siteOff = new Int32Array(M + 1), groupOff = new Int32Array(M + 1);
+  const siteOff = new Int32Array(M + 1),
+    groupOff = new Int32Array(M + 1);
   const slices: Uint32Array[] = [];
   const pGroup: number[] = [];
   for (let m = 0; m < M; m++) {
@@ -42,7 +43,10 @@ export function syntheticRouter(M: number, D: number): Router2B {
     const G = Math.min(n, m % 7 === 0 ? 1 + Math.floor(rnd() * 4) : 1 + Math.floor(rnd() * 3));
     const w = Array.from({ length: n }, () => Math.exp(2 * rnd()));
     const s = w.reduce((a, b) => a + b, 0);
-    const mass = quantiseRef(w.map((x) => x / s), 24).m;
+    const mass = quantiseRef(
+      w.map((x) => x / s),
+      24,
+    ).m;
     const grp = Int32Array.from({ length: n }, (_, k) => (k < G ? k : Math.floor(rnd() * G)));
     const enc = aliasEncodeRef(mass, grp, G, 24, 32).words;
     const padded = new Uint32Array((enc.length + 1) & ~1);
@@ -63,8 +67,19 @@ export function syntheticRouter(M: number, D: number): Router2B {
   slices.forEach((s, m) => blob.set(s, sliceWord[m]));
   const { dayTab, dayWord } = buildDayTables(Float64Array.from(pGroup), groupOff, D, 24, 32);
   return {
-    merchantId: BigUint64Array.from({ length: M }, (_, m) => BigInt(m + 1)), blob, sliceWord, dayTab, dayWord, nDays: D, startDay: 20454, dayQbits: 32,
-    groupOff, groupTz: [], siteOff, siteCountry: { codes: new Int32Array(siteOff[M]), dict: ['ZZ'] }, siteOrder: new Int32Array(siteOff[M]),
+    merchantId: BigUint64Array.from({ length: M }, (_, m) => BigInt(m + 1)),
+    blob,
+    sliceWord,
+    dayTab,
+    dayWord,
+    nDays: D,
+    startDay: 20454,
+    dayQbits: 32,
+    groupOff,
+    groupTz: [],
+    siteOff,
+    siteCountry: { codes: new Int32Array(siteOff[M]), dict: ['ZZ'] },
+    siteOrder: new Int32Array(siteOff[M]),
   };
 }
 
@@ -73,7 +88,9 @@ export interface RouterBenchRow {
   arrivalsPerSec: number;
 }
 
-export async function runRouterBench(opts: { time?: number; batch?: number; merchants?: number; world?: string; wasmPath?: string } = {}): Promise<{ rows: RouterBenchRow[]; merchants: number; sites: number; tableBytes: number }> {
+export async function runRouterBench(
+  opts: { time?: number; batch?: number; merchants?: number; world?: string; wasmPath?: string } = {},
+): Promise<{ rows: RouterBenchRow[]; merchants: number; sites: number; tableBytes: number }> {
   const time = opts.time ?? 1000;
   const n = opts.batch ?? 65536;
   const k = await loadKernels(opts.wasmPath);
@@ -81,7 +98,13 @@ export async function runRouterBench(opts: { time?: number; batch?: number; merc
   if (opts.world) {
     const runs = join(opts.world, 'runs');
     const rec = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0], 'run_receipt.json'), 'utf8'));
-    r = await loadRouter({ world: opts.world, seed: BigInt(rec.seed), parameter_hash: rec.parameter_hash, manifest_fingerprint: rec.manifest_fingerprint, run_id: rec.run_id } as unknown as RunContext);
+    r = await loadRouter({
+      world: opts.world,
+      seed: BigInt(rec.seed),
+      parameter_hash: rec.parameter_hash,
+      manifest_fingerprint: rec.manifest_fingerprint,
+      run_id: rec.run_id,
+    } as unknown as RunContext);
   } else r = syntheticRouter(opts.merchants ?? 10_000, 90);
   const M = r.merchantId.length;
   const ex = k.exports;
@@ -96,17 +119,27 @@ export async function runRouterBench(opts: { time?: number; batch?: number; merc
   const dIdx = Int32Array.from({ length: n }, () => Math.floor(rnd() * r.nDays));
   const s = new Substream(3, 4);
   const u = Float64Array.from({ length: 2 * n }, () => s.u01());
-  const pSlice = put(r.sliceWord), pBlob = put(r.blob), pDayW = put(r.dayWord), pDay = put(r.dayTab);
-  const pM = put(mIdx), pD = put(dIdx), pU = put(u);
+  const pSlice = put(r.sliceWord),
+    pBlob = put(r.blob),
+    pDayW = put(r.dayWord),
+    pDay = put(r.dayTab);
+  const pM = put(mIdx),
+    pD = put(dIdx),
+    pU = put(u);
   // the same arrivals grouped by (merchant, day), as a generator emitting per merchant-day produces them
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => mIdx[a] - mIdx[b] || dIdx[a] - dIdx[b]);
-  const pMs = put(Int32Array.from(order, (i) => mIdx[i])), pDs = put(Int32Array.from(order, (i) => dIdx[i]));
-  const pG = ex.alloc(4 * n), pS = ex.alloc(4 * n);
+  const pMs = put(Int32Array.from(order, (i) => mIdx[i])),
+    pDs = put(Int32Array.from(order, (i) => dIdx[i]));
+  const pG = ex.alloc(4 * n),
+    pS = ex.alloc(4 * n);
   // virtual edges: 1000 merchants × 4 edges
   const eSlices = Array.from({ length: 1000 }, (_, i) => edgeSlice([0.35 + (i % 5) * 0.01, 0.25, 0.2, 0.2]));
   const eBlob = new Uint32Array(eSlices.length * 12);
   eSlices.forEach((sl, i) => eBlob.set(sl, 12 * i));
-  const pEW = put(Uint32Array.from({ length: 1000 }, (_, i) => 12 * i)), pEB = put(eBlob), pV = put(Int32Array.from(mIdx, (m) => m % 1000)), pE = ex.alloc(4 * n);
+  const pEW = put(Uint32Array.from({ length: 1000 }, (_, i) => 12 * i)),
+    pEB = put(eBlob),
+    pV = put(Int32Array.from(mIdx, (m) => m % 1000)),
+    pE = ex.alloc(4 * n);
   const tsOut = new Int32Array(n);
   const tables = { sliceWord: pSlice, blob: pBlob, dayWord: pDayW, nDays: r.nDays, dayTab: pDay, dayQbits: r.dayQbits, outGroup: pG, outSite: pS };
   let key = 1;
@@ -157,7 +190,15 @@ function argValue(flag: string): string | undefined {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const num = (f: string) => (argValue(f) ? Number(argValue(f)) : undefined);
-  const out = await runRouterBench({ time: num('--time'), batch: num('--batch'), merchants: num('--merchants'), world: argValue('--world'), wasmPath: argValue('--wasm') });
-  console.log(`node ${process.version}, one core, batch ${num('--batch') ?? 65536} arrivals per call; ${out.merchants} merchants, ${out.sites} sites, 90 days, tables ${(out.tableBytes / 2 ** 20).toFixed(1)} MiB`);
+  const out = await runRouterBench({
+    time: num('--time'),
+    batch: num('--batch'),
+    merchants: num('--merchants'),
+    world: argValue('--world'),
+    wasmPath: argValue('--wasm'),
+  });
+  console.log(
+    `node ${process.version}, one core, batch ${num('--batch') ?? 65536} arrivals per call; ${out.merchants} merchants, ${out.sites} sites, 90 days, tables ${(out.tableBytes / 2 ** 20).toFixed(1)} MiB`,
+  );
   for (const r of out.rows) console.log(`${r.task.padEnd(40)} ${(r.arrivalsPerSec / 1e6).toFixed(2).padStart(8)} M arrivals/s`);
 }

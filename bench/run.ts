@@ -26,18 +26,22 @@ interface RunRow {
 async function main(): Promise<void> {
   const scale = arg('scale', 'small');
   const until = arg('until', '1A');
-  const sweep = arg('workers', Array.from(new Set([1, 2, availableParallelism()])).join(',')).split(',').map(Number);
+  const sweep = arg('workers', Array.from(new Set([1, 2, availableParallelism()])).join(','))
+    .split(',')
+    .map(Number);
   const root = packageRoot();
   const results: RunRow[] = [];
   for (const w of sweep) {
     const out = mkdtempSync(join(tmpdir(), `fw-bench-${w}-`));
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [join(root, 'bin', 'fraudworld.js'), 'run', '--out', out, '--scale', scale, '--until', until, '--workers', String(w), '--quiet'], { encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'bin', 'fraudworld.js'), 'run', '--out', out, '--scale', scale, '--until', until, '--workers', String(w), '--quiet'],
+      { encoding: 'utf8' },
+    );
     const seconds = (performance.now() - t0) / 1000;
     if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
-    const receipt = JSON.parse(
-      spawnSync('sh', ['-c', `cat ${out}/runs/*/run_receipt.json`], { encoding: 'utf8' }).stdout,
-    );
+    const receipt = JSON.parse(spawnSync('sh', ['-c', `cat ${out}/runs/*/run_receipt.json`], { encoding: 'utf8' }).stdout);
     const segments: RunRow['segments'] = {};
     let rows = 0;
     for (const s of receipt.segments) {
@@ -62,11 +66,23 @@ async function main(): Promise<void> {
 
   const base = results[0];
   console.log(`scale=${scale} until=${until} (rows = all rows the segments published)`);
-  console.log('workers  seconds  rows        rows/s       speed-up  peak RSS MB  ' + Object.keys(base.segments).map((s) => `${s} s`).join('  '));
+  console.log(
+    'workers  seconds  rows        rows/s       speed-up  peak RSS MB  ' +
+      Object.keys(base.segments)
+        .map((s) => `${s} s`)
+        .join('  '),
+  );
   for (const r of results) {
-    console.log(`${String(r.workers).padEnd(8)} ${r.seconds.toFixed(2).padStart(7)}  ${String(r.rows).padEnd(10)}  ${Math.round(r.rows_per_s).toLocaleString('en-US').padStart(11)}  ${(base.seconds / r.seconds).toFixed(2).padStart(8)}  ${r.peak_rss_mb.toFixed(0).padStart(11)}  ` + Object.values(r.segments).map((s) => s.seconds.toFixed(2)).join('  '));
+    console.log(
+      `${String(r.workers).padEnd(8)} ${r.seconds.toFixed(2).padStart(7)}  ${String(r.rows).padEnd(10)}  ${Math.round(r.rows_per_s).toLocaleString('en-US').padStart(11)}  ${(base.seconds / r.seconds).toFixed(2).padStart(8)}  ${r.peak_rss_mb.toFixed(0).padStart(11)}  ` +
+        Object.values(r.segments)
+          .map((s) => s.seconds.toFixed(2))
+          .join('  '),
+    );
   }
-  console.log(`DuckDB limit: ${limitRows} equal-width rows to Parquet (zstd, ${availableParallelism()} threads) in ${duckSeconds.toFixed(2)} s = ${Math.round(limitRows / duckSeconds).toLocaleString('en-US')} rows/s`);
+  console.log(
+    `DuckDB limit: ${limitRows} equal-width rows to Parquet (zstd, ${availableParallelism()} threads) in ${duckSeconds.toFixed(2)} s = ${Math.round(limitRows / duckSeconds).toLocaleString('en-US')} rows/s`,
+  );
   const outDir = join(root, 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `run-${scale}.json`), JSON.stringify({ scale, until, results, duckdb_limit: { rows: limitRows, seconds: duckSeconds } }, null, 2));

@@ -28,12 +28,21 @@ function fw(args: string[]): void {
 
 function receipt(world: string): { segments: { segment: string; status: string; seconds: number; rows?: Record<string, number> }[]; peak_rss_bytes: number } {
   const runs = join(world, 'runs');
-  const latest = readdirSync(runs).map((d) => join(runs, d, 'run_receipt.json')).filter(existsSync)
-    .map((f) => JSON.parse(readFileSync(f, 'utf8'))).sort((a, b) => String(a.created_utc ?? '').localeCompare(String(b.created_utc ?? '')));
+  const latest = readdirSync(runs)
+    .map((d) => join(runs, d, 'run_receipt.json'))
+    .filter(existsSync)
+    .map((f) => JSON.parse(readFileSync(f, 'utf8')))
+    .sort((a, b) => String(a.created_utc ?? '').localeCompare(String(b.created_utc ?? '')));
   return latest[latest.length - 1];
 }
 
-interface Row { workers: number; seconds: number; arrivals: number; arrivals_per_s: number; peak_rss_mb: number }
+interface Row {
+  workers: number;
+  seconds: number;
+  arrivals: number;
+  arrivals_per_s: number;
+  peak_rss_mb: number;
+}
 
 /** A writable copy of the world up to 5A: hard links where the filesystem allows, else a real copy. */
 function linkCopy(from: string, to: string): void {
@@ -55,18 +64,19 @@ async function main(): Promise<void> {
   fw(['--out', base, '--until', '5A', ...extra]);
   const reps = Number(arg('reps', '3'));
   const results: Row[] = [];
-  for (let rep = 0; rep < reps; rep++) for (const w of rep % 2 ? [...sweep].reverse() : sweep) {
-    const out = mkdtempSync(join(tmpdir(), `fw-bench5b-${w}-`));
-    linkCopy(base, out);
-    rmSync(join(out, 'runs'), { recursive: true, force: true });
-    fw(['--out', out, '--until', '5B', '--workers', String(w), ...extra]);
-    const r = receipt(out);
-    const s = r.segments.find((x) => x.segment === '5B' && x.status === 'built');
-    if (!s) throw new Error('5B was not built');
-    const n = s.rows?.arrival_events_5B ?? 0;
-    results.push({ workers: w, seconds: s.seconds, arrivals: n, arrivals_per_s: n / s.seconds, peak_rss_mb: r.peak_rss_bytes / 2 ** 20 });
-    rmSync(out, { recursive: true, force: true });
-  }
+  for (let rep = 0; rep < reps; rep++)
+    for (const w of rep % 2 ? [...sweep].reverse() : sweep) {
+      const out = mkdtempSync(join(tmpdir(), `fw-bench5b-${w}-`));
+      linkCopy(base, out);
+      rmSync(join(out, 'runs'), { recursive: true, force: true });
+      fw(['--out', out, '--until', '5B', '--workers', String(w), ...extra]);
+      const r = receipt(out);
+      const s = r.segments.find((x) => x.segment === '5B' && x.status === 'built');
+      if (!s) throw new Error('5B was not built');
+      const n = s.rows?.arrival_events_5B ?? 0;
+      results.push({ workers: w, seconds: s.seconds, arrivals: n, arrivals_per_s: n / s.seconds, peak_rss_mb: r.peak_rss_bytes / 2 ** 20 });
+      rmSync(out, { recursive: true, force: true });
+    }
   if (!arg('keep', '')) rmSync(base, { recursive: true, force: true });
 
   // Same-machine limit: DuckDB (all cores) writing as many rows of arrival_events_5B's width and
@@ -93,15 +103,29 @@ async function main(): Promise<void> {
   const of = (w: number) => results.filter((r) => r.workers === w);
   const s0 = of(sweep[0]);
   for (const w of sweep) {
-    const rs = of(w), sec = median(rs.map((r) => r.seconds)), best = Math.min(...rs.map((r) => r.seconds));
+    const rs = of(w),
+      sec = median(rs.map((r) => r.seconds)),
+      best = Math.min(...rs.map((r) => r.seconds));
     const rate = rs[0].arrivals / sec;
-    const up = median(s0.map((r) => r.seconds)) / sec, upBest = Math.min(...s0.map((r) => r.seconds)) / best;
-    console.log(`${String(w).padEnd(7)} ${`${sec.toFixed(2)} (${best.toFixed(2)})`.padStart(18)}  ${String(rs[0].arrivals).padEnd(11)}  ${Math.round(rate).toLocaleString('en-US').padStart(17)}  ${`${up.toFixed(2)} (${upBest.toFixed(2)})`.padStart(22)}  ${Math.max(...rs.map((r) => r.peak_rss_mb)).toFixed(0).padStart(11)}  ${(rate / duckRate).toFixed(2).padStart(9)}`);
+    const up = median(s0.map((r) => r.seconds)) / sec,
+      upBest = Math.min(...s0.map((r) => r.seconds)) / best;
+    console.log(
+      `${String(w).padEnd(7)} ${`${sec.toFixed(2)} (${best.toFixed(2)})`.padStart(18)}  ${String(rs[0].arrivals).padEnd(11)}  ${Math.round(rate).toLocaleString('en-US').padStart(17)}  ${`${up.toFixed(2)} (${upBest.toFixed(2)})`.padStart(22)}  ${Math.max(
+        ...rs.map((r) => r.peak_rss_mb),
+      )
+        .toFixed(0)
+        .padStart(11)}  ${(rate / duckRate).toFixed(2).padStart(9)}`,
+    );
   }
-  console.log(`DuckDB limit: ${n} equal-width rows (17 columns) to Parquet, ${availableParallelism()} threads, ${duckSeconds.toFixed(2)} s = ${Math.round(duckRate).toLocaleString('en-US')} rows/s`);
+  console.log(
+    `DuckDB limit: ${n} equal-width rows (17 columns) to Parquet, ${availableParallelism()} threads, ${duckSeconds.toFixed(2)} s = ${Math.round(duckRate).toLocaleString('en-US')} rows/s`,
+  );
   const outDir = join(packageRoot(), 'bench', 'results');
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, `run5B-${scale}.json`), JSON.stringify({ scale, arrivals: arrivals || null, reps, results, duckdb_limit: { rows: n, seconds: duckSeconds } }, null, 2));
+  writeFileSync(
+    join(outDir, `run5B-${scale}.json`),
+    JSON.stringify({ scale, arrivals: arrivals || null, reps, results, duckdb_limit: { rows: n, seconds: duckSeconds } }, null, 2),
+  );
 }
 
 await main();

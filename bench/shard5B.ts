@@ -10,7 +10,10 @@ const H0 = Date.UTC(2026, 0, 1) * 1000;
 const HOUR = 3_600_000_000;
 
 function slice(weights: number[], group: number[], G: number): Uint32Array {
-  const q = quantiseRef(Float64Array.from(weights, (w) => w / weights.reduce((a, b) => a + b, 0)), 24);
+  const q = quantiseRef(
+    Float64Array.from(weights, (w) => w / weights.reduce((a, b) => a + b, 0)),
+    24,
+  );
   const w = aliasEncodeRef(q.m, group, G, 24, 32).words;
   const out = new Uint32Array((w.length + 1) & ~1);
   out.set(w);
@@ -61,9 +64,14 @@ export function syntheticShard(opts: { H?: number; volume?: number; seed?: bigin
   edgeBlob.set(e2, e1.length);
   const nC = 6;
   const cKey = new Uint32Array(2 * nC);
-  new FamilyKeys(id, '5B.test.arrivals').fill(BigUint64Array.from({ length: nC }, (_, i) => BigInt(i + 100)), cKey);
+  new FamilyKeys(id, '5B.test.arrivals').fill(
+    BigUint64Array.from({ length: nC }, (_, i) => BigInt(i + 100)),
+    cKey,
+  );
   // (zone, shape, overlay) rows shared by cells, as src/segments/5B/plan.ts builds them
-  const cZone = Int32Array.of(0, 0, 1, 2, 1, 2), cShape = [0, 1, 1, 0, 1, 1], cOverlay = [0, -1, 0, 0, -1, 0];
+  const cZone = Int32Array.of(0, 0, 1, 2, 1, 2),
+    cShape = [0, 1, 1, 0, 1, 1],
+    cOverlay = [0, -1, 0, 0, -1, 0];
   const rows = new Map<string, number>();
   const cRow = Int32Array.from({ length: nC }, (_, c) => {
     const k = `${cZone[c]}|${cShape[c]}|${cOverlay[c]}`;
@@ -72,15 +80,40 @@ export function syntheticShard(opts: { H?: number; volume?: number; seed?: bigin
   });
   const rowKeys = [...rows.keys()].map((k) => k.split('|').map(Number));
   return {
-    mCell: Int32Array.of(0, 1, 4, 6), mId: BigUint64Array.of(11n, 2n ** 63n + 5n, 99n), mSlice: Int32Array.of(0, b0.length, -1), mEdge: Int32Array.of(-1, 0, e1.length),
-    mSite: Int32Array.of(0, 3, 8), mEdgeOff: Int32Array.of(0, 0, 3),
-    blob, edgeBlob, siteCountry: Int32Array.of(4, 4, 4, 7, 7, 8, 8, 9), siteOrder: Int32Array.of(1, 2, 3, 1, 2, 1, 2, 1),
+    mCell: Int32Array.of(0, 1, 4, 6),
+    mId: BigUint64Array.of(11n, 2n ** 63n + 5n, 99n),
+    mSlice: Int32Array.of(0, b0.length, -1),
+    mEdge: Int32Array.of(-1, 0, e1.length),
+    mSite: Int32Array.of(0, 3, 8),
+    mEdgeOff: Int32Array.of(0, 0, 3),
+    blob,
+    edgeBlob,
+    siteCountry: Int32Array.of(4, 4, 4, 7, 7, 8, 8, 9),
+    siteOrder: Int32Array.of(1, 2, 3, 1, 2, 1, 2, 1),
     edgeZone: Int32Array.of(0, 1, 2, 2, 2, 1, 0),
-    rowZone: Int32Array.from(rowKeys, (r) => r[0]), rowShape: Int32Array.from(rowKeys, (r) => r[1]), rowOverlay: Int32Array.from(rowKeys, (r) => r[2]),
-    cZone, cCountry: Int32Array.of(4, 7, 8, 9, 3, 5), cChannel: Int32Array.of(0, 2, 2, 2, 1, 1),
-    cRow, cGroup: Int32Array.of(0, 1, 1, 2, 0, 1),
-    cRGroup: Int32Array.of(0, 0, 1, 2, -1, -1), cPV: Float64Array.of(0, 0.35, 0.35, 0.35, 1, 1),
-    cV: Float64Array.of(V, V * 0.7, V * 0.2, V * 0.1, V * 0.5, V * 0.3), cKey,
-    H, h0Us: H0, bucketUs: HOUR, week0: 72, shapes, lhTab, wkTab: weekTabOf(lhTab, 72), overlay, latent, zoneStart, segStart, segOffset,
+    rowZone: Int32Array.from(rowKeys, (r) => r[0]),
+    rowShape: Int32Array.from(rowKeys, (r) => r[1]),
+    rowOverlay: Int32Array.from(rowKeys, (r) => r[2]),
+    cZone,
+    cCountry: Int32Array.of(4, 7, 8, 9, 3, 5),
+    cChannel: Int32Array.of(0, 2, 2, 2, 1, 1),
+    cRow,
+    cGroup: Int32Array.of(0, 1, 1, 2, 0, 1),
+    cRGroup: Int32Array.of(0, 0, 1, 2, -1, -1),
+    cPV: Float64Array.of(0, 0.35, 0.35, 0.35, 1, 1),
+    cV: Float64Array.of(V, V * 0.7, V * 0.2, V * 0.1, V * 0.5, V * 0.3),
+    cKey,
+    H,
+    h0Us: H0,
+    bucketUs: HOUR,
+    week0: 72,
+    shapes,
+    lhTab,
+    wkTab: weekTabOf(lhTab, 72),
+    overlay,
+    latent,
+    zoneStart,
+    segStart,
+    segOffset,
   };
 }

@@ -25,7 +25,15 @@ const inBoth = (s: ReturnType<typeof buildShape>, x: number, y: number) => {
 
 describe('ring repair', () => {
   it('a ring crossing the antimeridian becomes two seamless pieces', () => {
-    const { s, st, rings } = shapeOf([[[179, -1], [-179, -1], [-179, 1], [179, 1], [179, -1]]]);
+    const { s, st, rings } = shapeOf([
+      [
+        [179, -1],
+        [-179, -1],
+        [-179, 1],
+        [179, 1],
+        [179, -1],
+      ],
+    ]);
     expect(st.antimeridian_rings_split).toBe(1);
     expect(rings.length).toBe(2);
     for (const r of rings) for (const [x] of r) expect(Math.abs(x)).toBeLessThanOrEqual(180);
@@ -50,21 +58,93 @@ describe('ring repair', () => {
 
   it('invalid rings: non-finite dropped, open closed, duplicates removed, degenerate dropped, latitudes clamped, bow-tie kept (even-odd)', () => {
     const st = emptyStats();
-    expect(cleanRing([[0, 0], [NaN, 1], [1, 1], [0, 0]], st)).toEqual([]);
+    expect(
+      cleanRing(
+        [
+          [0, 0],
+          [NaN, 1],
+          [1, 1],
+          [0, 0],
+        ],
+        st,
+      ),
+    ).toEqual([]);
     expect(st.dropped_nonfinite).toBe(1);
-    const open = cleanRing([[0, 0], [1, 0], [1, 1], [0, 1]], st);
-    expect(open).toEqual([[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]);
+    const open = cleanRing(
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ],
+      st,
+    );
+    expect(open).toEqual([
+      [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ],
+    ]);
     expect(st.closed_open_rings).toBe(1);
-    const dup = cleanRing([[0, 0], [0, 0], [1, 0], [1, 1], [1, 1], [0, 1], [0, 0]], st);
+    const dup = cleanRing(
+      [
+        [0, 0],
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [1, 1],
+        [0, 1],
+        [0, 0],
+      ],
+      st,
+    );
     expect(dup[0].length).toBe(5);
     expect(st.duplicate_points_removed).toBe(2);
-    expect(cleanRing([[0, 0], [1, 1], [2, 2], [0, 0]], st)).toEqual([]);
-    expect(cleanRing([[0, 0], [1, 1], [0, 0]], st)).toEqual([]);
+    expect(
+      cleanRing(
+        [
+          [0, 0],
+          [1, 1],
+          [2, 2],
+          [0, 0],
+        ],
+        st,
+      ),
+    ).toEqual([]);
+    expect(
+      cleanRing(
+        [
+          [0, 0],
+          [1, 1],
+          [0, 0],
+        ],
+        st,
+      ),
+    ).toEqual([]);
     expect(st.dropped_degenerate).toBe(2);
-    const clamped = cleanRing([[0, 80], [10, 80], [10, 91], [0, 80]], st);
+    const clamped = cleanRing(
+      [
+        [0, 80],
+        [10, 80],
+        [10, 91],
+        [0, 80],
+      ],
+      st,
+    );
     expect(clamped[0][2]).toEqual([10, 90]);
     expect(st.lat_clamped_points).toBe(1);
-    const bow = shapeOf([[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]);
+    const bow = shapeOf([
+      [
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 2],
+        [0, 0],
+      ],
+    ]);
     expect(bow.rings.length).toBe(1);
     expect(inBoth(bow.s, 0.2, 1)).toBe(true);
     expect(inBoth(bow.s, 1.8, 1)).toBe(true);
@@ -72,7 +152,29 @@ describe('ring repair', () => {
   });
 
   it('holes remove area; a second polygon adds it', () => {
-    const { s } = shapeOf([[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]], [[20, 0], [21, 0], [21, 1], [20, 1], [20, 0]]]);
+    const { s } = shapeOf([
+      [
+        [0, 0],
+        [10, 0],
+        [10, 10],
+        [0, 10],
+        [0, 0],
+      ],
+      [
+        [4, 4],
+        [6, 4],
+        [6, 6],
+        [4, 6],
+        [4, 4],
+      ],
+      [
+        [20, 0],
+        [21, 0],
+        [21, 1],
+        [20, 1],
+        [20, 0],
+      ],
+    ]);
     expect(inBoth(s, 2, 2)).toBe(true);
     expect(inBoth(s, 5, 5)).toBe(false);
     expect(inBoth(s, 20.5, 0.5)).toBe(true);
@@ -92,7 +194,14 @@ describe('real country polygons (world-atlas 1:50m)', () => {
 
   it('maps every feature to ISO2 and reports the unnamed, split, dropped and synthetic ones', () => {
     const r = W.cs.report;
-    expect(r.features_by_name.map((f) => [f.name, f.iso.join('+')])).toEqual(expect.arrayContaining([['Kosovo', 'XK'], ['N. Cyprus', 'CY'], ['Somaliland', 'SO'], ['Indian Ocean Ter.', 'CX+CC']]));
+    expect(r.features_by_name.map((f) => [f.name, f.iso.join('+')])).toEqual(
+      expect.arrayContaining([
+        ['Kosovo', 'XK'],
+        ['N. Cyprus', 'CY'],
+        ['Somaliland', 'SO'],
+        ['Indian Ocean Ter.', 'CX+CC'],
+      ]),
+    );
     expect(r.features_dropped).toEqual([{ name: 'Siachen Glacier', reason: 'dropped by policy (unnamed_features iso: [])' }]);
     expect(r.split_parts.map((s) => s.iso)).toEqual(expect.arrayContaining(['GF', 'GP', 'MQ', 'RE', 'YT', 'BQ', 'SJ', 'TK']));
     expect(r.synthetic_countries.map((s) => s.iso)).toEqual(expect.arrayContaining(['GI', 'TV']));
@@ -117,7 +226,8 @@ describe('real country polygons (world-atlas 1:50m)', () => {
     // tiles on both sides of the line (Fiji's eastern islands are smaller than a level-0 cell: no tile there)
     for (const iso of ['RU', 'US', 'KI']) {
       const c = at(iso);
-      let east = 0, west = 0;
+      let east = 0,
+        west = 0;
       for (let k = t.countryOff[c]; k < t.countryOff[c + 1]; k++) {
         if (t.centroidLon[k] > 170) east++;
         if (t.centroidLon[k] < -170) west++;
@@ -141,20 +251,25 @@ describe('real country polygons (world-atlas 1:50m)', () => {
   it('the rasteriser keeps exactly the cells whose centre the predicate puts inside', () => {
     const t = W.tiles;
     for (const iso of ['FJ', 'KI', 'NZ', 'LS', 'ZA', 'IT', 'SM', 'MC', 'GF', 'NL', 'CH', 'TV', 'GI', 'RU', 'US']) {
-      const c = at(iso), s = W.cs.shapes[c];
-      const level = t.countryLevel[c], d = cellDeg(t.base, level);
+      const c = at(iso),
+        s = W.cs.shapes[c];
+      const level = t.countryLevel[c],
+        d = cellDeg(t.base, level);
       const ids = new Set<number>();
       for (let k = t.countryOff[c]; k < t.countryOff[c + 1]; k++) ids.add(t.tileId[k]);
       const big = iso === 'RU' || iso === 'US';
       // many vertices or a bbox spanning the globe: the band index (proven equal to every-edge elsewhere)
       const slow = big || s.xs.length > 2000 || s.maxX - s.minX > 90;
-      const r0 = Math.max(0, Math.floor((90 - s.maxY) / d) - 1), r1 = Math.min(nrowsAt(t.base, level) - 1, Math.floor((90 - s.minY) / d) + 1);
+      const r0 = Math.max(0, Math.floor((90 - s.maxY) / d) - 1),
+        r1 = Math.min(nrowsAt(t.base, level) - 1, Math.floor((90 - s.minY) / d) + 1);
       let checked = 0;
       const wrong: string[] = [];
       for (let r = r0; r <= r1; r++) {
-        const c0 = Math.max(0, Math.floor((s.minX + 180) / d) - 1), c1 = Math.min(ncolsAt(t.base, level) - 1, Math.floor((s.maxX + 180) / d) + 1);
+        const c0 = Math.max(0, Math.floor((s.minX + 180) / d) - 1),
+          c1 = Math.min(ncolsAt(t.base, level) - 1, Math.floor((s.maxX + 180) / d) + 1);
         for (let col = c0; col <= c1; col++) {
-          const x = centreLon(d, col), y = centreLat(d, r);
+          const x = centreLon(d, col),
+            y = centreLat(d, r);
           if (big && Math.abs(x) < 170) continue; // the antimeridian strip of the big ones
           const want = slow ? insideBanded(s, x, y) : insideRings(s, x, y);
           if (ids.has(encodeTile(t.base, level, r, col)) !== want) wrong.push(`${iso} r${r} c${col}`);
@@ -167,7 +282,8 @@ describe('real country polygons (world-atlas 1:50m)', () => {
   });
 
   it('S2 weights sum to 10^dp per country; city population lands in tiles', () => {
-    const t = W.tiles, K = 10 ** W.weights.dp;
+    const t = W.tiles,
+      K = 10 ** W.weights.dp;
     for (let c = 0; c < W.cs.iso.length; c++) {
       let s = 0;
       for (let k = t.countryOff[c]; k < t.countryOff[c + 1]; k++) s += W.weights.weightFp[k];
@@ -197,7 +313,7 @@ describe('allocation laws', () => {
     const fk = new FamilyKeys({ manifest_fingerprint: '12'.repeat(32), seed: 3n, parameter_hash: '34'.repeat(32) }, 't.alloc');
     for (let trial = 0; trial < 60; trial++) {
       const T = 1 + ((trial * 37) % 90);
-      const raw = Array.from({ length: T }, (_, i) => BigInt(((i * 7919 + trial * 31) % 1000) * ((i % 5) === 0 ? 0 : 1) + (i === 0 ? 1 : 0)));
+      const raw = Array.from({ length: T }, (_, i) => BigInt(((i * 7919 + trial * 31) % 1000) * (i % 5 === 0 ? 0 : 1) + (i === 0 ? 1 : 0)));
       const M = raw.reduce((a, b) => a + b, 0n);
       const w = largestRemainder(raw, M, BigInt(K));
       const cum = new Float64Array(T);

@@ -27,11 +27,23 @@ beforeAll(async () => {
 const id = { manifest_fingerprint: 'ab'.repeat(32), seed: 11n, parameter_hash: 'cd'.repeat(32) };
 function keys(fam: string, n: number): Uint32Array {
   const k = new Uint32Array(2 * n);
-  new FamilyKeys(id, fam).fill(BigUint64Array.from({ length: n }, (_, i) => BigInt(i + 1)), k);
+  new FamilyKeys(id, fam).fill(
+    BigUint64Array.from({ length: n }, (_, i) => BigInt(i + 1)),
+    k,
+  );
   return k;
 }
 const kp = (k: Uint32Array, i: number): [number, number] => [k[2 * i], k[2 * i + 1]];
-const geoArgs = (g: FlatGeometry) => ({ vx: SharedCol.from('f64', g.vx).all(), vy: SharedCol.from('f64', g.vy).all(), cBand: SharedCol.from('i32', g.cBand).all(), bandOff: SharedCol.from('i32', g.bandOff).all(), bandEdge: SharedCol.from('i32', g.bandEdge).all(), cRing: SharedCol.from('i32', g.cRing).all(), ringOff: SharedCol.from('i32', g.ringOff).all(), bandDeg: g.bandDeg });
+const geoArgs = (g: FlatGeometry) => ({
+  vx: SharedCol.from('f64', g.vx).all(),
+  vy: SharedCol.from('f64', g.vy).all(),
+  cBand: SharedCol.from('i32', g.cBand).all(),
+  bandOff: SharedCol.from('i32', g.bandOff).all(),
+  bandEdge: SharedCol.from('i32', g.bandEdge).all(),
+  cRing: SharedCol.from('i32', g.cRing).all(),
+  ringOff: SharedCol.from('i32', g.ringOff).all(),
+  bandDeg: g.bandDeg,
+});
 
 describe('1B kernels: wasm == TypeScript reference', () => {
   it('k1bAssign: one draw per site, sites sorted by (u, site_order) onto the slot multiset', () => {
@@ -45,8 +57,23 @@ describe('1B kernels: wasm == TypeScript reference', () => {
     }
     const k = keys('t.assign', P);
     const S = slots.length;
-    const tile = new SharedCol('i32', S), u = new SharedCol('f64', S), d = new SharedCol('u32', P), b = new SharedCol('u32', P);
-    runTask(ex, k1bAssign.task({ n: P, keys: SharedCol.from('u32', k).all(), offsets: SharedCol.from('i32', off).all(), slotTile: SharedCol.from('i32', slots).all(), outTile: tile.out(0, S), outU: u.out(0, S), outDraws: d.out(0, P), outBlocks: b.out(0, P) }));
+    const tile = new SharedCol('i32', S),
+      u = new SharedCol('f64', S),
+      d = new SharedCol('u32', P),
+      b = new SharedCol('u32', P);
+    runTask(
+      ex,
+      k1bAssign.task({
+        n: P,
+        keys: SharedCol.from('u32', k).all(),
+        offsets: SharedCol.from('i32', off).all(),
+        slotTile: SharedCol.from('i32', slots).all(),
+        outTile: tile.out(0, S),
+        outU: u.out(0, S),
+        outDraws: d.out(0, P),
+        outBlocks: b.out(0, P),
+      }),
+    );
     for (let i = 0; i < P; i++) {
       const r = assignRef(kp(k, i), slots.slice(off[i], off[i + 1]));
       expect(Array.from(tile.view().slice(off[i], off[i + 1]))).toEqual(Array.from(r.tile));
@@ -62,12 +89,44 @@ describe('1B kernels: wasm == TypeScript reference', () => {
       const g: FlatGeometry = banded ? W.geo : flattenGeometry(W.cs, 0);
       const t = W.tiles;
       // pairs over countries that stress the predicate: antimeridian, holes, enclaves, islands, synthetic squares
-      const isos = ['FJ', 'RU', 'US', 'KI', 'NZ', 'ZA', 'LS', 'IT', 'SM', 'VA', 'MC', 'NO', 'SJ', 'FR', 'GF', 'ID', 'PH', 'GR', 'HR', 'CL', 'CA', 'GI', 'TV', 'AQ', 'MV', 'TO'];
-      const pc: number[] = [], off = [0], row: number[] = [], col: number[] = [], anc: number[] = [];
+      const isos = [
+        'FJ',
+        'RU',
+        'US',
+        'KI',
+        'NZ',
+        'ZA',
+        'LS',
+        'IT',
+        'SM',
+        'VA',
+        'MC',
+        'NO',
+        'SJ',
+        'FR',
+        'GF',
+        'ID',
+        'PH',
+        'GR',
+        'HR',
+        'CL',
+        'CA',
+        'GI',
+        'TV',
+        'AQ',
+        'MV',
+        'TO',
+      ];
+      const pc: number[] = [],
+        off = [0],
+        row: number[] = [],
+        col: number[] = [],
+        anc: number[] = [];
       isos.forEach((iso, q) => {
         const c = W.cs.iso.indexOf(iso);
         expect(c, iso).toBeGreaterThanOrEqual(0);
-        const lo = t.countryOff[c], hi = t.countryOff[c + 1];
+        const lo = t.countryOff[c],
+          hi = t.countryOff[c + 1];
         for (let rep = 0; rep < 3; rep++) {
           pc.push(c);
           const n = 5 + ((q + rep) % 7);
@@ -81,15 +140,38 @@ describe('1B kernels: wasm == TypeScript reference', () => {
           off.push(row.length);
         }
       });
-      const P = pc.length, S = row.length;
+      const P = pc.length,
+        S = row.length;
       const k = keys('t.jitter', P);
       for (const maxAttempts of [64, 1]) {
-        const lon = new SharedCol('f64', S), lat = new SharedCol('f64', S), at = new SharedCol('i32', S), fb = new SharedCol('u8', S), d = new SharedCol('u32', P), b = new SharedCol('u32', P);
-        runTask(ex, k1bJitter.task({
-          n: P, keys: SharedCol.from('u32', k).all(), offsets: SharedCol.from('i32', off).all(), pairCountry: SharedCol.from('i32', pc).all(), cLevel: SharedCol.from('i32', t.countryLevel).all(),
-          siteRow: SharedCol.from('i32', row).all(), siteCol: SharedCol.from('i32', col).all(), siteAnchor: SharedCol.from('f64', anc).all(),
-          base: t.base, maxAttempts, ...geoArgs(g), outLon: lon.out(0, S), outLat: lat.out(0, S), outAttempts: at.out(0, S), outFallback: fb.out(0, S), outDraws: d.out(0, P), outBlocks: b.out(0, P),
-        }));
+        const lon = new SharedCol('f64', S),
+          lat = new SharedCol('f64', S),
+          at = new SharedCol('i32', S),
+          fb = new SharedCol('u8', S),
+          d = new SharedCol('u32', P),
+          b = new SharedCol('u32', P);
+        runTask(
+          ex,
+          k1bJitter.task({
+            n: P,
+            keys: SharedCol.from('u32', k).all(),
+            offsets: SharedCol.from('i32', off).all(),
+            pairCountry: SharedCol.from('i32', pc).all(),
+            cLevel: SharedCol.from('i32', t.countryLevel).all(),
+            siteRow: SharedCol.from('i32', row).all(),
+            siteCol: SharedCol.from('i32', col).all(),
+            siteAnchor: SharedCol.from('f64', anc).all(),
+            base: t.base,
+            maxAttempts,
+            ...geoArgs(g),
+            outLon: lon.out(0, S),
+            outLat: lat.out(0, S),
+            outAttempts: at.out(0, S),
+            outFallback: fb.out(0, S),
+            outDraws: d.out(0, P),
+            outBlocks: b.out(0, P),
+          }),
+        );
         let fallbacks = 0;
         for (let i = 0; i < P; i++) {
           const sites = [];
@@ -110,14 +192,16 @@ describe('1B kernels: wasm == TypeScript reference', () => {
             fallbacks += r.fallback[j];
           }
         }
-        if (maxAttempts === 1) expect(fallbacks).toBeGreaterThan(0); // boundary tiles reject some first tries
+        if (maxAttempts === 1)
+          expect(fallbacks).toBeGreaterThan(0); // boundary tiles reject some first tries
         else expect(fallbacks).toBe(0);
       }
     });
   }
 
   it('k1bInside == insideFlat == insideRings == insideBanded on random points near every country', () => {
-    const g = W.geo, g0 = flattenGeometry(W.cs, 0);
+    const g = W.geo,
+      g0 = flattenGeometry(W.cs, 0);
     const mem = () => ex.memory as WebAssembly.Memory;
     ex.resetHeap();
     const put = (a: Float64Array | Int32Array) => {
@@ -125,8 +209,17 @@ describe('1B kernels: wasm == TypeScript reference', () => {
       new Uint8Array(mem().buffer, ptr, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       return ptr;
     };
-    const ptrs = { vx: put(g.vx), vy: put(g.vy), cBand: put(g.cBand), bandOff: put(g.bandOff), bandEdge: put(g.bandEdge), cRing: put(g.cRing), ringOff: put(g.ringOff) };
-    let n = 0, inside = 0;
+    const ptrs = {
+      vx: put(g.vx),
+      vy: put(g.vy),
+      cBand: put(g.cBand),
+      bandOff: put(g.bandOff),
+      bandEdge: put(g.bandEdge),
+      cRing: put(g.cRing),
+      ringOff: put(g.ringOff),
+    };
+    let n = 0,
+      inside = 0;
     W.cs.shapes.forEach((s, c) => {
       for (let k = 0; k < 60; k++) {
         const x = s.minX + (s.maxX - s.minX) * ((k * 0.6180339887498949) % 1);

@@ -35,7 +35,9 @@ describe('1B end to end (tiny world)', () => {
     const paths = Object.keys(ta);
     expect(paths.some((p) => /^layer1\/1B\/site_locations\/seed=42\/manifest_fingerprint=[0-9a-f]{64}\/part-00000\.parquet$/.test(p))).toBe(true);
     expect(paths.some((p) => /^layer1\/1B\/tile_index\/parameter_hash=[0-9a-f]{64}\/part-00000\.parquet$/.test(p))).toBe(true);
-    expect(paths.some((p) => /^layer1\/1B\/s5_site_tile_assignment\/seed=42\/parameter_hash=[0-9a-f]{64}\/manifest_fingerprint=[0-9a-f]{64}\//.test(p))).toBe(true);
+    expect(paths.some((p) => /^layer1\/1B\/s5_site_tile_assignment\/seed=42\/parameter_hash=[0-9a-f]{64}\/manifest_fingerprint=[0-9a-f]{64}\//.test(p))).toBe(
+      true,
+    );
     expect(paths.some((p) => /^layer1\/1B\/validation\/manifest_fingerprint=[0-9a-f]{64}\/_passed\.flag$/.test(p))).toBe(true);
   });
 
@@ -93,7 +95,15 @@ describe('1B end to end (tiny world)', () => {
 });
 
 describe('1B behind a bad 1A gate', () => {
-  const ctxFor = (world: string) => ({ world, manifest_fingerprint: fingerprint(world), seed: 42n, parameter_hash: '0'.repeat(64), sealed: [], progress: { stage: () => ({ tick() {}, done() {} }), log() {} } }) as any;
+  const ctxFor = (world: string) =>
+    ({
+      world,
+      manifest_fingerprint: fingerprint(world),
+      seed: 42n,
+      parameter_hash: '0'.repeat(64),
+      sealed: [],
+      progress: { stage: () => ({ tick() {}, done() {} }), log() {} },
+    }) as any;
   let C: string;
   beforeAll(() => {
     C = join(tmp, 'only1A');
@@ -104,14 +114,21 @@ describe('1B behind a bad 1A gate', () => {
   for (const [name, tamper, code] of [
     ['a tampered bundle file', (w: string) => flipByte(join(bundleDir(w), 'checks.json')), 'GATE_FILE_DIGEST_MISMATCH'],
     ['a missing _passed.flag', (w: string) => rmSync(join(bundleDir(w), '_passed.flag')), 'GATE_MISSING'],
-    ['a tampered outlet_catalogue part', (w: string) => flipByte(join(part(w, 'data/layer1/1A/outlet_catalogue/seed=42'), 'part-00000.parquet')), 'SEALED_INPUT_DIGEST_MISMATCH'],
+    [
+      'a tampered outlet_catalogue part',
+      (w: string) => flipByte(join(part(w, 'data/layer1/1A/outlet_catalogue/seed=42'), 'part-00000.parquet')),
+      'SEALED_INPUT_DIGEST_MISMATCH',
+    ],
   ] as const) {
     it(`${name}: 1B S0 stops with ${code} and writes nothing`, async () => {
       const w = join(tmp, `bad-${code}`);
       cpSync(C, w, { recursive: true });
       tamper(w);
       const before = tree(w);
-      const err = await segment1B.run(ctxFor(w)).then(() => null, (e) => e);
+      const err = await segment1B.run(ctxFor(w)).then(
+        () => null,
+        (e) => e,
+      );
       expect(err).toBeInstanceOf(FwError);
       expect(err.code).toBe(code);
       expect(existsSync(join(w, 'data/layer1/1B'))).toBe(false);
@@ -120,7 +137,12 @@ describe('1B behind a bad 1A gate', () => {
       // through the CLI (once: the runner tries to rebuild 1A first and must not overwrite it): a non-zero exit, one error line, nothing of 1B
       const r = fw('run', '--out', w, '--scale', 'tiny', '--until', '1B', '--quiet');
       expect(r.code).toBe(2);
-      expect(r.err.trim().split('\n').filter((l) => !l.startsWith('npm warn')).length).toBe(1);
+      expect(
+        r.err
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('npm warn')).length,
+      ).toBe(1);
       expect(r.err).toMatch(/^error (IO_WRITE_CONFLICT|GATE_\w+|SEALED_\w+): /m);
       expect(existsSync(join(w, 'data/layer1/1B'))).toBe(false);
     });
@@ -134,7 +156,9 @@ describe('1B behind a bad 1A gate', () => {
     const w = join(tmp, 'pin');
     const r = fw('run', '--out', w, '--scale', 'tiny', '--until', '1B', '--config', cfg, '--quiet');
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^error REFERENCE_PIN_MISMATCH: .*cfg-pin\/layer1\/1B\/geometry\.yaml: \/reference\/atlas: installed world-atlas@2\.0\.2\/countries-50m\.json .*\(fix: /m);
+    expect(r.err).toMatch(
+      /^error REFERENCE_PIN_MISMATCH: .*cfg-pin\/layer1\/1B\/geometry\.yaml: \/reference\/atlas: installed world-atlas@2\.0\.2\/countries-50m\.json .*\(fix: /m,
+    );
     expect(existsSync(join(w, 'data'))).toBe(false);
   });
 });

@@ -6,7 +6,10 @@ import { countryZones, loadTzWorld, icuCanonical, tzdbIdentity } from '../src/re
 import { loadCountries } from '../src/reference/countries.js';
 
 const world = loadTzWorld();
-const cz = countryZones(world, loadCountries().countries.map((c) => c.iso2));
+const cz = countryZones(
+  world,
+  loadCountries().countries.map((c) => c.iso2),
+);
 const EPS = 0.002;
 const LOOKUP = { ring_search: { max_radius_deg: 4, bearings: 16, min_cos_lat: 0.05 } };
 const R = new TzResolver(world, cz, EPS, LOOKUP);
@@ -19,7 +22,14 @@ describe('sealed tz_world and tzdb identity', () => {
     expect(world.zones.length).toBeGreaterThan(400);
     expect(world.zones).toContain('Asia/Aden'); // comprehensive: one zone per country at least
     // every answer find() can give is in the domain, sea points included
-    for (const [lat, lon] of [[0, -30], [-60.5, 179.5], [-60.5, -179.5], [10, 100.2], [45, 7.5]]) for (const z of world.find(lat, lon)) expect(world.zones, `${lat},${lon}`).toContain(z);
+    for (const [lat, lon] of [
+      [0, -30],
+      [-60.5, 179.5],
+      [-60.5, -179.5],
+      [10, 100.2],
+      [45, 7.5],
+    ])
+      for (const z of world.find(lat, lon)) expect(world.zones, `${lat},${lon}`).toContain(z);
     for (const z of world.zones) expect(() => icuCanonical(z), z).not.toThrow();
     const t = tzdbIdentity();
     expect(t.tzdata_version).toBe(process.versions.tz);
@@ -35,7 +45,9 @@ describe('sealed tz_world and tzdb identity', () => {
     expect(cz.unmatched).toEqual([]);
     // CLDR lists no zone for uninhabited Bouvet / Heard & McDonald, nor for Kosovo (not an ISO region in CLDR):
     // those sites trust the polygon (XK → Europe/Belgrade)
-    const none = loadCountries().countries.filter((c) => cz.byCountry.get(c.iso2)!.length === 0).map((c) => c.iso2);
+    const none = loadCountries()
+      .countries.filter((c) => cz.byCountry.get(c.iso2)!.length === 0)
+      .map((c) => c.iso2);
     expect(none).toEqual(['BV', 'HM', 'XK']);
     expect(R.resolve(42.6629, 21.1655, 'XK')).toEqual({ tzid: 'Europe/Belgrade', method: 'polygon', candidates: 1 });
   });
@@ -67,7 +79,10 @@ describe('S1 lookup on real polygons', () => {
   });
 
   it('US border vertices between two US zones: one ε-nudge decides and is recorded', () => {
-    for (const [lat, lon] of [[39.99997, -87.53223], [36.498777, -114.048603]]) {
+    for (const [lat, lon] of [
+      [39.99997, -87.53223],
+      [36.498777, -114.048603],
+    ]) {
       const r = R.resolve(lat, lon, 'US');
       expect(r.candidates).toBe(2);
       expect(r.method).toBe('nudge');
@@ -113,7 +128,12 @@ describe('S1 lookup on real polygons', () => {
 
 describe('S1 ladder on a stub world', () => {
   const stub = (map: Record<string, string[]>) => ({ find: (lat: number, lon: number) => map[`${lat},${lon}`] ?? ['Etc/GMT'] });
-  const cz2 = { byCountry: new Map([['AA', ['Zone/A1', 'Zone/A2']], ['BB', ['Zone/B']]]) };
+  const cz2 = {
+    byCountry: new Map([
+      ['AA', ['Zone/A1', 'Zone/A2']],
+      ['BB', ['Zone/B']],
+    ]),
+  };
   it('nudge when both candidates are in the country; overlap when the nudge is ambiguous too', () => {
     const [nl, no] = displace(1, 1, EPS, EPS);
     const r1 = new TzResolver(stub({ '1,1': ['Zone/A1', 'Zone/A2'], [`${nl},${no}`]: ['Zone/A2'] }), cz2, EPS, LOOKUP);

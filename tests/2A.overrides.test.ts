@@ -76,7 +76,13 @@ describe('override policy checks', () => {
     [[{ scope: 'country', target: 'XX', tzid: 'Europe/Paris' }], /\/overrides\/0\/target: country "XX" is not an ISO/],
     [[{ scope: 'mcc', target: '54', tzid: 'Europe/Paris' }], /\/overrides\/0\/target: mcc "54" is not a 4-digit MCC/],
     [[{ scope: 'site', target: '42-FR-1', tzid: 'Europe/Paris' }], /\/overrides\/0\/target: site "42-FR-1" is not merchant_id\/ISO\/site_order/],
-    [[{ scope: 'country', target: 'FR', tzid: 'Europe/Paris' }, { scope: 'country', target: 'FR', tzid: 'Europe/Monaco' }], /\/overrides\/1\/target: two active overrides for country FR/],
+    [
+      [
+        { scope: 'country', target: 'FR', tzid: 'Europe/Paris' },
+        { scope: 'country', target: 'FR', tzid: 'Europe/Monaco' },
+      ],
+      /\/overrides\/1\/target: two active overrides for country FR/,
+    ],
   ] as const)('%j fails with a named line', async (ovr, re) => {
     const e = err(await withOverrides(ovr as unknown as OverridesPolicy['overrides']));
     expect(e).toBeInstanceOf(FwError);

@@ -3,7 +3,18 @@
 // hemispheres, half- and quarter-hour zones, Lord Howe's 30-minute DST, gap/fold detection, and the
 // wasm kernels against their TypeScript reference bit for bit.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { civilClock, compileTimetable, timetableDigest, tzIndexOf, utcToLocal, localToUtc, dstWindows, LocalKind, US_PER_S, type Timetable } from '../src/laws/time/timetable.js';
+import {
+  civilClock,
+  compileTimetable,
+  timetableDigest,
+  tzIndexOf,
+  utcToLocal,
+  localToUtc,
+  dstWindows,
+  LocalKind,
+  US_PER_S,
+  type Timetable,
+} from '../src/laws/time/timetable.js';
 import { legality } from '../src/segments/2A/legality.js';
 import { kernelTable, utcToLocalRef, localToUtcRef, I64_MIN } from '../src/laws/time/ref.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
@@ -14,8 +25,22 @@ import { k2aLocalToUtc, k2aUtcToLocal } from '../src/kernels/2A.js';
 const H0 = Date.UTC(2020, 0, 1) * 1000;
 const H1 = Date.UTC(2031, 0, 1) * 1000;
 const ZONES = [
-  'Europe/Paris', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Africa/Casablanca',
-  'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns', 'Europe/Dublin', 'Pacific/Apia', 'America/Santiago', 'Asia/Tehran', 'Antarctica/Troll', 'Etc/GMT+5',
+  'Europe/Paris',
+  'America/New_York',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+  'Australia/Lord_Howe',
+  'America/Sao_Paulo',
+  'Africa/Casablanca',
+  'Pacific/Chatham',
+  'Asia/Kathmandu',
+  'America/St_Johns',
+  'Europe/Dublin',
+  'Pacific/Apia',
+  'America/Santiago',
+  'Asia/Tehran',
+  'Antarctica/Troll',
+  'Etc/GMT+5',
 ];
 const wall = (iso: string) => Date.parse(iso + 'Z') * 1000; // a local wall time as µs "as if UTC"
 const utc = (iso: string) => Date.parse(iso) * 1000;
@@ -27,7 +52,16 @@ beforeAll(() => {
 
 /** Wall clock from Intl.formatToParts (independent of the longOffset parser), as µs "as if UTC". */
 function intlWall(tz: string): (u: number) => number {
-  const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  const f = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   return (u) => {
     const p = Object.fromEntries(f.formatToParts(u / 1000).map((x) => [x.type, x.value]));
     return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) * 1000;
@@ -105,7 +139,10 @@ describe('timetable compiled from the runtime tzdb', () => {
   });
 
   it('half- and quarter-hour zones without DST: Kolkata +5:30, Kathmandu +5:45, no windows', () => {
-    for (const [tz, off] of [['Asia/Kolkata', 19800], ['Asia/Kathmandu', 20700]] as const) {
+    for (const [tz, off] of [
+      ['Asia/Kolkata', 19800],
+      ['Asia/Kathmandu', 20700],
+    ] as const) {
       const z = tzIndexOf(T, tz);
       expect(dstWindows(T, z)).toEqual([]);
       expect(utcToLocal(T, z, utc('2027-03-01T12:00:00Z')) - utc('2027-03-01T12:00:00Z')).toBe(off * US_PER_S);
@@ -114,7 +151,12 @@ describe('timetable compiled from the runtime tzdb', () => {
   });
 
   it('legality: counts gaps and folds per zone, flags missing zones and illegal offsets', () => {
-    const used = new Map([['Europe/Paris', 10], ['Asia/Kolkata', 5], ['Africa/Casablanca', 2], ['Mars/Olympus_Mons', 1]]);
+    const used = new Map([
+      ['Europe/Paris', 10],
+      ['Asia/Kolkata', 5],
+      ['Africa/Casablanca', 2],
+      ['Mars/Olympus_Mons', 1],
+    ]);
     const L = legality(T, used, { min: -900, max: 900 });
     const by = Object.fromEntries(L.zones.map((z) => [z.tzid, z]));
     expect([by['Europe/Paris'].gap_windows, by['Europe/Paris'].fold_windows, by['Europe/Paris'].status]).toEqual([11, 11, 'legal']);
@@ -128,7 +170,14 @@ describe('timetable compiled from the runtime tzdb', () => {
     // an offset outside the bounds makes the zone illegal
     const bad = { ...T, segOffset: Int32Array.from(T.segOffset) };
     bad.segOffset[bad.zoneStart[tzIndexOf(T, 'Asia/Kolkata')]] = 16 * 3600;
-    const L2 = legality(bad, new Map([['Asia/Kolkata', 1], ['Europe/Paris', 1]]), { min: -900, max: 900 });
+    const L2 = legality(
+      bad,
+      new Map([
+        ['Asia/Kolkata', 1],
+        ['Europe/Paris', 1],
+      ]),
+      { min: -900, max: 900 },
+    );
     expect(L2.zones.find((z) => z.tzid === 'Asia/Kolkata')!.status).toBe('illegal');
     expect(L2.status).toBe('FAIL');
     expect(legality(T, new Map([['Europe/Paris', 1]]), { min: -900, max: 900 }).status).toBe('PASS');
@@ -158,18 +207,27 @@ describe('2A kernels: wasm == TypeScript reference', () => {
     tz.push(-1, T.tzids.length);
     ts.push(0n, 0n);
     const n = tz.length;
-    const tzA = Int32Array.from(tz), tsA = BigInt64Array.from(ts);
+    const tzA = Int32Array.from(tz),
+      tsA = BigInt64Array.from(ts);
     const u64 = (a: BigInt64Array) => new BigUint64Array(a.buffer, a.byteOffset, a.length);
-    const cols = { tz: SharedCol.from('i32', tzA), t: SharedCol.from('u64', u64(tsA)), zs: SharedCol.from('i32', kt.zoneStart), ss: SharedCol.from('u64', u64(kt.segStart)), so: SharedCol.from('i32', kt.segOffset) };
+    const cols = {
+      tz: SharedCol.from('i32', tzA),
+      t: SharedCol.from('u64', u64(tsA)),
+      zs: SharedCol.from('i32', kt.zoneStart),
+      ss: SharedCol.from('u64', u64(kt.segStart)),
+      so: SharedCol.from('i32', kt.segOffset),
+    };
     const out = new SharedCol('u64', n);
     const table = { nZones: kt.nZones, zoneStart: cols.zs.all(), segStart: cols.ss.all(), segOffset: cols.so.all() };
     runTask(ex, k2aUtcToLocal.task({ n, tz: cols.tz.all(), utc: cols.t.all(), ...table, out: out.out(0, n) }));
     const got = new BigInt64Array((out.view() as BigUint64Array).slice().buffer);
     expect(got).toEqual(utcToLocalRef(T, tzA, tsA));
     expect(got[n - 1]).toBe(I64_MIN);
-    let gaps = 0, folds = 0;
+    let gaps = 0,
+      folds = 0;
     for (const mode of [0, 1, 2, 3]) {
-      const o = new SharedCol('u64', n), k = new SharedCol('u8', n);
+      const o = new SharedCol('u64', n),
+        k = new SharedCol('u8', n);
       // the same instants read as wall times hit gaps and folds
       runTask(ex, k2aLocalToUtc.task({ n, tz: cols.tz.all(), local: cols.t.all(), ...table, mode, outUtc: o.out(0, n), outKind: k.out(0, n) }));
       const ref = localToUtcRef(T, tzA, tsA, mode);

@@ -38,7 +38,16 @@ describe('2A on a tiny world', () => {
     expect(v.out).toMatch(/^PASS gate\.layer1\.2A\.validation/m);
     expect(v.out).toMatch(/^PASS gate\.layer1\.1B\.validation/m);
     const bundle = readdirSync(bundleDir(A, '2A'));
-    for (const f of ['_passed.flag', 'index.json', 'checks.json', 's4_legality_report.json', 'tz_timetable_manifest.json', 'tz_country_consistency.json', 'realism_2A.json']) expect(bundle).toContain(f);
+    for (const f of [
+      '_passed.flag',
+      'index.json',
+      'checks.json',
+      's4_legality_report.json',
+      'tz_timetable_manifest.json',
+      'tz_country_consistency.json',
+      'realism_2A.json',
+    ])
+      expect(bundle).toContain(f);
     const checks = JSON.parse(readFileSync(join(bundleDir(A, '2A'), 'checks.json'), 'utf8'));
     expect(checks.passed).toBe(true);
     // the evidence in the bundle is the published report, byte for byte
@@ -64,7 +73,16 @@ describe('2A on a tiny world', () => {
                (SELECT typeof(seed) FROM st LIMIT 1) AS seed_type,
                (SELECT typeof(valid_from_utc) FROM tt LIMIT 1) AS ts_type,
                (SELECT count(*) FROM tt WHERE tzid = 'Europe/Paris') AS paris_segments`);
-      expect(r).toMatchObject({ missing: 0, dup_keys: 0, bad_provenance: 0, bad_nudge: 0, unknown_tz: 0, seed_type: 'UBIGINT', ts_type: 'TIMESTAMP WITH TIME ZONE', paris_segments: 23 });
+      expect(r).toMatchObject({
+        missing: 0,
+        dup_keys: 0,
+        bad_provenance: 0,
+        bad_nudge: 0,
+        unknown_tz: 0,
+        seed_type: 'UBIGINT',
+        ts_type: 'TIMESTAMP WITH TIME ZONE',
+        paris_segments: 23,
+      });
       expect(r.st_rows).toBe(r.sl_rows);
       expect(r.tzids as number).toBeGreaterThan(20);
     } finally {

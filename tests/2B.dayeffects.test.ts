@@ -19,7 +19,8 @@ beforeAll(() => {
 });
 
 function run(M: number, G: number, D: number, prm: DayParams, sigmaBase = 0.09, weeklyAmp = 0.0) {
-  const k = new Uint32Array(2 * M), pk = new Uint32Array(2 * M);
+  const k = new Uint32Array(2 * M),
+    pk = new Uint32Array(2 * M);
   const ids = BigUint64Array.from({ length: M }, (_, i) => BigInt(i + 1));
   const id = { manifest_fingerprint: 'ef'.repeat(32), seed: 3n, parameter_hash: '01'.repeat(32) };
   new FamilyKeys(id, 't.2B.day').fill(ids, k);
@@ -28,20 +29,66 @@ function run(M: number, G: number, D: number, prm: DayParams, sigmaBase = 0.09, 
   const share = Float64Array.from({ length: M * G }, (_, r) => (1 + (r % G)) / ((G * (G + 1)) / 2));
   const rows = M * G * D;
   const c = () => new SharedCol('f64', rows);
-  const o = { gamma: c(), lg: c(), pg: c(), mr: c(), den: c(), sigma: new SharedCol('f64', M * G), jit: new SharedCol('f64', M), ph: new SharedCol('f64', M), clip: new SharedCol('i32', M) };
+  const o = {
+    gamma: c(),
+    lg: c(),
+    pg: c(),
+    mr: c(),
+    den: c(),
+    sigma: new SharedCol('f64', M * G),
+    jit: new SharedCol('f64', M),
+    ph: new SharedCol('f64', M),
+    clip: new SharedCol('i32', M),
+  };
   const acc = [0, 1, 2, 3].map(() => new SharedCol('u32', M));
-  runTask(ex, k2bDayEffects.task({
-    n: M, dayKeys: SharedCol.from('u32', k).all(), profKeys: SharedCol.from('u32', pk).all(), groupOff: SharedCol.from('i32', goff).all(), baseShare: SharedCol.from('f64', share).all(), tzMult: SharedCol.from('f64', new Float64Array(M * G).fill(1)).all(),
-    sigmaBase: SharedCol.from('f64', new Float64Array(M).fill(sigmaBase)).all(), weeklyAmp: SharedCol.from('f64', new Float64Array(M).fill(weeklyAmp)).all(), nDays: D, dow0: 0, prm: SharedCol.from('f64', packDayParams(prm)).all(),
-    outGamma: o.gamma.out(0, rows), outLogGamma: o.lg.out(0, rows), outPGroup: o.pg.out(0, rows), outMassRaw: o.mr.out(0, rows), outDenom: o.den.out(0, rows), outSigma: o.sigma.out(0, M * G), outJitter: o.jit.out(0, M), outPhase: o.ph.out(0, M), outClipped: o.clip.out(0, M),
-    outDraws: acc[0].out(0, M), outBlocks: acc[1].out(0, M), outPDraws: acc[2].out(0, M), outPBlocks: acc[3].out(0, M),
-  }));
+  runTask(
+    ex,
+    k2bDayEffects.task({
+      n: M,
+      dayKeys: SharedCol.from('u32', k).all(),
+      profKeys: SharedCol.from('u32', pk).all(),
+      groupOff: SharedCol.from('i32', goff).all(),
+      baseShare: SharedCol.from('f64', share).all(),
+      tzMult: SharedCol.from('f64', new Float64Array(M * G).fill(1)).all(),
+      sigmaBase: SharedCol.from('f64', new Float64Array(M).fill(sigmaBase)).all(),
+      weeklyAmp: SharedCol.from('f64', new Float64Array(M).fill(weeklyAmp)).all(),
+      nDays: D,
+      dow0: 0,
+      prm: SharedCol.from('f64', packDayParams(prm)).all(),
+      outGamma: o.gamma.out(0, rows),
+      outLogGamma: o.lg.out(0, rows),
+      outPGroup: o.pg.out(0, rows),
+      outMassRaw: o.mr.out(0, rows),
+      outDenom: o.den.out(0, rows),
+      outSigma: o.sigma.out(0, M * G),
+      outJitter: o.jit.out(0, M),
+      outPhase: o.ph.out(0, M),
+      outClipped: o.clip.out(0, M),
+      outDraws: acc[0].out(0, M),
+      outBlocks: acc[1].out(0, M),
+      outPDraws: acc[2].out(0, M),
+      outPBlocks: acc[3].out(0, M),
+    }),
+  );
   const v = (x: SharedCol) => x.view() as Float64Array;
-  return { gamma: v(o.gamma), lg: v(o.lg), pg: v(o.pg), mr: v(o.mr), den: v(o.den), sigma: v(o.sigma), jitter: v(o.jit), phase: v(o.ph), clipped: (o.clip.view() as Int32Array).reduce((a, b) => a + b, 0), draws: acc[0].view() as Uint32Array, share };
+  return {
+    gamma: v(o.gamma),
+    lg: v(o.lg),
+    pg: v(o.pg),
+    mr: v(o.mr),
+    den: v(o.den),
+    sigma: v(o.sigma),
+    jitter: v(o.jit),
+    phase: v(o.ph),
+    clipped: (o.clip.view() as Int32Array).reduce((a, b) => a + b, 0),
+    draws: acc[0].view() as Uint32Array,
+    share,
+  };
 }
 
 const moments = (x: Float64Array) => {
-  let s = 0, q = 0;
+  let s = 0,
+    q = 0;
   for (const v of x) s += v;
   const m = s / x.length;
   for (const v of x) q += (v - m) ** 2;
@@ -63,7 +110,7 @@ describe('2B S3 day effects', async () => {
       expect(Math.abs(variance / want - 1)).toBeLessThan(0.05);
       expect(Array.from(r.draws).every((d) => d === 90)).toBe(true);
       const lg = moments(r.lg);
-      expect(Math.abs(lg.mean + (sigma * sigma) / 2)).toBeLessThan(5 * sigma / Math.sqrt(r.lg.length));
+      expect(Math.abs(lg.mean + (sigma * sigma) / 2)).toBeLessThan((5 * sigma) / Math.sqrt(r.lg.length));
       expect(Math.abs(Math.sqrt(lg.variance) / sigma - 1)).toBeLessThan(0.01);
     }
   });
@@ -72,7 +119,9 @@ describe('2B S3 day effects', async () => {
     const prm = dayParams(policy.day);
     expect(prm.profile).toBe(true);
     const sp = policy.day.sigma_profile;
-    const D = 91, G = 2, M = 1500;
+    const D = 91,
+      G = 2,
+      M = 1500;
     const r = run(M, G, D, prm, sp.segments[0].sigma_base, sp.segments[0].weekly_amp);
     const z = new Float64Array(M * G * D);
     for (let m = 0; m < M; m++) {
@@ -92,7 +141,8 @@ describe('2B S3 day effects', async () => {
     expect(Math.abs(zm.mean)).toBeLessThan(0.02);
     expect(Math.abs(Math.sqrt(zm.variance) - 1)).toBeLessThan(0.02);
     expect(Math.abs(moments(r.gamma).mean - 1)).toBeLessThan(0.002);
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (const g of r.gamma) [lo, hi] = [Math.min(lo, g), Math.max(hi, g)];
     expect(lo).toBeGreaterThanOrEqual(sp.gamma_clip.min);
     expect(hi).toBeLessThanOrEqual(sp.gamma_clip.max);
@@ -105,7 +155,8 @@ describe('2B S3 day effects', async () => {
     const r = run(300, 3, 30, dayParams(policy.day));
     let bad = 0;
     for (let b = 0; b < 300 * 30; b++) {
-      let s = 0, den = 0;
+      let s = 0,
+        den = 0;
       for (let g = 0; g < 3; g++) {
         const i = b * 3 + g;
         s += r.pg[i];

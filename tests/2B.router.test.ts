@@ -21,7 +21,14 @@ beforeAll(() => {
 });
 
 /** k2bRouteStream's router tables (everything but the arrivals). */
-const tables = (r: Router2B) => ({ sliceWord: SharedCol.from('u32', r.sliceWord).all(), blob: SharedCol.from('u32', r.blob).all(), dayWord: SharedCol.from('u32', r.dayWord).all(), nDays: r.nDays, dayTab: SharedCol.from('u32', r.dayTab).all(), dayQbits: r.dayQbits });
+const tables = (r: Router2B) => ({
+  sliceWord: SharedCol.from('u32', r.sliceWord).all(),
+  blob: SharedCol.from('u32', r.blob).all(),
+  dayWord: SharedCol.from('u32', r.dayWord).all(),
+  nDays: r.nDays,
+  dayTab: SharedCol.from('u32', r.dayTab).all(),
+  dayQbits: r.dayQbits,
+});
 
 /** Deterministic pseudo-random numbers for building inputs (not an RNG under test). */
 function lcg(seed: number) {
@@ -32,8 +39,10 @@ function lcg(seed: number) {
 /** A synthetic router: M merchants, their sites and tz-groups, D days of group mixes. */
 function syntheticRouter(M: number, D: number, seed: number): Router2B {
   const rnd = lcg(seed);
-  const bits = 24, qbits = 32;
-  const siteOff = new Int32Array(M + 1), groupOff = new Int32Array(M + 1);
+  const bits = 24,
+    qbits = 32;
+  const siteOff = new Int32Array(M + 1),
+    groupOff = new Int32Array(M + 1);
   const slices: Uint32Array[] = [];
   const pGroup: number[] = [];
   const groupTz: string[] = [];
@@ -42,7 +51,10 @@ function syntheticRouter(M: number, D: number, seed: number): Router2B {
     const G = Math.min(n, 1 + Math.floor(rnd() * 4));
     const w = Array.from({ length: n }, () => Math.exp(2 * rnd()) * (rnd() < 0.1 ? 0 : 1) + 1e-9);
     const s = w.reduce((a, b) => a + b, 0);
-    const mass = quantiseRef(w.map((x) => x / s), bits).m;
+    const mass = quantiseRef(
+      w.map((x) => x / s),
+      bits,
+    ).m;
     const grp = Int32Array.from({ length: n }, (_, k) => (k < G ? k : Math.floor(rnd() * G)));
     const enc = aliasEncodeRef(mass, grp, G, bits, qbits);
     const padded = new Uint32Array((enc.words.length + 1) & ~1);
@@ -64,8 +76,19 @@ function syntheticRouter(M: number, D: number, seed: number): Router2B {
   slices.forEach((s, m) => blob.set(s, sliceWord[m]));
   const { dayTab, dayWord } = buildDayTables(Float64Array.from(pGroup), groupOff, D, bits, qbits, ex);
   return {
-    merchantId: BigUint64Array.from({ length: M }, (_, m) => BigInt(100 + m)), blob, sliceWord, dayTab, dayWord, nDays: D, startDay: 20454, dayQbits: qbits,
-    groupOff, groupTz, siteOff, siteCountry: { codes: new Int32Array(siteOff[M]), dict: ['ZZ'] }, siteOrder: Int32Array.from({ length: siteOff[M] }, (_, i) => i),
+    merchantId: BigUint64Array.from({ length: M }, (_, m) => BigInt(100 + m)),
+    blob,
+    sliceWord,
+    dayTab,
+    dayWord,
+    nDays: D,
+    startDay: 20454,
+    dayQbits: qbits,
+    groupOff,
+    groupTz,
+    siteOff,
+    siteCountry: { codes: new Int32Array(siteOff[M]), dict: ['ZZ'] },
+    siteOrder: Int32Array.from({ length: siteOff[M] }, (_, i) => i),
   };
 }
 
@@ -88,7 +111,7 @@ describe('2B alias tables', () => {
     }
   });
 
-  it('tz-group tables are exact within 2^-32 and hold only their group\'s sites', () => {
+  it("tz-group tables are exact within 2^-32 and hold only their group's sites", () => {
     const rnd = lcg(9);
     for (let t = 0; t < 100; t++) {
       const n = 2 + Math.floor(rnd() * 60);
@@ -96,12 +119,17 @@ describe('2B alias tables', () => {
       const grp = Int32Array.from({ length: n }, (_, k) => (k < G ? k : Math.floor(rnd() * G)));
       const w = Array.from({ length: n }, () => rnd() + 0.01);
       const s = w.reduce((a, b) => a + b, 0);
-      const mass = quantiseRef(w.map((x) => x / s), 24).m;
+      const mass = quantiseRef(
+        w.map((x) => x / s),
+        24,
+      ).m;
       const { words } = aliasEncodeRef(mass, grp, G, 24, 32);
       expect(words.length).toBe(sliceWords(n, G));
-      const gs = 4 + 2 * n, perm = gs + G + 1;
+      const gs = 4 + 2 * n,
+        perm = gs + G + 1;
       for (let g = 0; g < G; g++) {
-        const a = words[gs + g], ng = words[gs + g + 1] - a;
+        const a = words[gs + g],
+          ng = words[gs + g + 1] - a;
         const sites = Array.from(words.subarray(perm + a, perm + a + ng));
         expect(sites.every((k) => grp[k] === g)).toBe(true);
         const Mg = sites.reduce((x, k) => x + mass[k], 0);
@@ -122,11 +150,27 @@ describe('2B router', () => {
     const s = new Substream(0x1234, 0x5678);
     const u = new Float64Array(2 * n);
     for (let i = 0; i < 2 * n; i++) u[i] = s.u01();
-    const og = new SharedCol('i32', n), os = new SharedCol('i32', n);
+    const og = new SharedCol('i32', n),
+      os = new SharedCol('i32', n);
     runTask(ex, k2bRoute.task(routerArgs(r, SharedCol.from('i32', mIdx), SharedCol.from('i32', dIdx), SharedCol.from('f64', u), og, os, 0, n)));
-    const og2 = new SharedCol('i32', n), os2 = new SharedCol('i32', n);
-    runTask(ex, k2bRouteStream.task({ n, k0: 0x1234, k1: 0x5678, mIdx: SharedCol.from('i32', mIdx).all(), dIdx: SharedCol.from('i32', dIdx).all(), ...tables(r), outGroup: og2.out(0, n), outSite: os2.out(0, n) }));
-    let outside = 0, bad = 0, range = 0;
+    const og2 = new SharedCol('i32', n),
+      os2 = new SharedCol('i32', n);
+    runTask(
+      ex,
+      k2bRouteStream.task({
+        n,
+        k0: 0x1234,
+        k1: 0x5678,
+        mIdx: SharedCol.from('i32', mIdx).all(),
+        dIdx: SharedCol.from('i32', dIdx).all(),
+        ...tables(r),
+        outGroup: og2.out(0, n),
+        outSite: os2.out(0, n),
+      }),
+    );
+    let outside = 0,
+      bad = 0,
+      range = 0;
     for (let i = 0; i < n; i++) {
       const ref = routeRef(r, mIdx[i], dIdx[i], u[2 * i], u[2 * i + 1]);
       if (og.view()[i] !== ref.group || os.view()[i] !== ref.site || og2.view()[i] !== ref.group || os2.view()[i] !== ref.site) bad++;
@@ -147,8 +191,10 @@ describe('2B router', () => {
     const sub = subsetRouter(r, pick);
     const s = new Substream(99, 1);
     for (let i = 0; i < 5000; i++) {
-      const k = i % pick.length, d = i % r.nDays;
-      const u1 = s.u01(), u2 = s.u01();
+      const k = i % pick.length,
+        d = i % r.nDays;
+      const u1 = s.u01(),
+        u2 = s.u01();
       expect(routeRef(sub, k, d, u1, u2)).toEqual(routeRef(r, pick[k], d, u1, u2));
     }
     expect(sub.groupTz.slice(0, 2)).toEqual(r.groupTz.slice(r.groupOff[3], r.groupOff[3] + 2));
@@ -164,11 +210,25 @@ describe('2B router', () => {
     expect(r.groupOff[m + 1] - r.groupOff[m]).toBeGreaterThan(1);
     expect(Math.abs(law.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
     const N = 1_000_000;
-    const og = new SharedCol('i32', N), os = new SharedCol('i32', N);
-    runTask(ex, k2bRouteStream.task({ n: N, k0: 2024, k1: 11, mIdx: SharedCol.from('i32', new Int32Array(N).fill(m)).all(), dIdx: SharedCol.from('i32', new Int32Array(N).fill(d)).all(), ...tables(r), outGroup: og.out(0, N), outSite: os.out(0, N) }));
+    const og = new SharedCol('i32', N),
+      os = new SharedCol('i32', N);
+    runTask(
+      ex,
+      k2bRouteStream.task({
+        n: N,
+        k0: 2024,
+        k1: 11,
+        mIdx: SharedCol.from('i32', new Int32Array(N).fill(m)).all(),
+        dIdx: SharedCol.from('i32', new Int32Array(N).fill(d)).all(),
+        ...tables(r),
+        outGroup: og.out(0, N),
+        outSite: os.out(0, N),
+      }),
+    );
     const counts = new Float64Array(ns);
     for (const x of os.view() as Int32Array) counts[x]++;
-    let chi2 = 0, df = -1;
+    let chi2 = 0,
+      df = -1;
     for (let k = 0; k < ns; k++) {
       if (law[k] === 0) {
         expect(counts[k]).toBe(0);
@@ -215,15 +275,24 @@ describe('2B virtual-edge branch (S6)', () => {
     edge_count_total: Int32Array.from([...weights.map((w) => w.length), 7]),
   });
   const cat = { m: [] as bigint[], seq: [] as number[], id: [] as string[], iso: [] as string[], lat: [] as number[], lon: [] as number[] };
-  weights.forEach((w, i) => w.forEach((_, k) => {
-    cat.m.push(merchants[i]);
-    cat.seq.push(w.length - 1 - k); // out of order on purpose
-    cat.id.push(`edge-${merchants[i]}-${w.length - 1 - k}`);
-    cat.iso.push(['US', 'IE', 'SG', 'AU'][k]);
-    cat.lat.push(10 * k);
-    cat.lon.push(-20 * k);
-  }));
-  const catalogue = tableFromArrays({ merchant_id: BigUint64Array.from(cat.m), edge_id: cat.id, edge_seq_index: Int32Array.from(cat.seq), country_iso: cat.iso, lat_deg: Float64Array.from(cat.lat), lon_deg: Float64Array.from(cat.lon) });
+  weights.forEach((w, i) =>
+    w.forEach((_, k) => {
+      cat.m.push(merchants[i]);
+      cat.seq.push(w.length - 1 - k); // out of order on purpose
+      cat.id.push(`edge-${merchants[i]}-${w.length - 1 - k}`);
+      cat.iso.push(['US', 'IE', 'SG', 'AU'][k]);
+      cat.lat.push(10 * k);
+      cat.lon.push(-20 * k);
+    }),
+  );
+  const catalogue = tableFromArrays({
+    merchant_id: BigUint64Array.from(cat.m),
+    edge_id: cat.id,
+    edge_seq_index: Int32Array.from(cat.seq),
+    country_iso: cat.iso,
+    lat_deg: Float64Array.from(cat.lat),
+    lon_deg: Float64Array.from(cat.lon),
+  });
   const e = virtualEdgesFrom(index, new Uint8Array(blob.buffer), catalogue);
 
   it('reads 3B-shaped tables: merchants ascending, edges in edge_seq_index order', () => {
@@ -238,7 +307,17 @@ describe('2B virtual-edge branch (S6)', () => {
     const s = new Substream(5, 6);
     const u = Float64Array.from({ length: N }, () => s.u01());
     const out = new SharedCol('i32', N);
-    runTask(ex, k2bEdgePick.task({ n: N, vIdx: SharedCol.from('i32', vIdx).all(), u: SharedCol.from('f64', u).all(), edgeWord: SharedCol.from('u32', e.edgeWord).all(), edgeBlob: SharedCol.from('u32', e.blob).all(), outEdge: out.out(0, N) }));
+    runTask(
+      ex,
+      k2bEdgePick.task({
+        n: N,
+        vIdx: SharedCol.from('i32', vIdx).all(),
+        u: SharedCol.from('f64', u).all(),
+        edgeWord: SharedCol.from('u32', e.edgeWord).all(),
+        edgeBlob: SharedCol.from('u32', e.blob).all(),
+        outEdge: out.out(0, N),
+      }),
+    );
     const counts = [0, 0, 0, 0];
     let bad = 0;
     for (let i = 0; i < N; i++) {

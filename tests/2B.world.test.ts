@@ -34,7 +34,14 @@ const B = join(tmp, 'w2');
 function ctxOf(world: string): RunContext {
   const runs = join(world, 'runs');
   const rec = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0], 'run_receipt.json'), 'utf8'));
-  return { world, seed: BigInt(rec.seed), parameter_hash: rec.parameter_hash, manifest_fingerprint: rec.manifest_fingerprint, run_id: rec.run_id, sealed: [] } as unknown as RunContext;
+  return {
+    world,
+    seed: BigInt(rec.seed),
+    parameter_hash: rec.parameter_hash,
+    manifest_fingerprint: rec.manifest_fingerprint,
+    run_id: rec.run_id,
+    sealed: [],
+  } as unknown as RunContext;
 }
 
 beforeAll(async () => {
@@ -48,7 +55,11 @@ describe('2B end to end (tiny world)', () => {
     const ta = tree(join(A, 'data/layer1/2B'));
     const tb = tree(join(B, 'data/layer1/2B'));
     const ids = ['s1_site_weights', 's2_alias_index', 's2_alias_blob', 's3_day_effects', 's4_group_weights', 's7_audit_report', 'validation'];
-    for (const id of ids) expect(Object.keys(ta).some((p) => p.startsWith(`${id}/`)), id).toBe(true);
+    for (const id of ids)
+      expect(
+        Object.keys(ta).some((p) => p.startsWith(`${id}/`)),
+        id,
+      ).toBe(true);
     expect(ta).toEqual(tb);
     expect(Object.keys(ta).some((p) => p.startsWith('s2_alias_blob/seed=42/manifest_fingerprint=') && p.endsWith('/alias.bin'))).toBe(true);
   });
@@ -61,7 +72,16 @@ describe('2B end to end (tiny world)', () => {
     const dir = join(A, 'data/layer1/2B/s7_audit_report/seed=42');
     const report = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 's7_audit_report.json'), 'utf8'));
     expect(report.summary).toEqual({ overall_status: 'PASS', warn_count: 0, fail_count: 0 });
-    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(['s2.alias_decode_exact', 's2.slice_header_qbits', 's3s4.key_parity', 's3s4.gamma_echo', 's4.mass_conservation', 's5.router_selftest']));
+    expect(report.checks.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining([
+        's2.alias_decode_exact',
+        's2.slice_header_qbits',
+        's3s4.key_parity',
+        's3s4.gamma_echo',
+        's4.mass_conservation',
+        's5.router_selftest',
+      ]),
+    );
   });
 
   it('loadSiteRouter (no day tables, tz-groups through DuckDB) gives the same slices, sites and tz-groups as loadRouter', async () => {
@@ -89,7 +109,8 @@ describe('2B end to end (tiny world)', () => {
     const p = numericColumn(s1, 'p_weight', 's1_site_weights', Float64Array);
     const pg = numericColumn(s4, 'p_group', 's4_group_weights', Float64Array);
     expect(r.siteOff[r.merchantId.length]).toBe(p.length);
-    let worst = 0, worstGroup = 0;
+    let worst = 0,
+      worstGroup = 0;
     for (let m = 0; m < r.merchantId.length; m += 7) {
       const G = r.groupOff[m + 1] - r.groupOff[m];
       for (const d of [0, r.nDays - 1]) {
@@ -114,7 +135,7 @@ describe('2B end to end (tiny world)', () => {
     }
   });
 
-  it('S6: 3B\'s published edge alias tables load through edges.ts; k2bEdgePick follows edge_weight', async () => {
+  it("S6: 3B's published edge alias tables load through edges.ts; k2bEdgePick follows edge_weight", async () => {
     const ctx = ctxOf(A);
     const e = await loadVirtualEdges(ctx);
     const V = e.merchantId.length;
@@ -128,7 +149,8 @@ describe('2B end to end (tiny world)', () => {
     for (let r = 0; r < cm.length; r++) at.set(`${cm[r]}/${seq[r]}`, r);
     let worst = 0;
     for (let v = 0; v < V; v++) {
-      const w0 = e.edgeWord[v], n = e.blob[w0];
+      const w0 = e.edgeWord[v],
+        n = e.blob[w0];
       expect(n).toBe(e.edgeOff[v + 1] - e.edgeOff[v]);
       const law = decodedProbabilities(e.blob.subarray(w0 + 4), e.blob.subarray(w0 + 4 + n), n, e.blob[w0 + 1]);
       for (let k = 0; k < n; k++) {
@@ -144,7 +166,17 @@ describe('2B end to end (tiny world)', () => {
     const s = new Substream(8, 9);
     const u = Float64Array.from({ length: N }, () => s.u01());
     const out = new SharedCol('i32', N);
-    runTask(instantiateKernelsSync(), k2bEdgePick.task({ n: N, vIdx: SharedCol.from('i32', vIdx).all(), u: SharedCol.from('f64', u).all(), edgeWord: SharedCol.from('u32', e.edgeWord).all(), edgeBlob: SharedCol.from('u32', e.blob).all(), outEdge: out.out(0, N) }));
+    runTask(
+      instantiateKernelsSync(),
+      k2bEdgePick.task({
+        n: N,
+        vIdx: SharedCol.from('i32', vIdx).all(),
+        u: SharedCol.from('f64', u).all(),
+        edgeWord: SharedCol.from('u32', e.edgeWord).all(),
+        edgeBlob: SharedCol.from('u32', e.blob).all(),
+        outEdge: out.out(0, N),
+      }),
+    );
     let bad = 0;
     for (let i = 0; i < N; i++) if (out.view()[i] !== (vIdx[i] < 0 ? -1 : edgePickRef(e, vIdx[i], u[i]))) bad++;
     expect(bad).toBe(0);
@@ -167,7 +199,10 @@ describe('2B end to end (tiny world)', () => {
       cpSync(A, w, { recursive: true });
       rmSync(join(w, 'data/layer1/2B'), { recursive: true });
       tamper(w);
-      const err = await segment2B.run(ctxOf(w)).then(() => null, (e) => e);
+      const err = await segment2B.run(ctxOf(w)).then(
+        () => null,
+        (e) => e,
+      );
       expect(err?.code, name).toMatch(code);
       expect(existsSync(join(w, 'data/layer1/2B')), name).toBe(false);
     }
@@ -181,7 +216,10 @@ describe('2B end to end (tiny world)', () => {
     doc.day_range.end_day = '2025-12-01';
     writeFileSync(f, YAML.stringify(doc));
     const out = join(tmp, 'bad-days');
-    const err = await runWorld({ out, seed: 42n, scale: 'tiny', workers: 1, until: '2B', configDir: cfg, quiet: true }).then(() => null, (e) => e);
+    const err = await runWorld({ out, seed: 42n, scale: 'tiny', workers: 1, until: '2B', configDir: cfg, quiet: true }).then(
+      () => null,
+      (e) => e,
+    );
     expect(err?.code).toBe('CONFIG_SCHEMA_VIOLATION');
     expect(err?.line()).toMatch(/day_effects\.yaml: day_range: end_day is before start_day/);
     expect(existsSync(join(out, 'data'))).toBe(false);

@@ -12,7 +12,8 @@ import { buildTo, contextFor } from './3B.harness.js';
 import { bundleDir, fingerprint as fp, firstParquet, flipByte, tempDir, tree, segmentError } from './support/world.js';
 
 const tmp = tempDir('fw-3a-');
-const A = join(tmp, 'a'), B = join(tmp, 'b');
+const A = join(tmp, 'a'),
+  B = join(tmp, 'b');
 
 beforeAll(async () => {
   await buildTo(A, '3A', { scale: 'tiny', workers: 1 });
@@ -25,7 +26,8 @@ beforeAll(async () => {
 
 describe('3A end to end (tiny)', () => {
   it('writes byte-identical 3A outputs for 1 and 2 workers, and its gate verifies', async () => {
-    const ta = tree(join(A, 'data/layer1/3A')), tb = tree(join(B, 'data/layer1/3A'));
+    const ta = tree(join(A, 'data/layer1/3A')),
+      tb = tree(join(B, 'data/layer1/3A'));
     expect(Object.keys(ta).some((p) => p.startsWith('zone_alloc/seed=42/manifest_fingerprint='))).toBe(true);
     expect(Object.keys(ta).some((p) => p.startsWith('zone_universe/manifest_fingerprint='))).toBe(true);
     expect(ta).toEqual(tb);

@@ -45,8 +45,21 @@ describe('3A kernel: k3aZoneShares (wasm) == zoneSharesRef (TS)', () => {
       off[i + 1] = off[i] + 1 + ((i * 7919) % 9);
     }
     const alpha = Float64Array.from({ length: off[N] }, (_, j) => [0.004, 0.2, 0.9, 1, 1.7, 6, 40][(j * 31) % 7] * (1 + (j % 5) / 10));
-    const share = new SharedCol('f64', off[N]), d = new SharedCol('u32', N), b = new SharedCol('u32', N);
-    runTask(ex, k3aZoneShares.task({ n: N, keys: SharedCol.from('u32', keys).all(), off: SharedCol.from('i32', off).all(), alpha: SharedCol.from('f64', alpha).all(), outShare: share.out(0, off[N]), outDraws: d.out(0, N), outBlocks: b.out(0, N) }));
+    const share = new SharedCol('f64', off[N]),
+      d = new SharedCol('u32', N),
+      b = new SharedCol('u32', N);
+    runTask(
+      ex,
+      k3aZoneShares.task({
+        n: N,
+        keys: SharedCol.from('u32', keys).all(),
+        off: SharedCol.from('i32', off).all(),
+        alpha: SharedCol.from('f64', alpha).all(),
+        outShare: share.out(0, off[N]),
+        outDraws: d.out(0, N),
+        outBlocks: b.out(0, N),
+      }),
+    );
     const sv = share.view() as Float64Array;
     for (let i = 0; i < N; i++) {
       const r = zoneSharesRef([keys[2 * i], keys[2 * i + 1]], alpha.subarray(off[i], off[i + 1]));
@@ -88,7 +101,8 @@ describe('3A policy model', () => {
     expect(escalationRule(m, 5, 1)).toMatchObject({ forced: 0, reason: 'forced_monolithic' });
     expect(escalationRule(m, 3, 5)).toMatchObject({ forced: 1, reason: 'forced_escalation' });
     expect(escalationRule(m, 40, 2)).toMatchObject({ forced: 1, reason: 'forced_escalation' });
-    const a = escalationRule(m, 3, 2), b = escalationRule(m, 8, 2);
+    const a = escalationRule(m, 3, 2),
+      b = escalationRule(m, 8, 2);
     expect(a.forced).toBe(-1);
     expect(a.p).toBeCloseTo(m.default_escalation.theta_mix + m.default_escalation.site_count_slope, 12);
     expect(b.p).toBeGreaterThan(a.p);
@@ -96,7 +110,8 @@ describe('3A policy model', () => {
   });
 
   it('share units are exact integers summing to 10^dp, largest remainder with ties by index', () => {
-    const units = new Int32Array(3), rank = new Int32Array(3);
+    const units = new Int32Array(3),
+      rank = new Int32Array(3);
     shareUnits([1 / 3, 1 / 3, 1 / 3], 1_000_000, units, rank);
     expect(Array.from(units)).toEqual([333334, 333333, 333333]);
     expect(Array.from(rank)).toEqual([1, 2, 3]);
@@ -104,8 +119,14 @@ describe('3A policy model', () => {
       const k = 1 + (t % 7);
       const raw = Array.from({ length: k }, (_, i) => ((t * 13 + i * 7) % 17) + 0.5);
       const s = raw.reduce((a, b) => a + b, 0);
-      const u = new Int32Array(k), r = new Int32Array(k);
-      shareUnits(raw.map((x) => x / s), 1_000_000, u, r);
+      const u = new Int32Array(k),
+        r = new Int32Array(k);
+      shareUnits(
+        raw.map((x) => x / s),
+        1_000_000,
+        u,
+        r,
+      );
       expect(u.reduce((a, b) => a + b, 0)).toBe(1_000_000);
     }
   });
@@ -153,7 +174,16 @@ function syntheticInputs() {
 }
 
 function ctxWith(pool: KernelPool): RunContext {
-  return { world: '/nonexistent', ...id, run_id: 'x', scale: { name: 'tiny', merchants: 0, arrivals: 0 }, pack, sealed: [], pool, progress: makeProgress(true) };
+  return {
+    world: '/nonexistent',
+    ...id,
+    run_id: 'x',
+    scale: { name: 'tiny', merchants: 0, arrivals: 0 },
+    pack,
+    sealed: [],
+    pool,
+    progress: makeProgress(true),
+  };
 }
 
 describe('3A build on synthetic upstream facts', () => {
@@ -180,11 +210,17 @@ describe('3A build on synthetic upstream facts', () => {
   });
 
   it('conserves every pair total; shares sum to one; units exact; monolithic = site proportions', () => {
-    const w = w1, inp = w.in;
-    let esc = 0, escMulti = 0, dispersed = 0;
+    const w = w1,
+      inp = w.in;
+    let esc = 0,
+      escMulti = 0,
+      dispersed = 0;
     for (let i = 0; i < inp.n; i++) {
-      const a = inp.zoneOff[i], b = inp.zoneOff[i + 1];
-      let c = 0, s = 0, u = 0;
+      const a = inp.zoneOff[i],
+        b = inp.zoneOff[i + 1];
+      let c = 0,
+        s = 0,
+        u = 0;
       for (let j = a; j < b; j++) {
         c += inp.zoneCount[j];
         s += w.share[j];

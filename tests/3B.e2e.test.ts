@@ -19,10 +19,13 @@ import { buildTo, contextFor } from './3B.harness.js';
 import { fingerprint as fp, firstParquet, flipByte, ROOT, tempDir, tree, segmentError } from './support/world.js';
 
 const tmp = tempDir('fw-3b-');
-const A = join(tmp, 'a'), B = join(tmp, 'b');
+const A = join(tmp, 'a'),
+  B = join(tmp, 'b');
 /** The single Parquet file (or the parts of a dataset dir) under a 3B dataset folder, as one table. */
 function table(world: string, ds: string): arrow.Table {
-  const files = Object.keys(tree(join(world, 'data/layer1/3B', ds))).filter((p) => p.endsWith('.parquet')).sort();
+  const files = Object.keys(tree(join(world, 'data/layer1/3B', ds)))
+    .filter((p) => p.endsWith('.parquet'))
+    .sort();
   const ts = files.map((f) => readParquetToArrow(readFileSync(join(world, 'data/layer1/3B', ds, f))));
   return ts.length === 1 ? ts[0] : new arrow.Table(ts.flatMap((t) => t.batches));
 }
@@ -39,9 +42,20 @@ beforeAll(async () => {
 
 describe('3B end to end (tiny)', () => {
   it('writes byte-identical 3B outputs for 1 and 3 workers at the catalogued paths; the gate verifies', async () => {
-    const ta = tree(join(A, 'data/layer1/3B')), tb = tree(join(B, 'data/layer1/3B'));
-    for (const p of ['virtual_routing_policy/manifest_fingerprint=', 'virtual_validation_contract/manifest_fingerprint=', 'edge_alias_blob/seed=42/', 'edge_catalogue/seed=42/', 'edge_universe_hash/manifest_fingerprint=', 'virtual_settlement/seed=42/']) {
-      expect(Object.keys(ta).some((k) => k.startsWith(p)), p).toBe(true);
+    const ta = tree(join(A, 'data/layer1/3B')),
+      tb = tree(join(B, 'data/layer1/3B'));
+    for (const p of [
+      'virtual_routing_policy/manifest_fingerprint=',
+      'virtual_validation_contract/manifest_fingerprint=',
+      'edge_alias_blob/seed=42/',
+      'edge_catalogue/seed=42/',
+      'edge_universe_hash/manifest_fingerprint=',
+      'virtual_settlement/seed=42/',
+    ]) {
+      expect(
+        Object.keys(ta).some((k) => k.startsWith(p)),
+        p,
+      ).toBe(true);
     }
     expect(ta).toEqual(tb);
     const g = await verifyGate(A, '3B', fp(A));
@@ -61,7 +75,9 @@ describe('3B end to end (tiny)', () => {
     let v = 0;
     for (let k = 1; k < e.merchantId.length; k++) if (e.edgeOff[k + 1] - e.edgeOff[k] > e.edgeOff[v + 1] - e.edgeOff[v]) v = k;
     const n = e.edgeOff[v + 1] - e.edgeOff[v];
-    const mids = col(cat, 'merchant_id'), seq = col(cat, 'edge_seq_index'), wt = col(cat, 'edge_weight');
+    const mids = col(cat, 'merchant_id'),
+      seq = col(cat, 'edge_seq_index'),
+      wt = col(cat, 'edge_weight');
     const w = new Float64Array(n);
     for (let r = 0; r < cat.numRows; r++) if (BigInt(mids[r]) === e.merchantId[v]) w[seq[r]] = wt[r];
     const s = new Substream(0xabc, 0xdef);
@@ -76,7 +92,10 @@ describe('3B end to end (tiny)', () => {
   it('edge counts vary by merchant, weights are far from uniform, every edge sits inside its country', async () => {
     const pack = await loadPolicyPack(join(ROOT, 'config'));
     const cat = table(A, 'edge_catalogue');
-    const mids = col(cat, 'merchant_id'), wt = col(cat, 'edge_weight'), lat = col(cat, 'lat_deg'), lon = col(cat, 'lon_deg');
+    const mids = col(cat, 'merchant_id'),
+      wt = col(cat, 'edge_weight'),
+      lat = col(cat, 'lat_deg'),
+      lon = col(cat, 'lon_deg');
     const iso = cat.getChild('country_iso')!.toArray() as string[];
     const fb = col(cat, 'jitter_fallback');
     const per = new Map<bigint, number[]>();
@@ -103,7 +122,16 @@ describe('3B end to end (tiny)', () => {
   it('the routing policy and the alias index carry the edge universe hash', () => {
     const dir = join(A, 'data/layer1/3B');
     const t = tree(dir);
-    const read = (prefix: string) => JSON.parse(readFileSync(join(dir, Object.keys(t).find((k) => k.startsWith(prefix))!), 'utf8'));
+    const read = (prefix: string) =>
+      JSON.parse(
+        readFileSync(
+          join(
+            dir,
+            Object.keys(t).find((k) => k.startsWith(prefix))!,
+          ),
+          'utf8',
+        ),
+      );
     const pol = read('virtual_routing_policy/');
     const uh = read('edge_universe_hash/');
     expect(pol.edge_universe_hash).toBe(uh.universe_hash);

@@ -53,10 +53,12 @@ describe('3B settlement and placement', () => {
     expect(cands.length).toBe(p.settlement.max_candidates);
     for (let i = 1; i < cands.length; i++) expect(cands[i - 1].population).toBeGreaterThanOrEqual(cands[i].population);
     const fk = new FamilyKeys({ manifest_fingerprint: 'ee'.repeat(32), seed: 1n, parameter_hash: 'ff'.repeat(32) }, '3B.settlement');
-    const buckets = new Map<number, number>(), places = new Set<number>();
+    const buckets = new Map<number, number>(),
+      places = new Set<number>();
     for (let m = 0; m < 2000; m++) {
       const k = fk.forIds(BigInt(m));
-      const a = pickSettlement(p.settlement, cands, [0, 0], k), b = pickSettlement(p.settlement, cands, [0, 0], k);
+      const a = pickSettlement(p.settlement, cands, [0, 0], k),
+        b = pickSettlement(p.settlement, cands, [0, 0], k);
       expect(a).toEqual(b);
       expect(a.draws).toBe(2);
       buckets.set(a.bucket, (buckets.get(a.bucket) ?? 0) + 1);
@@ -73,7 +75,11 @@ describe('3B settlement and placement', () => {
   it('placement tables: every country has a host, hosts lie inside their polygon, weights favour big cities', () => {
     const p = load3B(pack);
     const geo = loadGeo(pack);
-    const t = placementTables(p, geo, loadCountries().countries.map((c) => c.iso2));
+    const t = placementTables(
+      p,
+      geo,
+      loadCountries().countries.map((c) => c.iso2),
+    );
     expect(t.nC).toBeGreaterThan(230);
     for (let c = 0; c < t.nC; c++) {
       expect(t.cityOff[c + 1]).toBeGreaterThan(t.cityOff[c]);

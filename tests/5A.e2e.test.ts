@@ -16,7 +16,8 @@ import { contextFor, fw } from './3B.harness.js';
 import { fingerprint as fp, flipByte, tempDir, tree, segmentError } from './support/world.js';
 
 const tmp = tempDir('fw-5a-');
-const A = join(tmp, 'a'), B = join(tmp, 'b');
+const A = join(tmp, 'a'),
+  B = join(tmp, 'b');
 const L2 = (w: string) => join(w, 'data/layer2/5A');
 const glob = (w: string, ds: string) => lit(join(L2(w), ds, '**', '*.parquet'));
 
@@ -32,13 +33,20 @@ beforeAll(async () => {
 
 describe('5A end to end (tiny)', () => {
   it('byte-identical for 1 and 2 workers; catalogued paths; the gate verifies; validate passes', async () => {
-    const ta = tree(L2(A)), tb = tree(L2(B));
+    const ta = tree(L2(A)),
+      tb = tree(L2(B));
     expect(Object.keys(ta).length).toBeGreaterThan(12);
     expect(ta).toEqual(tb);
     const m = fp(A);
-    for (const p of [`merchant_zone_profile/manifest_fingerprint=${m}/merchant_zone_profile_5A.parquet`, `merchant_class_profile/manifest_fingerprint=${m}/merchant_class_profile_5A.parquet`,
-      `scenario_calendar/manifest_fingerprint=${m}/scenario_id=baseline_v1/scenario_calendar_5A.parquet`, `scenario_manifest/manifest_fingerprint=${m}/scenario_manifest_5A.parquet`,
-      `sealed_inputs/manifest_fingerprint=${m}/sealed_inputs_5A.json`, `s0_gate_receipt/manifest_fingerprint=${m}/s0_gate_receipt_5A.json`]) expect(Object.keys(ta), p).toContain(p);
+    for (const p of [
+      `merchant_zone_profile/manifest_fingerprint=${m}/merchant_zone_profile_5A.parquet`,
+      `merchant_class_profile/manifest_fingerprint=${m}/merchant_class_profile_5A.parquet`,
+      `scenario_calendar/manifest_fingerprint=${m}/scenario_id=baseline_v1/scenario_calendar_5A.parquet`,
+      `scenario_manifest/manifest_fingerprint=${m}/scenario_manifest_5A.parquet`,
+      `sealed_inputs/manifest_fingerprint=${m}/sealed_inputs_5A.json`,
+      `s0_gate_receipt/manifest_fingerprint=${m}/s0_gate_receipt_5A.json`,
+    ])
+      expect(Object.keys(ta), p).toContain(p);
     expect(Object.keys(ta).some((k) => k.startsWith('class_zone_shape/parameter_hash='))).toBe(true);
     const g = await verifyGate(A, '5A', m);
     expect(g.problems).toEqual([]);
@@ -78,7 +86,9 @@ describe('5A end to end (tiny)', () => {
       expect(Number(r3.bad)).toBe(0);
       const [t] = await duck.all(`SELECT sum(lambda_utc_scenario) AS s FROM read_parquet(${glob(A, 'merchant_zone_scenario_utc')})`);
       expect(Math.abs(Number(t.s) - 10_000) / 10_000).toBeLessThan(1e-9);
-      const [sh] = await duck.all(`SELECT max(abs(t - 1)) AS e, min(mn) AS mn FROM (SELECT shape_id, sum(shape_value) AS t, min(shape_value) AS mn FROM ${shp} GROUP BY 1)`);
+      const [sh] = await duck.all(
+        `SELECT max(abs(t - 1)) AS e, min(mn) AS mn FROM (SELECT shape_id, sum(shape_value) AS t, min(shape_value) AS mn FROM ${shp} GROUP BY 1)`,
+      );
       expect(Number(sh.e)).toBeLessThan(1e-12);
       expect(Number(sh.mn)).toBeGreaterThan(0);
     } finally {
@@ -92,10 +102,18 @@ describe('5A end to end (tiny)', () => {
     await ctx.pool.close();
     const duck = await Duck.open();
     try {
-      const loc = await duck.all(`SELECT merchant_id, tzid, local_horizon_bucket_index AS lh, lambda_local_scenario AS v FROM read_parquet(${glob(A, 'merchant_zone_scenario_local')}) WHERE merchant_id = (SELECT min(merchant_id) FROM read_parquet(${glob(A, 'merchant_zone_profile')}))`);
-      const utc = await duck.all(`SELECT tzid, utc_horizon_bucket_index AS h, lambda_utc_scenario AS v FROM read_parquet(${glob(A, 'merchant_zone_scenario_utc')}) WHERE merchant_id = ${loc[0].merchant_id}`);
-      const [prof] = await duck.all(`SELECT p.weekly_volume_expected AS w, p.shape_id FROM read_parquet(${glob(A, 'merchant_zone_profile')}) p WHERE merchant_id = ${loc[0].merchant_id} AND tzid = '${utc[0].tzid}'`);
-      const shape = await duck.all(`SELECT bucket_index AS k, shape_value AS s FROM read_parquet(${glob(A, 'class_zone_shape')}) WHERE shape_id = ${prof.shape_id} ORDER BY 1`);
+      const loc = await duck.all(
+        `SELECT merchant_id, tzid, local_horizon_bucket_index AS lh, lambda_local_scenario AS v FROM read_parquet(${glob(A, 'merchant_zone_scenario_local')}) WHERE merchant_id = (SELECT min(merchant_id) FROM read_parquet(${glob(A, 'merchant_zone_profile')}))`,
+      );
+      const utc = await duck.all(
+        `SELECT tzid, utc_horizon_bucket_index AS h, lambda_utc_scenario AS v FROM read_parquet(${glob(A, 'merchant_zone_scenario_utc')}) WHERE merchant_id = ${loc[0].merchant_id}`,
+      );
+      const [prof] = await duck.all(
+        `SELECT p.weekly_volume_expected AS w, p.shape_id FROM read_parquet(${glob(A, 'merchant_zone_profile')}) p WHERE merchant_id = ${loc[0].merchant_id} AND tzid = '${utc[0].tzid}'`,
+      );
+      const shape = await duck.all(
+        `SELECT bucket_index AS k, shape_value AS s FROM read_parquet(${glob(A, 'class_zone_shape')}) WHERE shape_id = ${prof.shape_id} ORDER BY 1`,
+      );
       const byLh = new Map(loc.filter((r) => r.tzid === utc[0].tzid).map((r) => [Number(r.lh), Number(r.v)]));
       const hz = horizonOf({ scenario_id: 'baseline_v1', horizon_start_utc: '2026-01-01T00:00:00Z', horizon_end_utc: '2026-04-01T00:00:00Z' });
       const z = tzIndexOf(t, String(utc[0].tzid));

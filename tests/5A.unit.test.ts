@@ -44,10 +44,19 @@ describe('5A classes and scale', () => {
     const k = p.scale.classes.consumer_daytime;
     expect(perSiteWeekly(k, 0.5)).toBeCloseTo(k.median, 9);
     expect(perSiteWeekly(k, 1 - 1e-15)).toBe(k.clip_max);
-    const big = cellRaw(p.scale, { perSite: 1e6, zoneSites: 100, countrySites: 100, role: 'primary_zone', virtualMode: 'NON_VIRTUAL', channelGroup: 'card_present' });
+    const big = cellRaw(p.scale, {
+      perSite: 1e6,
+      zoneSites: 100,
+      countrySites: 100,
+      role: 'primary_zone',
+      virtualMode: 'NON_VIRTUAL',
+      channelGroup: 'card_present',
+    });
     expect(big.capped).toBe(true);
     expect(big.raw).toBeLessThanOrEqual(p.scale.soft_cap.max_weekly * p.scale.soft_cap.hard_multiplier);
-    expect(cellRaw(p.scale, { perSite: 10, zoneSites: 0, countrySites: 3, role: 'tail_zone', virtualMode: 'NON_VIRTUAL', channelGroup: 'card_present' }).raw).toBe(0);
+    expect(
+      cellRaw(p.scale, { perSite: 10, zoneSites: 0, countrySites: 3, role: 'tail_zone', virtualMode: 'NON_VIRTUAL', channelGroup: 'card_present' }).raw,
+    ).toBe(0);
   });
 });
 
@@ -98,15 +107,18 @@ describe('5A shapes', () => {
     }
     const keys = cat.defs.map((d) => [d.demand_class, d.channel_group, d.template_id, d.zone_profile_id]);
     for (let i = 1; i < keys.length; i++) {
-      const a = keys[i - 1], b = keys[i];
+      const a = keys[i - 1],
+        b = keys[i];
       expect(asciiCompare(a[0], b[0]) || asciiCompare(a[1], b[1]) || asciiCompare(a[2], b[2]) || asciiCompare(a[3], b[3])).toBeLessThan(0);
     }
   });
   it('class constraints: online night mass, office weekday mass, evening weekend mass', () => {
     const c = p.shapes.constraints;
     for (const d of cat.defs) {
-      if (d.demand_class === 'online_24h') expect(windowMass(cat.values, d.shape_id, [1, 2, 3, 4, 5, 6, 7], 0, 360)).toBeGreaterThanOrEqual(c.min_night_mass_online_24h);
-      if (d.demand_class === 'office_hours') expect(windowMass(cat.values, d.shape_id, [1, 2, 3, 4, 5], 480, 1080)).toBeGreaterThanOrEqual(c.min_weekday_office_mass);
+      if (d.demand_class === 'online_24h')
+        expect(windowMass(cat.values, d.shape_id, [1, 2, 3, 4, 5, 6, 7], 0, 360)).toBeGreaterThanOrEqual(c.min_night_mass_online_24h);
+      if (d.demand_class === 'office_hours')
+        expect(windowMass(cat.values, d.shape_id, [1, 2, 3, 4, 5], 480, 1080)).toBeGreaterThanOrEqual(c.min_weekday_office_mass);
     }
   });
   it('template and zone picks are deterministic; the Gulf override forces its profile', () => {
@@ -116,13 +128,40 @@ describe('5A shapes', () => {
     expect(pickZoneProfile(p.shapes, 'AE', 'Asia/Dubai', 'ph')).toBe('zg4');
     expect(pickZoneProfile(p.shapes, 'DE', 'Europe/Berlin', 'ph')).toMatch(/^zg[0-7]$/);
     // different tzids spread over profiles
-    const seen = new Set(['Europe/Berlin', 'Europe/Paris', 'America/Chicago', 'Asia/Tokyo', 'Africa/Lagos', 'America/Lima', 'Asia/Seoul', 'Europe/Madrid', 'Asia/Manila', 'Pacific/Auckland'].map((z) => pickZoneProfile(p.shapes, 'XX', z, 'ph')));
+    const seen = new Set(
+      [
+        'Europe/Berlin',
+        'Europe/Paris',
+        'America/Chicago',
+        'Asia/Tokyo',
+        'Africa/Lagos',
+        'America/Lima',
+        'Asia/Seoul',
+        'Europe/Madrid',
+        'Asia/Manila',
+        'Pacific/Auckland',
+      ].map((z) => pickZoneProfile(p.shapes, 'XX', z, 'ph')),
+    );
     expect(seen.size).toBeGreaterThan(3);
   });
 });
 
 const ev = (o: Partial<CalEvent>): CalEvent => ({
-  event_id: o.event_id ?? 'e', type: 'CAMPAIGN', name: 'x', scope_global: false, country: null, tzid: null, demand_class: null, start: 0, end: 10, shape: 'constant', amplitude: 1, ramp_in: 0, ramp_out: 0, source: 't', ...o,
+  event_id: o.event_id ?? 'e',
+  type: 'CAMPAIGN',
+  name: 'x',
+  scope_global: false,
+  country: null,
+  tzid: null,
+  demand_class: null,
+  start: 0,
+  end: 10,
+  shape: 'constant',
+  amplitude: 1,
+  ramp_in: 0,
+  ramp_out: 0,
+  source: 't',
+  ...o,
 });
 
 describe('5A overlays', () => {
@@ -137,7 +176,10 @@ describe('5A overlays', () => {
     expect([0, 1, 2, 3, 4, 7, 8, 9].map((k) => eventFactor(e, k))).toEqual([1.25, 1.5, 1.75, 2, 2, 2, 1.5, 1]);
   });
   it('within a type only the most specific scope counts; equal specificity combines by MIN / MAX', () => {
-    const hol = [ev({ event_id: 'a', type: 'HOLIDAY', country: 'DE', amplitude: 0.85 }), ev({ event_id: 'b', type: 'HOLIDAY', country: 'DE', demand_class: 'consumer_daytime', amplitude: 0.95 })];
+    const hol = [
+      ev({ event_id: 'a', type: 'HOLIDAY', country: 'DE', amplitude: 0.85 }),
+      ev({ event_id: 'b', type: 'HOLIDAY', country: 'DE', demand_class: 'consumer_daytime', amplitude: 0.95 }),
+    ];
     expect(f(hol)[0]).toBe(0.95); // class-scoped beats the country event even though it is higher (MIN)
     expect(f(hol, 'DE', 'Europe/Berlin', 'office_hours')[0]).toBe(0.85);
     const two = [ev({ event_id: 'a', type: 'HOLIDAY', country: 'DE', amplitude: 0.85 }), ev({ event_id: 'b', type: 'HOLIDAY', country: 'DE', amplitude: 0.6 })];
@@ -148,11 +190,28 @@ describe('5A overlays', () => {
     expect(f([ev({ country: 'FR', amplitude: 1.5 })])[0]).toBe(1); // other country
   });
   it('product over types; STRESS caps CAMPAIGN at 1; OUTAGE caps every uplift; clamp to [0, 5]', () => {
-    expect(f([ev({ event_id: 'h', type: 'HOLIDAY', country: 'DE', amplitude: 0.8 }), ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 1.5 })])[0]).toBeCloseTo(1.2, 15);
+    expect(
+      f([ev({ event_id: 'h', type: 'HOLIDAY', country: 'DE', amplitude: 0.8 }), ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 1.5 })])[0],
+    ).toBeCloseTo(1.2, 15);
     expect(f([ev({ event_id: 'c', amplitude: 2, country: 'DE' }), ev({ event_id: 's', type: 'STRESS', country: 'DE', amplitude: 1.6 })])[0]).toBe(1.6);
-    expect(f([ev({ event_id: 'c', amplitude: 2, country: 'DE' }), ev({ event_id: 'o', type: 'OUTAGE', tzid: 'Europe/Berlin', amplitude: 0.05 }), ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 1.5 })])[0]).toBe(0.05);
-    expect(f([ev({ event_id: 'c', amplitude: 2.5, country: 'DE' }), ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 1.6 }), ev({ event_id: 's', type: 'STRESS', scope_global: true, amplitude: 3 })])[0]).toBeCloseTo(4.8, 12);
-    const big = f([ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 3 }), ev({ event_id: 's', type: 'STRESS', scope_global: true, amplitude: 3 })]);
+    expect(
+      f([
+        ev({ event_id: 'c', amplitude: 2, country: 'DE' }),
+        ev({ event_id: 'o', type: 'OUTAGE', tzid: 'Europe/Berlin', amplitude: 0.05 }),
+        ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 1.5 }),
+      ])[0],
+    ).toBe(0.05);
+    expect(
+      f([
+        ev({ event_id: 'c', amplitude: 2.5, country: 'DE' }),
+        ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 1.6 }),
+        ev({ event_id: 's', type: 'STRESS', scope_global: true, amplitude: 3 }),
+      ])[0],
+    ).toBeCloseTo(4.8, 12);
+    const big = f([
+      ev({ event_id: 'p', type: 'PAYDAY', country: 'DE', amplitude: 3 }),
+      ev({ event_id: 's', type: 'STRESS', scope_global: true, amplitude: 3 }),
+    ]);
     expect(big[0]).toBe(5);
     expect(big[10]).toBe(1); // outside every event
   });
@@ -194,7 +253,11 @@ describe('5A surfaces are products of the factors', () => {
     const overlays = new Float64Array(2 * H).fill(1);
     overlays[5] = 1.5;
     overlays[H + 100] = 0.5;
-    const t = compileTimetable(['Asia/Kolkata', 'America/New_York'], { horizonStartUs: Date.UTC(2025, 11, 1) * 1000, horizonEndUs: Date.UTC(2026, 4, 1) * 1000, scanStepSeconds: 3600 });
+    const t = compileTimetable(['Asia/Kolkata', 'America/New_York'], {
+      horizonStartUs: Date.UTC(2025, 11, 1) * 1000,
+      horizonEndUs: Date.UTC(2026, 4, 1) * 1000,
+      scanStepSeconds: 3600,
+    });
     const utcLocal = utcToLocalBucketTable(t, [0, 1], H);
     const s = { hz, shapes: cat.values, overlays, utcLocal, cellShape: Int32Array.of(3, 40), cellOverlay: Int32Array.of(0, 1), cellZone: Int32Array.of(0, 1) };
     const vol = Float64Array.of(100, 7);

@@ -13,7 +13,8 @@ import { contextFor } from './3B.harness.js';
 import { fingerprint as fp, flipByte, fw, segmentError, tempDir, tree } from './support/world.js';
 
 const tmp = tempDir('fw-5b-');
-const A = join(tmp, 'a'), B = join(tmp, 'b');
+const A = join(tmp, 'a'),
+  B = join(tmp, 'b');
 const L5B = (w: string) => join(w, 'data/layer2/5B');
 const glob = (w: string, ds: string) => lit(join(L5B(w), ds, '**', '*.parquet'));
 
@@ -29,11 +30,16 @@ beforeAll(() => {
 
 describe('5B end to end (tiny)', () => {
   it('byte-identical for 1 and 2 workers; catalogued paths; validate passes', () => {
-    const ta = tree(L5B(A)), tb = tree(L5B(B));
+    const ta = tree(L5B(A)),
+      tb = tree(L5B(B));
     expect(ta).toEqual(tb);
     const m = fp(A);
-    for (const p of [`arrival_events/seed=42/manifest_fingerprint=${m}/scenario_id=baseline_v1/part-00000.parquet`, `s1_time_grid/manifest_fingerprint=${m}/scenario_id=baseline_v1/s1_time_grid_5B.parquet`,
-      `s2_latent_field/seed=42/manifest_fingerprint=${m}/scenario_id=baseline_v1/s2_latent_field_5B.parquet`, `validation/manifest_fingerprint=${m}/_passed.flag`]) {
+    for (const p of [
+      `arrival_events/seed=42/manifest_fingerprint=${m}/scenario_id=baseline_v1/part-00000.parquet`,
+      `s1_time_grid/manifest_fingerprint=${m}/scenario_id=baseline_v1/s1_time_grid_5B.parquet`,
+      `s2_latent_field/seed=42/manifest_fingerprint=${m}/scenario_id=baseline_v1/s2_latent_field_5B.parquet`,
+      `validation/manifest_fingerprint=${m}/_passed.flag`,
+    ]) {
       expect(existsSync(join(L5B(A), p)), p).toBe(true);
     }
     const v = fw('validate', A);
@@ -47,7 +53,14 @@ describe('5B end to end (tiny)', () => {
       const cols = await duck.all(`DESCRIBE SELECT * FROM read_parquet(${glob(A, 'arrival_events')})`);
       expect(cols.map((c) => c.column_name)).toEqual(dataset('arrival_events_5B').columns!.map((c) => c.name));
       const type = Object.fromEntries(cols.map((c) => [c.column_name, c.column_type]));
-      expect(type).toMatchObject({ merchant_id: 'UBIGINT', arrival_seq: 'UBIGINT', ts_utc: 'TIMESTAMP WITH TIME ZONE', ts_local_primary: 'TIMESTAMP', is_virtual: 'BOOLEAN', tzid_primary: 'VARCHAR' });
+      expect(type).toMatchObject({
+        merchant_id: 'UBIGINT',
+        arrival_seq: 'UBIGINT',
+        ts_utc: 'TIMESTAMP WITH TIME ZONE',
+        ts_local_primary: 'TIMESTAMP',
+        is_virtual: 'BOOLEAN',
+        tzid_primary: 'VARCHAR',
+      });
       const [n] = await duck.all(`SELECT count(*) n, count(DISTINCT merchant_id) m, sum(is_virtual::INT) v FROM read_parquet(${glob(A, 'arrival_events')})`);
       expect(Number(n.n)).toBeGreaterThan(8000); // tiny: 10^4 expected
       expect(Number(n.n)).toBeLessThan(12500);
@@ -62,14 +75,28 @@ describe('5B end to end (tiny)', () => {
     try {
       const rows = await duck.all(`SELECT tzid_primary tz, epoch_us(ts_utc) u, epoch_us(ts_local_primary) l, bucket_index b, merchant_id m, arrival_seq s
         FROM read_parquet(${glob(A, 'arrival_events')}) ORDER BY merchant_id, arrival_seq`);
-      const h0 = Date.UTC(2026, 0, 1) * 1000, h1 = Date.UTC(2026, 3, 1) * 1000;
+      const h0 = Date.UTC(2026, 0, 1) * 1000,
+        h1 = Date.UTC(2026, 3, 1) * 1000;
       const fmt = new Map<string, Intl.DateTimeFormat>();
-      let bad = 0, prev: (typeof rows)[number] | undefined;
+      let bad = 0,
+        prev: (typeof rows)[number] | undefined;
       for (const r of rows) {
-        const u = Number(r.u), l = Number(r.l);
+        const u = Number(r.u),
+          l = Number(r.l);
         if (!(u >= h0 && u < h1) || Number(r.b) !== Math.floor((u - h0) / 3.6e9)) bad++;
         // the local wall clock Intl gives for this instant in this zone (independent of our timetable)
-        const f = fmt.get(String(r.tz)) ?? new Intl.DateTimeFormat('en-CA', { timeZone: String(r.tz), hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+        const f =
+          fmt.get(String(r.tz)) ??
+          new Intl.DateTimeFormat('en-CA', {
+            timeZone: String(r.tz),
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+          });
         fmt.set(String(r.tz), f);
         const p = Object.fromEntries(f.formatToParts(Math.floor(u / 1000)).map((x) => [x.type, x.value]));
         const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) * 1000 + (u % 1_000_000);
@@ -88,8 +115,12 @@ describe('5B end to end (tiny)', () => {
     const duck = await Duck.open();
     try {
       // observed: arrivals per local hour-of-week; expected: 5A intensity summed by local hour-of-week
-      const obs = await duck.all(`SELECT (isodow(ts_local_primary) - 1) * 24 + hour(ts_local_primary) k, count(*) n FROM read_parquet(${glob(A, 'arrival_events')}) GROUP BY 1`);
-      const utc = await duck.all(`SELECT (isodow(ts_utc AT TIME ZONE 'UTC') - 1) * 24 + hour(ts_utc AT TIME ZONE 'UTC') k, count(*) n FROM read_parquet(${glob(A, 'arrival_events')}) GROUP BY 1`);
+      const obs = await duck.all(
+        `SELECT (isodow(ts_local_primary) - 1) * 24 + hour(ts_local_primary) k, count(*) n FROM read_parquet(${glob(A, 'arrival_events')}) GROUP BY 1`,
+      );
+      const utc = await duck.all(
+        `SELECT (isodow(ts_utc AT TIME ZONE 'UTC') - 1) * 24 + hour(ts_utc AT TIME ZONE 'UTC') k, count(*) n FROM read_parquet(${glob(A, 'arrival_events')}) GROUP BY 1`,
+      );
       const L2A = lit(join(A, 'data/layer2/5A'));
       const exp = await duck.all(`SELECT s.bucket_index k, sum(p.weekly_volume_expected * s.shape_value) e
         FROM read_parquet(${L2A} || '/merchant_zone_profile/**/*.parquet') p JOIN read_parquet(${L2A} || '/class_zone_shape/**/*.parquet') s USING (shape_id) GROUP BY 1`);
@@ -99,8 +130,11 @@ describe('5B end to end (tiny)', () => {
         return v;
       };
       const corr = (a: Float64Array, b: Float64Array) => {
-        const ma = a.reduce((x, y) => x + y) / a.length, mb = b.reduce((x, y) => x + y) / b.length;
-        let sab = 0, saa = 0, sbb = 0;
+        const ma = a.reduce((x, y) => x + y) / a.length,
+          mb = b.reduce((x, y) => x + y) / b.length;
+        let sab = 0,
+          saa = 0,
+          sbb = 0;
         for (let i = 0; i < a.length; i++) {
           sab += (a[i] - ma) * (b[i] - mb);
           saa += (a[i] - ma) ** 2;
@@ -109,7 +143,8 @@ describe('5B end to end (tiny)', () => {
         return sab / Math.sqrt(saa * sbb);
       };
       const e = vec(exp, 'e');
-      const local = corr(vec(obs, 'n'), e), inUtc = corr(vec(utc, 'n'), e);
+      const local = corr(vec(obs, 'n'), e),
+        inUtc = corr(vec(utc, 'n'), e);
       expect(local).toBeGreaterThan(0.85);
       expect(local).toBeGreaterThan(inUtc + 0.05);
     } finally {

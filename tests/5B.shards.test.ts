@@ -7,7 +7,9 @@ import { packageRoot } from '../src/core/paths.js';
 import { fingerprint as fp, fw, tempDir, tree } from './support/world.js';
 
 const tmp = tempDir('fw-5b-shards-');
-const CFG = join(tmp, 'config'), A = join(tmp, 'a'), B = join(tmp, 'b');
+const CFG = join(tmp, 'config'),
+  A = join(tmp, 'a'),
+  B = join(tmp, 'b');
 const L5B = (w: string) => join(w, 'data/layer2/5B');
 const edit = (file: string, from: RegExp, to: string) => {
   const f = join(CFG, file);

@@ -35,8 +35,21 @@ describe('checks that can fail', () => {
 
   it("3B's S4 status is derived from its contract: an enabled blocking test outside its bounds fails it", () => {
     const row = (o: Partial<ContractRow>): ContractRow => ({
-      test_id: 't', test_type: 'X', scope: 'GLOBAL', target_population: {}, inputs: {}, thresholds: {}, metric: 'm',
-      min: 0, max: 1, observed: 0.5, severity: 'BLOCKING', evaluated_by: '3B.S5', enabled: true, description: '', ...o,
+      test_id: 't',
+      test_type: 'X',
+      scope: 'GLOBAL',
+      target_population: {},
+      inputs: {},
+      thresholds: {},
+      metric: 'm',
+      min: 0,
+      max: 1,
+      observed: 0.5,
+      severity: 'BLOCKING',
+      evaluated_by: '3B.S5',
+      enabled: true,
+      description: '',
+      ...o,
     });
     expect(contractStatus([row({})])).toBe('PASS');
     expect(contractStatus([row({ observed: 2 })])).toBe('FAIL');

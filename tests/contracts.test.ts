@@ -28,7 +28,12 @@ describe('reference interface', () => {
     expect(sums.length).toBe(2);
     for (const line of sums) {
       const [hex, file] = line.split(/\s+/);
-      expect(createHash('sha256').update(readFileSync(join(REF, file))).digest('hex'), file).toBe(hex);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(REF, file)))
+          .digest('hex'),
+        file,
+      ).toBe(hex);
     }
   });
 });
@@ -45,7 +50,19 @@ describe('dataset dictionary', () => {
 
   it('every emitted dataset named in the catalogue keeps its id, path template and partition tokens', () => {
     const shared = dict.datasets.filter((d) => cat.has(d.id));
-    expect(shared.map((d) => d.id)).toEqual(expect.arrayContaining(['outlet_catalogue', 's0_gate_receipt_1A', 'sealed_inputs_1A', 'validation_bundle_1A', 'rng_trace_log_1A', 'rng_audit_log_1A', 's7_site_synthesis', 'validation_bundle_index_5B', 'validation_passed_flag_1A']));
+    expect(shared.map((d) => d.id)).toEqual(
+      expect.arrayContaining([
+        'outlet_catalogue',
+        's0_gate_receipt_1A',
+        'sealed_inputs_1A',
+        'validation_bundle_1A',
+        'rng_trace_log_1A',
+        'rng_audit_log_1A',
+        's7_site_synthesis',
+        'validation_bundle_index_5B',
+        'validation_passed_flag_1A',
+      ]),
+    );
     for (const d of shared) {
       const c = cat.get(d.id);
       // the catalogue's folded YAML leaves a trailing newline on some layer-2 templates
@@ -68,7 +85,10 @@ describe('dataset dictionary', () => {
     expect(missing.map((o) => o.output_id)).toEqual([]);
     for (const n of dict.not_emitted) {
       expect(cat.has(n.id), `${n.id} is not a catalogue id`).toBe(true);
-      expect(dict.datasets.some((d) => d.id === n.id), `${n.id} both emitted and not`).toBe(false);
+      expect(
+        dict.datasets.some((d) => d.id === n.id),
+        `${n.id} both emitted and not`,
+      ).toBe(false);
       expect(n.reason.length).toBeGreaterThan(10);
     }
   });

@@ -170,7 +170,12 @@ describe('tampering is caught', () => {
     const w = await freshWorld();
     const p = join(w, bundleRel(MF), INDEX_FILE);
     const orig = await fs.readFile(p);
-    const allowed: ErrorCode[] = [ErrorCodes.GATE_INDEX_INVALID, ErrorCodes.GATE_DIGEST_MISMATCH, ErrorCodes.GATE_FILE_DIGEST_MISMATCH, ErrorCodes.GATE_FILE_MISSING];
+    const allowed: ErrorCode[] = [
+      ErrorCodes.GATE_INDEX_INVALID,
+      ErrorCodes.GATE_DIGEST_MISMATCH,
+      ErrorCodes.GATE_FILE_DIGEST_MISMATCH,
+      ErrorCodes.GATE_FILE_MISSING,
+    ];
     const accepted: number[] = [];
     for (let i = 0; i < orig.length; i++) {
       const b = Buffer.from(orig);
@@ -209,11 +214,11 @@ describe('tampering is caught', () => {
     'no spaces': (d) => `sha256_hex=${d}\n`,
     'uppercase hex': (d) => `sha256_hex = ${d.toUpperCase()}\n`,
     'no trailing newline': (d) => `sha256_hex = ${d}`,
-    'CRLF': (d) => `sha256_hex = ${d}\r\n`,
+    CRLF: (d) => `sha256_hex = ${d}\r\n`,
     'short digest': (d) => `sha256_hex = ${d.slice(1)}\n`,
     'wrong key': (d) => `sha256 = ${d}\n`,
     'trailing junk': (d) => `sha256_hex = ${d}\nextra\n`,
-    'empty': () => '',
+    empty: () => '',
   };
   for (const [label, make] of Object.entries(malformed)) {
     it(`malformed flag (${label}) → GATE_FLAG_MALFORMED`, async () => {

@@ -12,7 +12,6 @@ const HOST_MATH = /\bMath\.(pow|exp|expm1|log|log1p|log2|log10|sin|cos|tan|asin|
 // a ** b whose base is not 2, 10 or 10n and whose exponent is not an integer literal
 const INEXACT_POW = /([\w.)\]]+)\s*\*\*\s*(\(?[\w.]+)/g;
 
-
 /** Code without comments or string/template literals (which may mention Math.exp in prose). */
 export function codeOf(text: string): string {
   return text
@@ -50,7 +49,13 @@ describe('no host libm in data paths', () => {
   });
 
   it('fm_pow stands in for pow within a few ulps, with the edge cases of x^y for x ≥ 0', () => {
-    for (const [x, y] of [[1234.5, 0.62], [0.3, 2.5], [20_000, 0.8], [7, -1.5], [1, 9]]) {
+    for (const [x, y] of [
+      [1234.5, 0.62],
+      [0.3, 2.5],
+      [20_000, 0.8],
+      [7, -1.5],
+      [1, 9],
+    ]) {
       expect(Math.abs(fm_pow(x, y) / Math.pow(x, y) - 1)).toBeLessThan(1e-13);
     }
     expect([fm_pow(0, 2), fm_pow(0, 0), fm_pow(5, 0), fm_pow(0, -1)]).toEqual([0, 1, 1, Infinity]);

@@ -9,7 +9,6 @@ import { parse } from 'yaml';
 
 const rel = (a: string) => relative(ROOT, a);
 
-
 interface Edge {
   from: string;
   to: string;
@@ -132,9 +131,11 @@ describe('house rules', () => {
     expect(SRC.length).toBeGreaterThan(100);
     expect(EDGES.filter(local).length).toBeGreaterThan(500);
     // a planted cycle is found
-    expect(cycles([
-      { from: 'a.ts', to: 'b.ts', spec: './b.js', typeOnly: true },
-      { from: 'b.ts', to: 'a.ts', spec: './a.js', typeOnly: false },
-    ])).toEqual([['a.ts', 'b.ts']]);
+    expect(
+      cycles([
+        { from: 'a.ts', to: 'b.ts', spec: './b.js', typeOnly: true },
+        { from: 'b.ts', to: 'a.ts', spec: './a.js', typeOnly: false },
+      ]),
+    ).toEqual([['a.ts', 'b.ts']]);
   });
 });

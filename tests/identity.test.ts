@@ -114,8 +114,16 @@ describe('parameterHash', () => {
   it('boundaries cannot shift between name and bytes or between files', () => {
     // same concatenation, different split
     expect(parameterHash([{ name: 'a.yaml', bytes: b('xy') }])).not.toBe(parameterHash([{ name: 'a.yamlx', bytes: b('y') }]));
-    expect(parameterHash([{ name: 'a', bytes: b('bc') }, { name: 'd', bytes: b('') }])).not.toBe(
-      parameterHash([{ name: 'a', bytes: b('b') }, { name: 'd', bytes: b('c') }]),
+    expect(
+      parameterHash([
+        { name: 'a', bytes: b('bc') },
+        { name: 'd', bytes: b('') },
+      ]),
+    ).not.toBe(
+      parameterHash([
+        { name: 'a', bytes: b('b') },
+        { name: 'd', bytes: b('c') },
+      ]),
     );
   });
 
@@ -179,12 +187,20 @@ describe('manifestFingerprint', () => {
     const P2 = parameterHash(p2);
     expect(P2).not.toBe(P);
     expect(manifestFingerprint(sealed(), P2)).not.toBe(ref);
-    expect(manifestFingerprint(sealed(), P.replace(/^./, (c) => (c === '0' ? '1' : '0')))).not.toBe(ref);
+    expect(
+      manifestFingerprint(
+        sealed(),
+        P.replace(/^./, (c) => (c === '0' ? '1' : '0')),
+      ),
+    ).not.toBe(ref);
   });
 
   it('swapping digests between ids changes it', () => {
     const s = sealed();
-    [s[0], s[1]] = [{ id: s[0].id, sha256_hex: s[1].sha256_hex }, { id: s[1].id, sha256_hex: s[0].sha256_hex }];
+    [s[0], s[1]] = [
+      { id: s[0].id, sha256_hex: s[1].sha256_hex },
+      { id: s[1].id, sha256_hex: s[0].sha256_hex },
+    ];
     expect(manifestFingerprint(s, P)).not.toBe(ref);
   });
 });

@@ -15,15 +15,21 @@ let ref: Record<string, string>;
 
 /** Every data file's sha256 (run-scoped partitions aside), as `find data -type f | grep -v run_id= | xargs sha256sum`. */
 const dataDigest = (w: string) => Object.fromEntries(Object.entries(tree(join(w, 'data'))).filter(([p]) => !p.includes('run_id=')));
-const stagingOf = (w: string, pid: number) => (existsSync(join(w, STAGING_DIR)) ? readdirSync(join(w, STAGING_DIR)) : []).filter((e) => e.startsWith(`${pid}-`));
+const stagingOf = (w: string, pid: number) =>
+  (existsSync(join(w, STAGING_DIR)) ? readdirSync(join(w, STAGING_DIR)) : []).filter((e) => e.startsWith(`${pid}-`));
 
 /** Start `run`, send `signal` once `w/waitFor` exists; the exit code/signal and stderr. */
 async function interruptedRun(w: string, workers: number, waitFor: string, signal: NodeJS.Signals) {
-  const child = spawn(process.execPath, [CLI, 'run', '--out', w, '--scale', 'tiny', '--workers', String(workers)], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  const child = spawn(process.execPath, [CLI, 'run', '--out', w, '--scale', 'tiny', '--workers', String(workers)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
   let err = '';
   child.stderr!.on('data', (d) => (err += d));
   let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, sig) => ((done = true), r({ code, signal: sig }))));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    child.on('exit', (code, sig) => ((done = true), r({ code, signal: sig }))),
+  );
   while (!existsSync(join(w, waitFor))) {
     if (done) throw new Error(`run ended before ${waitFor} appeared:\n${err}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -45,8 +51,13 @@ describe('an interrupted run', () => {
     const r = await interruptedRun(w, 2, 'data/layer1/2A', 'SIGINT');
     expect(r.code, r.err).toBe(130);
     const lines = r.err.trim().split('\n');
-    expect(lines.at(-1)).toMatch(/^error INTERRUPTED: (1A|1B|2A|2B|3A|3B|5A|5B): interrupted by SIGINT \(fix: re-run the same command; sealed segments are kept\)$/);
-    expect(lines.filter((l) => l.startsWith('error ')), r.err).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(
+      /^error INTERRUPTED: (1A|1B|2A|2B|3A|3B|5A|5B): interrupted by SIGINT \(fix: re-run the same command; sealed segments are kept\)$/,
+    );
+    expect(
+      lines.filter((l) => l.startsWith('error ')),
+      r.err,
+    ).toHaveLength(1);
     expect(stagingOf(w, r.pid)).toEqual([]);
 
     const again = fw('run', '--out', w, '--scale', 'tiny', '--workers', '2');

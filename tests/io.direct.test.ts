@@ -15,7 +15,11 @@ function pattern(n: number, salt: number): Uint8Array {
   const b = new Uint8Array(n);
   let x = (salt * 2654435761) >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     b[i] = x & 255;
   }
   return b;

@@ -70,17 +70,21 @@ describe('readParquetColumns', () => {
   });
 
   it('reads only the columns asked for, in the order asked, with a row filter', async () => {
-    const t = await readParquetColumns(files.slice().reverse(), ['zone', 'id'], 'i % 2 = 0 AND zone <> \'Zulu\'');
+    const t = await readParquetColumns(files.slice().reverse(), ['zone', 'id'], "i % 2 = 0 AND zone <> 'Zulu'");
     expect(t.schema.fields.map((f) => f.name)).toEqual(['zone', 'id']);
-    const rows = files.slice().reverse().flatMap((_, k) => {
-      const w = whole[files.length - 1 - k];
-      const out: [string, string][] = [];
-      for (let r = 0; r < w.numRows; r++) {
-        const i = w.getChild('i')!.get(r) as number, z = String(w.getChild('zone')!.get(r));
-        if (i % 2 === 0 && z !== 'Zulu') out.push([z, String(w.getChild('id')!.get(r))]);
-      }
-      return out;
-    });
+    const rows = files
+      .slice()
+      .reverse()
+      .flatMap((_, k) => {
+        const w = whole[files.length - 1 - k];
+        const out: [string, string][] = [];
+        for (let r = 0; r < w.numRows; r++) {
+          const i = w.getChild('i')!.get(r) as number,
+            z = String(w.getChild('zone')!.get(r));
+          if (i % 2 === 0 && z !== 'Zulu') out.push([z, String(w.getChild('id')!.get(r))]);
+        }
+        return out;
+      });
     const ids = show(t, 'id');
     expect(show(t, 'zone').map((z, r) => [z, ids[r]])).toEqual(rows);
   });
@@ -93,7 +97,13 @@ describe('readParquetColumns', () => {
       const a = k ? ends[k - 1] : 0;
       const p = join(dir, `wide${k}.parquet`);
       const m = end - a;
-      writeFileSync(p, encodeParquet([{ name: 'w', type: 'dict', values: Int32Array.from({ length: m }, (_, i) => a + i), dict: words, valid: valid.subarray(a, end), nullable: true }], m));
+      writeFileSync(
+        p,
+        encodeParquet(
+          [{ name: 'w', type: 'dict', values: Int32Array.from({ length: m }, (_, i) => a + i), dict: words, valid: valid.subarray(a, end), nullable: true }],
+          m,
+        ),
+      );
       return p;
     });
     const t = await readParquetColumns(parts, ['w']);

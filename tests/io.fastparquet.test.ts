@@ -44,10 +44,14 @@ function expected(c: FastColumn, i: number): string | null {
   if (c.valid && c.valid[i] === 0) return null;
   const v = c.values[i];
   switch (c.type) {
-    case 'dict': return c.dict![v as number];
-    case 'bool': return v ? 'true' : 'false';
-    case 'f64': return f64Bits(v as number);
-    default: return String(v);
+    case 'dict':
+      return c.dict![v as number];
+    case 'bool':
+      return v ? 'true' : 'false';
+    case 'f64':
+      return f64Bits(v as number);
+    default:
+      return String(v);
   }
 }
 
@@ -57,18 +61,24 @@ async function duckValues(file: string, cols: FastColumn[]): Promise<(string | n
     const q = `"${c.name}"`;
     switch (c.type) {
       case 'ts_utc_us':
-      case 'ts_local_us': return `epoch_us(${q})::VARCHAR AS ${q}`;
-      case 'f64': return `${q}`;
-      case 'bool': return `${q}::VARCHAR AS ${q}`;
-      default: return `${q}::VARCHAR AS ${q}`;
+      case 'ts_local_us':
+        return `epoch_us(${q})::VARCHAR AS ${q}`;
+      case 'f64':
+        return `${q}`;
+      case 'bool':
+        return `${q}::VARCHAR AS ${q}`;
+      default:
+        return `${q}::VARCHAR AS ${q}`;
     }
   });
   const rows = await duck.conn.runAndReadAll(`SELECT ${sel.join(', ')} FROM read_parquet(${file}) `);
-  return rows.getRowObjectsJS().map((r) => cols.map((c) => {
-    const v = r[c.name];
-    if (v === null) return null;
-    return c.type === 'f64' ? f64Bits(v as number) : String(v);
-  }));
+  return rows.getRowObjectsJS().map((r) =>
+    cols.map((c) => {
+      const v = r[c.name];
+      if (v === null) return null;
+      return c.type === 'f64' ? f64Bits(v as number) : String(v);
+    }),
+  );
 }
 
 /** Every value of a readParquetToArrow read, normalised like expected(). */
@@ -159,12 +169,27 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     const f = save(encodeParquet(cols, ROWS, OPTS));
     const desc = Object.fromEntries((await duck.all(`DESCRIBE SELECT * FROM read_parquet(${f})`)).map((r) => [r.column_name, r.column_type]));
     expect(desc).toEqual({
-      merchant_id: 'UBIGINT', arrival_seq: 'UBIGINT', ts_utc: 'TIMESTAMP WITH TIME ZONE', bucket_index: 'INTEGER',
-      legal_country_iso: 'VARCHAR', tzid_primary: 'VARCHAR', ts_local_primary: 'TIMESTAMP', channel_group: 'VARCHAR',
-      is_virtual: 'BOOLEAN', site_id: 'UBIGINT', edge_id: 'UBIGINT', tzid_operational: 'VARCHAR', ts_local_operational: 'TIMESTAMP',
-      lambda_realised: 'DOUBLE', flag_nullable: 'BOOLEAN', count_nullable: 'INTEGER', i64_col: 'BIGINT',
+      merchant_id: 'UBIGINT',
+      arrival_seq: 'UBIGINT',
+      ts_utc: 'TIMESTAMP WITH TIME ZONE',
+      bucket_index: 'INTEGER',
+      legal_country_iso: 'VARCHAR',
+      tzid_primary: 'VARCHAR',
+      ts_local_primary: 'TIMESTAMP',
+      channel_group: 'VARCHAR',
+      is_virtual: 'BOOLEAN',
+      site_id: 'UBIGINT',
+      edge_id: 'UBIGINT',
+      tzid_operational: 'VARCHAR',
+      ts_local_operational: 'TIMESTAMP',
+      lambda_realised: 'DOUBLE',
+      flag_nullable: 'BOOLEAN',
+      count_nullable: 'INTEGER',
+      i64_col: 'BIGINT',
     });
-    const sch = Object.fromEntries((await duck.all(`SELECT name, type, repetition_type, converted_type, logical_type FROM parquet_schema(${f})`)).map((r) => [r.name, r]));
+    const sch = Object.fromEntries(
+      (await duck.all(`SELECT name, type, repetition_type, converted_type, logical_type FROM parquet_schema(${f})`)).map((r) => [r.name, r]),
+    );
     expect(sch.merchant_id).toMatchObject({ type: 'INT64', repetition_type: 'REQUIRED', converted_type: 'UINT_64' });
     expect(String(sch.merchant_id.logical_type)).toMatch(/IntType\(bitWidth=.*isSigned=0\)/);
     expect(sch.ts_utc).toMatchObject({ type: 'INT64', converted_type: 'TIMESTAMP_MICROS' });
@@ -201,7 +226,8 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
   });
 
   it("encoding 'delta' (DELTA_BINARY_PACKED, PLAIN fallback for pages past ±2^51) reads back exactly", async () => {
-    const delta = (cols: FastColumn[]) => cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
+    const delta = (cols: FastColumn[]) =>
+      cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
     const edge = delta(edgeTable(ROWS));
     const f1 = save(encodeParquet(edge, ROWS, OPTS));
     expect(await duckValues(f1, edge)).toEqual(expectedRows(edge, ROWS));
@@ -224,7 +250,9 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
   it('dictionary bit widths 1..17 round-trip (dict sizes 1, 2, 3, 129, 400, 70,000)', async () => {
     const rows = 3_001;
     const cols: FastColumn[] = [1, 2, 3, 129, 400, 70_000].map((n, k) => ({
-      name: `d${n}`, type: 'dict' as const, dict: Array.from({ length: n }, (_, i) => `v${i}`),
+      name: `d${n}`,
+      type: 'dict' as const,
+      dict: Array.from({ length: n }, (_, i) => `v${i}`),
       values: Int32Array.from({ length: rows }, (_, i) => (k % 2 ? (i * 7919) % n : Math.floor(i / 37) % n)),
     }));
     const f = save(encodeParquet(cols, rows, { pageRows: 1000 }));
@@ -259,8 +287,11 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     ];
     const bytes = encodeParquet(cols, rows, { pageRows: 512 });
     const f = save(bytes);
-    expect(await duck.all(`SELECT count(*)::INTEGER AS n, count(site_id)::INTEGER AS a, count(tz)::INTEGER AS b, count(tz_empty_dict)::INTEGER AS c, count(ts)::INTEGER AS d, count(b)::INTEGER AS e FROM read_parquet(${f})`))
-      .toEqual([{ n: rows, a: 0, b: 0, c: 0, d: 0, e: 0 }]);
+    expect(
+      await duck.all(
+        `SELECT count(*)::INTEGER AS n, count(site_id)::INTEGER AS a, count(tz)::INTEGER AS b, count(tz_empty_dict)::INTEGER AS c, count(ts)::INTEGER AS d, count(b)::INTEGER AS e FROM read_parquet(${f})`,
+      ),
+    ).toEqual([{ n: rows, a: 0, b: 0, c: 0, d: 0, e: 0 }]);
     expect(arrowValues(readParquetToArrow(bytes), cols)).toEqual(expectedRows(cols, rows));
   });
 
@@ -281,11 +312,23 @@ describe('fastparquet: readParquetToArrow (parquet-rs) reads it back exactly', (
     const t = readParquetToArrow(encodeParquet(cols, ROWS, OPTS));
     const types = Object.fromEntries(t.schema.fields.map((x) => [x.name, `${String(x.type)}${x.nullable ? '?' : ''}`]));
     expect(types).toEqual({
-      merchant_id: 'Uint64', arrival_seq: 'Uint64', ts_utc: 'Timestamp<MICROSECOND, UTC>', bucket_index: 'Int32',
-      legal_country_iso: 'Dictionary<Int8, Utf8>', tzid_primary: 'Dictionary<Int16, Utf8>', ts_local_primary: 'Timestamp<MICROSECOND>',
-      channel_group: 'Dictionary<Int8, Utf8>', is_virtual: 'Bool', site_id: 'Uint64?', edge_id: 'Uint64?',
-      tzid_operational: 'Dictionary<Int16, Utf8>?', ts_local_operational: 'Timestamp<MICROSECOND>?', lambda_realised: 'Float64',
-      flag_nullable: 'Bool?', count_nullable: 'Int32?', i64_col: 'Int64',
+      merchant_id: 'Uint64',
+      arrival_seq: 'Uint64',
+      ts_utc: 'Timestamp<MICROSECOND, UTC>',
+      bucket_index: 'Int32',
+      legal_country_iso: 'Dictionary<Int8, Utf8>',
+      tzid_primary: 'Dictionary<Int16, Utf8>',
+      ts_local_primary: 'Timestamp<MICROSECOND>',
+      channel_group: 'Dictionary<Int8, Utf8>',
+      is_virtual: 'Bool',
+      site_id: 'Uint64?',
+      edge_id: 'Uint64?',
+      tzid_operational: 'Dictionary<Int16, Utf8>?',
+      ts_local_operational: 'Timestamp<MICROSECOND>?',
+      lambda_realised: 'Float64',
+      flag_nullable: 'Bool?',
+      count_nullable: 'Int32?',
+      i64_col: 'Int64',
     });
     expect(t.numRows).toBe(ROWS);
     expect(arrowValues(t, cols)).toEqual(expectedRows(cols, ROWS));
@@ -328,9 +371,17 @@ describe('fastparquet: deterministic bytes', () => {
     const rows = 10_000;
     const cols = arrivalColumns(rows, 5);
     const parts = [...parquetParts(cols, rows, 4_096)];
-    expect(parts.map((p) => [p.name, p.rows])).toEqual([['part-00000.parquet', 4096], ['part-00001.parquet', 4096], ['part-00002.parquet', 1808]]);
+    expect(parts.map((p) => [p.name, p.rows])).toEqual([
+      ['part-00000.parquet', 4096],
+      ['part-00001.parquet', 4096],
+      ['part-00002.parquet', 1808],
+    ]);
     parts.forEach((p, k) => {
-      const own = cols.map((c) => ({ ...c, values: c.values.slice(k * 4096, k * 4096 + p.rows), ...(c.valid ? { valid: c.valid.slice(k * 4096, k * 4096 + p.rows) } : {}) }));
+      const own = cols.map((c) => ({
+        ...c,
+        values: c.values.slice(k * 4096, k * 4096 + p.rows),
+        ...(c.valid ? { valid: c.valid.slice(k * 4096, k * 4096 + p.rows) } : {}),
+      }));
       expect(Buffer.from(encodeParquet(own, p.rows)).equals(Buffer.from(p.bytes))).toBe(true);
     });
   });
@@ -340,7 +391,11 @@ describe('fastparquet: deterministic bytes', () => {
     const cols = arrivalColumns(rows, 9);
     const pool = new KernelPool(2);
     try {
-      const parts = [[0, 8_192], [8_192, 16_384], [16_384, rows]];
+      const parts = [
+        [0, 8_192],
+        [8_192, 16_384],
+        [16_384, rows],
+      ];
       const got = await Promise.all(parts.map(([a, b]) => pool.encodeParquet(sliceColumns(cols, a, b), b - a)));
       parts.forEach(([a, b], k) => expect(Buffer.from(got[k]).equals(Buffer.from(encodeParquet(sliceColumns(cols, a, b), b - a)))).toBe(true));
     } finally {
@@ -356,7 +411,8 @@ describe('fastparquet: wasm page bodies (assembly/io/parquet.ts) give the TypeSc
     expect(Buffer.from(encodeParquet(cols, rows, { ...opts, pages })).equals(Buffer.from(ts))).toBe(true);
     return ts;
   };
-  const delta = (cols: FastColumn[]) => cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
+  const delta = (cols: FastColumn[]) =>
+    cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
 
   it('edge-case table, plain and delta, small and default pages', () => {
     for (const cols of [edgeTable(ROWS), delta(edgeTable(ROWS))]) {
@@ -373,9 +429,20 @@ describe('fastparquet: wasm page bodies (assembly/io/parquet.ts) give the TypeSc
     arr.push({ name: 'wide', type: 'i64', values: wide, encoding: 'delta' });
     // pages straddling the limit: some go PLAIN, the rest DELTA with 52-53 bit offsets
     const L = 2n ** 51n;
-    arr.push({ name: 'limit', type: 'i64', values: BigInt64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? L - 1n - BigInt(i) : i % 3 === 1 ? -L + 1n + BigInt(i) : (i > 20_000 ? L : 0n))), encoding: 'delta' });
+    arr.push({
+      name: 'limit',
+      type: 'i64',
+      values: BigInt64Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? L - 1n - BigInt(i) : i % 3 === 1 ? -L + 1n + BigInt(i) : i > 20_000 ? L : 0n)),
+      encoding: 'delta',
+    });
     arr.push({ name: 'wrap', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => (i % 2 ? 2 ** 31 - 1 - i : -(2 ** 31) + i)), encoding: 'delta' });
-    arr.push({ name: 'nullable_delta', type: 'ts_utc_us', values: wide, valid: Uint8Array.from({ length: rows }, (_, i) => (i % 5 === 0 || i > 25_000 ? 0 : 1)), encoding: 'delta' });
+    arr.push({
+      name: 'nullable_delta',
+      type: 'ts_utc_us',
+      values: wide,
+      valid: Uint8Array.from({ length: rows }, (_, i) => (i % 5 === 0 || i > 25_000 ? 0 : 1)),
+      encoding: 'delta',
+    });
     for (const pageRows of [5_000, 128, 129, 1]) same(arr, rows, { rowGroupRows: 16_384, pageRows });
     same(arr, rows);
     const bytes = same(arr, rows, { rowGroupRows: 16_384, pageRows: 5_000 });
@@ -385,18 +452,24 @@ describe('fastparquet: wasm page bodies (assembly/io/parquet.ts) give the TypeSc
   it('dictionary widths 1..17, all-null and nullable-declared columns, empty dictionary', () => {
     const rows = 3_001;
     const dicts: FastColumn[] = [1, 2, 3, 129, 400, 70_000].map((n, k) => ({
-      name: `d${n}`, type: 'dict' as const, dict: Array.from({ length: n }, (_, i) => `v${i}`),
+      name: `d${n}`,
+      type: 'dict' as const,
+      dict: Array.from({ length: n }, (_, i) => `v${i}`),
       values: (k % 2 ? Uint16Array : Int32Array).from({ length: rows }, (_, i) => (k % 2 ? (i * 7919) % n : Math.floor(i / 37) % n)),
     }));
     same(dicts, rows, { pageRows: 1000 });
     const none = new Uint8Array(rows);
-    same([
-      { name: 'a', type: 'u64', values: new BigUint64Array(rows).fill(7n), valid: none, encoding: 'delta' },
-      { name: 'b', type: 'dict', values: new Int32Array(rows), dict: [], valid: none },
-      { name: 'c', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => i), nullable: true, encoding: 'delta' },
-      { name: 'd', type: 'dict', values: new Uint8Array(rows), dict: ['x'], nullable: true },
-      { name: 'e', type: 'f64', values: new Float64Array(rows).fill(0.5), nullable: true },
-    ], rows, { pageRows: 512 });
+    same(
+      [
+        { name: 'a', type: 'u64', values: new BigUint64Array(rows).fill(7n), valid: none, encoding: 'delta' },
+        { name: 'b', type: 'dict', values: new Int32Array(rows), dict: [], valid: none },
+        { name: 'c', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => i), nullable: true, encoding: 'delta' },
+        { name: 'd', type: 'dict', values: new Uint8Array(rows), dict: ['x'], nullable: true },
+        { name: 'e', type: 'f64', values: new Float64Array(rows).fill(0.5), nullable: true },
+      ],
+      rows,
+      { pageRows: 512 },
+    );
   });
 
   it('pages larger than the scratch fall back to TypeScript; bad input throws the same messages', () => {
@@ -405,7 +478,9 @@ describe('fastparquet: wasm page bodies (assembly/io/parquet.ts) give the TypeSc
     same(cols, rows, { pageRows: rows, rowGroupRows: rows });
     const bad: FastColumn[] = [{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }];
     expect(() => encodeParquet(bad, 3, { pages })).toThrow(/code 2 outside its 2-entry dictionary/);
-    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }], 3, { pages })).toThrow(/valid must hold 0 or 1, got 2 at row 1/);
+    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }], 3, { pages })).toThrow(
+      /valid must hold 0 or 1, got 2 at row 1/,
+    );
   });
 });
 
@@ -427,9 +502,23 @@ describe('fastparquet: wasm pages read columns in place when they live in wasm m
 
   it('the same bytes as TypeScript, and the columns are left as they were', () => {
     const rows = 20_000;
-    const base = arrivalColumns(rows, 5).map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
-    base.push({ name: 'sparse', type: 'ts_local_us', values: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 977n), valid: Uint8Array.from({ length: rows }, (_, i) => (i % 3 ? 0 : 1)), encoding: 'delta' });
-    base.push({ name: 'codes', type: 'dict', values: Int32Array.from({ length: rows }, (_, i) => i % 5), dict: ['a', 'b', 'c', 'd', 'e'], valid: Uint8Array.from({ length: rows }, (_, i) => (i % 4 ? 1 : 0)) });
+    const base = arrivalColumns(rows, 5).map((c) =>
+      ['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c,
+    );
+    base.push({
+      name: 'sparse',
+      type: 'ts_local_us',
+      values: BigInt64Array.from({ length: rows }, (_, i) => BigInt(i) * 977n),
+      valid: Uint8Array.from({ length: rows }, (_, i) => (i % 3 ? 0 : 1)),
+      encoding: 'delta',
+    });
+    base.push({
+      name: 'codes',
+      type: 'dict',
+      values: Int32Array.from({ length: rows }, (_, i) => i % 5),
+      dict: ['a', 'b', 'c', 'd', 'e'],
+      valid: Uint8Array.from({ length: rows }, (_, i) => (i % 4 ? 1 : 0)),
+    });
     const ts = encodeParquet(base, rows, { pageRows: 3_000, rowGroupRows: 8_192 });
     const cols = inWasm(base);
     const before = cols.map((c) => Buffer.from(new Uint8Array(c.values.buffer, c.values.byteOffset, c.values.byteLength)));
@@ -438,8 +527,12 @@ describe('fastparquet: wasm pages read columns in place when they live in wasm m
   });
 
   it('bad codes and validity in place throw the TypeScript messages', () => {
-    expect(() => encodeParquet(inWasm([{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }]), 3, { pages })).toThrow(/code 2 outside its 2-entry dictionary/);
-    expect(() => encodeParquet(inWasm([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }]), 3, { pages })).toThrow(/valid must hold 0 or 1, got 2 at row 1/);
+    expect(() => encodeParquet(inWasm([{ name: 'c', type: 'dict', values: Int32Array.of(0, 1, 2), dict: ['a', 'b'] }]), 3, { pages })).toThrow(
+      /code 2 outside its 2-entry dictionary/,
+    );
+    expect(() => encodeParquet(inWasm([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }]), 3, { pages })).toThrow(
+      /valid must hold 0 or 1, got 2 at row 1/,
+    );
   });
 });
 
@@ -450,7 +543,17 @@ describe('fastparquet: refuses bad input', () => {
     expect(() => encodeParquet([{ name: 'x', type: 'u64', values: new Float64Array(3) }], 3)).toThrow(/u64 needs a BigUint64Array/);
     expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(2) }], 3)).toThrow(/expected 3 values/);
     expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3), valid: Uint8Array.of(1, 2, 0) }], 3)).toThrow(/valid must hold 0 or 1/);
-    expect(() => encodeParquet([{ name: 'x', type: 'i32', values: new Int32Array(3) }, { name: 'x', type: 'i32', values: new Int32Array(3) }], 3)).toThrow(/unique/);
-    expect(() => encodeParquet([{ name: 'x', type: 'dict', values: new Int32Array(3), dict: Array.from({ length: 200 }, String), dictIndex: 'int8' }], 3)).toThrow(/do not fit int8/);
+    expect(() =>
+      encodeParquet(
+        [
+          { name: 'x', type: 'i32', values: new Int32Array(3) },
+          { name: 'x', type: 'i32', values: new Int32Array(3) },
+        ],
+        3,
+      ),
+    ).toThrow(/unique/);
+    expect(() =>
+      encodeParquet([{ name: 'x', type: 'dict', values: new Int32Array(3), dict: Array.from({ length: 200 }, String), dictIndex: 'int8' }], 3),
+    ).toThrow(/do not fit int8/);
   });
 });

@@ -93,7 +93,9 @@ describe('kernel ABI: declarations == the built module', () => {
 
   it('a declaration lives with its segment (k1a… in src/kernels/1A.ts)', () => {
     const misplaced = Object.entries(DECLARED).flatMap(([home, m]) =>
-      Object.values(m as Record<string, Kernel>).filter((k) => SEGMENT_KERNEL.test(k.name) && k.name.slice(1, 3).toUpperCase() !== home).map((k) => `${k.name} in ${home}`),
+      Object.values(m as Record<string, Kernel>)
+        .filter((k) => SEGMENT_KERNEL.test(k.name) && k.name.slice(1, 3).toUpperCase() !== home)
+        .map((k) => `${k.name} in ${home}`),
     );
     expect(misplaced).toEqual([]);
   });
@@ -115,19 +117,68 @@ describe('kernel ABI: declarations == the built module', () => {
     expect(found[1].join()).toMatch(/keys:usize pi:usize .* vs declaration \(n:i32 pi:usize keys:usize/);
     expect(found[5].join()).toMatch(/k1aHurdles: not exported/);
     // a kernel left out of the declarations
-    expect(undeclared(KERNELS.filter((k) => k.name !== 'k3bEdgeSlots'), ex)).toEqual(['k3bEdgeSlots']);
+    expect(
+      undeclared(
+        KERNELS.filter((k) => k.name !== 'k3bEdgeSlots'),
+        ex,
+      ),
+    ).toEqual(['k3bEdgeSlots']);
   });
 
   it('task() lays named arguments out in declaration order and checks their kinds', () => {
-    const c = { keys: new SharedCol('u32', 4), pi: new SharedCol('f64', 2), m: new SharedCol('u8', 2), u: new SharedCol('f64', 2), d: new SharedCol('u32', 2), b: new SharedCol('u32', 2) };
+    const c = {
+      keys: new SharedCol('u32', 4),
+      pi: new SharedCol('f64', 2),
+      m: new SharedCol('u8', 2),
+      u: new SharedCol('f64', 2),
+      d: new SharedCol('u32', 2),
+      b: new SharedCol('u32', 2),
+    };
     // named in a scrambled order on purpose
-    const t = k1aHurdle.task({ outBlocks: c.b.out(0, 2), outDraws: c.d.out(0, 2), outU: c.u.out(0, 2), outMulti: c.m.out(0, 2), pi: c.pi.in(0, 2), keys: c.keys.in(0, 2, 2), n: 2 });
+    const t = k1aHurdle.task({
+      outBlocks: c.b.out(0, 2),
+      outDraws: c.d.out(0, 2),
+      outU: c.u.out(0, 2),
+      outMulti: c.m.out(0, 2),
+      pi: c.pi.in(0, 2),
+      keys: c.keys.in(0, 2, 2),
+      n: 2,
+    });
     expect(t.kernel).toBe('k1aHurdle');
     expect(t.args.map((a) => (a.kind === 'scalar' ? a.value : a.col.buf))).toEqual([2, c.keys.buf, c.pi.buf, c.m.buf, c.u.buf, c.d.buf, c.b.buf]);
     // what the types forbid is also refused at run time (a cast must not become wrong bytes)
-    expect(() => k1aHurdle.task({ n: 2, keys: c.keys.in(0, 2, 2), pi: c.pi.in(0, 2), outMulti: c.m.out(0, 2), outU: c.u.in(0, 2), outDraws: c.d.out(0, 2), outBlocks: c.b.out(0, 2) } as never)).toThrow(/outU must be an out column of f64/);
-    expect(() => k1aHurdle.task({ n: 2, keys: c.pi.in(0, 2), pi: c.pi.in(0, 2), outMulti: c.m.out(0, 2), outU: c.u.out(0, 2), outDraws: c.d.out(0, 2), outBlocks: c.b.out(0, 2) } as never)).toThrow(/keys must be an in column of u32/);
-    expect(() => k1aHurdle.task({ keys: c.keys.in(0, 2, 2), pi: c.pi.in(0, 2), outMulti: c.m.out(0, 2), outU: c.u.out(0, 2), outDraws: c.d.out(0, 2), outBlocks: c.b.out(0, 2) } as never)).toThrow(/n must be a scalar \(i32\), got nothing/);
+    expect(() =>
+      k1aHurdle.task({
+        n: 2,
+        keys: c.keys.in(0, 2, 2),
+        pi: c.pi.in(0, 2),
+        outMulti: c.m.out(0, 2),
+        outU: c.u.in(0, 2),
+        outDraws: c.d.out(0, 2),
+        outBlocks: c.b.out(0, 2),
+      } as never),
+    ).toThrow(/outU must be an out column of f64/);
+    expect(() =>
+      k1aHurdle.task({
+        n: 2,
+        keys: c.pi.in(0, 2),
+        pi: c.pi.in(0, 2),
+        outMulti: c.m.out(0, 2),
+        outU: c.u.out(0, 2),
+        outDraws: c.d.out(0, 2),
+        outBlocks: c.b.out(0, 2),
+      } as never),
+    ).toThrow(/keys must be an in column of u32/);
+    expect(() =>
+      k1aHurdle.task({
+        keys: c.keys.in(0, 2, 2),
+        pi: c.pi.in(0, 2),
+        outMulti: c.m.out(0, 2),
+        outU: c.u.out(0, 2),
+        outDraws: c.d.out(0, 2),
+        outBlocks: c.b.out(0, 2),
+      } as never),
+    ).toThrow(/n must be a scalar \(i32\), got nothing/);
     expect(() => kernel('kX', { p: ptr }).task({ p: 0 as never })).toThrow(/raw pointer/);
   });
 

@@ -21,13 +21,31 @@ const asNum = (a: ArrayLike<number | bigint>) => Array.from(a, (v) => (typeof v 
 
 describe('5B kernels: wasm == TypeScript reference', () => {
   it('k5bLatent', () => {
-    const nG = 7, H = 500;
+    const nG = 7,
+      H = 500;
     const keys = new Uint32Array(2 * nG);
-    new FamilyKeys({ manifest_fingerprint: 'ef'.repeat(32), seed: 3n, parameter_hash: '01'.repeat(32) }, '5B.t.latent').fill(BigUint64Array.from({ length: nG }, (_, i) => BigInt(i)), keys);
+    new FamilyKeys({ manifest_fingerprint: 'ef'.repeat(32), seed: 3n, parameter_hash: '01'.repeat(32) }, '5B.t.latent').fill(
+      BigUint64Array.from({ length: nG }, (_, i) => BigInt(i)),
+      keys,
+    );
     const sigma = Float64Array.from({ length: nG }, (_, i) => 0.05 + 0.2 * i);
     const phi = Float64Array.from({ length: nG }, (_, i) => Math.exp(-1 / (2 + 20 * i)));
-    const lat = new SharedCol('f64', nG * H), fac = new SharedCol('f64', nG * H);
-    runTask(ex, k5bLatent.task({ nG, H, keys: SharedCol.from('u32', keys).all(), sigma: SharedCol.from('f64', sigma).all(), phi: SharedCol.from('f64', phi).all(), minF: 0.2, maxF: 5, outLatent: lat.out(0, nG * H), outFactor: fac.out(0, nG * H) }));
+    const lat = new SharedCol('f64', nG * H),
+      fac = new SharedCol('f64', nG * H);
+    runTask(
+      ex,
+      k5bLatent.task({
+        nG,
+        H,
+        keys: SharedCol.from('u32', keys).all(),
+        sigma: SharedCol.from('f64', sigma).all(),
+        phi: SharedCol.from('f64', phi).all(),
+        minF: 0.2,
+        maxF: 5,
+        outLatent: lat.out(0, nG * H),
+        outFactor: fac.out(0, nG * H),
+      }),
+    );
     const ref = latentRef(nG, H, keys, sigma, phi, 0.2, 5);
     expect(Array.from(lat.view() as Float64Array)).toEqual(Array.from(ref.latent));
     expect(Array.from(fac.view() as Float64Array)).toEqual(Array.from(ref.factor));
@@ -53,9 +71,11 @@ describe('5B kernels: wasm == TypeScript reference', () => {
     expect(asNum(a.ts)).toEqual(asNum(ref.ts));
     expect(asNum(a.local)).toEqual(asNum(ref.local));
     expect(asNum(a.localOp)).toEqual(asNum(ref.localOp));
-    for (const k of ['bucket', 'country', 'tz', 'channel', 'virtual', 'site', 'tzOp', 'lambda'] as const) expect(Array.from(a[k] as any), k).toEqual(Array.from(ref[k] as any));
+    for (const k of ['bucket', 'country', 'tz', 'channel', 'virtual', 'site', 'tzOp', 'lambda'] as const)
+      expect(Array.from(a[k] as any), k).toEqual(Array.from(ref[k] as any));
     expect(asNum(a.edge)).toEqual(asNum(ref.edge));
-    for (const k of Object.keys(ref.summary) as (keyof typeof ref.summary)[]) expect(asNum(run.summary[k] as any), `summary.${k}`).toEqual(asNum(ref.summary[k]));
+    for (const k of Object.keys(ref.summary) as (keyof typeof ref.summary)[])
+      expect(asNum(run.summary[k] as any), `summary.${k}`).toEqual(asNum(ref.summary[k]));
     // accounting (6 cells): one block per arrival plus one per cell; two lanes per arrival plus one per cell
     expect(ref.stats[3]).toBe(ref.stats[0] + 6);
     expect(ref.stats[2]).toBe(2 * ref.stats[0] + 6);
@@ -72,14 +92,20 @@ describe('5B kernels: wasm == TypeScript reference', () => {
       const perBucket = ref.stats[0] / (24 * 8);
       expect(volume === 400 ? perBucket < 20 : perBucket > 100, `volume ${volume}`).toBe(true);
       expect(asNum(run.arrivals.ts), `volume ${volume}`).toEqual(asNum(ref.ts));
-      for (const k of ['bucket', 'tz', 'channel', 'site', 'edge', 'lambda'] as const) expect(asNum(run.arrivals[k] as any), `${k}, volume ${volume}`).toEqual(asNum(ref[k] as any));
+      for (const k of ['bucket', 'tz', 'channel', 'site', 'edge', 'lambda'] as const)
+        expect(asNum(run.arrivals[k] as any), `${k}, volume ${volume}`).toEqual(asNum(ref[k] as any));
     }
   });
 
   it('gathered world rows (any order, shared tables) give the same arrivals as dense ones, in wasm and the reference', () => {
     const x = syntheticShard();
     const dense = execShard(ex, shardInputs(x), arrivalsRef(x).stats[0] + 10, 3);
-    const want = { stats: dense.stats, ts: asNum(dense.arrivals.ts), site: Array.from(dense.arrivals.site as Int32Array), lambda: Array.from(dense.arrivals.lambda as Float64Array) };
+    const want = {
+      stats: dense.stats,
+      ts: asNum(dense.arrivals.ts),
+      site: Array.from(dense.arrivals.site as Int32Array),
+      lambda: Array.from(dense.arrivals.lambda as Float64Array),
+    };
     // the world tables hold the shard's rows reversed behind an extra row; the gather picks them back
     const world = <T extends Float64Array | Int32Array | Uint8Array>(t: T) => {
       const n = t.length / x.H;
@@ -87,10 +113,21 @@ describe('5B kernels: wasm == TypeScript reference', () => {
       for (let r = 0; r < n; r++) out.set(t.subarray(r * x.H, (r + 1) * x.H) as ArrayLike<number>, (n - r) * x.H);
       return { src: out, rows: Int32Array.from({ length: n }, (_, r) => n - r) };
     };
-    const g = { ...x, gather: { overlay: world(x.overlay), latent: world(x.latent), lhTab: world(x.lhTab), wkTab: world(x.wkTab) },
-      overlay: new Float64Array(0), latent: new Float64Array(0), lhTab: new Int32Array(0), wkTab: new Uint8Array(0) };
+    const g = {
+      ...x,
+      gather: { overlay: world(x.overlay), latent: world(x.latent), lhTab: world(x.lhTab), wkTab: world(x.wkTab) },
+      overlay: new Float64Array(0),
+      latent: new Float64Array(0),
+      lhTab: new Int32Array(0),
+      wkTab: new Uint8Array(0),
+    };
     const run = execShard(ex, shardInputs(g), want.stats[0] + 10, 3);
-    expect({ stats: run.stats, ts: asNum(run.arrivals.ts), site: Array.from(run.arrivals.site as Int32Array), lambda: Array.from(run.arrivals.lambda as Float64Array) }).toEqual(want);
+    expect({
+      stats: run.stats,
+      ts: asNum(run.arrivals.ts),
+      site: Array.from(run.arrivals.site as Int32Array),
+      lambda: Array.from(run.arrivals.lambda as Float64Array),
+    }).toEqual(want);
     const ref = arrivalsRef(g);
     expect(ref.stats).toEqual(want.stats);
     expect(asNum(ref.ts)).toEqual(want.ts);
@@ -144,7 +181,8 @@ describe('5B arrival process follows its intensity', () => {
     const seeds = 40;
     const sums = new Float64Array(H);
     let lam: Float64Array | undefined;
-    let phys = 0, virt = 0;
+    let phys = 0,
+      virt = 0;
     for (let s = 0; s < seeds; s++) {
       const x = syntheticShard({ H, volume: 300, seed: BigInt(s + 1) });
       x.latent.fill(1); // a Poisson process: the latent field is tested on its own above
@@ -153,10 +191,11 @@ describe('5B arrival process follows its intensity', () => {
       const cells = r.summary;
       for (let i = 0; i < r.stats[1]; i++) if (cells.tz[i] === 0 && cells.country[i] === 4) sums[cells.bucket[i]] += cells.n[i];
       lam ??= intensity(x, 0);
-      for (let i = 0; i < r.stats[0]; i++) if (Number(r.arrivals.merchant[i]) === Number(2n ** 63n + 5n)) (r.arrivals.virtual[i] ? virt++ : phys++);
+      for (let i = 0; i < r.stats[0]; i++) if (Number(r.arrivals.merchant[i]) === Number(2n ** 63n + 5n)) r.arrivals.virtual[i] ? virt++ : phys++;
     }
     // cell 0 (merchant 11, zone 0, country 4): Poisson(λ_h) per bucket, independent over seeds
-    let chi = 0, chiShift = 0;
+    let chi = 0,
+      chiShift = 0;
     for (let h = 0; h < H; h++) {
       const mu = seeds * lam![h];
       expect(Math.abs(sums[h] - mu)).toBeLessThan(5 * Math.sqrt(mu) + 1);
@@ -175,7 +214,8 @@ describe('5B arrival process follows its intensity', () => {
 });
 
 describe('5B per-row laws (src/segments/5B/laws.ts, wasm k5bLaws) over the kernel columns of a shard', () => {
-  const H0 = Date.UTC(2026, 0, 1) * 1000, HOUR = 3_600_000_000;
+  const H0 = Date.UTC(2026, 0, 1) * 1000,
+    HOUR = 3_600_000_000;
   const params = (H: number) => ({ H, h0Us: H0, bucketUs: HOUR, weekendDays: [6, 7], nightEnd: 6 });
   // a live run (views over wasm memory). The synthetic shard's merchants are 11, 2^63 + 5, 99: the
   // last is renamed 2^63 + 99 so ids ascend, as in a world.
@@ -187,7 +227,8 @@ describe('5B per-row laws (src/segments/5B/laws.ts, wasm k5bLaws) over the kerne
     return { x, r };
   };
   const both = (r: ReturnType<typeof execShard>, H: number) => {
-    const ts = shardLaws(r, params(H)), wasm = shardLawsWasm(ex, r, params(H));
+    const ts = shardLaws(r, params(H)),
+      wasm = shardLawsWasm(ex, r, params(H));
     expect(wasm).toEqual(ts);
     return ts;
   };
@@ -197,7 +238,8 @@ describe('5B per-row laws (src/segments/5B/laws.ts, wasm k5bLaws) over the kerne
     const n = r.stats[0];
     const L = both(r, x.H);
     expect([L.order, L.bucket, L.routing, L.offset, L.summarySplit]).toEqual([0, 0, 0, 0, 0]);
-    const ts = asNum(r.arrivals.ts as BigUint64Array), loc = asNum(r.arrivals.local as BigUint64Array);
+    const ts = asNum(r.arrivals.ts as BigUint64Array),
+      loc = asNum(r.arrivals.local as BigUint64Array);
     expect([L.tsMin, L.tsMax]).toEqual([Math.min(...ts), Math.max(...ts)]);
     const hours = loc.map((l) => new Date(l / 1000).getUTCHours());
     expect(L.localHour).toEqual(Array.from({ length: 24 }, (_, h) => hours.filter((x) => x === h).length));
@@ -214,9 +256,11 @@ describe('5B per-row laws (src/segments/5B/laws.ts, wasm k5bLaws) over the kerne
 
   it('planted faults are counted (order, bucket law, routing, offsets, summary split); wasm == TS', () => {
     const { x, r } = live();
-    const a = r.arrivals as Record<string, any>, s = r.summary as Record<string, any>;
+    const a = r.arrivals as Record<string, any>,
+      s = r.summary as Record<string, any>;
     const v = Array.from(a.virtual as Uint8Array);
-    const phys = v.indexOf(0), virt = v.indexOf(1);
+    const phys = v.indexOf(0),
+      virt = v.indexOf(1);
     a.seq[5] += 1n; // a sequence gap: this row and the next
     a.bucket[10] += 1; // a row in the wrong bucket
     a.site[phys] = 0; // a physical row without a site

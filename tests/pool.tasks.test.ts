@@ -10,7 +10,8 @@ import { dispatch, registeredKinds } from '../src/pool/tasks.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 
 const ROOT = join(__dirname, '..');
-const walk = (dir: string): string[] => readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? walk(join(dir, e)) : e.endsWith('.ts') ? [join(dir, e)] : []));
+const walk = (dir: string): string[] =>
+  readdirSync(dir).flatMap((e) => (statSync(join(dir, e)).isDirectory() ? walk(join(dir, e)) : e.endsWith('.ts') ? [join(dir, e)] : []));
 
 describe('pool task kinds', () => {
   it('every kind defined in src/ is listed for the worker, once', () => {

@@ -123,7 +123,9 @@ describe('publishPartition', () => {
     const before = await snapshot(dir);
     const mtimes = await Promise.all([...before.keys()].map(async (f) => (await fs.stat(join(dir, f))).mtimeMs));
     // same content in different list order and fresh buffers
-    const again = sampleFiles().reverse().map((f) => ({ name: f.name, bytes: Uint8Array.from(f.bytes) }));
+    const again = sampleFiles()
+      .reverse()
+      .map((f) => ({ name: f.name, bytes: Uint8Array.from(f.bytes) }));
     expect(await publishPartition(root, REL, again)).toBe('unchanged');
     expect(await snapshot(dir)).toEqual(before);
     const mtimes2 = await Promise.all([...before.keys()].map(async (f) => (await fs.stat(join(dir, f))).mtimeMs));

@@ -37,7 +37,11 @@ afterAll(() => {
 });
 
 describe('read-back checks', () => {
-  const good: [number, string, number][] = [[1, 'DE', 2], [1, 'FR', 1], [2, 'US', 5]];
+  const good: [number, string, number][] = [
+    [1, 'DE', 2],
+    [1, 'FR', 1],
+    [2, 'US', 5],
+  ];
 
   it('pass on sorted, unique rows with the contract schema and the intended row count, across parts', async () => {
     const a = await part('a.parquet', good.slice(0, 2));
@@ -70,7 +74,15 @@ describe('the fast Parquet path checks the contract before encoding', () => {
   it('accepts 5B arrivals as the worker writes them and refuses a renamed, retyped, reordered or wrongly nullable column', async () => {
     const { fastColumnProblems } = await import('../src/io/fast_contract.js');
     const { dataset } = await import('../src/contracts/dictionary.js');
-    const T: Record<string, string> = { uint64: 'u64', int32: 'i32', float64: 'f64', utf8: 'dict', bool: 'bool', timestamp_us_utc: 'ts_utc_us', timestamp_us_local: 'ts_local_us' };
+    const T: Record<string, string> = {
+      uint64: 'u64',
+      int32: 'i32',
+      float64: 'f64',
+      utf8: 'dict',
+      bool: 'bool',
+      timestamp_us_utc: 'ts_utc_us',
+      timestamp_us_local: 'ts_local_us',
+    };
     const cols = dataset('arrival_events_5B').columns!.map((c) => ({ name: c.name, type: T[c.type] as never, nullable: c.nullable }));
     expect(fastColumnProblems('arrival_events_5B', cols)).toEqual([]);
     const renamed = cols.map((c) => (c.name === 'ts_utc' ? { ...c, name: 'ts' } : c));

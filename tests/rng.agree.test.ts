@@ -38,7 +38,11 @@ function expectSameBits(wasm: Float64Array | Int32Array, ts: Float64Array | Int3
 function expectSameAccounting(s: Substream, what: string): void {
   const acc = k.accounting();
   expect({ what, draws: acc.draws, blocks: acc.blocks, start: acc.counterStart, end: acc.counterEnd }).toEqual({
-    what, draws: s.draws, blocks: s.blocks, start: s.counterStart, end: s.counterEnd,
+    what,
+    draws: s.draws,
+    blocks: s.blocks,
+    start: s.counterStart,
+    end: s.counterEnd,
   });
 }
 
@@ -90,7 +94,13 @@ describe('fmath: wasm == TS bit for bit', () => {
 
   it('special values', () => {
     const xs = [0, -0, -1, NaN, Infinity, -Infinity, 5e-324, 1, 2, 0.5, Math.PI / 2, Math.PI, 1.5 * Math.PI, 2 * Math.PI, 709.78, -745.1, 1e-30];
-    for (const [ts, wasm] of [[fm_log, k.fm_log], [fm_exp, k.fm_exp], [fm_cos, k.fm_cos], [fm_sin, k.fm_sin], [fm_lgamma, k.fm_lgamma]] as const) {
+    for (const [ts, wasm] of [
+      [fm_log, k.fm_log],
+      [fm_exp, k.fm_exp],
+      [fm_cos, k.fm_cos],
+      [fm_sin, k.fm_sin],
+      [fm_lgamma, k.fm_lgamma],
+    ] as const) {
       for (const x of xs) expect(Object.is(wasm(x), ts(x)) || (Number.isNaN(wasm(x)) && Number.isNaN(ts(x)))).toBe(true);
     }
     expect(fm_log(0)).toBe(-Infinity);
@@ -125,22 +135,60 @@ describe('fmath accuracy vs Math.* (V8 is fdlibm-derived)', () => {
   const gen = (n: number, g: () => number): Float64Array => Float64Array.from({ length: n }, g);
 
   it('log within 2 ulp on u01 values and on [1e-300, 1e300] log-uniform', () => {
-    expect(worst(fm_log, Math.log, gen(100_000, () => s.u01()))).toBeLessThanOrEqual(2);
-    expect(worst(fm_log, Math.log, gen(100_000, () => Math.pow(10, -300 + 600 * s.u01())))).toBeLessThanOrEqual(2);
-    expect(worst(fm_log, Math.log, gen(100_000, () => 1 + (s.u01() - 0.5) * 1e-6))).toBeLessThanOrEqual(2);
+    expect(
+      worst(
+        fm_log,
+        Math.log,
+        gen(100_000, () => s.u01()),
+      ),
+    ).toBeLessThanOrEqual(2);
+    expect(
+      worst(
+        fm_log,
+        Math.log,
+        gen(100_000, () => Math.pow(10, -300 + 600 * s.u01())),
+      ),
+    ).toBeLessThanOrEqual(2);
+    expect(
+      worst(
+        fm_log,
+        Math.log,
+        gen(100_000, () => 1 + (s.u01() - 0.5) * 1e-6),
+      ),
+    ).toBeLessThanOrEqual(2);
   });
 
   it('-ln(u) by table: within 1e-15 of -Math.log(u) over u01 values, the tails and the table seams', () => {
-    const us = [...gen(100_000, () => s.u01()), ...gen(20_000, () => 2 ** (-53 * s.u01())), 2 ** -54, 1 - 2 ** -53, 0.5, 0.75, 1 - 1 / 256,
-      ...Array.from({ length: 129 }, (_, i) => 0.5 * (1 + i / 128) * (1 - 2 ** -52))];
+    const us = [
+      ...gen(100_000, () => s.u01()),
+      ...gen(20_000, () => 2 ** (-53 * s.u01())),
+      2 ** -54,
+      1 - 2 ** -53,
+      0.5,
+      0.75,
+      1 - 1 / 256,
+      ...Array.from({ length: 129 }, (_, i) => 0.5 * (1 + i / 128) * (1 - 2 ** -52)),
+    ];
     let worstAbs = 0;
     for (const u of us) worstAbs = Math.max(worstAbs, Math.abs(fm_neglog_u01(u) + Math.log(u)) / Math.max(1, -Math.log(u)));
     expect(worstAbs).toBeLessThan(1e-15);
   });
 
   it('exp within 2 ulp on [-745, 709.7] and [-1, 1]', () => {
-    expect(worst(fm_exp, Math.exp, gen(100_000, () => -708 + 1417.7 * s.u01()))).toBeLessThanOrEqual(2);
-    expect(worst(fm_exp, Math.exp, gen(100_000, () => -1 + 2 * s.u01()))).toBeLessThanOrEqual(2);
+    expect(
+      worst(
+        fm_exp,
+        Math.exp,
+        gen(100_000, () => -708 + 1417.7 * s.u01()),
+      ),
+    ).toBeLessThanOrEqual(2);
+    expect(
+      worst(
+        fm_exp,
+        Math.exp,
+        gen(100_000, () => -1 + 2 * s.u01()),
+      ),
+    ).toBeLessThanOrEqual(2);
   });
 
   it('cos and sin within 2 ulp on [0, 2pi], incl. near their zeros', () => {
@@ -164,12 +212,24 @@ describe('fmath accuracy vs Math.* (V8 is fdlibm-derived)', () => {
   it('lgamma against 300-bit reference values', () => {
     // [x, lgamma(x)] with lgamma computed by mpmath at 300 bits at the exact double x, rounded to double
     const ref: Array<[number, number]> = [
-      [0.001, 6.907178885383853], [0.1, 2.252712651734206], [0.5, 0.5723649429247001],
-      [1.5, -0.12078223763524522], [2.5, 0.2846828704729192], [3.7, 1.428072326665388],
-      [7.25, 7.0521854507385395], [15.9, 27.625493215168692], [16, 27.89927138384089],
-      [16.1, 28.173694494813546], [33.3, 82.60372358165495], [100.5, 361.4355404677776],
-      [128, 491.553448223298], [129, 496.40547848721764], [200, 857.9336698258575],
-      [1000, 5905.220423209181], [12345.678, 103959.91990554606], [1e6, 12815504.569147611],
+      [0.001, 6.907178885383853],
+      [0.1, 2.252712651734206],
+      [0.5, 0.5723649429247001],
+      [1.5, -0.12078223763524522],
+      [2.5, 0.2846828704729192],
+      [3.7, 1.428072326665388],
+      [7.25, 7.0521854507385395],
+      [15.9, 27.625493215168692],
+      [16, 27.89927138384089],
+      [16.1, 28.173694494813546],
+      [33.3, 82.60372358165495],
+      [100.5, 361.4355404677776],
+      [128, 491.553448223298],
+      [129, 496.40547848721764],
+      [200, 857.9336698258575],
+      [1000, 5905.220423209181],
+      [12345.678, 103959.91990554606],
+      [1e6, 12815504.569147611],
       [3.5e7, 572980043.9143883],
     ];
     for (const [x, want] of ref) {
@@ -213,7 +273,12 @@ describe('substream: wasm == TS', () => {
   });
 
   it('streamInitAt == Substream(k0,k1,lo,hi), incl. carry into the high counter word', () => {
-    for (const [lo, hi] of [[0, 0], [5, 0], [0xfffffffe, 0], [0xffffffff, 7]] as const) {
+    for (const [lo, hi] of [
+      [0, 0],
+      [5, 0],
+      [0xfffffffe, 0],
+      [0xffffffff, 7],
+    ] as const) {
       k.streamInitAt(K0, K1, lo, hi);
       const s = new Substream(K0, K1, lo, hi);
       for (let i = 0; i < 9; i++) expect(k.streamU01()).toBe(s.u01());
@@ -242,7 +307,11 @@ describe('distributions: wasm == TS bit for bit, same accounting', () => {
   it('normal', () => {
     const w = wasmFill('f64', N, (p) => k.fillNormal(K0, K1, p, N));
     const s = new Substream(K0, K1);
-    expectSameBits(w, Float64Array.from({ length: N }, () => normal(s)), 'normal');
+    expectSameBits(
+      w,
+      Float64Array.from({ length: N }, () => normal(s)),
+      'normal',
+    );
     expectSameAccounting(s, 'normal');
     expect(s.draws).toBe(2 * N);
   });
@@ -250,14 +319,22 @@ describe('distributions: wasm == TS bit for bit, same accounting', () => {
   it('lognormal', () => {
     const w = wasmFill('f64', N, (p) => k.fillLognormal(1.5, 0.8, K0, K1, p, N));
     const s = new Substream(K0, K1);
-    expectSameBits(w, Float64Array.from({ length: N }, () => lognormal(s, 1.5, 0.8)), 'lognormal');
+    expectSameBits(
+      w,
+      Float64Array.from({ length: N }, () => lognormal(s, 1.5, 0.8)),
+      'lognormal',
+    );
     expectSameAccounting(s, 'lognormal');
   });
 
   it('gumbel', () => {
     const w = wasmFill('f64', N, (p) => k.fillGumbel(K0, K1, p, N));
     const s = new Substream(K0, K1);
-    expectSameBits(w, Float64Array.from({ length: N }, () => gumbel(s)), 'gumbel');
+    expectSameBits(
+      w,
+      Float64Array.from({ length: N }, () => gumbel(s)),
+      'gumbel',
+    );
     expectSameAccounting(s, 'gumbel');
     expect(s.draws).toBe(N);
   });
@@ -266,7 +343,11 @@ describe('distributions: wasm == TS bit for bit, same accounting', () => {
     it(`gamma(${a})`, () => {
       const w = wasmFill('f64', N, (p) => k.fillGamma(a, K0, K1, p, N));
       const s = new Substream(K0, K1);
-      expectSameBits(w, Float64Array.from({ length: N }, () => gamma(s, a)), `gamma(${a})`);
+      expectSameBits(
+        w,
+        Float64Array.from({ length: N }, () => gamma(s, a)),
+        `gamma(${a})`,
+      );
       expectSameAccounting(s, `gamma(${a})`);
     });
   }
@@ -275,13 +356,22 @@ describe('distributions: wasm == TS bit for bit, same accounting', () => {
     it(`poisson(${lambda})`, () => {
       const w = wasmFill('i32', N, (p) => k.fillPoisson(lambda, K0, K1, p, N));
       const s = new Substream(K0, K1);
-      expectSameBits(w, Int32Array.from({ length: N }, () => poisson(s, lambda)), `poisson(${lambda})`);
+      expectSameBits(
+        w,
+        Int32Array.from({ length: N }, () => poisson(s, lambda)),
+        `poisson(${lambda})`,
+      );
       expectSameAccounting(s, `poisson(${lambda})`);
       if (lambda < 10) expect(s.draws).toBe(N);
     });
   }
 
-  for (const [lambda, maxAttempts] of [[0.05, 3], [0.7, 50], [2, 50], [25, 50]] as const) {
+  for (const [lambda, maxAttempts] of [
+    [0.05, 3],
+    [0.7, 50],
+    [2, 50],
+    [25, 50],
+  ] as const) {
     it(`ztp(${lambda}, maxAttempts ${maxAttempts})`, () => {
       const w = wasmFill('i32', N, (p) => k.fillZtp(lambda, maxAttempts, K0, K1, p, N));
       const s = new Substream(K0, K1);
@@ -293,11 +383,19 @@ describe('distributions: wasm == TS bit for bit, same accounting', () => {
     });
   }
 
-  for (const [mu, phi] of [[5, 2], [0.4, 0.5], [300, 8]] as const) {
+  for (const [mu, phi] of [
+    [5, 2],
+    [0.4, 0.5],
+    [300, 8],
+  ] as const) {
     it(`nb2(${mu}, ${phi})`, () => {
       const w = wasmFill('i32', N, (p) => k.fillNb2(mu, phi, K0, K1, p, N));
       const s = new Substream(K0, K1);
-      expectSameBits(w, Int32Array.from({ length: N }, () => nb2(s, mu, phi)), `nb2(${mu},${phi})`);
+      expectSameBits(
+        w,
+        Int32Array.from({ length: N }, () => nb2(s, mu, phi)),
+        `nb2(${mu},${phi})`,
+      );
       expectSameAccounting(s, `nb2(${mu},${phi})`);
     });
   }
@@ -363,10 +461,13 @@ describe('alias: wasm == TS bit for bit', () => {
     ['uniform 7', [1, 1, 1, 1, 1, 1, 1]],
     ['with zeros', [0, 5, 0, 1, 2, 0, 0.5]],
     ['extreme range', [1e-300, 1, 1e10, 3, 1e-5, 1e12]],
-    ['random 1000', (() => {
-      const s = new Substream(11, 12);
-      return Array.from({ length: 1000 }, (_, i) => (i % 17 === 0 ? 0 : (-Math.log(s.u01())) ** 3));
-    })()],
+    [
+      'random 1000',
+      (() => {
+        const s = new Substream(11, 12);
+        return Array.from({ length: 1000 }, (_, i) => (i % 17 === 0 ? 0 : (-Math.log(s.u01())) ** 3));
+      })(),
+    ],
     ['zipf 5000', Array.from({ length: 5000 }, (_, i) => 1 / (i + 1) ** 1.1)],
   ];
   for (const [name, weights] of weightSets) {
@@ -390,7 +491,9 @@ describe('alias: wasm == TS bit for bit', () => {
       expect(s.draws).toBe(count);
       // zero-weight indices are never drawn
       const drawn = new Set(k.i32(oPtr, count));
-      weights.forEach((w, i) => { if (w === 0) expect(drawn.has(i)).toBe(false); });
+      weights.forEach((w, i) => {
+        if (w === 0) expect(drawn.has(i)).toBe(false);
+      });
     });
   }
 

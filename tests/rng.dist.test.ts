@@ -17,14 +17,22 @@ beforeAll(async () => {
 
 const Z = 5; // standard errors allowed for moment checks
 
-interface Moments { n: number; mean: number; variance: number; m3: number; m4: number }
+interface Moments {
+  n: number;
+  mean: number;
+  variance: number;
+  m3: number;
+  m4: number;
+}
 
 function moments(xs: ArrayLike<number>): Moments {
   const n = xs.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += xs[i]!;
   const mean = s / n;
-  let m2 = 0, m3 = 0, m4 = 0;
+  let m2 = 0,
+    m3 = 0,
+    m4 = 0;
   for (let i = 0; i < n; i++) {
     const d = xs[i]! - mean;
     const d2 = d * d;
@@ -63,7 +71,9 @@ function chi2Discrete(samples: Int32Array, pmf: (k: number) => number, kMax: num
   for (const s of samples) counts[Math.min(Math.max(s, 0), kMax + 1)]!++;
   for (const s of samples) if (s < 0) throw new Error(`negative sample ${s}`);
   const bins: Array<[number, number]> = []; // [observed, expected]
-  let obs = 0, exp = 0, cum = 0;
+  let obs = 0,
+    exp = 0,
+    cum = 0;
   for (let kk = 0; kk <= kMax; kk++) {
     const p = pmf(kk);
     obs += counts[kk]!;
@@ -106,9 +116,17 @@ const KS_CRIT_001 = (n: number): number => 1.949 / Math.sqrt(n); // p = 0.001
 function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
-  const r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
-    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
-    t * (-0.82215223 + t * 0.17087277)))))))));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   return x >= 0 ? r : 2 - r;
 }
 const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
@@ -126,11 +144,13 @@ function i32Fill(len: number, run: (ptr: number) => void): Int32Array {
   return k.i32(ptr, len).slice();
 }
 
-const poissonPmf = (lambda: number) => (kk: number): number => {
-  let lp = -lambda; // log pmf by recurrence (no lgamma needed)
-  for (let j = 1; j <= kk; j++) lp += Math.log(lambda / j);
-  return Math.exp(lp);
-};
+const poissonPmf =
+  (lambda: number) =>
+  (kk: number): number => {
+    let lp = -lambda; // log pmf by recurrence (no lgamma needed)
+    for (let j = 1; j <= kk; j++) lp += Math.log(lambda / j);
+    return Math.exp(lp);
+  };
 
 describe('u01', () => {
   it('KS uniformity, moments and lag-1 correlation on 10^6 draws', () => {
@@ -144,8 +164,12 @@ describe('u01', () => {
     for (let i = 1; i < n; i++) c += (u[i]! - 0.5) * (u[i - 1]! - 0.5);
     const r = c / (n - 1) / (1 / 12);
     expect(Math.abs(r)).toBeLessThan(Z / Math.sqrt(n));
-    let lo = 1, hi = 0;
-    for (const x of u) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
+    let lo = 1,
+      hi = 0;
+    for (const x of u) {
+      lo = Math.min(lo, x);
+      hi = Math.max(hi, x);
+    }
     expect(lo).toBeGreaterThan(0);
     expect(hi).toBeLessThan(1);
   });
@@ -197,8 +221,10 @@ describe('gamma', () => {
     const n = 200_000;
     const g = f64Fill(n, (p) => k.fillGamma(0.3, 15, 16, p, n));
     // P(X < x) = x^a/Gamma(a+1) * sum_j (-x)^j / (j! (a+j)) * a  ->  series
-    const a = 0.3, x = 0.01;
-    let sum = 0, term = 1;
+    const a = 0.3,
+      x = 0.01;
+    let sum = 0,
+      term = 1;
     for (let j = 0; j < 30; j++) {
       sum += term / (a + j);
       term *= -x / (j + 1);
@@ -236,7 +262,8 @@ describe('poisson', () => {
     expectMean(m, lambda, 'poisson(1e4)');
     expectVariance(m, lambda, 'poisson(1e4)');
     // pmf relative to the mode avoids underflow of e^-lambda; normalise over the window
-    const lo = 9000, hi = 11000;
+    const lo = 9000,
+      hi = 11000;
     const logp = new Float64Array(hi - lo + 1);
     let lp = 0;
     for (let kk = lambda + 1; kk <= hi; kk++) logp[kk - lo] = lp += Math.log(lambda / kk);
@@ -265,7 +292,11 @@ describe('poisson', () => {
 });
 
 describe('nb2', () => {
-  for (const [mu, phi] of [[5, 2], [50, 0.7], [0.8, 3]] as const) {
+  for (const [mu, phi] of [
+    [5, 2],
+    [50, 0.7],
+    [0.8, 3],
+  ] as const) {
     it(`nb2(${mu}, ${phi}): mean mu, variance mu + mu^2/phi, chi-square vs pmf (2e5)`, () => {
       const n = 200_000;
       const x = i32Fill(n, (p) => k.fillNb2(mu, phi, 41, 42, p, n));

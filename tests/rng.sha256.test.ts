@@ -20,7 +20,11 @@ describe('sha256Batch', () => {
       ['', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
       ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1'],
     ];
-    const out = sha256Words(new Uint8Array(0), cases.map(([m]) => m), 8);
+    const out = sha256Words(
+      new Uint8Array(0),
+      cases.map(([m]) => m),
+      8,
+    );
     const hexOf = (ws: Uint32Array) => Array.from(ws, (w) => w.toString(16).padStart(8, '0')).join('');
     cases.forEach(([, hex], i) => expect(hexOf(out.subarray(8 * i, 8 * i + 8))).toBe(hex));
   });
@@ -42,7 +46,10 @@ describe('sha256Batch', () => {
 
   it('FamilyKeys.forStrings gives forString keys', () => {
     const k = new FamilyKeys({ manifest_fingerprint: 'ab'.repeat(32), seed: 42n, parameter_hash: 'cd'.repeat(32) }, '5B.arrivals');
-    const names = Array.from({ length: 500 }, (_, i) => `${BigInt(i) * 1_000_003n}|${['US', 'DE', 'JP'][i % 3]}|${['America/New_York', 'Europe/Berlin', 'Asia/Tokyo'][i % 3]}`);
+    const names = Array.from(
+      { length: 500 },
+      (_, i) => `${BigInt(i) * 1_000_003n}|${['US', 'DE', 'JP'][i % 3]}|${['America/New_York', 'Europe/Berlin', 'Asia/Tokyo'][i % 3]}`,
+    );
     const batch = k.forStrings(names);
     names.forEach((s, i) => expect([batch[2 * i], batch[2 * i + 1]]).toEqual(k.forString(s)));
     expect(k.forStrings([]).length).toBe(0);

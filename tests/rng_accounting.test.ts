@@ -39,7 +39,8 @@ function mismatch(f: () => unknown): FwError {
 }
 
 let n = 0;
-const ctxFor = () => ({ world: join(root, `w${n++}`), seed: 42n, parameter_hash: T.parameter_hash, manifest_fingerprint: MF, run_id: T.run_id, sealed: [] }) as any;
+const ctxFor = () =>
+  ({ world: join(root, `w${n++}`), seed: 42n, parameter_hash: T.parameter_hash, manifest_fingerprint: MF, run_id: T.run_id, sealed: [] }) as any;
 const bundleRel = () => gateFor('1A').bundle_root_template.replace('{manifest_fingerprint}', MF);
 
 describe('reconcileRngLogs (the in-run check, from bytes)', () => {
@@ -63,9 +64,13 @@ describe('reconcileRngLogs (the in-run check, from bytes)', () => {
     const bumped = rows.map((r) => (r.family === '1A.hurdle_bernoulli' ? { ...r, blocks: '4' } : r));
     expect(mismatch(() => reconcileRngLogs('1A', l, bumped, WHERE)).message).toMatch(/^1A family 1A\.hurdle_bernoulli: trace blocks=3 but 4 were accounted/);
     const dropped = Buffer.from(l.trace.toString().split('\n').slice(1).join('\n'));
-    expect(mismatch(() => reconcileRngLogs('1A', { ...l, trace: dropped }, rows, WHERE)).message).toMatch(/1A\.hurdle_bernoulli: family missing from the trace log/);
+    expect(mismatch(() => reconcileRngLogs('1A', { ...l, trace: dropped }, rows, WHERE)).message).toMatch(
+      /1A\.hurdle_bernoulli: family missing from the trace log/,
+    );
     const badRow = Buffer.from(l.trace.toString().replace('"substreams":3', '"substreams":-3'));
-    expect(mismatch(() => reconcileRngLogs('1A', { ...l, trace: badRow }, rows, WHERE)).message).toMatch(/^1A family 1A\.hurdle_bernoulli: line 1 \/substreams /);
+    expect(mismatch(() => reconcileRngLogs('1A', { ...l, trace: badRow }, rows, WHERE)).message).toMatch(
+      /^1A family 1A\.hurdle_bernoulli: line 1 \/substreams /,
+    );
     const truncated = l.trace.subarray(0, l.trace.length - 5);
     mismatch(() => reconcileRngLogs('1A', { ...l, trace: truncated }, rows, WHERE));
     expect(mismatch(() => reconcileRngLogs('1A', l, rows, WHERE, { ...T, run_id: 'd'.repeat(32) })).message).toMatch(/audit run_id/);
@@ -103,7 +108,10 @@ describe('sealSegment writes the logs before the gate', () => {
     checks.add('ok', true, '');
     const t = trace();
     t.addTotals('1A.broken', 1, -1, 1, 1, 1); // a kernel reporting a negative draw count
-    await expect(sealSegment(ctx, { segment: '1A', checks, outputs: [], trace: t })).rejects.toMatchObject({ code: ErrorCodes.RNG_ACCOUNTING_MISMATCH, message: expect.stringMatching(/^1A family 1A\.broken: /) });
+    await expect(sealSegment(ctx, { segment: '1A', checks, outputs: [], trace: t })).rejects.toMatchObject({
+      code: ErrorCodes.RNG_ACCOUNTING_MISMATCH,
+      message: expect.stringMatching(/^1A family 1A\.broken: /),
+    });
     await expect(fs.access(join(ctx.world, bundleRel()))).rejects.toThrow();
   });
 });

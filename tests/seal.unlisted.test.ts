@@ -31,7 +31,8 @@ function world(): string {
 }
 
 const siteLocations = () => `data/layer1/1B/site_locations/seed=${id.seed}/manifest_fingerprint=${id.manifest_fingerprint}`;
-const line = (rel: string, seg: string) => `error GATE_UNLISTED_FILE: ${rel}: file not listed by the ${seg} gate (fix: remove it; sealed datasets hold exactly the files their gate lists)`;
+const line = (rel: string, seg: string) =>
+  `error GATE_UNLISTED_FILE: ${rel}: file not listed by the ${seg} gate (fix: remove it; sealed datasets hold exactly the files their gate lists)`;
 
 function expectUnlisted(w: string, rel: string, seg = '1B'): void {
   const v = fw('validate', w);
@@ -51,7 +52,9 @@ function expectPass(w: string): void {
 async function newKeysPart(w: string, to: string): Promise<void> {
   const duck = await Duck.open();
   try {
-    await duck.run(`COPY (SELECT * REPLACE (merchant_id + 1000000000 AS merchant_id) FROM read_parquet(${lit(join(w, siteLocations(), 'part-00000.parquet'))})) TO ${lit(to)} (FORMAT parquet)`);
+    await duck.run(
+      `COPY (SELECT * REPLACE (merchant_id + 1000000000 AS merchant_id) FROM read_parquet(${lit(join(w, siteLocations(), 'part-00000.parquet'))})) TO ${lit(to)} (FORMAT parquet)`,
+    );
   } finally {
     duck.close();
   }
@@ -90,7 +93,9 @@ describe('files a gate does not list', () => {
     await newKeysPart(w, join(w, siteLocations(), 'part-00001.parquet'));
     // what 2A and 2B read: the listed part only, through DuckDB (columns) and through parquet-wasm
     const ctx = { world: w, seed: BigInt(id.seed), parameter_hash: id.parameter_hash, manifest_fingerprint: id.manifest_fingerprint } as any;
-    const listed = JSON.parse(readFileSync(join(bundleDir(w, '1B'), 'outputs.json'), 'utf8')).files.filter((o: { dataset: string }) => o.dataset === 'site_locations');
+    const listed = JSON.parse(readFileSync(join(bundleDir(w, '1B'), 'outputs.json'), 'utf8')).files.filter(
+      (o: { dataset: string }) => o.dataset === 'site_locations',
+    );
     expect(listed.map((o: { path: string }) => o.path)).toEqual([`${siteLocations()}/part-00000.parquet`]);
     const want = BigInt(await rowsOf(join(w, listed[0].path)));
     for (const opts of [{ columns: ['merchant_id'] }, {}]) {
@@ -142,7 +147,10 @@ describe('files a gate does not list', () => {
     expect(tree(join(w, 'data'))).toEqual(before);
     // S0 of a downstream segment, on its own, refuses the upstream the same way
     const ctx = { world: w, seed: BigInt(id.seed), parameter_hash: id.parameter_hash, manifest_fingerprint: id.manifest_fingerprint, sealed: [] } as any;
-    const e = await runS0(ctx, '2B', ['1B', '2A'], 'layer1/2B/').then(() => undefined, (x) => x);
+    const e = await runS0(ctx, '2B', ['1B', '2A'], 'layer1/2B/').then(
+      () => undefined,
+      (x) => x,
+    );
     expect(e?.code).toBe('GATE_UNLISTED_FILE');
     expect(e.line()).toBe(line(stray, '1B'));
     expect(tree(join(w, 'data'))).toEqual(before);

@@ -41,7 +41,10 @@ describe('fraudworld run / validate (tiny world)', () => {
     const ph = part(w, 'logs/layer1/1A/rng/audit/seed=42');
     const audit = join(ph, readdirSync(ph)[0], 'rng_audit_log.jsonl');
     const line = readFileSync(audit, 'utf8');
-    writeFileSync(audit, line.replace(/"draws":"(\d+)"/, (_, d) => `"draws":"${Number(d) + 1}"`));
+    writeFileSync(
+      audit,
+      line.replace(/"draws":"(\d+)"/, (_, d) => `"draws":"${Number(d) + 1}"`),
+    );
     const v = fw('validate', w);
     expect(v.code, v.out).toBe(1);
     expect(v.out).toMatch(/^FAIL gate\.layer1\.1A\.validation RNG_ACCOUNTING_MISMATCH: .*rng_audit_log\.jsonl: 1A family 1A\.\w+: audit draws=/m);
@@ -154,38 +157,61 @@ describe('a killed run', () => {
 
 describe('bad input: one clear line and a non-zero exit', () => {
   const cases: [string, () => string[], RegExp][] = [
-    ['malformed YAML', () => {
-      const cfg = join(tmp, 'cfg-badyaml');
-      cpSync(join(ROOT, 'config'), cfg, { recursive: true });
-      writeFileSync(join(cfg, 'layer1/1A/hurdle.yaml'), 'version: 1\nintercept: 0.5\n  channel: [oops\n');
-      return ['run', '--out', join(tmp, 'x1'), '--config', cfg];
-    }, /^error CONFIG_YAML_INVALID: .*layer1\/1A\/hurdle\.yaml:\d+:\d+: .*\(fix: /],
-    ['policy violating its schema', () => {
-      const cfg = join(tmp, 'cfg-badschema');
-      cpSync(join(ROOT, 'config'), cfg, { recursive: true });
-      const f = join(cfg, 'layer1/1A/crossborder.yaml');
-      writeFileSync(f, readFileSync(f, 'utf8').replace('max_zero_attempts: 64', 'max_zero_attempts: "many"'));
-      return ['run', '--out', join(tmp, 'x2'), '--config', cfg];
-    }, /^error CONFIG_SCHEMA_VIOLATION: .*crossborder\.yaml: \/ztp\/max_zero_attempts: must be integer \(fix: /],
-    ['unknown --until', () => ['run', '--out', join(tmp, 'x3'), '--until', '9Z'], /^error UNKNOWN_SEGMENT: --until: unknown segment "9Z" \(fix: use one of: 1A/],
+    [
+      'malformed YAML',
+      () => {
+        const cfg = join(tmp, 'cfg-badyaml');
+        cpSync(join(ROOT, 'config'), cfg, { recursive: true });
+        writeFileSync(join(cfg, 'layer1/1A/hurdle.yaml'), 'version: 1\nintercept: 0.5\n  channel: [oops\n');
+        return ['run', '--out', join(tmp, 'x1'), '--config', cfg];
+      },
+      /^error CONFIG_YAML_INVALID: .*layer1\/1A\/hurdle\.yaml:\d+:\d+: .*\(fix: /,
+    ],
+    [
+      'policy violating its schema',
+      () => {
+        const cfg = join(tmp, 'cfg-badschema');
+        cpSync(join(ROOT, 'config'), cfg, { recursive: true });
+        const f = join(cfg, 'layer1/1A/crossborder.yaml');
+        writeFileSync(f, readFileSync(f, 'utf8').replace('max_zero_attempts: 64', 'max_zero_attempts: "many"'));
+        return ['run', '--out', join(tmp, 'x2'), '--config', cfg];
+      },
+      /^error CONFIG_SCHEMA_VIOLATION: .*crossborder\.yaml: \/ztp\/max_zero_attempts: must be integer \(fix: /,
+    ],
+    [
+      'unknown --until',
+      () => ['run', '--out', join(tmp, 'x3'), '--until', '9Z'],
+      /^error UNKNOWN_SEGMENT: --until: unknown segment "9Z" \(fix: use one of: 1A/,
+    ],
     ['unknown --scale', () => ['run', '--out', join(tmp, 'x4'), '--scale', 'huge'], /^error UNKNOWN_SCALE: --scale: unknown scale "huge"/],
-    ['unwritable --out', () => {
-      const file = join(tmp, 'a-file');
-      writeFileSync(file, 'x');
-      return ['run', '--out', join(file, 'world')];
-    }, /^error OUT_NOT_WRITABLE: --out .*: cannot write there/],
+    [
+      'unwritable --out',
+      () => {
+        const file = join(tmp, 'a-file');
+        writeFileSync(file, 'x');
+        return ['run', '--out', join(file, 'world')];
+      },
+      /^error OUT_NOT_WRITABLE: --out .*: cannot write there/,
+    ],
     ['negative seed', () => ['run', '--out', join(tmp, 'x5'), '--seed=-1'], /^error CLI_BAD_ARGUMENT: --seed: seed -1 is negative/],
-    ['bad merchants file', () => {
-      const f = join(tmp, 'bad-merchants.csv');
-      writeFileSync(f, 'merchant_id,mcc,channel,home_country_iso\n1,5411,card_present,DE\n2,5411,by_pigeon,FR\n');
-      return ['run', '--out', join(tmp, 'x6'), '--merchants', f];
-    }, /^error INPUT_FILE_INVALID: .*bad-merchants\.csv:3 channel: channel "by_pigeon"/],
+    [
+      'bad merchants file',
+      () => {
+        const f = join(tmp, 'bad-merchants.csv');
+        writeFileSync(f, 'merchant_id,mcc,channel,home_country_iso\n1,5411,card_present,DE\n2,5411,by_pigeon,FR\n');
+        return ['run', '--out', join(tmp, 'x6'), '--merchants', f];
+      },
+      /^error INPUT_FILE_INVALID: .*bad-merchants\.csv:3 channel: channel "by_pigeon"/,
+    ],
   ];
   for (const [name, args, pattern] of cases) {
     it(name, () => {
       const r = fw(...args());
       expect(r.code).toBe(2);
-      const lines = r.err.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+      const lines = r.err
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('npm warn'));
       expect(lines.length, r.err).toBe(1);
       expect(lines[0]).toMatch(pattern);
     });
@@ -197,7 +223,8 @@ describe('a supplied merchant universe', () => {
     const f = join(tmp, 'merchants.csv');
     const rows = ['merchant_id,mcc,channel,home_country_iso'];
     const iso = ['DE', 'FR', 'US', 'GB', 'JP', 'BR', 'IN', 'NG', 'AU', 'CA'];
-    for (let i = 60; i >= 1; i--) rows.push(`${1000 + i * 7},${[5411, 5812, 5814, 5541, 7011][i % 5]},${i % 4 ? 'card_present' : 'card_not_present'},${iso[i % 10]}`);
+    for (let i = 60; i >= 1; i--)
+      rows.push(`${1000 + i * 7},${[5411, 5812, 5814, 5541, 7011][i % 5]},${i % 4 ? 'card_present' : 'card_not_present'},${iso[i % 10]}`);
     writeFileSync(f, rows.join('\n') + '\n');
     const w = join(tmp, 'wm');
     const r = fw('run', '--out', w, '--merchants', f, '--quiet');

@@ -24,11 +24,29 @@ export function runCommand(program: Command, argv: string[]): void {
     .option('--quiet', 'no progress output')
     .action(async (o) => {
       const seed = parseSeed(o.seed);
-      const s = await runWorld({ out: o.out, seed, scale: o.scale, workers: o.workers, until: o.until, configDir: o.config, merchantsFile: o.merchants, arrivals: o.arrivals, quiet: o.quiet, argv, exitOnSignal: true });
+      const s = await runWorld({
+        out: o.out,
+        seed,
+        scale: o.scale,
+        workers: o.workers,
+        until: o.until,
+        configDir: o.config,
+        merchantsFile: o.merchants,
+        arrivals: o.arrivals,
+        quiet: o.quiet,
+        argv,
+        exitOnSignal: true,
+      });
       for (const seg of s.segments) {
-        const rows = seg.rows ? Object.entries(seg.rows).map(([k, v]) => `${k}=${v}`).join(' ') : '';
+        const rows = seg.rows
+          ? Object.entries(seg.rows)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')
+          : '';
         process.stdout.write(`${seg.segment} ${seg.status} ${seg.seconds.toFixed(2)}s ${rows}\n`);
       }
-      process.stdout.write(`world: ${s.world}\nmanifest_fingerprint: ${s.manifest_fingerprint}\nrun_id: ${s.run_id}\npeak_rss_mb: ${(s.peak_rss_bytes / 2 ** 20).toFixed(1)}\n`);
+      process.stdout.write(
+        `world: ${s.world}\nmanifest_fingerprint: ${s.manifest_fingerprint}\nrun_id: ${s.run_id}\npeak_rss_mb: ${(s.peak_rss_bytes / 2 ** 20).toFixed(1)}\n`,
+      );
     });
 }

@@ -20,7 +20,7 @@ export function sha256FileSync(path: string): string {
   const h = createHash('sha256');
   const fd = openSync(path, 'r');
   try {
-    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) h.update(chunk.subarray(0, n));
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0;) h.update(chunk.subarray(0, n));
   } finally {
     closeSync(fd);
   }

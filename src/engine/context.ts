@@ -6,7 +6,6 @@ import type { SealedInput } from '../core/identity.js';
 
 export type { SealedInput };
 
-
 export interface RunContext {
   world: string;
   seed: bigint;

@@ -18,7 +18,13 @@ import { tokens, type RunContext } from './context.js';
  * part-NNNNN.parquet; where the path template names a file, one part takes that name and several
  * become <stem>.part-NNNNN.parquet beside it.
  */
-export async function publishParquet(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<number> {
+export async function publishParquet(
+  ctx: RunContext,
+  id: string,
+  cols: Record<string, ColumnValues>,
+  outputs: OutputEntry[],
+  extraTokens: Record<string, string> = {},
+): Promise<number> {
   const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
   const parts = [...ipcParts(id, cols)];
   const stem = file?.replace(/\.parquet$/, '');
@@ -34,7 +40,13 @@ export async function publishParquet(ctx: RunContext, id: string, cols: Record<s
 }
 
 /** Publish bytes at a dataset whose path template ends in a file name. */
-export async function publishFile(ctx: RunContext, id: string, bytes: Uint8Array, outputs: OutputEntry[], extraTokens: Record<string, string> = {}): Promise<string> {
+export async function publishFile(
+  ctx: RunContext,
+  id: string,
+  bytes: Uint8Array,
+  outputs: OutputEntry[],
+  extraTokens: Record<string, string> = {},
+): Promise<string> {
   const { dir, file } = partitionDir(id, { ...tokens(ctx), ...extraTokens });
   if (!file) throw new Error(`dataset ${id} is a directory, not a file`);
   await publishPartition(ctx.world, dir, [{ name: file, bytes }]);

@@ -15,7 +15,12 @@ export async function parquetBytes(ctx: RunContext, id: string, cols: Record<str
 }
 
 /** Publish a single-file Parquet dataset; returns rows and the file digest. */
-export async function publishParquetFile(ctx: RunContext, id: string, cols: Record<string, ColumnValues>, outputs: OutputEntry[]): Promise<{ rows: number; sha256_hex: string; path: string }> {
+export async function publishParquetFile(
+  ctx: RunContext,
+  id: string,
+  cols: Record<string, ColumnValues>,
+  outputs: OutputEntry[],
+): Promise<{ rows: number; sha256_hex: string; path: string }> {
   const { bytes, rows } = await parquetBytes(ctx, id, cols);
   const path = await publishFile(ctx, id, bytes, outputs);
   return { rows, sha256_hex: sha256Hex(bytes), path };

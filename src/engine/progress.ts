@@ -28,7 +28,9 @@ function plainProgress(): Progress {
         },
         done() {
           const s = (performance.now() - t0) / 1000;
-          process.stderr.write(`[fraudworld] ${name}: ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows in ${s.toFixed(2)} s (${Math.round(rows / Math.max(s, 1e-6)).toLocaleString('en-US')} rows/s)\n`);
+          process.stderr.write(
+            `[fraudworld] ${name}: ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows in ${s.toFixed(2)} s (${Math.round(rows / Math.max(s, 1e-6)).toLocaleString('en-US')} rows/s)\n`,
+          );
         },
       };
     },

@@ -119,9 +119,22 @@ async function readOne(duck: Duck, d: DatasetSpec, files: string[]): Promise<Rea
 export function addReadBackChecks(checks: Checks, backs: readonly ReadBack[], expectedRows: Readonly<Record<string, number>> = {}): void {
   for (const b of backs) {
     const want = expectedRows[b.id];
-    checks.add(`readback.${b.id}.rows`, want === undefined || want === b.rows, `${b.rows} rows in ${b.files} file(s)${want === undefined ? '' : `; the segment wrote ${want}`}`, true, want === undefined ? undefined : Math.abs(want - b.rows));
-    checks.add(`readback.${b.id}.schema`, b.schemaProblems.length === 0, b.schemaProblems.length ? b.schemaProblems.slice(0, 5).join('; ') : 'file columns and types equal the contract', true, b.schemaProblems.length);
-    if (b.duplicateKeys !== null) checks.add(`readback.${b.id}.primary_key_unique`, b.duplicateKeys === 0, `${b.duplicateKeys} rows repeat a primary key`, true, b.duplicateKeys);
+    checks.add(
+      `readback.${b.id}.rows`,
+      want === undefined || want === b.rows,
+      `${b.rows} rows in ${b.files} file(s)${want === undefined ? '' : `; the segment wrote ${want}`}`,
+      true,
+      want === undefined ? undefined : Math.abs(want - b.rows),
+    );
+    checks.add(
+      `readback.${b.id}.schema`,
+      b.schemaProblems.length === 0,
+      b.schemaProblems.length ? b.schemaProblems.slice(0, 5).join('; ') : 'file columns and types equal the contract',
+      true,
+      b.schemaProblems.length,
+    );
+    if (b.duplicateKeys !== null)
+      checks.add(`readback.${b.id}.primary_key_unique`, b.duplicateKeys === 0, `${b.duplicateKeys} rows repeat a primary key`, true, b.duplicateKeys);
     if (b.unsorted !== null) checks.add(`readback.${b.id}.sorted`, b.unsorted === 0, `${b.unsorted} adjacent rows out of sort-key order`, true, b.unsorted);
   }
 }

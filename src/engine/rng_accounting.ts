@@ -47,28 +47,43 @@ export function traceLogBytes(rows: FamilyRow[], t: Tokens): Buffer {
 
 export function auditLogBytes(segment: string, rows: FamilyRow[], t: Tokens): Buffer {
   const audit = {
-    run_id: t.run_id, segment, seed: String(t.seed), parameter_hash: t.parameter_hash, manifest_fingerprint: t.manifest_fingerprint, algorithm: ALGORITHM,
-    key_law: 'sha256(domain‖mf‖seed‖ph‖family‖entity)[0:8]', u01_law: '((lane>>>11)+0.5)/2^53', engine_version: engineVersion(), ts_utc: new Date().toISOString(),
+    run_id: t.run_id,
+    segment,
+    seed: String(t.seed),
+    parameter_hash: t.parameter_hash,
+    manifest_fingerprint: t.manifest_fingerprint,
+    algorithm: ALGORITHM,
+    key_law: 'sha256(domain‖mf‖seed‖ph‖family‖entity)[0:8]',
+    u01_law: '((lane>>>11)+0.5)/2^53',
+    engine_version: engineVersion(),
+    ts_utc: new Date().toISOString(),
     families: rows.map((r) => ({ family: r.family, draws: r.draws, blocks: r.blocks })),
   };
   return Buffer.from(JSON.stringify(audit) + '\n');
 }
 
 function mismatch(segment: string, family: string | undefined, what: string, where: string): never {
-  fail(ErrorCodes.RNG_ACCOUNTING_MISMATCH, `${segment}${family ? ` family ${family}` : ''}: ${what}`, where,
-    'the RNG logs disagree with the draws the segment sealed: rebuild into a new --out and report it if it recurs');
+  fail(
+    ErrorCodes.RNG_ACCOUNTING_MISMATCH,
+    `${segment}${family ? ` family ${family}` : ''}: ${what}`,
+    where,
+    'the RNG logs disagree with the draws the segment sealed: rebuild into a new --out and report it if it recurs',
+  );
 }
 
 function jsonLines(bytes: Uint8Array, segment: string, where: string): unknown[] {
   const text = Buffer.from(bytes).toString('utf8');
   if (text !== '' && !text.endsWith('\n')) mismatch(segment, undefined, 'log does not end with a newline (truncated?)', where);
-  return text.split('\n').slice(0, -1).map((line, i) => {
-    try {
-      return JSON.parse(line);
-    } catch {
-      mismatch(segment, undefined, `line ${i + 1} is not JSON`, where);
-    }
-  });
+  return text
+    .split('\n')
+    .slice(0, -1)
+    .map((line, i) => {
+      try {
+        return JSON.parse(line);
+      } catch {
+        mismatch(segment, undefined, `line ${i + 1} is not JSON`, where);
+      }
+    });
 }
 
 function parseTrace(bytes: Uint8Array, segment: string, where: string): TraceRow[] {
@@ -130,7 +145,8 @@ export function reconcileRngLogs(
     }
     const a = auditFams.get(e.family);
     if (!a) mismatch(segment, e.family, 'family missing from the audit log', where.audit);
-    if (a.draws !== r.draws || a.blocks !== r.blocks) mismatch(segment, e.family, `audit draws=${a.draws} blocks=${a.blocks} ≠ trace draws=${r.draws} blocks=${r.blocks}`, where.audit);
+    if (a.draws !== r.draws || a.blocks !== r.blocks)
+      mismatch(segment, e.family, `audit draws=${a.draws} blocks=${a.blocks} ≠ trace draws=${r.draws} blocks=${r.blocks}`, where.audit);
   }
   const want = new Set(expected.map((e) => e.family));
   for (const r of trace) if (!want.has(r.family)) mismatch(segment, r.family, 'trace lists a family that was not accounted', where.trace);
@@ -174,7 +190,11 @@ export async function checkRngLogs(world: string, segment: string, bundleDir: st
   }
   const acc = JSON.parse(await fs.readFile(accPath, 'utf8')) as { families: FamilyRow[] };
   if (acc.families.length === 0) return res; // a segment that draws nothing writes no logs
-  const id = JSON.parse(await fs.readFile(join(world, bundleDir, 'identity.json'), 'utf8')) as { seed: string; parameter_hash: string; manifest_fingerprint: string };
+  const id = JSON.parse(await fs.readFile(join(world, bundleDir, 'identity.json'), 'utf8')) as {
+    seed: string;
+    parameter_hash: string;
+    manifest_fingerprint: string;
+  };
   const tmpl = dataset(`rng_audit_log_${segment}`).path_template;
   const parent = fillTemplate(tmpl.slice(0, tmpl.indexOf('run_id={run_id}')), { seed: id.seed, parameter_hash: id.parameter_hash });
   const runs = (await exists(join(world, parent))) ? (await fs.readdir(join(world, parent))).filter((n) => n.startsWith('run_id=')).sort() : [];
@@ -195,7 +215,9 @@ export async function checkRngLogs(world: string, segment: string, bundleDir: st
     }
     if (mf !== id.manifest_fingerprint) continue;
     try {
-      const trace = await fs.readFile(join(world, p.trace)).catch(() => mismatch(segment, undefined, 'audit log present but its trace log is missing', p.trace));
+      const trace = await fs
+        .readFile(join(world, p.trace))
+        .catch(() => mismatch(segment, undefined, 'audit log present but its trace log is missing', p.trace));
       reconcileRngLogs(segment, { trace, audit }, acc.families, p);
       res.runs++;
     } catch (e) {
@@ -204,7 +226,9 @@ export async function checkRngLogs(world: string, segment: string, bundleDir: st
     }
   }
   if (runs.length === 0 || (res.runs === 0 && res.problems.length === 0)) {
-    res.notes.push(`rng logs absent under ${parent} (world copied without logs/?): ${acc.families.length} families sealed in ${ACCOUNTING_FILE}, not re-checked against logs`);
+    res.notes.push(
+      `rng logs absent under ${parent} (world copied without logs/?): ${acc.families.length} families sealed in ${ACCOUNTING_FILE}, not re-checked against logs`,
+    );
   }
   return res;
 }

@@ -93,7 +93,8 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
     fail(ErrorCodes.UNKNOWN_SEGMENT, why, '--until', `use one of: ${built.map((s) => s.id).join(', ')}`);
   }
   const workers = opts.workers ?? availableParallelism();
-  if (!Number.isInteger(workers) || workers < 1) fail(ErrorCodes.CLI_BAD_ARGUMENT, `workers must be a positive integer, got ${opts.workers}`, '--workers', 'e.g. --workers 2');
+  if (!Number.isInteger(workers) || workers < 1)
+    fail(ErrorCodes.CLI_BAD_ARGUMENT, `workers must be a positive integer, got ${opts.workers}`, '--workers', 'e.g. --workers 2');
   const world = resolve(opts.out);
   await assertWritable(world);
   const configDir = resolve(opts.configDir ?? join(packageRoot(), 'config'));
@@ -103,18 +104,34 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
   const scaleName = opts.scale ?? scales.default;
   const preset = scales.presets[scaleName];
   if (!preset) fail(ErrorCodes.UNKNOWN_SCALE, `unknown scale "${scaleName}"`, '--scale', `use one of: ${Object.keys(scales.presets).join(', ')}`);
-  if (opts.arrivals !== undefined && !(Number.isInteger(opts.arrivals) && opts.arrivals >= 1)) fail(ErrorCodes.CLI_BAD_ARGUMENT, `arrivals must be a positive integer, got ${opts.arrivals}`, '--arrivals', 'e.g. --arrivals 5000000');
+  if (opts.arrivals !== undefined && !(Number.isInteger(opts.arrivals) && opts.arrivals >= 1))
+    fail(ErrorCodes.CLI_BAD_ARGUMENT, `arrivals must be a positive integer, got ${opts.arrivals}`, '--arrivals', 'e.g. --arrivals 5000000');
   const scale = { name: scaleName, merchants: preset.merchants, arrivals: opts.arrivals ?? preset.arrivals };
 
   // parameter_hash: every policy file + the resolved scale (a different scale is a different world).
   const paramFiles = [...pack.files, { name: 'run/scale.json', bytes: Buffer.from(canonicalJson(scale)) }];
   const ph = parameterHash(paramFiles);
   const sealed = await sealedInputs(paramFiles, opts.seed, opts.merchantsFile);
-  const mf = manifestFingerprint(sealed.map((s) => ({ id: s.id, sha256_hex: s.sha256_hex })), ph);
+  const mf = manifestFingerprint(
+    sealed.map((s) => ({ id: s.id, sha256_hex: s.sha256_hex })),
+    ph,
+  );
   const run_id = newRunId();
   const progress = makeProgress(opts.quiet);
   const chain = built.slice(0, upto + 1);
-  const ctx: RunContext = { world, seed: opts.seed, parameter_hash: ph, manifest_fingerprint: mf, run_id, scale, pack, sealed, merchantsFile: opts.merchantsFile, pool: undefined as unknown as KernelPool, progress };
+  const ctx: RunContext = {
+    world,
+    seed: opts.seed,
+    parameter_hash: ph,
+    manifest_fingerprint: mf,
+    run_id,
+    scale,
+    pack,
+    sealed,
+    merchantsFile: opts.merchantsFile,
+    pool: undefined as unknown as KernelPool,
+    progress,
+  };
   if (live) live.ctx = ctx;
   for (const seg of chain) await seg.preflight?.(ctx);
   await cleanStaging(world);
@@ -160,8 +177,19 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
   }
   summary.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
   const receipt = {
-    run_id, seed: opts.seed.toString(), parameter_hash: ph, manifest_fingerprint: mf, scale: scale.name, engine_version: engineVersion(),
-    node_version: process.version, created_utc: created, argv: opts.argv ?? [], workers, until, segments: summary.segments, peak_rss_bytes: summary.peak_rss_bytes,
+    run_id,
+    seed: opts.seed.toString(),
+    parameter_hash: ph,
+    manifest_fingerprint: mf,
+    scale: scale.name,
+    engine_version: engineVersion(),
+    node_version: process.version,
+    created_utc: created,
+    argv: opts.argv ?? [],
+    workers,
+    until,
+    segments: summary.segments,
+    peak_rss_bytes: summary.peak_rss_bytes,
   };
   const err = check('run_receipt.schema.json', receipt);
   if (err) fail(ErrorCodes.INTERNAL, `run receipt ${err.field}: ${err.message}`);
@@ -188,7 +216,8 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
   // so each (seed, policy, reference) world needs its own fingerprint.
   out.push({ id: 'run:seed', kind: 'scale', source: 'seed', sha256_hex: sha256Hex(seed.toString()) });
   out.push(...(await referenceDigests()));
-  for (const f of paramFiles) out.push({ id: `config:${f.name}`, kind: f.name.startsWith('run/') ? 'scale' : 'policy', source: f.name, sha256_hex: sha256Hex(f.bytes) });
+  for (const f of paramFiles)
+    out.push({ id: `config:${f.name}`, kind: f.name.startsWith('run/') ? 'scale' : 'policy', source: f.name, sha256_hex: sha256Hex(f.bytes) });
   for (const f of (await walk(join(root, 'contracts'))).sort(asciiCompare)) {
     out.push({ id: `contract:${f}`, kind: 'contract', source: `contracts/${f}`, sha256_hex: await sha256File(join(root, 'contracts', f)) });
   }
@@ -212,7 +241,12 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   for (const e of await fs.readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (e.isFile()) out.push(relative(dir, join((e as any).parentPath ?? (e as any).path, e.name)).split(sep).join('/'));
+    if (e.isFile())
+      out.push(
+        relative(dir, join((e as any).parentPath ?? (e as any).path, e.name))
+          .split(sep)
+          .join('/'),
+      );
   }
   return out;
 }

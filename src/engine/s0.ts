@@ -24,7 +24,12 @@ export async function runS0(ctx: RunContext, segment: string, upstream: string[]
     if (!rep.ok) {
       const p = rep.problems[0];
       if (p.code === ErrorCodes.GATE_UNLISTED_FILE) throw unlistedFileError(up, p);
-      fail(p.code, `upstream gate ${rep.gate_id} does not verify: ${p.detail}`, rep.bundle_dir, `rebuild segment ${up} (fraudworld run --until ${up}) before ${segment}`);
+      fail(
+        p.code,
+        `upstream gate ${rep.gate_id} does not verify: ${p.detail}`,
+        rep.bundle_dir,
+        `rebuild segment ${up} (fraudworld run --until ${up}) before ${segment}`,
+      );
     }
     const flag = await readFile(join(ctx.world, gateFor(up).bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint), FLAG_FILE));
     gates.push({ gate_id: rep.gate_id, segment: up, flag_sha256_hex: sha256Hex(flag), status: rep.ok ? ('PASS' as const) : ('FAIL' as const) });
@@ -44,7 +49,10 @@ export async function runS0(ctx: RunContext, segment: string, upstream: string[]
     sealed_inputs_sha256_hex: sha256Hex(sealedBytes),
     policies: own.filter((s) => s.kind === 'policy').map((s) => s.id),
   };
-  for (const [schema, doc] of [['sealed_inputs.schema.json', sealedDoc], ['s0_gate_receipt.schema.json', receipt]] as const) {
+  for (const [schema, doc] of [
+    ['sealed_inputs.schema.json', sealedDoc],
+    ['s0_gate_receipt.schema.json', receipt],
+  ] as const) {
     const err = check(schema, doc);
     if (err) fail(ErrorCodes.INTERNAL, `${schema} ${err.field}: ${err.message}`);
   }

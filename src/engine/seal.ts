@@ -37,12 +37,28 @@ export async function sealSegment(ctx: RunContext, s: SealInput): Promise<void> 
     { name: 'checks.json', bytes: Buffer.from(stableJson({ segment, passed: checks.passed, checks: checks.list })) },
     { name: ACCOUNTING_FILE, bytes: Buffer.from(stableJson({ segment, algorithm: ALGORITHM, families: traceRows })) },
     { name: OUTPUTS_FILE, bytes: Buffer.from(stableJson({ segment, files: [...s.outputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) })) },
-    { name: 'identity.json', bytes: Buffer.from(stableJson({ manifest_fingerprint: ctx.manifest_fingerprint, parameter_hash: ctx.parameter_hash, seed: ctx.seed.toString(), engine_version: engineVersion(), sealed_inputs: ctx.sealed })) },
+    {
+      name: 'identity.json',
+      bytes: Buffer.from(
+        stableJson({
+          manifest_fingerprint: ctx.manifest_fingerprint,
+          parameter_hash: ctx.parameter_hash,
+          seed: ctx.seed.toString(),
+          engine_version: engineVersion(),
+          sealed_inputs: ctx.sealed,
+        }),
+      ),
+    },
     ...Object.entries(s.files ?? {}).map(([name, doc]) => ({ name, bytes: Buffer.from(stableJson(doc)) })),
   ];
   const bundleDir = gateFor(segment).bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint).replace(/\/$/, '');
   await publishPartition(ctx.world, bundleDir, assembleBundle(segment, ctx.manifest_fingerprint, members, checks.passed));
   if (!checks.passed) {
-    fail(ErrorCodes.VALIDATION_FAILED, `${segment} validation failed: ${checks.failures().join('; ')}`, join(bundleDir, 'checks.json'), `inspect the bundle; adjust the ${segment} policies`);
+    fail(
+      ErrorCodes.VALIDATION_FAILED,
+      `${segment} validation failed: ${checks.failures().join('; ')}`,
+      join(bundleDir, 'checks.json'),
+      `inspect the bundle; adjust the ${segment} policies`,
+    );
   }
 }

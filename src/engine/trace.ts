@@ -59,6 +59,14 @@ export class RngTrace {
 
   /** JSON-friendly rows (u64 totals as decimal strings). */
   rows(): FamilyRow[] {
-    return this.totals().map((t) => ({ segment: this.segment, family: t.family, substreams: t.substreams, draws: t.draws.toString(), blocks: t.blocks.toString(), events: t.events, counter_max_blocks: t.counter_max_blocks }));
+    return this.totals().map((t) => ({
+      segment: this.segment,
+      family: t.family,
+      substreams: t.substreams,
+      draws: t.draws.toString(),
+      blocks: t.blocks.toString(),
+      events: t.events,
+      counter_max_blocks: t.counter_max_blocks,
+    }));
   }
 }

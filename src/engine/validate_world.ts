@@ -79,8 +79,22 @@ export async function validateWorld(dir: string): Promise<WorldValidation> {
       const seg = g.segment;
       if (!bundles.get(seg)!.has(mf)) {
         if (i > last) continue;
-        const why = data.get(seg)!.has(mf) ? `${seg} published data under this fingerprint but no gate seals it` : `${seg} has no gate although ${chain[last]} is built on it`;
-        reports.push({ gate_id: g.gate_id, segment: seg, ok: false, bundle_dir: '', problems: [{ code: data.get(seg)!.has(mf) ? ErrorCodes.UNSEALED_OUTPUT : ErrorCodes.GATE_MISSING, detail: `manifest_fingerprint=${mf.slice(0, 12)}…: ${why} (fix: re-run the same \`fraudworld run\`; it rebuilds from the last sealed segment)` }], notes: [] });
+        const why = data.get(seg)!.has(mf)
+          ? `${seg} published data under this fingerprint but no gate seals it`
+          : `${seg} has no gate although ${chain[last]} is built on it`;
+        reports.push({
+          gate_id: g.gate_id,
+          segment: seg,
+          ok: false,
+          bundle_dir: '',
+          problems: [
+            {
+              code: data.get(seg)!.has(mf) ? ErrorCodes.UNSEALED_OUTPUT : ErrorCodes.GATE_MISSING,
+              detail: `manifest_fingerprint=${mf.slice(0, 12)}…: ${why} (fix: re-run the same \`fraudworld run\`; it rebuilds from the last sealed segment)`,
+            },
+          ],
+          notes: [],
+        });
         continue;
       }
       const rep: WorldGateReport = { ...(await verifyGate(world, seg, mf)), notes: [] };

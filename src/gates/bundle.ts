@@ -25,9 +25,7 @@ export interface BundleIndex {
 }
 
 export function buildIndex(segment: string, manifestFingerprint: string, files: PartFile[]): BundleIndex {
-  const items = files
-    .map((f) => ({ path: f.name, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length }))
-    .sort((a, b) => asciiCompare(a.path, b.path));
+  const items = files.map((f) => ({ path: f.name, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length })).sort((a, b) => asciiCompare(a.path, b.path));
   return { bundle_version: 1, segment, manifest_fingerprint: manifestFingerprint, ordering: 'ascii_lex', hash_law: HASH_LAW, items };
 }
 

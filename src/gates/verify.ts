@@ -107,7 +107,8 @@ export async function verifyGate(world: string, segment: string, manifestFingerp
     h.update(b);
   }
   rep.digest = h.digest('hex');
-  if (flagDigest && rep.digest !== flagDigest) bad(ErrorCodes.GATE_DIGEST_MISMATCH, `bundle digest ${rep.digest.slice(0, 12)}… ≠ flag ${flagDigest.slice(0, 12)}…`);
+  if (flagDigest && rep.digest !== flagDigest)
+    bad(ErrorCodes.GATE_DIGEST_MISMATCH, `bundle digest ${rep.digest.slice(0, 12)}… ≠ flag ${flagDigest.slice(0, 12)}…`);
   const outputs = contents.get(OUTPUTS_FILE);
   if (outputs) {
     let entries: OutputEntry[] = [];
@@ -177,7 +178,12 @@ async function firstUnlisted(world: string, segment: string, mf: string, ph: str
   for (const ds of dictionary().datasets) {
     if (ds.segment !== segment || !SEALED_ROLES.has(ds.role)) continue;
     const segs = ds.path_template.split('/');
-    const root = segs.slice(0, segs.findIndex((x) => x.includes('{'))).join('/');
+    const root = segs
+      .slice(
+        0,
+        segs.findIndex((x) => x.includes('{')),
+      )
+      .join('/');
     const hasMf = ds.path_template.includes('{manifest_fingerprint}');
     const hasPh = ds.path_template.includes('{parameter_hash}');
     const walk = async (rel: string): Promise<void> => {
@@ -200,7 +206,12 @@ async function firstUnlisted(world: string, segment: string, mf: string, ph: str
 
 /** The one line for a file a gate does not list: published data is write-once, so nothing rebuilds over it. */
 export function unlistedFileError(segment: string, p: GateProblem): FwError {
-  return new FwError(ErrorCodes.GATE_UNLISTED_FILE, `file not listed by the ${segment} gate`, p.path, 'remove it; sealed datasets hold exactly the files their gate lists');
+  return new FwError(
+    ErrorCodes.GATE_UNLISTED_FILE,
+    `file not listed by the ${segment} gate`,
+    p.path,
+    'remove it; sealed datasets hold exactly the files their gate lists',
+  );
 }
 
 /**
@@ -212,7 +223,12 @@ export async function gateOutputs(world: string, segment: string, manifestFinger
   try {
     return JSON.parse(await fs.readFile(join(world, rel), 'utf8')).files as OutputEntry[];
   } catch {
-    fail(ErrorCodes.GATE_MISSING, `no readable ${OUTPUTS_FILE} in the ${segment} bundle`, rel, `rebuild segment ${segment} (fraudworld run --until ${segment})`);
+    fail(
+      ErrorCodes.GATE_MISSING,
+      `no readable ${OUTPUTS_FILE} in the ${segment} bundle`,
+      rel,
+      `rebuild segment ${segment} (fraudworld run --until ${segment})`,
+    );
   }
 }
 
@@ -221,5 +237,8 @@ export async function bundleFingerprints(world: string, segment: string): Promis
   const gate = gateFor(segment);
   const parent = join(world, gate.bundle_root_template.split('manifest_fingerprint=')[0]);
   if (!(await exists(parent))) return [];
-  return (await fs.readdir(parent)).filter((n) => n.startsWith('manifest_fingerprint=')).map((n) => n.slice('manifest_fingerprint='.length)).sort();
+  return (await fs.readdir(parent))
+    .filter((n) => n.startsWith('manifest_fingerprint='))
+    .map((n) => n.slice('manifest_fingerprint='.length))
+    .sort();
 }

@@ -53,7 +53,8 @@ export function firstSeenCodes(t: arrow.Table, name: string, dataset: string, nu
       // plain utf8 (parquet-wasm reads dictionary pages back plain): key rows by their raw bytes
       // (latin1 is one char per byte, so distinct bytes give distinct keys) and decode UTF-8 only
       // once per distinct value, instead of one Arrow get() + UTF-8 decode per row
-      const offs = d.valueOffsets, vals = d.values as Uint8Array;
+      const offs = d.valueOffsets,
+        vals = d.values as Uint8Array;
       const buf = Buffer.from(vals.buffer, vals.byteOffset, vals.byteLength);
       const byBytes = new Map<string, number>();
       const hasNulls = d.nullCount > 0;
@@ -101,7 +102,8 @@ export function textValues(t: arrow.Table, name: string, dataset: string, fix: s
   const out: (string | null)[] = [];
   for (const d of c.data) {
     if (arrow.DataType.isUtf8(d.type) && d.valueOffsets instanceof Int32Array) {
-      const offs = d.valueOffsets, vals = d.values as Uint8Array;
+      const offs = d.valueOffsets,
+        vals = d.values as Uint8Array;
       const buf = Buffer.from(vals.buffer, vals.byteOffset, vals.byteLength);
       for (let i = 0; i < d.length; i++) out.push(d.nullCount > 0 && !d.getValid(i) ? null : buf.toString('utf8', offs[i], offs[i + 1]));
       continue;
@@ -121,14 +123,20 @@ export function stringColumn(t: arrow.Table, name: string, dataset: string): Dic
 }
 
 /** A numeric column as one typed array (chunks concatenated). */
-export function numericColumn<T extends BigUint64Array | Int32Array | Float64Array | Uint32Array>(t: arrow.Table, name: string, dataset: string, ctor: new (n: number) => T): T {
+export function numericColumn<T extends BigUint64Array | Int32Array | Float64Array | Uint32Array>(
+  t: arrow.Table,
+  name: string,
+  dataset: string,
+  ctor: new (n: number) => T,
+): T {
   const c = col(t, name, dataset);
   if (c.nullCount > 0) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} has nulls`, dataset, `rebuild the segment that writes ${dataset}`);
   const out = new ctor(t.numRows);
   let r = 0;
   for (const d of c.data) {
     const v = arrow.makeVector(d).toArray() as unknown as ArrayLike<number | bigint>;
-    if (typeof v[0] === 'bigint' && !(out instanceof BigUint64Array)) fail(ErrorCodes.VALIDATION_FAILED, `column ${name} is 64-bit`, dataset, 'expected a 32-bit column');
+    if (typeof v[0] === 'bigint' && !(out instanceof BigUint64Array))
+      fail(ErrorCodes.VALIDATION_FAILED, `column ${name} is 64-bit`, dataset, 'expected a 32-bit column');
     (out as any).set(v, r);
     r += d.length;
   }

@@ -102,12 +102,17 @@ interface Text {
 async function textColumn(conn: DuckDBConnection, r: string, name: string, total: number): Promise<Text> {
   const c = quoteId(name);
   const order = `ORDER BY ${FI}, ${RN}`;
-  const blocks = (await (await conn.run(`SELECT string_agg(coalesce(${c}, ''), chr(0) ${order}) s, string_agg(CASE WHEN ${c} IS NULL THEN '0' ELSE '1' END, '' ${order}) v
-    FROM ${r} GROUP BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS} ORDER BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS}`)).getRows()) as [string, string][];
+  const blocks = (await (
+    await conn.run(`SELECT string_agg(coalesce(${c}, ''), chr(0) ${order}) s, string_agg(CASE WHEN ${c} IS NULL THEN '0' ELSE '1' END, '' ${order}) v
+    FROM ${r} GROUP BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS} ORDER BY ${FI}, ${RN} // ${TEXT_BLOCK_ROWS}`)
+  ).getRows()) as [string, string][];
   const encoded = blocks.map(([s]) => Buffer.from(s, 'utf8'));
   const bytes = new Uint8Array(encoded.reduce((n, e) => n + e.length, 0));
   const offsets = new Int32Array(total + 1);
-  let row = 0, at = 0, nulls: Uint8Array | undefined, nullCount = 0;
+  let row = 0,
+    at = 0,
+    nulls: Uint8Array | undefined,
+    nullCount = 0;
   const bad = () => new Error(`readParquetColumns: column ${name}: values holding NUL, or ${total} rows that DuckDB counted otherwise`);
   blocks.forEach(([, v], k) => {
     const e = encoded[k];
@@ -149,7 +154,8 @@ export async function readParquetColumns(files: string[], columns: string[], whe
 }
 
 /** Columns that carry each row's place: file index (1-based, order given) and row in file. */
-const FI = '__fw_file', RN = '__fw_row';
+const FI = '__fw_file',
+  RN = '__fw_row';
 
 async function readWith(conn: DuckDBConnection, files: string[], columns: string[], where?: string): Promise<arrow.Table> {
   const list = `[${files.map(lit).join(', ')}]`;
@@ -169,10 +175,16 @@ async function readWith(conn: DuckDBConnection, files: string[], columns: string
   const dicts = new Map<string, string[]>();
   if (textCols.length) {
     // counts first: a list of 10^5 distinct values costs more to build than the column itself
-    const counts = (await (await conn.run(`SELECT ${textCols.map((c, k) => `count(DISTINCT ${quoteId(c)}) n${k}`).join(', ')} FROM ${r}`)).getRowObjectsJS())[0];
+    const counts = (
+      await (await conn.run(`SELECT ${textCols.map((c, k) => `count(DISTINCT ${quoteId(c)}) n${k}`).join(', ')} FROM ${r}`)).getRowObjectsJS()
+    )[0];
     const few = textCols.filter((_, k) => Number(counts[`n${k}`]) <= DICT_MAX);
     if (few.length) {
-      const row = (await (await conn.run(`SELECT ${few.map((c, k) => `list(DISTINCT ${quoteId(c)}) FILTER (WHERE ${quoteId(c)} IS NOT NULL) d${k}`).join(', ')} FROM ${r}`)).getRowObjectsJS())[0];
+      const row = (
+        await (
+          await conn.run(`SELECT ${few.map((c, k) => `list(DISTINCT ${quoteId(c)}) FILTER (WHERE ${quoteId(c)} IS NOT NULL) d${k}`).join(', ')} FROM ${r}`)
+        ).getRowObjectsJS()
+      )[0];
       few.forEach((c, k) => dicts.set(c, [...((row[`d${k}`] as string[] | null) ?? [])].sort(asciiCompare)));
     }
   }
@@ -204,7 +216,9 @@ async function readWith(conn: DuckDBConnection, files: string[], columns: string
     else if (c.kind === 'code') c.values = new Int32Array(total);
     else if (c.kind === 'bool') c.values = new Uint8Array(Math.ceil(total / 8));
   }
-  let at = 0, lastFile = 0, lastRow = -1;
+  let at = 0,
+    lastFile = 0,
+    lastRow = -1;
   for (const ch of chunks) {
     const n = ch.rowCount;
     const fi = new Int32Array(duckdb.vector_get_data(duckdb.data_chunk_get_vector(ch.chunk, columns.length), 4 * n).slice(0, 4 * n).buffer);
@@ -238,10 +252,13 @@ async function readWith(conn: DuckDBConnection, files: string[], columns: string
   for (const c of cols) if (c.kind === 'text') c.text = await textColumn(conn, r, c.name, total);
   const vectors: Record<string, arrow.Vector> = {};
   for (const c of cols) {
-    const nullBitmap = c.nulls, nullCount = c.nullCount;
+    const nullBitmap = c.nulls,
+      nullCount = c.nullCount;
     if (c.kind === 'text') {
       const t = c.text!;
-      vectors[c.name] = arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: total, valueOffsets: t.offsets, data: t.bytes, nullBitmap: t.nulls, nullCount: t.nullCount }));
+      vectors[c.name] = arrow.makeVector(
+        arrow.makeData({ type: new arrow.Utf8(), length: total, valueOffsets: t.offsets, data: t.bytes, nullBitmap: t.nulls, nullCount: t.nullCount }),
+      );
       continue;
     }
     if (c.kind === 'code') {

@@ -26,7 +26,8 @@ const WRITES: Record<ColumnType, readonly FastColumnType[]> = {
 export function fastColumnProblems(id: string, cols: readonly Pick<FastColumn, 'name' | 'type' | 'valid' | 'nullable'>[]): string[] {
   const spec = dataset(id).columns ?? [];
   const out: string[] = [];
-  if (cols.map((c) => c.name).join() !== spec.map((c) => c.name).join()) out.push(`columns [${cols.map((c) => c.name).join(', ')}] are not the contract's [${spec.map((c) => c.name).join(', ')}]`);
+  if (cols.map((c) => c.name).join() !== spec.map((c) => c.name).join())
+    out.push(`columns [${cols.map((c) => c.name).join(', ')}] are not the contract's [${spec.map((c) => c.name).join(', ')}]`);
   for (const c of cols) {
     const s = spec.find((x) => x.name === c.name);
     if (!s) continue;

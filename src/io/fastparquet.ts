@@ -97,7 +97,17 @@ export interface PageKernel {
    * bytes (width bytes per row) or a dict column's codes. On a bad validity byte or code it says
    * which, and the caller lets the TypeScript path throw its message.
    */
-  page(kind: PageKind, a: number, b: number, width: number, optional: boolean, valid: Uint8Array | undefined, values: Uint8Array | DictCodes, dictN: number, dictBits: number): { body: Uint8Array; encoding: number } | { error: 'valid' | 'code' };
+  page(
+    kind: PageKind,
+    a: number,
+    b: number,
+    width: number,
+    optional: boolean,
+    valid: Uint8Array | undefined,
+    values: Uint8Array | DictCodes,
+    dictN: number,
+    dictBits: number,
+  ): { body: Uint8Array; encoding: number } | { error: 'valid' | 'code' };
 }
 
 /** 0 PLAIN, 1 DELTA_BINARY_PACKED (PLAIN when out of range), 2 RLE_DICTIONARY */
@@ -111,15 +121,34 @@ const MAX_DICT = 1 << 24;
 // ---------------------------------------------------------------------------
 // Parquet enums (parquet.thrift)
 // ---------------------------------------------------------------------------
-const T_BOOLEAN = 0, T_INT32 = 1, T_INT64 = 2, T_DOUBLE = 5, T_BYTE_ARRAY = 6;
-const CT_UTF8 = 0, CT_TIMESTAMP_MICROS = 10, CT_UINT_64 = 14;
-const REQUIRED = 0, OPTIONAL = 1;
-const E_PLAIN = 0, E_RLE = 3, E_DELTA_BINARY_PACKED = 5, E_RLE_DICTIONARY = 8;
-const PAGE_DATA = 0, PAGE_DICTIONARY = 2;
+const T_BOOLEAN = 0,
+  T_INT32 = 1,
+  T_INT64 = 2,
+  T_DOUBLE = 5,
+  T_BYTE_ARRAY = 6;
+const CT_UTF8 = 0,
+  CT_TIMESTAMP_MICROS = 10,
+  CT_UINT_64 = 14;
+const REQUIRED = 0,
+  OPTIONAL = 1;
+const E_PLAIN = 0,
+  E_RLE = 3,
+  E_DELTA_BINARY_PACKED = 5,
+  E_RLE_DICTIONARY = 8;
+const PAGE_DATA = 0,
+  PAGE_DICTIONARY = 2;
 const CODEC_UNCOMPRESSED = 0;
 
 // Thrift compact protocol type ids
-const CT_TRUE = 1, CT_FALSE = 2, CT_BYTE = 3, CT_I16 = 4, CT_I32 = 5, CT_I64 = 6, CT_BINARY = 8, CT_LIST = 9, CT_STRUCT = 12;
+const CT_TRUE = 1,
+  CT_FALSE = 2,
+  CT_BYTE = 3,
+  CT_I16 = 4,
+  CT_I32 = 5,
+  CT_I64 = 6,
+  CT_BINARY = 8,
+  CT_LIST = 9,
+  CT_STRUCT = 12;
 
 const utf8 = new TextEncoder();
 
@@ -155,8 +184,12 @@ class Bytes {
   }
   u32le(v: number): void {
     this.ensure(4);
-    const b = this.buf, p = this.pos;
-    b[p] = v & 255; b[p + 1] = (v >>> 8) & 255; b[p + 2] = (v >>> 16) & 255; b[p + 3] = (v >>> 24) & 255;
+    const b = this.buf,
+      p = this.pos;
+    b[p] = v & 255;
+    b[p + 1] = (v >>> 8) & 255;
+    b[p + 2] = (v >>> 16) & 255;
+    b[p + 3] = (v >>> 24) & 255;
     this.pos += 4;
   }
   bytes(src: Uint8Array): void {
@@ -322,7 +355,6 @@ function bitWidth(maxValue: number): number {
   while (b < 24 && maxValue >= 2 ** b) b++;
   return b;
 }
-
 
 // ---------------------------------------------------------------------------
 // DELTA_BINARY_PACKED (blocks of 128 values, 4 miniblocks of 32)
@@ -506,10 +538,15 @@ function prepare(col: FastColumn, rows: number): Prepared {
   if (!f) throw new Error(`${where}: unknown type '${String(col.type)}'`);
   if (!f.ok.includes(kind)) throw new Error(`${where}: ${col.type} needs a ${f.ok[0]}, got ${kind}`);
   const t = v as BigUint64Array | Int32Array | Float64Array;
-  if (col.encoding !== undefined && col.encoding !== 'plain' && col.encoding !== 'delta') throw new Error(`${where}: unknown encoding '${String(col.encoding)}'`);
+  if (col.encoding !== undefined && col.encoding !== 'plain' && col.encoding !== 'delta')
+    throw new Error(`${where}: unknown encoding '${String(col.encoding)}'`);
   if (col.encoding === 'delta' && col.type === 'f64') throw new Error(`${where}: encoding 'delta' is for integer columns`);
   return {
-    col, ptype: f.ptype, optional, width: f.width, delta: col.encoding === 'delta',
+    col,
+    ptype: f.ptype,
+    optional,
+    width: f.width,
+    delta: col.encoding === 'delta',
     raw: new Uint8Array(t.buffer, t.byteOffset, rows * f.width),
     words: new Int32Array(t.buffer, t.byteOffset, (rows * f.width) >> 2),
   };
@@ -532,7 +569,10 @@ function defLevels(w: Bytes, valid: Uint8Array, a: number, b: number, name: stri
   hybrid(w, valid, a, b, 1);
   const len = w.pos - lenAt - 4;
   const p = w.buf;
-  p[lenAt] = len & 255; p[lenAt + 1] = (len >>> 8) & 255; p[lenAt + 2] = (len >>> 16) & 255; p[lenAt + 3] = (len >>> 24) & 255;
+  p[lenAt] = len & 255;
+  p[lenAt + 1] = (len >>> 8) & 255;
+  p[lenAt + 2] = (len >>> 16) & 255;
+  p[lenAt + 3] = (len >>> 24) & 255;
   return present;
 }
 
@@ -627,14 +667,22 @@ function pageHeader(type: number, body: number, numValues: number, encoding: num
 
 function arrowTypeOf(c: FastColumn): arrow.DataType {
   switch (c.type) {
-    case 'u64': return new arrow.Uint64();
-    case 'i64': return new arrow.Int64();
-    case 'i32': return new arrow.Int32();
-    case 'f64': return new arrow.Float64();
-    case 'bool': return new arrow.Bool();
-    case 'ts_utc_us': return new arrow.TimestampMicrosecond('UTC');
-    case 'ts_local_us': return new arrow.TimestampMicrosecond();
-    case 'dict': throw new Error('unreachable');
+    case 'u64':
+      return new arrow.Uint64();
+    case 'i64':
+      return new arrow.Int64();
+    case 'i32':
+      return new arrow.Int32();
+    case 'f64':
+      return new arrow.Float64();
+    case 'bool':
+      return new arrow.Bool();
+    case 'ts_utc_us':
+      return new arrow.TimestampMicrosecond('UTC');
+    case 'ts_local_us':
+      return new arrow.TimestampMicrosecond();
+    case 'dict':
+      throw new Error('unreachable');
   }
 }
 
@@ -680,7 +728,15 @@ function writeSchemaElement(t: Thrift, p: Prepared): void {
     case 'ts_utc_us':
     case 'ts_local_us':
       t.i32(6, CT_TIMESTAMP_MICROS);
-      t.begin(10).begin(8).bool(1, p.col.type === 'ts_utc_us').begin(2).begin(2).end().end().end().end();
+      t.begin(10)
+        .begin(8)
+        .bool(1, p.col.type === 'ts_utc_us')
+        .begin(2)
+        .begin(2)
+        .end()
+        .end()
+        .end()
+        .end();
       break;
     case 'dict':
       t.i32(6, CT_UTF8);
@@ -706,7 +762,8 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
   if (columns.length === 0) throw new Error('encodeParquet: no columns');
   const names = new Set<string>();
   for (const c of columns) {
-    if (typeof c.name !== 'string' || c.name === '' || names.has(c.name)) throw new Error(`encodeParquet: column names must be unique and non-empty ('${c.name}')`);
+    if (typeof c.name !== 'string' || c.name === '' || names.has(c.name))
+      throw new Error(`encodeParquet: column names must be unique and non-empty ('${c.name}')`);
     names.add(c.name);
   }
   const prepared = columns.map((c) => prepare(c, rows));
@@ -741,7 +798,17 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
         const b = Math.min(gEnd, a + pageRows);
         if (kern) {
           const kind: PageKind = p.dictPage ? 2 : p.delta ? 1 : 0;
-          const r = kern.page(kind, a, b, p.width, p.optional, valid, p.dictPage ? (p.col.values as DictCodes) : p.raw!, p.dictPage ? p.col.dict!.length : 0, p.dictBits ?? 0);
+          const r = kern.page(
+            kind,
+            a,
+            b,
+            p.width,
+            p.optional,
+            valid,
+            p.dictPage ? (p.col.values as DictCodes) : p.raw!,
+            p.dictPage ? p.col.dict!.length : 0,
+            p.dictBits ?? 0,
+          );
           if ('body' in r) {
             push(pageHeader(PAGE_DATA, r.body.length, b - a, r.encoding));
             push(r.body);
@@ -771,9 +838,11 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
           values = valid ? compactFixed(p, valid, a, b, present) : p.raw!.subarray(a * p.width, b * p.width);
           const k = p.width >> 2;
           const levels = w.pos;
-          if (p.delta && present > 0 && (valid
-            ? deltaBody(w, new Int32Array(values.buffer, values.byteOffset, present * k), k, 0, present)
-            : deltaBody(w, p.words!, k, a * k, b - a))) {
+          if (
+            p.delta &&
+            present > 0 &&
+            (valid ? deltaBody(w, new Int32Array(values.buffer, values.byteOffset, present * k), k, 0, present) : deltaBody(w, p.words!, k, a * k, b - a))
+          ) {
             encoding = E_DELTA_BINARY_PACKED;
             values = w.take();
           } else if (levels > 0) {
@@ -864,7 +933,12 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
  * the row count only) and encode each: the same rows give the same parts
  * whoever calls. Columns are sliced with subarray (no copy).
  */
-export function* parquetParts(columns: readonly FastColumn[], rows: number, partRows = FAST_ROW_GROUP_ROWS, opts: FastParquetOptions = {}): Generator<{ name: string; rows: number; bytes: Uint8Array }> {
+export function* parquetParts(
+  columns: readonly FastColumn[],
+  rows: number,
+  partRows = FAST_ROW_GROUP_ROWS,
+  opts: FastParquetOptions = {},
+): Generator<{ name: string; rows: number; bytes: Uint8Array }> {
   const parts = Math.max(1, Math.ceil(rows / partRows));
   for (let k = 0; k < parts; k++) {
     const a = k * partRows;

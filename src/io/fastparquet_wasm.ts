@@ -10,15 +10,28 @@ import type { KernelExports } from '../kernels/index.js';
 /** A PageKernel over one wasm instance (one per thread: the scratch is the module's static memory). */
 export function wasmPageKernel(ex: KernelExports): PageKernel {
   const rows = pqScratchRows.call(ex, {});
-  const V = pqScratchValid.call(ex, {}), IN = pqScratchIn.call(ex, {}), OUT = pqScratchOut.call(ex, {});
+  const V = pqScratchValid.call(ex, {}),
+    IN = pqScratchIn.call(ex, {}),
+    OUT = pqScratchOut.call(ex, {});
   return {
     rows,
-    page(kind: PageKind, a: number, b: number, width: number, optional: boolean, valid: Uint8Array | undefined, values: Uint8Array | DictCodes, dictN: number, dictBits: number) {
+    page(
+      kind: PageKind,
+      a: number,
+      b: number,
+      width: number,
+      optional: boolean,
+      valid: Uint8Array | undefined,
+      values: Uint8Array | DictCodes,
+      dictN: number,
+      dictBits: number,
+    ) {
       const n = b - a;
       // memory may have grown since the last page (other kernels on this thread): fresh views
       const buf = ex.memory.buffer;
       const here = (x: { buffer: ArrayBufferLike }) => x.buffer === buf;
-      let vp = V, ip = IN;
+      let vp = V,
+        ip = IN;
       if (valid && here(valid)) vp = valid.byteOffset + a;
       else if (valid) new Uint8Array(buf, V, n).set(valid.subarray(a, b));
       if (kind === 2 ? values instanceof Int32Array && here(values) : here(values)) ip = values.byteOffset + a * (kind === 2 ? 4 : width);

@@ -93,9 +93,7 @@ export function parquetWriterProperties(opts: WriteParquetOptions = {}): pq.Writ
   if (!Number.isInteger(rowGroupSize) || rowGroupSize <= 0 || rowGroupSize % PARQUET_WRITE_BATCH_SIZE !== 0) {
     // Row-group starts reset parquet-rs's mini-batch grid; a size off the grid
     // makes bytes depend on the input's record-batch layout.
-    throw new Error(
-      `writeParquet: rowGroupSize must be a positive multiple of ${PARQUET_WRITE_BATCH_SIZE}, got ${rowGroupSize}`,
-    );
+    throw new Error(`writeParquet: rowGroupSize must be a positive multiple of ${PARQUET_WRITE_BATCH_SIZE}, got ${rowGroupSize}`);
   }
   // Each builder setter consumes `this` and returns a new builder; chain them.
   return new pq.WriterPropertiesBuilder()

@@ -102,18 +102,30 @@ async function assertSame(finalDir: string, relDir: string, files: PartFile[], w
   const existing = (await listFiles(finalDir)).sort();
   const wanted = files.map((f) => f.name).sort();
   if (wholeSet && existing.join('\n') !== wanted.join('\n')) {
-    fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists with different files (${existing.length} vs ${wanted.length})`, relDir,
-      'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+    fail(
+      ErrorCodes.IO_WRITE_CONFLICT,
+      `partition already exists with different files (${existing.length} vs ${wanted.length})`,
+      relDir,
+      'published partitions are write-once: change the seed/policy (new identity) or use a new --out',
+    );
   }
   for (const f of files) {
     if (!existing.includes(f.name)) {
-      fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists without ${f.name}`, relDir,
-        'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+      fail(
+        ErrorCodes.IO_WRITE_CONFLICT,
+        `partition already exists without ${f.name}`,
+        relDir,
+        'published partitions are write-once: change the seed/policy (new identity) or use a new --out',
+      );
     }
     const have = await fs.readFile(join(finalDir, f.name));
     if (!Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength).equals(have)) {
-      fail(ErrorCodes.IO_WRITE_CONFLICT, `partition already exists and ${f.name} differs`, relDir,
-        'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+      fail(
+        ErrorCodes.IO_WRITE_CONFLICT,
+        `partition already exists and ${f.name} differs`,
+        relDir,
+        'published partitions are write-once: change the seed/policy (new identity) or use a new --out',
+      );
     }
   }
 }
@@ -181,7 +193,10 @@ export class PartitionWriter {
   /** parts written at stagedPath by someone else, fsynced at commit */
   private readonly adopted: string[] = [];
   private existing: boolean | undefined;
-  constructor(readonly root: string, readonly relDir: string) {
+  constructor(
+    readonly root: string,
+    readonly relDir: string,
+  ) {
     this.finalDir = join(root, relDir);
     this.stage = join(root, STAGING_DIR, `${process.pid}-${randomBytes(6).toString('hex')}`);
   }
@@ -233,8 +248,12 @@ export class PartitionWriter {
     if (this.existing) {
       const have = (await listFiles(this.finalDir)).sort().join('\n');
       if (have !== [...this.names].sort().join('\n')) {
-        fail(ErrorCodes.IO_WRITE_CONFLICT, 'partition already exists with different files', this.relDir,
-          'published partitions are write-once: change the seed/policy (new identity) or use a new --out');
+        fail(
+          ErrorCodes.IO_WRITE_CONFLICT,
+          'partition already exists with different files',
+          this.relDir,
+          'published partitions are write-once: change the seed/policy (new identity) or use a new --out',
+        );
       }
       return 'unchanged';
     }

@@ -29,25 +29,47 @@ const lengthOf = (v: ColumnValues) => (isDict(v) ? v.codes.length : isNullable(v
 
 function arrowType(t: ColumnType): arrow.DataType {
   switch (t) {
-    case 'uint64': return new arrow.Uint64();
-    case 'uint32': return new arrow.Uint32();
-    case 'int64': return new arrow.Int64();
-    case 'int32': return new arrow.Int32();
-    case 'int16': return new arrow.Int16();
-    case 'uint8': return new arrow.Uint8();
-    case 'float64': return new arrow.Float64();
-    case 'float32': return new arrow.Float32();
-    case 'utf8': return new arrow.Utf8();
-    case 'bool': return new arrow.Bool();
-    case 'timestamp_us_utc': return new arrow.TimestampMicrosecond('UTC');
-    case 'timestamp_us_local': return new arrow.TimestampMicrosecond();
-    case 'date32': return new arrow.DateDay();
+    case 'uint64':
+      return new arrow.Uint64();
+    case 'uint32':
+      return new arrow.Uint32();
+    case 'int64':
+      return new arrow.Int64();
+    case 'int32':
+      return new arrow.Int32();
+    case 'int16':
+      return new arrow.Int16();
+    case 'uint8':
+      return new arrow.Uint8();
+    case 'float64':
+      return new arrow.Float64();
+    case 'float32':
+      return new arrow.Float32();
+    case 'utf8':
+      return new arrow.Utf8();
+    case 'bool':
+      return new arrow.Bool();
+    case 'timestamp_us_utc':
+      return new arrow.TimestampMicrosecond('UTC');
+    case 'timestamp_us_local':
+      return new arrow.TimestampMicrosecond();
+    case 'date32':
+      return new arrow.DateDay();
   }
 }
 
 const TYPED_FOR: Partial<Record<ColumnType, string>> = {
-  uint64: 'BigUint64Array', int64: 'BigInt64Array', int32: 'Int32Array', uint32: 'Uint32Array', int16: 'Int16Array',
-  uint8: 'Uint8Array', float64: 'Float64Array', float32: 'Float32Array', timestamp_us_utc: 'BigInt64Array', timestamp_us_local: 'BigInt64Array', date32: 'Int32Array',
+  uint64: 'BigUint64Array',
+  int64: 'BigInt64Array',
+  int32: 'Int32Array',
+  uint32: 'Uint32Array',
+  int16: 'Int16Array',
+  uint8: 'Uint8Array',
+  float64: 'Float64Array',
+  float32: 'Float32Array',
+  timestamp_us_utc: 'BigInt64Array',
+  timestamp_us_local: 'BigInt64Array',
+  date32: 'Int32Array',
 };
 
 function packBits(bits: ArrayLike<number | boolean>): Uint8Array {
@@ -85,7 +107,15 @@ function vectorFor(c: ColumnSpec, v: ColumnValues, id: string): arrow.Vector {
     const valid = isDict(v) ? v.valid : undefined;
     if (valid && !c.nullable) throw new Error(`${where} is not nullable`);
     const nulls = valid ? valid.length - valid.reduce((a, b) => a + (b ? 1 : 0), 0) : 0;
-    return arrow.makeVector(arrow.makeData({ type: dictType, length: d.codes.length, data: d.codes, dictionary, ...(valid ? { nullBitmap: packBits(valid), nullCount: nulls } : {}) }));
+    return arrow.makeVector(
+      arrow.makeData({
+        type: dictType,
+        length: d.codes.length,
+        data: d.codes,
+        dictionary,
+        ...(valid ? { nullBitmap: packBits(valid), nullCount: nulls } : {}),
+      }),
+    );
   }
   if (c.type === 'bool') {
     if (isDict(v) || isNullable(v)) throw new Error(`${where}: bool needs boolean[] or Uint8Array`);

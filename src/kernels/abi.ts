@@ -13,9 +13,7 @@ export type ScalarType = 'i32' | 'u32' | 'f64' | 'i64' | 'bool';
 export type Returns = 'void' | 'i32' | 'f64' | 'usize';
 
 export type Param =
-  | { readonly kind: 'scalar'; readonly type: ScalarType }
-  | { readonly kind: 'in' | 'out'; readonly type: ElemType }
-  | { readonly kind: 'ptr' };
+  { readonly kind: 'scalar'; readonly type: ScalarType } | { readonly kind: 'in' | 'out'; readonly type: ElemType } | { readonly kind: 'ptr' };
 
 export const i32 = { kind: 'scalar', type: 'i32' } as const;
 export const u32 = { kind: 'scalar', type: 'u32' } as const;
@@ -65,7 +63,10 @@ export function kernel<const N extends string, const P extends Params, const R e
   const order = Object.keys(params);
   // an object keeps insertion order for every key except array indices, which would move first
   if (order.some(isIndexKey)) throw new Error(`kernel ${name}: parameter names must not be array indices`);
-  const bad = (k: string, want: string, got: unknown) => new Error(`kernel ${name}: argument ${k} must be ${want}, got ${got === undefined ? 'nothing' : typeof got === 'object' ? JSON.stringify({ kind: (got as KernelArg).kind }) : typeof got}`);
+  const bad = (k: string, want: string, got: unknown) =>
+    new Error(
+      `kernel ${name}: argument ${k} must be ${want}, got ${got === undefined ? 'nothing' : typeof got === 'object' ? JSON.stringify({ kind: (got as KernelArg).kind }) : typeof got}`,
+    );
   return {
     name,
     params,
@@ -74,7 +75,8 @@ export function kernel<const N extends string, const P extends Params, const R e
     task(args) {
       const named = args as Readonly<Record<string, unknown>>;
       const list = order.map((k): KernelArg => {
-        const p = params[k], v = named[k];
+        const p = params[k],
+          v = named[k];
         if (p.kind === 'ptr') throw new Error(`kernel ${name}: ${k} is a raw pointer, so the kernel cannot run as a pool task`);
         if (p.kind === 'scalar') {
           if (typeof v !== (p.type === 'i64' ? 'bigint' : 'number')) throw bad(k, `a scalar (${p.type})`, v);
@@ -93,8 +95,10 @@ export function kernel<const N extends string, const P extends Params, const R e
       if (fn.length !== order.length) throw new Error(`wasm kernel ${name} takes ${fn.length} parameters, its declaration ${order.length}: rebuild the wasm`);
       const named = args as Readonly<Record<string, unknown>>;
       const list = order.map((k) => {
-        const p = params[k], v = named[k];
-        if (typeof v !== (p.kind === 'scalar' && p.type === 'i64' ? 'bigint' : 'number')) throw bad(k, p.kind === 'scalar' ? `a scalar (${p.type})` : 'a pointer', v);
+        const p = params[k],
+          v = named[k];
+        if (typeof v !== (p.kind === 'scalar' && p.type === 'i64' ? 'bigint' : 'number'))
+          throw bad(k, p.kind === 'scalar' ? `a scalar (${p.type})` : 'a pointer', v);
         return v as number | bigint;
       });
       return fn(...list) as Result<R>;

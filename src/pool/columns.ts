@@ -20,11 +20,16 @@ export class SharedCol<T extends ElemType = ElemType> {
   }
   view(): Typed {
     switch (this.type) {
-      case 'u8': return new Uint8Array(this.buf, 0, this.length);
-      case 'i32': return new Int32Array(this.buf, 0, this.length);
-      case 'u32': return new Uint32Array(this.buf, 0, this.length);
-      case 'f64': return new Float64Array(this.buf, 0, this.length);
-      case 'u64': return new BigUint64Array(this.buf, 0, this.length);
+      case 'u8':
+        return new Uint8Array(this.buf, 0, this.length);
+      case 'i32':
+        return new Int32Array(this.buf, 0, this.length);
+      case 'u32':
+        return new Uint32Array(this.buf, 0, this.length);
+      case 'f64':
+        return new Float64Array(this.buf, 0, this.length);
+      case 'u64':
+        return new BigUint64Array(this.buf, 0, this.length);
     }
   }
   /** Rows [start, end) of a column with `per` elements per row. */

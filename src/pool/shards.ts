@@ -32,7 +32,10 @@ export async function runShards(pool: KernelPool, n: number, size: number, task:
 
 /** runShards over shards already planned (a chunk of a plan). */
 export async function runPlan(pool: KernelPool, plan: readonly Shard[], task: (sh: Shard) => KernelTask, progress?: ShardProgress): Promise<void> {
-  await pool.run(plan.map((sh) => task(sh)), progress && ((i) => progress.tick(plan[i].end - plan[i].start)));
+  await pool.run(
+    plan.map((sh) => task(sh)),
+    progress && ((i) => progress.tick(plan[i].end - plan[i].start)),
+  );
   progress?.done();
 }
 

@@ -49,7 +49,10 @@ export function loadCountries(): CountryRef {
         currencies,
         region: c.region ?? '',
         subregion: c.subregion ?? '',
-        borders: ((c.borders ?? []) as string[]).map((b) => iso3to2.get(b)).filter((x): x is string => !!x).sort(asciiCompare),
+        borders: ((c.borders ?? []) as string[])
+          .map((b) => iso3to2.get(b))
+          .filter((x): x is string => !!x)
+          .sort(asciiCompare),
         lat: c.latlng?.[0] ?? 0,
         lng: c.latlng?.[1] ?? 0,
       };

@@ -5,7 +5,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { sha256Hex } from '../core/hash.js';
 
-interface HolidayRow { date: string; type: string; name: string }
+interface HolidayRow {
+  date: string;
+  type: string;
+  name: string;
+}
 interface HolidaysApi {
   init(country: string): boolean;
   setLanguages(l: string | string[]): void;

@@ -49,7 +49,7 @@ export function aliasBuild(
     const g = large[gi]!;
     // l keeps its scaled p as prob; the remainder of its column goes to g
     alias[l] = g;
-    const pg = (prob[g]! + prob[l]!) - 1.0;
+    const pg = prob[g]! + prob[l]! - 1.0;
     prob[g] = pg;
     if (pg < 1.0) {
       small[st++] = g;

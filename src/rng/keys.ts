@@ -22,7 +22,11 @@ export class FamilyKeys {
   ) {
     const seed = Buffer.alloc(8);
     seed.writeBigUInt64BE(id.seed);
-    this.prefixBytes = Buffer.concat([Buffer.from(RNG_DOMAIN), Buffer.from(id.manifest_fingerprint, 'hex'), seed, Buffer.from(id.parameter_hash, 'hex'), Buffer.from(family)].flatMap((part) => [lenPrefix(part.length), part]));
+    this.prefixBytes = Buffer.concat(
+      [Buffer.from(RNG_DOMAIN), Buffer.from(id.manifest_fingerprint, 'hex'), seed, Buffer.from(id.parameter_hash, 'hex'), Buffer.from(family)].flatMap(
+        (part) => [lenPrefix(part.length), part],
+      ),
+    );
     this.prefix = createHash('sha256');
     this.prefix.update(this.prefixBytes);
   }

@@ -14,16 +14,21 @@ const W1 = 0xbb67ae85;
  * Philox4x32-10 block of counter (c0..c3) under key (k0, k1) into out[0..4) (u32 words).
  * Inputs may be any uint32/int32 values (only their low 32 bits matter).
  */
-export function philoxInto(
-  c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array,
-): void {
-  let x0 = c0 | 0, x1 = c1 | 0, x2 = c2 | 0, x3 = c3 | 0;
+export function philoxInto(c0: number, c1: number, c2: number, c3: number, k0: number, k1: number, out: Uint32Array): void {
+  let x0 = c0 | 0,
+    x1 = c1 | 0,
+    x2 = c2 | 0,
+    x3 = c3 | 0;
   k0 |= 0;
   k1 |= 0;
   for (let r = 0; r < 10; r++) {
     // x0 * M0 -> (hi0, lo0): four 16x16 partial products, each < 2^32, sums < 2^53
-    let al = x0 & 0xffff, ah = x0 >>> 16;
-    let ll = al * M0L, lh = al * M0H, hl = ah * M0L, hh = ah * M0H;
+    let al = x0 & 0xffff,
+      ah = x0 >>> 16;
+    let ll = al * M0L,
+      lh = al * M0H,
+      hl = ah * M0L,
+      hh = ah * M0H;
     let mid = (ll >>> 16) + (lh & 0xffff) + (hl & 0xffff);
     const lo0 = (mid << 16) | (ll & 0xffff);
     const hi0 = hh + (lh >>> 16) + (hl >>> 16) + (mid >>> 16);

@@ -36,7 +36,9 @@ export function sha256Words(prefix: Uint8Array, msgs: readonly string[], words: 
     new Uint8Array(ex!.memory.buffer, p, b.byteLength).set(b);
     return p;
   };
-  const pPrefix = put(prefix), pMsgs = put(bytes), pOff = put(new Uint8Array(off.buffer));
+  const pPrefix = put(prefix),
+    pMsgs = put(bytes),
+    pOff = put(new Uint8Array(off.buffer));
   const pOut = ex.alloc(Math.max(8, 4 * words * n));
   sha256Batch.call(ex, { prefix: pPrefix, prefixLen: prefix.length, msgs: pMsgs, off: pOff, n, words, out: pOut });
   return new Uint32Array(ex.memory.buffer, pOut, words * n).slice();

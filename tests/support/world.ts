@@ -68,7 +68,10 @@ export function part(world: string, rel: string): string {
 
 /** The first Parquet file under a dataset folder (any depth, in tree() order). */
 export function firstParquet(dir: string): string {
-  return join(dir, Object.keys(tree(dir)).find((p) => p.endsWith('.parquet'))!);
+  return join(
+    dir,
+    Object.keys(tree(dir)).find((p) => p.endsWith('.parquet'))!,
+  );
 }
 
 /** Run a segment on its own context and return what it threw (undefined if it did not); the pool is always closed. */

@@ -23,8 +23,15 @@ export interface RingStats {
 }
 
 export const emptyStats = (): RingStats => ({
-  rings_in: 0, rings_out: 0, dropped_nonfinite: 0, dropped_degenerate: 0, lat_clamped_points: 0,
-  duplicate_points_removed: 0, closed_open_rings: 0, antimeridian_rings_split: 0, polar_rings_closed: 0,
+  rings_in: 0,
+  rings_out: 0,
+  dropped_nonfinite: 0,
+  dropped_degenerate: 0,
+  lat_clamped_points: 0,
+  duplicate_points_removed: 0,
+  closed_open_rings: 0,
+  antimeridian_rings_split: 0,
+  polar_rings_closed: 0,
 });
 
 /** Shoelace signed area (deg²) of an open or closed ring. */
@@ -41,7 +48,8 @@ function collinear(r: Pt[]): boolean {
   let k = 1;
   while (k < r.length && r[k][0] === x0 && r[k][1] === y0) k++;
   if (k === r.length) return true;
-  const dx = r[k][0] - x0, dy = r[k][1] - y0;
+  const dx = r[k][0] - x0,
+    dy = r[k][1] - y0;
   for (let i = k + 1; i < r.length; i++) if (dx * (r[i][1] - y0) - dy * (r[i][0] - x0) !== 0) return false;
   return true;
 }
@@ -60,7 +68,8 @@ function clipHalf(pts: Pt[], X: number, keepLeq: boolean): Pt[] {
   for (let i = 0; i < n; i++) {
     const cur = pts[i];
     const prev = pts[(i + n - 1) % n];
-    const ci = inside(cur), pi = inside(prev);
+    const ci = inside(cur),
+      pi = inside(prev);
     if (ci) {
       if (!pi) out.push([X, prev[1] + ((X - prev[0]) * (cur[1] - prev[1])) / (cur[0] - prev[0])]);
       out.push(cur);
@@ -111,7 +120,8 @@ export function cleanRing(raw: ArrayLike<ArrayLike<number>>, st: RingStats): Pt[
   let jumps = false;
   let outOfRange = false;
   for (let i = 0; i < pts.length; i++) {
-    const a = pts[i], b = pts[(i + 1) % pts.length];
+    const a = pts[i],
+      b = pts[(i + 1) % pts.length];
     if (Math.abs(b[0] - a[0]) > 180) jumps = true;
     if (a[0] < -180 || a[0] > 180) outOfRange = true;
   }
@@ -135,15 +145,18 @@ export function cleanRing(raw: ArrayLike<ArrayLike<number>>, st: RingStats): Pt[
       u.push([closeX, pole]);
       u.push([u[0][0], pole]);
     }
-    let minX = Infinity, maxX = -Infinity;
+    let minX = Infinity,
+      maxX = -Infinity;
     for (const p of u) {
       if (p[0] < minX) minX = p[0];
       if (p[0] > maxX) maxX = p[0];
     }
     pieces = [];
-    const kLo = Math.floor((minX + 180) / 360), kHi = Math.ceil((maxX - 180) / 360);
+    const kLo = Math.floor((minX + 180) / 360),
+      kHi = Math.ceil((maxX - 180) / 360);
     for (let k = kLo; k <= kHi; k++) {
-      const lo = -180 + 360 * k, hi = 180 + 360 * k;
+      const lo = -180 + 360 * k,
+        hi = 180 + 360 * k;
       let c = clipHalf(u, lo, false);
       if (c.length) c = clipHalf(c, hi, true);
       const shifted: Pt[] = [];
@@ -193,10 +206,14 @@ export function bandOf(y: number, h: number): number {
 export function buildShape(rings: Pt[][], bandDeg: number): Shape {
   let n = 0;
   for (const r of rings) n += r.length;
-  const xs = new Float64Array(n), ys = new Float64Array(n);
+  const xs = new Float64Array(n),
+    ys = new Float64Array(n);
   const ringOff = new Int32Array(rings.length + 1);
   let k = 0;
-  let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    maxX = -Infinity,
+    minY = Infinity,
+    maxY = -Infinity;
   rings.forEach((r, ri) => {
     for (const [x, y] of r) {
       xs[k] = x;
@@ -211,14 +228,17 @@ export function buildShape(rings: Pt[][], bandDeg: number): Shape {
   });
   const s: Shape = { xs, ys, ringOff, minX, maxX, minY, maxY, bandDeg, bandLo: 0, bandOff: new Int32Array(1), bandEdge: new Int32Array(0) };
   if (bandDeg > 0 && n > 0) {
-    const lo = bandOf(maxY, bandDeg), hi = bandOf(minY, bandDeg);
+    const lo = bandOf(maxY, bandDeg),
+      hi = bandOf(minY, bandDeg);
     const nb = hi - lo + 1;
     const counts = new Int32Array(nb + 1);
     const each = (f: (b: number, e: number) => void) => {
       for (let r = 0; r < rings.length; r++) {
         for (let i = ringOff[r]; i < ringOff[r + 1] - 1; i++) {
-          const y1 = ys[i], y2 = ys[i + 1];
-          const b0 = bandOf(Math.max(y1, y2), bandDeg), b1 = bandOf(Math.min(y1, y2), bandDeg);
+          const y1 = ys[i],
+            y2 = ys[i + 1];
+          const b0 = bandOf(Math.max(y1, y2), bandDeg),
+            b1 = bandOf(Math.min(y1, y2), bandDeg);
           for (let b = b0; b <= b1; b++) f(b - lo, i);
         }
       }
@@ -249,7 +269,8 @@ export function insideRings(s: Shape, x: number, y: number): boolean {
 
 /** Even-odd step: does edge i→i+1 cross the horizontal ray going right from (x, y)? (Same arithmetic as the wasm kernel.) */
 function crossesRight(xs: ArrayLike<number>, ys: ArrayLike<number>, i: number, x: number, y: number): boolean {
-  const y1 = ys[i], y2 = ys[i + 1];
+  const y1 = ys[i],
+    y2 = ys[i + 1];
   if (y1 > y === y2 > y) return false;
   const x1 = xs[i];
   return x < x1 + ((y - y1) * (xs[i + 1] - x1)) / (y2 - y1);
@@ -274,7 +295,8 @@ export function crossings(s: Shape, y: number, out: number[]): number[] {
   out.length = 0;
   const { xs, ys } = s;
   const visit = (i: number) => {
-    const y1 = ys[i], y2 = ys[i + 1];
+    const y1 = ys[i],
+      y2 = ys[i + 1];
     if (y1 > y !== y2 > y) {
       const x1 = xs[i];
       out.push(x1 + ((y - y1) * (xs[i + 1] - x1)) / (y2 - y1));
@@ -309,7 +331,8 @@ export function cellAreaM2(lat1: number, lat2: number, dLonDeg: number): number 
 
 /** Squared chord distance between two lon/lat points on the unit sphere (monotone in great-circle distance). */
 export function chord2(lon1: number, lat1: number, lon2: number, lat2: number): number {
-  const c1 = fm_cos(lat1 * DEG), c2 = fm_cos(lat2 * DEG);
+  const c1 = fm_cos(lat1 * DEG),
+    c2 = fm_cos(lat2 * DEG);
   const dx = c1 * fm_cos(lon1 * DEG) - c2 * fm_cos(lon2 * DEG);
   const dy = c1 * fm_sin(lon1 * DEG) - c2 * fm_sin(lon2 * DEG);
   const dz = fm_sin(lat1 * DEG) - fm_sin(lat2 * DEG);

@@ -25,11 +25,12 @@ export interface CountryShapes {
   report: ShapeReport;
 }
 
-
 /** Centroid of a polygon's outer ring, averaged on the unwrapped ring (so a ring across ±180 is not pulled to 0°). */
 function outerCentroid(poly: Polygon): [number, number] {
   const r = poly[0];
-  let x = r[0][0], sx = 0, sy = 0;
+  let x = r[0][0],
+    sx = 0,
+    sy = 0;
   for (let i = 0; i < r.length; i++) {
     if (i > 0) {
       let d = r[i][0] - r[i - 1][0];
@@ -53,10 +54,24 @@ export function buildCountryShapes(p: GeometryPolicy, bandDeg: number): CountryS
   const atlas = loadAtlas();
   const rings: Pt[][][] = countries.map(() => []);
   const st = emptyStats();
-  const report: ShapeReport = { features_total: atlas.features.length, features_by_numeric_id: 0, features_by_name: [], features_dropped: [], split_parts: [], synthetic_countries: [], rings: st };
+  const report: ShapeReport = {
+    features_total: atlas.features.length,
+    features_by_numeric_id: 0,
+    features_by_name: [],
+    features_dropped: [],
+    split_parts: [],
+    synthetic_countries: [],
+    rings: st,
+  };
   const needIso = (iso: string, where: string) => {
     const i = idx.get(iso);
-    if (i === undefined) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${iso} is not a country of the reference list`, `config/layer1/1B/geometry.yaml ${where}`, 'use an ISO 3166-1 alpha-2 code listed by world-countries');
+    if (i === undefined)
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `${iso} is not a country of the reference list`,
+        `config/layer1/1B/geometry.yaml ${where}`,
+        'use an ISO 3166-1 alpha-2 code listed by world-countries',
+      );
     return i;
   };
   const splitCount = new Map<string, number>();
@@ -121,7 +136,16 @@ export function buildCountryShapes(p: GeometryPolicy, bandDeg: number): CountryS
     const t = topCity.get(c.iso2);
     const lon = t !== undefined ? cities.lon[t] : c.lng;
     const lat = t !== undefined ? cities.lat[t] : c.lat;
-    const sq = cleanRing([[lon - h, lat - h], [lon + h, lat - h], [lon + h, lat + h], [lon - h, lat + h], [lon - h, lat - h]], st);
+    const sq = cleanRing(
+      [
+        [lon - h, lat - h],
+        [lon + h, lat - h],
+        [lon + h, lat + h],
+        [lon - h, lat + h],
+        [lon - h, lat - h],
+      ],
+      st,
+    );
     rings[i].push(...sq);
     synthetic[i] = 1;
     report.synthetic_countries.push({ iso: c.iso2, lon, lat, anchor: t !== undefined ? 'city' : 'reference_latlng' });

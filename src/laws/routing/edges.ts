@@ -33,7 +33,8 @@ export const EDGE_CATALOGUE_COLUMNS = ['merchant_id', 'edge_id', 'edge_seq_index
 
 /** Edge merchant index of a merchant id, or -1 (not virtual / no edges). */
 export function edgeMerchantIndex(e: VirtualEdges, id: bigint): number {
-  let lo = 0, hi = e.merchantId.length - 1;
+  let lo = 0,
+    hi = e.merchantId.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     if (e.merchantId[mid] === id) return mid;
@@ -53,7 +54,10 @@ export function edgePickRef(e: VirtualEdges, v: number, u: number): number {
 export function edgeSliceParts(weights: ArrayLike<number>, bits = 24, qbits = 32): { words: Uint32Array; left: number; masses: Uint32Array } {
   let s = 0;
   for (let i = 0; i < weights.length; i++) s += weights[i];
-  const qz = quantiseRef(Float64Array.from(weights, (x) => x / s), bits);
+  const qz = quantiseRef(
+    Float64Array.from(weights, (x) => x / s),
+    bits,
+  );
   const t = voseIntRef(qz.m, 2 ** bits, qbits);
   const n = weights.length;
   const words = new Uint32Array(4 + 2 * n);

@@ -63,7 +63,17 @@ export function routeRef(r: Router2B, m: number, d: number, u1: number, u2: numb
 }
 
 /** The reference over raw words (also used for sub-routers and synthetic tables in tests). */
-export function routeWords(blob: Uint32Array, w: number, dayTab: Uint32Array, dayW: number, d: number, nDays: number, dayScale: number, u1: number, u2: number): { group: number; site: number } {
+export function routeWords(
+  blob: Uint32Array,
+  w: number,
+  dayTab: Uint32Array,
+  dayW: number,
+  d: number,
+  nDays: number,
+  dayScale: number,
+  u1: number,
+  u2: number,
+): { group: number; site: number } {
   const n = blob[w];
   const scale = 2 ** blob[w + 1];
   const G = blob[w + 2];
@@ -107,7 +117,10 @@ export function routingLaw(r: Router2B, m: number, d: number): Float64Array {
   const out = new Float64Array(n);
   const gs = w + 4 + 2 * n;
   const perm = gs + G + 1;
-  const pg = G > 1 ? decodedProbabilities(r.dayTab.subarray(r.dayWord[m] + d * 2 * G), r.dayTab.subarray(r.dayWord[m] + d * 2 * G + G), G, r.dayQbits) : Float64Array.of(1);
+  const pg =
+    G > 1
+      ? decodedProbabilities(r.dayTab.subarray(r.dayWord[m] + d * 2 * G), r.dayTab.subarray(r.dayWord[m] + d * 2 * G + G), G, r.dayQbits)
+      : Float64Array.of(1);
   for (let g = 0; g < G; g++) {
     const a = r.blob[gs + g];
     const ng = r.blob[gs + g + 1] - a;
@@ -124,12 +137,14 @@ export function subsetRouter(r: Router2B, merchants: ArrayLike<number>): Router2
   const dayWord = new Uint32Array(M);
   const groupOff = new Int32Array(M + 1);
   const siteOff = new Int32Array(M + 1);
-  let bw = 0, dw = 0;
+  let bw = 0,
+    dw = 0;
   const spans: [number, number, number, number][] = [];
   for (let i = 0; i < M; i++) {
     const m = merchants[i];
     const w = r.sliceWord[m];
-    const n = r.blob[w], G = r.blob[w + 2];
+    const n = r.blob[w],
+      G = r.blob[w + 2];
     const len = (4 + 2 * n + (G > 0 ? G + 1 + 3 * n : 0) + 1) & ~1;
     const dl = 2 * G * r.nDays;
     spans.push([w, len, r.dayWord[m], dl]);
@@ -155,7 +170,18 @@ export function subsetRouter(r: Router2B, merchants: ArrayLike<number>): Router2
     siteOrder.set(r.siteOrder.subarray(r.siteOff[m], r.siteOff[m + 1]), siteOff[i]);
   }
   return {
-    merchantId: BigUint64Array.from(Array.from(merchants, (m) => r.merchantId[m])), blob, sliceWord, dayTab, dayWord, nDays: r.nDays, startDay: r.startDay, dayQbits: r.dayQbits,
-    groupOff, groupTz, siteOff, siteCountry: { codes: siteCodes, dict: r.siteCountry.dict }, siteOrder,
+    merchantId: BigUint64Array.from(Array.from(merchants, (m) => r.merchantId[m])),
+    blob,
+    sliceWord,
+    dayTab,
+    dayWord,
+    nDays: r.nDays,
+    startDay: r.startDay,
+    dayQbits: r.dayQbits,
+    groupOff,
+    groupTz,
+    siteOff,
+    siteCountry: { codes: siteCodes, dict: r.siteCountry.dict },
+    siteOrder,
   };
 }

@@ -23,7 +23,8 @@ export function utcToLocalRef(t: Timetable, tz: Int32Array, utc: BigInt64Array):
     }
     // integer arithmetic in BigInt: the kernel adds offset·10^6 to the i64 instant
     const u = utc[i];
-    let lo = t.zoneStart[z], hi = t.zoneStart[z + 1] - 1;
+    let lo = t.zoneStart[z],
+      hi = t.zoneStart[z + 1] - 1;
     const un = Number(u);
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;

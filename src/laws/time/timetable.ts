@@ -59,7 +59,8 @@ export function scanZone(tz: string, h0: number, h1: number, step: number): { fi
     if (ob !== oa) {
       // smallest second in (a, b] whose offset differs from oa; continue from there (a second change
       // inside the same step is found on the next pass)
-      let lo = a, hi = b;
+      let lo = a,
+        hi = b;
       while (hi - lo > 1) {
         const mid = lo + Math.floor((hi - lo) / 2);
         if (f(mid) === oa) lo = mid;
@@ -80,7 +81,8 @@ export function scanZone(tz: string, h0: number, h1: number, step: number): { fi
 /** Compile every zone (ASCII order) over the horizon. Throws on a zone the tzdb does not know. */
 export function compileTimetable(zones: string[], o: CompileOptions): Timetable {
   const tzids = [...new Set(zones)].sort(asciiCompare);
-  const h0 = Math.floor(o.horizonStartUs / US_PER_S), h1 = Math.floor(o.horizonEndUs / US_PER_S);
+  const h0 = Math.floor(o.horizonStartUs / US_PER_S),
+    h1 = Math.floor(o.horizonEndUs / US_PER_S);
   const starts: number[] = [];
   const offs: number[] = [];
   const zoneStart = new Int32Array(tzids.length + 1);
@@ -97,14 +99,23 @@ export function compileTimetable(zones: string[], o: CompileOptions): Timetable 
     }
   });
   zoneStart[tzids.length] = starts.length;
-  return { tzids, icu, zoneStart, segStart: Float64Array.from(starts), segOffset: Int32Array.from(offs), horizonStartUs: h0 * US_PER_S, horizonEndUs: h1 * US_PER_S };
+  return {
+    tzids,
+    icu,
+    zoneStart,
+    segStart: Float64Array.from(starts),
+    segOffset: Int32Array.from(offs),
+    horizonStartUs: h0 * US_PER_S,
+    horizonEndUs: h1 * US_PER_S,
+  };
 }
 
 /** Canonical bytes of a table: one line per segment "tzid\tstart_us\toffset_s" (start "-inf" first). */
 export function timetableCanonical(t: Timetable): string {
   const lines: string[] = [`horizon\t${t.horizonStartUs}\t${t.horizonEndUs}`];
   t.tzids.forEach((tz, z) => {
-    for (let j = t.zoneStart[z]; j < t.zoneStart[z + 1]; j++) lines.push(`${tz}\t${Number.isFinite(t.segStart[j]) ? t.segStart[j] : '-inf'}\t${t.segOffset[j]}`);
+    for (let j = t.zoneStart[z]; j < t.zoneStart[z + 1]; j++)
+      lines.push(`${tz}\t${Number.isFinite(t.segStart[j]) ? t.segStart[j] : '-inf'}\t${t.segOffset[j]}`);
   });
   return lines.join('\n') + '\n';
 }
@@ -112,7 +123,8 @@ export function timetableCanonical(t: Timetable): string {
 export const timetableDigest = (t: Timetable): string => sha256Hex(timetableCanonical(t));
 
 export function tzIndexOf(t: Timetable, tzid: string): number {
-  let lo = 0, hi = t.tzids.length - 1;
+  let lo = 0,
+    hi = t.tzids.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const c = asciiCompare(t.tzids[mid], tzid);
@@ -125,7 +137,8 @@ export function tzIndexOf(t: Timetable, tzid: string): number {
 
 /** Index of the segment of zone z in force at UTC µs u (last segment whose start <= u). */
 export function segmentAt(t: Timetable, z: number, utcUs: number): number {
-  let lo = t.zoneStart[z], hi = t.zoneStart[z + 1] - 1;
+  let lo = t.zoneStart[z],
+    hi = t.zoneStart[z + 1] - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if (t.segStart[mid] <= utcUs) lo = mid;
@@ -165,20 +178,24 @@ export function localToUtc(t: Timetable, tzIndex: number, localUs: number, mode:
 }
 
 export function localToUtcCode(t: Timetable, z: number, localUs: number, mode: number): LocalResult {
-  const s0 = t.zoneStart[z], s1 = t.zoneStart[z + 1];
+  const s0 = t.zoneStart[z],
+    s1 = t.zoneStart[z + 1];
   // last transition k (segment index in (s0, s1)) whose window start W_k = T_k + min(off_{k-1}, off_k) <= L;
   // windows are ordered because transitions are weeks apart and offsets differ by hours
-  let lo = s0, hi = s1 - 1;
+  let lo = s0,
+    hi = s1 - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    const a = t.segOffset[mid - 1], b = t.segOffset[mid];
+    const a = t.segOffset[mid - 1],
+      b = t.segOffset[mid];
     const w = t.segStart[mid] + (a < b ? a : b) * US_PER_S;
     if (w <= localUs) lo = mid;
     else hi = mid - 1;
   }
   const k = lo;
   if (k === s0) return { utcUs: localUs - t.segOffset[k] * US_PER_S, kind: 0 };
-  const before = t.segOffset[k - 1], after = t.segOffset[k];
+  const before = t.segOffset[k - 1],
+    after = t.segOffset[k];
   const end = t.segStart[k] + (before > after ? before : after) * US_PER_S;
   if (localUs >= end || before === after) return { utcUs: localUs - after * US_PER_S, kind: 0 };
   if (after > before) {
@@ -206,16 +223,28 @@ export interface DstWindow {
 export function dstWindows(t: Timetable, z: number): DstWindow[] {
   const out: DstWindow[] = [];
   for (let k = t.zoneStart[z] + 1; k < t.zoneStart[z + 1]; k++) {
-    const a = t.segOffset[k - 1], b = t.segOffset[k];
+    const a = t.segOffset[k - 1],
+      b = t.segOffset[k];
     if (a === b) continue;
     const T = t.segStart[k];
-    out.push({ tzIndex: z, kind: b > a ? 'gap' : 'fold', transitionUs: T, offsetBefore: a, offsetAfter: b, localStartUs: T + Math.min(a, b) * US_PER_S, localEndUs: T + Math.max(a, b) * US_PER_S });
+    out.push({
+      tzIndex: z,
+      kind: b > a ? 'gap' : 'fold',
+      transitionUs: T,
+      offsetBefore: a,
+      offsetAfter: b,
+      localStartUs: T + Math.min(a, b) * US_PER_S,
+      localEndUs: T + Math.max(a, b) * US_PER_S,
+    });
   }
   return out;
 }
 
 /** A Timetable rebuilt from the rows of tz_timetable_cache (one row per segment, zone then segment order). */
-export function timetableFromRows(rows: { tzid: string[]; icu: string[]; validFromUs: Float64Array; offset: Int32Array; segment: Int32Array }, horizon: { startUs: number; endUs: number }): Timetable {
+export function timetableFromRows(
+  rows: { tzid: string[]; icu: string[]; validFromUs: Float64Array; offset: Int32Array; segment: Int32Array },
+  horizon: { startUs: number; endUs: number },
+): Timetable {
   const tzids: string[] = [];
   const icu: string[] = [];
   const zs: number[] = [];
@@ -230,7 +259,15 @@ export function timetableFromRows(rows: { tzid: string[]; icu: string[]; validFr
     } else segStart[i] = rows.validFromUs[i];
   }
   zs.push(n);
-  return { tzids, icu, zoneStart: Int32Array.from(zs), segStart, segOffset: Int32Array.from(rows.offset), horizonStartUs: horizon.startUs, horizonEndUs: horizon.endUs };
+  return {
+    tzids,
+    icu,
+    zoneStart: Int32Array.from(zs),
+    segStart,
+    segOffset: Int32Array.from(rows.offset),
+    horizonStartUs: horizon.startUs,
+    horizonEndUs: horizon.endUs,
+  };
 }
 
 /** The table bound once, for call sites that convert many instants: clock.utcToLocal(tzIndex, utcUs). */

@@ -25,7 +25,13 @@ export function overrideIndex(p: OverridesPolicy): OverrideIndex {
 export const siteTarget = (merchantId: bigint, iso: string, siteOrder: number): string => `${merchantId}/${iso}/${siteOrder}`;
 
 /** The override for one site, if any: [scope, tzid]. `mcc` is undefined when no MCC is known. */
-export function pickOverride(idx: OverrideIndex, merchantId: bigint, iso: string, siteOrder: number, mcc: number | undefined): [OverrideScope, string] | undefined {
+export function pickOverride(
+  idx: OverrideIndex,
+  merchantId: bigint,
+  iso: string,
+  siteOrder: number,
+  mcc: number | undefined,
+): [OverrideScope, string] | undefined {
   if (idx.site.size) {
     const t = idx.site.get(siteTarget(merchantId, iso, siteOrder));
     if (t) return ['site', t];

@@ -15,7 +15,17 @@ import { asciiCompare } from '../../core/hash.js';
 import { fm_cos, fm_sin } from '../../rng/fmath.js';
 import { isLandZone, type TzWorld, type CountryZones } from '../../reference/tzworld.js';
 
-export const METHODS = ['polygon', 'polygon_in_country', 'country_single', 'nudge', 'overlap_tiebreak', 'nearest_in_country', 'polygon_out_of_country', 'country_first', 'sea_zone'] as const;
+export const METHODS = [
+  'polygon',
+  'polygon_in_country',
+  'country_single',
+  'nudge',
+  'overlap_tiebreak',
+  'nearest_in_country',
+  'polygon_out_of_country',
+  'country_first',
+  'sea_zone',
+] as const;
 export type Method = (typeof METHODS)[number];
 export const M = Object.fromEntries(METHODS.map((m, i) => [m, i])) as Record<Method, number>;
 /** Methods that are a country fallback rather than a polygon answer at (or ε from) the point. */
@@ -91,7 +101,10 @@ export class TzResolver {
     if (ring) return { tzid: ring.tzid, method: 'nearest_in_country', candidates: n, nudgeLat: ring.lat, nudgeLon: ring.lon };
     if (n > 0) return { tzid: cands[0], method: 'polygon_out_of_country', candidates: n };
     if (known) return { tzid: C[0], method: 'country_first', candidates: n };
-    const sea = this.world.find(lat, lon).filter((z) => !isLandZone(z)).sort(asciiCompare);
+    const sea = this.world
+      .find(lat, lon)
+      .filter((z) => !isLandZone(z))
+      .sort(asciiCompare);
     return { tzid: sea[0] ?? 'Etc/UTC', method: 'sea_zone', candidates: n };
   }
 

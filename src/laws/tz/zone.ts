@@ -30,7 +30,10 @@ export class ZoneLookup {
   readonly source: string;
   constructor(p: ZonePolicies) {
     const world = loadTzWorld();
-    const cz = countryZones(world, loadCountries().countries.map((c) => c.iso2));
+    const cz = countryZones(
+      world,
+      loadCountries().countries.map((c) => c.iso2),
+    );
     this.resolver = new TzResolver(world, cz, p.nudge.epsilon_degrees, p.lookup);
     this.ov = overrideIndex(p.overrides);
     this.source = `${world.source} via 2A.S1 ladder + 2A.S2 country/mcc overrides`;

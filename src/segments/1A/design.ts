@@ -19,11 +19,20 @@ const chKey = (cnp: number) => (cnp ? 'card_not_present' : 'card_present') as 'c
 export function computeDesign(m: Merchants, countries: Country[], p: Policies1A): Design {
   const n = m.n;
   const d: Design = {
-    bucket: new Int32Array(n), gdpPc: new Float64Array(n), logit: new Float64Array(n), pi: new Float64Array(n),
-    mu: new Float64Array(n), phi: new Float64Array(n), openness: new Float64Array(n), eligible: new Uint8Array(n), eligReason: new Array(n),
+    bucket: new Int32Array(n),
+    gdpPc: new Float64Array(n),
+    logit: new Float64Array(n),
+    pi: new Float64Array(n),
+    mu: new Float64Array(n),
+    phi: new Float64Array(n),
+    openness: new Float64Array(n),
+    eligible: new Uint8Array(n),
+    eligReason: new Array(n),
   };
   const { hurdle, nb, crossborder: xb, economy } = p;
-  const rules = [...xb.eligibility.rules].sort((a, b) => (a.decision === b.decision ? 0 : a.decision === 'deny' ? -1 : 1) || a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rules = [...xb.eligibility.rules].sort(
+    (a, b) => (a.decision === b.decision ? 0 : a.decision === 'deny' ? -1 : 1) || a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   for (let i = 0; i < n; i++) {
     const c = countries[m.home[i]];
     const mccRow = p.universe.mccs[m.mcc[i]];

@@ -25,7 +25,9 @@ export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1
   const pCandidates = publishS3Candidates(ctx, w, isoCol, outputs);
   const pWeights = publishS5Weights(ctx, w, isoCol, outputs);
   const pOutlets = publishS8Outlets(ctx, w, isoCol, outputs);
-  [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all([pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))));
+  [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all(
+    [pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))),
+  );
   stage.done();
   return { rows, outputs };
 }
@@ -43,14 +45,19 @@ function publishUniverse(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: O
   const { m } = w;
   const n = m.n;
   const mccs = w.p.universe.mccs;
-  return publishParquet(ctx, 'merchant_universe_1A', {
-    merchant_id: m.id,
-    mcc: Int32Array.from(m.mcc, (k) => mccs[k].mcc),
-    merchant_class: dictEncode(Array.from(m.mcc, (k) => mccs[k].class)),
-    channel: { codes: Int32Array.from(m.cnp), dict: [...CHANNELS] },
-    home_country_iso: isoCol(m.home),
-    source: { codes: new Int32Array(n), dict: [m.source] },
-  }, outputs);
+  return publishParquet(
+    ctx,
+    'merchant_universe_1A',
+    {
+      merchant_id: m.id,
+      mcc: Int32Array.from(m.mcc, (k) => mccs[k].mcc),
+      merchant_class: dictEncode(Array.from(m.mcc, (k) => mccs[k].class)),
+      channel: { codes: Int32Array.from(m.cnp), dict: [...CHANNELS] },
+      home_country_iso: isoCol(m.home),
+      source: { codes: new Int32Array(n), dict: [m.source] },
+    },
+    outputs,
+  );
 }
 
 /** S0–S7 per merchant: design features, draws and counts. */
@@ -59,30 +66,35 @@ function publishFeatures(ctx: RunContext, w: World1A, outputs: OutputEntry[]): P
   const n = m.n;
   const legalCountries = new Int32Array(n);
   for (let i = 0; i < n; i++) for (let j = w.candOff[i]; j < w.candOff[i + 1]; j++) if (w.count[j] > 0) legalCountries[i]++;
-  return publishParquet(ctx, 'merchant_features_1A', {
-    merchant_id: m.id,
-    gdp_bucket: d.bucket,
-    gdp_pc_usd: d.gdpPc,
-    hurdle_logit: d.logit,
-    hurdle_pi: d.pi,
-    hurdle_u: nullableF64(w.hurdleU, (u) => u >= 0),
-    is_multi: w.multi,
-    nb_mu: d.mu,
-    nb_phi: d.phi,
-    n_outlets: w.N,
-    nb_rejections: w.nbRej,
-    is_eligible: d.eligible,
-    eligibility_reason: dictEncode(d.eligReason),
-    openness: d.openness,
-    currency: dictEncode(w.currency),
-    foreign_candidates: Int32Array.from({ length: n }, (_, i) => w.candOff[i + 1] - w.candOff[i] - 1),
-    ztp_lambda: w.lambda,
-    k_target: w.kTarget,
-    ztp_attempts: w.ztpAttempts,
-    ztp_exhausted: w.ztpExhausted,
-    k_realized: w.kRealized,
-    legal_countries: legalCountries,
-  }, outputs);
+  return publishParquet(
+    ctx,
+    'merchant_features_1A',
+    {
+      merchant_id: m.id,
+      gdp_bucket: d.bucket,
+      gdp_pc_usd: d.gdpPc,
+      hurdle_logit: d.logit,
+      hurdle_pi: d.pi,
+      hurdle_u: nullableF64(w.hurdleU, (u) => u >= 0),
+      is_multi: w.multi,
+      nb_mu: d.mu,
+      nb_phi: d.phi,
+      n_outlets: w.N,
+      nb_rejections: w.nbRej,
+      is_eligible: d.eligible,
+      eligibility_reason: dictEncode(d.eligReason),
+      openness: d.openness,
+      currency: dictEncode(w.currency),
+      foreign_candidates: Int32Array.from({ length: n }, (_, i) => w.candOff[i + 1] - w.candOff[i] - 1),
+      ztp_lambda: w.lambda,
+      k_target: w.kTarget,
+      ztp_attempts: w.ztpAttempts,
+      ztp_exhausted: w.ztpExhausted,
+      k_realized: w.kRealized,
+      legal_countries: legalCountries,
+    },
+    outputs,
+  );
 }
 
 /** S3 candidates with S5 weights, S6 keys and S7 counts, one row per candidate. */
@@ -92,27 +104,35 @@ function publishS3Candidates(ctx: RunContext, w: World1A, isoCol: IsoCol, output
   const nc = w.cands.length;
   const candMerchant = new BigUint64Array(nc);
   for (let i = 0; i < n; i++) candMerchant.fill(m.id[i], w.candOff[i], w.candOff[i + 1]);
-  return publishParquet(ctx, 'candidate_set_1A', {
-    merchant_id: candMerchant,
-    country_iso: isoCol(Int32Array.from(w.cands, (c) => c.iso)),
-    candidate_rank: Int32Array.from(w.cands, (c) => c.rank),
-    is_home: Uint8Array.from(w.cands, (c) => (c.isHome ? 1 : 0)),
-    reason: dictEncode(w.cands.map((c) => c.reason)),
-    currency_weight: w.candWeight,
-    gumbel_key: nullableF64(w.gumbelKey, Number.isFinite),
-    selection_order: nullableI32(w.selOrder),
-    in_domain: w.inDomain,
-    residual: nullableF64(w.residual, (r) => !Number.isNaN(r)),
-    residual_rank: nullableI32(w.residualRank),
-    outlet_count: w.count,
-  }, outputs);
+  return publishParquet(
+    ctx,
+    'candidate_set_1A',
+    {
+      merchant_id: candMerchant,
+      country_iso: isoCol(Int32Array.from(w.cands, (c) => c.iso)),
+      candidate_rank: Int32Array.from(w.cands, (c) => c.rank),
+      is_home: Uint8Array.from(w.cands, (c) => (c.isHome ? 1 : 0)),
+      reason: dictEncode(w.cands.map((c) => c.reason)),
+      currency_weight: w.candWeight,
+      gumbel_key: nullableF64(w.gumbelKey, Number.isFinite),
+      selection_order: nullableI32(w.selOrder),
+      in_domain: w.inDomain,
+      residual: nullableF64(w.residual, (r) => !Number.isNaN(r)),
+      residual_rank: nullableI32(w.residualRank),
+      outlet_count: w.count,
+    },
+    outputs,
+  );
 }
 
 function publishS5Weights(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
   const countries = loadCountries().countries;
   // S5 weights, currency A→Z then country A→Z, positive weights only.
   const U = 10 ** w.ccy.dp;
-  const ccyCode: number[] = [], ctry: number[] = [], units: number[] = [], sparse: number[] = [];
+  const ccyCode: number[] = [],
+    ctry: number[] = [],
+    units: number[] = [],
+    sparse: number[] = [];
   w.ccy.currencies.forEach((k, ki) => {
     const ul = w.ccy.ulps.get(k)!;
     for (let c = 0; c < countries.length; c++) {
@@ -123,14 +143,19 @@ function publishS5Weights(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: 
       sparse.push(w.ccy.sparse.get(k) ? 1 : 0);
     }
   });
-  return publishParquet(ctx, 'currency_country_weights_1A', {
-    currency: { codes: Int32Array.from(ccyCode), dict: w.ccy.currencies },
-    country_iso: isoCol(Int32Array.from(ctry)),
-    weight: Float64Array.from(units, (u) => u / U),
-    weight_units: Int32Array.from(units),
-    dp: new Int32Array(units.length).fill(w.ccy.dp),
-    is_sparse: Uint8Array.from(sparse),
-  }, outputs);
+  return publishParquet(
+    ctx,
+    'currency_country_weights_1A',
+    {
+      currency: { codes: Int32Array.from(ccyCode), dict: w.ccy.currencies },
+      country_iso: isoCol(Int32Array.from(ctry)),
+      weight: Float64Array.from(units, (u) => u / U),
+      weight_units: Int32Array.from(units),
+      dp: new Int32Array(units.length).fill(w.ccy.dp),
+      is_sparse: Uint8Array.from(sparse),
+    },
+    outputs,
+  );
 }
 
 function publishS8Outlets(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {

@@ -49,8 +49,30 @@ export async function build1A(ctx: RunContext): Promise<World1A> {
   const { gumbelKey, selOrder, gumbelKeys } = await s6Gumbel(ctx, { m, cands, candOff, candWeight, kTarget, trace });
   const { kRealized, inDomain, residual, residualRank, count } = s7Allocate(ctx, { countries, p, N, cands, candOff, candWeight, selOrder });
   return {
-    p, m, design, hurdleU, multi, N, nbRej, candOff, cands, candWeight, lambda, kTarget, ztpAttempts, ztpExhausted,
-    gumbelKey, selOrder, kRealized, inDomain, residual, residualRank, count, currency, ccy,
-    keys: { universe: universeKeys, hurdle: hurdleKeys, nb: nbKeys, ztp: ztpKeys, gumbel: gumbelKeys }, trace,
+    p,
+    m,
+    design,
+    hurdleU,
+    multi,
+    N,
+    nbRej,
+    candOff,
+    cands,
+    candWeight,
+    lambda,
+    kTarget,
+    ztpAttempts,
+    ztpExhausted,
+    gumbelKey,
+    selOrder,
+    kRealized,
+    inDomain,
+    residual,
+    residualRank,
+    count,
+    currency,
+    ccy,
+    keys: { universe: universeKeys, hurdle: hurdleKeys, nb: nbKeys, ztp: ztpKeys, gumbel: gumbelKeys },
+    trace,
   };
 }

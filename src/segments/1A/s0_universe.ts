@@ -51,17 +51,31 @@ export async function readMerchantFile(path: string, countries: Country[], p: Po
   for (let i = 0; i < n; i++) {
     const at = `${path}:${i + 2}`;
     const f = lines[i + 1].split(',').map((s) => s.trim());
-    if (f.length !== 4) fail(ErrorCodes.INPUT_FILE_INVALID, `expected 4 fields, got ${f.length}`, at, 'one merchant per line: merchant_id,mcc,channel,home_country_iso');
-    if (!/^\d+$/.test(f[0]) || BigInt(f[0]) < 1n || BigInt(f[0]) >= 1n << 64n) fail(ErrorCodes.INPUT_FILE_INVALID, `merchant_id "${f[0]}" is not an integer in [1, 2^64)`, `${at} merchant_id`, 'use positive integer ids');
+    if (f.length !== 4)
+      fail(ErrorCodes.INPUT_FILE_INVALID, `expected 4 fields, got ${f.length}`, at, 'one merchant per line: merchant_id,mcc,channel,home_country_iso');
+    if (!/^\d+$/.test(f[0]) || BigInt(f[0]) < 1n || BigInt(f[0]) >= 1n << 64n)
+      fail(ErrorCodes.INPUT_FILE_INVALID, `merchant_id "${f[0]}" is not an integer in [1, 2^64)`, `${at} merchant_id`, 'use positive integer ids');
     const id = BigInt(f[0]);
     if (seen.has(id)) fail(ErrorCodes.INPUT_FILE_INVALID, `duplicate merchant_id ${id}`, `${at} merchant_id`, 'merchant ids must be unique');
     seen.add(id);
     const mi = knownMcc.get(Number(f[1]));
-    if (mi === undefined) fail(ErrorCodes.INPUT_FILE_INVALID, `mcc "${f[1]}" is not in the policy's MCC list`, `${at} mcc`, 'use an MCC listed in config/layer1/1A/merchant_universe.yaml or add it there');
+    if (mi === undefined)
+      fail(
+        ErrorCodes.INPUT_FILE_INVALID,
+        `mcc "${f[1]}" is not in the policy's MCC list`,
+        `${at} mcc`,
+        'use an MCC listed in config/layer1/1A/merchant_universe.yaml or add it there',
+      );
     const ch = CHANNELS.indexOf(f[2] as (typeof CHANNELS)[number]);
     if (ch < 0) fail(ErrorCodes.INPUT_FILE_INVALID, `channel "${f[2]}"`, `${at} channel`, 'use card_present or card_not_present');
     const hi = isoIdx.get(f[3]);
-    if (hi === undefined || !countries[hi].currency) fail(ErrorCodes.INPUT_FILE_INVALID, `home_country_iso "${f[3]}" is not a known ISO-3166 alpha-2 country with a currency`, `${at} home_country_iso`, 'use an uppercase ISO alpha-2 code');
+    if (hi === undefined || !countries[hi].currency)
+      fail(
+        ErrorCodes.INPUT_FILE_INVALID,
+        `home_country_iso "${f[3]}" is not a known ISO-3166 alpha-2 country with a currency`,
+        `${at} home_country_iso`,
+        'use an uppercase ISO alpha-2 code',
+      );
     m.id[i] = id;
     m.mcc[i] = mi;
     m.cnp[i] = ch;
@@ -100,17 +114,51 @@ export async function s0Universe(ctx: RunContext, inp: { p: Policies1A; countrie
     const cT = aliasBuild(homeWeights(countries, p));
     const mT = aliasBuild(p.universe.mccs.map((x) => x.weight));
     const keys = SharedCol.from('u32', universeKeys);
-    const cProb = SharedCol.from('f64', cT.prob), cAlias = SharedCol.from('i32', cT.alias);
-    const mProb = SharedCol.from('f64', mT.prob), mAlias = SharedCol.from('i32', mT.alias);
-    const pCnp = SharedCol.from('f64', p.universe.mccs.map((x) => x.p_cnp));
-    const home = new SharedCol('i32', n), mcc = new SharedCol('i32', n), cnp = new SharedCol('u8', n);
-    const dr = new SharedCol('u32', n), bl = new SharedCol('u32', n);
-    await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aUniverse.task({
-      n: e - s, keys: keys.in(s, e, 2), cProb: cProb.all(), cAlias: cAlias.all(), nC: countries.length, mProb: mProb.all(), mAlias: mAlias.all(), nM: p.universe.mccs.length, pCnp: pCnp.all(),
-      outHome: home.out(s, e), outMcc: mcc.out(s, e), outCnp: cnp.out(s, e), outDraws: dr.out(s, e), outBlocks: bl.out(s, e),
-    }), ctx.progress.stage(`1A ${k1aUniverse.name}`, n));
+    const cProb = SharedCol.from('f64', cT.prob),
+      cAlias = SharedCol.from('i32', cT.alias);
+    const mProb = SharedCol.from('f64', mT.prob),
+      mAlias = SharedCol.from('i32', mT.alias);
+    const pCnp = SharedCol.from(
+      'f64',
+      p.universe.mccs.map((x) => x.p_cnp),
+    );
+    const home = new SharedCol('i32', n),
+      mcc = new SharedCol('i32', n),
+      cnp = new SharedCol('u8', n);
+    const dr = new SharedCol('u32', n),
+      bl = new SharedCol('u32', n);
+    await runShards(
+      ctx.pool,
+      n,
+      SHARD_MERCHANTS,
+      ({ start: s, end: e }) =>
+        k1aUniverse.task({
+          n: e - s,
+          keys: keys.in(s, e, 2),
+          cProb: cProb.all(),
+          cAlias: cAlias.all(),
+          nC: countries.length,
+          mProb: mProb.all(),
+          mAlias: mAlias.all(),
+          nM: p.universe.mccs.length,
+          pCnp: pCnp.all(),
+          outHome: home.out(s, e),
+          outMcc: mcc.out(s, e),
+          outCnp: cnp.out(s, e),
+          outDraws: dr.out(s, e),
+          outBlocks: bl.out(s, e),
+        }),
+      ctx.progress.stage(`1A ${k1aUniverse.name}`, n),
+    );
     trace.add(FAMILIES.universe, dr.view() as Uint32Array, bl.view() as Uint32Array);
-    m = { n, id: ids, home: Int32Array.from(home.view() as Int32Array), mcc: Int32Array.from(mcc.view() as Int32Array), cnp: Uint8Array.from(cnp.view() as Uint8Array), source: 'generated' };
+    m = {
+      n,
+      id: ids,
+      home: Int32Array.from(home.view() as Int32Array),
+      mcc: Int32Array.from(mcc.view() as Int32Array),
+      cnp: Uint8Array.from(cnp.view() as Uint8Array),
+      source: 'generated',
+    };
   }
   const design = computeDesign(m, countries, p);
   return { m, design, universeKeys };

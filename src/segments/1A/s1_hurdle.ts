@@ -17,9 +17,28 @@ export async function s1Hurdle(ctx: RunContext, inp: { m: Merchants; design: Des
   const { m, design, trace } = inp;
   const n = m.n;
   const hurdleKeys = familyKeys(ctx, FAMILIES.hurdle, m.id);
-  const hK = SharedCol.from('u32', hurdleKeys), pi = SharedCol.from('f64', design.pi);
-  const multiC = new SharedCol('u8', n), uC = new SharedCol('f64', n), hd = new SharedCol('u32', n), hb = new SharedCol('u32', n);
-  await runShards(ctx.pool, n, SHARD_MERCHANTS, ({ start: s, end: e }) => k1aHurdle.task({ n: e - s, keys: hK.in(s, e, 2), pi: pi.in(s, e), outMulti: multiC.out(s, e), outU: uC.out(s, e), outDraws: hd.out(s, e), outBlocks: hb.out(s, e) }), ctx.progress.stage(`1A ${k1aHurdle.name}`, n));
+  const hK = SharedCol.from('u32', hurdleKeys),
+    pi = SharedCol.from('f64', design.pi);
+  const multiC = new SharedCol('u8', n),
+    uC = new SharedCol('f64', n),
+    hd = new SharedCol('u32', n),
+    hb = new SharedCol('u32', n);
+  await runShards(
+    ctx.pool,
+    n,
+    SHARD_MERCHANTS,
+    ({ start: s, end: e }) =>
+      k1aHurdle.task({
+        n: e - s,
+        keys: hK.in(s, e, 2),
+        pi: pi.in(s, e),
+        outMulti: multiC.out(s, e),
+        outU: uC.out(s, e),
+        outDraws: hd.out(s, e),
+        outBlocks: hb.out(s, e),
+      }),
+    ctx.progress.stage(`1A ${k1aHurdle.name}`, n),
+  );
   const multi = Uint8Array.from(multiC.view() as Uint8Array);
   trace.add(FAMILIES.hurdle, hd.view() as Uint32Array, hb.view() as Uint32Array);
   return { multi, hurdleU: Float64Array.from(uC.view() as Float64Array), hurdleKeys };

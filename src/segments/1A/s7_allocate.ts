@@ -28,7 +28,9 @@ function allocate(N: number, weights: number[], isos: string[], p: Policies1A): 
   const base = shares.map((s) => Math.floor(N * s));
   const residuals = shares.map((s, i) => Math.round((N * s - base[i]) * q) / q);
   let d = N - base.reduce((a, b) => a + b, 0);
-  const order = Array.from({ length: m }, (_, i) => i).sort((a, b) => residuals[b] - residuals[a] || (isos[a] < isos[b] ? -1 : isos[a] > isos[b] ? 1 : 0) || a - b);
+  const order = Array.from({ length: m }, (_, i) => i).sort(
+    (a, b) => residuals[b] - residuals[a] || (isos[a] < isos[b] ? -1 : isos[a] > isos[b] ? 1 : 0) || a - b,
+  );
   const residualRank = new Array<number>(m);
   order.forEach((i, r) => (residualRank[i] = r + 1));
   const counts = base.slice();
@@ -45,7 +47,10 @@ export interface S7Result {
 }
 
 /** S7 is last: it splits S2's N over home plus S6's selected countries, with S5's weights; S8 (outlet_catalogue) lists its counts. */
-export function s7Allocate(_ctx: RunContext, inp: { countries: Country[]; p: Policies1A; N: Int32Array; cands: CandidateRow[]; candOff: Int32Array; candWeight: Float64Array; selOrder: Int32Array }): S7Result {
+export function s7Allocate(
+  _ctx: RunContext,
+  inp: { countries: Country[]; p: Policies1A; N: Int32Array; cands: CandidateRow[]; candOff: Int32Array; candWeight: Float64Array; selOrder: Int32Array },
+): S7Result {
   const { countries, p, N, cands, candOff, candWeight, selOrder } = inp;
   const n = N.length;
   const kRealized = new Int32Array(n);
@@ -62,7 +67,12 @@ export function s7Allocate(_ctx: RunContext, inp: { countries: Country[]; p: Pol
       }
     }
     kRealized[i] = D.length - 1;
-    const a = allocate(N[i], D.map((j) => candWeight[j]), D.map((j) => countries[cands[j].iso].iso2), p);
+    const a = allocate(
+      N[i],
+      D.map((j) => candWeight[j]),
+      D.map((j) => countries[cands[j].iso].iso2),
+      p,
+    );
     D.forEach((j, r) => {
       count[j] = a.counts[r];
       residual[j] = a.residuals[r];

@@ -21,10 +21,16 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
   const n = w.m.n;
 
   // Conservation and structure, re-derived from the arrays that produced the outputs.
-  let sumN = 0, badSum = 0, badHome = 0, badRank = 0, badK = 0, outsideDomain = 0;
+  let sumN = 0,
+    badSum = 0,
+    badHome = 0,
+    badRank = 0,
+    badK = 0,
+    outsideDomain = 0;
   for (let i = 0; i < n; i++) {
     sumN += w.N[i];
-    let s = 0, positiveForeign = 0;
+    let s = 0,
+      positiveForeign = 0;
     for (let j = w.candOff[i], r = 0; j < w.candOff[i + 1]; j++, r++) {
       s += w.count[j];
       if (w.cands[j].rank !== r) badRank++;
@@ -44,7 +50,11 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
 
   // RNG: exact replay of a merchant sample through the TS reference kernels, and total reconciliation.
   const replay = replaySample(ctx, w);
-  add('rng.replay_sample', replay.mismatches.length === 0, `${replay.merchants} merchants replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
+  add(
+    'rng.replay_sample',
+    replay.mismatches.length === 0,
+    `${replay.merchants} merchants replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`,
+  );
   const traceRows = w.trace.rows();
   const hurdleDraws = traceRows.find((r) => r.family === FAMILIES.hurdle)?.draws;
   const expectHurdle = w.design.pi.reduce((a, p) => a + (p > 0 && p < 1 ? 1 : 0), 0);
@@ -66,7 +76,14 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
   });
   stage.tick(1);
 
-  await sealSegment(ctx, { segment: '1A', checks, outputs: pub.outputs, rows: pub.rows, trace: w.trace, files: { 'realism_1A.json': { segment: '1A', metrics: realism }, 'rng_replay.json': replay } });
+  await sealSegment(ctx, {
+    segment: '1A',
+    checks,
+    outputs: pub.outputs,
+    rows: pub.rows,
+    trace: w.trace,
+    files: { 'realism_1A.json': { segment: '1A', metrics: realism }, 'rng_replay.json': replay },
+  });
   stage.tick(1);
   stage.done();
 }
@@ -96,7 +113,8 @@ function replaySample(ctx: RunContext, w: World1A) {
     const z = ztpRef(k(w.keys.ztp, i), w.lambda[i], w.p.crossborder.ztp.max_zero_attempts);
     const kt = z.K < 0 ? 0 : z.K;
     if (kt !== w.kTarget[i] || z.attempts !== w.ztpAttempts[i]) mismatches.push(`${id} ztp`);
-    const lo = w.candOff[i], hi = w.candOff[i + 1];
+    const lo = w.candOff[i],
+      hi = w.candOff[i + 1];
     const gw = Array.from({ length: hi - lo }, (_, j) => (w.cands[lo + j].isHome ? 0 : w.candWeight[lo + j]));
     const g = gumbelRef(k(w.keys.gumbel, i), gw, w.kTarget[i]);
     for (let j = 0; j < hi - lo; j++) if (g.order[j] !== w.selOrder[lo + j] || !Object.is(g.keys[j], w.gumbelKey[lo + j])) mismatches.push(`${id} gumbel`);
@@ -106,7 +124,13 @@ function replaySample(ctx: RunContext, w: World1A) {
 
 async function realismMetrics(ctx: RunContext, pub: Published1A): Promise<Record<string, number>> {
   // every part of the dataset, in path order (a large outlet_catalogue is several parts)
-  const path = (id: string) => litList(pub.outputs.filter((o) => o.dataset === id).map((o) => join(ctx.world, o.path)).sort());
+  const path = (id: string) =>
+    litList(
+      pub.outputs
+        .filter((o) => o.dataset === id)
+        .map((o) => join(ctx.world, o.path))
+        .sort(),
+    );
   const duck = await Duck.open();
   try {
     const [r] = await duck.all(`

@@ -60,7 +60,6 @@ export interface CurrencyWeights {
   sparse: Map<string, boolean>;
 }
 
-
 /** Everything 1A computed, in merchant order (and candidate order within a merchant). */
 export interface World1A {
   p: Policies1A;

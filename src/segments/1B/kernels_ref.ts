@@ -23,7 +23,10 @@ export interface FlatGeometry {
 
 export function flattenGeometry(cs: CountryShapes, bandDeg: number): FlatGeometry {
   const C = cs.shapes.length;
-  let V = 0, R = 0, B = 0, E = 0;
+  let V = 0,
+    R = 0,
+    B = 0,
+    E = 0;
   for (const s of cs.shapes) {
     V += s.xs.length;
     R += s.ringOff.length - 1;
@@ -31,10 +34,19 @@ export function flattenGeometry(cs: CountryShapes, bandDeg: number): FlatGeometr
     E += s.bandEdge.length;
   }
   const g: FlatGeometry = {
-    vx: new Float64Array(V), vy: new Float64Array(V), cBand: new Int32Array(3 * C), bandOff: new Int32Array(B), bandEdge: new Int32Array(E),
-    cRing: new Int32Array(2 * C), ringOff: new Int32Array(R + 1), bandDeg,
+    vx: new Float64Array(V),
+    vy: new Float64Array(V),
+    cBand: new Int32Array(3 * C),
+    bandOff: new Int32Array(B),
+    bandEdge: new Int32Array(E),
+    cRing: new Int32Array(2 * C),
+    ringOff: new Int32Array(R + 1),
+    bandDeg,
   };
-  let v = 0, r = 0, b = 0, e = 0;
+  let v = 0,
+    r = 0,
+    b = 0,
+    e = 0;
   cs.shapes.forEach((s, c) => {
     g.vx.set(s.xs, v);
     g.vy.set(s.ys, v);
@@ -57,7 +69,8 @@ export function flattenGeometry(cs: CountryShapes, bandDeg: number): FlatGeometr
 }
 
 function crosses(g: FlatGeometry, i: number, x: number, y: number): boolean {
-  const y1 = g.vy[i], y2 = g.vy[i + 1];
+  const y1 = g.vy[i],
+    y2 = g.vy[i + 1];
   if (y1 > y !== y2 > y) {
     const x1 = g.vx[i];
     const xc = x1 + ((y - y1) * (g.vx[i + 1] - x1)) / (y2 - y1);
@@ -111,12 +124,17 @@ export interface JitterSite {
 export function jitterRef(k: [number, number], g: FlatGeometry, c: number, level: number, base: number, maxAttempts: number, sites: JitterSite[]) {
   const s = new Substream(k[0], k[1]);
   const d = base / 2 ** level;
-  const lon = new Float64Array(sites.length), lat = new Float64Array(sites.length);
-  const attempts = new Int32Array(sites.length), fallback = new Uint8Array(sites.length);
+  const lon = new Float64Array(sites.length),
+    lat = new Float64Array(sites.length);
+  const attempts = new Int32Array(sites.length),
+    fallback = new Uint8Array(sites.length);
   sites.forEach((site, j) => {
     const minLon = -180 + site.col * d;
     const minLat = 90 - (site.row + 1) * d;
-    let x = 0, y = 0, ok = false, a = 0;
+    let x = 0,
+      y = 0,
+      ok = false,
+      a = 0;
     while (a < maxAttempts) {
       a++;
       const u1 = s.u01();
@@ -147,7 +165,16 @@ export function jitterRef(k: [number, number], g: FlatGeometry, c: number, level
  *    interval holds it (one u01 per pair from k);
  *  - largest_remainder: floors of n·w_i/K, then +1 to the largest remainders, ties to the lower tile_id.
  */
-export function allocRef(method: 'systematic' | 'largest_remainder', k: [number, number] | null, n: number, cum: Float64Array, w: Int32Array, lo: number, hi: number, K: number): { slots: Int32Array } & Acct {
+export function allocRef(
+  method: 'systematic' | 'largest_remainder',
+  k: [number, number] | null,
+  n: number,
+  cum: Float64Array,
+  w: Int32Array,
+  lo: number,
+  hi: number,
+  K: number,
+): { slots: Int32Array } & Acct {
   const slots = new Int32Array(n);
   if (method === 'systematic') {
     const s = new Substream(k![0], k![1]);
@@ -157,7 +184,8 @@ export function allocRef(method: 'systematic' | 'largest_remainder', k: [number,
     for (let j = 0; j < n; j++) {
       const p = ((j + u) * K) / n;
       // first tile whose cumulative weight (inclusive) exceeds p
-      let a = lo, b = hi;
+      let a = lo,
+        b = hi;
       while (a < b) {
         const m = (a + b) >>> 1;
         if (cum[m] > p) b = m;
@@ -168,12 +196,14 @@ export function allocRef(method: 'systematic' | 'largest_remainder', k: [number,
     return { slots, draws: s.draws, blocks: s.blocks };
   }
   const T = hi - lo;
-  const z = new Float64Array(T), rem = new Float64Array(T);
+  const z = new Float64Array(T),
+    rem = new Float64Array(T);
   let given = 0;
   for (let i = 0; i < T; i++) {
     const num = w[lo + i] * n; // < 2^53: exact
     let q = Math.floor(num / K);
-    if (q * K > num) q--; // the float quotient may round up to the next integer
+    if (q * K > num)
+      q--; // the float quotient may round up to the next integer
     else if (num - q * K >= K) q++;
     z[i] = q;
     rem[i] = num - q * K;

@@ -27,5 +27,11 @@ export const P1B = 'layer1/1B/';
 export function load1B(pack: PolicyPack): Policies1B {
   const names = ['geometry', 'tiles', 'placement', 'validation'].map((n) => `${P1B}${n}.yaml`);
   const [geometry, tiles, placement, validation] = names.map((n) => policy<unknown>(pack, n));
-  return { geometry: geometry as GeometryPolicy, tiles: tiles as TilesPolicy, placement: placement as PlacementPolicy, validation: validation as ValidationPolicy1B, files: names };
+  return {
+    geometry: geometry as GeometryPolicy,
+    tiles: tiles as TilesPolicy,
+    placement: placement as PlacementPolicy,
+    validation: validation as ValidationPolicy1B,
+    files: names,
+  };
 }

@@ -30,7 +30,12 @@ function checkPins(ctx: RunContext, p: Policies1B): void {
     const pin = p.geometry.reference[k];
     const got = ctx.sealed.find((s) => s.id === id);
     if (!got || got.sha256_hex !== pin.sha256_hex || got.source !== pin.source) {
-      fail(ErrorCodes.REFERENCE_PIN_MISMATCH, `installed ${got?.source ?? id} (sha256 ${got?.sha256_hex.slice(0, 12) ?? 'missing'}…) is not the pinned ${pin.source} (sha256 ${pin.sha256_hex.slice(0, 12)}…)`, `${join(ctx.pack.dir, 'layer1/1B/geometry.yaml')}: /reference/${k}`, 'reinstall the pinned package version, or update the pin (a new pin is a new parameter_hash)');
+      fail(
+        ErrorCodes.REFERENCE_PIN_MISMATCH,
+        `installed ${got?.source ?? id} (sha256 ${got?.sha256_hex.slice(0, 12) ?? 'missing'}…) is not the pinned ${pin.source} (sha256 ${pin.sha256_hex.slice(0, 12)}…)`,
+        `${join(ctx.pack.dir, 'layer1/1B/geometry.yaml')}: /reference/${k}`,
+        'reinstall the pinned package version, or update the pin (a new pin is a new parameter_hash)',
+      );
     }
   }
 }
@@ -72,8 +77,22 @@ export async function build1B(ctx: RunContext): Promise<World1B> {
   const { lon, lat, attempts, fallback } = await s6Jitter(ctx, { p, tiles, geo: base.geo, ...pairs, siteTile, jitterKeys: keys.jitter, trace });
 
   return {
-    p, ...base, nPairs, pairMerchant, pairCountry, pairOff, nSites, siteOrder, slotTile,
-    siteTile, siteU, lon, lat, attempts, fallback,
-    keys, trace,
+    p,
+    ...base,
+    nPairs,
+    pairMerchant,
+    pairCountry,
+    pairOff,
+    nSites,
+    siteOrder,
+    slotTile,
+    siteTile,
+    siteU,
+    lon,
+    lat,
+    attempts,
+    fallback,
+    keys,
+    trace,
   };
 }

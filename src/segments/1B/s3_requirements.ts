@@ -44,9 +44,17 @@ export async function s3Requirements(ctx: RunContext, inp: { cs: CountryShapes; 
   const { cs, tiles } = inp;
   const isoIndex = new Map(cs.iso.map((s, i) => [s, i]));
   const oc = readOutlets(await readParquetDataset(ctx, 'outlet_catalogue', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] }), isoIndex);
-  const pm: bigint[] = [], pc: number[] = [], po: number[] = [0];
+  const pm: bigint[] = [],
+    pc: number[] = [],
+    po: number[] = [0];
   for (let i = 0; i < oc.n; i++) {
-    if (oc.country[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `outlet_catalogue row ${i}: legal_country_iso is not a reference country`, 'outlet_catalogue', 'rebuild 1A with the same reference data');
+    if (oc.country[i] < 0)
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `outlet_catalogue row ${i}: legal_country_iso is not a reference country`,
+        'outlet_catalogue',
+        'rebuild 1A with the same reference data',
+      );
     const newPair = i === 0 || oc.merchant[i] !== oc.merchant[i - 1] || oc.country[i] !== oc.country[i - 1];
     if (newPair) {
       if (i > 0) po.push(i);
@@ -54,10 +62,18 @@ export async function s3Requirements(ctx: RunContext, inp: { cs: CountryShapes; 
       pc.push(oc.country[i]);
     }
     const expect = newPair ? 1 : oc.order[i - 1] + 1;
-    if (oc.order[i] !== expect) fail(ErrorCodes.VALIDATION_FAILED, `outlet_catalogue row ${i}: site_order ${oc.order[i]} where ${expect} was due (merchant ${oc.merchant[i]})`, 'outlet_catalogue', 'rebuild 1A: site_order must run 1..n per (merchant, country) in PK order');
+    if (oc.order[i] !== expect)
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `outlet_catalogue row ${i}: site_order ${oc.order[i]} where ${expect} was due (merchant ${oc.merchant[i]})`,
+        'outlet_catalogue',
+        'rebuild 1A: site_order must run 1..n per (merchant, country) in PK order',
+      );
     if (!newPair || i === 0) continue;
-    const prevM = oc.merchant[i - 1], prevC = oc.country[i - 1];
-    if (oc.merchant[i] < prevM || (oc.merchant[i] === prevM && oc.country[i] < prevC)) fail(ErrorCodes.VALIDATION_FAILED, `outlet_catalogue row ${i} is out of PK order`, 'outlet_catalogue', 'rebuild 1A');
+    const prevM = oc.merchant[i - 1],
+      prevC = oc.country[i - 1];
+    if (oc.merchant[i] < prevM || (oc.merchant[i] === prevM && oc.country[i] < prevC))
+      fail(ErrorCodes.VALIDATION_FAILED, `outlet_catalogue row ${i} is out of PK order`, 'outlet_catalogue', 'rebuild 1A');
   }
   if (oc.n > 0) po.push(oc.n);
   const nPairs = pm.length;
@@ -66,7 +82,8 @@ export async function s3Requirements(ctx: RunContext, inp: { cs: CountryShapes; 
   const pairOff = Int32Array.from(po.length ? po : [0]);
   for (let i = 0; i < nPairs; i++) {
     const c = pairCountry[i];
-    if (tiles.countryOff[c + 1] === tiles.countryOff[c]) fail(ErrorCodes.VALIDATION_FAILED, `country ${cs.iso[c]} has no tile`, 'tile_index', 'check config/layer1/1B/geometry.yaml for this country');
+    if (tiles.countryOff[c + 1] === tiles.countryOff[c])
+      fail(ErrorCodes.VALIDATION_FAILED, `country ${cs.iso[c]} has no tile`, 'tile_index', 'check config/layer1/1B/geometry.yaml for this country');
   }
   return { nPairs, pairMerchant, pairCountry, pairOff, nSites: oc.n, siteOrder: oc.order };
 }

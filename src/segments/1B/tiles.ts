@@ -67,7 +67,8 @@ export function rasterise(s: Shape, d: number, nrows: number, ncols: number, lim
     // walk the crossing intervals; a centre x is inside iff #(xc > x) is odd
     let lastCol = -1;
     for (let k = 0; k + 1 < n; k++) {
-      const a = xc[k], b = xc[k + 1];
+      const a = xc[k],
+        b = xc[k + 1];
       if (!(b > a)) continue;
       const c0 = Math.max(0, Math.floor((a + 180) / d - 0.5) - 1);
       const c1 = Math.min(ncols - 1, Math.floor((b + 180) / d - 0.5) + 1);
@@ -125,8 +126,20 @@ export function buildTileIndex(cs: CountryShapes, p: TilesPolicy): { t: TileInde
   }
   const n = per.reduce((a, x) => a + x.rows.length, 0);
   const t: TileIndex = {
-    n, base, countryOff: new Int32Array(C + 1), country: new Int32Array(n), level: new Int32Array(n), row: new Int32Array(n), col: new Int32Array(n), tileId: new Float64Array(n),
-    centroidLon: new Float64Array(n), centroidLat: new Float64Array(n), areaM2: new Float64Array(n), rule: new Uint8Array(n), anchorLon: new Float64Array(n), anchorLat: new Float64Array(n),
+    n,
+    base,
+    countryOff: new Int32Array(C + 1),
+    country: new Int32Array(n),
+    level: new Int32Array(n),
+    row: new Int32Array(n),
+    col: new Int32Array(n),
+    tileId: new Float64Array(n),
+    centroidLon: new Float64Array(n),
+    centroidLat: new Float64Array(n),
+    areaM2: new Float64Array(n),
+    rule: new Uint8Array(n),
+    anchorLon: new Float64Array(n),
+    anchorLat: new Float64Array(n),
     countryLevel: new Int32Array(C),
   };
   let k = 0;
@@ -135,7 +148,8 @@ export function buildTileIndex(cs: CountryShapes, p: TilesPolicy): { t: TileInde
     t.countryLevel[c] = x.level;
     const d = cellDeg(base, x.level);
     for (let i = 0; i < x.rows.length; i++, k++) {
-      const r = x.rows[i], col = x.cols[i];
+      const r = x.rows[i],
+        col = x.cols[i];
       t.country[k] = c;
       t.level[k] = x.level;
       t.row[k] = r;
@@ -161,7 +175,8 @@ export function buildTileIndex(cs: CountryShapes, p: TilesPolicy): { t: TileInde
 export function interiorPoint(s: Shape): [number, number] | null {
   const xc: number[] = [];
   for (let r = 0; r + 1 < s.ringOff.length; r++) {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     for (let i = s.ringOff[r]; i < s.ringOff[r + 1]; i++) {
       lo = Math.min(lo, s.ys[i]);
       hi = Math.max(hi, s.ys[i]);
@@ -215,32 +230,49 @@ export function buildTileWeights(t: TileIndex, cs: CountryShapes, cities: Cities
   const C = cs.iso.length;
   const isoIdx = new Map(cs.iso.map((s, i) => [s, i]));
   const cityPop = new Float64Array(t.n);
-  const report: WeightReport = { cities_total: cities.n, cities_in_tile: 0, cities_snapped: 0, cities_spread: 0, cities_unmatched: 0, cities_unknown_country: 0, population_in_tiles: 0, basis_counts: {}, area_basis_countries: [] };
+  const report: WeightReport = {
+    cities_total: cities.n,
+    cities_in_tile: 0,
+    cities_snapped: 0,
+    cities_spread: 0,
+    cities_unmatched: 0,
+    cities_unknown_country: 0,
+    population_in_tiles: 0,
+    basis_counts: {},
+    area_basis_countries: [],
+  };
   const R = p.weights.city_snap_cells;
   const kR = p.weights.city_radius_km_per_sqrt_pop;
-  const spreadT: number[] = [], spreadW: number[] = [];
+  const spreadT: number[] = [],
+    spreadW: number[] = [];
   for (let i = 0; i < cities.n; i++) {
     const c = isoIdx.get(cities.countries[cities.country[i]]);
     if (c === undefined) {
       report.cities_unknown_country++;
       continue;
     }
-    const lo = t.countryOff[c], hi = t.countryOff[c + 1];
+    const lo = t.countryOff[c],
+      hi = t.countryOff[c + 1];
     if (lo === hi) {
       report.cities_unmatched++;
       continue;
     }
     const level = t.countryLevel[c];
     const d = cellDeg(t.base, level);
-    const nrows = nrowsAt(t.base, level), ncols = ncolsAt(t.base, level);
-    const lon = cities.lon[i], lat = cities.lat[i], pop = cities.population[i];
-    const r = Math.floor((90 - lat) / d), col = Math.floor((lon + 180) / d);
+    const nrows = nrowsAt(t.base, level),
+      ncols = ncolsAt(t.base, level);
+    const lon = cities.lon[i],
+      lat = cities.lat[i],
+      pop = cities.population[i];
+    const r = Math.floor((90 - lat) / d),
+      col = Math.floor((lon + 180) / d);
     // urban disc: tiles of the country whose centre is within rKm, weighted 1 - dist/rKm
     const rKm = kR * Math.sqrt(pop);
     if (rKm > 0 && 2 * (rKm / KM_PER_DEG) >= cellDeg(t.base, t.countryLevel[c]) * Math.max(0.01, fm_cos((Math.min(89.9, Math.abs(lat)) * Math.PI) / 180))) {
       const rDegLat = rKm / KM_PER_DEG;
       const rDegLon = rDegLat / Math.max(0.01, fm_cos((Math.min(89.9, Math.abs(lat)) * Math.PI) / 180));
-      const dr = Math.ceil(rDegLat / d), dc = Math.min(ncols >> 1, Math.ceil(rDegLon / d));
+      const dr = Math.ceil(rDegLat / d),
+        dc = Math.min(ncols >> 1, Math.ceil(rDegLon / d));
       // a disc narrower than half a cell both ways reaches no centre but its own cell's: the point rule below
       const cmax = chordOf(rKm);
       spreadT.length = 0;
@@ -272,7 +304,8 @@ export function buildTileWeights(t: TileIndex, cs: CountryShapes, cities: Cities
       let best = Infinity;
       for (let dr = -R; dr <= R; dr++) {
         for (let dc = -R; dc <= R; dc++) {
-          const rr = r + dr, cc = (((col + dc) % ncols) + ncols) % ncols;
+          const rr = r + dr,
+            cc = (((col + dc) % ncols) + ncols) % ncols;
           if (rr < 0 || rr >= nrows) continue;
           const k = findTile(t.tileId, lo, hi, encodeTile(t.base, level, rr, cc));
           if (k < 0) continue;
@@ -299,7 +332,8 @@ export function buildTileWeights(t: TileIndex, cs: CountryShapes, cities: Cities
   const weightFp = new Int32Array(t.n);
   const basis: string[] = [];
   for (let c = 0; c < C; c++) {
-    const lo = t.countryOff[c], hi = t.countryOff[c + 1];
+    const lo = t.countryOff[c],
+      hi = t.countryOff[c + 1];
     if (lo === hi) {
       basis.push('none');
       continue;

@@ -28,7 +28,8 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   const checks = new Checks();
   const add = checks.add.bind(checks);
   const { tiles: t } = w;
-  const P = w.nPairs, S = w.nSites;
+  const P = w.nPairs,
+    S = w.nSites;
 
   checkTiles(w, add);
   stage.tick(1);
@@ -57,8 +58,16 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   // one site per outlet: the read-back holds every per-site dataset's files to the outlets 1A counted
   const perSite = { site_locations: S, s5_site_tile_assignment: S, s6_site_jitter: S, s7_site_synthesis: S };
   await sealSegment(ctx, {
-    segment: '1B', checks, outputs: pub.outputs, trace: w.trace, rows: { ...pub.rows, ...perSite },
-    files: { 'realism_1B.json': { segment: '1B', metrics: realism, distribution: metrics.distribution }, 'rng_replay.json': replay, 's9_summary.json': summary },
+    segment: '1B',
+    checks,
+    outputs: pub.outputs,
+    trace: w.trace,
+    rows: { ...pub.rows, ...perSite },
+    files: {
+      'realism_1B.json': { segment: '1B', metrics: realism, distribution: metrics.distribution },
+      'rng_replay.json': replay,
+      's9_summary.json': summary,
+    },
   });
   stage.done();
 }
@@ -69,9 +78,12 @@ type Add = Checks['add'];
 function checkTiles(w: World1B, add: Add): void {
   const { tiles: t, weights, cs } = w;
   const K = 10 ** weights.dp;
-  let badCentre = 0, badWeightSum = 0, emptyCountries = 0;
+  let badCentre = 0,
+    badWeightSum = 0,
+    emptyCountries = 0;
   for (let c = 0; c < cs.iso.length; c++) {
-    const lo = t.countryOff[c], hi = t.countryOff[c + 1];
+    const lo = t.countryOff[c],
+      hi = t.countryOff[c + 1];
     if (lo === hi) emptyCountries++;
     let sum = 0;
     for (let k = lo; k < hi; k++) {
@@ -91,10 +103,14 @@ function checkCoverage(w: World1B, pub: Published1B, add: Add): void {
   const P = w.nPairs;
   const K = 10 ** weights.dp;
   const sortedW = cs.iso.map((_, c) => Float64Array.from(weights.weightFp.subarray(t.countryOff[c], t.countryOff[c + 1])).sort());
-  const planSum = new Int32Array(P), planFloorPos = new Int32Array(P);
-  let badQuota = 0, badPlanCountry = 0;
+  const planSum = new Int32Array(P),
+    planFloorPos = new Int32Array(P);
+  let badQuota = 0,
+    badPlanCountry = 0;
   for (let r = 0; r < pub.plan.pair.length; r++) {
-    const i = pub.plan.pair[r], k = pub.plan.tile[r], cnt = pub.plan.count[r];
+    const i = pub.plan.pair[r],
+      k = pub.plan.tile[r],
+      cnt = pub.plan.count[r];
     const n = w.pairOff[i + 1] - w.pairOff[i];
     planSum[i] += cnt;
     if (t.country[k] !== w.pairCountry[i]) badPlanCountry++;
@@ -103,13 +119,18 @@ function checkCoverage(w: World1B, pub: Published1B, add: Add): void {
     if (cnt < fl || cnt > fl + (num - fl * K > 0 ? 1 : 0)) badQuota++;
     if (fl >= 1) planFloorPos[i]++;
   }
-  let badConserve = 0, badMissingFloor = 0, badAssign = 0;
+  let badConserve = 0,
+    badMissingFloor = 0,
+    badAssign = 0;
   for (let i = 0; i < P; i++) {
-    const lo = w.pairOff[i], hi = w.pairOff[i + 1], n = hi - lo;
+    const lo = w.pairOff[i],
+      hi = w.pairOff[i + 1],
+      n = hi - lo;
     if (planSum[i] !== n) badConserve++;
     // tiles whose floor quota is >= 1 (weight >= K/n) must all be in the plan
     const sw = sortedW[w.pairCountry[i]];
-    let a = 0, b = sw.length;
+    let a = 0,
+      b = sw.length;
     while (a < b) {
       const m = (a + b) >>> 1;
       if (sw[m] * n >= K) b = m;
@@ -117,10 +138,18 @@ function checkCoverage(w: World1B, pub: Published1B, add: Add): void {
     }
     if (sw.length - a !== planFloorPos[i]) badMissingFloor++;
     const got = Array.from(w.siteTile.subarray(lo, hi)).sort((x, y) => x - y);
-    for (let j = 0; j < n; j++) if (got[j] !== w.slotTile[lo + j]) { badAssign++; break; }
+    for (let j = 0; j < n; j++)
+      if (got[j] !== w.slotTile[lo + j]) {
+        badAssign++;
+        break;
+      }
   }
   add('conservation.plan_sums_to_n_sites', badConserve === 0, `${badConserve} of ${P} pairs whose S4 plan does not sum to n_sites`);
-  add('s4.quota_bounds', badQuota === 0 && badMissingFloor === 0, `${badQuota} plan rows outside [floor, ceil] of n·w/10^dp; ${badMissingFloor} pairs missing a tile whose floor quota is >= 1`);
+  add(
+    's4.quota_bounds',
+    badQuota === 0 && badMissingFloor === 0,
+    `${badQuota} plan rows outside [floor, ceil] of n·w/10^dp; ${badMissingFloor} pairs missing a tile whose floor quota is >= 1`,
+  );
   add('s4.plan_tiles_in_country', badPlanCountry === 0, `${badPlanCountry} plan rows on a tile of another country`);
   add('s5.assignment_matches_plan', badAssign === 0, `${badAssign} pairs whose site tiles are not the S4 multiset`);
 }
@@ -128,20 +157,27 @@ function checkCoverage(w: World1B, pub: Published1B, add: Add): void {
 /** S6: every site inside its country polygon and its tile. */
 function checkSpatial(w: World1B, add: Add): { attemptsSum: number; fallbacks: number } {
   const { tiles: t, cs } = w;
-  const P = w.nPairs, S = w.nSites;
-  let outside = 0, outsideTile = 0, badFallback = 0, attemptsSum = 0, fallbacks = 0;
+  const P = w.nPairs,
+    S = w.nSites;
+  let outside = 0,
+    outsideTile = 0,
+    badFallback = 0,
+    attemptsSum = 0,
+    fallbacks = 0;
   const outsideExamples: string[] = [];
   for (let i = 0; i < P; i++) {
     const c = w.pairCountry[i];
     for (let j = w.pairOff[i]; j < w.pairOff[i + 1]; j++) {
       const k = w.siteTile[j];
-      const x = w.lon[j], y = w.lat[j];
+      const x = w.lon[j],
+        y = w.lat[j];
       if (!insideBanded(cs.shapes[c], x, y)) {
         outside++;
         if (outsideExamples.length < 3) outsideExamples.push(`${w.pairMerchant[i]}/${cs.iso[c]}/${w.siteOrder[j]} (${x}, ${y})`);
       }
       const d = cellDeg(t.base, t.level[k]);
-      const minLon = -180 + t.col[k] * d, minLat = 90 - (t.row[k] + 1) * d;
+      const minLon = -180 + t.col[k] * d,
+        minLat = 90 - (t.row[k] + 1) * d;
       if (!(x >= minLon && x <= minLon + d && y >= minLat && y <= minLat + d)) outsideTile++;
       attemptsSum += w.attempts[j];
       if (w.fallback[j]) {
@@ -150,7 +186,11 @@ function checkSpatial(w: World1B, add: Add): { attemptsSum: number; fallbacks: n
       }
     }
   }
-  add('spatial.site_inside_country', outside === 0, `${outside} of ${S} sites outside their country polygon${outsideExamples.length ? ': ' + outsideExamples.join('; ') : ''}`);
+  add(
+    'spatial.site_inside_country',
+    outside === 0,
+    `${outside} of ${S} sites outside their country polygon${outsideExamples.length ? ': ' + outsideExamples.join('; ') : ''}`,
+  );
   add('spatial.site_inside_tile', outsideTile === 0, `${outsideTile} sites outside their tile rectangle`);
   add('s6.fallback_at_anchor', badFallback === 0, `${fallbacks} fallbacks, ${badFallback} not at their tile anchor`);
   return { attemptsSum, fallbacks };
@@ -158,18 +198,37 @@ function checkSpatial(w: World1B, add: Add): { attemptsSum: number; fallbacks: n
 
 /** RNG accounting and exact replay. */
 function checkRng(w: World1B, attemptsSum: number, add: Add) {
-  const P = w.nPairs, S = w.nSites;
+  const P = w.nPairs,
+    S = w.nSites;
   const rows = w.trace.rows();
   const fam = (f: string) => rows.find((r) => r.family === f);
   let blocksAssign = 0;
   for (let i = 0; i < P; i++) blocksAssign += Math.ceil((w.pairOff[i + 1] - w.pairOff[i]) / 2);
-  const a = fam(FAMILIES.assign), j = fam(FAMILIES.jitter), al = fam(FAMILIES.alloc);
-  add('rng.assign_budget', P === 0 || (a?.draws === String(S) && a?.blocks === String(blocksAssign) && a?.substreams === P && a?.events === S), `site_tile_assign draws ${a?.draws} and events ${a?.events} vs sites ${S}, blocks ${a?.blocks} vs ${blocksAssign}, substreams ${a?.substreams} vs pairs ${P}`);
-  add('rng.jitter_budget', P === 0 || (j?.draws === String(2 * attemptsSum) && j?.blocks === String(attemptsSum) && j?.events === attemptsSum), `in_cell_jitter draws ${j?.draws} vs 2×attempts ${2 * attemptsSum}, blocks ${j?.blocks} and events ${j?.events} vs attempts ${attemptsSum}`);
+  const a = fam(FAMILIES.assign),
+    j = fam(FAMILIES.jitter),
+    al = fam(FAMILIES.alloc);
+  add(
+    'rng.assign_budget',
+    P === 0 || (a?.draws === String(S) && a?.blocks === String(blocksAssign) && a?.substreams === P && a?.events === S),
+    `site_tile_assign draws ${a?.draws} and events ${a?.events} vs sites ${S}, blocks ${a?.blocks} vs ${blocksAssign}, substreams ${a?.substreams} vs pairs ${P}`,
+  );
+  add(
+    'rng.jitter_budget',
+    P === 0 || (j?.draws === String(2 * attemptsSum) && j?.blocks === String(attemptsSum) && j?.events === attemptsSum),
+    `in_cell_jitter draws ${j?.draws} vs 2×attempts ${2 * attemptsSum}, blocks ${j?.blocks} and events ${j?.events} vs attempts ${attemptsSum}`,
+  );
   const systematic = w.p.placement.allocation.method === 'systematic';
-  add('rng.alloc_budget', P === 0 || (systematic ? al?.draws === String(P) : al === undefined), `alloc_offset draws ${al?.draws ?? 'none'} (${systematic ? `expected ${P}` : 'expected none: largest_remainder'})`);
+  add(
+    'rng.alloc_budget',
+    P === 0 || (systematic ? al?.draws === String(P) : al === undefined),
+    `alloc_offset draws ${al?.draws ?? 'none'} (${systematic ? `expected ${P}` : 'expected none: largest_remainder'})`,
+  );
   const replay = replaySample(w);
-  add('rng.replay_sample', replay.mismatches.length === 0, `${replay.pairs} pairs replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
+  add(
+    'rng.replay_sample',
+    replay.mismatches.length === 0,
+    `${replay.pairs} pairs replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`,
+  );
   return replay;
 }
 
@@ -195,14 +254,24 @@ function replaySample(w: World1B) {
   const t = w.tiles;
   for (let i = 0; i < P; i += step) {
     pairs++;
-    const lo = w.pairOff[i], hi = w.pairOff[i + 1], n = hi - lo, c = w.pairCountry[i];
+    const lo = w.pairOff[i],
+      hi = w.pairOff[i + 1],
+      n = hi - lo,
+      c = w.pairCountry[i];
     const id = `${w.pairMerchant[i]}/${w.cs.iso[c]}`;
     const m = w.p.placement.allocation.method;
     const al = allocRef(m, m === 'systematic' ? kp(w.keys.alloc, i) : null, n, w.cum, w.weights.weightFp, t.countryOff[c], t.countryOff[c + 1], K);
-    for (let j = 0; j < n; j++) if (al.slots[j] !== w.slotTile[lo + j]) { mismatches.push(`${id} alloc`); break; }
+    for (let j = 0; j < n; j++)
+      if (al.slots[j] !== w.slotTile[lo + j]) {
+        mismatches.push(`${id} alloc`);
+        break;
+      }
     const as = assignRef(kp(w.keys.assign, i), w.slotTile.subarray(lo, hi));
     for (let j = 0; j < n; j++) {
-      if (as.tile[j] !== w.siteTile[lo + j] || !Object.is(as.u[j], w.siteU[lo + j])) { mismatches.push(`${id} assign`); break; }
+      if (as.tile[j] !== w.siteTile[lo + j] || !Object.is(as.u[j], w.siteU[lo + j])) {
+        mismatches.push(`${id} assign`);
+        break;
+      }
     }
     const sites = Array.from({ length: n }, (_, j) => {
       const k = w.siteTile[lo + j];
@@ -210,7 +279,15 @@ function replaySample(w: World1B) {
     });
     const jr = jitterRef(kp(w.keys.jitter, i), w.geo, c, t.countryLevel[c], t.base, w.p.placement.jitter.max_attempts, sites);
     for (let j = 0; j < n; j++) {
-      if (!Object.is(jr.lon[j], w.lon[lo + j]) || !Object.is(jr.lat[j], w.lat[lo + j]) || jr.attempts[j] !== w.attempts[lo + j] || jr.fallback[j] !== w.fallback[lo + j]) { mismatches.push(`${id} jitter`); break; }
+      if (
+        !Object.is(jr.lon[j], w.lon[lo + j]) ||
+        !Object.is(jr.lat[j], w.lat[lo + j]) ||
+        jr.attempts[j] !== w.attempts[lo + j] ||
+        jr.fallback[j] !== w.fallback[lo + j]
+      ) {
+        mismatches.push(`${id} jitter`);
+        break;
+      }
     }
   }
   return { pairs, step, mismatches };
@@ -218,7 +295,8 @@ function replaySample(w: World1B) {
 
 function realismMetrics(w: World1B): { values: Record<string, number>; distribution: Record<string, unknown> } {
   const { tiles: t, cs } = w;
-  const S = w.nSites, P = w.nPairs;
+  const S = w.nSites,
+    P = w.nPairs;
   const values: Record<string, number> = {};
   // sites within radius of a large city (any country)
   const { radius_km, min_population } = w.p.validation.city_proximity;
@@ -248,7 +326,8 @@ function realismMetrics(w: World1B): { values: Record<string, number>; distribut
   const sv = new Float64Array(3);
   let near = 0;
   for (let j = 0; j < S; j++) {
-    const x = w.lon[j], y = w.lat[j];
+    const x = w.lon[j],
+      y = w.lat[j];
     unit(x, y, sv, 0);
     const dLat = Math.ceil(rDeg);
     const dLon = Math.min(180, Math.ceil(rDeg / Math.max(0.02, fm_cos(Math.min(89, Math.abs(y)) * RAD))));
@@ -259,7 +338,9 @@ function realismMetrics(w: World1B): { values: Record<string, number>; distribut
         const l = grid.get((a + 90) * 400 + (bb + 180));
         if (!l) continue;
         for (const i of l) {
-          const dx = sv[0] - cv[3 * i], dy = sv[1] - cv[3 * i + 1], dz = sv[2] - cv[3 * i + 2];
+          const dx = sv[0] - cv[3 * i],
+            dy = sv[1] - cv[3 * i + 1],
+            dz = sv[2] - cv[3 * i + 2];
           if (dx * dx + dy * dy + dz * dz <= c2max) {
             hit = true;
             break;
@@ -270,7 +351,8 @@ function realismMetrics(w: World1B): { values: Record<string, number>; distribut
     if (hit) near++;
   }
   values.site_near_city_share = S ? near / S : 0;
-  let att = 0, fb = 0;
+  let att = 0,
+    fb = 0;
   for (let j = 0; j < S; j++) {
     att += w.attempts[j];
     fb += w.fallback[j];
@@ -288,7 +370,8 @@ function realismMetrics(w: World1B): { values: Record<string, number>; distribut
   const counts: { iso: string; sites: number; tiles_used: number; top_tile_share: number }[] = [];
   let maxTop = 0;
   for (const [c, m] of perCountry) {
-    let n = 0, top = 0;
+    let n = 0,
+      top = 0;
     for (const v of m.values()) {
       n += v;
       top = Math.max(top, v);
@@ -302,7 +385,8 @@ function realismMetrics(w: World1B): { values: Record<string, number>; distribut
   values.distinct_site_countries = counts.length;
   // weight fidelity: sites on each country's heaviest tile vs the expectation Σ n·w/10^dp (pooled over countries)
   const K = 10 ** w.weights.dp;
-  let obs = 0, exp = 0;
+  let obs = 0,
+    exp = 0;
   for (const [c, m] of perCountry) {
     let top = t.countryOff[c];
     for (let k = t.countryOff[c]; k < t.countryOff[c + 1]; k++) if (w.weights.weightFp[k] > w.weights.weightFp[top]) top = k;

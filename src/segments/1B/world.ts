@@ -19,7 +19,13 @@ export function isoKey(iso: string): bigint {
 }
 
 /** Per-pair family keys [k0,k1,…] for (merchant_id, ISO2 as u64). */
-export function pairKeys(ctx: { manifest_fingerprint: string; seed: bigint; parameter_hash: string }, family: string, merchant: BigUint64Array, country: Int32Array, iso: string[]): Uint32Array {
+export function pairKeys(
+  ctx: { manifest_fingerprint: string; seed: bigint; parameter_hash: string },
+  family: string,
+  merchant: BigUint64Array,
+  country: Int32Array,
+  iso: string[],
+): Uint32Array {
   const fk = new FamilyKeys({ manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, family);
   const out = new Uint32Array(merchant.length * 2);
   for (let i = 0; i < merchant.length; i++) {

@@ -22,18 +22,52 @@ function tableCols(t: Timetable) {
 export async function utcToLocalBulk(pool: KernelPool, t: Timetable, tz: Int32Array, utc: BigInt64Array, shardRows = BULK_SHARD_ROWS): Promise<BigInt64Array> {
   const n = tz.length;
   const T = tableCols(t);
-  const cTz = SharedCol.from('i32', tz), cU = SharedCol.from('u64', asU64(utc)), out = new SharedCol('u64', n);
-  await runShards(pool, n, shardRows, ({ start: s, end: e }) => k2aUtcToLocal.task({ n: e - s, tz: cTz.in(s, e), utc: cU.in(s, e), nZones: T.nZones, zoneStart: T.zs.all(), segStart: T.ss.all(), segOffset: T.so.all(), out: out.out(s, e) }));
+  const cTz = SharedCol.from('i32', tz),
+    cU = SharedCol.from('u64', asU64(utc)),
+    out = new SharedCol('u64', n);
+  await runShards(pool, n, shardRows, ({ start: s, end: e }) =>
+    k2aUtcToLocal.task({
+      n: e - s,
+      tz: cTz.in(s, e),
+      utc: cU.in(s, e),
+      nZones: T.nZones,
+      zoneStart: T.zs.all(),
+      segStart: T.ss.all(),
+      segOffset: T.so.all(),
+      out: out.out(s, e),
+    }),
+  );
   return new BigInt64Array((out.view() as BigUint64Array).slice().buffer);
 }
 
 /** UTC instants (µs) of local wall times (µs), with kind 0 unique / 1 gap / 2 fold (255 bad zone), on the pool. */
-export async function localToUtcBulk(pool: KernelPool, t: Timetable, tz: Int32Array, local: BigInt64Array, mode: Disambiguation = 'compatible', shardRows = BULK_SHARD_ROWS): Promise<{ utc: BigInt64Array; kind: Uint8Array }> {
+export async function localToUtcBulk(
+  pool: KernelPool,
+  t: Timetable,
+  tz: Int32Array,
+  local: BigInt64Array,
+  mode: Disambiguation = 'compatible',
+  shardRows = BULK_SHARD_ROWS,
+): Promise<{ utc: BigInt64Array; kind: Uint8Array }> {
   const n = tz.length;
   const T = tableCols(t);
-  const cTz = SharedCol.from('i32', tz), cL = SharedCol.from('u64', asU64(local)), out = new SharedCol('u64', n), kind = new SharedCol('u8', n);
-  await runShards(pool, n, shardRows, ({ start: s, end: e }) => k2aLocalToUtc.task({
-    n: e - s, tz: cTz.in(s, e), local: cL.in(s, e), nZones: T.nZones, zoneStart: T.zs.all(), segStart: T.ss.all(), segOffset: T.so.all(), mode: DISAMBIGUATION_CODE[mode], outUtc: out.out(s, e), outKind: kind.out(s, e),
-  }));
+  const cTz = SharedCol.from('i32', tz),
+    cL = SharedCol.from('u64', asU64(local)),
+    out = new SharedCol('u64', n),
+    kind = new SharedCol('u8', n);
+  await runShards(pool, n, shardRows, ({ start: s, end: e }) =>
+    k2aLocalToUtc.task({
+      n: e - s,
+      tz: cTz.in(s, e),
+      local: cL.in(s, e),
+      nZones: T.nZones,
+      zoneStart: T.zs.all(),
+      segStart: T.ss.all(),
+      segOffset: T.so.all(),
+      mode: DISAMBIGUATION_CODE[mode],
+      outUtc: out.out(s, e),
+      outKind: kind.out(s, e),
+    }),
+  );
   return { utc: new BigInt64Array((out.view() as BigUint64Array).slice().buffer), kind: Uint8Array.from(kind.view() as Uint8Array) };
 }

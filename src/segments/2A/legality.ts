@@ -37,7 +37,18 @@ export function legality(t: Timetable, used: Map<string, number>, bounds: { min:
     const sites = used.get(tzid)!;
     sitesTotal += sites;
     const z = tzIndexOf(t, tzid);
-    const row: ZoneLegality = { tzid, tz_index: z, sites, status: 'legal', problems: [], offsets_minutes: [], gap_windows: 0, fold_windows: 0, max_gap_minutes: 0, max_fold_minutes: 0 };
+    const row: ZoneLegality = {
+      tzid,
+      tz_index: z,
+      sites,
+      status: 'legal',
+      problems: [],
+      offsets_minutes: [],
+      gap_windows: 0,
+      fold_windows: 0,
+      max_gap_minutes: 0,
+      max_fold_minutes: 0,
+    };
     zones.push(row);
     if (z < 0) {
       row.status = 'missing';

@@ -14,7 +14,6 @@ import { timetableDigest, type Timetable } from '../../laws/time/timetable.js';
 import type { World2A } from './world.js';
 import { MANIFEST_FILE } from './bulk.js';
 
-
 export interface Published2A {
   rows: Record<string, number>;
   outputs: OutputEntry[];
@@ -43,36 +42,46 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
     czCount[i] = C.length;
     consistent[i] = C.length === 0 || C.includes(world.zones[w.s1Tz[i]]) ? 1 : 0;
   }
-  const pS1 = publishParquet(ctx, 's1_tz_lookup', {
-    seed: seedCol,
-    manifest_fingerprint: mfCol,
-    merchant_id: sites.merchantId,
-    legal_country_iso: isoCol,
-    site_order: sites.siteOrder,
-    lat_deg: sites.lat,
-    lon_deg: sites.lon,
-    tzid_provisional: zoneName(w.s1Tz),
-    resolution_method: { codes: Int32Array.from(w.s1Method), dict: [...METHODS] },
-    polygon_candidates: w.s1Cands,
-    country_zones: czCount,
-    country_consistent: consistent,
-    nudge_lat_deg: nullableF64(w.nudgeLat),
-    nudge_lon_deg: nullableF64(w.nudgeLon),
-  }, outputs);
+  const pS1 = publishParquet(
+    ctx,
+    's1_tz_lookup',
+    {
+      seed: seedCol,
+      manifest_fingerprint: mfCol,
+      merchant_id: sites.merchantId,
+      legal_country_iso: isoCol,
+      site_order: sites.siteOrder,
+      lat_deg: sites.lat,
+      lon_deg: sites.lon,
+      tzid_provisional: zoneName(w.s1Tz),
+      resolution_method: { codes: Int32Array.from(w.s1Method), dict: [...METHODS] },
+      polygon_candidates: w.s1Cands,
+      country_zones: czCount,
+      country_consistent: consistent,
+      nudge_lat_deg: nullableF64(w.nudgeLat),
+      nudge_lon_deg: nullableF64(w.nudgeLon),
+    },
+    outputs,
+  );
 
   const overridden = Uint8Array.from(w.overrideScope, (s) => (s >= 0 ? 1 : 0));
-  const pSt = publishParquet(ctx, 'site_timezones', {
-    seed: seedCol,
-    manifest_fingerprint: mfCol,
-    merchant_id: sites.merchantId,
-    legal_country_iso: isoCol,
-    site_order: sites.siteOrder,
-    tzid: zoneName(w.tz),
-    tzid_source: { codes: Int32Array.from(overridden), dict: ['polygon', 'override'] },
-    override_scope: { codes: Int32Array.from(w.overrideScope, (s) => (s < 0 ? 0 : s)), dict: [...SCOPES], valid: overridden },
-    nudge_lat_deg: nullableF64(w.nudgeLat),
-    nudge_lon_deg: nullableF64(w.nudgeLon),
-  }, outputs);
+  const pSt = publishParquet(
+    ctx,
+    'site_timezones',
+    {
+      seed: seedCol,
+      manifest_fingerprint: mfCol,
+      merchant_id: sites.merchantId,
+      legal_country_iso: isoCol,
+      site_order: sites.siteOrder,
+      tzid: zoneName(w.tz),
+      tzid_source: { codes: Int32Array.from(overridden), dict: ['polygon', 'override'] },
+      override_scope: { codes: Int32Array.from(w.overrideScope, (s) => (s < 0 ? 0 : s)), dict: [...SCOPES], valid: overridden },
+      nudge_lat_deg: nullableF64(w.nudgeLat),
+      nudge_lon_deg: nullableF64(w.nudgeLon),
+    },
+    outputs,
+  );
 
   const pCache = publishTimetable(ctx, w.timetable, outputs);
   const pWin = publishParquet(ctx, 's4_dst_windows_2A', windowColumns(w), outputs);
@@ -95,8 +104,12 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
 /** Rows of tz_timetable_cache: one per (zone, segment), ASCII zone order. */
 export function timetableColumns(t: Timetable): Record<string, ColumnValues> {
   const m = t.segStart.length;
-  const tzIndex = new Int32Array(m), seg = new Int32Array(m), change = new Int32Array(m), kind = new Int32Array(m);
-  const from = new BigInt64Array(m), until = new BigInt64Array(m);
+  const tzIndex = new Int32Array(m),
+    seg = new Int32Array(m),
+    change = new Int32Array(m),
+    kind = new Int32Array(m);
+  const from = new BigInt64Array(m),
+    until = new BigInt64Array(m);
   const tzCodes = new Int32Array(m);
   for (let z = 0; z < t.tzids.length; z++) {
     for (let j = t.zoneStart[z]; j < t.zoneStart[z + 1]; j++) {
@@ -128,7 +141,9 @@ async function publishTimetable(ctx: RunContext, t: Timetable, outputs: OutputEn
   const parts = [...ipcParts('tz_timetable_cache', timetableColumns(t))];
   const files = await Promise.all(parts.map(async (p) => ({ name: p.name, bytes: await ctx.pool.parquet(p.ipc) })));
   const id = tzdbIdentity();
-  let transitions = 0, gaps = 0, folds = 0;
+  let transitions = 0,
+    gaps = 0,
+    folds = 0;
   for (let z = 0; z < t.tzids.length; z++) {
     for (let j = t.zoneStart[z] + 1; j < t.zoneStart[z + 1]; j++) {
       transitions++;
@@ -138,7 +153,14 @@ async function publishTimetable(ctx: RunContext, t: Timetable, outputs: OutputEn
   }
   const manifest = {
     manifest_fingerprint: ctx.manifest_fingerprint,
-    tzdb: { source: 'node-icu (Intl.DateTimeFormat longOffset)', node_version: id.node_version, icu_version: id.icu_version, tzdata_version: id.tzdata_version, sealed_input: `reference:${id.id}`, sealed_sha256_hex: id.sha256_hex },
+    tzdb: {
+      source: 'node-icu (Intl.DateTimeFormat longOffset)',
+      node_version: id.node_version,
+      icu_version: id.icu_version,
+      tzdata_version: id.tzdata_version,
+      sealed_input: `reference:${id.id}`,
+      sealed_sha256_hex: id.sha256_hex,
+    },
     tzdb_release_tag: id.tzdata_version,
     horizon: { start_utc: new Date(t.horizonStartUs / 1000).toISOString(), end_utc: new Date(t.horizonEndUs / 1000).toISOString() },
     tzids_total: t.tzids.length,
@@ -184,8 +206,16 @@ function legalityDoc(ctx: RunContext, w: World2A, manifest: Record<string, unkno
     manifest_fingerprint: ctx.manifest_fingerprint,
     seed: ctx.seed.toString(),
     status: L.status,
-    horizon: { start_utc: new Date(t.horizonStartUs / 1000).toISOString(), end_utc: new Date(t.horizonEndUs / 1000).toISOString(), note: 'offsets outside the horizon extend the boundary segments; consumers must stay inside it' },
-    tzdb: { tzdata_version: (manifest.tzdb as Record<string, unknown>).tzdata_version, icu_version: (manifest.tzdb as Record<string, unknown>).icu_version, tz_index_digest: manifest.tz_index_digest },
+    horizon: {
+      start_utc: new Date(t.horizonStartUs / 1000).toISOString(),
+      end_utc: new Date(t.horizonEndUs / 1000).toISOString(),
+      note: 'offsets outside the horizon extend the boundary segments; consumers must stay inside it',
+    },
+    tzdb: {
+      tzdata_version: (manifest.tzdb as Record<string, unknown>).tzdata_version,
+      icu_version: (manifest.tzdb as Record<string, unknown>).icu_version,
+      tz_index_digest: manifest.tz_index_digest,
+    },
     offset_bounds_minutes: w.p.timetable.offset_bounds_minutes,
     counts: {
       sites_total: w.sites.n,
@@ -204,4 +234,3 @@ function legalityDoc(ctx: RunContext, w: World2A, manifest: Record<string, unkno
     tzids: L.zones,
   };
 }
-

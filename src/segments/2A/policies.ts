@@ -57,12 +57,23 @@ export const SITE_TARGET = /^([0-9]+)\/([A-Z]{2})\/([1-9][0-9]*)$/;
 export function check2A(pack: PolicyPack, p: Policies2A, domain: ReadonlySet<string>, isos: ReadonlySet<string>): void {
   const where = (f: string, field: string) => `${join(pack.dir, f)}: ${field}`;
   const t = p.timetable;
-  const h0 = Date.parse(t.horizon_start_utc), h1 = Date.parse(t.horizon_end_utc);
+  const h0 = Date.parse(t.horizon_start_utc),
+    h1 = Date.parse(t.horizon_end_utc);
   if (!Number.isFinite(h0) || !Number.isFinite(h1) || h1 <= h0) {
-    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `horizon ${t.horizon_start_utc} .. ${t.horizon_end_utc} is empty or not a date`, where(FILES.timetable, '/horizon_end_utc'), 'give real dates with horizon_end_utc after horizon_start_utc');
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      `horizon ${t.horizon_start_utc} .. ${t.horizon_end_utc} is empty or not a date`,
+      where(FILES.timetable, '/horizon_end_utc'),
+      'give real dates with horizon_end_utc after horizon_start_utc',
+    );
   }
   if (t.offset_bounds_minutes.min >= t.offset_bounds_minutes.max) {
-    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'offset bounds are empty', where(FILES.timetable, '/offset_bounds_minutes'), 'min must be below max (e.g. -900 and 900)');
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      'offset bounds are empty',
+      where(FILES.timetable, '/offset_bounds_minutes'),
+      'min must be below max (e.g. -900 and 900)',
+    );
   }
   if (!Number.isFinite(Date.parse(`${p.overrides.as_of}T00:00:00Z`))) {
     fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `as_of "${p.overrides.as_of}" is not a calendar date`, where(FILES.overrides, '/as_of'), 'use YYYY-MM-DD');
@@ -70,15 +81,31 @@ export function check2A(pack: PolicyPack, p: Policies2A, domain: ReadonlySet<str
   const seen = new Map<string, number>();
   p.overrides.overrides.forEach((o, i) => {
     const field = (k: string) => where(FILES.overrides, `/overrides/${i}/${k}`);
-    if (!domain.has(o.tzid)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `tzid "${o.tzid}" is not a zone of the sealed tz_world polygons`, field('tzid'), 'use an IANA tzid that geo-tz returns (e.g. Europe/Paris)');
-    if (o.scope === 'country' && !isos.has(o.target)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `country "${o.target}" is not an ISO 3166-1 alpha-2 code`, field('target'), 'use a code such as FR');
-    if (o.scope === 'mcc' && !/^[0-9]{4}$/.test(o.target)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `mcc "${o.target}" is not a 4-digit MCC`, field('target'), 'quote the MCC, e.g. "5411"');
-    if (o.scope === 'site' && !SITE_TARGET.test(o.target)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `site "${o.target}" is not merchant_id/ISO/site_order`, field('target'), 'e.g. "1000042/FR/3"');
-    if (o.expiry_yyyy_mm_dd && !Number.isFinite(Date.parse(`${o.expiry_yyyy_mm_dd}T00:00:00Z`))) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `expiry "${o.expiry_yyyy_mm_dd}" is not a date`, field('expiry_yyyy_mm_dd'), 'use YYYY-MM-DD or null');
+    if (!domain.has(o.tzid))
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `tzid "${o.tzid}" is not a zone of the sealed tz_world polygons`,
+        field('tzid'),
+        'use an IANA tzid that geo-tz returns (e.g. Europe/Paris)',
+      );
+    if (o.scope === 'country' && !isos.has(o.target))
+      fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `country "${o.target}" is not an ISO 3166-1 alpha-2 code`, field('target'), 'use a code such as FR');
+    if (o.scope === 'mcc' && !/^[0-9]{4}$/.test(o.target))
+      fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `mcc "${o.target}" is not a 4-digit MCC`, field('target'), 'quote the MCC, e.g. "5411"');
+    if (o.scope === 'site' && !SITE_TARGET.test(o.target))
+      fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `site "${o.target}" is not merchant_id/ISO/site_order`, field('target'), 'e.g. "1000042/FR/3"');
+    if (o.expiry_yyyy_mm_dd && !Number.isFinite(Date.parse(`${o.expiry_yyyy_mm_dd}T00:00:00Z`)))
+      fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `expiry "${o.expiry_yyyy_mm_dd}" is not a date`, field('expiry_yyyy_mm_dd'), 'use YYYY-MM-DD or null');
     if (!isActive(o, p.overrides.as_of)) return;
     const key = `${o.scope}:${o.target}`;
     const prev = seen.get(key);
-    if (prev !== undefined) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `two active overrides for ${o.scope} ${o.target} (entries ${prev} and ${i})`, field('target'), 'keep one entry per scope and target, or expire one');
+    if (prev !== undefined)
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `two active overrides for ${o.scope} ${o.target} (entries ${prev} and ${i})`,
+        field('target'),
+        'keep one entry per scope and target, or expire one',
+      );
     seen.set(key, i);
   });
 }

@@ -21,14 +21,30 @@ export async function readTimetable(ctx: RunContext, published?: OutputEntry[]):
   const { dir } = partitionDir(ds, tokens(ctx));
   const manifestPath = (await sealedFiles(ctx, ds, {}, published)).find((f) => f === `${dir}/${MANIFEST_FILE}`);
   if (!manifestPath) fail(ErrorCodes.GATE_FILE_MISSING, `${MANIFEST_FILE} is not among the sealed files of ${ds}`, dir, 'rebuild segment 2A');
-  const manifest = JSON.parse(await readFile(join(ctx.world, manifestPath), 'utf8')) as { horizon: { start_utc: string; end_utc: string }; tz_index_digest: string };
+  const manifest = JSON.parse(await readFile(join(ctx.world, manifestPath), 'utf8')) as {
+    horizon: { start_utc: string; end_utc: string };
+    tz_index_digest: string;
+  };
   const tb = await readParquetDataset(ctx, ds, {}, { published });
-  const tz = stringsOf(tb, 'tzid', ds), icu = stringsOf(tb, 'icu_tzid', ds);
+  const tz = stringsOf(tb, 'tzid', ds),
+    icu = stringsOf(tb, 'icu_tzid', ds);
   const t = timetableFromRows(
-    { tzid: Array.from(tz.codes, (c) => tz.dict[c]), icu: Array.from(icu.codes, (c) => icu.dict[c]), validFromUs: tsOf(tb, 'valid_from_utc', ds), offset: i32Of(tb, 'offset_seconds', ds), segment: i32Of(tb, 'segment', ds) },
+    {
+      tzid: Array.from(tz.codes, (c) => tz.dict[c]),
+      icu: Array.from(icu.codes, (c) => icu.dict[c]),
+      validFromUs: tsOf(tb, 'valid_from_utc', ds),
+      offset: i32Of(tb, 'offset_seconds', ds),
+      segment: i32Of(tb, 'segment', ds),
+    },
     { startUs: Date.parse(manifest.horizon.start_utc) * 1000, endUs: Date.parse(manifest.horizon.end_utc) * 1000 },
   );
   const d = timetableDigest(t);
-  if (d !== manifest.tz_index_digest) fail(ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH, `timetable digest ${d.slice(0, 12)}… ≠ manifest ${manifest.tz_index_digest.slice(0, 12)}…`, join(dir, MANIFEST_FILE), 'rebuild segment 2A');
+  if (d !== manifest.tz_index_digest)
+    fail(
+      ErrorCodes.SEALED_INPUT_DIGEST_MISMATCH,
+      `timetable digest ${d.slice(0, 12)}… ≠ manifest ${manifest.tz_index_digest.slice(0, 12)}…`,
+      join(dir, MANIFEST_FILE),
+      'rebuild segment 2A',
+    );
   return t;
 }

@@ -46,12 +46,20 @@ export async function readSites(ctx: RunContext): Promise<Sites> {
   const ord = i32Of(t, 'site_order', ds);
   const lat = f64Of(t, 'lat_deg', ds);
   const lon = f64Of(t, 'lon_deg', ds);
-  const cmp = (a: number, b: number) => (mid[a] < mid[b] ? -1 : mid[a] > mid[b] ? 1 : asciiCompare(isoC.dict[isoC.codes[a]], isoC.dict[isoC.codes[b]]) || ord[a] - ord[b]);
+  const cmp = (a: number, b: number) =>
+    mid[a] < mid[b] ? -1 : mid[a] > mid[b] ? 1 : asciiCompare(isoC.dict[isoC.codes[a]], isoC.dict[isoC.codes[b]]) || ord[a] - ord[b];
   const perm = Int32Array.from({ length: n }, (_, i) => i);
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (cmp(i - 1, i) > 0) sorted = false;
   if (!sorted) perm.sort(cmp); // the catalogue's sort key; 1B should already deliver it
-  const s: Sites = { n, merchantId: new BigUint64Array(n), iso: new Array(n), siteOrder: new Int32Array(n), lat: new Float64Array(n), lon: new Float64Array(n) };
+  const s: Sites = {
+    n,
+    merchantId: new BigUint64Array(n),
+    iso: new Array(n),
+    siteOrder: new Int32Array(n),
+    lat: new Float64Array(n),
+    lon: new Float64Array(n),
+  };
   for (let r = 0; r < n; r++) {
     const i = perm[r];
     s.merchantId[r] = mid[i];
@@ -83,7 +91,10 @@ async function merchantMcc(ctx: RunContext): Promise<Map<bigint, number>> {
 export async function build2A(ctx: RunContext): Promise<World2A> {
   const p = load2A(ctx.pack);
   const world = loadTzWorld();
-  const cz = countryZones(world, loadCountries().countries.map((c) => c.iso2));
+  const cz = countryZones(
+    world,
+    loadCountries().countries.map((c) => c.iso2),
+  );
   const sites = await readSites(ctx);
   const n = sites.n;
   const zoneIdx = new Map(world.zones.map((z, i) => [z, i]));
@@ -115,7 +126,11 @@ export async function build2A(ctx: RunContext): Promise<World2A> {
   // ── S3 timetable over the whole tz_world domain (independent of the sites) ──
   const stage = ctx.progress.stage('2A S3 timetable', world.zones.length);
   const tt = p.timetable;
-  const timetable = compileTimetable(world.zones, { horizonStartUs: Date.parse(tt.horizon_start_utc) * 1000, horizonEndUs: Date.parse(tt.horizon_end_utc) * 1000, scanStepSeconds: tt.scan_step_hours * 3600 });
+  const timetable = compileTimetable(world.zones, {
+    horizonStartUs: Date.parse(tt.horizon_start_utc) * 1000,
+    horizonEndUs: Date.parse(tt.horizon_end_utc) * 1000,
+    scanStepSeconds: tt.scan_step_hours * 3600,
+  });
   stage.tick(world.zones.length);
   stage.done();
 
@@ -127,7 +142,22 @@ export async function build2A(ctx: RunContext): Promise<World2A> {
   }
   const leg = legality(timetable, used, tt.offset_bounds_minutes);
 
-  return { p, world, cz, sites, s1Tz, s1Method: s1.method, s1Cands: s1.cands, nudgeLat: s1.nudgeLat, nudgeLon: s1.nudgeLon, tz, overrideScope, timetable, legality: leg, mccUsed };
+  return {
+    p,
+    world,
+    cz,
+    sites,
+    s1Tz,
+    s1Method: s1.method,
+    s1Cands: s1.cands,
+    nudgeLat: s1.nudgeLat,
+    nudgeLon: s1.nudgeLon,
+    tz,
+    overrideScope,
+    timetable,
+    legality: leg,
+    mccUsed,
+  };
 }
 
 function resolveAll(ctx: RunContext, world: TzWorld, cz: CountryZones, p: Policies2A, sites: Sites) {

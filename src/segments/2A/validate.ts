@@ -25,23 +25,41 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   const n = sites.n;
 
   // ── coverage: site_timezones read back from its bytes, key for key against site_locations ──
-  const st = await readParquetDataset(ctx, 'site_timezones', {}, { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'], published: pub.outputs });
+  const st = await readParquetDataset(
+    ctx,
+    'site_timezones',
+    {},
+    { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'], published: pub.outputs },
+  );
   const ds = 'site_timezones';
-  const mid = u64Of(st, 'merchant_id', ds), ord = i32Of(st, 'site_order', ds);
-  const iso = stringsOf(st, 'legal_country_iso', ds), tzc = stringsOf(st, 'tzid', ds);
-  const src = stringsOf(st, 'tzid_source', ds), scope = stringsOf(st, 'override_scope', ds);
-  let keyMismatch = 0, tzMismatch = 0;
+  const mid = u64Of(st, 'merchant_id', ds),
+    ord = i32Of(st, 'site_order', ds);
+  const iso = stringsOf(st, 'legal_country_iso', ds),
+    tzc = stringsOf(st, 'tzid', ds);
+  const src = stringsOf(st, 'tzid_source', ds),
+    scope = stringsOf(st, 'override_scope', ds);
+  let keyMismatch = 0,
+    tzMismatch = 0;
   if (st.numRows === n) {
     for (let i = 0; i < n; i++) {
       if (mid[i] !== sites.merchantId[i] || iso.dict[iso.codes[i]] !== sites.iso[i] || ord[i] !== sites.siteOrder[i]) keyMismatch++;
       if (tzc.dict[tzc.codes[i]] !== world.zones[w.tz[i]]) tzMismatch++;
     }
   }
-  add('coverage.one_row_per_site', st.numRows === n && keyMismatch === 0, `site_timezones ${st.numRows} rows vs site_locations ${n}; ${keyMismatch} key mismatches`);
+  add(
+    'coverage.one_row_per_site',
+    st.numRows === n && keyMismatch === 0,
+    `site_timezones ${st.numRows} rows vs site_locations ${n}; ${keyMismatch} key mismatches`,
+  );
   add('coverage.published_tzids', tzMismatch === 0, `${tzMismatch} rows whose published tzid differs from the computed one`);
   let dup = 0;
   for (let i = 1; i < n; i++) {
-    const c = sites.merchantId[i - 1] < sites.merchantId[i] ? -1 : sites.merchantId[i - 1] > sites.merchantId[i] ? 1 : asciiCompare(sites.iso[i - 1], sites.iso[i]) || sites.siteOrder[i - 1] - sites.siteOrder[i];
+    const c =
+      sites.merchantId[i - 1] < sites.merchantId[i]
+        ? -1
+        : sites.merchantId[i - 1] > sites.merchantId[i]
+          ? 1
+          : asciiCompare(sites.iso[i - 1], sites.iso[i]) || sites.siteOrder[i - 1] - sites.siteOrder[i];
     if (c >= 0) dup++;
   }
   add('keys.unique_sorted', dup === 0, `${dup} rows not strictly after their predecessor in (merchant_id, legal_country_iso, site_order)`);
@@ -66,32 +84,57 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   const notInTzdb = used.filter((z) => !validInTzdb(z));
   const notInTable = used.filter((z) => tzIndexOf(tt, z) < 0);
   add('tzid.in_tz_world', notInWorld.length === 0, `${used.length} distinct tzids; not in tz_world: ${notInWorld.join(', ') || 'none'}`);
-  add('tzid.valid_in_tzdb', notInTzdb.length === 0, `not known to the runtime tzdb (ICU ${process.versions.icu}, tzdata ${process.versions.tz}): ${notInTzdb.join(', ') || 'none'}`);
+  add(
+    'tzid.valid_in_tzdb',
+    notInTzdb.length === 0,
+    `not known to the runtime tzdb (ICU ${process.versions.icu}, tzdata ${process.versions.tz}): ${notInTzdb.join(', ') || 'none'}`,
+  );
   add('tzid.in_timetable', notInTable.length === 0, `not in tz_timetable_cache: ${notInTable.join(', ') || 'none'}`);
 
   // ── S4 legality report ──
   const rep = pub.legalityReport as { status: string; counts: { sites_total: number; sites_reported: number; sites_in_legal_zones: number } };
   add('legality.report_pass', rep.status === 'PASS', `s4_legality_report status ${rep.status}`);
-  add('legality.every_site_reported', rep.counts.sites_reported === n && rep.counts.sites_in_legal_zones === n, `${rep.counts.sites_reported} of ${n} sites reported, ${rep.counts.sites_in_legal_zones} in legal zones`);
+  add(
+    'legality.every_site_reported',
+    rep.counts.sites_reported === n && rep.counts.sites_in_legal_zones === n,
+    `${rep.counts.sites_reported} of ${n} sites reported, ${rep.counts.sites_in_legal_zones} in legal zones`,
+  );
   stage.tick(1);
 
   // ── S3 timetable: integrity from the published bytes, domain coverage ──
   const back = await readTimetable(ctx, pub.outputs);
   const digest = timetableDigest(back);
   const manifestDigest = pub.timetableManifest.tz_index_digest as string;
-  add('timetable.digest_from_bytes', digest === manifestDigest && digest === timetableDigest(tt), `recomputed ${digest.slice(0, 16)}… vs manifest ${manifestDigest.slice(0, 16)}…`);
+  add(
+    'timetable.digest_from_bytes',
+    digest === manifestDigest && digest === timetableDigest(tt),
+    `recomputed ${digest.slice(0, 16)}… vs manifest ${manifestDigest.slice(0, 16)}…`,
+  );
   const missingDomain = world.zones.filter((z) => tzIndexOf(back, z) < 0);
-  add('timetable.covers_tz_world', missingDomain.length === 0, `${back.tzids.length} zones compiled; tz_world zones missing: ${missingDomain.slice(0, 5).join(', ') || 'none'}`);
+  add(
+    'timetable.covers_tz_world',
+    missingDomain.length === 0,
+    `${back.tzids.length} zones compiled; tz_world zones missing: ${missingDomain.slice(0, 5).join(', ') || 'none'}`,
+  );
   let order = 0;
-  for (let z = 0; z < back.tzids.length; z++) for (let j = back.zoneStart[z] + 2; j < back.zoneStart[z + 1]; j++) if (!(back.segStart[j] > back.segStart[j - 1])) order++;
+  for (let z = 0; z < back.tzids.length; z++)
+    for (let j = back.zoneStart[z] + 2; j < back.zoneStart[z + 1]; j++) if (!(back.segStart[j] > back.segStart[j - 1])) order++;
   add('timetable.transitions_increasing', order === 0, `${order} segments not after their predecessor`);
   stage.tick(1);
 
   // ── the timetable against Intl, and the wasm kernel against the TypeScript reference ──
   const sample = intlSample(tt, used, w.p.validation.intl_sample_per_tzid);
-  add('timetable.matches_intl', sample.mismatches.length === 0, `${sample.tz.length} instants over ${used.length} zones (every transition ±1 s + an even grid); ${sample.mismatches.length} mismatches${sample.mismatches.length ? ': ' + sample.mismatches.slice(0, 3).join('; ') : ''}`);
+  add(
+    'timetable.matches_intl',
+    sample.mismatches.length === 0,
+    `${sample.tz.length} instants over ${used.length} zones (every transition ±1 s + an even grid); ${sample.mismatches.length} mismatches${sample.mismatches.length ? ': ' + sample.mismatches.slice(0, 3).join('; ') : ''}`,
+  );
   const kern = await kernelAgreement(ctx, tt, sample.tz, sample.utc);
-  add('kernel.wasm_equals_reference', kern.mismatches === 0, `k2aUtcToLocal/k2aLocalToUtc on ${sample.tz.length} instants: ${kern.mismatches} mismatches vs src/2A/kernels_ref.ts; ${kern.roundTripBad} local→UTC round-trip failures`);
+  add(
+    'kernel.wasm_equals_reference',
+    kern.mismatches === 0,
+    `k2aUtcToLocal/k2aLocalToUtc on ${sample.tz.length} instants: ${kern.mismatches} mismatches vs src/2A/kernels_ref.ts; ${kern.roundTripBad} local→UTC round-trip failures`,
+  );
   stage.tick(1);
 
   // ── country consistency and corridors ──
@@ -112,7 +155,13 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
     rows: { ...pub.rows, s1_tz_lookup: n },
     files: {
       'realism_2A.json': { segment: '2A', metrics: realism, methods: cc.methods, tzid_distribution: cc.tzids },
-      'tz_country_consistency.json': { segment: '2A', source: 'CLDR region zones (Intl.Locale#timeZones) mapped to tz_world spelling', countries: cc.countries, mismatches_sample: cc.mismatches, cldr_zones_without_polygon: w.cz.unmatched },
+      'tz_country_consistency.json': {
+        segment: '2A',
+        source: 'CLDR region zones (Intl.Locale#timeZones) mapped to tz_world spelling',
+        countries: cc.countries,
+        mismatches_sample: cc.mismatches,
+        cldr_zones_without_polygon: w.cz.unmatched,
+      },
       's4_legality_report.json': pub.legalityReport,
       'tz_timetable_manifest.json': pub.timetableManifest,
     },
@@ -153,7 +202,8 @@ async function kernelAgreement(ctx: RunContext, t: Timetable, tz: Int32Array, ut
   const { utc: back, kind } = await localToUtcBulk(ctx.pool, t, tz, local, 'compatible', SHARD);
   const refLocal = utcToLocalRef(t, tz, utc);
   const refBack = localToUtcRef(t, tz, local, 0);
-  let mismatches = 0, roundTripBad = 0;
+  let mismatches = 0,
+    roundTripBad = 0;
   for (let i = 0; i < n; i++) {
     if (local[i] !== refLocal[i] || back[i] !== refBack.utc[i] || kind[i] !== refBack.kind[i]) mismatches++;
     // a wall time read back must give the instant itself, except in a fold where the instant may be the later occurrence
@@ -168,7 +218,12 @@ async function kernelAgreement(ctx: RunContext, t: Timetable, tz: Int32Array, ut
 function countryConsistency(w: World2A) {
   const { sites, world } = w;
   const n = sites.n;
-  let known = 0, consistent = 0, fallback = 0, outOf = 0, nudged = 0, overridden = 0;
+  let known = 0,
+    consistent = 0,
+    fallback = 0,
+    outOf = 0,
+    nudged = 0,
+    overridden = 0;
   const methods: Record<string, number> = Object.fromEntries(METHODS.map((m) => [m, 0]));
   const tzCount = new Map<string, number>();
   const per = new Map<string, { sites: number; zones: number; tz: Map<string, number>; mismatches: number; methods: Record<string, number> }>();
@@ -209,10 +264,22 @@ function countryConsistency(w: World2A) {
     multi_zone_country_coverage: multi.length ? multi.filter((c) => c.tz.size >= 2).length / multi.length : 1,
     distinct_tzids: tzCount.size,
   };
-  const countries = [...per.entries()].sort((a, b) => asciiCompare(a[0], b[0])).map(([iso, c]) => {
-    const top = [...c.tz.entries()].sort((a, b) => b[1] - a[1] || asciiCompare(a[0], b[0]));
-    return { iso, sites: c.sites, cldr_zones: c.zones, distinct_tzids: c.tz.size, top_tzid: top[0][0], top_share: top[0][1] / c.sites, mismatches: c.mismatches, methods: c.methods, tzids: top.map(([tzid, sites]) => ({ tzid, sites })) };
-  });
+  const countries = [...per.entries()]
+    .sort((a, b) => asciiCompare(a[0], b[0]))
+    .map(([iso, c]) => {
+      const top = [...c.tz.entries()].sort((a, b) => b[1] - a[1] || asciiCompare(a[0], b[0]));
+      return {
+        iso,
+        sites: c.sites,
+        cldr_zones: c.zones,
+        distinct_tzids: c.tz.size,
+        top_tzid: top[0][0],
+        top_share: top[0][1] / c.sites,
+        mismatches: c.mismatches,
+        methods: c.methods,
+        tzids: top.map(([tzid, sites]) => ({ tzid, sites })),
+      };
+    });
   // arrays, not objects: the bundle's JSON sorts object keys, and this list is by site count
   const tzids = [...tzCount.entries()].sort((a, b) => b[1] - a[1] || asciiCompare(a[0], b[0])).map(([tzid, sites]) => ({ tzid, sites }));
   return { metrics, methods, countries, mismatches, tzids };

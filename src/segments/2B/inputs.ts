@@ -25,7 +25,6 @@ export interface Sites2B {
   groupTz: Int32Array;
 }
 
-
 interface SiteKeys {
   merchant: BigUint64Array;
   country: DictCol; // sorted dictionary
@@ -35,7 +34,8 @@ interface SiteKeys {
 /** Row permutation that sorts a key table by (merchant_id, legal_country_iso, site_order); identity when already sorted. */
 function pkOrder(k: SiteKeys): Int32Array {
   const n = k.merchant.length;
-  const cmp = (a: number, b: number) => (k.merchant[a] < k.merchant[b] ? -1 : k.merchant[a] > k.merchant[b] ? 1 : k.country.codes[a] - k.country.codes[b] || k.order[a] - k.order[b]);
+  const cmp = (a: number, b: number) =>
+    k.merchant[a] < k.merchant[b] ? -1 : k.merchant[a] > k.merchant[b] ? 1 : k.country.codes[a] - k.country.codes[b] || k.order[a] - k.order[b];
   const idx = Int32Array.from({ length: n }, (_, i) => i);
   let sorted = true;
   for (let i = 1; i < n && sorted; i++) if (cmp(i - 1, i) > 0) sorted = false;
@@ -45,13 +45,27 @@ function pkOrder(k: SiteKeys): Int32Array {
 
 /** Join site_locations and site_timezones (both as Arrow tables) into the 2B site universe. */
 export function buildSites(locations: arrow.Table, timezones: arrow.Table): Sites2B {
-  const L = 'site_locations', Z = 'site_timezones';
-  const lk: SiteKeys = { merchant: numericColumn(locations, 'merchant_id', L, BigUint64Array), country: sortedStringColumn(locations, 'legal_country_iso', L), order: numericColumn(locations, 'site_order', L, Int32Array) };
-  const zk: SiteKeys = { merchant: numericColumn(timezones, 'merchant_id', Z, BigUint64Array), country: sortedStringColumn(timezones, 'legal_country_iso', Z), order: numericColumn(timezones, 'site_order', Z, Int32Array) };
+  const L = 'site_locations',
+    Z = 'site_timezones';
+  const lk: SiteKeys = {
+    merchant: numericColumn(locations, 'merchant_id', L, BigUint64Array),
+    country: sortedStringColumn(locations, 'legal_country_iso', L),
+    order: numericColumn(locations, 'site_order', L, Int32Array),
+  };
+  const zk: SiteKeys = {
+    merchant: numericColumn(timezones, 'merchant_id', Z, BigUint64Array),
+    country: sortedStringColumn(timezones, 'legal_country_iso', Z),
+    order: numericColumn(timezones, 'site_order', Z, Int32Array),
+  };
   const tz = sortedStringColumn(timezones, 'tzid', Z);
   const n = lk.merchant.length;
   if (zk.merchant.length !== n) {
-    fail(ErrorCodes.VALIDATION_FAILED, `site_timezones has ${zk.merchant.length} rows but site_locations has ${n}: 2A must cover every site exactly once`, Z, 'rebuild 2A for this world (fraudworld run --until 2A)');
+    fail(
+      ErrorCodes.VALIDATION_FAILED,
+      `site_timezones has ${zk.merchant.length} rows but site_locations has ${n}: 2A must cover every site exactly once`,
+      Z,
+      'rebuild 2A for this world (fraudworld run --until 2A)',
+    );
   }
   const lo = pkOrder(lk);
   const zo = pkOrder(zk);
@@ -60,11 +74,17 @@ export function buildSites(locations: arrow.Table, timezones: arrow.Table): Site
   const tzCode = new Int32Array(n);
   const merchantAll = new BigUint64Array(n);
   for (let r = 0; r < n; r++) {
-    const a = lo[r], b = zo[r];
+    const a = lo[r],
+      b = zo[r];
     const m = lk.merchant[a];
     const iso = lk.country.dict[lk.country.codes[a]];
     if (m !== zk.merchant[b] || iso !== zk.country.dict[zk.country.codes[b]] || lk.order[a] !== zk.order[b]) {
-      fail(ErrorCodes.VALIDATION_FAILED, `site (${m}, ${iso}, ${lk.order[a]}) has no matching site_timezones row (found (${zk.merchant[b]}, ${zk.country.dict[zk.country.codes[b]]}, ${zk.order[b]}))`, Z, 'rebuild 2A for this world (fraudworld run --until 2A)');
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `site (${m}, ${iso}, ${lk.order[a]}) has no matching site_timezones row (found (${zk.merchant[b]}, ${zk.country.dict[zk.country.codes[b]]}, ${zk.order[b]}))`,
+        Z,
+        'rebuild 2A for this world (fraudworld run --until 2A)',
+      );
     }
     if (r > 0 && m === merchantAll[r - 1] && lk.country.codes[a] === country.codes[r - 1] && lk.order[a] === siteOrder[r - 1]) {
       fail(ErrorCodes.VALIDATION_FAILED, `site (${m}, ${iso}, ${lk.order[a]}) appears twice`, L, 'rebuild 1B for this world (fraudworld run --until 1B)');
@@ -96,5 +116,15 @@ export function buildSites(locations: arrow.Table, timezones: arrow.Table): Site
     gTz.push(...codes);
     gOff[i + 1] = gTz.length;
   }
-  return { merchantId: BigUint64Array.from(ids), siteOff, country, siteOrder, tzCode, tzDict: tz.dict, siteGroup, groupOff: gOff, groupTz: Int32Array.from(gTz) };
+  return {
+    merchantId: BigUint64Array.from(ids),
+    siteOff,
+    country,
+    siteOrder,
+    tzCode,
+    tzDict: tz.dict,
+    siteGroup,
+    groupOff: gOff,
+    groupTz: Int32Array.from(gTz),
+  };
 }

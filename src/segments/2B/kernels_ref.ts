@@ -130,7 +130,13 @@ export function sliceWords(n: number, G: number): number {
 }
 
 /** Reference of k2bAliasEncode for one merchant: the unpadded slice words and the status bits. */
-export function aliasEncodeRef(mass: ArrayLike<number>, siteGroup: ArrayLike<number>, G: number, bits: number, qbits: number): { words: Uint32Array; status: number } {
+export function aliasEncodeRef(
+  mass: ArrayLike<number>,
+  siteGroup: ArrayLike<number>,
+  G: number,
+  bits: number,
+  qbits: number,
+): { words: Uint32Array; status: number } {
   const n = mass.length;
   const words = new Uint32Array(sliceWords(n, G));
   let status = 0;
@@ -212,7 +218,20 @@ export interface DayParams {
   regEntropy: number;
 }
 export function packDayParams(p: DayParams): Float64Array {
-  return Float64Array.from([p.profile ? 1 : 0, p.sigma, p.jitter, p.sigmaMin, p.sigmaMax, p.clipMin, p.clipMax, p.regulariser ? 1 : 0, p.regGe, p.regStrength, p.regCap, p.regEntropy]);
+  return Float64Array.from([
+    p.profile ? 1 : 0,
+    p.sigma,
+    p.jitter,
+    p.sigmaMin,
+    p.sigmaMax,
+    p.clipMin,
+    p.clipMax,
+    p.regulariser ? 1 : 0,
+    p.regGe,
+    p.regStrength,
+    p.regCap,
+    p.regEntropy,
+  ]);
 }
 
 function blend(p: Float64Array, lam: number): void {
@@ -284,8 +303,17 @@ export interface DayEffectsResult {
 }
 
 /** Reference of k2bDayEffects for one merchant (G groups, nDays days). */
-export function dayEffectsRef(dayKey: [number, number], profKey: [number, number], baseShare: ArrayLike<number>, tzMult: ArrayLike<number>,
-  sigmaBase: number, weeklyAmp: number, nDays: number, dow0: number, prm: DayParams): DayEffectsResult {
+export function dayEffectsRef(
+  dayKey: [number, number],
+  profKey: [number, number],
+  baseShare: ArrayLike<number>,
+  tzMult: ArrayLike<number>,
+  sigmaBase: number,
+  weeklyAmp: number,
+  nDays: number,
+  dow0: number,
+  prm: DayParams,
+): DayEffectsResult {
   const G = baseShare.length;
   let jitter = 1.0;
   let phase = 0.0;
@@ -306,7 +334,11 @@ export function dayEffectsRef(dayKey: [number, number], profKey: [number, number
   }
   const ds = new Substream(dayKey[0], dayKey[1]);
   const rows = nDays * G;
-  const gamma = new Float64Array(rows), logGamma = new Float64Array(rows), pGroup = new Float64Array(rows), massRaw = new Float64Array(rows), denomA = new Float64Array(rows);
+  const gamma = new Float64Array(rows),
+    logGamma = new Float64Array(rows),
+    pGroup = new Float64Array(rows),
+    massRaw = new Float64Array(rows),
+    denomA = new Float64Array(rows);
   let clipped = 0;
   for (let d = 0; d < nDays; d++) {
     const row = d * G;

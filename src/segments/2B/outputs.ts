@@ -35,11 +35,22 @@ export class DayPartWriter {
   private chunks = 0;
   constructor(private readonly ctx: RunContext) {
     const t = tokens(ctx);
-    this.writers = { s3: new PartitionWriter(ctx.world, partitionDir('s3_day_effects', t).dir), s4: new PartitionWriter(ctx.world, partitionDir('s4_group_weights', t).dir) };
+    this.writers = {
+      s3: new PartitionWriter(ctx.world, partitionDir('s3_day_effects', t).dir),
+      s4: new PartitionWriter(ctx.world, partitionDir('s4_group_weights', t).dir),
+    };
   }
 
-  async addChunk(sites: Sites2B, m0: number, m1: number, D: number, startDay: number,
-    v: { gamma: Float64Array; lg: Float64Array; pg: Float64Array; mr: Float64Array; den: Float64Array }, baseShare: Float64Array, sigma: Float64Array): Promise<void> {
+  async addChunk(
+    sites: Sites2B,
+    m0: number,
+    m1: number,
+    D: number,
+    startDay: number,
+    v: { gamma: Float64Array; lg: Float64Array; pg: Float64Array; mr: Float64Array; den: Float64Array },
+    baseShare: Float64Array,
+    sigma: Float64Array,
+  ): Promise<void> {
     const gO = sites.groupOff;
     const r0 = D * gO[m0];
     const n = D * gO[m1] - r0;
@@ -65,11 +76,22 @@ export class DayPartWriter {
     }
     const tzCol = { codes: tz, dict: sites.tzDict };
     const s3: Record<string, ColumnValues> = {
-      merchant_id: merchant, utc_day: day, tz_group_id: tzCol, gamma: v.gamma.slice(), log_gamma: v.lg.slice(), sigma_gamma: sg,
-      rng_stream_id: { codes: new Int32Array(n), dict: [FAMILIES.day] }, rng_draw: draw,
+      merchant_id: merchant,
+      utc_day: day,
+      tz_group_id: tzCol,
+      gamma: v.gamma.slice(),
+      log_gamma: v.lg.slice(),
+      sigma_gamma: sg,
+      rng_stream_id: { codes: new Int32Array(n), dict: [FAMILIES.day] },
+      rng_draw: draw,
     };
     const s4: Record<string, ColumnValues> = {
-      merchant_id: merchant, utc_day: day, tz_group_id: tzCol, p_group: v.pg.slice(), base_share: bs, gamma: v.gamma.slice(),
+      merchant_id: merchant,
+      utc_day: day,
+      tz_group_id: tzCol,
+      p_group: v.pg.slice(),
+      base_share: bs,
+      gamma: v.gamma.slice(),
     };
     // the part number is taken before any await: chunks may finish out of order
     const name = `part-${String(this.chunks++).padStart(5, '0')}.parquet`;
@@ -94,7 +116,10 @@ export class DayPartWriter {
   async publish(outputs: OutputEntry[]): Promise<{ rows: { s3: number; s4: number }; paths: { s3: string[]; s4: string[] } }> {
     const t = tokens(this.ctx);
     const paths = { s3: [] as string[], s4: [] as string[] };
-    for (const [id, key] of [['s3_day_effects', 's3'], ['s4_group_weights', 's4']] as const) {
+    for (const [id, key] of [
+      ['s3_day_effects', 's3'],
+      ['s4_group_weights', 's4'],
+    ] as const) {
       const { dir } = partitionDir(id, t);
       const parts = [...this.sealed[key]].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const f of parts) {
@@ -127,18 +152,23 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
       bucketCodes[r] = w.bucket[i];
     }
   }
-  const s1 = publishParquet(ctx, 's1_site_weights', {
-    merchant_id: merchant,
-    legal_country_iso: sites.country,
-    site_order: sites.siteOrder,
-    p_weight: w.pWeight,
-    quantised_mass: w.mass,
-    weight_source: { codes: new Int32Array(S), dict: [p.alias.weight_source] },
-    mixture_component: { codes: compCodes, dict: COMPONENT_NAMES },
-    size_bucket: { codes: bucketCodes, dict: p.alias.profile_mixture.buckets.map((b) => b.name) },
-    quantised_bits: new Int32Array(S).fill(p.alias.quantised_bits),
-    floor_applied: w.floorApplied,
-  }, outputs);
+  const s1 = publishParquet(
+    ctx,
+    's1_site_weights',
+    {
+      merchant_id: merchant,
+      legal_country_iso: sites.country,
+      site_order: sites.siteOrder,
+      p_weight: w.pWeight,
+      quantised_mass: w.mass,
+      weight_source: { codes: new Int32Array(S), dict: [p.alias.weight_source] },
+      mixture_component: { codes: compCodes, dict: COMPONENT_NAMES },
+      size_bucket: { codes: bucketCodes, dict: p.alias.profile_mixture.buckets.map((b) => b.name) },
+      quantised_bits: new Int32Array(S).fill(p.alias.quantised_bits),
+      floor_applied: w.floorApplied,
+    },
+    outputs,
+  );
 
   // S2: blob bytes are the little-endian u32 words (wasm and every supported host are little-endian)
   const blobBytes = new Uint8Array(w.blob.buffer, w.blob.byteOffset, w.blob.byteLength);
@@ -153,7 +183,8 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
     policy_id: POLICY_FILES.alias,
     policy_digest: sha256Hex(policyFile.bytes),
     horizon: { start_day: p.days.start_day, end_day: p.days.end_day, days: p.days.count },
-    slice_layout: 'u32 [n_sites, prob_qbits, n_groups, 0] q[n] alias[n] group_start[G+1] perm[n] group_q[n] group_alias[n]; little-endian; offsets/length in bytes, length excludes padding',
+    slice_layout:
+      'u32 [n_sites, prob_qbits, n_groups, 0] q[n] alias[n] group_start[G+1] perm[n] group_q[n] group_alias[n]; little-endian; offsets/length in bytes, length excludes padding',
     blob_sha256: sha256Hex(blobBytes),
     blob_size_bytes: blobBytes.byteLength,
     merchants_count: M,
@@ -162,7 +193,15 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
       const G = sites.groupOff[i + 1] - sites.groupOff[i];
       const off = w.wordOff[i] * 4;
       const len = (4 + 2 * n + (G > 0 ? G + 1 + 3 * n : 0)) * 4;
-      return { merchant_id: sites.merchantId[i].toString(), offset: off, length: len, sites: n, groups: G, quantised_bits: p.alias.quantised_bits, checksum: sha256Hex(blobBytes.subarray(off, off + len)) };
+      return {
+        merchant_id: sites.merchantId[i].toString(),
+        offset: off,
+        length: len,
+        sites: n,
+        groups: G,
+        quantised_bits: p.alias.quantised_bits,
+        checksum: sha256Hex(blobBytes.subarray(off, off + len)),
+      };
     }),
   };
   const blobDir = partitionDir('s2_alias_blob', t);

@@ -31,7 +31,13 @@ export interface DayEffectsPolicy {
     sigma_max: number;
     gamma_clip: { min: number; max: number };
   };
-  group_mix_regularizer: { enabled: boolean; apply_when_groups_ge: number; regularization_strength: number; max_p_group_soft_cap: number; entropy_floor: number };
+  group_mix_regularizer: {
+    enabled: boolean;
+    apply_when_groups_ge: number;
+    regularization_strength: number;
+    max_p_group_soft_cap: number;
+    entropy_floor: number;
+  };
 }
 
 export interface ValidationPolicy2B {
@@ -84,30 +90,65 @@ export function load2B(pack: PolicyPack): Policies2B {
   const checkBuckets = (list: { name: string; max_sites?: number }[], where: string) => {
     list.forEach((b, i) => {
       const last = i === list.length - 1;
-      if (last !== (b.max_sites === undefined)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${last ? 'the last entry must not' : 'every entry but the last must'} have max_sites`, `${where}[${i}]`, 'give max_sites to all but the last (catch-all) entry');
-      if (i > 0 && b.max_sites !== undefined && b.max_sites <= list[i - 1].max_sites!) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'max_sites must increase', `${where}[${i}].max_sites`, 'order entries by increasing max_sites');
+      if (last !== (b.max_sites === undefined))
+        fail(
+          ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+          `${last ? 'the last entry must not' : 'every entry but the last must'} have max_sites`,
+          `${where}[${i}]`,
+          'give max_sites to all but the last (catch-all) entry',
+        );
+      if (i > 0 && b.max_sites !== undefined && b.max_sites <= list[i - 1].max_sites!)
+        fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'max_sites must increase', `${where}[${i}].max_sites`, 'order entries by increasing max_sites');
     });
   };
   checkBuckets(alias.profile_mixture.buckets, `${af}: profile_mixture.buckets`);
   alias.profile_mixture.buckets.forEach((b, i) => {
     const s = COMPONENTS.reduce((a, c) => a + b.mixture[c], 0);
-    if (!(s > 0)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'mixture weights sum to 0', `${af}: profile_mixture.buckets[${i}].mixture`, 'give at least one profile a positive weight');
+    if (!(s > 0))
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        'mixture weights sum to 0',
+        `${af}: profile_mixture.buckets[${i}].mixture`,
+        'give at least one profile a positive weight',
+      );
   });
   const { quantised_bits: b, quantisation_epsilon: eq, layout } = alias;
-  if (b > layout.prob_qbits) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `quantised_bits ${b} exceeds layout.prob_qbits ${layout.prob_qbits}, so alias thresholds could not hold the grid exactly`, `${af}: quantised_bits`, 'use quantised_bits <= layout.prob_qbits');
-  if (eq < 2 ** -(b + 1)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `quantisation_epsilon ${eq} is below half a grid step (2^-${b + 1})`, `${af}: quantisation_epsilon`, `use at least ${2 ** -(b + 1)}`);
-  if (layout.decode_law !== `walker_vose_q0_${layout.prob_qbits}`) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `decode_law ${layout.decode_law} does not match prob_qbits ${layout.prob_qbits}`, `${af}: layout.decode_law`, `use walker_vose_q0_${layout.prob_qbits}`);
+  if (b > layout.prob_qbits)
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      `quantised_bits ${b} exceeds layout.prob_qbits ${layout.prob_qbits}, so alias thresholds could not hold the grid exactly`,
+      `${af}: quantised_bits`,
+      'use quantised_bits <= layout.prob_qbits',
+    );
+  if (eq < 2 ** -(b + 1))
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      `quantisation_epsilon ${eq} is below half a grid step (2^-${b + 1})`,
+      `${af}: quantisation_epsilon`,
+      `use at least ${2 ** -(b + 1)}`,
+    );
+  if (layout.decode_law !== `walker_vose_q0_${layout.prob_qbits}`)
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      `decode_law ${layout.decode_law} does not match prob_qbits ${layout.prob_qbits}`,
+      `${af}: layout.decode_law`,
+      `use walker_vose_q0_${layout.prob_qbits}`,
+    );
 
   const start = epochDay(day.day_range.start_day);
   const end = epochDay(day.day_range.end_day);
-  if (Number.isNaN(start)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${day.day_range.start_day} is not a calendar date`, `${df}: day_range.start_day`, 'use YYYY-MM-DD');
-  if (Number.isNaN(end)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${day.day_range.end_day} is not a calendar date`, `${df}: day_range.end_day`, 'use YYYY-MM-DD');
+  if (Number.isNaN(start))
+    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${day.day_range.start_day} is not a calendar date`, `${df}: day_range.start_day`, 'use YYYY-MM-DD');
+  if (Number.isNaN(end))
+    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${day.day_range.end_day} is not a calendar date`, `${df}: day_range.end_day`, 'use YYYY-MM-DD');
   if (end < start) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'end_day is before start_day', `${df}: day_range`, 'swap them');
-  if (end - start + 1 > 3660) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${end - start + 1} days is over the 10-year limit`, `${df}: day_range`, 'shorten the horizon');
+  if (end - start + 1 > 3660)
+    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${end - start + 1} days is over the 10-year limit`, `${df}: day_range`, 'shorten the horizon');
   const sp = day.sigma_profile;
   checkBuckets(sp.segments, `${df}: sigma_profile.segments`);
   if (sp.sigma_min > sp.sigma_max) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'sigma_min > sigma_max', `${df}: sigma_profile`, 'swap them');
-  if (!(sp.gamma_clip.min < 1 && sp.gamma_clip.max > 1)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'gamma_clip must straddle 1', `${df}: sigma_profile.gamma_clip`, 'use min < 1 < max');
+  if (!(sp.gamma_clip.min < 1 && sp.gamma_clip.max > 1))
+    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'gamma_clip must straddle 1', `${df}: sigma_profile.gamma_clip`, 'use min < 1 < max');
   const dow0 = (new Date(start * 86_400_000).getUTCDay() + 6) % 7; // Monday = 0
   return { alias, day, validation, days: { start, count: end - start + 1, dow0, start_day: day.day_range.start_day, end_day: day.day_range.end_day } };
 }

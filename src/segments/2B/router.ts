@@ -45,19 +45,42 @@ import { lit } from '../../io/duck.js';
 import { epochDay } from './policies.js';
 import { type Router2B, merchantIndex, dayIndex, routeRef, subsetRouter } from '../../laws/routing/router.js';
 
-
-
 /** k2bRoute's arguments over all of r's tables (use subsetRouter first for a shard): k2bRoute.task(routerArgs(…)). */
-export function routerArgs(r: Router2B, mIdx: SharedCol<'i32'>, dIdx: SharedCol<'i32'>, u: SharedCol<'f64'>, outGroup: SharedCol<'i32'>, outSite: SharedCol<'i32'>, s: number, e: number): TaskArgs<typeof k2bRoute.params> {
+export function routerArgs(
+  r: Router2B,
+  mIdx: SharedCol<'i32'>,
+  dIdx: SharedCol<'i32'>,
+  u: SharedCol<'f64'>,
+  outGroup: SharedCol<'i32'>,
+  outSite: SharedCol<'i32'>,
+  s: number,
+  e: number,
+): TaskArgs<typeof k2bRoute.params> {
   return {
-    n: e - s, mIdx: mIdx.in(s, e), dIdx: dIdx.in(s, e), u: u.in(s, e, 2),
-    sliceWord: SharedCol.from('u32', r.sliceWord).all(), blob: SharedCol.from('u32', r.blob).all(), dayWord: SharedCol.from('u32', r.dayWord).all(),
-    nDays: r.nDays, dayTab: SharedCol.from('u32', r.dayTab).all(), dayQbits: r.dayQbits, outGroup: outGroup.out(s, e), outSite: outSite.out(s, e),
+    n: e - s,
+    mIdx: mIdx.in(s, e),
+    dIdx: dIdx.in(s, e),
+    u: u.in(s, e, 2),
+    sliceWord: SharedCol.from('u32', r.sliceWord).all(),
+    blob: SharedCol.from('u32', r.blob).all(),
+    dayWord: SharedCol.from('u32', r.dayWord).all(),
+    nDays: r.nDays,
+    dayTab: SharedCol.from('u32', r.dayTab).all(),
+    dayQbits: r.dayQbits,
+    outGroup: outGroup.out(s, e),
+    outSite: outSite.out(s, e),
   };
 }
 
 /** Group tables for every (merchant, day) from p_group rows (merchant, day, group order), via k2bGroupAlias. */
-export function buildDayTables(pGroup: Float64Array, groupOff: Int32Array, nDays: number, bits: number, qbits: number, ex?: KernelExports): { dayTab: Uint32Array; dayWord: Uint32Array } {
+export function buildDayTables(
+  pGroup: Float64Array,
+  groupOff: Int32Array,
+  nDays: number,
+  bits: number,
+  qbits: number,
+  ex?: KernelExports,
+): { dayTab: Uint32Array; dayWord: Uint32Array } {
   const M = groupOff.length - 1;
   const blocks = M * nDays;
   const blockOff = new Int32Array(blocks + 1);
@@ -66,11 +89,29 @@ export function buildDayTables(pGroup: Float64Array, groupOff: Int32Array, nDays
     const G = groupOff[m + 1] - groupOff[m];
     for (let d = 0; d < nDays; d++, b++) blockOff[b + 1] = blockOff[b] + G;
   }
-  if (blockOff[blocks] !== pGroup.length) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has ${pGroup.length} rows, expected ${blockOff[blocks]} (merchants × days × groups)`, 's4_group_weights', 'rebuild 2B for this world');
+  if (blockOff[blocks] !== pGroup.length)
+    fail(
+      ErrorCodes.VALIDATION_FAILED,
+      `s4_group_weights has ${pGroup.length} rows, expected ${blockOff[blocks]} (merchants × days × groups)`,
+      's4_group_weights',
+      'rebuild 2B for this world',
+    );
   const tab = new SharedCol('u32', 2 * pGroup.length);
   const st = new SharedCol('i32', blocks);
-  runTask(ex ?? instantiateKernelsSync(), k2bGroupAlias.task({ nBlocks: blocks, blockOff: SharedCol.from('i32', blockOff).all(), p: SharedCol.from('f64', pGroup).all(), bits, qbits, outTab: tab.out(0, 2 * pGroup.length), outStatus: st.out(0, blocks) }));
-  if ((st.view() as Int32Array).some((x) => x !== 0)) fail(ErrorCodes.VALIDATION_FAILED, 'a day group mix could not be quantised', 's4_group_weights', 'rebuild 2B for this world');
+  runTask(
+    ex ?? instantiateKernelsSync(),
+    k2bGroupAlias.task({
+      nBlocks: blocks,
+      blockOff: SharedCol.from('i32', blockOff).all(),
+      p: SharedCol.from('f64', pGroup).all(),
+      bits,
+      qbits,
+      outTab: tab.out(0, 2 * pGroup.length),
+      outStatus: st.out(0, blocks),
+    }),
+  );
+  if ((st.view() as Int32Array).some((x) => x !== 0))
+    fail(ErrorCodes.VALIDATION_FAILED, 'a day group mix could not be quantised', 's4_group_weights', 'rebuild 2B for this world');
   const dayWord = Uint32Array.from({ length: M }, (_, m) => 2 * nDays * groupOff[m]);
   return { dayTab: Uint32Array.from(tab.view() as Uint32Array), dayWord };
 }
@@ -105,7 +146,8 @@ async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; by
   const bl = partitionDir('s2_alias_blob', tokens(ctx));
   const index = JSON.parse((await readFile(await sealedFile(ctx, 's2_alias_index'))).toString('utf8')) as AliasIndex;
   const bytes = await readFile(await sealedFile(ctx, 's2_alias_blob'));
-  if (sha256Hex(bytes) !== index.blob_sha256) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'alias blob bytes do not match s2_alias_index.blob_sha256', join(bl.dir, bl.file!), 'rebuild 2B for this world');
+  if (sha256Hex(bytes) !== index.blob_sha256)
+    fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'alias blob bytes do not match s2_alias_index.blob_sha256', join(bl.dir, bl.file!), 'rebuild 2B for this world');
   return { index, bytes };
 }
 
@@ -122,7 +164,13 @@ export async function loadSiteRouter(ctx: RunContext, startDay: string): Promise
   const sites = readParquetDataset(ctx, 's1_site_weights', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] });
   const day = readParquetDataset(ctx, 's4_group_weights', {}, { columns: ['merchant_id', 'tz_group_id'], where: `utc_day = DATE ${lit(startDay)}` });
   const [{ index, bytes }, s1, s4] = await Promise.all([tables, sites, day]);
-  if (index.horizon.start_day !== startDay) fail(ErrorCodes.VALIDATION_FAILED, `s2_alias_index horizon starts ${index.horizon.start_day}, the 2B policy ${startDay}`, 's2_alias_index', 'rebuild 2B with this policy pack');
+  if (index.horizon.start_day !== startDay)
+    fail(
+      ErrorCodes.VALIDATION_FAILED,
+      `s2_alias_index horizon starts ${index.horizon.start_day}, the 2B policy ${startDay}`,
+      's2_alias_index',
+      'rebuild 2B with this policy pack',
+    );
   const base = routerSites(index, bytes, s1);
   const S4 = 's4_group_weights';
   const cols = { m: numericColumn(s4, 'merchant_id', S4, BigUint64Array), g: stringColumn(s4, 'tz_group_id', S4) };
@@ -132,15 +180,32 @@ export async function loadSiteRouter(ctx: RunContext, startDay: string): Promise
   for (let i = 0; i < M; i++) {
     while (r < cols.m.length && cols.m[r] === base.merchantId[i]) {
       // 2B writes a merchant-day's groups in ascending tzid order: group index = position
-      if (r > groupOff[i] && asciiCompare(cols.g.dict[cols.g.codes[r - 1]], cols.g.dict[cols.g.codes[r]]) >= 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: tz-groups on ${index.horizon.start_day} are not in ascending tzid order`, S4, 'rebuild 2B for this world');
+      if (r > groupOff[i] && asciiCompare(cols.g.dict[cols.g.codes[r - 1]], cols.g.dict[cols.g.codes[r]]) >= 0)
+        fail(
+          ErrorCodes.VALIDATION_FAILED,
+          `merchant ${base.merchantId[i]}: tz-groups on ${index.horizon.start_day} are not in ascending tzid order`,
+          S4,
+          'rebuild 2B for this world',
+        );
       r++;
     }
     groupOff[i + 1] = r;
     if (r - groupOff[i] !== index.merchants[i].groups) {
-      fail(ErrorCodes.VALIDATION_FAILED, `merchant ${base.merchantId[i]}: s4_group_weights has ${r - groupOff[i]} tz-groups on ${index.horizon.start_day}, the alias index ${index.merchants[i].groups}`, 's4_group_weights', 'rebuild 2B for this world');
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `merchant ${base.merchantId[i]}: s4_group_weights has ${r - groupOff[i]} tz-groups on ${index.horizon.start_day}, the alias index ${index.merchants[i].groups}`,
+        's4_group_weights',
+        'rebuild 2B for this world',
+      );
     }
   }
-  if (r !== cols.m.length) fail(ErrorCodes.VALIDATION_FAILED, `s4_group_weights has tz-groups on ${index.horizon.start_day} for merchants the alias index does not list`, 's4_group_weights', 'rebuild 2B for this world');
+  if (r !== cols.m.length)
+    fail(
+      ErrorCodes.VALIDATION_FAILED,
+      `s4_group_weights has tz-groups on ${index.horizon.start_day} for merchants the alias index does not list`,
+      's4_group_weights',
+      'rebuild 2B for this world',
+    );
   const groupTz = Array.from(cols.g.codes, (k) => cols.g.dict[k]);
   return { ...base, dayTab: new Uint32Array(0), dayWord: new Uint32Array(M), nDays: 0, groupOff, groupTz };
 }
@@ -163,7 +228,13 @@ function routerSites(index: AliasIndex, bytes: Uint8Array, s1: arrow.Table): Rou
   for (let i = 0, r = 0; i < M; i++) {
     while (r < m1.length && m1[r] === merchantId[i]) r++;
     siteOff[i + 1] = r;
-    if (r - siteOff[i] !== index.merchants[i].sites) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${merchantId[i]}: s1_site_weights has ${r - siteOff[i]} sites, the alias index ${index.merchants[i].sites}`, 's1_site_weights', 'rebuild 2B for this world');
+    if (r - siteOff[i] !== index.merchants[i].sites)
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `merchant ${merchantId[i]}: s1_site_weights has ${r - siteOff[i]} sites, the alias index ${index.merchants[i].sites}`,
+        's1_site_weights',
+        'rebuild 2B for this world',
+      );
   }
   return { merchantId, blob, sliceWord, startDay: epochDay(index.horizon.start_day), dayQbits: index.prob_qbits, siteOff, siteCountry: country, siteOrder };
 }
@@ -184,7 +255,13 @@ export function buildRouterFrom(index: AliasIndex, bytes: Uint8Array, s1: arrow.
     for (let g = 0; g < G; g++) groupTz.push(tz.dict[tz.codes[r + g]]);
     groupOff[i + 1] = groupOff[i] + G;
     r += G * D;
-    if (m4[r - 1] !== merchantId[i]) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${merchantId[i]}: s4_group_weights rows do not match ${G} groups × ${D} days`, 's4_group_weights', 'rebuild 2B for this world');
+    if (m4[r - 1] !== merchantId[i])
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `merchant ${merchantId[i]}: s4_group_weights rows do not match ${G} groups × ${D} days`,
+        's4_group_weights',
+        'rebuild 2B for this world',
+      );
   }
   const { dayTab, dayWord } = buildDayTables(pGroup, groupOff, D, index.quantised_bits, index.prob_qbits, ex);
   return { ...base, dayTab, dayWord, nDays: D, groupOff, groupTz };

@@ -29,9 +29,17 @@ export const segment2B: SegmentDef = {
     load2B(ctx.pack);
   },
   async run(ctx) {
-    await runS0(ctx, '2B', gateFor('2B').upstream_gate_dependencies.map((g) => g.split('.')[2]), 'layer1/2B/');
+    await runS0(
+      ctx,
+      '2B',
+      gateFor('2B').upstream_gate_dependencies.map((g) => g.split('.')[2]),
+      'layer1/2B/',
+    );
     const key = ['merchant_id', 'legal_country_iso', 'site_order'];
-    const [loc, tz] = await Promise.all([readParquetDataset(ctx, 'site_locations', {}, { columns: key }), readParquetDataset(ctx, 'site_timezones', {}, { columns: [...key, 'tzid'] })]);
+    const [loc, tz] = await Promise.all([
+      readParquetDataset(ctx, 'site_locations', {}, { columns: key }),
+      readParquetDataset(ctx, 'site_timezones', {}, { columns: [...key, 'tzid'] }),
+    ]);
     const sites = buildSites(loc, tz);
     const parts = new DayPartWriter(ctx);
     let w: World2B, pub: Awaited<ReturnType<typeof publish2B>>;
@@ -58,10 +66,28 @@ export async function build2B(ctx: RunContext, sites: Sites2B, parts: DayPartWri
   const s2 = await s2Alias(ctx, { p, sites, plan, nSites, mass: s1.mass });
   const s3 = await s3DayEffects(ctx, { p, sites, plan, nSites, pWeight: s1.pWeight, parts, trace });
   return {
-    p, sites, bucket: s1.bucket, pWeight: s1.pWeight, mass: s1.mass, floorApplied: s1.floorApplied, component: s1.component, s1Flags: s1.s1Flags,
-    wordOff: s2.wordOff, blob: s2.blob, sliceStatus: s2.sliceStatus,
-    segment: s3.segment, baseShare: s3.baseShare, tzMult: s3.tzMult, sigma: s3.sigma, jitter: s3.jitter, phase: s3.phase,
-    dayTab: s3.dayTab, dayStats: s3.dayStats, sample: s3.sample, keys: { weights: s1.wKeys, profile: s3.pKeys, day: s3.dKeys }, trace,
+    p,
+    sites,
+    bucket: s1.bucket,
+    pWeight: s1.pWeight,
+    mass: s1.mass,
+    floorApplied: s1.floorApplied,
+    component: s1.component,
+    s1Flags: s1.s1Flags,
+    wordOff: s2.wordOff,
+    blob: s2.blob,
+    sliceStatus: s2.sliceStatus,
+    segment: s3.segment,
+    baseShare: s3.baseShare,
+    tzMult: s3.tzMult,
+    sigma: s3.sigma,
+    jitter: s3.jitter,
+    phase: s3.phase,
+    dayTab: s3.dayTab,
+    dayStats: s3.dayStats,
+    sample: s3.sample,
+    keys: { weights: s1.wKeys, profile: s3.pKeys, day: s3.dKeys },
+    trace,
     draws: { weights: s1.weightDraws, day: s3.dayDraws, profile: s3.profileDraws },
   };
 }

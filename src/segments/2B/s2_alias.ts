@@ -15,7 +15,10 @@ export interface S2Result {
 }
 
 /** S2 needs S1's masses; nothing later reads the blob while building (the router reads it back from the world). */
-export async function s2Alias(ctx: RunContext, inp: { p: Policies2B; sites: Sites2B; plan: Shard[]; nSites: Int32Array; mass: Uint32Array }): Promise<S2Result> {
+export async function s2Alias(
+  ctx: RunContext,
+  inp: { p: Policies2B; sites: Sites2B; plan: Shard[]; nSites: Int32Array; mass: Uint32Array },
+): Promise<S2Result> {
   const { p, sites, plan, nSites } = inp;
   const M = sites.merchantId.length;
   const siteOff = SharedCol.from('i32', sites.siteOff);
@@ -26,11 +29,28 @@ export async function s2Alias(ctx: RunContext, inp: { p: Policies2B; sites: Site
   const wordOff = new Uint32Array(M + 1);
   for (let i = 0; i < M; i++) wordOff[i + 1] = wordOff[i] + Math.ceil(sliceWords(nSites[i], nGroups[i]) / alignWords) * alignWords;
   if (wordOff[M] * 4 > 2 ** 31) fail(ErrorCodes.VALIDATION_FAILED, `alias blob would be ${wordOff[M] * 4} bytes`, 's2_alias_blob', 'use a smaller world');
-  const blobC = new SharedCol('u32', wordOff[M]), stC = new SharedCol('i32', M);
-  const wo = SharedCol.from('u32', wordOff), sg = SharedCol.from('i32', sites.siteGroup), ngC = SharedCol.from('i32', nGroups);
-  await runPlan(ctx.pool, plan, ({ start: s, end: e }) => k2bAliasEncode.task({
-    n: e - s, siteOff: siteOff.in(s, e + 1), mass: mass.in(off[s], off[e]), siteGroup: sg.in(off[s], off[e]), nGroups: ngC.in(s, e), outWord: wo.in(s, e + 1),
-    bits: p.alias.quantised_bits, qbits: p.alias.layout.prob_qbits, out: blobC.out(wordOff[s], wordOff[e]), outStatus: stC.out(s, e),
-  }), ctx.progress.stage('2B S2 alias tables', M));
+  const blobC = new SharedCol('u32', wordOff[M]),
+    stC = new SharedCol('i32', M);
+  const wo = SharedCol.from('u32', wordOff),
+    sg = SharedCol.from('i32', sites.siteGroup),
+    ngC = SharedCol.from('i32', nGroups);
+  await runPlan(
+    ctx.pool,
+    plan,
+    ({ start: s, end: e }) =>
+      k2bAliasEncode.task({
+        n: e - s,
+        siteOff: siteOff.in(s, e + 1),
+        mass: mass.in(off[s], off[e]),
+        siteGroup: sg.in(off[s], off[e]),
+        nGroups: ngC.in(s, e),
+        outWord: wo.in(s, e + 1),
+        bits: p.alias.quantised_bits,
+        qbits: p.alias.layout.prob_qbits,
+        out: blobC.out(wordOff[s], wordOff[e]),
+        outStatus: stC.out(s, e),
+      }),
+    ctx.progress.stage('2B S2 alias tables', M),
+  );
   return { wordOff, blob: Uint32Array.from(blobC.view() as Uint32Array), sliceStatus: Int32Array.from(stC.view() as Int32Array) };
 }

@@ -36,10 +36,19 @@ export function routerOf(w: World2B): Router2B {
   const { sites, p } = w;
   const M = sites.merchantId.length;
   return {
-    merchantId: sites.merchantId, blob: w.blob, sliceWord: w.wordOff.subarray(0, M), dayTab: w.dayTab,
-    dayWord: Uint32Array.from({ length: M }, (_, m) => 2 * p.days.count * sites.groupOff[m]), nDays: p.days.count, startDay: p.days.start,
-    dayQbits: p.alias.layout.prob_qbits, groupOff: sites.groupOff, groupTz: Array.from(sites.groupTz, (c) => sites.tzDict[c]),
-    siteOff: sites.siteOff, siteCountry: sites.country, siteOrder: sites.siteOrder,
+    merchantId: sites.merchantId,
+    blob: w.blob,
+    sliceWord: w.wordOff.subarray(0, M),
+    dayTab: w.dayTab,
+    dayWord: Uint32Array.from({ length: M }, (_, m) => 2 * p.days.count * sites.groupOff[m]),
+    nDays: p.days.count,
+    startDay: p.days.start,
+    dayQbits: p.alias.layout.prob_qbits,
+    groupOff: sites.groupOff,
+    groupTz: Array.from(sites.groupTz, (c) => sites.tzDict[c]),
+    siteOff: sites.siteOff,
+    siteCountry: sites.country,
+    siteOrder: sites.siteOrder,
   };
 }
 
@@ -91,7 +100,12 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
       s2_alias_blob: idx.blob_sha256,
       outputs: Object.fromEntries(pub.outputs.map((o) => [o.path, o.sha256_hex])),
     },
-    checks: checks.list.map((c) => ({ id: c.id, status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN', codes: [codes[c.id]], context: { detail: c.detail, required: c.required } })),
+    checks: checks.list.map((c) => ({
+      id: c.id,
+      status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN',
+      codes: [codes[c.id]],
+      context: { detail: c.detail, required: c.required },
+    })),
     metrics: {
       merchants_total: M,
       sites_total: S,
@@ -114,7 +128,10 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   };
   await publishJson(ctx, 's7_audit_report', report, pub.outputs);
   await sealSegment(ctx, {
-    segment: '2B', checks, outputs: pub.outputs, trace: w.trace,
+    segment: '2B',
+    checks,
+    outputs: pub.outputs,
+    trace: w.trace,
     // one S1 weight per site of 1B's site_locations: the read-back holds s1_site_weights's files to it
     rows: { ...pub.rows, s1_site_weights: sites.siteOff[sites.siteOff.length - 1] },
     files: { 'realism_2B.json': { segment: '2B', metrics: realismRows }, 'rng_replay.json': replay, 'router_selftest.json': self },
@@ -134,9 +151,12 @@ function checkS1Weights(w: World2B, add: Add): void {
   const G = 2 ** p.alias.quantised_bits;
   const eps = p.alias.normalisation_epsilon;
   const epsQ = p.alias.quantisation_epsilon;
-  let badSum = 0, badMass = 0, maxQ = 0;
+  let badSum = 0,
+    badMass = 0,
+    maxQ = 0;
   for (let i = 0; i < M; i++) {
-    let s = 0, m = 0;
+    let s = 0,
+      m = 0;
     for (let r = sites.siteOff[i]; r < sites.siteOff[i + 1]; r++) {
       s += w.pWeight[r];
       m += w.mass[r];
@@ -147,7 +167,12 @@ function checkS1Weights(w: World2B, add: Add): void {
     if (m !== G) badMass++;
   }
   add('s1.mass_normalised', '2B-S1-051', badSum === 0, `${badSum} merchants with |Σ p_weight − 1| > ${eps} or p outside [0,1]`);
-  add('s1.quantised_mass', '2B-S1-052', badMass === 0 && maxQ <= epsQ, `${badMass} merchants whose masses do not total 2^${p.alias.quantised_bits}; max |mass/G − p| = ${maxQ.toExponential(3)} (ε_q ${epsQ})`);
+  add(
+    's1.quantised_mass',
+    '2B-S1-052',
+    badMass === 0 && maxQ <= epsQ,
+    `${badMass} merchants whose masses do not total 2^${p.alias.quantised_bits}; max |mass/G − p| = ${maxQ.toExponential(3)} (ε_q ${epsQ})`,
+  );
 }
 
 /** B. S2: the blob on disk against the index and the masses, slice by slice. */
@@ -160,19 +185,47 @@ async function checkS2Alias(ctx: RunContext, w: World2B, pub: Published2B, add: 
   const blobPath = pub.outputs.find((o) => o.dataset === 's2_alias_blob')!.path;
   const onDisk = await readFile(join(ctx.world, blobPath));
   const idx = pub.index;
-  add('s2.blob_digest', '2B-S7-202', sha256Hex(onDisk) === idx.blob_sha256 && onDisk.byteLength === idx.blob_size_bytes, `sha256(alias.bin) ${sha256Hex(onDisk).slice(0, 12)}… vs index ${idx.blob_sha256.slice(0, 12)}…, ${onDisk.byteLength} bytes`);
-  let hdrBad = 0, qbitsBad = 0, offBad = 0, sumBad = 0, exactBad = 0, groupBad = 0, maxDecode = 0, maxGroupDecode = 0, statusBad = 0, zeroGroups = 0;
+  add(
+    's2.blob_digest',
+    '2B-S7-202',
+    sha256Hex(onDisk) === idx.blob_sha256 && onDisk.byteLength === idx.blob_size_bytes,
+    `sha256(alias.bin) ${sha256Hex(onDisk).slice(0, 12)}… vs index ${idx.blob_sha256.slice(0, 12)}…, ${onDisk.byteLength} bytes`,
+  );
+  let hdrBad = 0,
+    qbitsBad = 0,
+    offBad = 0,
+    sumBad = 0,
+    exactBad = 0,
+    groupBad = 0,
+    maxDecode = 0,
+    maxGroupDecode = 0,
+    statusBad = 0,
+    zeroGroups = 0;
   let prevEnd = 0;
   const words = w.blob;
   for (let i = 0; i < M; i++) {
     const row = idx.merchants[i];
     const n = sites.siteOff[i + 1] - sites.siteOff[i];
     const Gm = sites.groupOff[i + 1] - sites.groupOff[i];
-    if (row.offset % p.alias.layout.alignment_bytes !== 0 || row.offset < prevEnd || row.offset + row.length > onDisk.byteLength || row.length !== sliceWords(n, Gm) * 4) offBad++;
+    if (
+      row.offset % p.alias.layout.alignment_bytes !== 0 ||
+      row.offset < prevEnd ||
+      row.offset + row.length > onDisk.byteLength ||
+      row.length !== sliceWords(n, Gm) * 4
+    )
+      offBad++;
     prevEnd = row.offset + row.length;
     if (sha256Hex(onDisk.subarray(row.offset, row.offset + row.length)) !== row.checksum) sumBad++;
     const wd = row.offset / 4;
-    if (words[wd] !== n || words[wd + 2] !== Gm || words[wd + 3] !== 0 || row.sites !== n || row.groups !== Gm || row.merchant_id !== sites.merchantId[i].toString()) hdrBad++;
+    if (
+      words[wd] !== n ||
+      words[wd + 2] !== Gm ||
+      words[wd + 3] !== 0 ||
+      row.sites !== n ||
+      row.groups !== Gm ||
+      row.merchant_id !== sites.merchantId[i].toString()
+    )
+      hdrBad++;
     if (words[wd + 1] !== qb) qbitsBad++;
     // bit 0: the merchant's masses do not total 2^bits (an error); bit 1: a tz-group whose sites all
     // quantised to 0 got a uniform table (by design: 5B still routes that zone's arrivals to its
@@ -185,9 +238,11 @@ async function checkS2Alias(ctx: RunContext, w: World2B, pub: Published2B, add: 
       if (pm[k] !== w.mass[r] / G) exactBad++;
       maxDecode = Math.max(maxDecode, Math.abs(pm[k] - w.pWeight[r]));
     }
-    const gs = wd + 4 + 2 * n, perm = gs + Gm + 1;
+    const gs = wd + 4 + 2 * n,
+      perm = gs + Gm + 1;
     for (let g = 0; g < Gm; g++) {
-      const a = words[gs + g], ng = words[gs + g + 1] - a;
+      const a = words[gs + g],
+        ng = words[gs + g + 1] - a;
       let Mg = 0;
       for (let k = 0; k < ng; k++) {
         const site = words[perm + a + k];
@@ -201,12 +256,27 @@ async function checkS2Alias(ctx: RunContext, w: World2B, pub: Published2B, add: 
       }
     }
   }
-  add('s2.slice_headers', '2B-S7-201', hdrBad === 0 && statusBad === 0, `${hdrBad} slices whose header/index disagree with the sites; ${statusBad} merchant tables flagged as not totalling 2^bits; ${zeroGroups} merchants with a zero-mass tz-group (uniform inside it)`);
+  add(
+    's2.slice_headers',
+    '2B-S7-201',
+    hdrBad === 0 && statusBad === 0,
+    `${hdrBad} slices whose header/index disagree with the sites; ${statusBad} merchant tables flagged as not totalling 2^bits; ${zeroGroups} merchants with a zero-mass tz-group (uniform inside it)`,
+  );
   add('s2.slice_header_qbits', '2B-S7-205', qbitsBad === 0, `${qbitsBad} slice headers whose prob_qbits ≠ layout.prob_qbits ${qb}`);
   add('s2.offsets_alignment', '2B-S7-203', offBad === 0, `${offBad} slices unaligned, overlapping, out of bounds or of the wrong length`);
   add('s2.slice_checksums', '2B-S7-204', sumBad === 0, `${sumBad} slice sha256 mismatches`);
-  add('s2.alias_decode_exact', '2B-S7-206', exactBad === 0 && maxDecode <= epsQ, `${exactBad} sites whose decoded probability ≠ quantised_mass/2^${p.alias.quantised_bits}; max |decoded − p_weight| = ${maxDecode.toExponential(3)} (ε_q ${epsQ})`);
-  add('s2.group_tables', '2B-S7-207', groupBad === 0 && maxGroupDecode <= 2 ** -qb + 1e-15, `${groupBad} sites in the wrong tz-group section; max |decoded − mass/M_group| = ${maxGroupDecode.toExponential(3)} (bound 2^-${qb})`);
+  add(
+    's2.alias_decode_exact',
+    '2B-S7-206',
+    exactBad === 0 && maxDecode <= epsQ,
+    `${exactBad} sites whose decoded probability ≠ quantised_mass/2^${p.alias.quantised_bits}; max |decoded − p_weight| = ${maxDecode.toExponential(3)} (ε_q ${epsQ})`,
+  );
+  add(
+    's2.group_tables',
+    '2B-S7-207',
+    groupBad === 0 && maxGroupDecode <= 2 ** -qb + 1e-15,
+    `${groupBad} sites in the wrong tz-group section; max |decoded − mass/M_group| = ${maxGroupDecode.toExponential(3)} (bound 2^-${qb})`,
+  );
   return { maxDecode, maxGroupDecode };
 }
 
@@ -225,7 +295,8 @@ async function checkS3S4Days(ctx: RunContext, w: World2B, pub: Published2B, add:
   try {
     if (pub.parts.s3.length !== pub.parts.s4.length) fail(ErrorCodes.INTERNAL, 's3/s4 part counts differ', 's3_day_effects');
     for (let k = 0; k < pub.parts.s3.length; k++) {
-      const a = `read_parquet(${lit(join(ctx.world, pub.parts.s3[k]))})`, b = `read_parquet(${lit(join(ctx.world, pub.parts.s4[k]))})`;
+      const a = `read_parquet(${lit(join(ctx.world, pub.parts.s3[k]))})`,
+        b = `read_parquet(${lit(join(ctx.world, pub.parts.s4[k]))})`;
       // S3 and S4 are written in the same key order: a positional join compares keys and γ row by row.
       const [r] = await duck.all(`
         WITH md AS (SELECT merchant_id, utc_day, sum(p_group) AS s, sum(base_share) AS bs, sum(base_share * gamma) AS den, count(*) AS g,
@@ -248,7 +319,21 @@ async function checkS3S4Days(ctx: RunContext, w: World2B, pub: Published2B, add:
           (SELECT max(abs(s - 1)) FROM md) AS max_mass_error,
           (SELECT max(abs(bs - 1)) FROM md) AS max_base_error,
           (SELECT max(abs(y.p_group - y.base_share * y.gamma / md.den)) FROM ${b} y JOIN md USING (merchant_id, utc_day)) AS max_p_recompute`);
-      for (const key of ['key_mismatch', 'missing_in_s3', 'missing_in_s4', 'gamma_mismatch', 'n3', 'merchant_groups', 'merchants', 'bad_gamma', 'merchant_days', 'n4', 'g_sq', 'bad_rows']) sum[key] = (sum[key] ?? 0) + Number(r[key]);
+      for (const key of [
+        'key_mismatch',
+        'missing_in_s3',
+        'missing_in_s4',
+        'gamma_mismatch',
+        'n3',
+        'merchant_groups',
+        'merchants',
+        'bad_gamma',
+        'merchant_days',
+        'n4',
+        'g_sq',
+        'bad_rows',
+      ])
+        sum[key] = (sum[key] ?? 0) + Number(r[key]);
       for (const key of ['max_mass_error', 'max_base_error', 'max_p_recompute']) max[key] = Math.max(max[key] ?? 0, Number(r[key]));
       const dl = String(r.day_list).split(',');
       if (dl.length !== D) sum.short_parts = (sum.short_parts ?? 0) + 1;
@@ -261,14 +346,45 @@ async function checkS3S4Days(ctx: RunContext, w: World2B, pub: Published2B, add:
   const expectRows = D * gTotal;
   let gSq = 0;
   for (let i = 0; i < M; i++) gSq += (sites.groupOff[i + 1] - sites.groupOff[i]) ** 2;
-  add('s3.coverage', '2B-S3-COVERAGE', sum.n3 === expectRows && sum.merchant_groups === gTotal && sum.merchants === M && dayList.length === D && !sum.short_parts && dayList[0] === p.days.start_day && dayList[D - 1] === p.days.end_day,
-    `s3 rows ${sum.n3} vs ${M} merchants × their tz-groups (${gTotal} merchant-groups, ${sum.merchant_groups} found) × ${D} days = ${expectRows}; days ${dayList[0]}..${dayList[dayList.length - 1]} (${dayList.length})`);
-  add('s4.coverage', '2B-S4-COVERAGE', sum.n4 === expectRows && sum.merchant_days === M * D && sum.g_sq === D * gSq, `s4 rows ${sum.n4} vs ${expectRows}; merchant-days ${sum.merchant_days} vs ${M * D}; Σ rows² per merchant-day ${sum.g_sq} vs ${D * gSq}`);
-  add('s3s4.key_parity', '2B-S7-301', sum.missing_in_s3 === 0 && sum.missing_in_s4 === 0 && sum.key_mismatch === 0, `missing_in_s3=${sum.missing_in_s3} missing_in_s4=${sum.missing_in_s4} key_mismatch=${sum.key_mismatch} (positional)`);
+  add(
+    's3.coverage',
+    '2B-S3-COVERAGE',
+    sum.n3 === expectRows &&
+      sum.merchant_groups === gTotal &&
+      sum.merchants === M &&
+      dayList.length === D &&
+      !sum.short_parts &&
+      dayList[0] === p.days.start_day &&
+      dayList[D - 1] === p.days.end_day,
+    `s3 rows ${sum.n3} vs ${M} merchants × their tz-groups (${gTotal} merchant-groups, ${sum.merchant_groups} found) × ${D} days = ${expectRows}; days ${dayList[0]}..${dayList[dayList.length - 1]} (${dayList.length})`,
+  );
+  add(
+    's4.coverage',
+    '2B-S4-COVERAGE',
+    sum.n4 === expectRows && sum.merchant_days === M * D && sum.g_sq === D * gSq,
+    `s4 rows ${sum.n4} vs ${expectRows}; merchant-days ${sum.merchant_days} vs ${M * D}; Σ rows² per merchant-day ${sum.g_sq} vs ${D * gSq}`,
+  );
+  add(
+    's3s4.key_parity',
+    '2B-S7-301',
+    sum.missing_in_s3 === 0 && sum.missing_in_s4 === 0 && sum.key_mismatch === 0,
+    `missing_in_s3=${sum.missing_in_s3} missing_in_s4=${sum.missing_in_s4} key_mismatch=${sum.key_mismatch} (positional)`,
+  );
   add('s3s4.gamma_echo', '2B-S7-302', sum.gamma_mismatch === 0, `gamma_mismatch=${sum.gamma_mismatch}`);
-  add('s4.mass_conservation', '2B-S7-303', max.max_mass_error <= 1e-12 && w.dayStats.maxMassError <= 1e-12 && sum.bad_rows === 0, `max |Σ_g p_group − 1| = ${max.max_mass_error.toExponential(3)}; ${sum.bad_rows} rows outside the domain`);
+  add(
+    's4.mass_conservation',
+    '2B-S7-303',
+    max.max_mass_error <= 1e-12 && w.dayStats.maxMassError <= 1e-12 && sum.bad_rows === 0,
+    `max |Σ_g p_group − 1| = ${max.max_mass_error.toExponential(3)}; ${sum.bad_rows} rows outside the domain`,
+  );
   add('s4.base_share_mass', '2B-S7-304', max.max_base_error <= eps + 1e-12, `max |Σ_g base_share − 1| = ${max.max_base_error.toExponential(3)}`);
-  if (!reg) add('s4.renormalisation', '2B-S7-305', max.max_p_recompute <= 1e-12, `max |p_group − base_share·γ / Σ_g base_share·γ| = ${max.max_p_recompute.toExponential(3)}`);
+  if (!reg)
+    add(
+      's4.renormalisation',
+      '2B-S7-305',
+      max.max_p_recompute <= 1e-12,
+      `max |p_group − base_share·γ / Σ_g base_share·γ| = ${max.max_p_recompute.toExponential(3)}`,
+    );
   add('s3.domain', '2B-S3-057', sum.bad_gamma === 0 && w.dayStats.nonPositive === 0, `${sum.bad_gamma} rows with γ ≤ 0, non-finite log γ or σ ≤ 0`);
   return { gTotal, max };
 }
@@ -281,12 +397,28 @@ async function checkRngAndRouter(ctx: RunContext, w: World2B, expectRows: number
   const tr = Object.fromEntries(w.trace.rows().map((r) => [r.family as string, r]));
   const expectDay = BigInt(expectRows);
   add('rng.site_weights_budget', '2B-S1-RNG', tr[FAMILIES.weights]?.draws === String(S), `site weight draws ${tr[FAMILIES.weights]?.draws} vs sites ${S}`);
-  add('rng.day_effects_budget', '2B-S3-RNG', tr[FAMILIES.day]?.draws === expectDay.toString(), `day-effect draws ${tr[FAMILIES.day]?.draws} vs rows ${expectDay}`);
-  if (p.day.sigma_profile.enabled) add('rng.profile_budget', '2B-S3-RNG', tr[FAMILIES.profile]?.draws === String(2 * M), `profile draws ${tr[FAMILIES.profile]?.draws} vs 2 × ${M}`);
+  add(
+    'rng.day_effects_budget',
+    '2B-S3-RNG',
+    tr[FAMILIES.day]?.draws === expectDay.toString(),
+    `day-effect draws ${tr[FAMILIES.day]?.draws} vs rows ${expectDay}`,
+  );
+  if (p.day.sigma_profile.enabled)
+    add('rng.profile_budget', '2B-S3-RNG', tr[FAMILIES.profile]?.draws === String(2 * M), `profile draws ${tr[FAMILIES.profile]?.draws} vs 2 × ${M}`);
   const replay = replaySample(w);
-  add('rng.replay_sample', '2B-S7-REPLAY', replay.mismatches.length === 0, `${replay.merchants} merchants replayed through the references; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
+  add(
+    'rng.replay_sample',
+    '2B-S7-REPLAY',
+    replay.mismatches.length === 0,
+    `${replay.merchants} merchants replayed through the references; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`,
+  );
   const self = await routerSelfTest(ctx, w);
-  add('s5.router_selftest', '2B-S5-SELFTEST', self.mismatches === 0 && self.outside === 0 && self.unrouted === 0, `${self.arrivals} arrivals over ${self.merchants} merchants: ${self.mismatches} wasm/reference mismatches, ${self.outside} sites outside their tz-group, ${self.unrouted} unrouted`);
+  add(
+    's5.router_selftest',
+    '2B-S5-SELFTEST',
+    self.mismatches === 0 && self.outside === 0 && self.unrouted === 0,
+    `${self.arrivals} arrivals over ${self.merchants} merchants: ${self.mismatches} wasm/reference mismatches, ${self.outside} sites outside their tz-group, ${self.unrouted} unrouted`,
+  );
   add('rng.router_selftest_budget', '2B-S5-RNG', self.draws === 2 * self.arrivals, `router self-test draws ${self.draws} vs 2 × ${self.arrivals}`);
   return { replay, self };
 }
@@ -298,7 +430,13 @@ function checkRealism(w: World2B, add: Add) {
   const realismRows = Object.entries(p.validation.corridors).map(([name, c]) => {
     const v = metrics[name];
     const passed = typeof v === 'number' && Number.isFinite(v) && v >= c.min && v <= c.max;
-    add(`realism.${name}`, '2B-REALISM', passed || (!c.required && !Number.isFinite(v)), `${name}=${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a'} corridor [${c.min}, ${c.max}]`, c.required);
+    add(
+      `realism.${name}`,
+      '2B-REALISM',
+      passed || (!c.required && !Number.isFinite(v)),
+      `${name}=${typeof v === 'number' && Number.isFinite(v) ? v.toFixed(4) : 'n/a'} corridor [${c.min}, ${c.max}]`,
+      c.required,
+    );
     return { metric: name, value: Number.isFinite(v) ? v : null, min: c.min, max: c.max, required: c.required, passed };
   });
   return { metrics, realismRows };
@@ -310,24 +448,52 @@ function replaySample(w: World2B) {
   const D = p.days.count;
   const bp = bucketParams(p.alias);
   const dp = dayParams(p.day);
-  const bits = p.alias.quantised_bits, qb = p.alias.layout.prob_qbits;
+  const bits = p.alias.quantised_bits,
+    qb = p.alias.layout.prob_qbits;
   const k = (a: Uint32Array, i: number): [number, number] => [a[2 * i], a[2 * i + 1]];
   const mismatches: string[] = [];
-  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => Object.is(x, b[i]));
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => Object.is(x, b[i]));
   const idx = sampleMerchants(M, p.validation.replay_sample_merchants);
   for (const i of idx) {
     const id = sites.merchantId[i];
-    const lo = sites.siteOff[i], hi = sites.siteOff[i + 1];
+    const lo = sites.siteOff[i],
+      hi = sites.siteOff[i + 1];
     const r = siteWeightsRef(k(w.keys.weights, i), hi - lo, bp[w.bucket[i]], p.alias.floor_value, bits);
-    if (!same(r.p, w.pWeight.subarray(lo, hi)) || !same(r.mass, w.mass.subarray(lo, hi)) || !same(r.floor, w.floorApplied.subarray(lo, hi)) || r.component !== w.component[i] || r.draws !== w.draws.weights[i]) mismatches.push(`${id} s1`);
+    if (
+      !same(r.p, w.pWeight.subarray(lo, hi)) ||
+      !same(r.mass, w.mass.subarray(lo, hi)) ||
+      !same(r.floor, w.floorApplied.subarray(lo, hi)) ||
+      r.component !== w.component[i] ||
+      r.draws !== w.draws.weights[i]
+    )
+      mismatches.push(`${id} s1`);
     const Gm = sites.groupOff[i + 1] - sites.groupOff[i];
     const enc = aliasEncodeRef(w.mass.subarray(lo, hi), sites.siteGroup.subarray(lo, hi), Gm, bits, qb);
     if (!same(enc.words, w.blob.subarray(w.wordOff[i], w.wordOff[i] + enc.words.length))) mismatches.push(`${id} s2`);
-    const g0 = sites.groupOff[i], g1 = sites.groupOff[i + 1];
+    const g0 = sites.groupOff[i],
+      g1 = sites.groupOff[i + 1];
     const seg = p.day.sigma_profile.segments[w.segment[i]];
-    const de = dayEffectsRef(k(w.keys.day, i), k(w.keys.profile, i), w.baseShare.subarray(g0, g1), w.tzMult.subarray(g0, g1), seg.sigma_base, seg.weekly_amp, D, p.days.dow0, dp);
+    const de = dayEffectsRef(
+      k(w.keys.day, i),
+      k(w.keys.profile, i),
+      w.baseShare.subarray(g0, g1),
+      w.tzMult.subarray(g0, g1),
+      seg.sigma_base,
+      seg.weekly_amp,
+      D,
+      p.days.dow0,
+      dp,
+    );
     const got = w.sample.get(i)!;
-    if (!same(de.gamma, got.gamma) || !same(de.logGamma, got.logGamma) || !same(de.pGroup, got.pGroup) || !same(de.sigma, w.sigma.subarray(g0, g1)) || de.draws !== w.draws.day[i]) mismatches.push(`${id} s3/s4`);
+    if (
+      !same(de.gamma, got.gamma) ||
+      !same(de.logGamma, got.logGamma) ||
+      !same(de.pGroup, got.pGroup) ||
+      !same(de.sigma, w.sigma.subarray(g0, g1)) ||
+      de.draws !== w.draws.day[i]
+    )
+      mismatches.push(`${id} s3/s4`);
     for (const d of [0, D >> 1, D - 1]) {
       const ga = groupAliasRef(de.pGroup.subarray(d * Gm, (d + 1) * Gm), bits, qb);
       const at = 2 * (D * g0 + d * Gm);
@@ -352,20 +518,42 @@ async function routerSelfTest(ctx: RunContext, w: World2B) {
   const plan = shardPlan(n, SELFTEST_SHARD);
   const fk = new FamilyKeys({ manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, FAMILIES.selftest);
   const keys = plan.map((_, s) => fk.forIds(BigInt(s)));
-  const mC = SharedCol.from('i32', mIdx), dC = SharedCol.from('i32', dIdx);
-  const og = new SharedCol('i32', n), os = new SharedCol('i32', n);
-  const tabs = { sliceWord: SharedCol.from('u32', r.sliceWord).all(), blob: SharedCol.from('u32', r.blob).all(), dayWord: SharedCol.from('u32', r.dayWord).all(), dayTab: SharedCol.from('u32', r.dayTab).all() };
-  await runShards(ctx.pool, n, SELFTEST_SHARD, ({ start: s, end: e, k }) => k2bRouteStream.task({
-    n: e - s, k0: keys[k][0], k1: keys[k][1], mIdx: mC.in(s, e), dIdx: dC.in(s, e), ...tabs, nDays: r.nDays, dayQbits: r.dayQbits, outGroup: og.out(s, e), outSite: os.out(s, e),
-  }));
-  const G = og.view() as Int32Array, Sv = os.view() as Int32Array;
-  let mismatches = 0, outside = 0, unrouted = 0;
+  const mC = SharedCol.from('i32', mIdx),
+    dC = SharedCol.from('i32', dIdx);
+  const og = new SharedCol('i32', n),
+    os = new SharedCol('i32', n);
+  const tabs = {
+    sliceWord: SharedCol.from('u32', r.sliceWord).all(),
+    blob: SharedCol.from('u32', r.blob).all(),
+    dayWord: SharedCol.from('u32', r.dayWord).all(),
+    dayTab: SharedCol.from('u32', r.dayTab).all(),
+  };
+  await runShards(ctx.pool, n, SELFTEST_SHARD, ({ start: s, end: e, k }) =>
+    k2bRouteStream.task({
+      n: e - s,
+      k0: keys[k][0],
+      k1: keys[k][1],
+      mIdx: mC.in(s, e),
+      dIdx: dC.in(s, e),
+      ...tabs,
+      nDays: r.nDays,
+      dayQbits: r.dayQbits,
+      outGroup: og.out(s, e),
+      outSite: os.out(s, e),
+    }),
+  );
+  const G = og.view() as Int32Array,
+    Sv = os.view() as Int32Array;
+  let mismatches = 0,
+    outside = 0,
+    unrouted = 0;
   const perShardDraws: number[] = [];
   const perShardBlocks: number[] = [];
   plan.forEach((sh, s) => {
     const st = new Substream(keys[s][0], keys[s][1]);
     for (let i = sh.start; i < sh.end; i++) {
-      const u1 = st.u01(), u2 = st.u01();
+      const u1 = st.u01(),
+        u2 = st.u01();
       const ref = routeRef(r, mIdx[i], dIdx[i], u1, u2);
       if (ref.group !== G[i] || ref.site !== Sv[i]) mismatches++;
       if (Sv[i] < 0) {
@@ -387,13 +575,19 @@ async function routerSelfTest(ctx: RunContext, w: World2B) {
 function realism(w: World2B): Record<string, number> {
   const { sites } = w;
   const M = sites.merchantId.length;
-  const resid: number[] = [], gap: number[] = [], hhi: number[] = [];
+  const resid: number[] = [],
+    gap: number[] = [],
+    hhi: number[] = [];
   let multiGroup = 0;
   for (let i = 0; i < M; i++) {
-    const lo = sites.siteOff[i], hi = sites.siteOff[i + 1], n = hi - lo;
+    const lo = sites.siteOff[i],
+      hi = sites.siteOff[i + 1],
+      n = hi - lo;
     if (sites.groupOff[i + 1] - sites.groupOff[i] >= 2) multiGroup++;
     if (n < 2) continue;
-    let t1 = -1, t2 = -1, h = 0;
+    let t1 = -1,
+      t2 = -1,
+      h = 0;
     for (let r = lo; r < hi; r++) {
       const x = w.pWeight[r];
       resid.push(Math.abs(x - 1 / n));

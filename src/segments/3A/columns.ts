@@ -20,7 +20,9 @@ export function cols3A(ctx: RunContext, w: World3A) {
   const nz = inp.tzid.length;
   const mf = ctx.manifest_fingerprint;
   const seedCol = (k: number) => new BigUint64Array(k).fill(ctx.seed);
-  const mix = p.mixture, fl = p.floors, al = p.alphas;
+  const mix = p.mixture,
+    fl = p.floors,
+    al = p.alphas;
   const thetaDigest = sha256Hex(p.bytes.mixture);
   const countryCol = dictEncode(inp.country);
   const pairOfZone = new Int32Array(nz);
@@ -29,7 +31,8 @@ export function cols3A(ctx: RunContext, w: World3A) {
   const zoneMerchant = BigUint64Array.from(pairOfZone, (i) => inp.merchant[i]);
   const tzCol = dictEncode(inp.tzid);
   const nZones = Int32Array.from({ length: n }, (_, i) => inp.zoneOff[i + 1] - inp.zoneOff[i]);
-  const pairShareSum = new Float64Array(n), pairAlphaSum = new Float64Array(n);
+  const pairShareSum = new Float64Array(n),
+    pairAlphaSum = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     for (let j = inp.zoneOff[i]; j < inp.zoneOff[i + 1]; j++) {
       pairShareSum[i] += w.share[j];
@@ -38,5 +41,24 @@ export function cols3A(ctx: RunContext, w: World3A) {
   }
   const zoneSum = Int32Array.from(pairOfZone, (i) => inp.siteCount[i]);
   const countryAlphaSum = (c: string) => priors.alphaSum.get(c);
-  return { n, nz, mf, seedCol, mix, fl, al, thetaDigest, countryCol, pairOfZone, zoneCountry, zoneMerchant, tzCol, nZones, pairShareSum, pairAlphaSum, zoneSum, countryAlphaSum };
+  return {
+    n,
+    nz,
+    mf,
+    seedCol,
+    mix,
+    fl,
+    al,
+    thetaDigest,
+    countryCol,
+    pairOfZone,
+    zoneCountry,
+    zoneMerchant,
+    tzCol,
+    nZones,
+    pairShareSum,
+    pairAlphaSum,
+    zoneSum,
+    countryAlphaSum,
+  };
 }

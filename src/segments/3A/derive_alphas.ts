@@ -66,7 +66,7 @@ export async function deriveAlphas(configDir = join(packageRoot(), 'config')): P
     const zones = [...m.keys()].sort(asciiCompare);
     lines.push(`  ${country.iso2}:`);
     for (const z of zones) {
-      const alpha = Math.max(1e-6, Math.round((ALPHA_TOTAL * m.get(z)!) / total * 1e6) / 1e6);
+      const alpha = Math.max(1e-6, Math.round(((ALPHA_TOTAL * m.get(z)!) / total) * 1e6) / 1e6);
       lines.push(`    - { tzid: ${z}, alpha: ${alpha} }`);
       pairs++;
     }

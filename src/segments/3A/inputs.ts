@@ -31,7 +31,10 @@ interface PairKey {
 const cmpPair = (a: PairKey, b: PairKey) => (a.m < b.m ? -1 : a.m > b.m ? 1 : asciiCompare(a.c, b.c));
 
 /** Build Inputs3A from plain rows (also the entry point for tests with synthetic upstream facts). */
-export function inputsFromRows(outlets: { merchant_id: bigint; country: string; n: number }[], zones: { merchant_id: bigint; country: string; tzid: string; n: number }[]): Inputs3A {
+export function inputsFromRows(
+  outlets: { merchant_id: bigint; country: string; n: number }[],
+  zones: { merchant_id: bigint; country: string; tzid: string; n: number }[],
+): Inputs3A {
   const pairs = outlets.map((r) => ({ m: r.merchant_id, c: r.country, n: r.n })).sort(cmpPair);
   const zs = zones.map((r) => ({ m: r.merchant_id, c: r.country, z: r.tzid, n: r.n })).sort((a, b) => cmpPair(a, b) || asciiCompare(a.z, b.z));
   const n = pairs.length;
@@ -54,7 +57,12 @@ export function inputsFromRows(outlets: { merchant_id: bigint; country: string; 
     zoneOff[i] = tzid.length;
     let sum = 0;
     while (j < zs.length && cmpPair(zs[j], p) < 0) {
-      fail(ErrorCodes.VALIDATION_FAILED, `site_timezones has merchant ${zs[j].m} in ${zs[j].c}, which outlet_catalogue does not`, 'site_timezones', 'rebuild 2A for this world');
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `site_timezones has merchant ${zs[j].m} in ${zs[j].c}, which outlet_catalogue does not`,
+        'site_timezones',
+        'rebuild 2A for this world',
+      );
     }
     while (j < zs.length && cmpPair(zs[j], p) === 0) {
       tzid.push(zs[j].z);
@@ -64,10 +72,21 @@ export function inputsFromRows(outlets: { merchant_id: bigint; country: string; 
       j++;
     }
     if (sum !== p.n) {
-      fail(ErrorCodes.VALIDATION_FAILED, `merchant ${p.m} in ${p.c}: outlet_catalogue has ${p.n} outlets, site_timezones ${sum}`, 'site_timezones', 'rebuild 2A for this world (1:1 coverage of outlet_catalogue is its contract)');
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `merchant ${p.m} in ${p.c}: outlet_catalogue has ${p.n} outlets, site_timezones ${sum}`,
+        'site_timezones',
+        'rebuild 2A for this world (1:1 coverage of outlet_catalogue is its contract)',
+      );
     }
   }
-  if (j < zs.length) fail(ErrorCodes.VALIDATION_FAILED, `site_timezones has merchant ${zs[j].m} in ${zs[j].c}, which outlet_catalogue does not`, 'site_timezones', 'rebuild 2A for this world');
+  if (j < zs.length)
+    fail(
+      ErrorCodes.VALIDATION_FAILED,
+      `site_timezones has merchant ${zs[j].m} in ${zs[j].c}, which outlet_catalogue does not`,
+      'site_timezones',
+      'rebuild 2A for this world',
+    );
   zoneOff[n] = tzid.length;
   return { n, merchant, country, siteCount, zoneOff, tzid, zoneCount: Int32Array.from(zoneCount), siteRows, outletRows };
 }
@@ -78,7 +97,9 @@ export async function readInputs3A(ctx: RunContext): Promise<Inputs3A> {
   const duck = await Duck.open();
   try {
     const outlets = await duck.all(`SELECT merchant_id, legal_country_iso AS c, count(*)::INTEGER AS n FROM read_parquet(${litList(oc)}) GROUP BY 1, 2`);
-    const zones = await duck.all(`SELECT merchant_id, legal_country_iso AS c, tzid AS z, count(*)::INTEGER AS n FROM read_parquet(${litList(st)}) GROUP BY 1, 2, 3`);
+    const zones = await duck.all(
+      `SELECT merchant_id, legal_country_iso AS c, tzid AS z, count(*)::INTEGER AS n FROM read_parquet(${litList(st)}) GROUP BY 1, 2, 3`,
+    );
     return inputsFromRows(
       outlets.map((r) => ({ merchant_id: BigInt(r.merchant_id as number | string), country: String(r.c), n: Number(r.n) })),
       zones.map((r) => ({ merchant_id: BigInt(r.merchant_id as number | string), country: String(r.c), tzid: String(r.z), n: Number(r.n) })),

@@ -46,23 +46,28 @@ export async function publish3A(ctx: RunContext, w: World3A): Promise<Published3
 function publishS1Queue(ctx: RunContext, w: World3A, c: Cols3A, outputs: OutputEntry[]): Promise<number> {
   const { in: inp } = w;
   const { n, mf, seedCol, mix, thetaDigest, countryCol, nZones } = c;
-  return publishParquet(ctx, 's1_escalation_queue', {
-    seed: seedCol(n),
-    manifest_fingerprint: constCol(n, mf),
-    merchant_id: inp.merchant,
-    legal_country_iso: countryCol,
-    site_count: inp.siteCount,
-    zone_count_country: w.zoneCountCountry,
-    observed_zone_count: nZones,
-    is_escalated: w.escalated,
-    decision_reason: dictEncode(w.reason),
-    eligible_for_escalation: Uint8Array.from(w.reason, (r) => (r === 'below_min_sites' || r === 'forced_monolithic' ? 0 : 1)),
-    escalation_p: w.escP,
-    escalation_u: { values: w.escU, valid: Uint8Array.from(w.escU, (u) => (u >= 0 ? 1 : 0)) },
-    mixture_policy_id: constCol(n, mix.policy_id),
-    mixture_policy_version: constCol(n, mix.policy_version),
-    theta_digest: constCol(n, thetaDigest),
-  }, outputs);
+  return publishParquet(
+    ctx,
+    's1_escalation_queue',
+    {
+      seed: seedCol(n),
+      manifest_fingerprint: constCol(n, mf),
+      merchant_id: inp.merchant,
+      legal_country_iso: countryCol,
+      site_count: inp.siteCount,
+      zone_count_country: w.zoneCountCountry,
+      observed_zone_count: nZones,
+      is_escalated: w.escalated,
+      decision_reason: dictEncode(w.reason),
+      eligible_for_escalation: Uint8Array.from(w.reason, (r) => (r === 'below_min_sites' || r === 'forced_monolithic' ? 0 : 1)),
+      escalation_p: w.escP,
+      escalation_u: { values: w.escU, valid: Uint8Array.from(w.escU, (u) => (u >= 0 ? 1 : 0)) },
+      mixture_policy_id: constCol(n, mix.policy_id),
+      mixture_policy_version: constCol(n, mix.policy_version),
+      theta_digest: constCol(n, thetaDigest),
+    },
+    outputs,
+  );
 }
 
 /** S2 priors (parameter_hash scope: a pure function of the policy pack). */
@@ -98,49 +103,59 @@ function publishS3Shares(ctx: RunContext, w: World3A, c: Cols3A, outputs: Output
   const pick = <T extends Float64Array | Int32Array>(src: T, ctor: { from(a: ArrayLike<number>): T }) => ctor.from(escRows.map((j) => src[j]));
   const keyHex = (i: number) => `${w.keys.dirichlet[2 * i].toString(16).padStart(8, '0')}${w.keys.dirichlet[2 * i + 1].toString(16).padStart(8, '0')}`;
   const ne = escRows.length;
-  return publishParquet(ctx, 's3_zone_shares', {
-    seed: seedCol(ne),
-    manifest_fingerprint: constCol(ne, mf),
-    merchant_id: BigUint64Array.from(escRows, (j) => zoneMerchant[j]),
-    legal_country_iso: { codes: Int32Array.from(escRows, (j) => zoneCountry.codes[j]), dict: zoneCountry.dict },
-    tzid: { codes: Int32Array.from(escRows, (j) => tzCol.codes[j]), dict: tzCol.dict },
-    zone_site_count: pick(inp.zoneCount, Int32Array),
-    alpha: pick(w.alpha, Float64Array),
-    alpha_sum_pair: Float64Array.from(escRows, (j) => pairAlphaSum[pairOfZone[j]]),
-    share_drawn: pick(w.share, Float64Array),
-    share_sum_country: Float64Array.from(escRows, (j) => pairShareSum[pairOfZone[j]]),
-    alpha_sum_country: nullableF64(escRows.map((j) => countryAlphaSum(inp.country[pairOfZone[j]]))),
-    prior_pack_id: constCol(ne, al.prior_pack_id),
-    prior_pack_version: constCol(ne, al.prior_pack_version),
-    floor_policy_id: constCol(ne, fl.floor_policy_id),
-    floor_policy_version: constCol(ne, fl.floor_policy_version),
-    rng_module: constCol(ne, '3A.S3'),
-    rng_substream_label: constCol(ne, FAMILIES.dirichlet),
-    rng_stream_id: dictEncode(escRows.map((j) => keyHex(pairOfZone[j]))),
-    draws: Int32Array.from(escRows, (j) => w.dirDraws[pairOfZone[j]]),
-  }, outputs);
+  return publishParquet(
+    ctx,
+    's3_zone_shares',
+    {
+      seed: seedCol(ne),
+      manifest_fingerprint: constCol(ne, mf),
+      merchant_id: BigUint64Array.from(escRows, (j) => zoneMerchant[j]),
+      legal_country_iso: { codes: Int32Array.from(escRows, (j) => zoneCountry.codes[j]), dict: zoneCountry.dict },
+      tzid: { codes: Int32Array.from(escRows, (j) => tzCol.codes[j]), dict: tzCol.dict },
+      zone_site_count: pick(inp.zoneCount, Int32Array),
+      alpha: pick(w.alpha, Float64Array),
+      alpha_sum_pair: Float64Array.from(escRows, (j) => pairAlphaSum[pairOfZone[j]]),
+      share_drawn: pick(w.share, Float64Array),
+      share_sum_country: Float64Array.from(escRows, (j) => pairShareSum[pairOfZone[j]]),
+      alpha_sum_country: nullableF64(escRows.map((j) => countryAlphaSum(inp.country[pairOfZone[j]]))),
+      prior_pack_id: constCol(ne, al.prior_pack_id),
+      prior_pack_version: constCol(ne, al.prior_pack_version),
+      floor_policy_id: constCol(ne, fl.floor_policy_id),
+      floor_policy_version: constCol(ne, fl.floor_policy_version),
+      rng_module: constCol(ne, '3A.S3'),
+      rng_substream_label: constCol(ne, FAMILIES.dirichlet),
+      rng_stream_id: dictEncode(escRows.map((j) => keyHex(pairOfZone[j]))),
+      draws: Int32Array.from(escRows, (j) => w.dirDraws[pairOfZone[j]]),
+    },
+    outputs,
+  );
 }
 
 /** S4 zone counts (every pair, every zone where it has outlets). */
 function publishS4Counts(ctx: RunContext, w: World3A, c: Cols3A, outputs: OutputEntry[]): Promise<number> {
   const { in: inp } = w;
   const { nz, mf, seedCol, fl, al, pairOfZone, zoneCountry, zoneMerchant, tzCol, pairShareSum, zoneSum, countryAlphaSum } = c;
-  return publishParquet(ctx, 's4_zone_counts', {
-    seed: seedCol(nz),
-    manifest_fingerprint: constCol(nz, mf),
-    merchant_id: zoneMerchant,
-    legal_country_iso: zoneCountry,
-    tzid: tzCol,
-    zone_site_count: inp.zoneCount,
-    zone_site_count_sum: zoneSum,
-    share_sum_country: Float64Array.from(pairOfZone, (i) => pairShareSum[i]),
-    fractional_target: Float64Array.from({ length: nz }, (_, j) => inp.siteCount[pairOfZone[j]] * w.share[j]),
-    residual_rank: w.unitRank,
-    is_escalated: Uint8Array.from(pairOfZone, (i) => w.escalated[i]),
-    prior_pack_id: constCol(nz, al.prior_pack_id),
-    prior_pack_version: constCol(nz, al.prior_pack_version),
-    floor_policy_id: constCol(nz, fl.floor_policy_id),
-    floor_policy_version: constCol(nz, fl.floor_policy_version),
-    alpha_sum_country: nullableF64(Array.from(pairOfZone, (i) => countryAlphaSum(inp.country[i]))),
-  }, outputs);
+  return publishParquet(
+    ctx,
+    's4_zone_counts',
+    {
+      seed: seedCol(nz),
+      manifest_fingerprint: constCol(nz, mf),
+      merchant_id: zoneMerchant,
+      legal_country_iso: zoneCountry,
+      tzid: tzCol,
+      zone_site_count: inp.zoneCount,
+      zone_site_count_sum: zoneSum,
+      share_sum_country: Float64Array.from(pairOfZone, (i) => pairShareSum[i]),
+      fractional_target: Float64Array.from({ length: nz }, (_, j) => inp.siteCount[pairOfZone[j]] * w.share[j]),
+      residual_rank: w.unitRank,
+      is_escalated: Uint8Array.from(pairOfZone, (i) => w.escalated[i]),
+      prior_pack_id: constCol(nz, al.prior_pack_id),
+      prior_pack_version: constCol(nz, al.prior_pack_version),
+      floor_policy_id: constCol(nz, fl.floor_policy_id),
+      floor_policy_version: constCol(nz, fl.floor_policy_version),
+      alpha_sum_country: nullableF64(Array.from(pairOfZone, (i) => countryAlphaSum(inp.country[i]))),
+    },
+    outputs,
+  );
 }

@@ -50,7 +50,12 @@ export function checkPolicies(ctx: Pick<RunContext, 'pack'>, p: Policies3A): voi
       try {
         new Intl.DateTimeFormat('en-US', { timeZone: z.tzid });
       } catch {
-        fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `tzid "${z.tzid}" is not a zone of the runtime tzdb`, `${ctx.pack.dir}/${p.files.alphas}: countries.${c}`, 're-run src/segments/3A/derive_alphas.ts');
+        fail(
+          ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+          `tzid "${z.tzid}" is not a zone of the runtime tzdb`,
+          `${ctx.pack.dir}/${p.files.alphas}: countries.${c}`,
+          're-run src/segments/3A/derive_alphas.ts',
+        );
       }
     }
   }
@@ -58,7 +63,12 @@ export function checkPolicies(ctx: Pick<RunContext, 'pack'>, p: Policies3A): voi
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: f.tzid });
     } catch {
-      fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `tzid "${f.tzid}" is not a zone of the runtime tzdb`, `${ctx.pack.dir}/${p.files.floors}: floors`, 'use an IANA tzid such as Atlantic/Canary');
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `tzid "${f.tzid}" is not a zone of the runtime tzdb`,
+        `${ctx.pack.dir}/${p.files.floors}: floors`,
+        'use an IANA tzid such as Atlantic/Canary',
+      );
     }
   }
 }
@@ -70,8 +80,22 @@ export async function build3A(ctx: RunContext, p: Policies3A, inp: Inputs3A): Pr
   const s3 = await s3Dirichlet(ctx, { p, priors, inp, escalated: s1.escalated, trace });
   const s4 = s4ZoneCounts({ p, priors, inp, escalated: s1.escalated, share: s3.share });
   return {
-    p, priors, in: inp, zoneCountCountry: s1.zoneCountCountry, escP: s1.escP, escU: s1.escU, escalated: s1.escalated, reason: s1.reason,
-    alpha: s3.alpha, share: s3.share, units: s4.units, unitRank: s4.unitRank, inPrior: s4.inPrior, dirDraws: s3.dirDraws, dirBlocks: s3.dirBlocks,
-    keys: { escalation: s1.escKeys, dirichlet: s3.dirKeys }, trace,
+    p,
+    priors,
+    in: inp,
+    zoneCountCountry: s1.zoneCountCountry,
+    escP: s1.escP,
+    escU: s1.escU,
+    escalated: s1.escalated,
+    reason: s1.reason,
+    alpha: s3.alpha,
+    share: s3.share,
+    units: s4.units,
+    unitRank: s4.unitRank,
+    inPrior: s4.inPrior,
+    dirDraws: s3.dirDraws,
+    dirBlocks: s3.dirBlocks,
+    keys: { escalation: s1.escKeys, dirichlet: s3.dirKeys },
+    trace,
   };
 }

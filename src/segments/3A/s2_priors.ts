@@ -31,7 +31,13 @@ export function buildPriors(p: Policies3A): Priors {
   for (const country of Object.keys(p.alphas.countries).sort(asciiCompare)) {
     const entries = [...p.alphas.countries[country]].sort((a, b) => asciiCompare(a.tzid, b.tzid));
     for (let i = 1; i < entries.length; i++) {
-      if (entries[i].tzid === entries[i - 1].tzid) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `zone ${entries[i].tzid} listed twice`, `${p.files.alphas}: countries.${country}`, 're-run src/segments/3A/derive_alphas.ts');
+      if (entries[i].tzid === entries[i - 1].tzid)
+        fail(
+          ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+          `zone ${entries[i].tzid} listed twice`,
+          `${p.files.alphas}: countries.${country}`,
+          're-run src/segments/3A/derive_alphas.ts',
+        );
     }
     const cr: PriorRow[] = entries.map((e) => {
       const floor = floorOf.get(e.tzid) ?? p.floors.default_floor;

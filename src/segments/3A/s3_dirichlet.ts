@@ -36,7 +36,8 @@ export async function s3Dirichlet(ctx: RunContext, { p, priors, inp, escalated, 
   const esc: number[] = [];
   for (let i = 0; i < n; i++) if (escalated[i]) esc.push(i);
   const ne = esc.length;
-  const eMerchant = new BigUint64Array(ne), eCountry: string[] = new Array(ne);
+  const eMerchant = new BigUint64Array(ne),
+    eCountry: string[] = new Array(ne);
   const eOff = new Int32Array(ne + 1);
   for (let k = 0; k < ne; k++) {
     const i = esc[k];
@@ -47,19 +48,38 @@ export async function s3Dirichlet(ctx: RunContext, { p, priors, inp, escalated, 
   const eAlpha = new Float64Array(eOff[ne]);
   for (let k = 0; k < ne; k++) {
     const i = esc[k];
-    const a = inp.zoneOff[i], b = inp.zoneOff[i + 1];
+    const a = inp.zoneOff[i],
+      b = inp.zoneOff[i + 1];
     const out = eAlpha.subarray(eOff[k], eOff[k + 1]);
     pairAlphas(p.mixture, priors, inp.country[i], inp.tzid.slice(a, b), inp.zoneCount.subarray(a, b), out);
     alpha.set(out, a);
   }
   const dirKeysE = pairKeys(ctx, FAMILIES.dirichlet, eMerchant, eCountry);
-  const kD = SharedCol.from('u32', dirKeysE), offC = SharedCol.from('i32', localOffsets(eOff, ne, SHARD_PAIRS)), aC = SharedCol.from('f64', eAlpha);
-  const sC = new SharedCol('f64', eOff[ne]), dd = new SharedCol('u32', ne), db = new SharedCol('u32', ne);
-  await runShards(ctx.pool, ne, SHARD_PAIRS, ({ start: s, end: e, k }) => k3aZoneShares.task({
-    n: e - s, keys: kD.in(s, e, 2), off: offC.in(s + k, e + k + 1), alpha: aC.in(eOff[s], eOff[e]), outShare: sC.out(eOff[s], eOff[e]), outDraws: dd.out(s, e), outBlocks: db.out(s, e),
-  }), ctx.progress.stage('3A S3 Dirichlet shares', ne));
+  const kD = SharedCol.from('u32', dirKeysE),
+    offC = SharedCol.from('i32', localOffsets(eOff, ne, SHARD_PAIRS)),
+    aC = SharedCol.from('f64', eAlpha);
+  const sC = new SharedCol('f64', eOff[ne]),
+    dd = new SharedCol('u32', ne),
+    db = new SharedCol('u32', ne);
+  await runShards(
+    ctx.pool,
+    ne,
+    SHARD_PAIRS,
+    ({ start: s, end: e, k }) =>
+      k3aZoneShares.task({
+        n: e - s,
+        keys: kD.in(s, e, 2),
+        off: offC.in(s + k, e + k + 1),
+        alpha: aC.in(eOff[s], eOff[e]),
+        outShare: sC.out(eOff[s], eOff[e]),
+        outDraws: dd.out(s, e),
+        outBlocks: db.out(s, e),
+      }),
+    ctx.progress.stage('3A S3 Dirichlet shares', ne),
+  );
   const eShare = sC.view() as Float64Array;
-  const dirDraws = new Uint32Array(n), dirBlocks = new Uint32Array(n);
+  const dirDraws = new Uint32Array(n),
+    dirBlocks = new Uint32Array(n);
   const dirKeys = new Uint32Array(2 * n);
   for (let k = 0; k < ne; k++) {
     const i = esc[k];
@@ -69,6 +89,11 @@ export async function s3Dirichlet(ctx: RunContext, { p, priors, inp, escalated, 
     dirKeys[2 * i] = dirKeysE[2 * k];
     dirKeys[2 * i + 1] = dirKeysE[2 * k + 1];
   }
-  trace.add(FAMILIES.dirichlet, dd.view() as Uint32Array, db.view() as Uint32Array, Array.from({ length: ne }, (_, k) => (eOff[k + 1] - eOff[k] > 1 ? 1 : 0)));
+  trace.add(
+    FAMILIES.dirichlet,
+    dd.view() as Uint32Array,
+    db.view() as Uint32Array,
+    Array.from({ length: ne }, (_, k) => (eOff[k + 1] - eOff[k] > 1 ? 1 : 0)),
+  );
   return { alpha, share, dirDraws, dirBlocks, dirKeys };
 }

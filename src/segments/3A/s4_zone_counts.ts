@@ -24,10 +24,12 @@ export function s4ZoneCounts({ p, priors, inp, escalated, share }: S4Input): S4Z
   const n = inp.n;
   const nz = inp.tzid.length;
   const U = 10 ** p.mixture.share_units_dp;
-  const units = new Int32Array(nz), unitRank = new Int32Array(nz);
+  const units = new Int32Array(nz),
+    unitRank = new Int32Array(nz);
   const inPrior = new Uint8Array(nz);
   for (let i = 0; i < n; i++) {
-    const a = inp.zoneOff[i], b = inp.zoneOff[i + 1];
+    const a = inp.zoneOff[i],
+      b = inp.zoneOff[i + 1];
     if (!escalated[i]) for (let j = a; j < b; j++) share[j] = inp.zoneCount[j] / inp.siteCount[i];
     shareUnits(share.subarray(a, b), U, units, unitRank, a);
     const prior = priors.byCountry.get(inp.country[i]) ?? [];

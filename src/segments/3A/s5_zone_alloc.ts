@@ -33,7 +33,12 @@ export function dayEffectPolicy(ctx: RunContext): { id: string; version: string;
   if (!f) return { id: 'none', version: 'none', bytes: null, name: null };
   const doc = ctx.pack.docs.get(f.name) as Record<string, unknown> | undefined;
   const str = (k: string) => (doc && (typeof doc[k] === 'string' || typeof doc[k] === 'number') ? String(doc[k]) : undefined);
-  return { id: str('policy_id') ?? f.name.replace(/^.*\//, '').replace(/\.ya?ml$/, ''), version: str('policy_version') ?? str('version') ?? sha256Hex(f.bytes).slice(0, 12), bytes: f.bytes, name: f.name };
+  return {
+    id: str('policy_id') ?? f.name.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
+    version: str('policy_version') ?? str('version') ?? sha256Hex(f.bytes).slice(0, 12),
+    bytes: f.bytes,
+    name: f.name,
+  };
 }
 
 /** Concatenate digests (lowercase hex, ASCII bytes, no delimiter) and hash. */
@@ -87,7 +92,8 @@ export async function s5ZoneAlloc(ctx: RunContext, { w, c, priorOutputs, outputs
     routing_universe_hash: constCol(nz, hash),
     alpha_sum_country: nullableF64(Array.from(pairOfZone, (i) => countryAlphaSum(inp.country[i]))),
   });
-  const encode = async (hash: string) => Promise.all([...ipcParts('zone_alloc', zaCols(hash))].map(async (pt) => ({ name: pt.name, bytes: await ctx.pool.parquet(pt.ipc), rows: pt.rows })));
+  const encode = async (hash: string) =>
+    Promise.all([...ipcParts('zone_alloc', zaCols(hash))].map(async (pt) => ({ name: pt.name, bytes: await ctx.pool.parquet(pt.ipc), rows: pt.rows })));
   const masked = await encode(HEX64_ZERO);
   const concatDigest = (bufs: Uint8Array[]) => {
     const h = createHash('sha256');
@@ -109,10 +115,20 @@ export async function s5ZoneAlloc(ctx: RunContext, { w, c, priorOutputs, outputs
   // zone_alpha_digest: the priors files as published (sorted by path)
   const priorFiles = [...priorOutputs].sort((a, b) => (a.path < b.path ? -1 : 1));
   universe.zone_alpha_digest = concatDigest(await Promise.all(priorFiles.map((f) => readFile(join(ctx.world, f.path)))));
-  universe.routing_universe_hash = universeHashOf([universe.zone_alpha_digest, universe.theta_digest, universe.zone_floor_digest, universe.day_effect_digest, universe.zone_alloc_parquet_digest]);
+  universe.routing_universe_hash = universeHashOf([
+    universe.zone_alpha_digest,
+    universe.theta_digest,
+    universe.zone_floor_digest,
+    universe.day_effect_digest,
+    universe.zone_alloc_parquet_digest,
+  ]);
   const real = await encode(universe.routing_universe_hash);
   const { dir } = partitionDir('zone_alloc', tokens(ctx));
-  await publishPartition(ctx.world, dir, real.map((f) => ({ name: f.name, bytes: f.bytes })));
+  await publishPartition(
+    ctx.world,
+    dir,
+    real.map((f) => ({ name: f.name, bytes: f.bytes })),
+  );
   for (const f of real) outputs.push({ dataset: 'zone_alloc', path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
   const zoneAllocRows = real.reduce((a, f) => a + f.rows, 0);
   stage.tick(1);

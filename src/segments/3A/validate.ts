@@ -53,7 +53,12 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
     outputs: pub.outputs,
     rows: pub.rows,
     trace: w.trace,
-    files: { 'realism_3A.json': { segment: '3A', metrics: realism }, 'rng_replay.json': replay, 's6_receipt_3A.json': receipt, 'zone_alloc_universe_hash.json': pub.universe },
+    files: {
+      'realism_3A.json': { segment: '3A', metrics: realism },
+      'rng_replay.json': replay,
+      's6_receipt_3A.json': receipt,
+      'zone_alloc_universe_hash.json': pub.universe,
+    },
   });
   stage.done();
 }
@@ -63,10 +68,20 @@ function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
   const { in: inp, p } = w;
   const n = inp.n;
   const U = 10 ** p.mixture.share_units_dp;
-  let badSum = 0, badShare = 0, badUnits = 0, badMono = 0, negShare = 0, badDecision = 0, outside = 0, zoneRows = 0;
+  let badSum = 0,
+    badShare = 0,
+    badUnits = 0,
+    badMono = 0,
+    negShare = 0,
+    badDecision = 0,
+    outside = 0,
+    zoneRows = 0;
   for (let i = 0; i < n; i++) {
-    const a = inp.zoneOff[i], b = inp.zoneOff[i + 1];
-    let cnt = 0, sh = 0, un = 0;
+    const a = inp.zoneOff[i],
+      b = inp.zoneOff[i + 1];
+    let cnt = 0,
+      sh = 0,
+      un = 0;
     for (let j = a; j < b; j++) {
       cnt += inp.zoneCount[j];
       sh += w.share[j];
@@ -75,7 +90,16 @@ function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
       if (!w.escalated[i] && w.share[j] !== inp.zoneCount[j] / inp.siteCount[i]) badMono++;
       if (!w.inPrior[j]) {
         outside++;
-        if (issues.length < 5000) issues.push({ issue_code: 'ZONE_OUTSIDE_PRIOR', check_id: 'zones.observed_in_prior_set', severity: 'WARN', message: `2A placed ${inp.zoneCount[j]} outlet(s) in a zone the prior pack does not list for the country`, merchant_id: inp.merchant[i], legal_country_iso: inp.country[i], tzid: inp.tzid[j] });
+        if (issues.length < 5000)
+          issues.push({
+            issue_code: 'ZONE_OUTSIDE_PRIOR',
+            check_id: 'zones.observed_in_prior_set',
+            severity: 'WARN',
+            message: `2A placed ${inp.zoneCount[j]} outlet(s) in a zone the prior pack does not list for the country`,
+            merchant_id: inp.merchant[i],
+            legal_country_iso: inp.country[i],
+            tzid: inp.tzid[j],
+          });
       }
     }
     zoneRows += b - a;
@@ -86,12 +110,30 @@ function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
     const want = d.forced >= 0 ? d.forced : w.escU[i] >= 0 ? (w.escU[i] < d.p ? 1 : 0) : d.p >= 1 ? 1 : 0;
     if (want !== w.escalated[i] || (d.forced >= 0 && d.reason !== w.reason[i])) badDecision++;
   }
-  add('s1.decisions_replay', badDecision === 0, `${badDecision} pairs whose escalation decision does not re-derive from the policy ladder and its uniform`, true, badDecision);
+  add(
+    's1.decisions_replay',
+    badDecision === 0,
+    `${badDecision} pairs whose escalation decision does not re-derive from the policy ladder and its uniform`,
+    true,
+    badDecision,
+  );
   add('conservation.zone_counts_sum_to_site_count', badSum === 0, `${badSum} pairs whose zone counts do not sum to N(m,c)`, true, badSum);
-  add('s3.shares_sum_to_one', badShare === 0 && negShare === 0, `${badShare} pairs with |Σ share − 1| > 1e-9; ${negShare} shares outside [0,1]`, true, badShare + negShare);
+  add(
+    's3.shares_sum_to_one',
+    badShare === 0 && negShare === 0,
+    `${badShare} pairs with |Σ share − 1| > 1e-9; ${negShare} shares outside [0,1]`,
+    true,
+    badShare + negShare,
+  );
   add('s4.share_units_exact', badUnits === 0, `${badUnits} pairs whose share units do not sum to ${U}`, true, badUnits);
   add('s3.monolithic_shares_are_site_proportions', badMono === 0, `${badMono} monolithic zone rows whose share is not n_z / N`, true, badMono);
-  add('zones.observed_in_prior_set', outside === 0, `${outside} of ${zoneRows} zone rows in a zone outside the country's prior set (reported as WARN issues)`, false, outside);
+  add(
+    'zones.observed_in_prior_set',
+    outside === 0,
+    `${outside} of ${zoneRows} zone rows in a zone outside the country's prior set (reported as WARN issues)`,
+    false,
+    outside,
+  );
   let badPrior = 0;
   for (const [c, rows] of w.priors.byCountry) {
     let s = 0;
@@ -101,10 +143,22 @@ function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
     }
     if (Math.abs(s - 1) > 1e-12 * rows.length) {
       badPrior++;
-      issues.push({ issue_code: 'PRIOR_NOT_NORMALISED', check_id: 's2.priors_valid', severity: 'ERROR', message: `country prior shares sum to ${s}`, legal_country_iso: c });
+      issues.push({
+        issue_code: 'PRIOR_NOT_NORMALISED',
+        check_id: 's2.priors_valid',
+        severity: 'ERROR',
+        message: `country prior shares sum to ${s}`,
+        legal_country_iso: c,
+      });
     }
   }
-  add('s2.priors_valid', badPrior === 0, `${badPrior} prior rows/countries with alpha_effective <= 0, below alpha_raw, or shares not summing to 1`, true, badPrior);
+  add(
+    's2.priors_valid',
+    badPrior === 0,
+    `${badPrior} prior rows/countries with alpha_effective <= 0, below alpha_raw, or shares not summing to 1`,
+    true,
+    badPrior,
+  );
   return zoneRows;
 }
 
@@ -112,7 +166,11 @@ function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
 async function checkCrossSegment(ctx: RunContext, w: World3A, pub: Published3A, add: Add): Promise<void> {
   const { p } = w;
   // zone_alloc as just published (no gate yet); the upstream datasets as their gates list them
-  const [za, st, oc] = await Promise.all([sealedParquet(ctx, 'zone_alloc', {}, pub.outputs), sealedParquet(ctx, 'site_timezones'), sealedParquet(ctx, 'outlet_catalogue')]);
+  const [za, st, oc] = await Promise.all([
+    sealedParquet(ctx, 'zone_alloc', {}, pub.outputs),
+    sealedParquet(ctx, 'site_timezones'),
+    sealedParquet(ctx, 'outlet_catalogue'),
+  ]);
   const duck = await Duck.open();
   let cross: Record<string, number>;
   try {
@@ -129,12 +187,26 @@ async function checkCrossSegment(ctx: RunContext, w: World3A, pub: Published3A, 
         (SELECT count(DISTINCT h) FROM za) AS hashes,
         (SELECT min(h) FROM za) AS hash`);
     cross = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === 'hash' ? 0 : Number(v)]));
-    add('universe.zone_alloc_carries_hash', Number(r.hashes) === 1 && r.hash === pub.universe.routing_universe_hash, `zone_alloc carries ${r.hashes} distinct routing_universe_hash value(s); expected ${pub.universe.routing_universe_hash}`);
+    add(
+      'universe.zone_alloc_carries_hash',
+      Number(r.hashes) === 1 && r.hash === pub.universe.routing_universe_hash,
+      `zone_alloc carries ${r.hashes} distinct routing_universe_hash value(s); expected ${pub.universe.routing_universe_hash}`,
+    );
   } finally {
     duck.close();
   }
-  add('conservation.zone_alloc_equals_site_timezones', cross.zone_mismatch === 0, `${cross.zone_mismatch} (merchant, country, tzid) keys whose zone_site_count differs from site_timezones`, true, Number(cross.zone_mismatch));
-  add('conservation.zone_alloc_pairs_equal_outlet_catalogue', cross.pair_mismatch === 0, `${cross.pair_mismatch} (merchant, country) pairs whose Σ zone_site_count or site_count differs from outlet_catalogue`);
+  add(
+    'conservation.zone_alloc_equals_site_timezones',
+    cross.zone_mismatch === 0,
+    `${cross.zone_mismatch} (merchant, country, tzid) keys whose zone_site_count differs from site_timezones`,
+    true,
+    Number(cross.zone_mismatch),
+  );
+  add(
+    'conservation.zone_alloc_pairs_equal_outlet_catalogue',
+    cross.pair_mismatch === 0,
+    `${cross.pair_mismatch} (merchant, country) pairs whose Σ zone_site_count or site_count differs from outlet_catalogue`,
+  );
   add('keys.zone_alloc_unique', cross.za_rows === cross.za_keys, `${cross.za_rows} rows, ${cross.za_keys} distinct keys`);
 
   // universe hash: recompute the combination law and the alpha digest from the files on disk
@@ -143,14 +215,23 @@ async function checkCrossSegment(ctx: RunContext, w: World3A, pub: Published3A, 
   const h = createHash('sha256');
   for (const f of priorFiles) h.update(await readFile(join(ctx.world, f.path)));
   const alphaOk = h.digest('hex') === u.zone_alpha_digest;
-  const combOk = universeHashOf([u.zone_alpha_digest, u.theta_digest, u.zone_floor_digest, u.day_effect_digest, u.zone_alloc_parquet_digest]) === u.routing_universe_hash;
-  add('universe.routing_universe_hash_recomputes', alphaOk && combOk && u.theta_digest === sha256Hex(p.bytes.mixture) && u.zone_floor_digest === sha256Hex(p.bytes.floors), `alpha digest ${alphaOk ? 'ok' : 'MISMATCH'}; combination ${combOk ? 'ok' : 'MISMATCH'}`);
+  const combOk =
+    universeHashOf([u.zone_alpha_digest, u.theta_digest, u.zone_floor_digest, u.day_effect_digest, u.zone_alloc_parquet_digest]) === u.routing_universe_hash;
+  add(
+    'universe.routing_universe_hash_recomputes',
+    alphaOk && combOk && u.theta_digest === sha256Hex(p.bytes.mixture) && u.zone_floor_digest === sha256Hex(p.bytes.floors),
+    `alpha digest ${alphaOk ? 'ok' : 'MISMATCH'}; combination ${combOk ? 'ok' : 'MISMATCH'}`,
+  );
 }
 
 /** RNG: replay a sample through the TS references; budgets. */
 function checkRng(w: World3A, add: Add) {
   const replay = replaySample(w);
-  add('rng.replay_sample', replay.mismatches.length === 0, `${replay.pairs} pairs replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
+  add(
+    'rng.replay_sample',
+    replay.mismatches.length === 0,
+    `${replay.pairs} pairs replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`,
+  );
   const traceRows = w.trace.rows();
   const escDraws = traceRows.find((r) => r.family === FAMILIES.escalation)?.draws;
   const expectEsc = w.escP.reduce((a, x) => a + (x > 0 && x < 1 ? 1 : 0), 0);
@@ -173,7 +254,8 @@ function checkRealism(w: World3A, checks: Checks, issues: Issue[]) {
     return { metric: name, value: Number.isFinite(v) ? v : null, min: c.min, max: c.max, required: c.required, passed };
   });
   for (const c of checks.list) {
-    if (!c.passed) issues.push({ issue_code: c.required ? 'CHECK_FAILED' : 'CHECK_WARN', check_id: c.id, severity: c.required ? 'ERROR' : 'WARN', message: c.detail });
+    if (!c.passed)
+      issues.push({ issue_code: c.required ? 'CHECK_FAILED' : 'CHECK_WARN', check_id: c.id, severity: c.required ? 'ERROR' : 'WARN', message: c.detail });
   }
   return { metrics, realism };
 }
@@ -188,22 +270,36 @@ async function publishS6(ctx: RunContext, w: World3A, pub: Published3A, checks: 
     checks_passed_count: checks.list.filter((c) => c.passed).length,
     checks_failed_count: checks.list.filter((c) => !c.passed && c.required).length,
     checks_warn_count: checks.list.filter((c) => !c.passed && !c.required).length,
-    checks: checks.list.map((c) => ({ check_id: c.id, status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN', severity: c.passed ? 'INFO' : c.required ? 'ERROR' : 'WARN', affected_count: c.affected ?? (c.passed ? 0 : null), notes: c.detail })),
+    checks: checks.list.map((c) => ({
+      check_id: c.id,
+      status: c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN',
+      severity: c.passed ? 'INFO' : c.required ? 'ERROR' : 'WARN',
+      affected_count: c.affected ?? (c.passed ? 0 : null),
+      notes: c.detail,
+    })),
     metrics: { ...metrics, pairs: n, zone_rows: zoneRows, escalated_pairs: w.escalated.reduce((a, x) => a + x, 0) },
   };
   const outputs = pub.outputs;
   await publishJson(ctx, 's6_validation_report_3A', report, outputs);
   const ni = issues.length;
-  const issueFile = await publishParquetFile(ctx, 's6_issue_table_3A', {
-    manifest_fingerprint: { codes: new Int32Array(ni), dict: [ctx.manifest_fingerprint] },
-    issue_code: dictEncode(issues.map((x) => x.issue_code)),
-    check_id: dictEncode(issues.map((x) => x.check_id)),
-    severity: dictEncode(issues.map((x) => x.severity)),
-    message: dictEncode(issues.map((x) => x.message)),
-    merchant_id: { values: BigUint64Array.from(issues, (x) => x.merchant_id ?? 0n), valid: Uint8Array.from(issues, (x) => (x.merchant_id === undefined ? 0 : 1)) },
-    legal_country_iso: issues.map((x) => x.legal_country_iso ?? ''),
-    tzid: issues.map((x) => x.tzid ?? ''),
-  }, outputs);
+  const issueFile = await publishParquetFile(
+    ctx,
+    's6_issue_table_3A',
+    {
+      manifest_fingerprint: { codes: new Int32Array(ni), dict: [ctx.manifest_fingerprint] },
+      issue_code: dictEncode(issues.map((x) => x.issue_code)),
+      check_id: dictEncode(issues.map((x) => x.check_id)),
+      severity: dictEncode(issues.map((x) => x.severity)),
+      message: dictEncode(issues.map((x) => x.message)),
+      merchant_id: {
+        values: BigUint64Array.from(issues, (x) => x.merchant_id ?? 0n),
+        valid: Uint8Array.from(issues, (x) => (x.merchant_id === undefined ? 0 : 1)),
+      },
+      legal_country_iso: issues.map((x) => x.legal_country_iso ?? ''),
+      tzid: issues.map((x) => x.tzid ?? ''),
+    },
+    outputs,
+  );
   const receipt = {
     manifest_fingerprint: ctx.manifest_fingerprint,
     parameter_hash: ctx.parameter_hash,
@@ -232,7 +328,8 @@ function replaySample(w: World3A) {
     const h = bernoulliRef([w.keys.escalation[2 * i], w.keys.escalation[2 * i + 1]], w.escP[i]);
     if (h.hit !== w.escalated[i] || !Object.is(h.u, w.escU[i])) mismatches.push(`${tag} escalation`);
     if (!w.escalated[i]) continue;
-    const a = w.in.zoneOff[i], b = w.in.zoneOff[i + 1];
+    const a = w.in.zoneOff[i],
+      b = w.in.zoneOff[i + 1];
     const r = zoneSharesRef([w.keys.dirichlet[2 * i], w.keys.dirichlet[2 * i + 1]], w.alpha.subarray(a, b));
     if (r.draws !== w.dirDraws[i] || r.blocks !== w.dirBlocks[i]) mismatches.push(`${tag} dirichlet draws`);
     for (let j = a; j < b; j++) if (!Object.is(r.share[j - a], w.share[j])) mismatches.push(`${tag} share ${w.in.tzid[j]}`);
@@ -243,10 +340,17 @@ function replaySample(w: World3A) {
 /** Realism metrics over the computed world (pure function of it). */
 export function realismMetrics(w: World3A): Record<string, number> {
   const { in: inp } = w;
-  let eligible = 0, eligibleEsc = 0, tvSum = 0, tvN = 0, multi = 0, multiCand = 0, outside = 0;
+  let eligible = 0,
+    eligibleEsc = 0,
+    tvSum = 0,
+    tvN = 0,
+    multi = 0,
+    multiCand = 0,
+    outside = 0;
   const top1: number[] = [];
   for (let i = 0; i < inp.n; i++) {
-    const a = inp.zoneOff[i], b = inp.zoneOff[i + 1];
+    const a = inp.zoneOff[i],
+      b = inp.zoneOff[i + 1];
     const N = inp.siteCount[i];
     if (N >= 2 && w.zoneCountCountry[i] >= 2) {
       eligible++;

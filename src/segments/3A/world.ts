@@ -17,7 +17,12 @@ export const FAMILIES = {
 export const isoKey = (iso: string): bigint => BigInt((iso.charCodeAt(0) << 8) | iso.charCodeAt(1));
 
 /** Pair substream keys of a family, [k0,k1] per pair. */
-export function pairKeys(ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>, family: string, merchant: BigUint64Array, country: string[]): Uint32Array {
+export function pairKeys(
+  ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>,
+  family: string,
+  merchant: BigUint64Array,
+  country: string[],
+): Uint32Array {
   const fk = new FamilyKeys({ manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, family);
   const out = new Uint32Array(merchant.length * 2);
   for (let i = 0; i < merchant.length; i++) {

@@ -90,13 +90,16 @@ export function loadGeo(pack: PolicyPack): GeoRef {
 
 /** Unit vector of a point (fm_ trig: bit-identical on every host). */
 export function unitVec(lat: number, lon: number): [number, number, number] {
-  const la = lat * DEG, lo = lon * DEG;
+  const la = lat * DEG,
+    lo = lon * DEG;
   const cl = fm_cos(la);
   return [cl * fm_cos(lo), cl * fm_sin(lo), fm_sin(la)];
 }
 
 /** Chord distance in km between two unit vectors (≤ great-circle distance; monotone in it). */
 export function chordKm(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const dx = a[0] - b[0], dy = a[1] - b[1], dz = a[2] - b[2];
+  const dx = a[0] - b[0],
+    dy = a[1] - b[1],
+    dz = a[2] - b[2];
   return EARTH_RADIUS_KM * Math.sqrt(dx * dx + dy * dy + dz * dz);
 }

@@ -52,15 +52,17 @@ export async function readInputs3B(ctx: RunContext): Promise<Inputs3B> {
       FROM read_parquet(${litList(mu)}) u
       JOIN read_parquet(${litList(mf)}) f USING (merchant_id)
       LEFT JOIN fp USING (merchant_id)`);
-    return inputsFromMerchants(rows.map((x) => ({
-      merchant_id: BigInt(x.merchant_id as number | string),
-      mcc: Number(x.mcc),
-      merchant_class: String(x.merchant_class),
-      channel: String(x.channel),
-      home_country_iso: String(x.home_country_iso),
-      n_outlets: Number(x.n_outlets),
-      countries: ((x.cs as unknown[] | null) ?? []).map(String),
-    })));
+    return inputsFromMerchants(
+      rows.map((x) => ({
+        merchant_id: BigInt(x.merchant_id as number | string),
+        mcc: Number(x.mcc),
+        merchant_class: String(x.merchant_class),
+        channel: String(x.channel),
+        home_country_iso: String(x.home_country_iso),
+        n_outlets: Number(x.n_outlets),
+        countries: ((x.cs as unknown[] | null) ?? []).map(String),
+      })),
+    );
   } finally {
     duck.close();
   }

@@ -67,12 +67,21 @@ export interface MixParams {
 }
 
 /** Country mix of one merchant (raw masses, index order) — the kernel's first phase. */
-export function countryMixRef(t: MixTables, q: MixParams, settleU: ArrayLike<number>, settleC: number, reach: number, footprint: ArrayLike<number>): { raw: Float64Array; sum: number } {
+export function countryMixRef(
+  t: MixTables,
+  q: MixParams,
+  settleU: ArrayLike<number>,
+  settleC: number,
+  reach: number,
+  footprint: ArrayLike<number>,
+): { raw: Float64Array; sum: number } {
   const raw = new Float64Array(t.nC);
   const fp = new Set(Array.from(footprint));
   let sum = 0;
   for (let c = 0; c < t.nC; c++) {
-    const dx = settleU[0] - t.cU[3 * c], dy = settleU[1] - t.cU[3 * c + 1], dz = settleU[2] - t.cU[3 * c + 2];
+    const dx = settleU[0] - t.cU[3 * c],
+      dy = settleU[1] - t.cU[3 * c + 1],
+      dz = settleU[2] - t.cU[3 * c + 2];
     const d = q.radius * Math.sqrt(dx * dx + dy * dy + dz * dz);
     let v = t.pw[c] * (q.g + (1.0 - q.g) * fm_exp(-d / reach));
     if (c === settleC) v = v * (1.0 + q.bs);
@@ -84,7 +93,15 @@ export function countryMixRef(t: MixTables, q: MixParams, settleU: ArrayLike<num
 }
 
 /** All slots of one merchant: country, city, first jitter candidate, pc, draws/blocks per edge. */
-export function edgeSlotsRef(t: MixTables, q: MixParams, settleU: ArrayLike<number>, settleC: number, reach: number, footprint: ArrayLike<number>, edgeKeys: [number, number][]) {
+export function edgeSlotsRef(
+  t: MixTables,
+  q: MixParams,
+  settleU: ArrayLike<number>,
+  settleC: number,
+  reach: number,
+  footprint: ArrayLike<number>,
+  edgeKeys: [number, number][],
+) {
   const { raw, sum } = countryMixRef(t, q, settleU, settleC, reach, footprint);
   const table = aliasBuild(raw);
   const slots = edgeKeys.map((k) => {
@@ -96,7 +113,11 @@ export function edgeSlotsRef(t: MixTables, q: MixParams, settleU: ArrayLike<numb
     const [lat, lon] = jitterRef(s, t.cityLat[city], t.cityLon[city], q.jitterKm);
     return { country: c, city, lat, lon, pc: 0, draws: s.draws, blocks: s.blocks };
   });
-  const mass = catchmentRef(t, raw, slots.map((x) => x.country));
+  const mass = catchmentRef(
+    t,
+    raw,
+    slots.map((x) => x.country),
+  );
   for (const x of slots) x.pc = mass[x.country] / sum;
   return slots;
 }
@@ -112,7 +133,9 @@ export function catchmentRef(t: Pick<MixTables, 'nC' | 'cU'>, raw: Float64Array,
     let best = S[0];
     let bestD = Infinity;
     for (const s of S) {
-      const dx = t.cU[3 * c] - t.cU[3 * s], dy = t.cU[3 * c + 1] - t.cU[3 * s + 1], dz = t.cU[3 * c + 2] - t.cU[3 * s + 2];
+      const dx = t.cU[3 * c] - t.cU[3 * s],
+        dy = t.cU[3 * c + 1] - t.cU[3 * s + 1],
+        dz = t.cU[3 * c + 2] - t.cU[3 * s + 2];
       const d = dx * dx + dy * dy + dz * dz;
       if (d < bestD) {
         bestD = d;

@@ -10,7 +10,8 @@ export function quantile(a: number[], q: number): number {
   if (a.length === 0) return NaN;
   const s = [...a].sort((x, y) => x - y);
   const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return s[lo] + (s[hi] - s[lo]) * (pos - lo);
 }
 function cv(a: number[]): number {
@@ -25,7 +26,8 @@ function cv(a: number[]): number {
 
 /** Implied probabilities of one 2B-layout slice [n, qbits, 0, 0] q[n] alias[n]. */
 export function sliceProbabilities(words: Uint32Array, at: number): Float64Array {
-  const n = words[at], qbits = words[at + 1];
+  const n = words[at],
+    qbits = words[at + 1];
   const scale = 2 ** qbits;
   const p = new Float64Array(n);
   for (let j = 0; j < n; j++) {
@@ -50,7 +52,16 @@ export interface EdgeStats {
 
 export function edgeCountStats(E: Int32Array): EdgeStats {
   const a = Array.from(E);
-  return { min: Math.min(...a), p10: quantile(a, 0.1), p50: quantile(a, 0.5), p90: quantile(a, 0.9), max: Math.max(...a), mean: a.reduce((x, y) => x + y, 0) / Math.max(1, a.length), total: a.reduce((x, y) => x + y, 0), merchants: a.length };
+  return {
+    min: Math.min(...a),
+    p10: quantile(a, 0.1),
+    p50: quantile(a, 0.5),
+    p90: quantile(a, 0.9),
+    max: Math.max(...a),
+    mean: a.reduce((x, y) => x + y, 0) / Math.max(1, a.length),
+    total: a.reduce((x, y) => x + y, 0),
+    merchants: a.length,
+  };
 }
 
 export function realismMetrics3B(w: World3B): Record<string, number> {
@@ -58,12 +69,20 @@ export function realismMetrics3B(w: World3B): Record<string, number> {
   const t = w.tables;
   let baseSum = 0;
   for (let c = 0; c < t.nC; c++) baseSum += t.baseWeight[c];
-  const countries: number[] = [], top1: number[] = [], top1u: number[] = [], js: number[] = [], overlap: number[] = [], dist: number[] = [];
+  const countries: number[] = [],
+    top1: number[] = [],
+    top1u: number[] = [],
+    js: number[] = [],
+    overlap: number[] = [],
+    dist: number[] = [];
   let maxDelta = 0;
   for (let v = 0; v < V; v++) {
-    const a = w.edgeOff[v], b = w.edgeOff[v + 1];
+    const a = w.edgeOff[v],
+      b = w.edgeOff[v + 1];
     const mass = new Map<number, number>();
-    let t1 = 0, ov = 0, dsum = 0;
+    let t1 = 0,
+      ov = 0,
+      dsum = 0;
     const su = unitVec(w.settle.lat[v], w.settle.lon[v]);
     for (let j = a; j < b; j++) {
       mass.set(w.country[j], (mass.get(w.country[j]) ?? 0) + w.weight[j]);

@@ -48,7 +48,10 @@ export function classify(r: RulesPolicy, rules: ReturnType<typeof orderedRules>,
 
 /** Low 64 bits (last 8 bytes, big-endian) of SHA-256(tag ‖ 0x1F ‖ merchant_id ‖ [0x1F ‖ LE32(seq)]) as 16 hex. */
 export function hexId(tag: string, merchantId: bigint, seq?: number): string {
-  const h = createHash('sha256').update(tag).update(Buffer.from([0x1f])).update(merchantId.toString());
+  const h = createHash('sha256')
+    .update(tag)
+    .update(Buffer.from([0x1f]))
+    .update(merchantId.toString());
   if (seq !== undefined) {
     const b = Buffer.alloc(4);
     b.writeUInt32LE(seq);
@@ -152,9 +155,17 @@ export function placementTables(p: Policies3B, geo: GeoRef, isos: string[]): Pla
     cities.push({ iso, list: mapped });
   }
   const nC = keep.length;
-  const pw = new Float64Array(nC), baseWeight = new Float64Array(nC), cU = new Float64Array(3 * nC), jittered = new Uint8Array(nC);
+  const pw = new Float64Array(nC),
+    baseWeight = new Float64Array(nC),
+    cU = new Float64Array(3 * nC),
+    jittered = new Uint8Array(nC);
   const cityOff = new Int32Array(nC + 1);
-  const lat: number[] = [], lon: number[] = [], prob: number[] = [], alias: number[] = [], gid: number[] = [], pop: number[] = [];
+  const lat: number[] = [],
+    lon: number[] = [],
+    prob: number[] = [],
+    alias: number[] = [],
+    gid: number[] = [],
+    pop: number[] = [];
   keep.forEach((iso, c) => {
     const w = p.cdn.countries[iso] ?? p.cdn.tail_weight;
     baseWeight[c] = w;
@@ -175,9 +186,20 @@ export function placementTables(p: Policies3B, geo: GeoRef, isos: string[]): Pla
     cityOff[c + 1] = lat.length;
   });
   return {
-    isos: keep, index: new Map(keep.map((x, i) => [x, i])), nC, pw, cU, cityOff,
-    cityProb: Float64Array.from(prob), cityAlias: Int32Array.from(alias), cityLat: Float64Array.from(lat), cityLon: Float64Array.from(lon),
-    jittered, cityGeoname: Int32Array.from(gid), cityPop: Float64Array.from(pop), baseWeight,
+    isos: keep,
+    index: new Map(keep.map((x, i) => [x, i])),
+    nC,
+    pw,
+    cU,
+    cityOff,
+    cityProb: Float64Array.from(prob),
+    cityAlias: Int32Array.from(alias),
+    cityLat: Float64Array.from(lat),
+    cityLon: Float64Array.from(lon),
+    jittered,
+    cityGeoname: Int32Array.from(gid),
+    cityPop: Float64Array.from(pop),
+    baseWeight,
   };
 }
 
@@ -186,7 +208,13 @@ export function edgeMu(e: EdgesPolicy, mode: VirtualMode, merchantClass: string,
   const ec = e.edge_count;
   const modeMult = mode === 'HYBRID' ? ec.mode_multiplier.HYBRID : ec.mode_multiplier.VIRTUAL_ONLY;
   const cls = ec.class_multiplier[merchantClass] ?? ec.default_class_multiplier;
-  return ec.base_mu * fm_exp(ec.outlets_exponent * fm_log(Math.max(1, nOutlets))) * fm_exp(ec.countries_exponent * fm_log(Math.max(1, legalCountries))) * modeMult * cls;
+  return (
+    ec.base_mu *
+    fm_exp(ec.outlets_exponent * fm_log(Math.max(1, nOutlets))) *
+    fm_exp(ec.countries_exponent * fm_log(Math.max(1, legalCountries))) *
+    modeMult *
+    cls
+  );
 }
 
 /**

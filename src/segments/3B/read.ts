@@ -15,7 +15,8 @@ export const EDGE_DATASETS = ['edge_alias_index_3B', 'edge_alias_blob_3B', 'edge
 
 /** Build VirtualEdges from 3B-shaped tables (alias index rows, blob bytes, edge catalogue). */
 export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, catalogue: arrow.Table): VirtualEdges {
-  const I = 'edge_alias_index_3B', C = 'edge_catalogue_3B';
+  const I = 'edge_alias_index_3B',
+    C = 'edge_catalogue_3B';
   if (blobBytes.byteLength % 4 !== 0) fail(ErrorCodes.VALIDATION_FAILED, 'edge alias blob length is not a multiple of 4', 'edge_alias_blob_3B', 'rebuild 3B');
   const copy = new Uint8Array(blobBytes.byteLength);
   copy.set(blobBytes);
@@ -57,12 +58,24 @@ export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, cata
       out.lat.push(lat[r]);
       out.lon.push(lon[r]);
     }
-    if (k !== n || blob[word] !== n || blob[word + 2] !== 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${id}: ${k} catalogue edges, index says ${n}, slice header says ${blob[word]} (groups ${blob[word + 2]})`, I, 'rebuild 3B');
+    if (k !== n || blob[word] !== n || blob[word + 2] !== 0)
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `merchant ${id}: ${k} catalogue edges, index says ${n}, slice header says ${blob[word]} (groups ${blob[word + 2]})`,
+        I,
+        'rebuild 3B',
+      );
     edgeOff[v + 1] = edgeOff[v] + k;
   }
   return {
-    merchantId: BigUint64Array.from(rows, (r) => r.id), blob, edgeWord: Uint32Array.from(rows, (r) => r.word), edgeOff,
-    edgeId: out.edgeId, ipCountry: out.ipCountry, lat: Float64Array.from(out.lat), lon: Float64Array.from(out.lon),
+    merchantId: BigUint64Array.from(rows, (r) => r.id),
+    blob,
+    edgeWord: Uint32Array.from(rows, (r) => r.word),
+    edgeOff,
+    edgeId: out.edgeId,
+    ipCountry: out.ipCountry,
+    lat: Float64Array.from(out.lat),
+    lon: Float64Array.from(out.lon),
   };
 }
 
@@ -71,7 +84,13 @@ export function virtualEdgesFrom(index: arrow.Table, blobBytes: Uint8Array, cata
 export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table | Promise<arrow.Table>): Promise<VirtualEdges> {
   const have = new Set(dictionary().datasets.map((d) => d.id));
   const missing = EDGE_DATASETS.filter((d) => !have.has(d));
-  if (missing.length) fail(ErrorCodes.UNKNOWN_SEGMENT, `virtual-edge routing needs 3B's ${missing.join(', ')}, which the dataset dictionary does not define yet`, 'contracts/datasets/3B.yaml', 'build segment 3B first');
+  if (missing.length)
+    fail(
+      ErrorCodes.UNKNOWN_SEGMENT,
+      `virtual-edge routing needs 3B's ${missing.join(', ')}, which the dataset dictionary does not define yet`,
+      'contracts/datasets/3B.yaml',
+      'build segment 3B first',
+    );
   const t = tokens(ctx);
   const b = partitionDir('edge_alias_blob_3B', t);
   // the blob and the index load at once (and alongside a caller's catalogue read)
@@ -83,7 +102,8 @@ export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table 
   const sha = index.getChild('blob_sha256_hex');
   let digest: string | undefined;
   for (let r = 0; sha && r < index.numRows; r++) {
-    if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== (digest ??= sha256Hex(bytes))) fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
+    if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== (digest ??= sha256Hex(bytes)))
+      fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
   }
   return virtualEdgesFrom(index, bytes, (await catalogue) ?? (await readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: EDGE_CATALOGUE_COLUMNS })));
 }

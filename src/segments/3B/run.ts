@@ -45,19 +45,46 @@ export const segment3B: SegmentDef = {
 export function checkPolicies(ctx: Pick<RunContext, 'pack'>, p: Policies3B): void {
   const where = (f: string, field: string) => `${ctx.pack.dir}/${f}: ${field}`;
   const isos = new Set(loadCountries().countries.map((c) => c.iso2));
-  for (const iso of Object.keys(p.cdn.countries)) if (!isos.has(iso)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `"${iso}" is not an ISO 3166-1 alpha-2 country`, where(p.files.cdn, `countries.${iso}`), 'use a code such as DE');
+  for (const iso of Object.keys(p.cdn.countries))
+    if (!isos.has(iso))
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `"${iso}" is not an ISO 3166-1 alpha-2 country`,
+        where(p.files.cdn, `countries.${iso}`),
+        'use a code such as DE',
+      );
   const ids = new Set<string>();
   p.rules.rules.forEach((r, i) => {
-    if (ids.has(r.rule_id)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `rule_id ${r.rule_id} is used twice`, where(p.files.rules, `/rules/${i}/rule_id`), 'give every rule a distinct rule_id');
+    if (ids.has(r.rule_id))
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `rule_id ${r.rule_id} is used twice`,
+        where(p.files.rules, `/rules/${i}/rule_id`),
+        'give every rule a distinct rule_id',
+      );
     ids.add(r.rule_id);
-    if (r.min_outlets !== undefined && r.max_outlets !== undefined && r.min_outlets > r.max_outlets) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'min_outlets exceeds max_outlets', where(p.files.rules, `/rules/${i}`), 'make min_outlets <= max_outlets');
+    if (r.min_outlets !== undefined && r.max_outlets !== undefined && r.min_outlets > r.max_outlets)
+      fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'min_outlets exceeds max_outlets', where(p.files.rules, `/rules/${i}`), 'make min_outlets <= max_outlets');
   });
   const ec = p.edges.edge_count;
-  if (ec.min_edges > ec.max_edges) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'min_edges exceeds max_edges', where(p.files.edges, '/edge_count'), 'make min_edges <= max_edges');
-  if (!(p.edges.country_mix.global_floor > 0)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'global_floor must be > 0 (a merchant far from every country would have no mass)', where(p.files.edges, '/country_mix/global_floor'), 'use e.g. 0.03');
+  if (ec.min_edges > ec.max_edges)
+    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'min_edges exceeds max_edges', where(p.files.edges, '/edge_count'), 'make min_edges <= max_edges');
+  if (!(p.edges.country_mix.global_floor > 0))
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      'global_floor must be > 0 (a merchant far from every country would have no mass)',
+      where(p.files.edges, '/country_mix/global_floor'),
+      'use e.g. 0.03',
+    );
   const b = p.settlement.buckets;
   b.forEach((x, i) => {
-    if (x.first_rank > x.last_rank || (i > 0 && x.first_rank <= b[i - 1].last_rank)) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, 'buckets must be disjoint rank ranges in increasing order', where(p.files.settlement, `/buckets/${i}`), 'fix first_rank/last_rank');
+    if (x.first_rank > x.last_rank || (i > 0 && x.first_rank <= b[i - 1].last_rank))
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        'buckets must be disjoint rank ranges in increasing order',
+        where(p.files.settlement, `/buckets/${i}`),
+        'fix first_rank/last_rank',
+      );
   });
 }
 
@@ -71,9 +98,38 @@ export async function build3B(ctx: RunContext, p: Policies3B, inp: Inputs3B): Pr
   const { E, reach, edgeOff, tables, country, city, lat, lon, pc, attempts, fallback, tzid, tzSource, weight, edgeIds } = s2;
   const { words, wordOff, quantLeft } = await s3Alias(ctx, { p, E, edgeOff, eOffL: s2.eOffL, weight });
   return {
-    p, in: inp, geo, mode, reason, ruleId, virtualShare, vIdx, settle, E, reach, edgeOff, tables,
-    country, city, lat, lon, pc, attempts, fallback, tzid, tzSource, weight, edgeIds,
-    words, wordOff, quantLeft,
-    keys: { settlement: s1.sKeys, plan: s2.pKeys, place: s2.eKeys }, planDraws: s2.planDraws, planBlocks: s2.planBlocks, placeDraws: s2.placeDraws, placeBlocks: s2.placeBlocks, trace,
+    p,
+    in: inp,
+    geo,
+    mode,
+    reason,
+    ruleId,
+    virtualShare,
+    vIdx,
+    settle,
+    E,
+    reach,
+    edgeOff,
+    tables,
+    country,
+    city,
+    lat,
+    lon,
+    pc,
+    attempts,
+    fallback,
+    tzid,
+    tzSource,
+    weight,
+    edgeIds,
+    words,
+    wordOff,
+    quantLeft,
+    keys: { settlement: s1.sKeys, plan: s2.pKeys, place: s2.eKeys },
+    planDraws: s2.planDraws,
+    planBlocks: s2.planBlocks,
+    placeDraws: s2.placeDraws,
+    placeBlocks: s2.placeBlocks,
+    trace,
   };
 }

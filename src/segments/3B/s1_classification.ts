@@ -28,11 +28,16 @@ export interface S1Classification {
   sKeys: Uint32Array;
 }
 
-export function s1Classification(ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>, { p, inp, geo, zones, trace }: S1Input): S1Classification {
+export function s1Classification(
+  ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>,
+  { p, inp, geo, zones, trace }: S1Input,
+): S1Classification {
   const n = inp.n;
   const rules = orderedRules(p.rules);
   const overrides = new Map(p.rules.overrides.map((o) => [BigInt(o.merchant_id), o.mode]));
-  const mode: VirtualMode[] = new Array(n), reason: string[] = new Array(n), ruleId: (string | null)[] = new Array(n);
+  const mode: VirtualMode[] = new Array(n),
+    reason: string[] = new Array(n),
+    ruleId: (string | null)[] = new Array(n);
   const virtualShare = new Float64Array(n);
   const vList: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -48,9 +53,23 @@ export function s1Classification(ctx: Pick<RunContext, 'manifest_fingerprint' | 
   const vMerchant = Array.from(vIdx, (i) => inp.merchant[i]);
 
   // settlement nodes (2 draws each, family 3B.settlement)
-  const sKeys = keysFor(ctx, FAMILIES.settlement, vMerchant.map((m) => [m]));
-  const settle = { lat: new Float64Array(V), lon: new Float64Array(V), tzid: new Array<string>(V), tzSource: new Array<string>(V), geonameid: new Int32Array(V), bucket: new Int32Array(V), siteId: new Array<string>(V), country: new Array<string>(V) };
-  const sDraws = new Uint32Array(V), sBlocks = new Uint32Array(V);
+  const sKeys = keysFor(
+    ctx,
+    FAMILIES.settlement,
+    vMerchant.map((m) => [m]),
+  );
+  const settle = {
+    lat: new Float64Array(V),
+    lon: new Float64Array(V),
+    tzid: new Array<string>(V),
+    tzSource: new Array<string>(V),
+    geonameid: new Int32Array(V),
+    bucket: new Int32Array(V),
+    siteId: new Array<string>(V),
+    country: new Array<string>(V),
+  };
+  const sDraws = new Uint32Array(V),
+    sBlocks = new Uint32Array(V);
   for (let v = 0; v < V; v++) {
     const i = vIdx[v];
     const home = inp.home[i];

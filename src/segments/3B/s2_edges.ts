@@ -28,14 +28,38 @@ export interface S2Input {
 
 export async function s2Edges(ctx: RunContext, { p, inp, geo, zones, trace, mode, vIdx, vMerchant, settle }: S2Input) {
   const V = vIdx.length;
-  const tables = placementTables(p, geo, loadCountries().countries.map((c) => c.iso2));
+  const tables = placementTables(
+    p,
+    geo,
+    loadCountries().countries.map((c) => c.iso2),
+  );
   const { pKeys, E, reach, planDraws, planBlocks, edgeOff, nE } = await edgePlan(ctx, { p, inp, trace, mode, vIdx, vMerchant });
   const s = await edgeSlots(ctx, { p, inp, vIdx, vMerchant, settle, tables, E, reach, edgeOff, nE });
   const { eKeys, country, city, lat, lon, pc, placeDraws, placeBlocks } = s;
   const { attempts, fallback } = await jitterRetries(ctx, { p, geo, tables, eKeys, country, city, lat, lon, placeDraws, placeBlocks, nE });
   trace.add(FAMILIES.place, placeDraws, placeBlocks);
   const z = edgeZones({ p, zones, tables, vMerchant, edgeOff, country, city, lat, lon, pc, nE });
-  return { tables, pKeys, E, reach, planDraws, planBlocks, edgeOff, eKeys, eOffL: s.eOffL, country, city, lat, lon, pc, placeDraws, placeBlocks, attempts, fallback, ...z };
+  return {
+    tables,
+    pKeys,
+    E,
+    reach,
+    planDraws,
+    planBlocks,
+    edgeOff,
+    eKeys,
+    eOffL: s.eOffL,
+    country,
+    city,
+    lat,
+    lon,
+    pc,
+    placeDraws,
+    placeBlocks,
+    attempts,
+    fallback,
+    ...z,
+  };
 }
 
 export type S2Edges = Awaited<ReturnType<typeof s2Edges>>;
@@ -45,17 +69,45 @@ async function edgePlan(ctx: RunContext, { p, inp, trace, mode, vIdx, vMerchant 
   const V = vIdx.length;
   const ec = p.edges.edge_count;
   const mu = Float64Array.from(vIdx, (i) => edgeMu(p.edges, mode[i], inp.merchantClass[i], inp.nOutlets[i], Math.max(1, inp.footprint[i].length)));
-  const pKeys = keysFor(ctx, FAMILIES.plan, vMerchant.map((m) => [m]));
-  const kP = SharedCol.from('u32', pKeys), muC = SharedCol.from('f64', mu);
-  const eC = new SharedCol('i32', V), lC = new SharedCol('f64', V), pd = new SharedCol('u32', V), pb = new SharedCol('u32', V);
+  const pKeys = keysFor(
+    ctx,
+    FAMILIES.plan,
+    vMerchant.map((m) => [m]),
+  );
+  const kP = SharedCol.from('u32', pKeys),
+    muC = SharedCol.from('f64', mu);
+  const eC = new SharedCol('i32', V),
+    lC = new SharedCol('f64', V),
+    pd = new SharedCol('u32', V),
+    pb = new SharedCol('u32', V);
   const r = p.edges.reach;
-  await runShards(ctx.pool, V, SHARD_MERCHANTS, ({ start: s, end: e }) => k3bEdgePlan.task({
-    n: e - s, keys: kP.in(s, e, 2), mu: muC.in(s, e), phi: ec.phi, minE: ec.min_edges, maxE: ec.max_edges, lnBase: fm_log(r.base_km), elasticity: r.edges_elasticity, sigma: r.sigma, baseMu: ec.base_mu,
-    outE: eC.out(s, e), outReach: lC.out(s, e), outDraws: pd.out(s, e), outBlocks: pb.out(s, e),
-  }), ctx.progress.stage('3B S2 edge plan', V));
+  await runShards(
+    ctx.pool,
+    V,
+    SHARD_MERCHANTS,
+    ({ start: s, end: e }) =>
+      k3bEdgePlan.task({
+        n: e - s,
+        keys: kP.in(s, e, 2),
+        mu: muC.in(s, e),
+        phi: ec.phi,
+        minE: ec.min_edges,
+        maxE: ec.max_edges,
+        lnBase: fm_log(r.base_km),
+        elasticity: r.edges_elasticity,
+        sigma: r.sigma,
+        baseMu: ec.base_mu,
+        outE: eC.out(s, e),
+        outReach: lC.out(s, e),
+        outDraws: pd.out(s, e),
+        outBlocks: pb.out(s, e),
+      }),
+    ctx.progress.stage('3B S2 edge plan', V),
+  );
   const E = Int32Array.from(eC.view() as Int32Array);
   const reach = Float64Array.from(lC.view() as Float64Array);
-  const planDraws = Uint32Array.from(pd.view() as Uint32Array), planBlocks = Uint32Array.from(pb.view() as Uint32Array);
+  const planDraws = Uint32Array.from(pd.view() as Uint32Array),
+    planBlocks = Uint32Array.from(pb.view() as Uint32Array);
   trace.add(FAMILIES.plan, planDraws, planBlocks);
   const edgeOff = new Int32Array(V + 1);
   for (let v = 0; v < V; v++) edgeOff[v + 1] = edgeOff[v] + E[v];
@@ -83,8 +135,10 @@ async function edgeSlots(ctx: RunContext, { p, inp, vIdx, vMerchant, settle, tab
   const edgeIdsList: bigint[][] = [];
   for (let v = 0; v < V; v++) for (let k = 0; k < E[v]; k++) edgeIdsList.push([vMerchant[v], BigInt(k)]);
   const eKeys = keysFor(ctx, FAMILIES.place, edgeIdsList);
-  const settleU = new Float64Array(3 * V), settleC = new Int32Array(V);
-  const fpOff = new Int32Array(V + 1), fpIdx: number[] = [];
+  const settleU = new Float64Array(3 * V),
+    settleC = new Int32Array(V);
+  const fpOff = new Int32Array(V + 1),
+    fpIdx: number[] = [];
   for (let v = 0; v < V; v++) {
     settleU.set(unitVec(settle.lat[v], settle.lon[v]), 3 * v);
     settleC[v] = tables.index.get(settle.country[v]) ?? -1;
@@ -94,27 +148,78 @@ async function edgeSlots(ctx: RunContext, { p, inp, vIdx, vMerchant, settle, tab
     }
     fpOff[v + 1] = fpIdx.length;
   }
-  const cm = p.edges.country_mix, pl = p.edges.placement;
+  const cm = p.edges.country_mix,
+    pl = p.edges.placement;
   const T = {
-    pw: SharedCol.from('f64', tables.pw), cU: SharedCol.from('f64', tables.cU), cityOff: SharedCol.from('i32', tables.cityOff), cityProb: SharedCol.from('f64', tables.cityProb),
-    cityAlias: SharedCol.from('i32', tables.cityAlias), cityLat: SharedCol.from('f64', tables.cityLat), cityLon: SharedCol.from('f64', tables.cityLon),
+    pw: SharedCol.from('f64', tables.pw),
+    cU: SharedCol.from('f64', tables.cU),
+    cityOff: SharedCol.from('i32', tables.cityOff),
+    cityProb: SharedCol.from('f64', tables.cityProb),
+    cityAlias: SharedCol.from('i32', tables.cityAlias),
+    cityLat: SharedCol.from('f64', tables.cityLat),
+    cityLon: SharedCol.from('f64', tables.cityLon),
   };
-  const sU = SharedCol.from('f64', settleU), sC = SharedCol.from('i32', settleC), rC = SharedCol.from('f64', reach);
-  const eOffL = SharedCol.from('i32', localOffsets(edgeOff, V, SHARD_MERCHANTS)), fOffL = SharedCol.from('i32', localOffsets(fpOff, V, SHARD_MERCHANTS)), fI = SharedCol.from('i32', fpIdx);
+  const sU = SharedCol.from('f64', settleU),
+    sC = SharedCol.from('i32', settleC),
+    rC = SharedCol.from('f64', reach);
+  const eOffL = SharedCol.from('i32', localOffsets(edgeOff, V, SHARD_MERCHANTS)),
+    fOffL = SharedCol.from('i32', localOffsets(fpOff, V, SHARD_MERCHANTS)),
+    fI = SharedCol.from('i32', fpIdx);
   const kE = SharedCol.from('u32', eKeys);
-  const oCountry = new SharedCol('i32', nE), oCity = new SharedCol('i32', nE), oLat = new SharedCol('f64', nE), oLon = new SharedCol('f64', nE), oPc = new SharedCol('f64', nE), od = new SharedCol('u32', nE), ob = new SharedCol('u32', nE);
-  await runShards(ctx.pool, V, SHARD_MERCHANTS, ({ start: s, end: e, k }) => {
-    const a = edgeOff[s], b = edgeOff[e]; // the shard's edges
-    return k3bEdgeSlots.task({
-      n: e - s, nC: tables.nC, settleU: sU.in(s, e, 3), settleC: sC.in(s, e), reach: rC.in(s, e), edgeOff: eOffL.in(s + k, e + k + 1), fpOff: fOffL.in(s + k, e + k + 1), fpIdx: fI.in(fpOff[s], fpOff[e]),
-      edgeKeys: kE.in(a, b, 2), pw: T.pw.all(), cU: T.cU.all(), cityOff: T.cityOff.all(), cityProb: T.cityProb.all(), cityAlias: T.cityAlias.all(), cityLat: T.cityLat.all(), cityLon: T.cityLon.all(),
-      g: cm.global_floor, bs: cm.settlement_boost, bf: cm.footprint_boost, radius: EARTH_RADIUS_KM, jitterKm: pl.jitter_km,
-      outCountry: oCountry.out(a, b), outCity: oCity.out(a, b), outLat: oLat.out(a, b), outLon: oLon.out(a, b), outPc: oPc.out(a, b), outDraws: od.out(a, b), outBlocks: ob.out(a, b),
-    });
-  }, ctx.progress.stage('3B S2 edge slots', V));
-  const country = Int32Array.from(oCountry.view() as Int32Array), city = Int32Array.from(oCity.view() as Int32Array);
-  const lat = Float64Array.from(oLat.view() as Float64Array), lon = Float64Array.from(oLon.view() as Float64Array), pc = Float64Array.from(oPc.view() as Float64Array);
-  const placeDraws = Uint32Array.from(od.view() as Uint32Array), placeBlocks = Uint32Array.from(ob.view() as Uint32Array);
+  const oCountry = new SharedCol('i32', nE),
+    oCity = new SharedCol('i32', nE),
+    oLat = new SharedCol('f64', nE),
+    oLon = new SharedCol('f64', nE),
+    oPc = new SharedCol('f64', nE),
+    od = new SharedCol('u32', nE),
+    ob = new SharedCol('u32', nE);
+  await runShards(
+    ctx.pool,
+    V,
+    SHARD_MERCHANTS,
+    ({ start: s, end: e, k }) => {
+      const a = edgeOff[s],
+        b = edgeOff[e]; // the shard's edges
+      return k3bEdgeSlots.task({
+        n: e - s,
+        nC: tables.nC,
+        settleU: sU.in(s, e, 3),
+        settleC: sC.in(s, e),
+        reach: rC.in(s, e),
+        edgeOff: eOffL.in(s + k, e + k + 1),
+        fpOff: fOffL.in(s + k, e + k + 1),
+        fpIdx: fI.in(fpOff[s], fpOff[e]),
+        edgeKeys: kE.in(a, b, 2),
+        pw: T.pw.all(),
+        cU: T.cU.all(),
+        cityOff: T.cityOff.all(),
+        cityProb: T.cityProb.all(),
+        cityAlias: T.cityAlias.all(),
+        cityLat: T.cityLat.all(),
+        cityLon: T.cityLon.all(),
+        g: cm.global_floor,
+        bs: cm.settlement_boost,
+        bf: cm.footprint_boost,
+        radius: EARTH_RADIUS_KM,
+        jitterKm: pl.jitter_km,
+        outCountry: oCountry.out(a, b),
+        outCity: oCity.out(a, b),
+        outLat: oLat.out(a, b),
+        outLon: oLon.out(a, b),
+        outPc: oPc.out(a, b),
+        outDraws: od.out(a, b),
+        outBlocks: ob.out(a, b),
+      });
+    },
+    ctx.progress.stage('3B S2 edge slots', V),
+  );
+  const country = Int32Array.from(oCountry.view() as Int32Array),
+    city = Int32Array.from(oCity.view() as Int32Array);
+  const lat = Float64Array.from(oLat.view() as Float64Array),
+    lon = Float64Array.from(oLon.view() as Float64Array),
+    pc = Float64Array.from(oPc.view() as Float64Array);
+  const placeDraws = Uint32Array.from(od.view() as Uint32Array),
+    placeBlocks = Uint32Array.from(ob.view() as Uint32Array);
   return { eKeys, eOffL, country, city, lat, lon, pc, placeDraws, placeBlocks };
 }
 
@@ -149,18 +254,43 @@ async function jitterRetries(ctx: RunContext, { p, geo, tables, eKeys, country, 
   }
   for (let a = 1; pending.length > 0 && a < pl.max_attempts; a++) {
     const m = pending.length;
-    const pk = new Uint32Array(2 * m), at = new Int32Array(m).fill(a), cl = new Float64Array(m), co = new Float64Array(m);
+    const pk = new Uint32Array(2 * m),
+      at = new Int32Array(m).fill(a),
+      cl = new Float64Array(m),
+      co = new Float64Array(m);
     pending.forEach((j, t) => {
       pk[2 * t] = eKeys[2 * j];
       pk[2 * t + 1] = eKeys[2 * j + 1];
       cl[t] = tables.cityLat[city[j]];
       co[t] = tables.cityLon[city[j]];
     });
-    const cK = SharedCol.from('u32', pk), cA = SharedCol.from('i32', at), cLa = SharedCol.from('f64', cl), cLo = SharedCol.from('f64', co);
-    const nLa = new SharedCol('f64', m), nLo = new SharedCol('f64', m), nd = new SharedCol('u32', m), nb = new SharedCol('u32', m);
-    await runShards(ctx.pool, m, SHARD_EDGES, ({ start: s, end: e }) => k3bEdgeJitter.task({
-      n: e - s, edgeKeys: cK.in(s, e, 2), attempt: cA.in(s, e), lat: cLa.in(s, e), lon: cLo.in(s, e), jitterKm: pl.jitter_km, outLat: nLa.out(s, e), outLon: nLo.out(s, e), outDraws: nd.out(s, e), outBlocks: nb.out(s, e),
-    }), ctx.progress.stage(`3B S2 jitter retry ${a}`, m));
+    const cK = SharedCol.from('u32', pk),
+      cA = SharedCol.from('i32', at),
+      cLa = SharedCol.from('f64', cl),
+      cLo = SharedCol.from('f64', co);
+    const nLa = new SharedCol('f64', m),
+      nLo = new SharedCol('f64', m),
+      nd = new SharedCol('u32', m),
+      nb = new SharedCol('u32', m);
+    await runShards(
+      ctx.pool,
+      m,
+      SHARD_EDGES,
+      ({ start: s, end: e }) =>
+        k3bEdgeJitter.task({
+          n: e - s,
+          edgeKeys: cK.in(s, e, 2),
+          attempt: cA.in(s, e),
+          lat: cLa.in(s, e),
+          lon: cLo.in(s, e),
+          jitterKm: pl.jitter_km,
+          outLat: nLa.out(s, e),
+          outLon: nLo.out(s, e),
+          outDraws: nd.out(s, e),
+          outBlocks: nb.out(s, e),
+        }),
+      ctx.progress.stage(`3B S2 jitter retry ${a}`, m),
+    );
     const next: number[] = [];
     pending.forEach((j, t) => {
       lat[j] = (nLa.view() as Float64Array)[t];
@@ -198,17 +328,26 @@ interface ZonesInput {
 /** Operational zone (2A's ladder + overrides), edge ids and weights. */
 function edgeZones({ p, zones, tables, vMerchant, edgeOff, country, city, lat, lon, pc, nE }: ZonesInput) {
   const V = vMerchant.length;
-  const tzid: string[] = new Array(nE), tzSource: string[] = new Array(nE), edgeIds: string[] = new Array(nE);
+  const tzid: string[] = new Array(nE),
+    tzSource: string[] = new Array(nE),
+    edgeIds: string[] = new Array(nE);
   const weight = new Float64Array(nE);
   for (let v = 0; v < V; v++) {
-    const a = edgeOff[v], b = edgeOff[v + 1];
+    const a = edgeOff[v],
+      b = edgeOff[v + 1];
     for (let j = a; j < b; j++) {
       const z = zones.at(lat[j], lon[j], tables.isos[country[j]]); // an edge's civil time: country overrides only
       tzid[j] = z.tzid;
       tzSource[j] = edgeTzSource(z);
       edgeIds[j] = edgeId(vMerchant[v], j - a);
     }
-    edgeWeights(p.edges, country.subarray(a, b), pc.subarray(a, b), Array.from(city.subarray(a, b), (c) => tables.cityPop[c]), weight.subarray(a, b));
+    edgeWeights(
+      p.edges,
+      country.subarray(a, b),
+      pc.subarray(a, b),
+      Array.from(city.subarray(a, b), (c) => tables.cityPop[c]),
+      weight.subarray(a, b),
+    );
   }
   return { tzid, tzSource, edgeIds, weight };
 }

@@ -30,10 +30,26 @@ export async function s3Alias(ctx: RunContext, { p, E, edgeOff, eOffL, weight }:
     const w = 4 + 2 * E[v];
     wordOff[v + 1] = wordOff[v] + Math.ceil(w / padWords) * padWords;
   }
-  const wOffC = SharedCol.from('u32', localOffsets(wordOff, V, SHARD_MERCHANTS)), wC = SharedCol.from('f64', weight);
-  const words = new SharedCol('u32', wordOff[V]), left = new SharedCol('i32', V);
-  await runShards(ctx.pool, V, SHARD_MERCHANTS, ({ start: s, end: e, k }) => k3bEdgeAlias.task({
-    n: e - s, edgeOff: eOffL.in(s + k, e + k + 1), weight: wC.in(edgeOff[s], edgeOff[e]), outWord: wOffC.in(s + k, e + k + 1), bits: al.quantised_bits, qbits: al.prob_qbits, out: words.out(wordOff[s], wordOff[e]), outLeft: left.out(s, e),
-  }), ctx.progress.stage('3B S3 edge alias', V));
+  const wOffC = SharedCol.from('u32', localOffsets(wordOff, V, SHARD_MERCHANTS)),
+    wC = SharedCol.from('f64', weight);
+  const words = new SharedCol('u32', wordOff[V]),
+    left = new SharedCol('i32', V);
+  await runShards(
+    ctx.pool,
+    V,
+    SHARD_MERCHANTS,
+    ({ start: s, end: e, k }) =>
+      k3bEdgeAlias.task({
+        n: e - s,
+        edgeOff: eOffL.in(s + k, e + k + 1),
+        weight: wC.in(edgeOff[s], edgeOff[e]),
+        outWord: wOffC.in(s + k, e + k + 1),
+        bits: al.quantised_bits,
+        qbits: al.prob_qbits,
+        out: words.out(wordOff[s], wordOff[e]),
+        outLeft: left.out(s, e),
+      }),
+    ctx.progress.stage('3B S3 edge alias', V),
+  );
   return { words: Uint32Array.from(words.view() as Uint32Array), wordOff, quantLeft: Int32Array.from(left.view() as Int32Array) };
 }

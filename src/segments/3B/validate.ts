@@ -42,7 +42,8 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
   const checks = new Checks();
   const add: Add = checks.add.bind(checks);
   const { in: inp } = w;
-  const V = w.vIdx.length, nE = w.weight.length;
+  const V = w.vIdx.length,
+    nE = w.weight.length;
   checkS1(w, add);
   stage.tick(1);
   await checkS2(ctx, w, pub, add);
@@ -59,7 +60,11 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
     parameter_hash: ctx.parameter_hash,
     status: checks.passed ? 'PASS' : 'FAIL',
     evidence: pub.outputs.map((o) => ({ logical_id: o.dataset, sha256_hex: o.sha256_hex, notes: o.path })).sort((a, b) => (a.notes < b.notes ? -1 : 1)),
-    digests: { edge_catalogue_digest_global: pub.digests.edge_catalogue_digest_global, edge_alias_blob_digest: pub.digests.edge_alias_blob_digest, virtual_routing_policy_digest: pub.outputs.find((o) => o.dataset === 'virtual_routing_policy_3B')!.sha256_hex },
+    digests: {
+      edge_catalogue_digest_global: pub.digests.edge_catalogue_digest_global,
+      edge_alias_blob_digest: pub.digests.edge_alias_blob_digest,
+      virtual_routing_policy_digest: pub.outputs.find((o) => o.dataset === 'virtual_routing_policy_3B')!.sha256_hex,
+    },
     notes: `virtual merchants ${V} of ${inp.n}; edges ${nE}; edges per merchant p10/p50/p90 ${edgeStats.p10}/${edgeStats.p50}/${edgeStats.p90} (min ${edgeStats.min}, max ${edgeStats.max})`,
   };
   await sealSegment(ctx, {
@@ -68,7 +73,17 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
     outputs: pub.outputs,
     rows: pub.rows,
     trace: w.trace,
-    files: { 'realism_3B.json': { segment: '3B', metrics: realism, extra: { countries_per_merchant_p50: metrics.countries_per_merchant_p50 }, edges_per_merchant: edgeStats }, 'rng_replay.json': replay, 's5_manifest_3B.json': s5manifest, 'edge_universe_hash_3B.json': pub.universe },
+    files: {
+      'realism_3B.json': {
+        segment: '3B',
+        metrics: realism,
+        extra: { countries_per_merchant_p50: metrics.countries_per_merchant_p50 },
+        edges_per_merchant: edgeStats,
+      },
+      'rng_replay.json': replay,
+      's5_manifest_3B.json': s5manifest,
+      'edge_universe_hash_3B.json': pub.universe,
+    },
   });
   stage.done();
 }
@@ -85,24 +100,40 @@ function checkS1(w: World3B, add: Add): void {
     if (c.mode !== w.mode[i] || c.reason !== w.reason[i] || c.rule_id !== w.ruleId[i]) badClass++;
   }
   add('s1.classification_replay', badClass === 0, `${badClass} merchants whose classification does not re-derive from the rule ladder`);
-  let badSettle = 0, settleOutside = 0, badSettleTz = 0;
+  let badSettle = 0,
+    settleOutside = 0,
+    badSettleTz = 0;
   for (let v = 0; v < V; v++) {
     const i = w.vIdx[v];
     if (w.settle.country[v] !== inp.home[i]) badSettle++;
     if (w.geo.hasPolygon(w.settle.country[v]) && !w.geo.inside(w.settle.country[v], w.settle.lon[v], w.settle.lat[v])) settleOutside++;
     if (!validTz(w.settle.tzid[v])) badSettleTz++;
   }
-  add('s1.one_settlement_per_virtual_merchant', badSettle === 0 && new Set(w.settle.siteId).size === V, `${V} settlement nodes; ${badSettle} not in the merchant's home country; ${V - new Set(w.settle.siteId).size} duplicate settlement_site_id`);
+  add(
+    's1.one_settlement_per_virtual_merchant',
+    badSettle === 0 && new Set(w.settle.siteId).size === V,
+    `${V} settlement nodes; ${badSettle} not in the merchant's home country; ${V - new Set(w.settle.siteId).size} duplicate settlement_site_id`,
+  );
   add('s1.settlement_tz_valid', badSettleTz === 0, `${badSettleTz} settlement zones unknown to the runtime tzdb`);
-  add('s1.settlement_inside_home_polygon', settleOutside === 0, `${settleOutside} of ${V} settlement places (GeoNames points) fall outside the 1:50m home polygon (coastal/islands: a warning, not a failure)`, false, settleOutside);
+  add(
+    's1.settlement_inside_home_polygon',
+    settleOutside === 0,
+    `${settleOutside} of ${V} settlement places (GeoNames points) fall outside the 1:50m home polygon (coastal/islands: a warning, not a failure)`,
+    false,
+    settleOutside,
+  );
 }
 
 /** S2: edge counts, points inside their countries, weights, zones, ids; the published catalogue's keys and counts. */
 async function checkS2(ctx: RunContext, w: World3B, pub: Published3B, add: Add): Promise<void> {
   const { p, tables: t } = w;
-  const V = w.vIdx.length, nE = w.weight.length;
+  const V = w.vIdx.length,
+    nE = w.weight.length;
   const ec = p.edges.edge_count;
-  let badCount = 0, badInside = 0, badWeight = 0, badTz = 0;
+  let badCount = 0,
+    badInside = 0,
+    badWeight = 0,
+    badTz = 0;
   for (let v = 0; v < V; v++) {
     if (w.E[v] < ec.min_edges || w.E[v] > ec.max_edges || w.edgeOff[v + 1] - w.edgeOff[v] !== w.E[v]) badCount++;
     let s = 0;
@@ -125,7 +156,11 @@ async function checkS2(ctx: RunContext, w: World3B, pub: Published3B, add: Add):
 
   // published bytes: keys, sort order, counts
   // 3B's own tables as just published (no gate yet); 1A's as its gate lists them
-  const [ecFiles, vcFiles, muFiles] = await Promise.all([sealedParquet(ctx, 'edge_catalogue_3B', {}, pub.outputs), sealedParquet(ctx, 'virtual_classification_3B', {}, pub.outputs), sealedParquet(ctx, 'merchant_universe_1A')]);
+  const [ecFiles, vcFiles, muFiles] = await Promise.all([
+    sealedParquet(ctx, 'edge_catalogue_3B', {}, pub.outputs),
+    sealedParquet(ctx, 'virtual_classification_3B', {}, pub.outputs),
+    sealedParquet(ctx, 'merchant_universe_1A'),
+  ]);
   const duck = await Duck.open();
   let pubRows: Record<string, unknown>;
   try {
@@ -142,8 +177,16 @@ async function checkS2(ctx: RunContext, w: World3B, pub: Published3B, add: Add):
   } finally {
     duck.close();
   }
-  add('s1.one_row_per_merchant', Number(pubRows.class_rows) === Number(pubRows.merchants) && Number(pubRows.unclassified) === 0, `virtual_classification_3B ${pubRows.class_rows} rows vs merchant_universe_1A ${pubRows.merchants}; ${pubRows.unclassified} merchants unclassified`);
-  add('s2.catalogue_keys', Number(pubRows.edges) === nE && Number(pubRows.edge_keys) === nE && Number(pubRows.max_weight_dev ?? 0) < 1e-9, `edge_catalogue_3B ${pubRows.edges} rows, ${pubRows.edge_keys} distinct keys (expected ${nE}); max |Σw−1| ${pubRows.max_weight_dev}`);
+  add(
+    's1.one_row_per_merchant',
+    Number(pubRows.class_rows) === Number(pubRows.merchants) && Number(pubRows.unclassified) === 0,
+    `virtual_classification_3B ${pubRows.class_rows} rows vs merchant_universe_1A ${pubRows.merchants}; ${pubRows.unclassified} merchants unclassified`,
+  );
+  add(
+    's2.catalogue_keys',
+    Number(pubRows.edges) === nE && Number(pubRows.edge_keys) === nE && Number(pubRows.max_weight_dev ?? 0) < 1e-9,
+    `edge_catalogue_3B ${pubRows.edges} rows, ${pubRows.edge_keys} distinct keys (expected ${nE}); max |Σw−1| ${pubRows.max_weight_dev}`,
+  );
 }
 
 /** S3: decode every slice from the published blob; universe hash from published bytes. */
@@ -153,38 +196,71 @@ async function checkS3(ctx: RunContext, w: World3B, pub: Published3B, add: Add):
   const tk = tokens(ctx);
   const b = partitionDir('edge_alias_blob_3B', tk);
   const blob = await readFile(join(ctx.world, b.dir, b.file!));
-  let badSlice = 0, maxDelta = 0, deadEdges = 0;
+  let badSlice = 0,
+    maxDelta = 0,
+    deadEdges = 0;
   for (let v = 0; v < V; v++) {
     const at = w.wordOff[v];
     const words = new Uint32Array(w.wordOff[v + 1] - at);
     for (let k = 0; k < words.length; k++) words[k] = blob.readUInt32LE(4 * (at + k));
     const ref = edgeAliasRef(w.weight.subarray(w.edgeOff[v], w.edgeOff[v + 1]), p.edges.alias.quantised_bits, p.edges.alias.prob_qbits);
     if (words[0] !== w.E[v] || words[1] !== p.edges.alias.prob_qbits || words[2] !== 0) badSlice++;
-    for (let k = 0; k < ref.words.length; k++) if (words[k] !== ref.words[k]) { badSlice++; break; }
-    for (let k = ref.words.length; k < words.length; k++) if (words[k] !== 0) { badSlice++; break; }
+    for (let k = 0; k < ref.words.length; k++)
+      if (words[k] !== ref.words[k]) {
+        badSlice++;
+        break;
+      }
+    for (let k = ref.words.length; k < words.length; k++)
+      if (words[k] !== 0) {
+        badSlice++;
+        break;
+      }
     const pr = sliceProbabilities(words, 0);
     for (let j = 0; j < w.E[v]; j++) {
       maxDelta = Math.max(maxDelta, Math.abs(pr[j] - w.weight[w.edgeOff[v] + j]));
       if (ref.masses[j] === 0) deadEdges++;
     }
   }
-  add('s3.alias_slices_decode', badSlice === 0 && w.quantLeft.every((x) => x === 0), `${badSlice} slices differ from the reference encoding (2B layout) or are malformed; ${w.quantLeft.filter((x) => x !== 0).length} quantisations with Δ left`);
-  add('s3.alias_max_abs_delta', maxDelta <= (p.validation.corridors.alias_max_abs_delta?.max ?? 1e-6), `max |decoded p − edge_weight| = ${maxDelta.toExponential(3)}`);
+  add(
+    's3.alias_slices_decode',
+    badSlice === 0 && w.quantLeft.every((x) => x === 0),
+    `${badSlice} slices differ from the reference encoding (2B layout) or are malformed; ${w.quantLeft.filter((x) => x !== 0).length} quantisations with Δ left`,
+  );
+  add(
+    's3.alias_max_abs_delta',
+    maxDelta <= (p.validation.corridors.alias_max_abs_delta?.max ?? 1e-6),
+    `max |decoded p − edge_weight| = ${maxDelta.toExponential(3)}`,
+  );
   add('s3.no_dead_edges', deadEdges === 0, `${deadEdges} edges whose quantised mass is 0 (never picked)`, false);
   const u = pub.universe;
   const fileSha = async (id: string) => {
     const d = partitionDir(id, tk);
     return sha256Hex(await readFile(join(ctx.world, d.dir, d.file!)));
   };
-  const uOk = sha256Hex(blob) === u.edge_alias_blob_digest && (await fileSha('edge_catalogue_index_3B')) === u.edge_catalogue_index_digest && u.cdn_weights_digest === sha256Hex(p.bytes.cdn) && u.virtual_rules_digest === sha256Hex(p.bytes.rules) && edgeUniverseHash(u) === u.universe_hash && pub.routingPolicy.edge_universe_hash === u.universe_hash;
-  add('s3.edge_universe_hash_recomputes', uOk, `universe hash ${u.universe_hash}: ${uOk ? 'components and combination recompute from the published bytes' : 'MISMATCH'}`);
+  const uOk =
+    sha256Hex(blob) === u.edge_alias_blob_digest &&
+    (await fileSha('edge_catalogue_index_3B')) === u.edge_catalogue_index_digest &&
+    u.cdn_weights_digest === sha256Hex(p.bytes.cdn) &&
+    u.virtual_rules_digest === sha256Hex(p.bytes.rules) &&
+    edgeUniverseHash(u) === u.universe_hash &&
+    pub.routingPolicy.edge_universe_hash === u.universe_hash;
+  add(
+    's3.edge_universe_hash_recomputes',
+    uOk,
+    `universe hash ${u.universe_hash}: ${uOk ? 'components and combination recompute from the published bytes' : 'MISMATCH'}`,
+  );
 }
 
 /** RNG: replay a sample; accounting. */
 function checkRng(w: World3B, add: Add) {
-  const V = w.vIdx.length, nE = w.weight.length;
+  const V = w.vIdx.length,
+    nE = w.weight.length;
   const replay = replaySample(w);
-  add('rng.replay_sample', replay.mismatches.length === 0, `${replay.merchants} merchants (${replay.edges} edges) replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`);
+  add(
+    'rng.replay_sample',
+    replay.mismatches.length === 0,
+    `${replay.merchants} merchants (${replay.edges} edges) replayed; ${replay.mismatches.length} mismatches${replay.mismatches.length ? ': ' + replay.mismatches.slice(0, 3).join('; ') : ''}`,
+  );
   const tr = w.trace.rows();
   const sum = (a: ArrayLike<number>) => {
     let s = 0;
@@ -195,8 +271,16 @@ function checkRng(w: World3B, add: Add) {
   add('rng.settlement_budget', famDraws(FAMILIES.settlement) === String(2 * V), `settlement draws ${famDraws(FAMILIES.settlement)} vs 2 × ${V}`);
   let expectPlace = 0;
   for (let j = 0; j < nE; j++) expectPlace += 2 + 2 * Math.max(1, w.attempts[j]);
-  add('rng.edge_place_budget', famDraws(FAMILIES.place) === String(expectPlace) && String(sum(w.placeDraws)) === famDraws(FAMILIES.place), `edge_place draws ${famDraws(FAMILIES.place)} vs 2 per edge + 2 per jitter attempt = ${expectPlace}`);
-  add('rng.edge_plan_accounting', String(sum(w.planDraws)) === famDraws(FAMILIES.plan), `edge_plan draws ${famDraws(FAMILIES.plan)} vs per-merchant sum ${sum(w.planDraws)}`);
+  add(
+    'rng.edge_place_budget',
+    famDraws(FAMILIES.place) === String(expectPlace) && String(sum(w.placeDraws)) === famDraws(FAMILIES.place),
+    `edge_place draws ${famDraws(FAMILIES.place)} vs 2 per edge + 2 per jitter attempt = ${expectPlace}`,
+  );
+  add(
+    'rng.edge_plan_accounting',
+    String(sum(w.planDraws)) === famDraws(FAMILIES.plan),
+    `edge_plan draws ${famDraws(FAMILIES.plan)} vs per-merchant sum ${sum(w.planDraws)}`,
+  );
   return replay;
 }
 
@@ -218,28 +302,53 @@ function replaySample(w: World3B) {
   const want = Math.min(V, w.p.validation.replay_sample_merchants);
   const step = Math.max(1, Math.floor(V / Math.max(1, want)));
   const { p, in: inp, tables: t } = w;
-  const ec = p.edges.edge_count, r = p.edges.reach, cm = p.edges.country_mix;
+  const ec = p.edges.edge_count,
+    r = p.edges.reach,
+    cm = p.edges.country_mix;
   const mismatches: string[] = [];
-  let merchants = 0, edges = 0;
+  let merchants = 0,
+    edges = 0;
   for (let v = 0; v < V; v += step) {
     merchants++;
     const i = w.vIdx[v];
     const id = inp.merchant[i];
-    const sp = pickSettlement(p.settlement, settlementCandidates(w.geo, p.settlement, inp.home[i]), w.geo.rep.get(inp.home[i]) ?? [0, 0], [w.keys.settlement[2 * v], w.keys.settlement[2 * v + 1]]);
+    const sp = pickSettlement(p.settlement, settlementCandidates(w.geo, p.settlement, inp.home[i]), w.geo.rep.get(inp.home[i]) ?? [0, 0], [
+      w.keys.settlement[2 * v],
+      w.keys.settlement[2 * v + 1],
+    ]);
     if (sp.lat !== w.settle.lat[v] || sp.lon !== w.settle.lon[v]) mismatches.push(`${id} settlement`);
     const mu = edgeMu(p.edges, w.mode[i], inp.merchantClass[i], inp.nOutlets[i], Math.max(1, inp.footprint[i].length));
-    const pl = edgePlanRef([w.keys.plan[2 * v], w.keys.plan[2 * v + 1]], mu, { phi: ec.phi, minE: ec.min_edges, maxE: ec.max_edges, lnBase: fm_log(r.base_km), elasticity: r.edges_elasticity, sigma: r.sigma, baseMu: ec.base_mu });
+    const pl = edgePlanRef([w.keys.plan[2 * v], w.keys.plan[2 * v + 1]], mu, {
+      phi: ec.phi,
+      minE: ec.min_edges,
+      maxE: ec.max_edges,
+      lnBase: fm_log(r.base_km),
+      elasticity: r.edges_elasticity,
+      sigma: r.sigma,
+      baseMu: ec.base_mu,
+    });
     if (pl.E !== w.E[v] || !Object.is(pl.reach, w.reach[v]) || pl.draws !== w.planDraws[v]) mismatches.push(`${id} plan`);
-    const a = w.edgeOff[v], b = w.edgeOff[v + 1];
+    const a = w.edgeOff[v],
+      b = w.edgeOff[v + 1];
     const fp = inp.footprint[i].map((c) => t.index.get(c)).filter((x): x is number => x !== undefined);
     const keys: [number, number][] = [];
     for (let j = a; j < b; j++) keys.push([w.keys.place[2 * j], w.keys.place[2 * j + 1]]);
-    const slots = edgeSlotsRef(t, { g: cm.global_floor, bs: cm.settlement_boost, bf: cm.footprint_boost, radius: EARTH_RADIUS_KM, jitterKm: p.edges.placement.jitter_km }, unitVec(w.settle.lat[v], w.settle.lon[v]), t.index.get(w.settle.country[v]) ?? -1, w.reach[v], fp, keys);
+    const slots = edgeSlotsRef(
+      t,
+      { g: cm.global_floor, bs: cm.settlement_boost, bf: cm.footprint_boost, radius: EARTH_RADIUS_KM, jitterKm: p.edges.placement.jitter_km },
+      unitVec(w.settle.lat[v], w.settle.lon[v]),
+      t.index.get(w.settle.country[v]) ?? -1,
+      w.reach[v],
+      fp,
+      keys,
+    );
     slots.forEach((s, k) => {
       const j = a + k;
       edges++;
       if (s.country !== w.country[j] || s.city !== w.city[j] || !Object.is(s.pc, w.pc[j])) mismatches.push(`${id} edge ${k} choice`);
-      let lat = s.lat, lon = s.lon, draws = s.draws;
+      let lat = s.lat,
+        lon = s.lon,
+        draws = s.draws;
       if (!t.jittered[s.country]) {
         lat = t.cityLat[s.city];
         lon = t.cityLon[s.city];

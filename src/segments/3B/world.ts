@@ -40,7 +40,16 @@ export interface World3B {
   virtualShare: Float64Array;
   // virtual merchants (merchant order), index v
   vIdx: Int32Array;
-  settle: { lat: Float64Array; lon: Float64Array; tzid: string[]; tzSource: string[]; geonameid: Int32Array; bucket: Int32Array; siteId: string[]; country: string[] };
+  settle: {
+    lat: Float64Array;
+    lon: Float64Array;
+    tzid: string[];
+    tzSource: string[];
+    geonameid: Int32Array;
+    bucket: Int32Array;
+    siteId: string[];
+    country: string[];
+  };
   // S2 per virtual merchant
   E: Int32Array;
   reach: Float64Array;

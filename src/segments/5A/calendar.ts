@@ -47,7 +47,8 @@ export interface Calendar {
 
 export function buildCalendar(cal: CalendarPolicy, sc: ScenarioPolicy, h: Horizon, countries: string[], classes: string[]): Calendar {
   const dates = horizonDates(h);
-  const first = dates[0], last = dates[dates.length - 1];
+  const first = dates[0],
+    last = dates[dates.length - 1];
   const years = [...new Set(dates.map((d) => Number(d.slice(0, 4))))];
   const events: CalEvent[] = [];
   const noHolidayData: string[] = [];
@@ -75,7 +76,19 @@ export function buildCalendar(cal: CalendarPolicy, sc: ScenarioPolicy, h: Horizo
     holidaysByCountry.set(c, new Set(byDate.keys()));
     for (const d of [...byDate.keys()].sort()) {
       const s = dayBucket(h, d);
-      const base = { type: 'HOLIDAY' as const, name: byDate.get(d)!.join('; '), scope_global: false, country: c, tzid: null, start: s, end: s + 24, shape: 'constant' as const, ramp_in: 0, ramp_out: 0, source: src };
+      const base = {
+        type: 'HOLIDAY' as const,
+        name: byDate.get(d)!.join('; '),
+        scope_global: false,
+        country: c,
+        tzid: null,
+        start: s,
+        end: s + 24,
+        shape: 'constant' as const,
+        ramp_in: 0,
+        ramp_out: 0,
+        source: src,
+      };
       events.push({ ...base, event_id: `HOLIDAY.${c}.${d}`, demand_class: null, amplitude: et.HOLIDAY.default_amplitude });
       for (const k of Object.keys(cal.holidays.class_amplitudes).sort(asciiCompare)) {
         if (classes.includes(k)) events.push({ ...base, event_id: `HOLIDAY.${c}.${d}.${k}`, demand_class: k, amplitude: cal.holidays.class_amplitudes[k] });
@@ -97,9 +110,20 @@ export function buildCalendar(cal: CalendarPolicy, sc: ScenarioPolicy, h: Horizo
         seen.add(date);
         const s = dayBucket(h, date);
         events.push({
-          event_id: `PAYDAY.${c}.${date}`, type: 'PAYDAY', name: `payday (${d})`, scope_global: false, country: c, tzid: null, demand_class: null,
-          start: s, end: s + cal.paydays.duration_buckets, shape: et.PAYDAY.shape, amplitude: et.PAYDAY.default_amplitude,
-          ramp_in: cal.paydays.ramp_in_buckets, ramp_out: cal.paydays.ramp_out_buckets, source: 'policy:calendar.paydays',
+          event_id: `PAYDAY.${c}.${date}`,
+          type: 'PAYDAY',
+          name: `payday (${d})`,
+          scope_global: false,
+          country: c,
+          tzid: null,
+          demand_class: null,
+          start: s,
+          end: s + cal.paydays.duration_buckets,
+          shape: et.PAYDAY.shape,
+          amplitude: et.PAYDAY.default_amplitude,
+          ramp_in: cal.paydays.ramp_in_buckets,
+          ramp_out: cal.paydays.ramp_out_buckets,
+          source: 'policy:calendar.paydays',
         });
       }
     }
@@ -107,18 +131,29 @@ export function buildCalendar(cal: CalendarPolicy, sc: ScenarioPolicy, h: Horizo
 
   // campaigns / stress windows
   for (const cp of cal.campaigns) {
-    const s = dayBucket(h, cp.start), e = dayBucket(h, cp.end);
+    const s = dayBucket(h, cp.start),
+      e = dayBucket(h, cp.end);
     if (e <= 0 || s >= h.H) continue;
     const scopes: (string | null)[] = cp.countries === 'global' ? [null] : cp.countries.filter((x) => inWorld.has(x)).sort(asciiCompare);
     const shape = et[cp.type].shape;
     for (const c of scopes) {
       const base = {
-        type: cp.type, name: cp.id, scope_global: c === null && !cp.class_amplitudes, country: c, tzid: null, start: s, end: e, shape,
-        ramp_in: shape === 'ramp' ? cp.ramp_in_buckets : 0, ramp_out: shape === 'ramp' ? cp.ramp_out_buckets : 0, source: `policy:calendar.campaigns.${cp.id}`,
+        type: cp.type,
+        name: cp.id,
+        scope_global: c === null && !cp.class_amplitudes,
+        country: c,
+        tzid: null,
+        start: s,
+        end: e,
+        shape,
+        ramp_in: shape === 'ramp' ? cp.ramp_in_buckets : 0,
+        ramp_out: shape === 'ramp' ? cp.ramp_out_buckets : 0,
+        source: `policy:calendar.campaigns.${cp.id}`,
       };
       if (cp.class_amplitudes) {
         for (const k of Object.keys(cp.class_amplitudes).sort(asciiCompare)) {
-          if (classes.includes(k)) events.push({ ...base, event_id: `${cp.type}.${cp.id}.${c ?? 'ALL'}.${k}`, demand_class: k, amplitude: cp.class_amplitudes[k] });
+          if (classes.includes(k))
+            events.push({ ...base, event_id: `${cp.type}.${cp.id}.${c ?? 'ALL'}.${k}`, demand_class: k, amplitude: cp.class_amplitudes[k] });
         }
       } else events.push({ ...base, event_id: `${cp.type}.${cp.id}.${c ?? 'ALL'}`, demand_class: null, amplitude: cp.amplitude! });
     }

@@ -14,7 +14,13 @@ export class Classifier {
   }
   channelGroup(channel: string): ChannelGroup {
     const g = this.p.channel_groups[channel];
-    if (!g) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `1A channel "${channel}" has no channel group`, 'config/layer2/5A/classes.yaml: channel_groups', `add "${channel}: card_present|card_not_present|mixed"`);
+    if (!g)
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `1A channel "${channel}" has no channel group`,
+        'config/layer2/5A/classes.yaml: channel_groups',
+        `add "${channel}: card_present|card_not_present|mixed"`,
+      );
     return g;
   }
   demandClass(mcc: number, channelGroup: ChannelGroup, virtualMode: string): string {

@@ -46,64 +46,87 @@ export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5
 async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[]): Promise<void> {
   const M = w.in.merchant.length;
   const inp = w.in;
-  rows.merchant_zone_profile_5A = await publishParquet(ctx, 'merchant_zone_profile_5A', {
-    merchant_id: inp.cellMerchant,
-    legal_country_iso: dictEncode(inp.cellCountry),
-    tzid: dictEncode(inp.cellTzid),
-    demand_class: dictEncode(Array.from(w.cellM, (i) => w.mClass[i])),
-    channel_group: dictEncode(Array.from(w.cellM, (i) => w.mChannel[i])),
-    virtual_mode: dictEncode(Array.from(w.cellM, (i) => inp.virtualMode[i])),
-    zone_role: dictEncode(w.role),
-    zone_site_count: inp.zoneSites,
-    zone_share: inp.zoneShare,
-    weekly_volume_raw: w.raw,
-    weekly_volume_expected: w.volume,
-    shape_id: w.cellShape,
-    zone_profile_id: dictEncode(w.cellProfile),
-    overlay_id: w.cellOverlay,
-  }, outputs);
-  const mVol = new Float64Array(M), mZones = new Int32Array(M);
+  rows.merchant_zone_profile_5A = await publishParquet(
+    ctx,
+    'merchant_zone_profile_5A',
+    {
+      merchant_id: inp.cellMerchant,
+      legal_country_iso: dictEncode(inp.cellCountry),
+      tzid: dictEncode(inp.cellTzid),
+      demand_class: dictEncode(Array.from(w.cellM, (i) => w.mClass[i])),
+      channel_group: dictEncode(Array.from(w.cellM, (i) => w.mChannel[i])),
+      virtual_mode: dictEncode(Array.from(w.cellM, (i) => inp.virtualMode[i])),
+      zone_role: dictEncode(w.role),
+      zone_site_count: inp.zoneSites,
+      zone_share: inp.zoneShare,
+      weekly_volume_raw: w.raw,
+      weekly_volume_expected: w.volume,
+      shape_id: w.cellShape,
+      zone_profile_id: dictEncode(w.cellProfile),
+      overlay_id: w.cellOverlay,
+    },
+    outputs,
+  );
+  const mVol = new Float64Array(M),
+    mZones = new Int32Array(M);
   for (let i = 0; i < M; i++) {
     let s = 0;
     for (let c = w.mCell0[i]; c < w.mCell0[i + 1]; c++) s += w.volume[c];
     mVol[i] = s;
     mZones[i] = w.mCell0[i + 1] - w.mCell0[i];
   }
-  rows.merchant_class_profile_5A = await publishParquet(ctx, 'merchant_class_profile_5A', {
-    merchant_id: inp.merchant,
-    demand_class: dictEncode(w.mClass),
-    channel_group: dictEncode(w.mChannel),
-    virtual_mode: dictEncode(inp.virtualMode),
-    mcc: inp.mcc,
-    sector: dictEncode(w.mSector),
-    per_site_quantile: w.mU,
-    weekly_volume_expected: mVol,
-    zones: mZones,
-  }, outputs);
+  rows.merchant_class_profile_5A = await publishParquet(
+    ctx,
+    'merchant_class_profile_5A',
+    {
+      merchant_id: inp.merchant,
+      demand_class: dictEncode(w.mClass),
+      channel_group: dictEncode(w.mChannel),
+      virtual_mode: dictEncode(inp.virtualMode),
+      mcc: inp.mcc,
+      sector: dictEncode(w.mSector),
+      per_site_quantile: w.mU,
+      weekly_volume_expected: mVol,
+      zones: mZones,
+    },
+    outputs,
+  );
 }
 
 /** S2 (policy-only): the shape catalogue and its weekly grid. */
 async function publishS2Shapes(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<void> {
   const S = w.shapes.defs.length;
   const rep = <T>(f: (s: number) => T) => Array.from({ length: S * T_WEEK }, (_, r) => f(Math.floor(r / T_WEEK)));
-  rows.class_zone_shape_5A = await publishParquet(ctx, 'class_zone_shape_5A', {
-    shape_id: Int32Array.from({ length: S * T_WEEK }, (_, r) => Math.floor(r / T_WEEK)),
-    demand_class: dictEncode(rep((s) => w.shapes.defs[s].demand_class)),
-    channel_group: dictEncode(rep((s) => w.shapes.defs[s].channel_group)),
-    template_id: dictEncode(rep((s) => w.shapes.defs[s].template_id)),
-    zone_profile_id: dictEncode(rep((s) => w.shapes.defs[s].zone_profile_id)),
-    bucket_index: Int32Array.from({ length: S * T_WEEK }, (_, r) => r % T_WEEK),
-    shape_value: w.shapes.values,
-  }, outputs, sid);
+  rows.class_zone_shape_5A = await publishParquet(
+    ctx,
+    'class_zone_shape_5A',
+    {
+      shape_id: Int32Array.from({ length: S * T_WEEK }, (_, r) => Math.floor(r / T_WEEK)),
+      demand_class: dictEncode(rep((s) => w.shapes.defs[s].demand_class)),
+      channel_group: dictEncode(rep((s) => w.shapes.defs[s].channel_group)),
+      template_id: dictEncode(rep((s) => w.shapes.defs[s].template_id)),
+      zone_profile_id: dictEncode(rep((s) => w.shapes.defs[s].zone_profile_id)),
+      bucket_index: Int32Array.from({ length: S * T_WEEK }, (_, r) => r % T_WEEK),
+      shape_value: w.shapes.values,
+    },
+    outputs,
+    sid,
+  );
   const g = w.p.shapes;
   void g;
-  rows.shape_grid_definition_5A = await publishParquet(ctx, 'shape_grid_definition_5A', {
-    bucket_index: Int32Array.from({ length: T_WEEK }, (_, k) => k),
-    local_day_of_week: Int32Array.from({ length: T_WEEK }, (_, k) => 1 + Math.floor(k / 24)),
-    local_minutes_since_midnight: Int32Array.from({ length: T_WEEK }, (_, k) => (k % 24) * 60),
-    bucket_duration_minutes: Int32Array.from({ length: T_WEEK }, () => 60),
-    is_weekend: Uint8Array.from({ length: T_WEEK }, (_, k) => (Math.floor(k / 24) >= 5 ? 1 : 0)),
-  }, outputs, sid);
+  rows.shape_grid_definition_5A = await publishParquet(
+    ctx,
+    'shape_grid_definition_5A',
+    {
+      bucket_index: Int32Array.from({ length: T_WEEK }, (_, k) => k),
+      local_day_of_week: Int32Array.from({ length: T_WEEK }, (_, k) => 1 + Math.floor(k / 24)),
+      local_minutes_since_midnight: Int32Array.from({ length: T_WEEK }, (_, k) => (k % 24) * 60),
+      bucket_duration_minutes: Int32Array.from({ length: T_WEEK }, () => 60),
+      is_weekend: Uint8Array.from({ length: T_WEEK }, (_, k) => (Math.floor(k / 24) >= 5 ? 1 : 0)),
+    },
+    outputs,
+    sid,
+  );
 }
 
 /** S4 calendar, manifest, overlay profiles; returns the sparse overlay row count. */
@@ -111,46 +134,59 @@ async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, output
   const sc = w.p.scenario.scenarios[0];
   const H = w.hz.H;
   const ev = w.calendar.events;
-  rows.scenario_calendar_5A = await publishParquet(ctx, 'scenario_calendar_5A', {
-    event_id: ev.map((e) => e.event_id),
-    event_type: dictEncode(ev.map((e) => e.type)),
-    name: ev.map((e) => e.name),
-    scope_global: Uint8Array.from(ev, (e) => (e.scope_global ? 1 : 0)),
-    country_iso: nullable(ev.map((e) => e.country)),
-    tzid: nullable(ev.map((e) => e.tzid)),
-    demand_class: nullable(ev.map((e) => e.demand_class)),
-    scope_rank: Int32Array.from(ev, (e) => scopeRank(e)),
-    local_start: ev.map((e) => localStamp(w.hz, e.start)),
-    local_end: ev.map((e) => localStamp(w.hz, e.end)),
-    start_bucket: Int32Array.from(ev, (e) => e.start),
-    end_bucket: Int32Array.from(ev, (e) => e.end),
-    shape_kind: dictEncode(ev.map((e) => e.shape)),
-    amplitude: Float64Array.from(ev, (e) => e.amplitude),
-    ramp_in_buckets: Int32Array.from(ev, (e) => e.ramp_in),
-    ramp_out_buckets: Int32Array.from(ev, (e) => e.ramp_out),
-    touches_world: Uint8Array.from(ev, (e) => (w.usedEvents.has(e.event_id) ? 1 : 0)),
-    source: dictEncode(ev.map((e) => e.source)),
-  }, outputs, sid);
-  rows.scenario_manifest_5A = await publishParquet(ctx, 'scenario_manifest_5A', {
-    scenario_id: [sc.scenario_id],
-    scenario_version: [sc.scenario_version],
-    is_baseline: Uint8Array.of(sc.is_baseline ? 1 : 0),
-    is_stress: Uint8Array.of(sc.is_stress ? 1 : 0),
-    labels: [sc.labels.join(',')],
-    horizon_start_utc: [sc.horizon_start_utc],
-    horizon_end_utc: [sc.horizon_end_utc],
-    bucket_duration_minutes: Int32Array.of(sc.bucket_minutes),
-    horizon_buckets: Int32Array.of(H),
-    local_week_offset: Int32Array.of(weekOffset(w.hz)),
-    events: Int32Array.of(ev.length),
-    overlay_profiles: Int32Array.of(w.overlayKeys.length),
-    expected_arrivals: Float64Array.of(ctx.scale.arrivals),
-    world_factor: Float64Array.of(w.worldFactor),
-  }, outputs);
+  rows.scenario_calendar_5A = await publishParquet(
+    ctx,
+    'scenario_calendar_5A',
+    {
+      event_id: ev.map((e) => e.event_id),
+      event_type: dictEncode(ev.map((e) => e.type)),
+      name: ev.map((e) => e.name),
+      scope_global: Uint8Array.from(ev, (e) => (e.scope_global ? 1 : 0)),
+      country_iso: nullable(ev.map((e) => e.country)),
+      tzid: nullable(ev.map((e) => e.tzid)),
+      demand_class: nullable(ev.map((e) => e.demand_class)),
+      scope_rank: Int32Array.from(ev, (e) => scopeRank(e)),
+      local_start: ev.map((e) => localStamp(w.hz, e.start)),
+      local_end: ev.map((e) => localStamp(w.hz, e.end)),
+      start_bucket: Int32Array.from(ev, (e) => e.start),
+      end_bucket: Int32Array.from(ev, (e) => e.end),
+      shape_kind: dictEncode(ev.map((e) => e.shape)),
+      amplitude: Float64Array.from(ev, (e) => e.amplitude),
+      ramp_in_buckets: Int32Array.from(ev, (e) => e.ramp_in),
+      ramp_out_buckets: Int32Array.from(ev, (e) => e.ramp_out),
+      touches_world: Uint8Array.from(ev, (e) => (w.usedEvents.has(e.event_id) ? 1 : 0)),
+      source: dictEncode(ev.map((e) => e.source)),
+    },
+    outputs,
+    sid,
+  );
+  rows.scenario_manifest_5A = await publishParquet(
+    ctx,
+    'scenario_manifest_5A',
+    {
+      scenario_id: [sc.scenario_id],
+      scenario_version: [sc.scenario_version],
+      is_baseline: Uint8Array.of(sc.is_baseline ? 1 : 0),
+      is_stress: Uint8Array.of(sc.is_stress ? 1 : 0),
+      labels: [sc.labels.join(',')],
+      horizon_start_utc: [sc.horizon_start_utc],
+      horizon_end_utc: [sc.horizon_end_utc],
+      bucket_duration_minutes: Int32Array.of(sc.bucket_minutes),
+      horizon_buckets: Int32Array.of(H),
+      local_week_offset: Int32Array.of(weekOffset(w.hz)),
+      events: Int32Array.of(ev.length),
+      overlay_profiles: Int32Array.of(w.overlayKeys.length),
+      expected_arrivals: Float64Array.of(ctx.scale.arrivals),
+      world_factor: Float64Array.of(w.worldFactor),
+    },
+    outputs,
+  );
   // sparse overlay factors (≠ 1)
   let nz = 0;
   for (let i = 0; i < w.overlays.length; i++) if (w.overlays[i] !== 1) nz++;
-  const oid = new Int32Array(nz), olh = new Int32Array(nz), of = new Float64Array(nz);
+  const oid = new Int32Array(nz),
+    olh = new Int32Array(nz),
+    of = new Float64Array(nz);
   let j = 0;
   for (let i = 0; i < w.overlays.length; i++) {
     if (w.overlays[i] === 1) continue;
@@ -158,19 +194,32 @@ async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, output
     olh[j] = i % H;
     of[j++] = w.overlays[i];
   }
-  rows.overlay_factor_profiles_5A = await publishParquet(ctx, 'overlay_factor_profiles_5A', { overlay_id: oid, local_horizon_bucket_index: olh, factor: of }, outputs, sid);
-  rows.overlay_profile_keys_5A = await publishParquet(ctx, 'overlay_profile_keys_5A', {
-    overlay_id: Int32Array.from(w.overlayKeys, (_, i) => i),
-    legal_country_iso: dictEncode(w.overlayKeys.map((k) => k.country)),
-    tzid: dictEncode(w.overlayKeys.map((k) => k.tzid)),
-    demand_class: dictEncode(w.overlayKeys.map((k) => k.demand_class)),
-  }, outputs, sid);
+  rows.overlay_factor_profiles_5A = await publishParquet(
+    ctx,
+    'overlay_factor_profiles_5A',
+    { overlay_id: oid, local_horizon_bucket_index: olh, factor: of },
+    outputs,
+    sid,
+  );
+  rows.overlay_profile_keys_5A = await publishParquet(
+    ctx,
+    'overlay_profile_keys_5A',
+    {
+      overlay_id: Int32Array.from(w.overlayKeys, (_, i) => i),
+      legal_country_iso: dictEncode(w.overlayKeys.map((k) => k.country)),
+      tzid: dictEncode(w.overlayKeys.map((k) => k.tzid)),
+      demand_class: dictEncode(w.overlayKeys.map((k) => k.demand_class)),
+    },
+    outputs,
+    sid,
+  );
   return nz;
 }
 
 /** S3 surfaces (pure products), materialised below the cap. */
 async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<SurfaceRecord[]> {
-  const N = w.cellM.length, H = w.hz.H;
+  const N = w.cellM.length,
+    H = w.hz.H;
   const inp = w.in;
   const cap = w.p.scenario.surfaces.max_rows_per_dataset;
   const surfaces: SurfaceRecord[] = [];
@@ -178,14 +227,30 @@ async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, outputs:
     const per = s.perCell === 'week' ? T_WEEK : H;
     const n = N * per;
     if (n > cap) {
-      surfaces.push({ dataset: s.id, rows: n, materialised: false, reason: `${n} rows exceed surfaces.max_rows_per_dataset ${cap} (config/layer2/5A/scenario.yaml); the surface is the product of merchant_zone_profile_5A × class_zone_shape_5A × overlay_factor_profiles_5A` });
+      surfaces.push({
+        dataset: s.id,
+        rows: n,
+        materialised: false,
+        reason: `${n} rows exceed surfaces.max_rows_per_dataset ${cap} (config/layer2/5A/scenario.yaml); the surface is the product of merchant_zone_profile_5A × class_zone_shape_5A × overlay_factor_profiles_5A`,
+      });
       continue;
     }
-    const bucketCol = s.id === 'merchant_zone_baseline_local_5A' ? 'bucket_index' : s.id.endsWith('_utc_5A') ? 'utc_horizon_bucket_index' : 'local_horizon_bucket_index';
-    const valueCol = { merchant_zone_baseline_local_5A: 'lambda_local_base', merchant_zone_baseline_utc_5A: 'lambda_utc_base', merchant_zone_overlay_factors_5A: 'overlay_factor_total', merchant_zone_scenario_local_5A: 'lambda_local_scenario', merchant_zone_scenario_utc_5A: 'lambda_utc_scenario' }[s.id];
+    const bucketCol =
+      s.id === 'merchant_zone_baseline_local_5A' ? 'bucket_index' : s.id.endsWith('_utc_5A') ? 'utc_horizon_bucket_index' : 'local_horizon_bucket_index';
+    const valueCol = {
+      merchant_zone_baseline_local_5A: 'lambda_local_base',
+      merchant_zone_baseline_utc_5A: 'lambda_utc_base',
+      merchant_zone_overlay_factors_5A: 'overlay_factor_total',
+      merchant_zone_scenario_local_5A: 'lambda_local_scenario',
+      merchant_zone_scenario_utc_5A: 'lambda_utc_scenario',
+    }[s.id];
     const cellOf = (r: number) => Math.floor(r / per);
-    const mIds = new BigUint64Array(n), bIdx = new Int32Array(n), cC = new Int32Array(n), tC = new Int32Array(n);
-    const cDict = dictEncode(inp.cellCountry), tDict = dictEncode(inp.cellTzid);
+    const mIds = new BigUint64Array(n),
+      bIdx = new Int32Array(n),
+      cC = new Int32Array(n),
+      tC = new Int32Array(n);
+    const cDict = dictEncode(inp.cellCountry),
+      tDict = dictEncode(inp.cellTzid);
     for (let r = 0; r < n; r++) {
       const c = cellOf(r);
       mIds[r] = inp.cellMerchant[c];
@@ -193,13 +258,19 @@ async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, outputs:
       tC[r] = tDict.codes[c];
       bIdx[r] = r % per;
     }
-    rows[s.id] = await publishParquet(ctx, s.id, {
-      merchant_id: mIds,
-      legal_country_iso: { codes: cC, dict: cDict.dict },
-      tzid: { codes: tC, dict: tDict.dict },
-      [bucketCol]: bIdx,
-      [valueCol]: surfaceValues(s.id, w.surf, w.volume, 0, N),
-    }, outputs, sid);
+    rows[s.id] = await publishParquet(
+      ctx,
+      s.id,
+      {
+        merchant_id: mIds,
+        legal_country_iso: { codes: cC, dict: cDict.dict },
+        tzid: { codes: tC, dict: tDict.dict },
+        [bucketCol]: bIdx,
+        [valueCol]: surfaceValues(s.id, w.surf, w.volume, 0, N),
+      },
+      outputs,
+      sid,
+    );
     surfaces.push({ dataset: s.id, rows: n, materialised: true, reason: `${n} rows within surfaces.max_rows_per_dataset ${cap}` });
   }
   return surfaces;

@@ -7,7 +7,8 @@ import { EVENT_TYPES, type EventType, type ScenarioPolicy } from './policies.js'
 export function eventFactor(e: Pick<CalEvent, 'shape' | 'amplitude' | 'ramp_in' | 'ramp_out' | 'start' | 'end'>, k: number): number {
   if (e.shape === 'constant') return e.amplitude;
   const D = e.end - e.start;
-  let rin = Math.max(0, e.ramp_in), rout = Math.max(0, e.ramp_out);
+  let rin = Math.max(0, e.ramp_in),
+    rout = Math.max(0, e.ramp_out);
   if (rin + rout > D) {
     rin = Math.min(rin, D);
     rout = Math.max(Math.min(rout, D - rin), 0);
@@ -35,7 +36,11 @@ export class OverlayEngine {
   /** events that touched any profile */
   readonly used = new Set<string>();
 
-  constructor(readonly sc: ScenarioPolicy, events: CalEvent[], readonly H: number) {
+  constructor(
+    readonly sc: ScenarioPolicy,
+    events: CalEvent[],
+    readonly H: number,
+  ) {
     this.val = new Float64Array(EVENT_TYPES.length * H);
     this.rank = new Int32Array(EVENT_TYPES.length * H);
     this.typeIndex = Object.fromEntries(EVENT_TYPES.map((t, i) => [t, i])) as Record<EventType, number>;
@@ -57,10 +62,13 @@ export class OverlayEngine {
     const evs = [...this.anyCountry, ...(this.byCountry.get(country) ?? [])];
     for (const e of evs) {
       if (!matches(e, country, tzid, cls)) continue;
-      const a = Math.max(0, e.start), b = Math.min(H, e.end);
+      const a = Math.max(0, e.start),
+        b = Math.min(H, e.end);
       if (b <= a) continue;
       this.used.add(e.event_id);
-      const r = scopeRank(e), base = this.typeIndex[e.type] * H, mx = mode[this.typeIndex[e.type]] === 1;
+      const r = scopeRank(e),
+        base = this.typeIndex[e.type] * H,
+        mx = mode[this.typeIndex[e.type]] === 1;
       for (let lh = a; lh < b; lh++) {
         const f = eventFactor(e, lh - e.start);
         const i = base + lh;

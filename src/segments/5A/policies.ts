@@ -93,7 +93,13 @@ export interface Campaign {
 export interface CalendarPolicy {
   version: 1;
   holidays: { source: 'date-holidays'; types: string[]; class_amplitudes: Record<string, number> };
-  paydays: { default_days: PaydayDay[]; rules: { countries: string[]; days: PaydayDay[] }[]; duration_buckets: number; ramp_in_buckets: number; ramp_out_buckets: number };
+  paydays: {
+    default_days: PaydayDay[];
+    rules: { countries: string[]; days: PaydayDay[] }[];
+    duration_buckets: number;
+    ramp_in_buckets: number;
+    ramp_out_buckets: number;
+  };
   campaigns: Campaign[];
 }
 export interface ValidationPolicy {
@@ -138,7 +144,8 @@ export function load5A(pack: PolicyPack): Policies5A {
 
 /** Cross-file checks: every class named anywhere exists, every rule's candidates exist, bounds hold. */
 export function checkPolicies5A(pack: PolicyPack, p: Policies5A): void {
-  const bad = (file: string, field: string, what: string, fix: string): never => fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, what, `${pack.dir}/${file}: ${field}`, fix);
+  const bad = (file: string, field: string, what: string, fix: string): never =>
+    fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, what, `${pack.dir}/${file}: ${field}`, fix);
   const classes = new Set(p.classes.classes);
   const needClass = (file: string, field: string, c: string) => {
     if (!classes.has(c)) bad(file, field, `unknown demand class "${c}"`, `use one of ${p.classes.classes.join(', ')} (config/layer2/5A/classes.yaml)`);
@@ -157,7 +164,8 @@ export function checkPolicies5A(pack: PolicyPack, p: Policies5A): void {
   }
   needClass(FILES.classes, 'virtual_branch.VIRTUAL_ONLY', p.classes.virtual_branch.VIRTUAL_ONLY);
   needClass(FILES.classes, 'virtual_branch.HYBRID', p.classes.virtual_branch.HYBRID);
-  for (const c of p.classes.classes) if (!p.scale.classes[c]) bad(FILES.scale, 'classes', `class ${c} has no scale parameters`, `add "${c}: { median, alpha, clip_max }"`);
+  for (const c of p.classes.classes)
+    if (!p.scale.classes[c]) bad(FILES.scale, 'classes', `class ${c} has no scale parameters`, `add "${c}: { median, alpha, clip_max }"`);
   const tids = new Set<string>();
   for (const t of p.shapes.templates) {
     if (tids.has(t.id)) bad(FILES.shapes, 'templates', `template ${t.id} is defined twice`, 'give every template a distinct id');
@@ -169,20 +177,35 @@ export function checkPolicies5A(pack: PolicyPack, p: Policies5A): void {
     ruleKeys.add(`${r.class}|${r.channel}`);
     for (const c of r.candidates) if (!tids.has(c)) bad(FILES.shapes, `rules/${i}`, `candidate template ${c} is not defined`, 'define it under templates');
   });
-  for (const c of p.classes.classes) for (const cg of p.shapes.channel_groups) if (!ruleKeys.has(`${c}|${cg}`)) bad(FILES.shapes, 'rules', `no template rule for ${c} × ${cg}`, 'add a rule with its candidates');
+  for (const c of p.classes.classes)
+    for (const cg of p.shapes.channel_groups)
+      if (!ruleKeys.has(`${c}|${cg}`)) bad(FILES.shapes, 'rules', `no template rule for ${c} × ${cg}`, 'add a rule with its candidates');
   const profiles = new Set(p.shapes.zones.profiles.map((z) => z.id));
-  for (let b = 0; b < p.shapes.zones.buckets; b++) if (!profiles.has(`${p.shapes.zones.prefix}${b}`)) bad(FILES.shapes, 'zones.profiles', `zone profile ${p.shapes.zones.prefix}${b} is missing`, `define profiles ${p.shapes.zones.prefix}0..${p.shapes.zones.buckets - 1}`);
-  for (const o of p.shapes.zones.overrides) if (!profiles.has(o.profile)) bad(FILES.shapes, `zones.overrides.${o.id}`, `profile ${o.profile} is not defined`, 'name a defined profile');
-  for (const z of p.shapes.zones.profiles) for (const w of z.windows) if (w.start_min % 60 !== 0 || w.end_min % 60 !== 0) bad(FILES.shapes, `zones.profiles.${z.id}.${w.id}`, 'window bounds must be whole hours', 'use multiples of 60 minutes');
+  for (let b = 0; b < p.shapes.zones.buckets; b++)
+    if (!profiles.has(`${p.shapes.zones.prefix}${b}`))
+      bad(
+        FILES.shapes,
+        'zones.profiles',
+        `zone profile ${p.shapes.zones.prefix}${b} is missing`,
+        `define profiles ${p.shapes.zones.prefix}0..${p.shapes.zones.buckets - 1}`,
+      );
+  for (const o of p.shapes.zones.overrides)
+    if (!profiles.has(o.profile)) bad(FILES.shapes, `zones.overrides.${o.id}`, `profile ${o.profile} is not defined`, 'name a defined profile');
+  for (const z of p.shapes.zones.profiles)
+    for (const w of z.windows)
+      if (w.start_min % 60 !== 0 || w.end_min % 60 !== 0)
+        bad(FILES.shapes, `zones.profiles.${z.id}.${w.id}`, 'window bounds must be whole hours', 'use multiples of 60 minutes');
   const sc = p.scenario;
   for (const s of sc.scenarios) {
-    const a = Date.parse(s.horizon_start_utc), b = Date.parse(s.horizon_end_utc);
+    const a = Date.parse(s.horizon_start_utc),
+      b = Date.parse(s.horizon_end_utc);
     if (!(b > a)) bad(FILES.scenario, `scenarios.${s.scenario_id}`, 'horizon_end_utc must be after horizon_start_utc', 'fix the horizon');
   }
   if (sc.combination.min_factor > sc.combination.max_factor) bad(FILES.scenario, 'combination', 'min_factor exceeds max_factor', 'swap them');
   const amp = (t: EventType, a: number, where: string, file: string) => {
     const [lo, hi] = sc.event_types[t].amplitude_bounds;
-    if (a < lo || a > hi) bad(file, where, `${t} amplitude ${a} is outside [${lo}, ${hi}]`, 'use an amplitude inside the type bounds (config/layer2/5A/scenario.yaml)');
+    if (a < lo || a > hi)
+      bad(file, where, `${t} amplitude ${a} is outside [${lo}, ${hi}]`, 'use an amplitude inside the type bounds (config/layer2/5A/scenario.yaml)');
   };
   for (const [c, a] of Object.entries(p.calendar.holidays.class_amplitudes)) {
     needClass(FILES.calendar, `holidays.class_amplitudes.${c}`, c);
@@ -191,21 +214,32 @@ export function checkPolicies5A(pack: PolicyPack, p: Policies5A): void {
   amp('HOLIDAY', sc.event_types.HOLIDAY.default_amplitude, 'event_types.HOLIDAY.default_amplitude', FILES.scenario);
   amp('PAYDAY', sc.event_types.PAYDAY.default_amplitude, 'event_types.PAYDAY.default_amplitude', FILES.scenario);
   const pd = p.calendar.paydays;
-  if (pd.ramp_in_buckets + pd.ramp_out_buckets > pd.duration_buckets) bad(FILES.calendar, 'paydays', 'ramps are longer than the payday window', 'shorten the ramps or lengthen duration_buckets');
+  if (pd.ramp_in_buckets + pd.ramp_out_buckets > pd.duration_buckets)
+    bad(FILES.calendar, 'paydays', 'ramps are longer than the payday window', 'shorten the ramps or lengthen duration_buckets');
   p.calendar.campaigns.forEach((c, i) => {
     const where = `campaigns/${i} (${c.id})`;
-    if ((c.class_amplitudes === undefined) === (c.amplitude === undefined)) bad(FILES.calendar, where, 'give exactly one of amplitude / class_amplitudes', 'use class_amplitudes for class-scoped events, amplitude otherwise');
+    if ((c.class_amplitudes === undefined) === (c.amplitude === undefined))
+      bad(FILES.calendar, where, 'give exactly one of amplitude / class_amplitudes', 'use class_amplitudes for class-scoped events, amplitude otherwise');
     if (!(Date.parse(c.end) > Date.parse(c.start))) bad(FILES.calendar, where, 'end must be after start (end is exclusive)', 'fix the dates');
-    if (c.ramp_in_buckets > sc.ramp_max_buckets || c.ramp_out_buckets > sc.ramp_max_buckets) bad(FILES.calendar, where, `ramps exceed ramp_max_buckets ${sc.ramp_max_buckets}`, 'shorten the ramps');
+    if (c.ramp_in_buckets > sc.ramp_max_buckets || c.ramp_out_buckets > sc.ramp_max_buckets)
+      bad(FILES.calendar, where, `ramps exceed ramp_max_buckets ${sc.ramp_max_buckets}`, 'shorten the ramps');
     const scopes = sc.event_types[c.type].scopes;
-    if (c.countries === 'global' ? !scopes.includes('global') : !scopes.includes('country')) bad(FILES.calendar, where, `${c.type} events cannot be scoped ${c.countries === 'global' ? 'globally' : 'by country'}`, `allowed scopes: ${scopes.join(', ')}`);
+    if (c.countries === 'global' ? !scopes.includes('global') : !scopes.includes('country'))
+      bad(
+        FILES.calendar,
+        where,
+        `${c.type} events cannot be scoped ${c.countries === 'global' ? 'globally' : 'by country'}`,
+        `allowed scopes: ${scopes.join(', ')}`,
+      );
     if (c.class_amplitudes) {
-      if (!scopes.includes('demand_class')) bad(FILES.calendar, where, `${c.type} events cannot be scoped by demand class`, 'use amplitude instead of class_amplitudes');
+      if (!scopes.includes('demand_class'))
+        bad(FILES.calendar, where, `${c.type} events cannot be scoped by demand class`, 'use amplitude instead of class_amplitudes');
       for (const [k, a] of Object.entries(c.class_amplitudes)) {
         needClass(FILES.calendar, `${where}.class_amplitudes`, k);
         amp(c.type, a, `${where}.class_amplitudes.${k}`, FILES.calendar);
       }
     } else amp(c.type, c.amplitude!, `${where}.amplitude`, FILES.calendar);
   });
-  for (const t of Object.keys(sc.ordering.priority)) if (!sc.event_types[t as EventType]) bad(FILES.scenario, 'ordering.priority', `unknown type ${t}`, 'list the event types');
+  for (const t of Object.keys(sc.ordering.priority))
+    if (!sc.event_types[t as EventType]) bad(FILES.scenario, 'ordering.priority', `unknown type ${t}`, 'list the event types');
 }

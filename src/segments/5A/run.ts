@@ -45,23 +45,31 @@ const strings = (t: arrow.Table, c: string): string[] => Array.from(t.getChild(c
 
 export async function readInputs5A(ctx: RunContext): Promise<Inputs5A> {
   const [za, mu, vc] = await Promise.all([
-    readParquetDataset(ctx, 'zone_alloc', {}, { columns: ['merchant_id', 'legal_country_iso', 'tzid', 'zone_site_count', 'zone_site_count_sum', 'zone_share'] }),
+    readParquetDataset(
+      ctx,
+      'zone_alloc',
+      {},
+      { columns: ['merchant_id', 'legal_country_iso', 'tzid', 'zone_site_count', 'zone_site_count_sum', 'zone_share'] },
+    ),
     readParquetDataset(ctx, 'merchant_universe_1A', {}, { columns: ['merchant_id', 'mcc', 'channel'] }),
     readParquetDataset(ctx, 'virtual_classification_3B', {}, { columns: ['merchant_id', 'virtual_mode'] }),
   ]);
   const n = za.numRows;
   const idx = Array.from({ length: n }, (_, i) => i);
   const zm = za.getChild('merchant_id')!.toArray() as BigUint64Array;
-  const zc = strings(za, 'legal_country_iso'), zt = strings(za, 'tzid');
+  const zc = strings(za, 'legal_country_iso'),
+    zt = strings(za, 'tzid');
   idx.sort((a, b) => (zm[a] < zm[b] ? -1 : zm[a] > zm[b] ? 1 : asciiCompare(zc[a], zc[b]) || asciiCompare(zt[a], zt[b])));
   const zs = za.getChild('zone_site_count')!.toArray() as Int32Array;
   const zsum = za.getChild('zone_site_count_sum')!.toArray() as Int32Array;
   const zsh = za.getChild('zone_share')!.toArray() as Float64Array;
   const mm = mu.getChild('merchant_id')!.toArray() as BigUint64Array;
   const mo = Array.from({ length: mu.numRows }, (_, i) => i).sort((a, b) => (mm[a] < mm[b] ? -1 : mm[a] > mm[b] ? 1 : 0));
-  const mcc = mu.getChild('mcc')!.toArray() as Int32Array, ch = strings(mu, 'channel');
+  const mcc = mu.getChild('mcc')!.toArray() as Int32Array,
+    ch = strings(mu, 'channel');
   const vm = new Map<bigint, string>();
-  const vmid = vc.getChild('merchant_id')!.toArray() as BigUint64Array, vmode = strings(vc, 'virtual_mode');
+  const vmid = vc.getChild('merchant_id')!.toArray() as BigUint64Array,
+    vmode = strings(vc, 'virtual_mode');
   for (let i = 0; i < vc.numRows; i++) vm.set(vmid[i], vmode[i]);
   return {
     cellMerchant: BigUint64Array.from(idx, (i) => zm[i]),
@@ -77,15 +85,55 @@ export async function readInputs5A(ctx: RunContext): Promise<Inputs5A> {
   };
 }
 
-export function build5A(ctx: Pick<RunContext, 'manifest_fingerprint' | 'parameter_hash' | 'scale'>, p: Policies5A, inp: Inputs5A, timetable: Timetable): World5A {
+export function build5A(
+  ctx: Pick<RunContext, 'manifest_fingerprint' | 'parameter_hash' | 'scale'>,
+  p: Policies5A,
+  inp: Inputs5A,
+  timetable: Timetable,
+): World5A {
   const hz = horizonOf(p.scenario.scenarios[0]);
   const { mClass, mSector, mChannel, mU, mCell0, cellM, role, raw, capped } = s1ClassScale(ctx, { p, inp });
   const { shapes, cellShape, cellProfile } = s2Shapes(ctx, { p, inp, mClass, mChannel, cellM });
   const { cellOverlay, overlayKeys, calendar, overlays, usedEvents } = s4Overlays({ p, inp, hz, mClass, cellM });
   // S3's surfaces multiply in S4's overlays, so they close the build
-  const { zones, utcLocal, cellZone, surf, weight, worldFactor, volume } = s3Surfaces(ctx, { inp, hz, timetable, raw, shapes, overlays, cellShape, cellOverlay });
+  const { zones, utcLocal, cellZone, surf, weight, worldFactor, volume } = s3Surfaces(ctx, {
+    inp,
+    hz,
+    timetable,
+    raw,
+    shapes,
+    overlays,
+    cellShape,
+    cellOverlay,
+  });
   return {
-    p, in: inp, hz, mClass, mSector, mChannel, mU, mCell0, cellM, role, raw, capped, volume, cellShape, cellProfile, cellOverlay, cellZone,
-    weight, worldFactor, shapes, calendar, overlayKeys, overlays, usedEvents, zones, utcLocal, timetable, surf,
+    p,
+    in: inp,
+    hz,
+    mClass,
+    mSector,
+    mChannel,
+    mU,
+    mCell0,
+    cellM,
+    role,
+    raw,
+    capped,
+    volume,
+    cellShape,
+    cellProfile,
+    cellOverlay,
+    cellZone,
+    weight,
+    worldFactor,
+    shapes,
+    calendar,
+    overlayKeys,
+    overlays,
+    usedEvents,
+    zones,
+    utcLocal,
+    timetable,
+    surf,
   };
 }

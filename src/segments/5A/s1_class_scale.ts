@@ -22,8 +22,11 @@ export interface S1ClassScale {
 
 export function s1ClassScale(ctx: Pick<RunContext, 'manifest_fingerprint'>, { p, inp }: { p: Policies5A; inp: Inputs5A }): S1ClassScale {
   const cls = new Classifier(p.classes);
-  const M = inp.merchant.length, N = inp.cellMerchant.length;
-  const mClass: string[] = [], mSector: string[] = [], mChannel: ChannelGroup[] = [];
+  const M = inp.merchant.length,
+    N = inp.cellMerchant.length;
+  const mClass: string[] = [],
+    mSector: string[] = [],
+    mChannel: ChannelGroup[] = [];
   const mU = new Float64Array(M);
   for (let i = 0; i < M; i++) {
     const cg = cls.channelGroup(inp.channel[i]);
@@ -38,7 +41,8 @@ export function s1ClassScale(ctx: Pick<RunContext, 'manifest_fingerprint'>, { p,
   let m = 0;
   for (let c = 0; c < N; c++) {
     while (m < M && inp.merchant[m] < inp.cellMerchant[c]) mCell0[++m] = c;
-    if (m >= M || inp.merchant[m] !== inp.cellMerchant[c]) fail(ErrorCodes.INTERNAL, `zone_alloc merchant ${inp.cellMerchant[c]} is not in merchant_universe_1A`);
+    if (m >= M || inp.merchant[m] !== inp.cellMerchant[c])
+      fail(ErrorCodes.INTERNAL, `zone_alloc merchant ${inp.cellMerchant[c]} is not in merchant_universe_1A`);
     cellM[c] = m;
   }
   while (m < M) mCell0[++m] = N;
@@ -51,7 +55,14 @@ export function s1ClassScale(ctx: Pick<RunContext, 'manifest_fingerprint'>, { p,
     const i = cellM[c];
     const r = zoneRole(p.classes, inp.zoneSites[c], inp.countrySites[c]);
     role.push(r);
-    const x = cellRaw(p.scale, { perSite: perSite[i], zoneSites: inp.zoneSites[c], countrySites: inp.countrySites[c], role: r, virtualMode: inp.virtualMode[i], channelGroup: mChannel[i] });
+    const x = cellRaw(p.scale, {
+      perSite: perSite[i],
+      zoneSites: inp.zoneSites[c],
+      countrySites: inp.countrySites[c],
+      role: r,
+      virtualMode: inp.virtualMode[i],
+      channelGroup: mChannel[i],
+    });
     raw[c] = x.raw;
     if (x.capped) capped++;
   }

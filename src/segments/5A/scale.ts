@@ -12,7 +12,10 @@ const LN2 = 0.6931471805599453;
 export function merchantU(mf: string, merchantId: bigint): number {
   const id = Buffer.alloc(8);
   id.writeBigUInt64LE(merchantId);
-  const d = createHash('sha256').update(Buffer.from(`5A.scale|${mf}|`, 'ascii')).update(id).digest();
+  const d = createHash('sha256')
+    .update(Buffer.from(`5A.scale|${mf}|`, 'ascii'))
+    .update(id)
+    .digest();
   return (Number(d.readBigUInt64BE(0)) + 0.5) / TWO64;
 }
 
@@ -36,7 +39,8 @@ export interface CellScaleIn {
 export function cellRaw(p: ScalePolicy, c: CellScaleIn): { raw: number; capped: boolean } {
   if (c.zoneSites <= 0) return { raw: 0, capped: false };
   const brand = p.brand_size_exponent === 0 ? 1 : fm_exp(p.brand_size_exponent * fm_log(Math.max(1, c.countrySites)));
-  let w = c.perSite * c.zoneSites * brand * p.zone_role_multipliers[c.role] * p.virtual_mode_multipliers[c.virtualMode] * p.channel_group_multipliers[c.channelGroup];
+  let w =
+    c.perSite * c.zoneSites * brand * p.zone_role_multipliers[c.role] * p.virtual_mode_multipliers[c.virtualMode] * p.channel_group_multipliers[c.channelGroup];
   const cap = p.soft_cap.max_weekly;
   if (w > cap) {
     const soft = cap + (w - cap) * p.soft_cap.ratio;

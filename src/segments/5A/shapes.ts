@@ -45,7 +45,8 @@ export function templateVector(t: Template): Float64Array {
 export function profileVector(z: ZoneProfile): Float64Array {
   const v = new Float64Array(T_WEEK);
   for (let k = 0; k < T_WEEK; k++) {
-    const d = dowOf(k), m = minuteOf(k);
+    const d = dowOf(k),
+      m = minuteOf(k);
     let x = z.dow[d - 1];
     for (const w of z.windows) {
       if (w.days !== '*' && !w.days.includes(d)) continue;
@@ -78,7 +79,8 @@ export function buildShapeCatalogue(p: ShapesPolicy, classes: string[]): ShapeCa
   tuples.forEach(([c, ch, t, z], id) => {
     if (!tv.has(t)) tv.set(t, templateVector(tpl.get(t)!));
     if (!pv.has(z)) pv.set(z, profileVector(prof.get(z)!));
-    const a = tv.get(t)!, b = pv.get(z)!;
+    const a = tv.get(t)!,
+      b = pv.get(z)!;
     let sum = 0;
     for (let k = 0; k < T_WEEK; k++) sum += a[k] * b[k];
     for (let k = 0; k < T_WEEK; k++) values[id * T_WEEK + k] = (a[k] * b[k]) / sum;

@@ -17,7 +17,8 @@ export interface SurfaceInputs {
 
 /** Σ_h shape[wb(lh(h))] × overlay[lh(h)] per cell, from one pass per distinct (shape, overlay, zone). */
 export function horizonWeights(s: SurfaceInputs, withOverlay = true): Float64Array {
-  const n = s.cellShape.length, H = s.hz.H;
+  const n = s.cellShape.length,
+    H = s.hz.H;
   const memo = new Map<string, number>();
   const out = new Float64Array(n);
   for (let c = 0; c < n; c++) {
@@ -25,7 +26,9 @@ export function horizonWeights(s: SurfaceInputs, withOverlay = true): Float64Arr
     let w = memo.get(key);
     if (w === undefined) {
       w = 0;
-      const so = s.cellShape[c] * T_WEEK, oo = s.cellOverlay[c] * H, zo = s.cellZone[c] * H;
+      const so = s.cellShape[c] * T_WEEK,
+        oo = s.cellOverlay[c] * H,
+        zo = s.cellZone[c] * H;
       for (let h = 0; h < H; h++) {
         const lh = s.utcLocal[zo + h];
         const sv = s.shapes[so + weekBucket(s.hz, lh)];
@@ -38,7 +41,12 @@ export function horizonWeights(s: SurfaceInputs, withOverlay = true): Float64Arr
   return out;
 }
 
-export type SurfaceId = 'merchant_zone_baseline_local_5A' | 'merchant_zone_scenario_local_5A' | 'merchant_zone_overlay_factors_5A' | 'merchant_zone_scenario_utc_5A' | 'merchant_zone_baseline_utc_5A';
+export type SurfaceId =
+  | 'merchant_zone_baseline_local_5A'
+  | 'merchant_zone_scenario_local_5A'
+  | 'merchant_zone_overlay_factors_5A'
+  | 'merchant_zone_scenario_utc_5A'
+  | 'merchant_zone_baseline_utc_5A';
 
 export const SURFACES: { id: SurfaceId; perCell: 'week' | 'horizon' }[] = [
   { id: 'merchant_zone_baseline_local_5A', perCell: 'week' },
@@ -55,13 +63,24 @@ export function surfaceValues(id: SurfaceId, s: SurfaceInputs, volume: Float64Ar
   const out = new Float64Array((c1 - c0) * per);
   let i = 0;
   for (let c = c0; c < c1; c++) {
-    const v = volume[c], so = s.cellShape[c] * T_WEEK, oo = s.cellOverlay[c] * H, zo = s.cellZone[c] * H;
+    const v = volume[c],
+      so = s.cellShape[c] * T_WEEK,
+      oo = s.cellOverlay[c] * H,
+      zo = s.cellZone[c] * H;
     for (let b = 0; b < per; b++) {
       switch (id) {
-        case 'merchant_zone_baseline_local_5A': out[i++] = v * s.shapes[so + b]; break;
-        case 'merchant_zone_overlay_factors_5A': out[i++] = s.overlays[oo + b]; break;
-        case 'merchant_zone_scenario_local_5A': out[i++] = v * s.shapes[so + weekBucket(s.hz, b)] * s.overlays[oo + b]; break;
-        case 'merchant_zone_baseline_utc_5A': out[i++] = v * s.shapes[so + weekBucket(s.hz, s.utcLocal[zo + b])]; break;
+        case 'merchant_zone_baseline_local_5A':
+          out[i++] = v * s.shapes[so + b];
+          break;
+        case 'merchant_zone_overlay_factors_5A':
+          out[i++] = s.overlays[oo + b];
+          break;
+        case 'merchant_zone_scenario_local_5A':
+          out[i++] = v * s.shapes[so + weekBucket(s.hz, b)] * s.overlays[oo + b];
+          break;
+        case 'merchant_zone_baseline_utc_5A':
+          out[i++] = v * s.shapes[so + weekBucket(s.hz, s.utcLocal[zo + b])];
+          break;
         case 'merchant_zone_scenario_utc_5A': {
           const lh = s.utcLocal[zo + b];
           const x = v * s.shapes[so + weekBucket(s.hz, lh)];

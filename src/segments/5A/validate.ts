@@ -23,17 +23,21 @@ export function metrics5A(w: World5A): Record<string, unknown> {
   const mv = new Float64Array(M);
   for (let i = 0; i < M; i++) for (let c = w.mCell0[i]; c < w.mCell0[i + 1]; c++) mv[i] += w.volume[c];
   const sorted = Float64Array.from(mv).sort();
-  let tot = 0, top = 0;
+  let tot = 0,
+    top = 0;
   for (let i = 0; i < M; i++) tot += sorted[i];
   const k = Math.max(1, Math.ceil(M / 10));
   for (let i = M - k; i < M; i++) top += sorted[i];
-  const p50 = q(sorted, 0.5), p99 = q(sorted, 0.99);
+  const p50 = q(sorted, 0.5),
+    p99 = q(sorted, 0.99);
   const classVolume: Record<string, number> = {};
   for (let i = 0; i < M; i++) classVolume[w.mClass[i]] = (classVolume[w.mClass[i]] ?? 0) + mv[i];
   const byType: Record<string, number> = {};
   for (const t of EVENT_TYPES) byType[t] = 0;
   for (const e of w.calendar.events) byType[e.type]++;
-  let oMin = Infinity, oMax = -Infinity, oSum = 0;
+  let oMin = Infinity,
+    oMax = -Infinity,
+    oSum = 0;
   for (let i = 0; i < w.overlays.length; i++) {
     const f = w.overlays[i];
     if (f < oMin) oMin = f;
@@ -44,8 +48,19 @@ export function metrics5A(w: World5A): Record<string, unknown> {
     merchants: M,
     cells: w.cellM.length,
     class_share_merchants: classShare,
-    class_share_volume: Object.fromEntries(Object.keys(classVolume).sort().map((c) => [c, r6(tot ? classVolume[c] / tot : 0)])),
-    merchant_weekly_volume: { p50: r6(p50), p90: r6(q(sorted, 0.9)), p99: r6(p99), max: r6(sorted[M - 1] ?? 0), p99_p50: r6(p50 > 0 ? p99 / p50 : 0), top10_share: r6(tot ? top / tot : 0) },
+    class_share_volume: Object.fromEntries(
+      Object.keys(classVolume)
+        .sort()
+        .map((c) => [c, r6(tot ? classVolume[c] / tot : 0)]),
+    ),
+    merchant_weekly_volume: {
+      p50: r6(p50),
+      p90: r6(q(sorted, 0.9)),
+      p99: r6(p99),
+      max: r6(sorted[M - 1] ?? 0),
+      p99_p50: r6(p50 > 0 ? p99 / p50 : 0),
+      top10_share: r6(tot ? top / tot : 0),
+    },
     soft_capped_cells: w.capped,
     world_factor: w.worldFactor,
     shapes: w.shapes.defs.length,
@@ -61,17 +76,25 @@ export function metrics5A(w: World5A): Record<string, unknown> {
 
 export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A): Promise<void> {
   const checks = new Checks();
-  const p = w.p, V = p.validation;
-  const N = w.cellM.length, H = w.hz.H, S = w.shapes.defs.length;
+  const p = w.p,
+    V = p.validation;
+  const N = w.cellM.length,
+    H = w.hz.H,
+    S = w.shapes.defs.length;
   const m = metrics5A(w);
 
   // coverage
-  checks.add('S1_COVERAGE', N === w.in.cellMerchant.length, `${N} profile cells for ${w.in.cellMerchant.length} zone_alloc rows (the read-back holds merchant_zone_profile_5A's files to them)`);
+  checks.add(
+    'S1_COVERAGE',
+    N === w.in.cellMerchant.length,
+    `${N} profile cells for ${w.in.cellMerchant.length} zone_alloc rows (the read-back holds merchant_zone_profile_5A's files to them)`,
+  );
   let badId = 0;
   for (let c = 0; c < N; c++) if (w.cellShape[c] < 0 || w.cellShape[c] >= S || w.cellOverlay[c] < 0 || w.cellOverlay[c] >= w.overlayKeys.length) badId++;
   checks.add('S2_S4_IDS_RESOLVE', badId === 0, `${badId} cells with an unresolved shape_id / overlay_id`);
   // shapes
-  let worstSum = 0, nonPos = 0;
+  let worstSum = 0,
+    nonPos = 0;
   for (let s = 0; s < S; s++) {
     let sum = 0;
     for (let k = 0; k < T_WEEK; k++) {
@@ -84,16 +107,32 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
   checks.add('S2_SHAPES_SUM_TO_ONE', worstSum <= V.shape_sum_abs_tol, `max |Σ shape − 1| = ${worstSum.toExponential(2)} (tol ${V.shape_sum_abs_tol})`);
   checks.add('S2_SHAPES_POSITIVE', nonPos === 0, `${nonPos} shape values ≤ 0 or not finite`);
   const C = p.shapes.constraints;
-  const wk = [1, 2, 3, 4, 5], all = [1, 2, 3, 4, 5, 6, 7];
-  let night = Infinity, office = Infinity, weekend = Infinity;
+  const wk = [1, 2, 3, 4, 5],
+    all = [1, 2, 3, 4, 5, 6, 7];
+  let night = Infinity,
+    office = Infinity,
+    weekend = Infinity;
   for (const d of w.shapes.defs) {
     if (d.demand_class === 'online_24h') night = Math.min(night, windowMass(w.shapes.values, d.shape_id, all, C.night_window_min[0], C.night_window_min[1]));
-    if (d.demand_class === 'office_hours') office = Math.min(office, windowMass(w.shapes.values, d.shape_id, wk, C.office_hours_window_min[0], C.office_hours_window_min[1]));
+    if (d.demand_class === 'office_hours')
+      office = Math.min(office, windowMass(w.shapes.values, d.shape_id, wk, C.office_hours_window_min[0], C.office_hours_window_min[1]));
     if (d.demand_class === 'evening_weekend') weekend = Math.min(weekend, windowMass(w.shapes.values, d.shape_id, [6, 7], 0, 1440));
   }
-  checks.add('S2_NIGHT_MASS_ONLINE_24H', night >= C.min_night_mass_online_24h, `min night mass of online_24h shapes ${r6(night)} (floor ${C.min_night_mass_online_24h})`);
-  checks.add('S2_OFFICE_HOURS_WEEKDAY_MASS', office >= C.min_weekday_office_mass, `min weekday office-hours mass of office_hours shapes ${r6(office)} (floor ${C.min_weekday_office_mass})`);
-  checks.add('S2_WEEKEND_MASS_EVENING_WEEKEND', weekend >= C.min_weekend_mass_evening_weekend, `min weekend mass of evening_weekend shapes ${r6(weekend)} (floor ${C.min_weekend_mass_evening_weekend})`);
+  checks.add(
+    'S2_NIGHT_MASS_ONLINE_24H',
+    night >= C.min_night_mass_online_24h,
+    `min night mass of online_24h shapes ${r6(night)} (floor ${C.min_night_mass_online_24h})`,
+  );
+  checks.add(
+    'S2_OFFICE_HOURS_WEEKDAY_MASS',
+    office >= C.min_weekday_office_mass,
+    `min weekday office-hours mass of office_hours shapes ${r6(office)} (floor ${C.min_weekday_office_mass})`,
+  );
+  checks.add(
+    'S2_WEEKEND_MASS_EVENING_WEEKEND',
+    weekend >= C.min_weekend_mass_evening_weekend,
+    `min weekend mass of evening_weekend shapes ${r6(weekend)} (floor ${C.min_weekend_mass_evening_weekend})`,
+  );
   // scale
   let badVol = 0;
   for (let c = 0; c < N; c++) if (!(w.volume[c] >= 0) || !Number.isFinite(w.volume[c])) badVol++;
@@ -102,14 +141,26 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
   let realised = 0;
   for (let c = 0; c < N; c++) realised += w.volume[c] * wt[c];
   const rel = Math.abs(realised - ctx.scale.arrivals) / ctx.scale.arrivals;
-  checks.add('S3_EXPECTED_TOTAL_VS_TARGET', rel <= V.total_rel_tol, `Σ cells Σ UTC buckets λ = ${realised.toFixed(3)} vs arrivals ${ctx.scale.arrivals} (rel ${rel.toExponential(2)})`);
+  checks.add(
+    'S3_EXPECTED_TOTAL_VS_TARGET',
+    rel <= V.total_rel_tol,
+    `Σ cells Σ UTC buckets λ = ${realised.toFixed(3)} vs arrivals ${ctx.scale.arrivals} (rel ${rel.toExponential(2)})`,
+  );
   // corridors
   const shares = Object.values(m.class_share_merchants as Record<string, number>);
   const maxShare = Math.max(...shares);
   const nontrivial = shares.filter((s) => s >= V.class_mix.nontrivial_share).length;
-  checks.add('S1_CLASS_MIX', maxShare <= V.class_mix.max_class_share && nontrivial >= V.class_mix.min_nontrivial_classes, `max class share ${r6(maxShare)} (≤ ${V.class_mix.max_class_share}), ${nontrivial} classes ≥ ${V.class_mix.nontrivial_share} (≥ ${V.class_mix.min_nontrivial_classes})`);
+  checks.add(
+    'S1_CLASS_MIX',
+    maxShare <= V.class_mix.max_class_share && nontrivial >= V.class_mix.min_nontrivial_classes,
+    `max class share ${r6(maxShare)} (≤ ${V.class_mix.max_class_share}), ${nontrivial} classes ≥ ${V.class_mix.nontrivial_share} (≥ ${V.class_mix.min_nontrivial_classes})`,
+  );
   const mv = m.merchant_weekly_volume as Record<string, number>;
-  checks.add('S1_VOLUME_TAIL', mv.top10_share >= V.volume_tail.top10_share_min && mv.top10_share <= V.volume_tail.top10_share_max && mv.p99_p50 >= V.volume_tail.p99_p50_min, `top-10% merchants hold ${mv.top10_share} of volume ([${V.volume_tail.top10_share_min}, ${V.volume_tail.top10_share_max}]), p99/p50 ${mv.p99_p50} (≥ ${V.volume_tail.p99_p50_min})`);
+  checks.add(
+    'S1_VOLUME_TAIL',
+    mv.top10_share >= V.volume_tail.top10_share_min && mv.top10_share <= V.volume_tail.top10_share_max && mv.p99_p50 >= V.volume_tail.p99_p50_min,
+    `top-10% merchants hold ${mv.top10_share} of volume ([${V.volume_tail.top10_share_min}, ${V.volume_tail.top10_share_max}]), p99/p50 ${mv.p99_p50} (≥ ${V.volume_tail.p99_p50_min})`,
+  );
   // overlays
   const { min_factor: lo, max_factor: hi } = p.scenario.combination;
   const of = m.overlay_factor as Record<string, number>;
@@ -123,8 +174,13 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
     const [a, b] = p.scenario.event_types[e.type].amplitude_bounds;
     if (e.amplitude < a || e.amplitude > b || e.end <= e.start) badAmp++;
   }
-  checks.add('S4_CALENDAR_VALID', badAmp === 0 && w.calendar.events.length <= V.max_events, `${w.calendar.events.length} events (≤ ${V.max_events}), ${badAmp} with an amplitude outside its type bounds or an empty window`);
-  const shapeMax = new Float64Array(S), ovMax = new Float64Array(w.overlayKeys.length).fill(1);
+  checks.add(
+    'S4_CALENDAR_VALID',
+    badAmp === 0 && w.calendar.events.length <= V.max_events,
+    `${w.calendar.events.length} events (≤ ${V.max_events}), ${badAmp} with an amplitude outside its type bounds or an empty window`,
+  );
+  const shapeMax = new Float64Array(S),
+    ovMax = new Float64Array(w.overlayKeys.length).fill(1);
   for (let i = 0; i < w.shapes.values.length; i++) shapeMax[Math.floor(i / T_WEEK)] = Math.max(shapeMax[Math.floor(i / T_WEEK)], w.shapes.values[i]);
   for (let i = 0; i < w.overlays.length; i++) ovMax[Math.floor(i / H)] = Math.max(ovMax[Math.floor(i / H)], w.overlays[i]);
   let lamMax = 0;
@@ -139,7 +195,11 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
     const target = s.dataset === 'merchant_zone_scenario_utc_5A' ? ctx.scale.arrivals : null;
     if (target !== null) checks.add('S4_UTC_SURFACE_TOTAL', Math.abs(t - target) / target <= V.total_rel_tol, `Σ ${s.dataset} = ${t.toFixed(3)} vs ${target}`);
   }
-  checks.add('SURFACES_ACCOUNTED', pub.surfaces.length === SURFACES.length, `${pub.surfaces.filter((s) => s.materialised).length} of ${SURFACES.length} per-bucket surfaces materialised, the rest recorded in surfaces.json`);
+  checks.add(
+    'SURFACES_ACCOUNTED',
+    pub.surfaces.length === SURFACES.length,
+    `${pub.surfaces.filter((s) => s.materialised).length} of ${SURFACES.length} per-bucket surfaces materialised, the rest recorded in surfaces.json`,
+  );
 
   await sealSegment(ctx, {
     segment: '5A',

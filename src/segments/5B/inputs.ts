@@ -108,7 +108,10 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
   const vs = numericColumn(vc, 'virtual_share', 'virtual_classification_3B', Float64Array);
   const share = new Map<bigint, number>();
   vm.forEach((m, i) => share.set(m, vs[i]));
-  const rMerchant = new Int32Array(n), rGroup = new Int32Array(n), eMerchant = new Int32Array(n), pv = new Float64Array(n);
+  const rMerchant = new Int32Array(n),
+    rGroup = new Int32Array(n),
+    eMerchant = new Int32Array(n),
+    pv = new Float64Array(n);
   // each tz-group's timetable zone, so cells match groups by number (-1: a zone the timetable lacks)
   const zoneIdx = new Map<string, number>();
   const groupZone = Int32Array.from(router.groupTz, (t) => {
@@ -130,23 +133,43 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
     rGroup[i] = -1;
     const r = rMerchant[i];
     if (r >= 0) for (let g = router.groupOff[r]; g < router.groupOff[r + 1]; g++) if (groupZone[g] === zone[i]) rGroup[i] = g - router.groupOff[r];
-    if (rGroup[i] < 0 && eMerchant[i] < 0) fail(ErrorCodes.VALIDATION_FAILED, `merchant ${m} zone ${tz.dict[tz.codes[i]]}: no 2B tz-group and no 3B edges to route to`, P, 'rebuild 2B/5A for this world');
+    if (rGroup[i] < 0 && eMerchant[i] < 0)
+      fail(
+        ErrorCodes.VALIDATION_FAILED,
+        `merchant ${m} zone ${tz.dict[tz.codes[i]]}: no 2B tz-group and no 3B edges to route to`,
+        P,
+        'rebuild 2B/5A for this world',
+      );
   }
   const cells: Cells = {
-    n, merchant, country: Int32Array.from(iso.codes, (k) => countryOf[k]), zone, channel, demandClass: strings(prof, 'demand_class', P),
-    shape: numericColumn(prof, 'shape_id', P, Int32Array), overlay: numericColumn(prof, 'overlay_id', P, Int32Array),
-    volume: numericColumn(prof, 'weekly_volume_expected', P, Float64Array), pv, rMerchant, rGroup, eMerchant,
+    n,
+    merchant,
+    country: Int32Array.from(iso.codes, (k) => countryOf[k]),
+    zone,
+    channel,
+    demandClass: strings(prof, 'demand_class', P),
+    shape: numericColumn(prof, 'shape_id', P, Int32Array),
+    overlay: numericColumn(prof, 'overlay_id', P, Int32Array),
+    volume: numericColumn(prof, 'weekly_volume_expected', P, Float64Array),
+    pv,
+    rMerchant,
+    rGroup,
+    eMerchant,
   };
 
   const S = 'class_zone_shape_5A';
-  const sid = numericColumn(sh, 'shape_id', S, Int32Array), sb = numericColumn(sh, 'bucket_index', S, Int32Array), sv = numericColumn(sh, 'shape_value', S, Float64Array);
+  const sid = numericColumn(sh, 'shape_id', S, Int32Array),
+    sb = numericColumn(sh, 'bucket_index', S, Int32Array),
+    sv = numericColumn(sh, 'shape_value', S, Float64Array);
   let nShapes = 0;
   for (const s of sid) nShapes = Math.max(nShapes, s + 1);
   const shapes = new Float64Array(nShapes * 168);
   for (let i = 0; i < sid.length; i++) shapes[sid[i] * 168 + sb[i]] = sv[i];
 
   const O = 'overlay_factor_profiles_5A';
-  const oid = numericColumn(ov, 'overlay_id', O, Int32Array), olh = numericColumn(ov, 'local_horizon_bucket_index', O, Int32Array), of = numericColumn(ov, 'factor', O, Float64Array);
+  const oid = numericColumn(ov, 'overlay_id', O, Int32Array),
+    olh = numericColumn(ov, 'local_horizon_bucket_index', O, Int32Array),
+    of = numericColumn(ov, 'factor', O, Float64Array);
   let nProf = 0;
   for (const o of cells.overlay) {
     if (o < 0) fail(ErrorCodes.VALIDATION_FAILED, `overlay_id ${o} is negative`, P, 'rebuild 5A');
@@ -163,7 +186,8 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
 
   // edge zones, in edges' (merchant, edge_seq_index) order
   const C = 'edge_catalogue_3B';
-  const cm = numericColumn(cat, 'merchant_id', C, BigUint64Array), cs = numericColumn(cat, 'edge_seq_index', C, Int32Array);
+  const cm = numericColumn(cat, 'merchant_id', C, BigUint64Array),
+    cs = numericColumn(cat, 'edge_seq_index', C, Int32Array);
   const ctz = stringColumn(cat, 'tzid_operational', C);
   const ctzZone = zonesOf(timetable, ctz.dict, 'edge zone', C, 'rebuild 3B');
   const edgeZone = new Int32Array(edges.edgeOff[edges.merchantId.length]);

@@ -9,7 +9,15 @@ import { siteOfGroupWords } from '../../laws/routing/router.js';
 
 export const WEEK = 168;
 
-export function latentRef(nG: number, H: number, keys: Uint32Array, sigma: Float64Array, phi: Float64Array, minF: number, maxF: number): { latent: Float64Array; factor: Float64Array } {
+export function latentRef(
+  nG: number,
+  H: number,
+  keys: Uint32Array,
+  sigma: Float64Array,
+  phi: Float64Array,
+  minF: number,
+  maxF: number,
+): { latent: Float64Array; factor: Float64Array } {
   const latent = new Float64Array(nG * H);
   const factor = new Float64Array(nG * H);
   for (let g = 0; g < nG; g++) {
@@ -34,20 +42,47 @@ export function latentRef(nG: number, H: number, keys: Uint32Array, sigma: Float
 
 /** One shard's inputs, exactly what k5bArrivals reads (see its header for the meaning of each). */
 export interface ShardInput {
-  mCell: Int32Array; mId: BigUint64Array; mSlice: Int32Array; mEdge: Int32Array; mSite: Int32Array; mEdgeOff: Int32Array;
-  blob: Uint32Array; edgeBlob: Uint32Array; siteCountry: Int32Array; siteOrder: Int32Array; /** zone of each shard-local edge */ edgeZone: Int32Array;
+  mCell: Int32Array;
+  mId: BigUint64Array;
+  mSlice: Int32Array;
+  mEdge: Int32Array;
+  mSite: Int32Array;
+  mEdgeOff: Int32Array;
+  blob: Uint32Array;
+  edgeBlob: Uint32Array;
+  siteCountry: Int32Array;
+  siteOrder: Int32Array;
+  /** zone of each shard-local edge */ edgeZone: Int32Array;
   /** (zone, shape, overlay) rows shared by the shard's cells: unit intensity = shape × overlay */
-  rowZone: Int32Array; rowShape: Int32Array; rowOverlay: Int32Array;
-  cZone: Int32Array; cCountry: Int32Array; cChannel: Int32Array; cRow: Int32Array; cGroup: Int32Array;
-  cRGroup: Int32Array; cPV: Float64Array; cV: Float64Array; /** one substream key per cell (k0, k1) */ cKey: Uint32Array;
-  H: number; h0Us: number; bucketUs: number; /** local-week bucket of local horizon bucket 0 */ week0: number;
+  rowZone: Int32Array;
+  rowShape: Int32Array;
+  rowOverlay: Int32Array;
+  cZone: Int32Array;
+  cCountry: Int32Array;
+  cChannel: Int32Array;
+  cRow: Int32Array;
+  cGroup: Int32Array;
+  cRGroup: Int32Array;
+  cPV: Float64Array;
+  cV: Float64Array;
+  /** one substream key per cell (k0, k1) */ cKey: Uint32Array;
+  H: number;
+  h0Us: number;
+  bucketUs: number;
+  /** local-week bucket of local horizon bucket 0 */ week0: number;
   /**
    * Per zone row (rowZone indexes these rows, not the world's zone list) and UTC bucket: the local
    * horizon bucket (lhTab) and the local-week bucket (wkTab = (week0 + lhTab) mod 168, which the
    * kernel reads instead of dividing; weekTabOf makes it).
    */
-  shapes: Float64Array; lhTab: Int32Array; wkTab: Uint8Array; overlay: Float64Array; latent: Float64Array;
-  zoneStart: Int32Array; segStart: BigInt64Array; segOffset: Int32Array;
+  shapes: Float64Array;
+  lhTab: Int32Array;
+  wkTab: Uint8Array;
+  overlay: Float64Array;
+  latent: Float64Array;
+  zoneStart: Int32Array;
+  segStart: BigInt64Array;
+  segOffset: Int32Array;
   /**
    * Instead of `overlay` and `latent` (then empty): the world's rows (H each, in shared memory) and
    * which of them the shard uses, in its local order; the worker gathers them into wasm memory, so
@@ -82,10 +117,31 @@ export function denseShardInput(x: ShardInput): ShardInput {
 }
 
 export interface ShardOutput {
-  merchant: BigUint64Array; seq: BigUint64Array; ts: Float64Array; bucket: Int32Array; country: Int32Array; tz: Int32Array;
-  local: Float64Array; channel: Int32Array; virtual: Uint8Array; site: Int32Array; /** shard-local edge index, -1 physical */ edge: Int32Array; tzOp: Int32Array;
-  localOp: Float64Array; lambda: Float64Array;
-  summary: { merchant: BigUint64Array; country: Int32Array; tz: Int32Array; channel: Int32Array; bucket: Int32Array; n: Int32Array; phys: Int32Array; virt: Int32Array; lambda: Float64Array };
+  merchant: BigUint64Array;
+  seq: BigUint64Array;
+  ts: Float64Array;
+  bucket: Int32Array;
+  country: Int32Array;
+  tz: Int32Array;
+  local: Float64Array;
+  channel: Int32Array;
+  virtual: Uint8Array;
+  site: Int32Array;
+  /** shard-local edge index, -1 physical */ edge: Int32Array;
+  tzOp: Int32Array;
+  localOp: Float64Array;
+  lambda: Float64Array;
+  summary: {
+    merchant: BigUint64Array;
+    country: Int32Array;
+    tz: Int32Array;
+    channel: Int32Array;
+    bucket: Int32Array;
+    n: Int32Array;
+    phys: Int32Array;
+    virt: Int32Array;
+    lambda: Float64Array;
+  };
   /** arrivals, summary rows, draws, blocks, cells, unroutable, max cells per merchant */
   stats: number[];
 }
@@ -96,14 +152,29 @@ function segFrom(zoneStart: Int32Array, segStart: BigInt64Array, z: number, j: n
   return j;
 }
 
-interface Row { ts: number; bucket: number; country: number; tz: number; local: number; channel: number; virtual: number; site: number; edge: number; tzOp: number; localOp: number; lambda: number }
+interface Row {
+  ts: number;
+  bucket: number;
+  country: number;
+  tz: number;
+  local: number;
+  channel: number;
+  virtual: number;
+  site: number;
+  edge: number;
+  tzOp: number;
+  localOp: number;
+  lambda: number;
+}
 
 /** Unit intensity rows: shape[local week bucket] × overlay[local horizon bucket] per UTC bucket. */
 export function unitRowsRef(x: ShardInput): Float64Array {
   const H = x.H;
   const unit = new Float64Array(x.rowZone.length * H);
   for (let r = 0; r < x.rowZone.length; r++) {
-    const zb = x.rowZone[r] * H, sb = x.rowShape[r] * WEEK, prof = x.rowOverlay[r];
+    const zb = x.rowZone[r] * H,
+      sb = x.rowShape[r] * WEEK,
+      prof = x.rowOverlay[r];
     for (let h = 0; h < H; h++) {
       const lh = x.lhTab[zb + h];
       let wb = (x.week0 + lh) % WEEK;
@@ -130,21 +201,36 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
   const block = new Uint32Array(4);
   const H = x.H;
   const unit = unitRowsRef(x);
-  let draws = 0, blocks = 0, cells = 0, unroutable = 0, maxCells = 0;
+  let draws = 0,
+    blocks = 0,
+    cells = 0,
+    unroutable = 0,
+    maxCells = 0;
   const nM = x.mId.length;
   for (let m = 0; m < nM; m++) {
-    const c0 = x.mCell[m], c1 = x.mCell[m + 1];
+    const c0 = x.mCell[m],
+      c1 = x.mCell[m + 1];
     maxCells = Math.max(maxCells, c1 - c0);
-    const slice = x.mSlice[m], eSlice = x.mEdge[m], siteBase = x.mSite[m], edgeBase = x.mEdgeOff[m];
+    const slice = x.mSlice[m],
+      eSlice = x.mEdge[m],
+      siteBase = x.mSite[m],
+      edgeBase = x.mEdgeOff[m];
     const runs: Row[][] = [];
     for (let c = c0; c < c1; c++) {
       const run: Row[] = [];
       runs.push(run);
       cells++;
-      const zone = x.cZone[c], country = x.cCountry[c], channel = x.cChannel[c];
-      const ub = x.cRow[c] * H, lb = x.cGroup[c] * H, rg = x.cRGroup[c], pv = x.cPV[c], V = x.cV[c];
+      const zone = x.cZone[c],
+        country = x.cCountry[c],
+        channel = x.cChannel[c];
+      const ub = x.cRow[c] * H,
+        lb = x.cGroup[c] * H,
+        rg = x.cRGroup[c],
+        pv = x.cPV[c],
+        V = x.cV[c];
       const hybrid = pv > 0.0 && pv < 1.0;
-      const k0 = x.cKey[2 * c], k1 = x.cKey[2 * c + 1];
+      const k0 = x.cKey[2 * c],
+        k1 = x.cKey[2 * c + 1];
       philoxInto(0, 0, 0, 0, k0, k1, block);
       let E = fm_neglog_u01(u01FromWords(block[0], block[1]));
       let k = 0;
@@ -158,7 +244,9 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
         // arrivals of bucket h at cumulative positions acc (units of λ) while acc < λ
         const scale = x.bucketUs / lam;
         let acc = E;
-        let nb = 0, nPhys = 0, nVirt = 0;
+        let nb = 0,
+          nPhys = 0,
+          nVirt = 0;
         const bStart = x.h0Us + h * x.bucketUs;
         do {
           let off = Math.trunc(acc * scale);
@@ -174,7 +262,11 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
           }
           if (virt && eSlice < 0) virt = false;
           if (!virt && (slice < 0 || rg < 0)) virt = eSlice >= 0;
-          let site = -1, ctry = country, tzOp = -1, eid = -1, localOp = 0;
+          let site = -1,
+            ctry = country,
+            tzOp = -1,
+            eid = -1,
+            localOp = 0;
           if (virt) {
             const e = sliceWideRef(x.edgeBlob, eSlice, u);
             eid = edgeBase + e;
@@ -189,7 +281,20 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
             nPhys++;
           } else unroutable++;
           seg = segFrom(x.zoneStart, x.segStart, zone, seg, ts);
-          run.push({ ts, bucket: h, country: ctry, tz: zone, local: ts + x.segOffset[seg] * 1000000, channel, virtual: virt ? 1 : 0, site, edge: eid, tzOp, localOp, lambda: lam });
+          run.push({
+            ts,
+            bucket: h,
+            country: ctry,
+            tz: zone,
+            local: ts + x.segOffset[seg] * 1000000,
+            channel,
+            virtual: virt ? 1 : 0,
+            site,
+            edge: eid,
+            tzOp,
+            localOp,
+            lambda: lam,
+          });
           k++;
           nb++;
         } while (acc < lam);
@@ -207,15 +312,30 @@ export function arrivalsRef(input: ShardInput): ShardOutput {
   const n = rows.length;
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   return {
-    merchant: BigUint64Array.from(col((r) => r.merchant)), seq: BigUint64Array.from(col((r) => BigInt(r.seq))), ts: Float64Array.from(col((r) => r.ts)),
-    bucket: Int32Array.from(col((r) => r.bucket)), country: Int32Array.from(col((r) => r.country)), tz: Int32Array.from(col((r) => r.tz)),
-    local: Float64Array.from(col((r) => r.local)), channel: Int32Array.from(col((r) => r.channel)), virtual: Uint8Array.from(col((r) => r.virtual)),
-    site: Int32Array.from(col((r) => r.site)), edge: Int32Array.from(col((r) => r.edge)), tzOp: Int32Array.from(col((r) => r.tzOp)),
-    localOp: Float64Array.from(col((r) => r.localOp)), lambda: Float64Array.from(col((r) => r.lambda)),
+    merchant: BigUint64Array.from(col((r) => r.merchant)),
+    seq: BigUint64Array.from(col((r) => BigInt(r.seq))),
+    ts: Float64Array.from(col((r) => r.ts)),
+    bucket: Int32Array.from(col((r) => r.bucket)),
+    country: Int32Array.from(col((r) => r.country)),
+    tz: Int32Array.from(col((r) => r.tz)),
+    local: Float64Array.from(col((r) => r.local)),
+    channel: Int32Array.from(col((r) => r.channel)),
+    virtual: Uint8Array.from(col((r) => r.virtual)),
+    site: Int32Array.from(col((r) => r.site)),
+    edge: Int32Array.from(col((r) => r.edge)),
+    tzOp: Int32Array.from(col((r) => r.tzOp)),
+    localOp: Float64Array.from(col((r) => r.localOp)),
+    lambda: Float64Array.from(col((r) => r.lambda)),
     summary: {
-      merchant: BigUint64Array.from(sum, (s) => s.merchant), country: Int32Array.from(sum, (s) => s.country), tz: Int32Array.from(sum, (s) => s.tz),
-      channel: Int32Array.from(sum, (s) => s.channel), bucket: Int32Array.from(sum, (s) => s.bucket), n: Int32Array.from(sum, (s) => s.n),
-      phys: Int32Array.from(sum, (s) => s.phys), virt: Int32Array.from(sum, (s) => s.virt), lambda: Float64Array.from(sum, (s) => s.lambda),
+      merchant: BigUint64Array.from(sum, (s) => s.merchant),
+      country: Int32Array.from(sum, (s) => s.country),
+      tz: Int32Array.from(sum, (s) => s.tz),
+      channel: Int32Array.from(sum, (s) => s.channel),
+      bucket: Int32Array.from(sum, (s) => s.bucket),
+      n: Int32Array.from(sum, (s) => s.n),
+      phys: Int32Array.from(sum, (s) => s.phys),
+      virt: Int32Array.from(sum, (s) => s.virt),
+      lambda: Float64Array.from(sum, (s) => s.lambda),
     },
     stats: [n, sum.length, draws, blocks, cells, unroutable, maxCells],
   };

@@ -45,7 +45,21 @@ export const NIGHT_END_HOUR = 6;
 
 /** Laws of no rows, to sum shards into. */
 export function emptyLaws(H: number): ShardLaws {
-  return { order: 0, bucket: 0, routing: 0, offset: 0, summarySplit: 0, tsMin: NaN, tsMax: NaN, virtual: 0, night: 0, weekend: 0, localHour: new Array<number>(24).fill(0), arrivalsPerBucket: new Int32Array(H), summaryPerBucket: new Int32Array(H) };
+  return {
+    order: 0,
+    bucket: 0,
+    routing: 0,
+    offset: 0,
+    summarySplit: 0,
+    tsMin: NaN,
+    tsMax: NaN,
+    virtual: 0,
+    night: 0,
+    weekend: 0,
+    localHour: new Array<number>(24).fill(0),
+    arrivalsPerBucket: new Int32Array(H),
+    summaryPerBucket: new Int32Array(H),
+  };
 }
 
 /** Fold shard laws `b` into `a`. */
@@ -73,7 +87,8 @@ const MINUTE_US = 60_000_000;
 const HOUR_US = 3_600_000_000;
 const DAY_US = 86_400_000_000;
 // every zone's offset lies in [UTC−12, UTC+14]
-const OFFSET_MIN = -12 * HOUR_US, OFFSET_MAX = 14 * HOUR_US;
+const OFFSET_MIN = -12 * HOUR_US,
+  OFFSET_MAX = 14 * HOUR_US;
 const badOffset = (d: number) => d < OFFSET_MIN || d > OFFSET_MAX || Math.floor(d / MINUTE_US) * MINUTE_US !== d;
 // u64 columns read as (lo, hi) u32 pairs: no BigInt per row
 const words = (c: any) => new Uint32Array(c.buffer, c.byteOffset, c.length * 2);
@@ -81,16 +96,32 @@ const words = (c: any) => new Uint32Array(c.buffer, c.byteOffset, c.length * 2);
 export function shardLaws(r: ShardRun, p: LawParams): ShardLaws {
   const a = r.arrivals as Record<string, any>;
   const n = r.stats[0];
-  const m = words(a.merchant), seq = words(a.seq), ts = words(a.ts), loc = words(a.local), locOp = words(a.localOp);
-  const bucket = a.bucket as Int32Array, virt = a.virtual as Uint8Array, site = a.site as Int32Array, edge = a.edge as Int32Array, tzOp = a.tzOp as Int32Array;
+  const m = words(a.merchant),
+    seq = words(a.seq),
+    ts = words(a.ts),
+    loc = words(a.local),
+    locOp = words(a.localOp);
+  const bucket = a.bucket as Int32Array,
+    virt = a.virtual as Uint8Array,
+    site = a.site as Int32Array,
+    edge = a.edge as Int32Array,
+    tzOp = a.tzOp as Int32Array;
   const weekend = new Uint8Array(8);
   for (const d of p.weekendDays) weekend[d] = 1;
   const localHour = new Array<number>(24).fill(0);
   const perBucket = new Int32Array(p.H);
-  let order = 0, badBucket = 0, routing = 0, offset = 0, nVirt = 0, night = 0, wk = 0;
-  let tsMin = NaN, tsMax = NaN;
+  let order = 0,
+    badBucket = 0,
+    routing = 0,
+    offset = 0,
+    nVirt = 0,
+    night = 0,
+    wk = 0;
+  let tsMin = NaN,
+    tsMax = NaN;
   for (let i = 0; i < n; i++) {
-    const lo = 2 * i, hi = lo + 1;
+    const lo = 2 * i,
+      hi = lo + 1;
     // ts_utc is after 1970 and below 2^53 µs: unsigned word order is time order, and exact as a double
     // (read as the i64 it holds, as the wasm twin does)
     const same = i > 0 && m[hi] === m[hi - 2] && m[lo] === m[lo - 2];
@@ -124,7 +155,10 @@ export function shardLaws(r: ShardRun, p: LawParams): ShardLaws {
   }
   const s = r.summary as Record<string, any>;
   const ns = r.stats[1];
-  const sb = s.bucket as Int32Array, sn = s.n as Int32Array, sp = s.phys as Int32Array, sv = s.virt as Int32Array;
+  const sb = s.bucket as Int32Array,
+    sn = s.n as Int32Array,
+    sp = s.phys as Int32Array,
+    sv = s.virt as Int32Array;
   const summaryPerBucket = new Int32Array(p.H);
   let split = 0;
   for (let i = 0; i < ns; i++) {
@@ -133,7 +167,21 @@ export function shardLaws(r: ShardRun, p: LawParams): ShardLaws {
     if (b >= 0 && b < p.H) summaryPerBucket[b] += sn[i];
     else split++;
   }
-  return { order, bucket: badBucket, routing, offset, summarySplit: split, tsMin, tsMax, virtual: nVirt, night, weekend: wk, localHour, arrivalsPerBucket: perBucket, summaryPerBucket };
+  return {
+    order,
+    bucket: badBucket,
+    routing,
+    offset,
+    summarySplit: split,
+    tsMin,
+    tsMax,
+    virtual: nVirt,
+    night,
+    weekend: wk,
+    localHour,
+    arrivalsPerBucket: perBucket,
+    summaryPerBucket,
+  };
 }
 
 /**
@@ -142,22 +190,51 @@ export function shardLaws(r: ShardRun, p: LawParams): ShardLaws {
  * TypeScript scan above. Same result either way.
  */
 export function shardLawsWasm(ex: KernelExports, r: ShardRun, p: LawParams): ShardLaws {
-  const a = r.arrivals, s = r.summary;
+  const a = r.arrivals,
+    s = r.summary;
   const mem = ex.memory;
   const cols = [a.merchant, a.seq, a.ts, a.bucket, a.virtual, a.site, a.edge, a.tzOp, a.local, a.localOp, s.bucket, s.n, s.phys, s.virt];
   if (p.H > k5bLawsMaxH.call(ex, {}) || cols.some((c) => c.buffer !== mem.buffer)) return shardLaws(r, p);
   let mask = 0;
   for (const d of p.weekendDays) mask |= 1 << d;
   const out = k5bLaws.call(ex, {
-    n: r.stats[0], merchant: a.merchant.byteOffset, seq: a.seq.byteOffset, ts: a.ts.byteOffset, bucket: a.bucket.byteOffset, virt: a.virtual.byteOffset, site: a.site.byteOffset,
-    edge: a.edge.byteOffset, tzOp: a.tzOp.byteOffset, local: a.local.byteOffset, localOp: a.localOp.byteOffset,
-    ns: r.stats[1], sBucket: s.bucket.byteOffset, sN: s.n.byteOffset, sPhys: s.phys.byteOffset, sVirt: s.virt.byteOffset,
-    H: p.H, h0Us: BigInt(p.h0Us), bucketUs: BigInt(p.bucketUs), weekendMask: mask, nightEnd: p.nightEnd,
+    n: r.stats[0],
+    merchant: a.merchant.byteOffset,
+    seq: a.seq.byteOffset,
+    ts: a.ts.byteOffset,
+    bucket: a.bucket.byteOffset,
+    virt: a.virtual.byteOffset,
+    site: a.site.byteOffset,
+    edge: a.edge.byteOffset,
+    tzOp: a.tzOp.byteOffset,
+    local: a.local.byteOffset,
+    localOp: a.localOp.byteOffset,
+    ns: r.stats[1],
+    sBucket: s.bucket.byteOffset,
+    sN: s.n.byteOffset,
+    sPhys: s.phys.byteOffset,
+    sVirt: s.virt.byteOffset,
+    H: p.H,
+    h0Us: BigInt(p.h0Us),
+    bucketUs: BigInt(p.bucketUs),
+    weekendMask: mask,
+    nightEnd: p.nightEnd,
   });
   const f = new Float64Array(mem.buffer, out, 40);
   const i32 = new Int32Array(mem.buffer, out + 40 * 8, 2 * p.H);
   return {
-    order: f[0], bucket: f[1], routing: f[2], offset: f[3], summarySplit: f[4], tsMin: f[5], tsMax: f[6], virtual: f[7], night: f[8], weekend: f[9],
-    localHour: Array.from(f.subarray(16, 40)), arrivalsPerBucket: i32.slice(0, p.H), summaryPerBucket: i32.slice(p.H),
+    order: f[0],
+    bucket: f[1],
+    routing: f[2],
+    offset: f[3],
+    summarySplit: f[4],
+    tsMin: f[5],
+    tsMax: f[6],
+    virtual: f[7],
+    night: f[8],
+    weekend: f[9],
+    localHour: Array.from(f.subarray(16, 40)),
+    arrivalsPerBucket: i32.slice(0, p.H),
+    summaryPerBucket: i32.slice(p.H),
   };
 }

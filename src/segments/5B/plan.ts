@@ -37,11 +37,16 @@ export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
   const mb = new Map<bigint, number>();
   const classes = new Map<string, number>();
   // a numeric key per cell; the group's name is built once per distinct key, not once per cell
-  const ZG = pol.grouping.zone_group_buckets, B = pol.grouping.in_stratum_buckets;
+  const ZG = pol.grouping.zone_group_buckets,
+    B = pol.grouping.in_stratum_buckets;
   // each merchant's in-stratum bucket, hashed in one batch (cells of a merchant are adjacent)
   const firsts: number[] = [];
   for (let i = 0; i < c.n; i++) if (i === 0 || c.merchant[i] !== c.merchant[i - 1]) firsts.push(i);
-  const bh = sha256Words(new Uint8Array(0), firsts.map((i) => `5B.group_bucket|${c.merchant[i]}`), 1);
+  const bh = sha256Words(
+    new Uint8Array(0),
+    firsts.map((i) => `5B.group_bucket|${c.merchant[i]}`),
+    1,
+  );
   firsts.forEach((i, k) => mb.set(c.merchant[i], bh[k] % B));
   const num = new Float64Array(c.n);
   const names = new Map<number, string>();
@@ -55,19 +60,30 @@ export function planGroups(inp: Inputs5B, pol: Policies5B): Groups {
     if (k === undefined) classes.set(c.demandClass[i], (k = classes.size));
     const key = (((k * CHANNELS.length + c.channel[i]) * 2 + v) * ZG + z) * B + b;
     num[i] = key;
-    if (!names.has(key)) names.set(key, `g|baseline|${c.demandClass[i]}|${CHANNELS[c.channel[i]]}|${virtualBand[i]}|zg${String(z).padStart(2, '0')}|b${String(b).padStart(2, '0')}`);
+    if (!names.has(key))
+      names.set(
+        key,
+        `g|baseline|${c.demandClass[i]}|${CHANNELS[c.channel[i]]}|${virtualBand[i]}|zg${String(z).padStart(2, '0')}|b${String(b).padStart(2, '0')}`,
+      );
   }
   const ids = [...names.values()].sort(asciiCompare);
   const idx = new Map(ids.map((g, i) => [g, i]));
   const byKey = new Map([...names].map(([key, name]) => [key, idx.get(name)!]));
   const cell = Int32Array.from(num, (key) => byKey.get(key)!);
-  const sigma = new Float64Array(ids.length), lengthScale = new Float64Array(ids.length);
+  const sigma = new Float64Array(ids.length),
+    lengthScale = new Float64Array(ids.length);
   const L = pol.lgcp;
   const clamp = (x: number, [lo, hi]: number[]) => Math.min(hi, Math.max(lo, x));
   for (let i = 0; i < c.n; i++) {
     const g = cell[i];
     const cls = c.demandClass[i];
-    sigma[g] = clamp(L.sigma.base * (L.sigma.class_multipliers[cls] ?? 1) * (L.sigma.channel_multipliers[CHANNELS[c.channel[i]]] ?? 1) * (L.sigma.virtual_multipliers[virtualBand[i]] ?? 1), L.sigma.bounds);
+    sigma[g] = clamp(
+      L.sigma.base *
+        (L.sigma.class_multipliers[cls] ?? 1) *
+        (L.sigma.channel_multipliers[CHANNELS[c.channel[i]]] ?? 1) *
+        (L.sigma.virtual_multipliers[virtualBand[i]] ?? 1),
+      L.sigma.bounds,
+    );
     lengthScale[g] = clamp(L.length_scale_buckets.base * (L.length_scale_buckets.class_multipliers[cls] ?? 1), L.length_scale_buckets.bounds);
   }
   return { ids, cell, sigma, lengthScale, virtualBand };
@@ -79,22 +95,49 @@ const LATENT_GROUPS_PER_TASK = 64;
  * S2: the latent AR(1) field and its clipped factor per group × UTC bucket (k5bLatent on the pool,
  * 64 groups a task; substream of a group named by its id, family 5B.lgcp_latent).
  */
-export async function latentField(pool: KernelPool, groups: Groups, pol: Policies5B, H: number, id: RngIdentity): Promise<{ latent: SharedCol; factor: SharedCol }> {
+export async function latentField(
+  pool: KernelPool,
+  groups: Groups,
+  pol: Policies5B,
+  H: number,
+  id: RngIdentity,
+): Promise<{ latent: SharedCol; factor: SharedCol }> {
   const nG = groups.ids.length;
   const keys = new FamilyKeys(id, '5B.lgcp_latent').forStrings(groups.ids);
   const phi = Float64Array.from(groups.lengthScale, (l) => fm_exp(-1 / l));
-  const latent = new SharedCol('f64', nG * H), factor = new SharedCol('f64', nG * H);
-  const kc = SharedCol.from('u32', keys), sg = SharedCol.from('f64', groups.sigma), ph = SharedCol.from('f64', phi);
-  await runShards(pool, nG, LATENT_GROUPS_PER_TASK, ({ start: g0, end: g1 }) => k5bLatent.task({
-    nG: g1 - g0, H, keys: kc.in(g0, g1, 2), sigma: sg.in(g0, g1), phi: ph.in(g0, g1), minF: pol.lgcp.clip.min_factor, maxF: pol.lgcp.clip.max_factor, outLatent: latent.out(g0, g1, H), outFactor: factor.out(g0, g1, H),
-  }));
+  const latent = new SharedCol('f64', nG * H),
+    factor = new SharedCol('f64', nG * H);
+  const kc = SharedCol.from('u32', keys),
+    sg = SharedCol.from('f64', groups.sigma),
+    ph = SharedCol.from('f64', phi);
+  await runShards(pool, nG, LATENT_GROUPS_PER_TASK, ({ start: g0, end: g1 }) =>
+    k5bLatent.task({
+      nG: g1 - g0,
+      H,
+      keys: kc.in(g0, g1, 2),
+      sigma: sg.in(g0, g1),
+      phi: ph.in(g0, g1),
+      minF: pol.lgcp.clip.min_factor,
+      maxF: pol.lgcp.clip.max_factor,
+      outLatent: latent.out(g0, g1, H),
+      outFactor: factor.out(g0, g1, H),
+    }),
+  );
   return { latent, factor };
 }
 
 /** Expected arrivals of every cell over the UTC horizon (no latent field): volume × 5A's horizon weight. */
 export function expectedPerCell(inp: Inputs5B, hz: Horizon, lhTab: Int32Array): Float64Array {
   const c = inp.cells;
-  const weight = horizonWeights({ hz, shapes: inp.shapes, overlays: inp.overlays, utcLocal: lhTab, cellShape: c.shape, cellOverlay: c.overlay, cellZone: c.zone });
+  const weight = horizonWeights({
+    hz,
+    shapes: inp.shapes,
+    overlays: inp.overlays,
+    utcLocal: lhTab,
+    cellShape: c.shape,
+    cellOverlay: c.overlay,
+    cellZone: c.zone,
+  });
   return Float64Array.from(weight, (x, i) => c.volume[i] * x);
 }
 
@@ -111,9 +154,12 @@ export interface Shard {
 export function planShards(inp: Inputs5B, expected: Float64Array, target: number): Shard[] {
   const c = inp.cells;
   const shards: Shard[] = [];
-  let c0 = 0, e = 0, maxCells = 0;
-  for (let i = 0; i < c.n; ) {
-    let j = i, em = 0;
+  let c0 = 0,
+    e = 0,
+    maxCells = 0;
+  for (let i = 0; i < c.n;) {
+    let j = i,
+      em = 0;
     while (j < c.n && c.merchant[j] === c.merchant[i]) em += expected[j++];
     if (j > c0 && e > 0 && e + em > target) {
       shards.push({ index: shards.length, c0, c1: i, expected: e, maxCells });
@@ -156,11 +202,31 @@ export function shared<T extends Int32Array | Float64Array | BigInt64Array | Uin
   return out;
 }
 
-export function worldTables(inp: Inputs5B, id: RngIdentity, H: number, h0Us: number, bucketUs: number, week0: number, lhTab: Int32Array, factor: Float64Array): WorldTables {
+export function worldTables(
+  inp: Inputs5B,
+  id: RngIdentity,
+  H: number,
+  h0Us: number,
+  bucketUs: number,
+  week0: number,
+  lhTab: Int32Array,
+  factor: Float64Array,
+): WorldTables {
   const kt = kernelTable(inp.timetable);
   return {
-    H, h0Us, bucketUs, week0, lhTab: shared(lhTab), wkTab: shared(weekTabOf(lhTab, week0)), zoneStart: shared(kt.zoneStart), segStart: shared(kt.segStart), segOffset: shared(kt.segOffset),
-    shapes: shared(inp.shapes), overlays: shared(inp.overlays), factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor), cellKeys: cellKeys(inp, id),
+    H,
+    h0Us,
+    bucketUs,
+    week0,
+    lhTab: shared(lhTab),
+    wkTab: shared(weekTabOf(lhTab, week0)),
+    zoneStart: shared(kt.zoneStart),
+    segStart: shared(kt.segStart),
+    segOffset: shared(kt.segOffset),
+    shapes: shared(inp.shapes),
+    overlays: shared(inp.overlays),
+    factor: factor.buffer instanceof SharedArrayBuffer ? factor : shared(factor),
+    cellKeys: cellKeys(inp, id),
   };
 }
 
@@ -215,7 +281,8 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
     const v = c.eMerchant[mStart[m]];
     mEdgeOff[m + 1] = mEdgeOff[m];
     if (v < 0) continue;
-    const w0 = E.edgeWord[v], n = E.blob[w0];
+    const w0 = E.edgeWord[v],
+      n = E.blob[w0];
     mEdge[m] = words.length;
     for (let j = 0; j < 4 + 2 * n; j++) words.push(E.blob[w0 + j]);
     for (let e = E.edgeOff[v]; e < E.edgeOff[v + 1]; e++) {
@@ -230,10 +297,15 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
   const groupLocal = new Map<number, number>();
   const rowLocal = new Map<number, number>();
   const zoneLocal = new Map<number, number>();
-  const rowZone: number[] = [], rowShape: number[] = [], rowOverlay: number[] = [];
-  const cRow = new Int32Array(nC), cGroup = new Int32Array(nC), cRGroup = new Int32Array(nC);
+  const rowZone: number[] = [],
+    rowShape: number[] = [],
+    rowOverlay: number[] = [];
+  const cRow = new Int32Array(nC),
+    cGroup = new Int32Array(nC),
+    cRGroup = new Int32Array(nC);
   const cKey = w.cellKeys.slice(2 * s.c0, 2 * s.c1);
-  const nShapes = inp.nShapes, nZones = inp.timetable.tzids.length;
+  const nShapes = inp.nShapes,
+    nZones = inp.timetable.tzids.length;
   for (let i = 0; i < nC; i++) {
     const ci = s.c0 + i;
     const p = c.overlay[ci];
@@ -261,17 +333,48 @@ export function shardInput(inp: Inputs5B, groups: Groups, w: WorldTables, s: Sha
   // Maps iterate in insertion order = local row order
   const zones = Int32Array.from(zoneLocal.keys());
   const gather = {
-    overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) }, latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) },
-    lhTab: { src: w.lhTab, rows: zones }, wkTab: { src: w.wkTab, rows: zones },
+    overlay: { src: w.overlays, rows: Int32Array.from(profLocal.keys()) },
+    latent: { src: w.factor, rows: Int32Array.from(groupLocal.keys()) },
+    lhTab: { src: w.lhTab, rows: zones },
+    wkTab: { src: w.wkTab, rows: zones },
   };
   const x: ShardInput = {
-    mCell, mId, mSlice, mEdge, mSite, mEdgeOff, blob: sub.blob, edgeBlob: Uint32Array.from(words), siteCountry, siteOrder: sub.siteOrder,
+    mCell,
+    mId,
+    mSlice,
+    mEdge,
+    mSite,
+    mEdgeOff,
+    blob: sub.blob,
+    edgeBlob: Uint32Array.from(words),
+    siteCountry,
+    siteOrder: sub.siteOrder,
     edgeZone: Int32Array.from(edgeZone),
-    rowZone: Int32Array.from(rowZone), rowShape: Int32Array.from(rowShape), rowOverlay: Int32Array.from(rowOverlay),
-    cZone: c.zone.slice(s.c0, s.c1), cCountry: c.country.slice(s.c0, s.c1), cChannel: c.channel.slice(s.c0, s.c1), cRow,
-    cGroup, cRGroup, cPV: c.pv.slice(s.c0, s.c1), cV: c.volume.slice(s.c0, s.c1), cKey,
-    H, h0Us: w.h0Us, bucketUs: w.bucketUs, week0: w.week0, shapes: w.shapes, lhTab: new Int32Array(0), wkTab: new Uint8Array(0), overlay: new Float64Array(0), latent: new Float64Array(0), gather,
-    zoneStart: w.zoneStart, segStart: w.segStart, segOffset: w.segOffset,
+    rowZone: Int32Array.from(rowZone),
+    rowShape: Int32Array.from(rowShape),
+    rowOverlay: Int32Array.from(rowOverlay),
+    cZone: c.zone.slice(s.c0, s.c1),
+    cCountry: c.country.slice(s.c0, s.c1),
+    cChannel: c.channel.slice(s.c0, s.c1),
+    cRow,
+    cGroup,
+    cRGroup,
+    cPV: c.pv.slice(s.c0, s.c1),
+    cV: c.volume.slice(s.c0, s.c1),
+    cKey,
+    H,
+    h0Us: w.h0Us,
+    bucketUs: w.bucketUs,
+    week0: w.week0,
+    shapes: w.shapes,
+    lhTab: new Int32Array(0),
+    wkTab: new Uint8Array(0),
+    overlay: new Float64Array(0),
+    latent: new Float64Array(0),
+    gather,
+    zoneStart: w.zoneStart,
+    segStart: w.segStart,
+    segOffset: w.segOffset,
   };
   return { x, edgeIds };
 }

@@ -11,7 +11,14 @@ export interface Policies5B {
     clip: { min_factor: number; max_factor: number };
   };
   arrivals: { shard_target_arrivals: number; max_lambda_per_bucket: number };
-  validation: { local_time_sample_rows: number; reread_parts: number; duckdb_memory_limit: string; total_vs_expected: [number, number]; night_share: [number, number]; weekend_share: [number, number] };
+  validation: {
+    local_time_sample_rows: number;
+    reread_parts: number;
+    duckdb_memory_limit: string;
+    total_vs_expected: [number, number];
+    night_share: [number, number];
+    weekend_share: [number, number];
+  };
 }
 
 export function policies5B(pack: PolicyPack): Policies5B {

@@ -27,7 +27,13 @@ async function run5B(ctx: RunContext) {
   ctx.progress.log(`5B S0 upstream gates verified from bytes ${((performance.now() - tS0) / 1000).toFixed(2)} s`);
   const pol = policies5B(ctx.pack);
   const tg = pol.timeGrid;
-  if (tg.bucket_seconds !== 3600) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `bucket_seconds ${tg.bucket_seconds}: the 5A surfaces are hourly`, 'config/layer2/5B/time_grid.yaml bucket_seconds', 'set bucket_seconds: 3600');
+  if (tg.bucket_seconds !== 3600)
+    fail(
+      ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+      `bucket_seconds ${tg.bucket_seconds}: the 5A surfaces are hourly`,
+      'config/layer2/5B/time_grid.yaml bucket_seconds',
+      'set bucket_seconds: 3600',
+    );
   const hz = horizonOf(tg);
   const H = hz.H;
   const outputs: OutputEntry[] = [];
@@ -51,13 +57,31 @@ async function run5B(ctx: RunContext) {
   lap(`S2 latent field (${nG} groups)`);
   const s3 = await s3Arrivals(ctx, { pol, inp, hz, groups, expected, lhTab, week0, fac, sc, outputs });
   const { tot, laws, totalExpected, partRows, summaryPartRows, ms } = s3;
-  lap(`S3/S4 arrivals (${s3.shards} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)}, commit ${ms[6].toFixed(0)})`);
+  lap(
+    `S3/S4 arrivals (${s3.shards} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)}, commit ${ms[6].toFixed(0)})`,
+  );
   await Promise.all(tables.background);
   rows.arrival_events_5B = tot.arrivals;
   rows.s4_arrival_summary_5B = tot.summary;
   trace.addTotals('5B.arrivals', tot.cells, tot.draws, tot.blocks, tot.arrivals, 0);
 
-  const realism = await validate5B(ctx, { checks, pol, inp, H, hz, tot, laws, totalExpected, cells: inp.cells.n, groups: nG, shards: s3.shards, partRows, summaryPartRows, sc, outputs });
+  const realism = await validate5B(ctx, {
+    checks,
+    pol,
+    inp,
+    H,
+    hz,
+    tot,
+    laws,
+    totalExpected,
+    cells: inp.cells.n,
+    groups: nG,
+    shards: s3.shards,
+    partRows,
+    summaryPartRows,
+    sc,
+    outputs,
+  });
   lap('S5 checks');
   await sealSegment(ctx, { segment: '5B', checks, outputs, rows, trace, files: { 'realism_5B.json': realism } });
   return { rows };

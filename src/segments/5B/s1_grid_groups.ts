@@ -27,7 +27,11 @@ export function s1GridGroups(ctx: RunContext, { pol, inp, hz, tables }: S1Input)
   const H = hz.H;
   const c = inp.cells;
   const { ids, later, outputs, sc } = tables;
-  const bStart = new BigInt64Array(H), bEnd = new BigInt64Array(H), dow = new Int32Array(H), hour = new Int32Array(H), wkend = new Uint8Array(H);
+  const bStart = new BigInt64Array(H),
+    bEnd = new BigInt64Array(H),
+    dow = new Int32Array(H),
+    hour = new Int32Array(H),
+    wkend = new Uint8Array(H);
   for (let h = 0; h < H; h++) {
     const t = (hz.startSec + h * 3600) * US;
     bStart[h] = BigInt(t);
@@ -37,25 +41,57 @@ export function s1GridGroups(ctx: RunContext, { pol, inp, hz, tables }: S1Input)
     hour[h] = d.getUTCHours();
     wkend[h] = tg.weekend_days.includes(dow[h]) ? 1 : 0;
   }
-  later('s1_time_grid_5B', publishTable(ctx, 's1_time_grid_5B', [
-    ...ids(H), { name: 'bucket_index', type: 'i32', values: Int32Array.from({ length: H }, (_, h) => h) },
-    { name: 'bucket_start_utc', type: 'ts_utc_us', values: bStart }, { name: 'bucket_end_utc', type: 'ts_utc_us', values: bEnd },
-    { name: 'utc_day_of_week', type: 'i32', values: dow }, { name: 'utc_hour', type: 'i32', values: hour }, { name: 'is_weekend_utc', type: 'bool', values: wkend },
-  ], H, outputs, sc));
+  later(
+    's1_time_grid_5B',
+    publishTable(
+      ctx,
+      's1_time_grid_5B',
+      [
+        ...ids(H),
+        { name: 'bucket_index', type: 'i32', values: Int32Array.from({ length: H }, (_, h) => h) },
+        { name: 'bucket_start_utc', type: 'ts_utc_us', values: bStart },
+        { name: 'bucket_end_utc', type: 'ts_utc_us', values: bEnd },
+        { name: 'utc_day_of_week', type: 'i32', values: dow },
+        { name: 'utc_hour', type: 'i32', values: hour },
+        { name: 'is_weekend_utc', type: 'bool', values: wkend },
+      ],
+      H,
+      outputs,
+      sc,
+    ),
+  );
   const nZones = inp.timetable.tzids.length;
-  const lhTab = utcToLocalBucketTable(inp.timetable, Int32Array.from({ length: nZones }, (_, z) => z), H, hz.startSec);
+  const lhTab = utcToLocalBucketTable(
+    inp.timetable,
+    Int32Array.from({ length: nZones }, (_, z) => z),
+    H,
+    hz.startSec,
+  );
   const week0 = weekOffset(hz);
   const groups = planGroups(inp, pol);
   const expected = expectedPerCell(inp, hz, lhTab);
   const classes = [...new Set(c.demandClass)].sort();
   const vbands = ['physical', 'virtual'];
-  later('s1_grouping_5B', publishTable(ctx, 's1_grouping_5B', [
-    ...ids(c.n), { name: 'merchant_id', type: 'u64', values: c.merchant },
-    { name: 'legal_country_iso', type: 'dict', values: c.country, dict: inp.countries }, { name: 'zone_representation', type: 'dict', values: c.zone, dict: inp.timetable.tzids },
-    { name: 'channel_group', type: 'dict', values: c.channel, dict: CHANNELS },
-    { name: 'demand_class', type: 'dict', values: Int32Array.from(c.demandClass, (d) => classes.indexOf(d)), dict: classes },
-    { name: 'virtual_band', type: 'dict', values: Int32Array.from(groups.virtualBand, (v) => vbands.indexOf(v)), dict: vbands },
-    { name: 'group_id', type: 'dict', values: groups.cell, dict: groups.ids }, { name: 'expected_arrivals', type: 'f64', values: expected },
-  ], c.n, outputs, sc));
+  later(
+    's1_grouping_5B',
+    publishTable(
+      ctx,
+      's1_grouping_5B',
+      [
+        ...ids(c.n),
+        { name: 'merchant_id', type: 'u64', values: c.merchant },
+        { name: 'legal_country_iso', type: 'dict', values: c.country, dict: inp.countries },
+        { name: 'zone_representation', type: 'dict', values: c.zone, dict: inp.timetable.tzids },
+        { name: 'channel_group', type: 'dict', values: c.channel, dict: CHANNELS },
+        { name: 'demand_class', type: 'dict', values: Int32Array.from(c.demandClass, (d) => classes.indexOf(d)), dict: classes },
+        { name: 'virtual_band', type: 'dict', values: Int32Array.from(groups.virtualBand, (v) => vbands.indexOf(v)), dict: vbands },
+        { name: 'group_id', type: 'dict', values: groups.cell, dict: groups.ids },
+        { name: 'expected_arrivals', type: 'f64', values: expected },
+      ],
+      c.n,
+      outputs,
+      sc,
+    ),
+  );
   return { lhTab, week0, groups, expected };
 }

@@ -24,21 +24,39 @@ export async function s2Latent(ctx: RunContext, { pol, groups, H, trace, tables 
   const nG = groups.ids.length;
   const { latent, factor } = await latentField(ctx.pool, groups, pol, H, { manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash });
   trace.addTotals('5B.lgcp_latent', nG, nG * 2 * H, nG * H, nG, H);
-  const gRow = new Int32Array(nG * H), bRow = new Int32Array(nG * H), sRow = new Float64Array(nG * H), lRow = new Float64Array(nG * H);
-  for (let g = 0; g < nG; g++) for (let h = 0; h < H; h++) {
-    const i = g * H + h;
-    gRow[i] = g;
-    bRow[i] = h;
-    sRow[i] = groups.sigma[g];
-    lRow[i] = groups.lengthScale[g];
-  }
+  const gRow = new Int32Array(nG * H),
+    bRow = new Int32Array(nG * H),
+    sRow = new Float64Array(nG * H),
+    lRow = new Float64Array(nG * H);
+  for (let g = 0; g < nG; g++)
+    for (let h = 0; h < H; h++) {
+      const i = g * H + h;
+      gRow[i] = g;
+      bRow[i] = h;
+      sRow[i] = groups.sigma[g];
+      lRow[i] = groups.lengthScale[g];
+    }
   const fac = factor.view() as Float64Array;
   const nGH = nG * H;
-  later('s2_latent_field_5B', publishTable(ctx, 's2_latent_field_5B', [
-    { name: 'seed', type: 'u64', values: new BigUint64Array(nGH).fill(ctx.seed) }, ...ids(nGH),
-    { name: 'group_id', type: 'dict', values: gRow, dict: groups.ids }, { name: 'bucket_index', type: 'i32', values: bRow },
-    { name: 'sigma', type: 'f64', values: sRow }, { name: 'length_scale_buckets', type: 'f64', values: lRow },
-    { name: 'latent_value', type: 'f64', values: latent.view() as Float64Array }, { name: 'factor', type: 'f64', values: fac },
-  ], nGH, outputs, sc));
+  later(
+    's2_latent_field_5B',
+    publishTable(
+      ctx,
+      's2_latent_field_5B',
+      [
+        { name: 'seed', type: 'u64', values: new BigUint64Array(nGH).fill(ctx.seed) },
+        ...ids(nGH),
+        { name: 'group_id', type: 'dict', values: gRow, dict: groups.ids },
+        { name: 'bucket_index', type: 'i32', values: bRow },
+        { name: 'sigma', type: 'f64', values: sRow },
+        { name: 'length_scale_buckets', type: 'f64', values: lRow },
+        { name: 'latent_value', type: 'f64', values: latent.view() as Float64Array },
+        { name: 'factor', type: 'f64', values: fac },
+      ],
+      nGH,
+      outputs,
+      sc,
+    ),
+  );
   return { fac };
 }

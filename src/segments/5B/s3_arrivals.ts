@@ -43,12 +43,28 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
   const tg = pol.timeGrid;
   const H = hz.H;
   const mf = ctx.manifest_fingerprint;
-  const w = worldTables(inp, { manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, H, hz.startSec * US, 3600 * US, week0, lhTab, fac);
+  const w = worldTables(
+    inp,
+    { manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash },
+    H,
+    hz.startSec * US,
+    3600 * US,
+    week0,
+    lhTab,
+    fac,
+  );
   const shards = planShards(inp, expected, pol.arrivals.shard_target_arrivals);
   const t = { ...tokens(ctx), ...sc };
   const aw = new PartitionWriter(ctx.world, partitionDir('arrival_events_5B', t).dir);
   const sw = new PartitionWriter(ctx.world, partitionDir('s4_arrival_summary_5B', t).dir);
-  const enc = { seed: ctx.seed.toString(), manifest_fingerprint: mf, scenario_id: tg.scenario_id, countries: inp.countries, zones: inp.timetable.tzids, channels: CHANNELS };
+  const enc = {
+    seed: ctx.seed.toString(),
+    manifest_fingerprint: mf,
+    scenario_id: tg.scenario_id,
+    countries: inp.countries,
+    zones: inp.timetable.tzids,
+    channels: CHANNELS,
+  };
   const totalExpected = expected.reduce((a, b) => a + b, 0);
   const stage = ctx.progress.stage('5B S3/S4 arrivals', Math.round(totalExpected));
   const tot = { arrivals: 0, summary: 0, draws: 0, blocks: 0, cells: 0, unroutable: 0, reruns: 0 };
@@ -62,9 +78,17 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
     const { x, edgeIds } = shardInput(inp, groups, w, s);
     ms[5] += performance.now() - tp;
     const name = `part-${String(s.index).padStart(5, '0')}.parquet`;
-    const ap = await aw.stagedPath(name), sp = await sw.stagedPath(name);
+    const ap = await aw.stagedPath(name),
+      sp = await sw.stagedPath(name);
     const write = ap && sp ? { write: { arrivals: ap, summary: sp } } : {};
-    const task = (cap: number): ArrivalTask => ({ inputs: shardInputs(x), cap, maxCells: s.maxCells, enc: { ...enc, edges: edgeIds }, laws: lawParams, ...write });
+    const task = (cap: number): ArrivalTask => ({
+      inputs: shardInputs(x),
+      cap,
+      maxCells: s.maxCells,
+      enc: { ...enc, edges: edgeIds },
+      laws: lawParams,
+      ...write,
+    });
     let r = await ctx.pool.call(arrivals5BKind, task(shardCapacity(s.expected)), `5B shard ${s.index}`);
     if (r.overflow) {
       tot.reruns++;
@@ -78,7 +102,8 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
       await aw.adopt(name, r.writeError);
       await sw.adopt(name, r.writeError);
     }
-    const ad = partitionDir('arrival_events_5B', t).dir, sd = partitionDir('s4_arrival_summary_5B', t).dir;
+    const ad = partitionDir('arrival_events_5B', t).dir,
+      sd = partitionDir('s4_arrival_summary_5B', t).dir;
     outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: r.arrivalsSha256, bytes: r.arrivalsBytes! });
     outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: r.summarySha256, bytes: r.summaryBytes! });
     partRows[s.index] = r.stats[0];
@@ -98,9 +123,11 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
   const inFlight = Math.max(4, ctx.pool.workers * 4);
   let next = 0;
   try {
-    await Promise.all(Array.from({ length: Math.min(inFlight, shards.length) }, async () => {
-      while (next < shards.length) await runShard(shards[next++]);
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(inFlight, shards.length) }, async () => {
+        while (next < shards.length) await runShard(shards[next++]);
+      }),
+    );
   } catch (e) {
     await aw.abort();
     await sw.abort();

@@ -13,11 +13,31 @@ type In = { kind: 'in'; data: Typed } | { kind: 'scalar'; value: number } | { ki
 
 /** Output columns: the name a view goes by → k5bArrivals's parameter (which gives its element type). */
 export const ARRIVAL_OUT = {
-  merchant: 'oMerchant', seq: 'oSeq', ts: 'oTs', bucket: 'oBucket', country: 'oCountry', tz: 'oTz', local: 'oLocal', channel: 'oChannel',
-  virtual: 'oVirtual', site: 'oSite', edge: 'oEdge', tzOp: 'oTzOp', localOp: 'oLocalOp', lambda: 'oLambda',
+  merchant: 'oMerchant',
+  seq: 'oSeq',
+  ts: 'oTs',
+  bucket: 'oBucket',
+  country: 'oCountry',
+  tz: 'oTz',
+  local: 'oLocal',
+  channel: 'oChannel',
+  virtual: 'oVirtual',
+  site: 'oSite',
+  edge: 'oEdge',
+  tzOp: 'oTzOp',
+  localOp: 'oLocalOp',
+  lambda: 'oLambda',
 } as const;
 export const SUMMARY_OUT = {
-  merchant: 'sMerchant', country: 'sCountry', tz: 'sTz', channel: 'sChannel', bucket: 'sBucket', n: 'sN', phys: 'sPhys', virt: 'sVirt', lambda: 'sLambda',
+  merchant: 'sMerchant',
+  country: 'sCountry',
+  tz: 'sTz',
+  channel: 'sChannel',
+  bucket: 'sBucket',
+  n: 'sN',
+  phys: 'sPhys',
+  virt: 'sVirt',
+  lambda: 'sLambda',
 } as const;
 type Param = keyof typeof k5bArrivals.params;
 type OutParam = (typeof ARRIVAL_OUT)[keyof typeof ARRIVAL_OUT] | (typeof SUMMARY_OUT)[keyof typeof SUMMARY_OUT];
@@ -44,17 +64,41 @@ export function shardInputs(x: ShardInput): ShardArgs {
   const s = (value: number): In => ({ kind: 'scalar', value });
   const g = (r: RowGather): In => ({ kind: 'gather', src: r.src, rows: r.rows, width: x.H });
   const args = {
-    nM: s(x.mId.length), mCell: a(x.mCell), mId: a(x.mId), mSlice: a(x.mSlice), mEdge: a(x.mEdge), mSite: a(x.mSite),
-    blob: a(x.blob), edgeBlob: a(x.edgeBlob), siteCountry: a(x.siteCountry), siteOrder: a(x.siteOrder), edgeZone: a(x.edgeZone), mEdgeOff: a(x.mEdgeOff),
-    nRows: s(x.rowZone.length), rowZone: a(x.rowZone), rowShape: a(x.rowShape), rowOverlay: a(x.rowOverlay),
-    cZone: a(x.cZone), cCountry: a(x.cCountry), cChannel: a(x.cChannel), cRow: a(x.cRow), cGroup: a(x.cGroup), cRGroup: a(x.cRGroup),
-    cPV: a(x.cPV), cV: a(x.cV), cKey: a(x.cKey),
-    H: s(x.H), h0f: s(x.h0Us), bucketF: s(x.bucketUs),
+    nM: s(x.mId.length),
+    mCell: a(x.mCell),
+    mId: a(x.mId),
+    mSlice: a(x.mSlice),
+    mEdge: a(x.mEdge),
+    mSite: a(x.mSite),
+    blob: a(x.blob),
+    edgeBlob: a(x.edgeBlob),
+    siteCountry: a(x.siteCountry),
+    siteOrder: a(x.siteOrder),
+    edgeZone: a(x.edgeZone),
+    mEdgeOff: a(x.mEdgeOff),
+    nRows: s(x.rowZone.length),
+    rowZone: a(x.rowZone),
+    rowShape: a(x.rowShape),
+    rowOverlay: a(x.rowOverlay),
+    cZone: a(x.cZone),
+    cCountry: a(x.cCountry),
+    cChannel: a(x.cChannel),
+    cRow: a(x.cRow),
+    cGroup: a(x.cGroup),
+    cRGroup: a(x.cRGroup),
+    cPV: a(x.cPV),
+    cV: a(x.cV),
+    cKey: a(x.cKey),
+    H: s(x.H),
+    h0f: s(x.h0Us),
+    bucketF: s(x.bucketUs),
     shapes: a(x.shapes),
     ...(x.gather
       ? { lhTab: g(x.gather.lhTab), wkTab: g(x.gather.wkTab), overlay: g(x.gather.overlay), latent: g(x.gather.latent) }
       : { lhTab: a(x.lhTab), wkTab: a(x.wkTab), overlay: a(x.overlay), latent: a(x.latent) }),
-    zoneStart: a(x.zoneStart), segStart: a(x.segStart), segOffset: a(x.segOffset),
+    zoneStart: a(x.zoneStart),
+    segStart: a(x.segStart),
+    segOffset: a(x.segOffset),
   };
   return { args, unitLen: x.rowZone.length * x.H, H: x.H };
 }
@@ -76,7 +120,8 @@ export function execShard(ex: KernelExports, inputs: ShardArgs, cap: number, max
   const ins = {} as Record<InputName, number>;
   for (const param of k5bArrivals.order) {
     if (!(param in inputs.args)) continue;
-    const name = param as InputName, a = inputs.args[name];
+    const name = param as InputName,
+      a = inputs.args[name];
     if (a.kind === 'scalar') {
       ins[name] = a.value;
       continue;
@@ -86,12 +131,19 @@ export function execShard(ex: KernelExports, inputs: ShardArgs, cap: number, max
     if (a.kind === 'gather') {
       // rows of a shared world table, copied straight into this thread's wasm memory
       ins[name] = place(ex, a.rows.length * a.width * bytes);
-      copyRows(new (a.src.constructor as new (b: ArrayBuffer, o: number, n: number) => RowTable)(mem(), ins[name], a.rows.length * a.width), a.src, a.rows, a.width);
+      copyRows(
+        new (a.src.constructor as new (b: ArrayBuffer, o: number, n: number) => RowTable)(mem(), ins[name], a.rows.length * a.width),
+        a.src,
+        a.rows,
+        a.width,
+      );
     } else ins[name] = place(ex, a.data.byteLength, a.data);
   }
   const c = Math.max(1, cap);
-  const outPtr = <S extends OutSpec>(spec: S) => Object.fromEntries(Object.values(spec).map((p) => [p, place(ex, c * ELEM_BYTES[elemOf(p)])])) as Record<S[keyof S], number>;
-  const ao = outPtr(ARRIVAL_OUT), so = outPtr(SUMMARY_OUT);
+  const outPtr = <S extends OutSpec>(spec: S) =>
+    Object.fromEntries(Object.values(spec).map((p) => [p, place(ex, c * ELEM_BYTES[elemOf(p)])])) as Record<S[keyof S], number>;
+  const ao = outPtr(ARRIVAL_OUT),
+    so = outPtr(SUMMARY_OUT);
   const unit = place(ex, inputs.unitLen * 8);
   const perm = ex.alloc(c * 4);
   const tmp = ex.alloc(c * 8);

@@ -9,7 +9,14 @@ import { checkFastColumns } from '../../io/fast_contract.js';
 export const US = 1_000_000;
 
 /** One Parquet file at a catalogued file path (row groups of 1,048,576 rows), encoded on the pool. */
-export async function publishTable(ctx: RunContext, id: string, cols: FastColumn[], rows: number, outputs: OutputEntry[], extra: Record<string, string>): Promise<number> {
+export async function publishTable(
+  ctx: RunContext,
+  id: string,
+  cols: FastColumn[],
+  rows: number,
+  outputs: OutputEntry[],
+  extra: Record<string, string>,
+): Promise<number> {
   checkFastColumns(id, cols);
   await publishFile(ctx, id, await ctx.pool.encodeParquet(cols, rows), outputs, extra);
   return rows;

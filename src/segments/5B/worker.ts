@@ -48,7 +48,8 @@ let seedRun: { seed: string; values: BigUint64Array } | undefined;
 let zeros = new Uint8Array(0);
 
 function constants(n: number, e: ArrivalTask['enc']): FastColumn[] {
-  if (!seedRun || seedRun.seed !== e.seed || seedRun.values.length < n) seedRun = { seed: e.seed, values: new BigUint64Array(Math.max(n, seedRun?.values.length ?? 0)).fill(BigInt(e.seed)) };
+  if (!seedRun || seedRun.seed !== e.seed || seedRun.values.length < n)
+    seedRun = { seed: e.seed, values: new BigUint64Array(Math.max(n, seedRun?.values.length ?? 0)).fill(BigInt(e.seed)) };
   if (zeros.length < n) zeros = new Uint8Array(n);
   const zero = zeros.subarray(0, n);
   return [
@@ -72,40 +73,50 @@ export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc'], opts: FastPar
   const valid = a.virtual as Uint8Array;
   const phys = new Uint8Array(n);
   for (let i = 0; i < n; i++) phys[i] = valid[i] ^ 1;
-  return encodeChecked('arrival_events_5B', [
-    ...constants(n, e),
-    { name: 'merchant_id', type: 'u64', values: a.merchant, encoding: 'delta' },
-    { name: 'arrival_seq', type: 'u64', values: a.seq, encoding: 'delta' },
-    { name: 'ts_utc', type: 'ts_utc_us', values: a.ts, encoding: 'delta' },
-    { name: 'bucket_index', type: 'i32', values: a.bucket, encoding: 'delta' },
-    { name: 'legal_country_iso', type: 'dict', values: a.country, dict: e.countries },
-    { name: 'tzid_primary', type: 'dict', values: a.tz, dict: e.zones },
-    { name: 'ts_local_primary', type: 'ts_local_us', values: a.local, encoding: 'delta' },
-    { name: 'channel_group', type: 'dict', values: a.channel, dict: e.channels },
-    { name: 'is_virtual', type: 'bool', values: valid },
-    { name: 'site_order', type: 'i32', values: a.site, valid: phys, nullable: true, encoding: 'delta' },
-    { name: 'edge_id', type: 'dict', values: a.edge, dict: e.edges.length ? e.edges : [''], valid, nullable: true },
-    { name: 'tzid_operational', type: 'dict', values: a.tzOp, dict: e.zones, valid, nullable: true },
-    { name: 'ts_local_operational', type: 'ts_local_us', values: a.localOp, valid, nullable: true, encoding: 'delta' },
-    { name: 'lambda_realised', type: 'f64', values: a.lambda },
-  ], n, opts);
+  return encodeChecked(
+    'arrival_events_5B',
+    [
+      ...constants(n, e),
+      { name: 'merchant_id', type: 'u64', values: a.merchant, encoding: 'delta' },
+      { name: 'arrival_seq', type: 'u64', values: a.seq, encoding: 'delta' },
+      { name: 'ts_utc', type: 'ts_utc_us', values: a.ts, encoding: 'delta' },
+      { name: 'bucket_index', type: 'i32', values: a.bucket, encoding: 'delta' },
+      { name: 'legal_country_iso', type: 'dict', values: a.country, dict: e.countries },
+      { name: 'tzid_primary', type: 'dict', values: a.tz, dict: e.zones },
+      { name: 'ts_local_primary', type: 'ts_local_us', values: a.local, encoding: 'delta' },
+      { name: 'channel_group', type: 'dict', values: a.channel, dict: e.channels },
+      { name: 'is_virtual', type: 'bool', values: valid },
+      { name: 'site_order', type: 'i32', values: a.site, valid: phys, nullable: true, encoding: 'delta' },
+      { name: 'edge_id', type: 'dict', values: a.edge, dict: e.edges.length ? e.edges : [''], valid, nullable: true },
+      { name: 'tzid_operational', type: 'dict', values: a.tzOp, dict: e.zones, valid, nullable: true },
+      { name: 'ts_local_operational', type: 'ts_local_us', values: a.localOp, valid, nullable: true, encoding: 'delta' },
+      { name: 'lambda_realised', type: 'f64', values: a.lambda },
+    ],
+    n,
+    opts,
+  );
 }
 
 export function encodeSummary(r: ShardRun, e: ArrivalTask['enc'], opts: FastParquetOptions = {}): Uint8Array {
   const s = r.summary as Record<string, any>;
   const n = r.stats[1];
-  return encodeChecked('s4_arrival_summary_5B', [
-    ...constants(n, e),
-    { name: 'merchant_id', type: 'u64', values: s.merchant, encoding: 'delta' },
-    { name: 'legal_country_iso', type: 'dict', values: s.country, dict: e.countries },
-    { name: 'zone_representation', type: 'dict', values: s.tz, dict: e.zones },
-    { name: 'channel_group', type: 'dict', values: s.channel, dict: e.channels },
-    { name: 'bucket_index', type: 'i32', values: s.bucket, encoding: 'delta' },
-    { name: 'count_N', type: 'i32', values: s.n, encoding: 'delta' },
-    { name: 'count_physical', type: 'i32', values: s.phys, encoding: 'delta' },
-    { name: 'count_virtual', type: 'i32', values: s.virt, encoding: 'delta' },
-    { name: 'lambda_realised', type: 'f64', values: s.lambda },
-  ], n, opts);
+  return encodeChecked(
+    's4_arrival_summary_5B',
+    [
+      ...constants(n, e),
+      { name: 'merchant_id', type: 'u64', values: s.merchant, encoding: 'delta' },
+      { name: 'legal_country_iso', type: 'dict', values: s.country, dict: e.countries },
+      { name: 'zone_representation', type: 'dict', values: s.tz, dict: e.zones },
+      { name: 'channel_group', type: 'dict', values: s.channel, dict: e.channels },
+      { name: 'bucket_index', type: 'i32', values: s.bucket, encoding: 'delta' },
+      { name: 'count_N', type: 'i32', values: s.n, encoding: 'delta' },
+      { name: 'count_physical', type: 'i32', values: s.phys, encoding: 'delta' },
+      { name: 'count_virtual', type: 'i32', values: s.virt, encoding: 'delta' },
+      { name: 'lambda_realised', type: 'f64', values: s.lambda },
+    ],
+    n,
+    opts,
+  );
 }
 
 /**
@@ -124,7 +135,8 @@ export function runArrivalTask(ex: KernelExports, t: ArrivalTask): ArrivalResult
   const t3 = performance.now();
   const laws = shardLawsWasm(ex, r, t.laws);
   const t4 = performance.now();
-  const arrivalsSha256 = sha256Hex(arrivals), summarySha256 = sha256Hex(summary);
+  const arrivalsSha256 = sha256Hex(arrivals),
+    summarySha256 = sha256Hex(summary);
   const out = { overflow: false, stats: r.stats, laws, arrivalsSha256, summarySha256, arrivalsBytes: arrivals.length, summaryBytes: summary.length };
   const t5 = performance.now();
   const ms = [t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4];
@@ -148,7 +160,14 @@ export function runArrivalTask(ex: KernelExports, t: ArrivalTask): ArrivalResult
 export const arrivals5BKind = taskKind<ArrivalTask, ArrivalResult>('arrivals5B', (t, ex) => {
   const moved = (r: ArrivalResult) => {
     const buffers = [...new Set([r.arrivals?.buffer, r.summary?.buffer].filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
-    return move({ get [transferableSymbol]() { return buffers; }, get [valueSymbol]() { return r; } });
+    return move({
+      get [transferableSymbol]() {
+        return buffers;
+      },
+      get [valueSymbol]() {
+        return r;
+      },
+    });
   };
   const r = runArrivalTask(ex, t);
   return r instanceof Promise ? r.then(moved) : moved(r);
