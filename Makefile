@@ -20,6 +20,7 @@ run: build
 	node bin/fraudworld.js run --out $(OUT) --seed $(SEED) --scale $(SCALE) $(if $(UNTIL),--until $(UNTIL)) $(if $(WORKERS),--workers $(WORKERS))
 
 test: build
+	npx prettier --check . --log-level warn
 	npx vitest run --reporter=default --reporter=json --outputFile=build/vitest.json
 	@node -e "const r=require('./build/vitest.json');console.log(r.numPassedTests+' passed, '+r.numFailedTests+' failed')"
 
