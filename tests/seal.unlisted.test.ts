@@ -105,7 +105,7 @@ describe('files a gate does not list', () => {
     }
   });
 
-  it('a stray seed=7 directory holding this fingerprint is caught; another fingerprint or parameter_hash is not', () => {
+  it('a stray seed=7 directory holding this fingerprint is caught; another fingerprint is unsealed data, not ours; another parameter_hash is not caught', () => {
     const w = world();
     const root = 'data/layer1/1B/site_locations';
     const stray = `${root}/seed=7/manifest_fingerprint=${id.manifest_fingerprint}/part-00000.parquet`;
@@ -119,6 +119,14 @@ describe('files a gate does not list', () => {
     cpSync(join(w, siteLocations()), join(w, root, 'seed=7', `manifest_fingerprint=${other}`), { recursive: true });
     const tiles = 'data/layer1/1B/tile_index';
     cpSync(join(w, tiles, `parameter_hash=${id.parameter_hash}`), join(w, tiles, `parameter_hash=${other}`), { recursive: true });
+    // this world's gates are not fooled by them, and validate reports the other fingerprint's data as
+    // unsealed (no gate of that fingerprint seals it), never as an unlisted file of ours
+    const v = fw('validate', w);
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(new RegExp(`^PASS gate\\.layer1\\.1B\\.validation .*manifest_fingerprint=${id.manifest_fingerprint}/$`, 'm'));
+    expect(v.out).toMatch(/^FAIL gate\.layer1\.1B\.validation UNSEALED_OUTPUT: manifest_fingerprint=ffffffffffff…/m);
+    expect(v.out).not.toMatch(/GATE_UNLISTED_FILE/);
+    rmSync(join(w, root, 'seed=7'), { recursive: true });
     expectPass(w);
     // but not a file in this parameter_hash's partition
     const extra = `${tiles}/parameter_hash=${id.parameter_hash}/part-00007.parquet`;
