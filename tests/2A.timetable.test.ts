@@ -15,7 +15,7 @@ import {
   US_PER_S,
   type Timetable,
 } from '../src/laws/time/timetable.js';
-import { legality } from '../src/segments/2A/legality.js';
+import { legality } from '../src/segments/2A/s4_legality.js';
 import { kernelTable, utcToLocalRef, localToUtcRef, I64_MIN } from '../src/laws/time/ref.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { runTask } from '../src/pool/task.js';

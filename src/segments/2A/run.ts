@@ -2,18 +2,18 @@
 //   S0 gate+seal (1A, 1B) → S1 polygon lookup (tz_world, ε-nudge, country ladder) → S2 overrides
 //   → S3 timetable from the runtime tzdb → S4 DST legality → S5 checks + gate. RNG-free.
 import { loadCountries } from '../../reference/countries.js';
-import { countryZones, loadTzWorld, type CountryZones, type TzWorld } from '../../reference/tzworld.js';
+import { countryZones, loadTzWorld } from '../../reference/tzworld.js';
 import { asciiCompare } from '../../core/hash.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { runS0 } from '../../engine/s0.js';
 import { readParquetDataset } from '../../engine/datasets.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
-import { check2A, load2A, type Policies2A } from './policies.js';
-import { type OverrideScope } from '../../laws/tz/overrides.js';
-import { TzResolver, M, METHODS } from '../../laws/tz/resolve.js';
-import { overrideIndex, pickOverride } from '../../laws/tz/overrides.js';
-import { compileTimetable, type Timetable } from '../../laws/time/timetable.js';
-import { legality, type Legality } from './legality.js';
+import { check2A, load2A } from './policies.js';
+import { METHODS } from '../../laws/tz/resolve.js';
+import { s1Lookup } from './s1_lookup.js';
+import { s2Overrides } from './s2_overrides.js';
+import { s3Timetable } from './s3_timetable.js';
+import { s4Legality } from './s4_legality.js';
 import { stringsOf, u64Of, i32Of, f64Of } from './columns.js';
 import { publish2A } from './outputs.js';
 import { validate2A } from './validate.js';
@@ -77,17 +77,6 @@ export async function readSites(ctx: RunContext): Promise<Sites> {
   return s;
 }
 
-/** merchant_id → MCC from 1A's merchant_universe_1A (behind the verified 1A gate). */
-async function merchantMcc(ctx: RunContext): Promise<Map<bigint, number>> {
-  const ds = 'merchant_universe_1A';
-  const t = await readParquetDataset(ctx, ds, {}, { columns: ['merchant_id', 'mcc'] });
-  const ids = u64Of(t, 'merchant_id', ds);
-  const mcc = i32Of(t, 'mcc', ds);
-  const m = new Map<bigint, number>();
-  for (let i = 0; i < ids.length; i++) m.set(ids[i], mcc[i]);
-  return m;
-}
-
 export async function build2A(ctx: RunContext): Promise<World2A> {
   const p = load2A(ctx.pack);
   const world = loadTzWorld();
@@ -96,58 +85,16 @@ export async function build2A(ctx: RunContext): Promise<World2A> {
     loadCountries().countries.map((c) => c.iso2),
   );
   const sites = await readSites(ctx);
-  const n = sites.n;
-  const zoneIdx = new Map(world.zones.map((z, i) => [z, i]));
-
-  // ── S1 provisional lookup ──
-  const s1 = resolveAll(ctx, world, cz, p, sites);
-  const zi = (z: string) => {
-    const i = zoneIdx.get(z);
-    if (i === undefined) fail(ErrorCodes.INTERNAL, `zone ${z} outside the tz_world domain`);
-    return i;
-  };
-  const s1Tz = Int32Array.from(s1.tzids, zi);
-
-  // ── S2 overrides ──
-  const idx = overrideIndex(p.overrides);
-  const mccUsed = idx.mcc.size > 0;
-  const mccOf = mccUsed ? await merchantMcc(ctx) : undefined;
-  const tz = Int32Array.from(s1Tz);
-  const overrideScope = new Int8Array(n).fill(-1);
-  const scopeCode: Record<OverrideScope, number> = { site: 0, mcc: 1, country: 2 };
-  for (let i = 0; i < n; i++) {
-    if (idx.unresolvedOnly && (s1.method[i] === M.polygon || s1.method[i] === M.polygon_in_country)) continue;
-    const o = pickOverride(idx, sites.merchantId[i], sites.iso[i], sites.siteOrder[i], mccOf?.get(sites.merchantId[i]));
-    if (!o) continue;
-    tz[i] = zi(o[1]);
-    overrideScope[i] = scopeCode[o[0]];
-  }
-
-  // ── S3 timetable over the whole tz_world domain (independent of the sites) ──
-  const stage = ctx.progress.stage('2A S3 timetable', world.zones.length);
-  const tt = p.timetable;
-  const timetable = compileTimetable(world.zones, {
-    horizonStartUs: Date.parse(tt.horizon_start_utc) * 1000,
-    horizonEndUs: Date.parse(tt.horizon_end_utc) * 1000,
-    scanStepSeconds: tt.scan_step_hours * 3600,
-  });
-  stage.tick(world.zones.length);
-  stage.done();
-
-  // ── S4 legality of the zones in use ──
-  const used = new Map<string, number>();
-  for (let i = 0; i < n; i++) {
-    const z = world.zones[tz[i]];
-    used.set(z, (used.get(z) ?? 0) + 1);
-  }
-  const leg = legality(timetable, used, tt.offset_bounds_minutes);
-
+  const s1 = s1Lookup(ctx, { world, cz, p, sites });
+  const { tz, overrideScope, mccUsed } = await s2Overrides(ctx, { world, p, sites, s1 });
+  const timetable = s3Timetable(ctx, { world, p });
+  const leg = s4Legality({ world, p, tz, timetable });
   return {
     p,
     world,
     cz,
     sites,
-    s1Tz,
+    s1Tz: s1.s1Tz,
     s1Method: s1.method,
     s1Cands: s1.cands,
     nudgeLat: s1.nudgeLat,
@@ -158,52 +105,6 @@ export async function build2A(ctx: RunContext): Promise<World2A> {
     legality: leg,
     mccUsed,
   };
-}
-
-function resolveAll(ctx: RunContext, world: TzWorld, cz: CountryZones, p: Policies2A, sites: Sites) {
-  const n = sites.n;
-  const resolver = new TzResolver(world, cz, p.nudge.epsilon_degrees, p.lookup);
-  const tzids: string[] = new Array(n);
-  const method = new Uint8Array(n);
-  const cands = new Int32Array(n);
-  const nudgeLat = new Float64Array(n).fill(NaN);
-  const nudgeLon = new Float64Array(n).fill(NaN);
-  const stage = ctx.progress.stage('2A S1 tz lookup', n);
-  const TICK = 8192;
-  // visit sites in spatial (Morton) order so the bounded polygon cache stays warm; results are stored
-  // by row, and a site's answer depends on its own (lat, lon, country) only
-  const order = spatialOrder(sites.lat, sites.lon);
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    const r = resolver.resolve(sites.lat[i], sites.lon[i], sites.iso[i]);
-    tzids[i] = r.tzid;
-    method[i] = M[r.method];
-    cands[i] = r.candidates;
-    if (r.nudgeLat !== undefined) {
-      nudgeLat[i] = r.nudgeLat;
-      nudgeLon[i] = r.nudgeLon!;
-    }
-    if ((k + 1) % TICK === 0) stage.tick(TICK);
-  }
-  stage.tick(n % TICK);
-  stage.done();
-  return { tzids, method, cands, nudgeLat, nudgeLon };
-}
-
-/** Row indices sorted by the Morton code of (lat, lon) quantised to 16 bits each, ties by row. */
-export function spatialOrder(lat: Float64Array, lon: Float64Array): Uint32Array {
-  const n = lat.length;
-  const code = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const y = Math.min(65535, Math.floor(((lat[i] + 90) / 180) * 65536));
-    const x = Math.min(65535, Math.floor(((lon[i] + 180) / 360) * 65536));
-    let c = 0;
-    for (let b = 15; b >= 0; b--) c = c * 4 + ((y >> b) & 1) * 2 + ((x >> b) & 1);
-    code[i] = c;
-  }
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => code[a] - code[b] || a - b);
-  return order;
 }
 
 export { METHODS };

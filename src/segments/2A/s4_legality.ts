@@ -5,6 +5,8 @@
 // that happen twice). Windows are counted per zone, not per site.
 import { asciiCompare } from '../../core/hash.js';
 import { dstWindows, tzIndexOf, type DstWindow, type Timetable } from '../../laws/time/timetable.js';
+import type { TzWorld } from '../../reference/tzworld.js';
+import type { Policies2A } from './policies.js';
 
 export type ZoneStatus = 'legal' | 'missing' | 'illegal';
 
@@ -78,4 +80,14 @@ export function legality(t: Timetable, used: Map<string, number>, bounds: { min:
     if (row.problems.length) row.status = 'illegal';
   }
   return { zones, windows, sitesTotal, status: zones.every((z) => z.status === 'legal') ? 'PASS' : 'FAIL' };
+}
+
+/** S4: the legality of the zones the sites use (each zone counted by its sites). */
+export function s4Legality({ world, p, tz, timetable }: { world: TzWorld; p: Policies2A; tz: Int32Array; timetable: Timetable }): Legality {
+  const used = new Map<string, number>();
+  for (let i = 0; i < tz.length; i++) {
+    const z = world.zones[tz[i]];
+    used.set(z, (used.get(z) ?? 0) + 1);
+  }
+  return legality(timetable, used, p.timetable.offset_bounds_minutes);
 }
