@@ -67,6 +67,32 @@ export class FamilyKeys {
   }
 }
 
+/** Keys of one family for many u64 ids (merchants, sites): [k0, k1] of id i at 2i, the kernels' key layout. */
+export function idKeys(id: RngIdentity, family: string, ids: BigUint64Array): Uint32Array<ArrayBuffer> {
+  const out = new Uint32Array(ids.length * 2);
+  new FamilyKeys(id, family).fill(ids, out);
+  return out;
+}
+
+/** ISO 3166 alpha-2 code as one u64 entity part: (c0 << 8) | c1. */
+export const isoKey = (iso: string): bigint => BigInt((iso.charCodeAt(0) << 8) | iso.charCodeAt(1));
+
+/** Keys of (merchant_id, country) pairs, [k0, k1] per pair; pair i's country is isoOf(i). */
+export function pairKeys(id: RngIdentity, family: string, merchant: BigUint64Array, isoOf: (i: number) => string): Uint32Array {
+  const fk = new FamilyKeys(id, family);
+  const out = new Uint32Array(merchant.length * 2);
+  for (let i = 0; i < merchant.length; i++) [out[2 * i], out[2 * i + 1]] = fk.forIds(merchant[i], isoKey(isoOf(i)));
+  return out;
+}
+
+/** Keys of entities named by tuples of u64 parts, [k0, k1] per entity. */
+export function tupleKeys(id: RngIdentity, family: string, ids: readonly bigint[][]): Uint32Array {
+  const fk = new FamilyKeys(id, family);
+  const out = new Uint32Array(ids.length * 2);
+  ids.forEach((x, i) => ([out[2 * i], out[2 * i + 1]] = fk.forIds(...x)));
+  return out;
+}
+
 function lenPrefix(n: number): Buffer {
   const b = Buffer.alloc(4);
   b.writeUInt32BE(n);

@@ -11,7 +11,8 @@ import type { RngTrace } from '../../engine/trace.js';
 import type { RunContext } from '../../engine/context.js';
 import type { Policies1A } from './policies.js';
 import { computeDesign } from './design.js';
-import { SHARD_MERCHANTS, FAMILIES, familyKeys, type Design, type Merchants } from './world.js';
+import { SHARD_MERCHANTS, FAMILIES, type Design, type Merchants } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export const CHANNELS = ['card_present', 'card_not_present'] as const;
 
@@ -110,7 +111,7 @@ export async function s0Universe(ctx: RunContext, inp: { p: Policies1A; countrie
     const n = ctx.scale.merchants;
     const ids = new BigUint64Array(n);
     for (let i = 0; i < n; i++) ids[i] = BigInt(p.universe.merchant_id_start + i);
-    universeKeys = familyKeys(ctx, FAMILIES.universe, ids);
+    universeKeys = idKeys(ctx, FAMILIES.universe, ids);
     const cT = aliasBuild(homeWeights(countries, p));
     const mT = aliasBuild(p.universe.mccs.map((x) => x.weight));
     const keys = SharedCol.from('u32', universeKeys);

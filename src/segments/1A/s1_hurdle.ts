@@ -4,7 +4,8 @@ import { runShards } from '../../pool/shards.js';
 import { k1aHurdle } from '../../kernels/1A.js';
 import type { RngTrace } from '../../engine/trace.js';
 import type { RunContext } from '../../engine/context.js';
-import { SHARD_MERCHANTS, FAMILIES, familyKeys, type Design, type Merchants } from './world.js';
+import { SHARD_MERCHANTS, FAMILIES, type Design, type Merchants } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export interface S1Result {
   multi: Uint8Array;
@@ -16,7 +17,7 @@ export interface S1Result {
 export async function s1Hurdle(ctx: RunContext, inp: { m: Merchants; design: Design; trace: RngTrace }): Promise<S1Result> {
   const { m, design, trace } = inp;
   const n = m.n;
-  const hurdleKeys = familyKeys(ctx, FAMILIES.hurdle, m.id);
+  const hurdleKeys = idKeys(ctx, FAMILIES.hurdle, m.id);
   const hK = SharedCol.from('u32', hurdleKeys),
     pi = SharedCol.from('f64', design.pi);
   const multiC = new SharedCol('u8', n),

@@ -6,7 +6,8 @@ import { k1aNb } from '../../kernels/1A.js';
 import type { RngTrace } from '../../engine/trace.js';
 import type { RunContext } from '../../engine/context.js';
 import type { Policies1A } from './policies.js';
-import { SHARD_MERCHANTS, FAMILIES, familyKeys, type Design, type Merchants } from './world.js';
+import { SHARD_MERCHANTS, FAMILIES, type Design, type Merchants } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export interface S2Result {
   N: Int32Array;
@@ -18,7 +19,7 @@ export interface S2Result {
 export async function s2Nb(ctx: RunContext, inp: { p: Policies1A; m: Merchants; design: Design; multi: Uint8Array; trace: RngTrace }): Promise<S2Result> {
   const { p, m, design, multi, trace } = inp;
   const n = m.n;
-  const nbKeys = familyKeys(ctx, FAMILIES.nb, m.id);
+  const nbKeys = idKeys(ctx, FAMILIES.nb, m.id);
   const multiC = SharedCol.from('u8', multi);
   const nK = SharedCol.from('u32', nbKeys),
     muC = SharedCol.from('f64', design.mu),

@@ -7,7 +7,8 @@ import { k1aZtp } from '../../kernels/1A.js';
 import type { RngTrace } from '../../engine/trace.js';
 import type { RunContext } from '../../engine/context.js';
 import type { Policies1A } from './policies.js';
-import { SHARD_MERCHANTS, FAMILIES, familyKeys, type Design, type Merchants } from './world.js';
+import { SHARD_MERCHANTS, FAMILIES, type Design, type Merchants } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export interface S4Result {
   lambda: Float64Array;
@@ -30,7 +31,7 @@ export async function s4Ztp(
     const A = candOff[i + 1] - candOff[i] - 1;
     if (multi[i] && design.eligible[i] && A > 0) lambda[i] = fm_exp(theta0 + theta1 * fm_log(N[i]) + theta2 * design.openness[i]);
   }
-  const ztpKeys = familyKeys(ctx, FAMILIES.ztp, m.id);
+  const ztpKeys = idKeys(ctx, FAMILIES.ztp, m.id);
   const zK = SharedCol.from('u32', ztpKeys),
     lC = SharedCol.from('f64', lambda);
   const kC = new SharedCol('i32', n),

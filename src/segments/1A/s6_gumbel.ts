@@ -4,7 +4,8 @@ import { localOffsets, runShards } from '../../pool/shards.js';
 import { k1aGumbel } from '../../kernels/1A.js';
 import type { RngTrace } from '../../engine/trace.js';
 import type { RunContext } from '../../engine/context.js';
-import { SHARD_MERCHANTS, FAMILIES, familyKeys, type CandidateRow, type Merchants } from './world.js';
+import { SHARD_MERCHANTS, FAMILIES, type CandidateRow, type Merchants } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export interface S6Result {
   gumbelKey: Float64Array;
@@ -23,7 +24,7 @@ export async function s6Gumbel(
   // Foreign weights only: the home row (rank 0) gets weight 0, so it is never drawn or selected.
   const gW = new Float64Array(cands.length);
   for (let j = 0; j < cands.length; j++) gW[j] = cands[j].isHome ? 0 : candWeight[j];
-  const gumbelKeys = familyKeys(ctx, FAMILIES.gumbel, m.id);
+  const gumbelKeys = idKeys(ctx, FAMILIES.gumbel, m.id);
   const gK = SharedCol.from('u32', gumbelKeys),
     offC = SharedCol.from('i32', localOff),
     wC = SharedCol.from('f64', gW),

@@ -1,7 +1,5 @@
 // Segment 1A: the world its states build and share, its RNG families and shard sizes.
 import { RngTrace } from '../../engine/trace.js';
-import { FamilyKeys } from '../../rng/keys.js';
-import type { RunContext } from '../../engine/context.js';
 import type { Policies1A } from './policies.js';
 
 export const SHARD_MERCHANTS = 2048;
@@ -13,14 +11,6 @@ export const FAMILIES = {
   ztp: '1A.ztp_foreign_count',
   gumbel: '1A.gumbel_membership',
 } as const;
-
-/** The per-merchant counter keys of one RNG family (two u32 words per merchant). */
-export function familyKeys(ctx: RunContext, fam: string, ids: BigUint64Array) {
-  const id = { manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash };
-  const k = new Uint32Array(ids.length * 2);
-  new FamilyKeys(id, fam).fill(ids, k);
-  return k;
-}
 
 export interface Merchants {
   n: number;

@@ -16,7 +16,8 @@ import { s5Assign } from './s5_assign.js';
 import { s6Jitter } from './s6_jitter.js';
 import { publish1B } from './outputs.js';
 import { validate1B } from './validate.js';
-import { FAMILIES, pairKeys, World1B } from './world.js';
+import { FAMILIES, World1B } from './world.js';
+import { pairKeys } from '../../rng/keys.js';
 
 const PINNED: [keyof Policies1B['geometry']['reference'], string][] = [
   ['atlas', 'reference:world_atlas_countries_50m'],
@@ -67,9 +68,9 @@ export async function build1B(ctx: RunContext): Promise<World1B> {
 
   const trace = new RngTrace('1B');
   const keys = {
-    alloc: pairKeys(ctx, FAMILIES.alloc, pairMerchant, pairCountry, cs.iso),
-    assign: pairKeys(ctx, FAMILIES.assign, pairMerchant, pairCountry, cs.iso),
-    jitter: pairKeys(ctx, FAMILIES.jitter, pairMerchant, pairCountry, cs.iso),
+    alloc: pairKeys(ctx, FAMILIES.alloc, pairMerchant, (i) => cs.iso[pairCountry[i]]),
+    assign: pairKeys(ctx, FAMILIES.assign, pairMerchant, (i) => cs.iso[pairCountry[i]]),
+    jitter: pairKeys(ctx, FAMILIES.jitter, pairMerchant, (i) => cs.iso[pairCountry[i]]),
   };
   const pairs = { nPairs, pairCountry, pairOff, nSites };
   const { slotTile } = s4Allocation(ctx, { p, tiles, weights, cum: base.cum, ...pairs, allocKeys: keys.alloc, trace });

@@ -8,7 +8,8 @@ import { k2bSiteWeights } from '../../kernels/2B.js';
 import type { Sites2B } from './inputs.js';
 import { bucketOf, bucketParams, type Policies2B } from './policies.js';
 import { packBuckets } from './kernels_ref.js';
-import { FAMILIES, merchantKeys } from './world.js';
+import { FAMILIES } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export interface S1Result {
   bucket: Int32Array;
@@ -31,7 +32,7 @@ export async function s1SiteWeights(
   const S = sites.siteOff[M];
   const siteOff = SharedCol.from('i32', sites.siteOff);
   const bucket = Int32Array.from(nSites, (n) => bucketOf(p.alias.profile_mixture.buckets, n));
-  const wKeys = merchantKeys(ctx, FAMILIES.weights, sites.merchantId);
+  const wKeys = idKeys(ctx, FAMILIES.weights, sites.merchantId);
   const pW = new SharedCol('f64', S),
     mass = new SharedCol('u32', S),
     flo = new SharedCol('u8', S);

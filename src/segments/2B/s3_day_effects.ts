@@ -10,7 +10,8 @@ import type { Sites2B } from './inputs.js';
 import { bucketOf, dayParams, tzMultiplier, type Policies2B } from './policies.js';
 import { packDayParams } from './kernels_ref.js';
 import type { DayPartWriter } from './outputs.js';
-import { CHUNK_ROWS, FAMILIES, HIST_BINS, merchantKeys, sampleMerchants, type DayStats, type World2B } from './world.js';
+import { CHUNK_ROWS, FAMILIES, HIST_BINS, sampleMerchants, type DayStats, type World2B } from './world.js';
+import { idKeys } from '../../rng/keys.js';
 
 export type S3Result = Pick<World2B, 'segment' | 'baseShare' | 'tzMult' | 'sigma' | 'jitter' | 'phase' | 'dayTab' | 'dayStats' | 'sample'> & {
   dKeys: Uint32Array;
@@ -35,8 +36,8 @@ export async function s3DayEffects(
   const sigmaBase = Float64Array.from(segment, (s) => p.day.sigma_profile.segments[s].sigma_base);
   const weeklyAmp = Float64Array.from(segment, (s) => p.day.sigma_profile.segments[s].weekly_amp);
   const D = p.days.count;
-  const dKeys = merchantKeys(ctx, FAMILIES.day, sites.merchantId);
-  const pKeys = p.day.sigma_profile.enabled ? merchantKeys(ctx, FAMILIES.profile, sites.merchantId) : new Uint32Array(2 * M);
+  const dKeys = idKeys(ctx, FAMILIES.day, sites.merchantId);
+  const pKeys = p.day.sigma_profile.enabled ? idKeys(ctx, FAMILIES.profile, sites.merchantId) : new Uint32Array(2 * M);
   const dK = SharedCol.from('u32', dKeys),
     pK = SharedCol.from('u32', pKeys),
     gOff = SharedCol.from('i32', sites.groupOff);

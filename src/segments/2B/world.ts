@@ -1,7 +1,5 @@
 // Segment 2B: the world its states build and share, its RNG families and shard sizes.
 import { RngTrace } from '../../engine/trace.js';
-import { FamilyKeys } from '../../rng/keys.js';
-import type { RunContext } from '../../engine/context.js';
 import type { Sites2B } from './inputs.js';
 import type { Policies2B } from './policies.js';
 
@@ -16,14 +14,6 @@ export const FAMILIES = {
   day: '2B.day_effects',
   selftest: '2B.router_selftest',
 } as const;
-
-/** Per-merchant counter keys of one RNG family (two u32 words per merchant). */
-export function merchantKeys(ctx: RunContext, fam: string, merchantId: BigUint64Array) {
-  const id = { manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash };
-  const k = new Uint32Array(merchantId.length * 2);
-  new FamilyKeys(id, fam).fill(merchantId, k);
-  return k;
-}
 
 export const COMPONENT_NAMES = ['hub_spoke', 'heavy_tail', 'near_uniform'];
 

@@ -9,7 +9,8 @@ import type { Policies3A } from './policies.js';
 import { escalationRule } from './model.js';
 import type { Priors } from './s2_priors.js';
 import type { Inputs3A } from './inputs.js';
-import { SHARD_PAIRS, FAMILIES, pairKeys } from './world.js';
+import { SHARD_PAIRS, FAMILIES } from './world.js';
+import { pairKeys } from '../../rng/keys.js';
 
 export interface S1Input {
   p: Policies3A;
@@ -46,7 +47,7 @@ export async function s1Escalation(ctx: RunContext, { p, priors, inp, trace }: S
     escP[i] = d.p;
     reason[i] = d.reason;
   }
-  const escKeys = pairKeys(ctx, FAMILIES.escalation, inp.merchant, inp.country);
+  const escKeys = pairKeys(ctx, FAMILIES.escalation, inp.merchant, (i) => inp.country[i]);
   const kE = SharedCol.from('u32', escKeys),
     pE = SharedCol.from('f64', escP);
   const escC = new SharedCol('u8', n),

@@ -8,7 +8,8 @@ import type { Policies3A } from './policies.js';
 import { pairAlphas } from './model.js';
 import type { Priors } from './s2_priors.js';
 import type { Inputs3A } from './inputs.js';
-import { SHARD_PAIRS, FAMILIES, pairKeys } from './world.js';
+import { SHARD_PAIRS, FAMILIES } from './world.js';
+import { pairKeys } from '../../rng/keys.js';
 
 export interface S3Input {
   p: Policies3A;
@@ -54,7 +55,7 @@ export async function s3Dirichlet(ctx: RunContext, { p, priors, inp, escalated, 
     pairAlphas(p.mixture, priors, inp.country[i], inp.tzid.slice(a, b), inp.zoneCount.subarray(a, b), out);
     alpha.set(out, a);
   }
-  const dirKeysE = pairKeys(ctx, FAMILIES.dirichlet, eMerchant, eCountry);
+  const dirKeysE = pairKeys(ctx, FAMILIES.dirichlet, eMerchant, (i) => eCountry[i]);
   const kD = SharedCol.from('u32', dirKeysE),
     offC = SharedCol.from('i32', localOffsets(eOff, ne, SHARD_PAIRS)),
     aC = SharedCol.from('f64', eAlpha);

@@ -6,7 +6,8 @@ import type { Policies3B, VirtualMode } from './policies.js';
 import type { GeoRef } from './geo.js';
 import { classify, orderedRules, pickSettlement, settlementCandidates, settlementSiteId } from './model.js';
 import type { Inputs3B } from './inputs.js';
-import { FAMILIES, keysFor, type World3B } from './world.js';
+import { FAMILIES, type World3B } from './world.js';
+import { tupleKeys } from '../../rng/keys.js';
 
 export interface S1Input {
   p: Policies3B;
@@ -53,7 +54,7 @@ export function s1Classification(
   const vMerchant = Array.from(vIdx, (i) => inp.merchant[i]);
 
   // settlement nodes (2 draws each, family 3B.settlement)
-  const sKeys = keysFor(
+  const sKeys = tupleKeys(
     ctx,
     FAMILIES.settlement,
     vMerchant.map((m) => [m]),

@@ -12,7 +12,8 @@ import type { Policies3B, VirtualMode } from './policies.js';
 import { unitVec, EARTH_RADIUS_KM, type GeoRef } from './geo.js';
 import { placementTables, edgeMu, edgeWeights, edgeId, type PlacementTables } from './model.js';
 import type { Inputs3B } from './inputs.js';
-import { SHARD_MERCHANTS, SHARD_EDGES, FAMILIES, keysFor, type World3B } from './world.js';
+import { SHARD_MERCHANTS, SHARD_EDGES, FAMILIES, type World3B } from './world.js';
+import { tupleKeys } from '../../rng/keys.js';
 
 export interface S2Input {
   p: Policies3B;
@@ -69,7 +70,7 @@ async function edgePlan(ctx: RunContext, { p, inp, trace, mode, vIdx, vMerchant 
   const V = vIdx.length;
   const ec = p.edges.edge_count;
   const mu = Float64Array.from(vIdx, (i) => edgeMu(p.edges, mode[i], inp.merchantClass[i], inp.nOutlets[i], Math.max(1, inp.footprint[i].length)));
-  const pKeys = keysFor(
+  const pKeys = tupleKeys(
     ctx,
     FAMILIES.plan,
     vMerchant.map((m) => [m]),
@@ -134,7 +135,7 @@ async function edgeSlots(ctx: RunContext, { p, inp, vIdx, vMerchant, settle, tab
   const V = vIdx.length;
   const edgeIdsList: bigint[][] = [];
   for (let v = 0; v < V; v++) for (let k = 0; k < E[v]; k++) edgeIdsList.push([vMerchant[v], BigInt(k)]);
-  const eKeys = keysFor(ctx, FAMILIES.place, edgeIdsList);
+  const eKeys = tupleKeys(ctx, FAMILIES.place, edgeIdsList);
   const settleU = new Float64Array(3 * V),
     settleC = new Int32Array(V);
   const fpOff = new Int32Array(V + 1),

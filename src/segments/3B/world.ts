@@ -1,7 +1,5 @@
-// Segment 3B: the world its states build and share, its RNG families, substream keys and shard sizes.
-import { FamilyKeys } from '../../rng/keys.js';
+// Segment 3B: the world its states build and share, its RNG families and shard sizes.
 import { RngTrace } from '../../engine/trace.js';
-import type { RunContext } from '../../engine/context.js';
 import type { Policies3B, VirtualMode } from './policies.js';
 import type { GeoRef } from './geo.js';
 import type { PlacementTables } from './model.js';
@@ -16,18 +14,6 @@ export const FAMILIES = {
   plan: '3B.edge_plan',
   place: '3B.edge_place',
 } as const;
-
-export type Key = Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>;
-export function keysFor(ctx: Key, family: string, ids: bigint[][]): Uint32Array {
-  const fk = new FamilyKeys({ manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash }, family);
-  const out = new Uint32Array(ids.length * 2);
-  ids.forEach((x, i) => {
-    const [a, b] = fk.forIds(...x);
-    out[2 * i] = a;
-    out[2 * i + 1] = b;
-  });
-  return out;
-}
 
 export interface World3B {
   p: Policies3B;
