@@ -1,5 +1,5 @@
 // The `{ fastParquet }` pool task: typed columns in, Parquet bytes (src/io/fastparquet.ts) out.
-// Columns backed by SharedArrayBuffers (SharedCol, sharedColumn) reach the worker without a copy;
+// Columns backed by SharedArrayBuffers (SharedCol) reach the worker without a copy;
 // other typed arrays are structured-cloned, which copies their WHOLE underlying ArrayBuffer, so
 // fastParquetTask copies a partial view down to its own rows first. The bytes come back transferred.
 import { move } from 'piscina';

@@ -6,8 +6,7 @@ import { availableParallelism } from 'node:os';
 import { packageRoot } from '../core/paths.js';
 import { defaultWasmPath } from '../rng/wasm.js';
 import { fail, ErrorCodes } from '../core/errors.js';
-import type { ElemType, KernelTask, ColumnSlice } from './task.js';
-import { ELEM_BYTES } from './task.js';
+import type { KernelTask } from './task.js';
 import { fastParquetKind, fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
 import { kernelKind, parquetIpcKind, sha256FileKind } from './kinds.js';
 import type { TaskKind } from './tasks.js';
@@ -79,13 +78,4 @@ export class KernelPool {
     this.stopped = true;
     await this.pool.destroy();
   }
-}
-
-/** A shared column of n elements. */
-export function sharedColumn(type: ElemType, n: number): SharedArrayBuffer {
-  return new SharedArrayBuffer(Math.max(8, n * ELEM_BYTES[type]));
-}
-
-export function slice(buf: SharedArrayBuffer, type: ElemType, offset: number, length: number): ColumnSlice {
-  return { buf, type, offset, length };
 }

@@ -1,9 +1,8 @@
 // Segment 2A: the world its states build and share, its RNG families and shard sizes.
 import type { CountryZones, TzWorld } from '../../reference/tzworld.js';
 import type { Policies2A } from './policies.js';
-import { METHODS } from '../../laws/tz/resolve.js';
 import type { Timetable } from '../../laws/time/timetable.js';
-import { legality, type Legality } from './s4_legality.js';
+import type { Legality } from './s4_legality.js';
 
 /** The sites 2A reads from site_locations, in (merchant_id, legal_country_iso, site_order) order. */
 export interface Sites {

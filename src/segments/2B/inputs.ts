@@ -3,9 +3,7 @@
 // tz-groups (distinct tzids, ascending). Read only after runS0 verified both upstream gates.
 import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { asciiCompare } from '../../core/hash.js';
 import type { DictCol } from '../../io/tables.js';
-import { firstSeenCodes, requireColumn, sortedDictCodes } from '../../io/arrow_columns.js';
 import { numericColumn, sortedStringColumn } from '../../io/arrow_columns.js';
 
 export interface Sites2B {

@@ -40,10 +40,9 @@ import { k2bGroupAlias, k2bRoute } from '../../kernels/2B.js';
 import type { TaskArgs } from '../../kernels/abi.js';
 import type { KernelExports } from '../../kernels/index.js';
 import { numericColumn, sortedStringColumn, stringColumn } from '../../io/arrow_columns.js';
-import type { DictCol } from '../../io/tables.js';
 import { lit } from '../../io/duck.js';
 import { epochDay } from './policies.js';
-import { type Router2B, merchantIndex, dayIndex, routeRef, subsetRouter } from '../../laws/routing/router.js';
+import type { Router2B } from '../../laws/routing/router.js';
 
 /** k2bRoute's arguments over all of r's tables (use subsetRouter first for a shard): k2bRoute.task(routerArgs(…)). */
 export function routerArgs(

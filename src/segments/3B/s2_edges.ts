@@ -28,7 +28,6 @@ export interface S2Input {
 }
 
 export async function s2Edges(ctx: RunContext, { p, inp, geo, zones, trace, mode, vIdx, vMerchant, settle }: S2Input) {
-  const V = vIdx.length;
   const tables = placementTables(
     p,
     geo,
