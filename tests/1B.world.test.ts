@@ -1,5 +1,6 @@
 // End-to-end 1B through the CLI (needs `make build`): worker-count invariance, every site inside its
 // country, conservation from the published Parquet, the gates, and 1B refusing to read behind a bad 1A gate.
+import { runSegment } from '../src/engine/context.js';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -125,7 +126,7 @@ describe('1B behind a bad 1A gate', () => {
       cpSync(C, w, { recursive: true });
       tamper(w);
       const before = tree(w);
-      const err = await segment1B.run(ctxFor(w)).then(
+      const err = await runSegment(segment1B, ctxFor(w)).then(
         () => null,
         (e) => e,
       );

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { loadPolicyPack } from '../src/config/load.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { makeProgress } from '../src/engine/progress.js';
-import type { RunContext } from '../src/engine/context.js';
+import type { EngineContext } from '../src/engine/context.js';
 
 export const ROOT = join(__dirname, '..');
 export const CLI = join(ROOT, 'bin', 'fraudworld.js');
@@ -22,7 +22,7 @@ export function bundleDir(world: string, seg: string): string {
 }
 
 /** A RunContext for the world's (single) fingerprint, from the 1A bundle's identity.json. */
-export async function contextFor(world: string, workers: number, configDir = join(ROOT, 'config')): Promise<RunContext> {
+export async function contextFor(world: string, workers: number, configDir = join(ROOT, 'config')): Promise<EngineContext> {
   const id = JSON.parse(readFileSync(join(bundleDir(world, '1A'), 'identity.json'), 'utf8'));
   return {
     world,

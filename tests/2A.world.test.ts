@@ -1,6 +1,7 @@
 // 2A end to end on a tiny world built with the CLI: worker-count invariance through 2A, the gate,
 // the published shapes, a re-run over its own outputs, bulk conversion on the pool, and a tampered
 // 1B gate stopping 2A with a named error before it writes anything.
+import { runSegment } from '../src/engine/context.js';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,7 +95,7 @@ describe('2A on a tiny world', () => {
     const before = tree(join(A, 'data'));
     const ctx = await contextFor(A, 2);
     try {
-      await segment2A.run(ctx);
+      await runSegment(segment2A, ctx);
     } finally {
       await ctx.pool.close();
     }

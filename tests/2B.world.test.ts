@@ -1,13 +1,14 @@
 // End to end: 2B built after 1A/1B/2A in a tiny world (needs `make build`: dist/ and the wasm).
 // Worker-count invariance, the gate verifies, the router loads from the published bytes and routes
 // by the published laws, and a tampered upstream gate or output stops 2B before it writes anything.
+import { runSegment } from '../src/engine/context.js';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { validateWorld } from '../src/engine/validate_world.js';
 import { runWorld } from '../src/segments/index.js';
-import { readParquetDataset } from '../src/engine/datasets.js';
+import { readTable } from '../src/io/reader.js';
 import { segment2B } from '../src/segments/2B/run.js';
 import { loadRouter, loadSiteRouter } from '../src/segments/2B/router.js';
 import { decodedProbabilities, routeRef, routingLaw } from '../src/laws/routing/router.js';
@@ -104,8 +105,8 @@ describe('2B end to end (tiny world)', () => {
   it('loadRouter rebuilds the router from the published bytes; it routes by the published S1/S4 laws', async () => {
     const ctx = ctxOf(A);
     const r = await loadRouter(ctx);
-    const s1 = await readParquetDataset(ctx, 's1_site_weights');
-    const s4 = await readParquetDataset(ctx, 's4_group_weights');
+    const s1 = await readTable(ctx, 's1_site_weights');
+    const s4 = await readTable(ctx, 's4_group_weights');
     const p = numericColumn(s1, 'p_weight', 's1_site_weights', Float64Array);
     const pg = numericColumn(s4, 'p_group', 's4_group_weights', Float64Array);
     expect(r.siteOff[r.merchantId.length]).toBe(p.length);
@@ -140,7 +141,7 @@ describe('2B end to end (tiny world)', () => {
     const e = await loadVirtualEdges(ctx);
     const V = e.merchantId.length;
     expect(V).toBeGreaterThan(0);
-    const cat = await readParquetDataset(ctx, 'edge_catalogue_3B');
+    const cat = await readTable(ctx, 'edge_catalogue_3B');
     const cm = numericColumn(cat, 'merchant_id', 'edge_catalogue_3B', BigUint64Array);
     const seq = numericColumn(cat, 'edge_seq_index', 'edge_catalogue_3B', Int32Array);
     const wgt = numericColumn(cat, 'edge_weight', 'edge_catalogue_3B', Float64Array);
@@ -199,7 +200,7 @@ describe('2B end to end (tiny world)', () => {
       cpSync(A, w, { recursive: true });
       rmSync(join(w, 'data/layer1/2B'), { recursive: true });
       tamper(w);
-      const err = await segment2B.run(ctxOf(w)).then(
+      const err = await runSegment(segment2B, ctxOf(w)).then(
         () => null,
         (e) => e,
       );

@@ -1,6 +1,7 @@
 // 3A end to end on a tiny world (built through tests/3B.harness.ts): byte-identical for 1 and 2
 // workers, the gate verifies from bytes, zone_alloc equals site_timezones per zone and conserves
 // every pair, a re-run is a no-op, and a tampered upstream stops 3A before it writes anything.
+import { runSegment } from '../src/engine/context.js';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,7 +64,7 @@ describe('3A end to end (tiny)', () => {
     const before = tree(join(A, 'data'));
     const ctx = { ...(await contextFor(A, 2)), run_id: 'e2e1'.repeat(8) }; // a new run: its own log partitions
     try {
-      await segment3A.run(ctx);
+      await runSegment(segment3A, ctx);
     } finally {
       await ctx.pool.close();
     }

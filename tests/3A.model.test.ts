@@ -12,7 +12,7 @@ import { FamilyKeys } from '../src/rng/keys.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { loadPolicyPack, type PolicyPack } from '../src/config/load.js';
 import { makeProgress } from '../src/engine/progress.js';
-import type { RunContext } from '../src/engine/context.js';
+import { forSegment, type RunContext } from '../src/engine/context.js';
 import { zoneSharesRef } from '../src/segments/3A/kernels_ref.js';
 import { load3A } from '../src/segments/3A/policies.js';
 import { escalationRule, shareUnits, pairAlphas } from '../src/segments/3A/model.js';
@@ -174,16 +174,19 @@ function syntheticInputs() {
 }
 
 function ctxWith(pool: KernelPool): RunContext {
-  return {
-    world: '/nonexistent',
-    ...id,
-    run_id: 'x',
-    scale: { name: 'tiny', merchants: 0, arrivals: 0 },
-    pack,
-    sealed: [],
-    pool,
-    progress: makeProgress(true),
-  };
+  return forSegment(
+    {
+      world: '/nonexistent',
+      ...id,
+      run_id: 'x',
+      scale: { name: 'tiny', merchants: 0, arrivals: 0 },
+      pack,
+      sealed: [],
+      pool,
+      progress: makeProgress(true),
+    },
+    '3A',
+  );
 }
 
 describe('3A build on synthetic upstream facts', () => {

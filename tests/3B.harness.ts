@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { loadPolicyPack } from '../src/config/load.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { makeProgress } from '../src/engine/progress.js';
-import type { RunContext } from '../src/engine/context.js';
+import type { EngineContext } from '../src/engine/context.js';
 
 export const ROOT = join(__dirname, '..');
 const CLI = join(ROOT, 'bin', 'fraudworld.js');
@@ -18,7 +18,7 @@ export function fw(...args: string[]) {
 }
 
 /** A RunContext for the world's (single) fingerprint, from the 1A bundle's identity.json. */
-export async function contextFor(world: string, workers: number, configDir = join(ROOT, 'config')): Promise<RunContext> {
+export async function contextFor(world: string, workers: number, configDir = join(ROOT, 'config')): Promise<EngineContext> {
   const base = join(world, 'data/layer1/1A/validation');
   const id = JSON.parse(readFileSync(join(base, readdirSync(base).sort()[0], 'identity.json'), 'utf8'));
   return {

@@ -127,6 +127,22 @@ describe('house rules', () => {
     expect([...show(bad), ...ctx.map((f) => `${rel(f)} mentions RunContext`)]).toEqual([]);
   });
 
+  it('passes bytes through io/ only: segments and laws never touch the file system or encode Parquet themselves', () => {
+    // Datasets are written by io/writer.ts (Outputs) and read by io/reader.ts; user inputs by io/inputs.ts.
+    // A pool worker (segments/*/worker.ts) may write the staged part a PartStream handed it, through io/direct.ts.
+    const inSegOrLaw = (f: string) => f.startsWith('src/segments/') || f.startsWith('src/laws/');
+    const fsImports = EDGES.filter((e) => inSegOrLaw(e.from) && (/^(node:)?fs(\/promises)?$/.test(e.to) || e.to === 'src/io/publish.ts'));
+    const workerOnly = ['src/io/direct.ts', 'src/io/fastparquet.ts', 'src/io/fastparquet_wasm.ts'];
+    const encoders = EDGES.filter((e) => inSegOrLaw(e.from) && !e.typeOnly && workerOnly.includes(e.to) && !e.from.endsWith('/worker.ts'));
+    const calls = SRC.map((f) => rel(f))
+      .filter(inSegOrLaw)
+      .flatMap((f) => {
+        const text = readFileSync(join(ROOT, f), 'utf8');
+        return [...text.matchAll(/\b(ipcParts|publishPartition|writeDurable|\.pool\.parquet|\.pool\.encodeParquet)\(/g)].map((m) => `${f} calls ${m[1]}`);
+      });
+    expect([...show(fsImports), ...show(encoders), ...calls]).toEqual([]);
+  });
+
   it('sees the graph it checks (guards the rules above against an empty or broken scan)', () => {
     expect(SRC.length).toBeGreaterThan(100);
     expect(EDGES.filter(local).length).toBeGreaterThan(500);
@@ -137,5 +153,7 @@ describe('house rules', () => {
         { from: 'b.ts', to: 'a.ts', spec: './a.js', typeOnly: false },
       ]),
     ).toEqual([['a.ts', 'b.ts']]);
+    // the io rule sees the writer's users
+    expect(SRC.filter((f) => /ctx\.out\.write/.test(readFileSync(f, 'utf8'))).length).toBeGreaterThan(8);
   });
 });

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { join } from 'node:path';
 import { bundleDir, fw, requireBuild, tempDir, tree } from './support/world.js';
 import { runS0 } from '../src/engine/s0.js';
-import { readParquetDataset } from '../src/engine/datasets.js';
+import { readTable } from '../src/io/reader.js';
 import { Duck, lit } from '../src/io/duck.js';
 
 const tmp = tempDir('fw-unlisted-');
@@ -92,14 +92,14 @@ describe('files a gate does not list', () => {
     const w = world();
     await newKeysPart(w, join(w, siteLocations(), 'part-00001.parquet'));
     // what 2A and 2B read: the listed part only, through DuckDB (columns) and through parquet-wasm
-    const ctx = { world: w, seed: BigInt(id.seed), parameter_hash: id.parameter_hash, manifest_fingerprint: id.manifest_fingerprint } as any;
+    const ctx = { world: w, seed: BigInt(id.seed), parameter_hash: id.parameter_hash, manifest_fingerprint: id.manifest_fingerprint, run_id: '' } as any;
     const listed = JSON.parse(readFileSync(join(bundleDir(w, '1B'), 'outputs.json'), 'utf8')).files.filter(
       (o: { dataset: string }) => o.dataset === 'site_locations',
     );
     expect(listed.map((o: { path: string }) => o.path)).toEqual([`${siteLocations()}/part-00000.parquet`]);
     const want = BigInt(await rowsOf(join(w, listed[0].path)));
     for (const opts of [{ columns: ['merchant_id'] }, {}]) {
-      const t = await readParquetDataset(ctx, 'site_locations', {}, opts);
+      const t = await readTable(ctx, 'site_locations', opts);
       expect(BigInt(t.numRows)).toBe(want);
       expect([...(t.getChild('merchant_id')!.toArray() as BigUint64Array)].every((m) => m < 1000000000n)).toBe(true);
     }

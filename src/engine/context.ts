@@ -3,10 +3,12 @@ import type { PolicyPack } from '../config/load.js';
 import type { KernelPool } from '../pool/pool.js';
 import type { Progress } from './progress.js';
 import type { SealedInput } from '../core/identity.js';
+import { Outputs } from '../io/writer.js';
 
 export type { SealedInput };
 
-export interface RunContext {
+/** The run as the runner holds it; a segment runs with its own writer (RunContext). */
+export interface EngineContext {
   world: string;
   seed: bigint;
   parameter_hash: string;
@@ -21,6 +23,16 @@ export interface RunContext {
   progress: Progress;
 }
 
+/** What a segment runs with: the run, and the one writer holding this segment's outputs ledger. */
+export interface RunContext extends EngineContext {
+  out: Outputs;
+}
+
+/** The context segment `id` runs with: a fresh writer (and ledger) of its own. */
+export function forSegment(ctx: EngineContext, id: string): RunContext {
+  return { ...ctx, out: new Outputs(id, ctx) };
+}
+
 export interface SegmentResult {
   rows: Record<string, number>;
 }
@@ -30,10 +42,15 @@ export interface SegmentDef {
   layer: number;
   upstream: string[];
   /** Check user inputs before anything is printed or written (bad input → one line). */
-  preflight?(ctx: RunContext): Promise<void>;
+  preflight?(ctx: EngineContext): Promise<void>;
   run(ctx: RunContext): Promise<SegmentResult>;
 }
 
-export function tokens(ctx: RunContext): Record<string, string> {
+/** Run one segment with a writer of its own (the runner, and tests that run a segment in-process). */
+export function runSegment(seg: SegmentDef, ctx: EngineContext): Promise<SegmentResult> {
+  return seg.run(forSegment(ctx, seg.id));
+}
+
+export function tokens(ctx: EngineContext): Record<string, string> {
   return { seed: ctx.seed.toString(), parameter_hash: ctx.parameter_hash, manifest_fingerprint: ctx.manifest_fingerprint, run_id: ctx.run_id };
 }

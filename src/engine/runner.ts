@@ -15,7 +15,7 @@ import { check } from '../contracts/registry.js';
 import { unlistedFileError, verifyGate } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
 import { handleInterrupts, interrupted } from './interrupt.js';
-import type { RunContext, SealedInput, SegmentDef } from './context.js';
+import { runSegment, type EngineContext, type SealedInput, type SegmentDef } from './context.js';
 
 export interface RunOptions {
   out: string;
@@ -56,7 +56,7 @@ export interface Chain {
 /** What an interrupt needs from the run in progress, filled in as the run gets there. */
 interface Live {
   segment: string;
-  ctx?: RunContext;
+  ctx?: EngineContext;
 }
 
 /** Run `chain` up to opts.until. The engine never names a segment: the chain comes from segments/index.ts. */
@@ -119,7 +119,7 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
   const run_id = newRunId();
   const progress = makeProgress(opts.quiet);
   const chain = built.slice(0, upto + 1);
-  const ctx: RunContext = {
+  const ctx: EngineContext = {
     world,
     seed: opts.seed,
     parameter_hash: ph,
@@ -157,7 +157,7 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
         summary.segments.push({ segment: seg.id, status: 'already_sealed', seconds: 0 });
         continue;
       }
-      const res = await seg.run(ctx);
+      const res = await runSegment(seg, ctx);
       const seconds = (performance.now() - t0) / 1000;
       progress.log(`${seg.id}: built and sealed in ${seconds.toFixed(2)} s`);
       summary.segments.push({ segment: seg.id, status: 'built', seconds: Math.round(seconds * 1000) / 1000, rows: res.rows });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stableJson } from '../core/hash.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { assembleBundle } from '../gates/bundle.js';
-import { OUTPUTS_FILE, type OutputEntry } from '../gates/verify.js';
+import { OUTPUTS_FILE } from '../gates/verify.js';
 import { gateFor } from '../contracts/dictionary.js';
 import { publishPartition, type PartFile } from '../io/publish.js';
 import { engineVersion } from '../core/paths.js';
@@ -17,7 +17,6 @@ import { Checks } from './checks.js';
 export interface SealInput {
   segment: string;
   checks: Checks;
-  outputs: OutputEntry[];
   /** extra bundle members, e.g. realism_<SEG>.json, rng_replay.json */
   files?: Record<string, unknown>;
   trace?: RngTrace;
@@ -27,16 +26,17 @@ export interface SealInput {
 
 export async function sealSegment(ctx: RunContext, s: SealInput): Promise<void> {
   const { segment, checks } = s;
+  const outputs = ctx.out.ledger;
   const traceRows = s.trace?.rows() ?? [];
   // Validation from bytes: every Parquet dataset published, re-read from its listed files
-  addReadBackChecks(checks, await readBack(ctx.world, s.outputs), s.rows);
+  addReadBackChecks(checks, await readBack(ctx.world, outputs), s.rows);
   // Logs first, reconciled from bytes: a segment is never sealed without them, and a mismatch
   // (RNG_ACCOUNTING_MISMATCH) leaves no gate. A kill after this point only leaves logs of an unsealed run.
   if (s.trace) await writeRngLogs(ctx.world, segment, traceRows, tokens(ctx));
   const members: PartFile[] = [
     { name: 'checks.json', bytes: Buffer.from(stableJson({ segment, passed: checks.passed, checks: checks.list })) },
     { name: ACCOUNTING_FILE, bytes: Buffer.from(stableJson({ segment, algorithm: ALGORITHM, families: traceRows })) },
-    { name: OUTPUTS_FILE, bytes: Buffer.from(stableJson({ segment, files: [...s.outputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) })) },
+    { name: OUTPUTS_FILE, bytes: Buffer.from(stableJson({ segment, files: [...outputs].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) })) },
     {
       name: 'identity.json',
       bytes: Buffer.from(

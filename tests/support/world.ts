@@ -1,6 +1,7 @@
 // Shared helpers for the end-to-end tests (tests/world.test.ts, tests/1B.world.test.ts, the 2A/2B
 // world tests and the 3A/3B e2e tests): the CLI, a per-file temp folder, byte-level tree digests,
 // tampering, and finding a world's fingerprint, validation bundles and Parquet parts.
+import { runSegment, type EngineContext, type SegmentDef } from '../../src/engine/context.js';
 import { afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -75,9 +76,9 @@ export function firstParquet(dir: string): string {
 }
 
 /** Run a segment on its own context and return what it threw (undefined if it did not); the pool is always closed. */
-export async function segmentError(seg: { run(ctx: any): Promise<unknown> }, ctx: { pool: { close(): Promise<void> } }): Promise<unknown> {
+export async function segmentError(seg: SegmentDef, ctx: EngineContext): Promise<unknown> {
   try {
-    await seg.run(ctx);
+    await runSegment(seg, ctx);
     return undefined;
   } catch (e) {
     return e;

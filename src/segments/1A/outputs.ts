@@ -1,35 +1,31 @@
 // S8 + the 1A surfaces: build the tables from World1A and publish each partition write-once.
 import { loadCountries } from '../../reference/countries.js';
 import { dictEncode, type DictCol } from '../../io/tables.js';
-import { publishParquet } from '../../engine/datasets.js';
-import type { OutputEntry } from '../../gates/verify.js';
 import type { RunContext } from '../../engine/context.js';
 import { CHANNELS } from './s0_universe.js';
 import type { World1A } from './world.js';
 
 export interface Published1A {
   rows: Record<string, number>;
-  outputs: OutputEntry[];
 }
 
 const nullableF64 = (v: Float64Array, present: (x: number) => boolean) => ({ values: v, valid: Uint8Array.from(v, (x) => (present(x) ? 1 : 0)) });
 const nullableI32 = (v: Int32Array) => ({ values: v, valid: Uint8Array.from(v, (x) => (x > 0 ? 1 : 0)) });
 
 export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1A> {
-  const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('1A publish', 5);
   const isoCol = isoColumn();
-  const pUniverse = publishUniverse(ctx, w, isoCol, outputs);
-  const pFeatures = publishFeatures(ctx, w, outputs);
-  const pCandidates = publishS3Candidates(ctx, w, isoCol, outputs);
-  const pWeights = publishS5Weights(ctx, w, isoCol, outputs);
-  const pOutlets = publishS8Outlets(ctx, w, isoCol, outputs);
+  const pUniverse = publishUniverse(ctx, w, isoCol);
+  const pFeatures = publishFeatures(ctx, w);
+  const pCandidates = publishS3Candidates(ctx, w, isoCol);
+  const pWeights = publishS5Weights(ctx, w, isoCol);
+  const pOutlets = publishS8Outlets(ctx, w, isoCol);
   [rows.merchant_universe_1A, rows.merchant_features_1A, rows.candidate_set_1A, rows.currency_country_weights_1A, rows.outlet_catalogue] = await Promise.all(
     [pUniverse, pFeatures, pCandidates, pWeights, pOutlets].map((p) => p.then((r) => (stage.tick(1), r))),
   );
   stage.done();
-  return { rows, outputs };
+  return { rows };
 }
 
 type IsoCol = (codes: Int32Array) => DictCol;
@@ -41,35 +37,30 @@ function isoColumn(): IsoCol {
 }
 
 /** S0: the merchants. */
-function publishUniverse(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+function publishUniverse(ctx: RunContext, w: World1A, isoCol: IsoCol): Promise<number> {
   const { m } = w;
   const n = m.n;
   const mccs = w.p.universe.mccs;
-  return publishParquet(
-    ctx,
-    'merchant_universe_1A',
-    {
+  return ctx.out
+    .write('merchant_universe_1A', {
       merchant_id: m.id,
       mcc: Int32Array.from(m.mcc, (k) => mccs[k].mcc),
       merchant_class: dictEncode(Array.from(m.mcc, (k) => mccs[k].class)),
       channel: { codes: Int32Array.from(m.cnp), dict: [...CHANNELS] },
       home_country_iso: isoCol(m.home),
       source: { codes: new Int32Array(n), dict: [m.source] },
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
 /** S0–S7 per merchant: design features, draws and counts. */
-function publishFeatures(ctx: RunContext, w: World1A, outputs: OutputEntry[]): Promise<number> {
+function publishFeatures(ctx: RunContext, w: World1A): Promise<number> {
   const { m, design: d } = w;
   const n = m.n;
   const legalCountries = new Int32Array(n);
   for (let i = 0; i < n; i++) for (let j = w.candOff[i]; j < w.candOff[i + 1]; j++) if (w.count[j] > 0) legalCountries[i]++;
-  return publishParquet(
-    ctx,
-    'merchant_features_1A',
-    {
+  return ctx.out
+    .write('merchant_features_1A', {
       merchant_id: m.id,
       gdp_bucket: d.bucket,
       gdp_pc_usd: d.gdpPc,
@@ -92,22 +83,19 @@ function publishFeatures(ctx: RunContext, w: World1A, outputs: OutputEntry[]): P
       ztp_exhausted: w.ztpExhausted,
       k_realized: w.kRealized,
       legal_countries: legalCountries,
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
 /** S3 candidates with S5 weights, S6 keys and S7 counts, one row per candidate. */
-function publishS3Candidates(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+function publishS3Candidates(ctx: RunContext, w: World1A, isoCol: IsoCol): Promise<number> {
   const { m } = w;
   const n = m.n;
   const nc = w.cands.length;
   const candMerchant = new BigUint64Array(nc);
   for (let i = 0; i < n; i++) candMerchant.fill(m.id[i], w.candOff[i], w.candOff[i + 1]);
-  return publishParquet(
-    ctx,
-    'candidate_set_1A',
-    {
+  return ctx.out
+    .write('candidate_set_1A', {
       merchant_id: candMerchant,
       country_iso: isoCol(Int32Array.from(w.cands, (c) => c.iso)),
       candidate_rank: Int32Array.from(w.cands, (c) => c.rank),
@@ -120,12 +108,11 @@ function publishS3Candidates(ctx: RunContext, w: World1A, isoCol: IsoCol, output
       residual: nullableF64(w.residual, (r) => !Number.isNaN(r)),
       residual_rank: nullableI32(w.residualRank),
       outlet_count: w.count,
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
-function publishS5Weights(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+function publishS5Weights(ctx: RunContext, w: World1A, isoCol: IsoCol): Promise<number> {
   const countries = loadCountries().countries;
   // S5 weights, currency A→Z then country A→Z, positive weights only.
   const U = 10 ** w.ccy.dp;
@@ -143,22 +130,19 @@ function publishS5Weights(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: 
       sparse.push(w.ccy.sparse.get(k) ? 1 : 0);
     }
   });
-  return publishParquet(
-    ctx,
-    'currency_country_weights_1A',
-    {
+  return ctx.out
+    .write('currency_country_weights_1A', {
       currency: { codes: Int32Array.from(ccyCode), dict: w.ccy.currencies },
       country_iso: isoCol(Int32Array.from(ctry)),
       weight: Float64Array.from(units, (u) => u / U),
       weight_units: Int32Array.from(units),
       dp: new Int32Array(units.length).fill(w.ccy.dp),
       is_sparse: Uint8Array.from(sparse),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
-function publishS8Outlets(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: OutputEntry[]): Promise<number> {
+function publishS8Outlets(ctx: RunContext, w: World1A, isoCol: IsoCol): Promise<number> {
   const { m } = w;
   const n = m.n;
   const nc = w.cands.length;
@@ -199,5 +183,5 @@ function publishS8Outlets(ctx: RunContext, w: World1A, isoCol: IsoCol, outputs: 
       }
     }
   }
-  return publishParquet(ctx, 'outlet_catalogue', oc, outputs);
+  return ctx.out.write('outlet_catalogue', oc).then((r) => r.rows);
 }

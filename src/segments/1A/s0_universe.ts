@@ -1,6 +1,6 @@
 // S0 merchant universe: generated from (seed, scale) on the wasm pool, or read from a user file.
 import { fm_pow } from '../../rng/fmath.js';
-import { promises as fs } from 'node:fs';
+import { readInputText } from '../../io/inputs.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { Country } from '../../reference/countries.js';
 import { aliasBuild } from '../../rng/alias.js';
@@ -32,12 +32,7 @@ export function homeWeights(countries: Country[], p: Policies1A): Float64Array {
  * Any bad row is an error naming file, line and field — never silently dropped or coerced.
  */
 export async function readMerchantFile(path: string, countries: Country[], p: Policies1A): Promise<Merchants> {
-  let text: string;
-  try {
-    text = await fs.readFile(path, 'utf8');
-  } catch (e) {
-    fail(ErrorCodes.INPUT_FILE_INVALID, `cannot read (${(e as NodeJS.ErrnoException).code})`, path, 'give an existing CSV file to --merchants');
-  }
+  const text = await readInputText(path, 'give an existing CSV file to --merchants');
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const header = lines[0]?.split(',').map((s) => s.trim());
   const want = ['merchant_id', 'mcc', 'channel', 'home_country_iso'];

@@ -79,7 +79,6 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
   await sealSegment(ctx, {
     segment: '1A',
     checks,
-    outputs: pub.outputs,
     rows: pub.rows,
     trace: w.trace,
     files: { 'realism_1A.json': { segment: '1A', metrics: realism }, 'rng_replay.json': replay },
@@ -126,7 +125,7 @@ async function realismMetrics(ctx: RunContext, pub: Published1A): Promise<Record
   // every part of the dataset, in path order (a large outlet_catalogue is several parts)
   const path = (id: string) =>
     litList(
-      pub.outputs
+      ctx.out.ledger
         .filter((o) => o.dataset === id)
         .map((o) => join(ctx.world, o.path))
         .sort(),

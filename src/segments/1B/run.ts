@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { RngTrace } from '../../engine/trace.js';
 import { runS0 } from '../../engine/s0.js';
-import type { RunContext, SegmentDef } from '../../engine/context.js';
+import type { EngineContext, RunContext, SegmentDef } from '../../engine/context.js';
 import { load1B, type Policies1B } from './policies.js';
 import { buildTiles } from './s1_tiles.js';
 import { s3Requirements } from './s3_requirements.js';
@@ -26,7 +26,7 @@ const PINNED: [keyof Policies1B['geometry']['reference'], string][] = [
 ];
 
 /** The tile universe lives under parameter_hash alone, so its reference bytes must be the ones the policy pins. */
-function checkPins(ctx: RunContext, p: Policies1B): void {
+function checkPins(ctx: EngineContext, p: Policies1B): void {
   for (const [k, id] of PINNED) {
     const pin = p.geometry.reference[k];
     const got = ctx.sealed.find((s) => s.id === id);

@@ -1,7 +1,7 @@
 // S3 requirements: runs of (merchant, legal country) in outlet_catalogue, each checked for order and for a tile.
 import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import type { RunContext } from '../../engine/context.js';
 import type { CountryShapes } from '../../laws/geo/shapes.js';
 import type { TileIndex } from './tiles.js';
@@ -43,7 +43,7 @@ export interface S3Result {
 export async function s3Requirements(ctx: RunContext, inp: { cs: CountryShapes; tiles: TileIndex }): Promise<S3Result> {
   const { cs, tiles } = inp;
   const isoIndex = new Map(cs.iso.map((s, i) => [s, i]));
-  const oc = readOutlets(await readParquetDataset(ctx, 'outlet_catalogue', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] }), isoIndex);
+  const oc = readOutlets(await readTable(ctx, 'outlet_catalogue', { columns: ['merchant_id', 'legal_country_iso', 'site_order'] }), isoIndex);
   const pm: bigint[] = [],
     pc: number[] = [],
     po: number[] = [0];

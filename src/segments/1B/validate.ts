@@ -60,7 +60,6 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   await sealSegment(ctx, {
     segment: '1B',
     checks,
-    outputs: pub.outputs,
     trace: w.trace,
     rows: { ...pub.rows, ...perSite },
     files: {

@@ -1,13 +1,9 @@
 // 2A publishing: s1_tz_lookup, site_timezones (egress), tz_timetable_cache (+ its manifest),
 // s4_legality_report, s4_dst_windows_2A. Every partition write-once; no wall-clock fields.
-import { dictEncode, ipcParts, type ColumnValues } from '../../io/tables.js';
-import { publishParquet, publishJson } from '../../engine/datasets.js';
-import { partitionDir } from '../../contracts/dictionary.js';
-import { publishPartition } from '../../io/publish.js';
+import { dictEncode, type ColumnValues } from '../../io/tables.js';
 import { sha256Hex, stableJson } from '../../core/hash.js';
 import { tzdbIdentity } from '../../reference/tzworld.js';
-import { tokens, type RunContext } from '../../engine/context.js';
-import type { OutputEntry } from '../../gates/verify.js';
+import { type RunContext } from '../../engine/context.js';
 import { METHODS } from '../../laws/tz/resolve.js';
 import { SCOPES } from '../../laws/tz/overrides.js';
 import { timetableDigest, type Timetable } from '../../laws/time/timetable.js';
@@ -16,7 +12,6 @@ import { MANIFEST_FILE } from './bulk.js';
 
 export interface Published2A {
   rows: Record<string, number>;
-  outputs: OutputEntry[];
   timetableManifest: Record<string, unknown>;
   legalityReport: Record<string, unknown>;
 }
@@ -27,7 +22,6 @@ const usToBig = (us: number) => BigInt(us);
 export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2A> {
   const { sites, world } = w;
   const n = sites.n;
-  const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('2A publish', 5);
   const seedCol = new BigUint64Array(n).fill(ctx.seed);
@@ -42,10 +36,8 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
     czCount[i] = C.length;
     consistent[i] = C.length === 0 || C.includes(world.zones[w.s1Tz[i]]) ? 1 : 0;
   }
-  const pS1 = publishParquet(
-    ctx,
-    's1_tz_lookup',
-    {
+  const pS1 = ctx.out
+    .write('s1_tz_lookup', {
       seed: seedCol,
       manifest_fingerprint: mfCol,
       merchant_id: sites.merchantId,
@@ -60,15 +52,12 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
       country_consistent: consistent,
       nudge_lat_deg: nullableF64(w.nudgeLat),
       nudge_lon_deg: nullableF64(w.nudgeLon),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 
   const overridden = Uint8Array.from(w.overrideScope, (s) => (s >= 0 ? 1 : 0));
-  const pSt = publishParquet(
-    ctx,
-    'site_timezones',
-    {
+  const pSt = ctx.out
+    .write('site_timezones', {
       seed: seedCol,
       manifest_fingerprint: mfCol,
       merchant_id: sites.merchantId,
@@ -79,12 +68,11 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
       override_scope: { codes: Int32Array.from(w.overrideScope, (s) => (s < 0 ? 0 : s)), dict: [...SCOPES], valid: overridden },
       nudge_lat_deg: nullableF64(w.nudgeLat),
       nudge_lon_deg: nullableF64(w.nudgeLon),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 
-  const pCache = publishTimetable(ctx, w.timetable, outputs);
-  const pWin = publishParquet(ctx, 's4_dst_windows_2A', windowColumns(w), outputs);
+  const pCache = publishTimetable(ctx, w.timetable);
+  const pWin = ctx.out.write('s4_dst_windows_2A', windowColumns(w)).then((r) => r.rows);
 
   // one await over every started write: a failure in any of them is the one error reported (an
   // un-awaited rejection would crash the process instead of ending as WORKER_FAILED)
@@ -94,11 +82,11 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
   stage.tick(1);
 
   const legalityReport = legalityDoc(ctx, w, cache.manifest);
-  await publishJson(ctx, 's4_legality_report', legalityReport, outputs);
+  await ctx.out.writeJson('s4_legality_report', legalityReport);
   rows.s4_legality_report = 1;
   stage.tick(1);
   stage.done();
-  return { rows, outputs, timetableManifest: cache.manifest, legalityReport };
+  return { rows, timetableManifest: cache.manifest, legalityReport };
 }
 
 /** Rows of tz_timetable_cache: one per (zone, segment), ASCII zone order. */
@@ -136,10 +124,8 @@ export function timetableColumns(t: Timetable): Record<string, ColumnValues> {
   };
 }
 
-async function publishTimetable(ctx: RunContext, t: Timetable, outputs: OutputEntry[]): Promise<{ rows: number; manifest: Record<string, unknown> }> {
-  const { dir } = partitionDir('tz_timetable_cache', tokens(ctx));
-  const parts = [...ipcParts('tz_timetable_cache', timetableColumns(t))];
-  const files = await Promise.all(parts.map(async (p) => ({ name: p.name, bytes: await ctx.pool.parquet(p.ipc) })));
+/** tz_timetable_cache: its parts and, beside them, the manifest naming their digests. */
+async function publishTimetable(ctx: RunContext, t: Timetable): Promise<{ rows: number; manifest: Record<string, unknown> }> {
   const id = tzdbIdentity();
   let transitions = 0,
     gaps = 0,
@@ -151,7 +137,7 @@ async function publishTimetable(ctx: RunContext, t: Timetable, outputs: OutputEn
       else if (t.segOffset[j] < t.segOffset[j - 1]) folds++;
     }
   }
-  const manifest = {
+  const manifest: Record<string, unknown> = {
     manifest_fingerprint: ctx.manifest_fingerprint,
     tzdb: {
       source: 'node-icu (Intl.DateTimeFormat longOffset)',
@@ -170,14 +156,15 @@ async function publishTimetable(ctx: RunContext, t: Timetable, outputs: OutputEn
     fold_transitions: folds,
     tz_index_digest: timetableDigest(t),
     tz_index_law: 'sha256 of lines "tzid\\tstart_us\\toffset_s" (first start "-inf"), zones ASCII, after a "horizon\\tstart_us\\tend_us" line',
-    cache_files: files.map((f) => ({ path: f.name, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length })),
-    rle_cache_bytes: files.reduce((a, f) => a + f.bytes.length, 0),
   };
-  const mBytes = Buffer.from(stableJson(manifest));
-  const all = [...files, { name: MANIFEST_FILE, bytes: mBytes }];
-  for (const f of all) outputs.push({ dataset: 'tz_timetable_cache', path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
-  await publishPartition(ctx.world, dir, all);
-  return { rows: parts.reduce((a, q) => a + q.rows, 0), manifest };
+  const written = await ctx.out.write('tz_timetable_cache', timetableColumns(t), {
+    beside: (files) => {
+      manifest.cache_files = files.map((f) => ({ path: f.name, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length }));
+      manifest.rle_cache_bytes = files.reduce((a, f) => a + f.bytes.length, 0);
+      return [{ name: MANIFEST_FILE, bytes: Buffer.from(stableJson(manifest)) }];
+    },
+  });
+  return { rows: written.rows, manifest };
 }
 
 function windowColumns(w: World2A): Record<string, ColumnValues> {

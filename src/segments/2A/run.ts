@@ -6,7 +6,7 @@ import { countryZones, loadTzWorld } from '../../reference/tzworld.js';
 import { asciiCompare } from '../../core/hash.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { runS0 } from '../../engine/s0.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
 import { check2A, load2A } from './policies.js';
 import { METHODS } from '../../laws/tz/resolve.js';
@@ -39,7 +39,7 @@ export const segment2A: SegmentDef = {
 /** site_locations (behind the verified 1B gate) in primary-key order. */
 export async function readSites(ctx: RunContext): Promise<Sites> {
   const ds = 'site_locations';
-  const t = await readParquetDataset(ctx, ds, {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order', 'lat_deg', 'lon_deg'] });
+  const t = await readTable(ctx, ds, { columns: ['merchant_id', 'legal_country_iso', 'site_order', 'lat_deg', 'lon_deg'] });
   const n = t.numRows;
   const mid = u64Of(t, 'merchant_id', ds);
   const isoC = stringsOf(t, 'legal_country_iso', ds);

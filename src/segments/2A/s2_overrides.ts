@@ -1,6 +1,6 @@
 // 2A S2: governed overrides (site > mcc > country) over the S1 answer.
 import type { RunContext } from '../../engine/context.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import type { TzWorld } from '../../reference/tzworld.js';
 import { M } from '../../laws/tz/resolve.js';
 import { overrideIndex, pickOverride, type OverrideScope } from '../../laws/tz/overrides.js';
@@ -35,7 +35,7 @@ export async function s2Overrides(
 /** merchant_id → MCC from 1A's merchant_universe_1A (behind the verified 1A gate). */
 async function merchantMcc(ctx: RunContext): Promise<Map<bigint, number>> {
   const ds = 'merchant_universe_1A';
-  const t = await readParquetDataset(ctx, ds, {}, { columns: ['merchant_id', 'mcc'] });
+  const t = await readTable(ctx, ds, { columns: ['merchant_id', 'mcc'] });
   const ids = u64Of(t, 'merchant_id', ds);
   const mcc = i32Of(t, 'mcc', ds);
   const m = new Map<bigint, number>();

@@ -1,7 +1,7 @@
 // 2A.S5: checks from bytes and arrays, corridors, then the gate (sealSegment: flag only if every
 // required check passed). Evidence copied verbatim into the bundle: the S4 legality report and the S3
 // timetable manifest (same stableJson bytes as the published files).
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
 import { asciiCompare } from '../../core/hash.js';
@@ -25,12 +25,7 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   const n = sites.n;
 
   // ── coverage: site_timezones read back from its bytes, key for key against site_locations ──
-  const st = await readParquetDataset(
-    ctx,
-    'site_timezones',
-    {},
-    { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'], published: pub.outputs },
-  );
+  const st = await readTable(ctx, 'site_timezones', { columns: ['merchant_id', 'site_order', 'legal_country_iso', 'tzid', 'tzid_source', 'override_scope'] });
   const ds = 'site_timezones';
   const mid = u64Of(st, 'merchant_id', ds),
     ord = i32Of(st, 'site_order', ds);
@@ -102,7 +97,7 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   stage.tick(1);
 
   // ── S3 timetable: integrity from the published bytes, domain coverage ──
-  const back = await readTimetable(ctx, pub.outputs);
+  const back = await readTimetable(ctx);
   const digest = timetableDigest(back);
   const manifestDigest = pub.timetableManifest.tz_index_digest as string;
   add(
@@ -150,7 +145,6 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   await sealSegment(ctx, {
     segment: '2A',
     checks,
-    outputs: pub.outputs,
     // one S1 row per site of 1B's site_locations: the read-back holds s1_tz_lookup's files to it
     rows: { ...pub.rows, s1_tz_lookup: n },
     files: {

@@ -2,12 +2,9 @@
 // s4_group_weights (encoded chunk by chunk as their rows are produced), each published write-once
 // at its catalogued path.
 import { canonicalJson, sha256Hex } from '../../core/hash.js';
-import { partitionDir } from '../../contracts/dictionary.js';
-import { publishParquet } from '../../engine/datasets.js';
-import { tokens, type RunContext } from '../../engine/context.js';
-import { ipcParts, type ColumnValues } from '../../io/tables.js';
-import { PartitionWriter, publishPartition } from '../../io/publish.js';
-import type { OutputEntry } from '../../gates/verify.js';
+import { type RunContext } from '../../engine/context.js';
+import { type ColumnValues } from '../../io/tables.js';
+import type { PartStream } from '../../io/writer.js';
 import type { Sites2B } from './inputs.js';
 import { COMPONENT_NAMES, FAMILIES, type World2B } from './world.js';
 import type { AliasIndex } from './router.js';
@@ -15,7 +12,6 @@ import { POLICY_FILES } from './policies.js';
 
 export interface Published2B {
   rows: Record<string, number>;
-  outputs: OutputEntry[];
   index: AliasIndex;
   blobBytes: Uint8Array;
   /** published file paths (relative to the world) of the S3/S4 parts */
@@ -28,17 +24,11 @@ export interface Published2B {
  * tables (~1 GB at large); both partitions are published at the end.
  */
 export class DayPartWriter {
-  /** each staged part's name, digest and size */
-  private readonly sealed: Record<'s3' | 's4', { name: string; sha: string; bytes: number }[]> = { s3: [], s4: [] };
   private readonly rows = { s3: 0, s4: 0 };
-  private readonly writers: { s3: PartitionWriter; s4: PartitionWriter };
+  private readonly streams: { s3: PartStream; s4: PartStream };
   private chunks = 0;
-  constructor(private readonly ctx: RunContext) {
-    const t = tokens(ctx);
-    this.writers = {
-      s3: new PartitionWriter(ctx.world, partitionDir('s3_day_effects', t).dir),
-      s4: new PartitionWriter(ctx.world, partitionDir('s4_group_weights', t).dir),
-    };
+  constructor(ctx: RunContext) {
+    this.streams = { s3: ctx.out.stream('s3_day_effects'), s4: ctx.out.stream('s4_group_weights') };
   }
 
   async addChunk(
@@ -95,40 +85,23 @@ export class DayPartWriter {
     };
     // the part number is taken before any await: chunks may finish out of order
     const name = `part-${String(this.chunks++).padStart(5, '0')}.parquet`;
-    const put = async (key: 's3' | 's4', id: string, cols: Record<string, ColumnValues>) => {
-      const [part] = [...ipcParts(id, cols, Number.MAX_SAFE_INTEGER)];
-      const bytes = await this.ctx.pool.parquet(part.ipc);
-      this.sealed[key].push({ name, sha: sha256Hex(bytes), bytes: bytes.length });
-      await this.writers[key].add({ name, bytes });
-    };
     // a failure here reaches 2B's run, which aborts both writers
-    await Promise.all([put('s3', 's3_day_effects', s3), put('s4', 's4_group_weights', s4)]);
+    await Promise.all([this.streams.s3.write(name, s3), this.streams.s4.write(name, s4)]);
     this.rows.s3 += n;
     this.rows.s4 += n;
   }
 
   /** Drop what was staged (a failed build publishes nothing). */
   async abort(): Promise<void> {
-    await this.writers.s3.abort();
-    await this.writers.s4.abort();
+    await this.streams.s3.abort();
+    await this.streams.s4.abort();
   }
 
-  async publish(outputs: OutputEntry[]): Promise<{ rows: { s3: number; s4: number }; paths: { s3: string[]; s4: string[] } }> {
-    const t = tokens(this.ctx);
-    const paths = { s3: [] as string[], s4: [] as string[] };
-    for (const [id, key] of [
-      ['s3_day_effects', 's3'],
-      ['s4_group_weights', 's4'],
-    ] as const) {
-      const { dir } = partitionDir(id, t);
-      const parts = [...this.sealed[key]].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const f of parts) {
-        outputs.push({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: f.sha, bytes: f.bytes });
-        paths[key].push(`${dir}/${f.name}`);
-      }
-      await this.writers[key].commit();
-    }
-    return { rows: { ...this.rows }, paths };
+  /** Publish both partitions; their files enter 2B's ledger. */
+  async publish(): Promise<{ rows: { s3: number; s4: number }; paths: { s3: string[]; s4: string[] } }> {
+    const s3 = await this.streams.s3.commit();
+    const s4 = await this.streams.s4.commit();
+    return { rows: { ...this.rows }, paths: { s3: s3.map((f) => f.path), s4: s4.map((f) => f.path) } };
   }
 }
 
@@ -136,10 +109,8 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
   const { sites, p } = w;
   const M = sites.merchantId.length;
   const S = sites.siteOff[M];
-  const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('2B publish', 4);
-  const t = tokens(ctx);
 
   // S1
   const merchant = new BigUint64Array(S);
@@ -152,10 +123,8 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
       bucketCodes[r] = w.bucket[i];
     }
   }
-  const s1 = publishParquet(
-    ctx,
-    's1_site_weights',
-    {
+  const s1 = ctx.out
+    .write('s1_site_weights', {
       merchant_id: merchant,
       legal_country_iso: sites.country,
       site_order: sites.siteOrder,
@@ -166,9 +135,8 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
       size_bucket: { codes: bucketCodes, dict: p.alias.profile_mixture.buckets.map((b) => b.name) },
       quantised_bits: new Int32Array(S).fill(p.alias.quantised_bits),
       floor_applied: w.floorApplied,
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 
   // S2: blob bytes are the little-endian u32 words (wasm and every supported host are little-endian)
   const blobBytes = new Uint8Array(w.blob.buffer, w.blob.byteOffset, w.blob.byteLength);
@@ -204,22 +172,15 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
       };
     }),
   };
-  const blobDir = partitionDir('s2_alias_blob', t);
-  const idxDir = partitionDir('s2_alias_index', t);
-  const indexBytes = Buffer.from(canonicalJson(index) + '\n');
-  const pBlob = publishPartition(ctx.world, blobDir.dir, [{ name: blobDir.file!, bytes: blobBytes }]);
-  const pIdx = publishPartition(ctx.world, idxDir.dir, [{ name: idxDir.file!, bytes: indexBytes }]);
-  outputs.push({ dataset: 's2_alias_blob', path: `${blobDir.dir}/${blobDir.file}`, sha256_hex: index.blob_sha256, bytes: blobBytes.byteLength });
-  outputs.push({ dataset: 's2_alias_index', path: `${idxDir.dir}/${idxDir.file}`, sha256_hex: sha256Hex(indexBytes), bytes: indexBytes.length });
-  await Promise.all([pBlob, pIdx]);
+  await Promise.all([ctx.out.writeBytes('s2_alias_blob', blobBytes), ctx.out.writeBytes('s2_alias_index', Buffer.from(canonicalJson(index) + '\n'))]);
   stage.tick(2);
 
-  const day = await parts.publish(outputs);
+  const day = await parts.publish();
   rows.s1_site_weights = await s1;
   rows.s2_alias_index = M;
   rows.s3_day_effects = day.rows.s3;
   rows.s4_group_weights = day.rows.s4;
   stage.tick(2);
   stage.done();
-  return { rows, outputs, index, blobBytes, parts: day.paths };
+  return { rows, index, blobBytes, parts: day.paths };
 }

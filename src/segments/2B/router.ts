@@ -26,12 +26,11 @@
 // site = merchant-local site index in (legal_country_iso, site_order) order:
 // r.siteCountry / r.siteOrder at r.siteOff[m] + site. Site -1 = day outside the horizon.
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { asciiCompare, sha256Hex } from '../../core/hash.js';
 import { partitionDir } from '../../contracts/dictionary.js';
-import { readParquetDataset, sealedFile } from '../../engine/datasets.js';
+import { readBytes, readJson, readTable } from '../../io/reader.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { SharedCol } from '../../pool/columns.js';
 import { instantiateKernelsSync } from '../../rng/wasm.js';
@@ -136,15 +135,15 @@ export interface AliasIndex {
  */
 export async function loadRouter(ctx: RunContext, ex?: KernelExports): Promise<Router2B> {
   const { index, bytes } = await readAliasTables(ctx);
-  const s1 = await readParquetDataset(ctx, 's1_site_weights');
-  const s4 = await readParquetDataset(ctx, 's4_group_weights');
+  const s1 = await readTable(ctx, 's1_site_weights');
+  const s4 = await readTable(ctx, 's4_group_weights');
   return buildRouterFrom(index, bytes, s1, s4, ex);
 }
 
 async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; bytes: Buffer }> {
   const bl = partitionDir('s2_alias_blob', tokens(ctx));
-  const index = JSON.parse((await readFile(await sealedFile(ctx, 's2_alias_index'))).toString('utf8')) as AliasIndex;
-  const bytes = await readFile(await sealedFile(ctx, 's2_alias_blob'));
+  const index = await readJson<AliasIndex>(ctx, 's2_alias_index');
+  const bytes = await readBytes(ctx, 's2_alias_blob');
   if (sha256Hex(bytes) !== index.blob_sha256)
     fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'alias blob bytes do not match s2_alias_index.blob_sha256', join(bl.dir, bl.file!), 'rebuild 2B for this world');
   return { index, bytes };
@@ -160,8 +159,8 @@ async function readAliasTables(ctx: RunContext): Promise<{ index: AliasIndex; by
 export async function loadSiteRouter(ctx: RunContext, startDay: string): Promise<Router2B> {
   // the two Parquet reads run on DuckDB's threads while this one parses the alias index
   const tables = readAliasTables(ctx);
-  const sites = readParquetDataset(ctx, 's1_site_weights', {}, { columns: ['merchant_id', 'legal_country_iso', 'site_order'] });
-  const day = readParquetDataset(ctx, 's4_group_weights', {}, { columns: ['merchant_id', 'tz_group_id'], where: `utc_day = DATE ${lit(startDay)}` });
+  const sites = readTable(ctx, 's1_site_weights', { columns: ['merchant_id', 'legal_country_iso', 'site_order'] });
+  const day = readTable(ctx, 's4_group_weights', { columns: ['merchant_id', 'tz_group_id'], where: `utc_day = DATE ${lit(startDay)}` });
   const [{ index, bytes }, s1, s4] = await Promise.all([tables, sites, day]);
   if (index.horizon.start_day !== startDay)
     fail(

@@ -7,7 +7,7 @@
 // Each built state is one file, s<N>_<name>.ts (S3+S4 share one: they run chunk by chunk together); build2B calls them in order.
 import { gateFor } from '../../contracts/dictionary.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import { runS0 } from '../../engine/s0.js';
 import { RngTrace } from '../../engine/trace.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
@@ -36,10 +36,7 @@ export const segment2B: SegmentDef = {
       'layer1/2B/',
     );
     const key = ['merchant_id', 'legal_country_iso', 'site_order'];
-    const [loc, tz] = await Promise.all([
-      readParquetDataset(ctx, 'site_locations', {}, { columns: key }),
-      readParquetDataset(ctx, 'site_timezones', {}, { columns: [...key, 'tzid'] }),
-    ]);
+    const [loc, tz] = await Promise.all([readTable(ctx, 'site_locations', { columns: key }), readTable(ctx, 'site_timezones', { columns: [...key, 'tzid'] })]);
     const sites = buildSites(loc, tz);
     const parts = new DayPartWriter(ctx);
     let w: World2B, pub: Awaited<ReturnType<typeof publish2B>>;

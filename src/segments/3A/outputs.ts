@@ -1,8 +1,6 @@
 // 3A publishing: S1 escalation queue, S2 priors (parameter-scoped), S3 shares, S4 counts, S5
 // zone_alloc egress + zone_alloc_universe_hash. Every partition write-once.
 import { dictEncode, type ColumnValues } from '../../io/tables.js';
-import { publishParquet } from '../../engine/datasets.js';
-import type { OutputEntry } from '../../gates/verify.js';
 import type { RunContext } from '../../engine/context.js';
 import type { World3A } from './world.js';
 import { FAMILIES } from './world.js';
@@ -11,45 +9,38 @@ import { s5ZoneAlloc, type UniverseHash } from './s5_zone_alloc.js';
 
 export interface Published3A {
   rows: Record<string, number>;
-  outputs: OutputEntry[];
   universe: UniverseHash;
   /** zone_alloc part files (world-relative), for S6 */
   zoneAllocDir: string;
 }
 
 export async function publish3A(ctx: RunContext, w: World3A): Promise<Published3A> {
-  const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('3A publish', 6);
   const c = cols3A(ctx, w);
-  const priorOutputs: OutputEntry[] = [];
-  const s1 = publishS1Queue(ctx, w, c, outputs);
-  const s2 = publishS2Priors(ctx, w, c, priorOutputs);
-  const s3 = publishS3Shares(ctx, w, c, outputs);
-  const s4 = publishS4Counts(ctx, w, c, outputs);
+  const s1 = publishS1Queue(ctx, w, c);
+  const s2 = publishS2Priors(ctx, w, c);
+  const s3 = publishS3Shares(ctx, w, c);
+  const s4 = publishS4Counts(ctx, w, c);
   const [r1, r2, r3, r4] = await Promise.all([s1, s2, s3, s4].map((x) => x.then((r) => (stage.tick(1), r))));
   rows.s1_escalation_queue = r1;
   rows.s2_country_zone_priors = r2;
   rows.s3_zone_shares = r3;
   rows.s4_zone_counts = r4;
-  outputs.push(...priorOutputs);
-
-  const s5 = await s5ZoneAlloc(ctx, { w, c, priorOutputs, outputs, stage });
+  const s5 = await s5ZoneAlloc(ctx, { w, c, stage });
   rows.zone_alloc = s5.zoneAllocRows;
   rows.zone_alloc_universe_hash = 1;
   stage.tick(1);
   stage.done();
-  return { rows, outputs, universe: s5.universe, zoneAllocDir: s5.zoneAllocDir };
+  return { rows, universe: s5.universe, zoneAllocDir: s5.zoneAllocDir };
 }
 
 /** S1 escalation queue. */
-function publishS1Queue(ctx: RunContext, w: World3A, c: Cols3A, outputs: OutputEntry[]): Promise<number> {
+function publishS1Queue(ctx: RunContext, w: World3A, c: Cols3A): Promise<number> {
   const { in: inp } = w;
   const { n, mf, seedCol, mix, thetaDigest, countryCol, nZones } = c;
-  return publishParquet(
-    ctx,
-    's1_escalation_queue',
-    {
+  return ctx.out
+    .write('s1_escalation_queue', {
       seed: seedCol(n),
       manifest_fingerprint: constCol(n, mf),
       merchant_id: inp.merchant,
@@ -65,13 +56,12 @@ function publishS1Queue(ctx: RunContext, w: World3A, c: Cols3A, outputs: OutputE
       mixture_policy_id: constCol(n, mix.policy_id),
       mixture_policy_version: constCol(n, mix.policy_version),
       theta_digest: constCol(n, thetaDigest),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
 /** S2 priors (parameter_hash scope: a pure function of the policy pack). */
-function publishS2Priors(ctx: RunContext, w: World3A, c: Cols3A, priorOutputs: OutputEntry[]): Promise<number> {
+function publishS2Priors(ctx: RunContext, w: World3A, c: Cols3A): Promise<number> {
   const { priors } = w;
   const { mix, fl, al } = c;
   const pr = priors.rows;
@@ -91,11 +81,11 @@ function publishS2Priors(ctx: RunContext, w: World3A, c: Cols3A, priorOutputs: O
     share_effective: Float64Array.from(pr, (r) => r.share_effective),
     is_meaningful: Uint8Array.from(pr, (r) => (r.share_effective >= mix.meaningful_zone_share ? 1 : 0)),
   };
-  return publishParquet(ctx, 's2_country_zone_priors', priorCols, priorOutputs);
+  return ctx.out.write('s2_country_zone_priors', priorCols).then((r) => r.rows);
 }
 
 /** S3 Dirichlet shares (escalated pairs, every observed zone). */
-function publishS3Shares(ctx: RunContext, w: World3A, c: Cols3A, outputs: OutputEntry[]): Promise<number> {
+function publishS3Shares(ctx: RunContext, w: World3A, c: Cols3A): Promise<number> {
   const { in: inp } = w;
   const { nz, mf, seedCol, fl, al, pairOfZone, zoneCountry, zoneMerchant, tzCol, pairShareSum, pairAlphaSum, countryAlphaSum } = c;
   const escRows: number[] = [];
@@ -103,10 +93,8 @@ function publishS3Shares(ctx: RunContext, w: World3A, c: Cols3A, outputs: Output
   const pick = <T extends Float64Array | Int32Array>(src: T, ctor: { from(a: ArrayLike<number>): T }) => ctor.from(escRows.map((j) => src[j]));
   const keyHex = (i: number) => `${w.keys.dirichlet[2 * i].toString(16).padStart(8, '0')}${w.keys.dirichlet[2 * i + 1].toString(16).padStart(8, '0')}`;
   const ne = escRows.length;
-  return publishParquet(
-    ctx,
-    's3_zone_shares',
-    {
+  return ctx.out
+    .write('s3_zone_shares', {
       seed: seedCol(ne),
       manifest_fingerprint: constCol(ne, mf),
       merchant_id: BigUint64Array.from(escRows, (j) => zoneMerchant[j]),
@@ -126,19 +114,16 @@ function publishS3Shares(ctx: RunContext, w: World3A, c: Cols3A, outputs: Output
       rng_substream_label: constCol(ne, FAMILIES.dirichlet),
       rng_stream_id: dictEncode(escRows.map((j) => keyHex(pairOfZone[j]))),
       draws: Int32Array.from(escRows, (j) => w.dirDraws[pairOfZone[j]]),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
 /** S4 zone counts (every pair, every zone where it has outlets). */
-function publishS4Counts(ctx: RunContext, w: World3A, c: Cols3A, outputs: OutputEntry[]): Promise<number> {
+function publishS4Counts(ctx: RunContext, w: World3A, c: Cols3A): Promise<number> {
   const { in: inp } = w;
   const { nz, mf, seedCol, fl, al, pairOfZone, zoneCountry, zoneMerchant, tzCol, pairShareSum, zoneSum, countryAlphaSum } = c;
-  return publishParquet(
-    ctx,
-    's4_zone_counts',
-    {
+  return ctx.out
+    .write('s4_zone_counts', {
       seed: seedCol(nz),
       manifest_fingerprint: constCol(nz, mf),
       merchant_id: zoneMerchant,
@@ -155,7 +140,6 @@ function publishS4Counts(ctx: RunContext, w: World3A, c: Cols3A, outputs: Output
       floor_policy_id: constCol(nz, fl.floor_policy_id),
       floor_policy_version: constCol(nz, fl.floor_policy_version),
       alpha_sum_country: nullableF64(Array.from(pairOfZone, (i) => countryAlphaSum(inp.country[i]))),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }

@@ -1,14 +1,9 @@
 // 3A.S5: zone_alloc (the egress 2B/5A read), digested with routing_universe_hash masked, then zone_alloc_universe_hash.
+import { readAllBytes } from '../../io/reader.js';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { ipcParts, type ColumnValues } from '../../io/tables.js';
-import { publishJson } from '../../engine/datasets.js';
-import { partitionDir } from '../../contracts/dictionary.js';
-import { publishPartition } from '../../io/publish.js';
+import { type ColumnValues } from '../../io/tables.js';
 import { sha256Hex } from '../../core/hash.js';
-import type { OutputEntry } from '../../gates/verify.js';
-import { tokens, type RunContext } from '../../engine/context.js';
+import { type RunContext } from '../../engine/context.js';
 import type { World3A } from './world.js';
 import { constCol, nullableF64, type Cols3A } from './columns.js';
 
@@ -52,8 +47,6 @@ export interface S5Input {
   w: World3A;
   c: Cols3A;
   /** the s2_country_zone_priors entries as published (their files make zone_alpha_digest) */
-  priorOutputs: OutputEntry[];
-  outputs: OutputEntry[];
   stage: { tick(n: number): void };
 }
 
@@ -63,7 +56,7 @@ export interface S5ZoneAlloc {
   zoneAllocRows: number;
 }
 
-export async function s5ZoneAlloc(ctx: RunContext, { w, c, priorOutputs, outputs, stage }: S5Input): Promise<S5ZoneAlloc> {
+export async function s5ZoneAlloc(ctx: RunContext, { w, c, stage }: S5Input): Promise<S5ZoneAlloc> {
   const { p, in: inp } = w;
   const { nz, mf, seedCol, mix, fl, al, thetaDigest, pairOfZone, zoneCountry, zoneMerchant, tzCol, zoneSum, countryAlphaSum } = c;
   const de = dayEffectPolicy(ctx);
@@ -92,9 +85,7 @@ export async function s5ZoneAlloc(ctx: RunContext, { w, c, priorOutputs, outputs
     routing_universe_hash: constCol(nz, hash),
     alpha_sum_country: nullableF64(Array.from(pairOfZone, (i) => countryAlphaSum(inp.country[i]))),
   });
-  const encode = async (hash: string) =>
-    Promise.all([...ipcParts('zone_alloc', zaCols(hash))].map(async (pt) => ({ name: pt.name, bytes: await ctx.pool.parquet(pt.ipc), rows: pt.rows })));
-  const masked = await encode(HEX64_ZERO);
+  const masked = await ctx.out.encode('zone_alloc', zaCols(HEX64_ZERO));
   const concatDigest = (bufs: Uint8Array[]) => {
     const h = createHash('sha256');
     for (const b of bufs) h.update(b);
@@ -107,14 +98,13 @@ export async function s5ZoneAlloc(ctx: RunContext, { w, c, priorOutputs, outputs
     theta_digest: thetaDigest,
     zone_floor_digest: sha256Hex(p.bytes.floors),
     day_effect_digest: sha256Hex(de.bytes ?? new Uint8Array(0)),
-    zone_alloc_parquet_digest: concatDigest(masked.map((m) => m.bytes)),
+    zone_alloc_parquet_digest: concatDigest(masked),
     routing_universe_hash: '',
     version: '1',
     notes: `zone_alpha_digest: sha256 over the s2_country_zone_priors part files in path order; zone_alloc_parquet_digest: over the zone_alloc parts with routing_universe_hash set to 64 zeros; routing_universe_hash = sha256(zone_alpha ‖ theta ‖ zone_floor ‖ day_effect ‖ zone_alloc_parquet digests as ASCII hex)${de.name ? `; day_effect policy ${de.name}` : '; no day-effect policy in the pack: day_effect_digest = sha256 of zero bytes'}`,
   };
-  // zone_alpha_digest: the priors files as published (sorted by path)
-  const priorFiles = [...priorOutputs].sort((a, b) => (a.path < b.path ? -1 : 1));
-  universe.zone_alpha_digest = concatDigest(await Promise.all(priorFiles.map((f) => readFile(join(ctx.world, f.path)))));
+  // zone_alpha_digest: the priors files as published, in path order
+  universe.zone_alpha_digest = concatDigest(await readAllBytes(ctx, 's2_country_zone_priors'));
   universe.routing_universe_hash = universeHashOf([
     universe.zone_alpha_digest,
     universe.theta_digest,
@@ -122,16 +112,9 @@ export async function s5ZoneAlloc(ctx: RunContext, { w, c, priorOutputs, outputs
     universe.day_effect_digest,
     universe.zone_alloc_parquet_digest,
   ]);
-  const real = await encode(universe.routing_universe_hash);
-  const { dir } = partitionDir('zone_alloc', tokens(ctx));
-  await publishPartition(
-    ctx.world,
-    dir,
-    real.map((f) => ({ name: f.name, bytes: f.bytes })),
-  );
-  for (const f of real) outputs.push({ dataset: 'zone_alloc', path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length });
-  const zoneAllocRows = real.reduce((a, f) => a + f.rows, 0);
+  const { rows: zoneAllocRows } = await ctx.out.write('zone_alloc', zaCols(universe.routing_universe_hash));
+  const { dir } = ctx.out.where('zone_alloc');
   stage.tick(1);
-  await publishJson(ctx, 'zone_alloc_universe_hash', universe, outputs);
+  await ctx.out.writeJson('zone_alloc_universe_hash', universe);
   return { universe, zoneAllocDir: dir, zoneAllocRows };
 }

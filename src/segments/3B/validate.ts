@@ -2,16 +2,13 @@
 // their countries, weights, alias slices decoded back, universe hash from the published bytes),
 // replay a sample of merchants through the TypeScript kernel references, measure the realism
 // corridors, then seal the bundle (with s5_manifest_3B) — _passed.flag only if required checks pass.
-import { join } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readBytes, sealedParquet } from '../../io/reader.js';
 import { Duck, litList } from '../../io/duck.js';
-import { sealedParquet } from '../../engine/datasets.js';
-import { partitionDir } from '../../contracts/dictionary.js';
 import { sha256Hex } from '../../core/hash.js';
 import { fm_log } from '../../rng/fmath.js';
 import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
-import { tokens, type RunContext } from '../../engine/context.js';
+import { type RunContext } from '../../engine/context.js';
 import { classify, orderedRules, pickSettlement, settlementCandidates, edgeMu } from './model.js';
 import { edgePlanRef, edgeSlotsRef, edgeJitterRef, edgeAliasRef } from './kernels_ref.js';
 import { sliceProbabilities, edgeCountStats } from './metrics.js';
@@ -59,18 +56,17 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
     manifest_fingerprint: ctx.manifest_fingerprint,
     parameter_hash: ctx.parameter_hash,
     status: checks.passed ? 'PASS' : 'FAIL',
-    evidence: pub.outputs.map((o) => ({ logical_id: o.dataset, sha256_hex: o.sha256_hex, notes: o.path })).sort((a, b) => (a.notes < b.notes ? -1 : 1)),
+    evidence: ctx.out.ledger.map((o) => ({ logical_id: o.dataset, sha256_hex: o.sha256_hex, notes: o.path })).sort((a, b) => (a.notes < b.notes ? -1 : 1)),
     digests: {
       edge_catalogue_digest_global: pub.digests.edge_catalogue_digest_global,
       edge_alias_blob_digest: pub.digests.edge_alias_blob_digest,
-      virtual_routing_policy_digest: pub.outputs.find((o) => o.dataset === 'virtual_routing_policy_3B')!.sha256_hex,
+      virtual_routing_policy_digest: ctx.out.ledger.find((o) => o.dataset === 'virtual_routing_policy_3B')!.sha256_hex,
     },
     notes: `virtual merchants ${V} of ${inp.n}; edges ${nE}; edges per merchant p10/p50/p90 ${edgeStats.p10}/${edgeStats.p50}/${edgeStats.p90} (min ${edgeStats.min}, max ${edgeStats.max})`,
   };
   await sealSegment(ctx, {
     segment: '3B',
     checks,
-    outputs: pub.outputs,
     rows: pub.rows,
     trace: w.trace,
     files: {
@@ -157,8 +153,8 @@ async function checkS2(ctx: RunContext, w: World3B, pub: Published3B, add: Add):
   // published bytes: keys, sort order, counts
   // 3B's own tables as just published (no gate yet); 1A's as its gate lists them
   const [ecFiles, vcFiles, muFiles] = await Promise.all([
-    sealedParquet(ctx, 'edge_catalogue_3B', {}, pub.outputs),
-    sealedParquet(ctx, 'virtual_classification_3B', {}, pub.outputs),
+    sealedParquet(ctx, 'edge_catalogue_3B'),
+    sealedParquet(ctx, 'virtual_classification_3B'),
     sealedParquet(ctx, 'merchant_universe_1A'),
   ]);
   const duck = await Duck.open();
@@ -193,9 +189,7 @@ async function checkS2(ctx: RunContext, w: World3B, pub: Published3B, add: Add):
 async function checkS3(ctx: RunContext, w: World3B, pub: Published3B, add: Add): Promise<void> {
   const { p } = w;
   const V = w.vIdx.length;
-  const tk = tokens(ctx);
-  const b = partitionDir('edge_alias_blob_3B', tk);
-  const blob = await readFile(join(ctx.world, b.dir, b.file!));
+  const blob = await readBytes(ctx, 'edge_alias_blob_3B');
   let badSlice = 0,
     maxDelta = 0,
     deadEdges = 0;
@@ -233,10 +227,7 @@ async function checkS3(ctx: RunContext, w: World3B, pub: Published3B, add: Add):
   );
   add('s3.no_dead_edges', deadEdges === 0, `${deadEdges} edges whose quantised mass is 0 (never picked)`, false);
   const u = pub.universe;
-  const fileSha = async (id: string) => {
-    const d = partitionDir(id, tk);
-    return sha256Hex(await readFile(join(ctx.world, d.dir, d.file!)));
-  };
+  const fileSha = async (id: string) => sha256Hex(await readBytes(ctx, id));
   const uOk =
     sha256Hex(blob) === u.edge_alias_blob_digest &&
     (await fileSha('edge_catalogue_index_3B')) === u.edge_catalogue_index_digest &&

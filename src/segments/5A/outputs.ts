@@ -2,9 +2,7 @@
 // writes a dataset that fits one part under that name, a larger one as <stem>.part-NNNNN.parquet beside it
 // (readers take every .parquet file of the partition in name order).
 import { dictEncode, type DictCol } from '../../io/tables.js';
-import type { OutputEntry } from '../../gates/verify.js';
 import type { RunContext } from '../../engine/context.js';
-import { publishParquet } from '../../engine/datasets.js';
 import { T_WEEK, localStamp, weekOffset } from '../../laws/time/grid.js';
 import { scopeRank } from './calendar.js';
 import { SURFACES, surfaceValues, type SurfaceId } from './surfaces.js';
@@ -19,7 +17,6 @@ export interface SurfaceRecord {
 
 export interface Published5A {
   rows: Record<string, number>;
-  outputs: OutputEntry[];
   surfaces: SurfaceRecord[];
   /** the materialised surfaces' value columns, for S5 */
   overlayRows: number;
@@ -31,25 +28,22 @@ const nullable = (v: (string | null)[]): DictCol => ({ ...dictEncode(v.map((x) =
 type Rows = Record<string, number>;
 
 export async function publish5A(ctx: RunContext, w: World5A): Promise<Published5A> {
-  const outputs: OutputEntry[] = [];
   const rows: Rows = {};
   const sid = { scenario_id: w.p.scenario.scenarios[0].scenario_id };
-  await publishS1Profiles(ctx, w, rows, outputs);
-  await publishS2Shapes(ctx, w, rows, outputs, sid);
-  const nz = await publishS4Calendar(ctx, w, rows, outputs, sid);
-  const surfaces = await publishSurfaces(ctx, w, rows, outputs, sid);
+  await publishS1Profiles(ctx, w, rows);
+  await publishS2Shapes(ctx, w, rows, sid);
+  const nz = await publishS4Calendar(ctx, w, rows, sid);
+  const surfaces = await publishSurfaces(ctx, w, rows, sid);
   void constStr;
-  return { rows, outputs, surfaces, overlayRows: nz };
+  return { rows, surfaces, overlayRows: nz };
 }
 
 /** S1: merchant × zone and merchant class profiles. */
-async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[]): Promise<void> {
+async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows): Promise<void> {
   const M = w.in.merchant.length;
   const inp = w.in;
-  rows.merchant_zone_profile_5A = await publishParquet(
-    ctx,
-    'merchant_zone_profile_5A',
-    {
+  rows.merchant_zone_profile_5A = await ctx.out
+    .write('merchant_zone_profile_5A', {
       merchant_id: inp.cellMerchant,
       legal_country_iso: dictEncode(inp.cellCountry),
       tzid: dictEncode(inp.cellTzid),
@@ -64,9 +58,8 @@ async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows, output
       shape_id: w.cellShape,
       zone_profile_id: dictEncode(w.cellProfile),
       overlay_id: w.cellOverlay,
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
   const mVol = new Float64Array(M),
     mZones = new Int32Array(M);
   for (let i = 0; i < M; i++) {
@@ -75,10 +68,8 @@ async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows, output
     mVol[i] = s;
     mZones[i] = w.mCell0[i + 1] - w.mCell0[i];
   }
-  rows.merchant_class_profile_5A = await publishParquet(
-    ctx,
-    'merchant_class_profile_5A',
-    {
+  rows.merchant_class_profile_5A = await ctx.out
+    .write('merchant_class_profile_5A', {
       merchant_id: inp.merchant,
       demand_class: dictEncode(w.mClass),
       channel_group: dictEncode(w.mChannel),
@@ -88,82 +79,79 @@ async function publishS1Profiles(ctx: RunContext, w: World5A, rows: Rows, output
       per_site_quantile: w.mU,
       weekly_volume_expected: mVol,
       zones: mZones,
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
 }
 
 /** S2 (policy-only): the shape catalogue and its weekly grid. */
-async function publishS2Shapes(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<void> {
+async function publishS2Shapes(ctx: RunContext, w: World5A, rows: Rows, sid: Record<string, string>): Promise<void> {
   const S = w.shapes.defs.length;
   const rep = <T>(f: (s: number) => T) => Array.from({ length: S * T_WEEK }, (_, r) => f(Math.floor(r / T_WEEK)));
-  rows.class_zone_shape_5A = await publishParquet(
-    ctx,
-    'class_zone_shape_5A',
-    {
-      shape_id: Int32Array.from({ length: S * T_WEEK }, (_, r) => Math.floor(r / T_WEEK)),
-      demand_class: dictEncode(rep((s) => w.shapes.defs[s].demand_class)),
-      channel_group: dictEncode(rep((s) => w.shapes.defs[s].channel_group)),
-      template_id: dictEncode(rep((s) => w.shapes.defs[s].template_id)),
-      zone_profile_id: dictEncode(rep((s) => w.shapes.defs[s].zone_profile_id)),
-      bucket_index: Int32Array.from({ length: S * T_WEEK }, (_, r) => r % T_WEEK),
-      shape_value: w.shapes.values,
-    },
-    outputs,
-    sid,
-  );
+  rows.class_zone_shape_5A = await ctx.out
+    .write(
+      'class_zone_shape_5A',
+      {
+        shape_id: Int32Array.from({ length: S * T_WEEK }, (_, r) => Math.floor(r / T_WEEK)),
+        demand_class: dictEncode(rep((s) => w.shapes.defs[s].demand_class)),
+        channel_group: dictEncode(rep((s) => w.shapes.defs[s].channel_group)),
+        template_id: dictEncode(rep((s) => w.shapes.defs[s].template_id)),
+        zone_profile_id: dictEncode(rep((s) => w.shapes.defs[s].zone_profile_id)),
+        bucket_index: Int32Array.from({ length: S * T_WEEK }, (_, r) => r % T_WEEK),
+        shape_value: w.shapes.values,
+      },
+      { tokens: sid },
+    )
+    .then((r) => r.rows);
   const g = w.p.shapes;
   void g;
-  rows.shape_grid_definition_5A = await publishParquet(
-    ctx,
-    'shape_grid_definition_5A',
-    {
-      bucket_index: Int32Array.from({ length: T_WEEK }, (_, k) => k),
-      local_day_of_week: Int32Array.from({ length: T_WEEK }, (_, k) => 1 + Math.floor(k / 24)),
-      local_minutes_since_midnight: Int32Array.from({ length: T_WEEK }, (_, k) => (k % 24) * 60),
-      bucket_duration_minutes: Int32Array.from({ length: T_WEEK }, () => 60),
-      is_weekend: Uint8Array.from({ length: T_WEEK }, (_, k) => (Math.floor(k / 24) >= 5 ? 1 : 0)),
-    },
-    outputs,
-    sid,
-  );
+  rows.shape_grid_definition_5A = await ctx.out
+    .write(
+      'shape_grid_definition_5A',
+      {
+        bucket_index: Int32Array.from({ length: T_WEEK }, (_, k) => k),
+        local_day_of_week: Int32Array.from({ length: T_WEEK }, (_, k) => 1 + Math.floor(k / 24)),
+        local_minutes_since_midnight: Int32Array.from({ length: T_WEEK }, (_, k) => (k % 24) * 60),
+        bucket_duration_minutes: Int32Array.from({ length: T_WEEK }, () => 60),
+        is_weekend: Uint8Array.from({ length: T_WEEK }, (_, k) => (Math.floor(k / 24) >= 5 ? 1 : 0)),
+      },
+      { tokens: sid },
+    )
+    .then((r) => r.rows);
 }
 
 /** S4 calendar, manifest, overlay profiles; returns the sparse overlay row count. */
-async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<number> {
+async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, sid: Record<string, string>): Promise<number> {
   const sc = w.p.scenario.scenarios[0];
   const H = w.hz.H;
   const ev = w.calendar.events;
-  rows.scenario_calendar_5A = await publishParquet(
-    ctx,
-    'scenario_calendar_5A',
-    {
-      event_id: ev.map((e) => e.event_id),
-      event_type: dictEncode(ev.map((e) => e.type)),
-      name: ev.map((e) => e.name),
-      scope_global: Uint8Array.from(ev, (e) => (e.scope_global ? 1 : 0)),
-      country_iso: nullable(ev.map((e) => e.country)),
-      tzid: nullable(ev.map((e) => e.tzid)),
-      demand_class: nullable(ev.map((e) => e.demand_class)),
-      scope_rank: Int32Array.from(ev, (e) => scopeRank(e)),
-      local_start: ev.map((e) => localStamp(w.hz, e.start)),
-      local_end: ev.map((e) => localStamp(w.hz, e.end)),
-      start_bucket: Int32Array.from(ev, (e) => e.start),
-      end_bucket: Int32Array.from(ev, (e) => e.end),
-      shape_kind: dictEncode(ev.map((e) => e.shape)),
-      amplitude: Float64Array.from(ev, (e) => e.amplitude),
-      ramp_in_buckets: Int32Array.from(ev, (e) => e.ramp_in),
-      ramp_out_buckets: Int32Array.from(ev, (e) => e.ramp_out),
-      touches_world: Uint8Array.from(ev, (e) => (w.usedEvents.has(e.event_id) ? 1 : 0)),
-      source: dictEncode(ev.map((e) => e.source)),
-    },
-    outputs,
-    sid,
-  );
-  rows.scenario_manifest_5A = await publishParquet(
-    ctx,
-    'scenario_manifest_5A',
-    {
+  rows.scenario_calendar_5A = await ctx.out
+    .write(
+      'scenario_calendar_5A',
+      {
+        event_id: ev.map((e) => e.event_id),
+        event_type: dictEncode(ev.map((e) => e.type)),
+        name: ev.map((e) => e.name),
+        scope_global: Uint8Array.from(ev, (e) => (e.scope_global ? 1 : 0)),
+        country_iso: nullable(ev.map((e) => e.country)),
+        tzid: nullable(ev.map((e) => e.tzid)),
+        demand_class: nullable(ev.map((e) => e.demand_class)),
+        scope_rank: Int32Array.from(ev, (e) => scopeRank(e)),
+        local_start: ev.map((e) => localStamp(w.hz, e.start)),
+        local_end: ev.map((e) => localStamp(w.hz, e.end)),
+        start_bucket: Int32Array.from(ev, (e) => e.start),
+        end_bucket: Int32Array.from(ev, (e) => e.end),
+        shape_kind: dictEncode(ev.map((e) => e.shape)),
+        amplitude: Float64Array.from(ev, (e) => e.amplitude),
+        ramp_in_buckets: Int32Array.from(ev, (e) => e.ramp_in),
+        ramp_out_buckets: Int32Array.from(ev, (e) => e.ramp_out),
+        touches_world: Uint8Array.from(ev, (e) => (w.usedEvents.has(e.event_id) ? 1 : 0)),
+        source: dictEncode(ev.map((e) => e.source)),
+      },
+      { tokens: sid },
+    )
+    .then((r) => r.rows);
+  rows.scenario_manifest_5A = await ctx.out
+    .write('scenario_manifest_5A', {
       scenario_id: [sc.scenario_id],
       scenario_version: [sc.scenario_version],
       is_baseline: Uint8Array.of(sc.is_baseline ? 1 : 0),
@@ -178,9 +166,8 @@ async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, output
       overlay_profiles: Int32Array.of(w.overlayKeys.length),
       expected_arrivals: Float64Array.of(ctx.scale.arrivals),
       world_factor: Float64Array.of(w.worldFactor),
-    },
-    outputs,
-  );
+    })
+    .then((r) => r.rows);
   // sparse overlay factors (≠ 1)
   let nz = 0;
   for (let i = 0; i < w.overlays.length; i++) if (w.overlays[i] !== 1) nz++;
@@ -194,30 +181,26 @@ async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, output
     olh[j] = i % H;
     of[j++] = w.overlays[i];
   }
-  rows.overlay_factor_profiles_5A = await publishParquet(
-    ctx,
-    'overlay_factor_profiles_5A',
-    { overlay_id: oid, local_horizon_bucket_index: olh, factor: of },
-    outputs,
-    sid,
-  );
-  rows.overlay_profile_keys_5A = await publishParquet(
-    ctx,
-    'overlay_profile_keys_5A',
-    {
-      overlay_id: Int32Array.from(w.overlayKeys, (_, i) => i),
-      legal_country_iso: dictEncode(w.overlayKeys.map((k) => k.country)),
-      tzid: dictEncode(w.overlayKeys.map((k) => k.tzid)),
-      demand_class: dictEncode(w.overlayKeys.map((k) => k.demand_class)),
-    },
-    outputs,
-    sid,
-  );
+  rows.overlay_factor_profiles_5A = await ctx.out
+    .write('overlay_factor_profiles_5A', { overlay_id: oid, local_horizon_bucket_index: olh, factor: of }, { tokens: sid })
+    .then((r) => r.rows);
+  rows.overlay_profile_keys_5A = await ctx.out
+    .write(
+      'overlay_profile_keys_5A',
+      {
+        overlay_id: Int32Array.from(w.overlayKeys, (_, i) => i),
+        legal_country_iso: dictEncode(w.overlayKeys.map((k) => k.country)),
+        tzid: dictEncode(w.overlayKeys.map((k) => k.tzid)),
+        demand_class: dictEncode(w.overlayKeys.map((k) => k.demand_class)),
+      },
+      { tokens: sid },
+    )
+    .then((r) => r.rows);
   return nz;
 }
 
 /** S3 surfaces (pure products), materialised below the cap. */
-async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, outputs: OutputEntry[], sid: Record<string, string>): Promise<SurfaceRecord[]> {
+async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, sid: Record<string, string>): Promise<SurfaceRecord[]> {
   const N = w.cellM.length,
     H = w.hz.H;
   const inp = w.in;
@@ -258,19 +241,19 @@ async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, outputs:
       tC[r] = tDict.codes[c];
       bIdx[r] = r % per;
     }
-    rows[s.id] = await publishParquet(
-      ctx,
-      s.id,
-      {
-        merchant_id: mIds,
-        legal_country_iso: { codes: cC, dict: cDict.dict },
-        tzid: { codes: tC, dict: tDict.dict },
-        [bucketCol]: bIdx,
-        [valueCol]: surfaceValues(s.id, w.surf, w.volume, 0, N),
-      },
-      outputs,
-      sid,
-    );
+    rows[s.id] = await ctx.out
+      .write(
+        s.id,
+        {
+          merchant_id: mIds,
+          legal_country_iso: { codes: cC, dict: cDict.dict },
+          tzid: { codes: tC, dict: tDict.dict },
+          [bucketCol]: bIdx,
+          [valueCol]: surfaceValues(s.id, w.surf, w.volume, 0, N),
+        },
+        { tokens: sid },
+      )
+      .then((r) => r.rows);
     surfaces.push({ dataset: s.id, rows: n, materialised: true, reason: `${n} rows within surfaces.max_rows_per_dataset ${cap}` });
   }
   return surfaces;

@@ -6,7 +6,7 @@
 //   cap) → S5 checks + bundle.
 import * as arrow from 'apache-arrow';
 import { runS0 } from '../../engine/s0.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import { readTimetable } from '../2A/read.js';
 import type { Timetable } from '../../laws/time/timetable.js';
 import { asciiCompare } from '../../core/hash.js';
@@ -45,14 +45,11 @@ const strings = (t: arrow.Table, c: string): string[] => Array.from(t.getChild(c
 
 export async function readInputs5A(ctx: RunContext): Promise<Inputs5A> {
   const [za, mu, vc] = await Promise.all([
-    readParquetDataset(
-      ctx,
-      'zone_alloc',
-      {},
-      { columns: ['merchant_id', 'legal_country_iso', 'tzid', 'zone_site_count', 'zone_site_count_sum', 'zone_share'] },
-    ),
-    readParquetDataset(ctx, 'merchant_universe_1A', {}, { columns: ['merchant_id', 'mcc', 'channel'] }),
-    readParquetDataset(ctx, 'virtual_classification_3B', {}, { columns: ['merchant_id', 'virtual_mode'] }),
+    readTable(ctx, 'zone_alloc', {
+      columns: ['merchant_id', 'legal_country_iso', 'tzid', 'zone_site_count', 'zone_site_count_sum', 'zone_share'],
+    }),
+    readTable(ctx, 'merchant_universe_1A', { columns: ['merchant_id', 'mcc', 'channel'] }),
+    readTable(ctx, 'virtual_classification_3B', { columns: ['merchant_id', 'virtual_mode'] }),
   ]);
   const n = za.numRows;
   const idx = Array.from({ length: n }, (_, i) => i);

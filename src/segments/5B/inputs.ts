@@ -3,7 +3,7 @@
 // indexed the way the kernel wants them (timetable zone indices, sorted country dictionary).
 import * as arrow from 'apache-arrow';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { readParquetDataset } from '../../engine/datasets.js';
+import { readTable } from '../../io/reader.js';
 import type { RunContext } from '../../engine/context.js';
 import { loadSiteRouter } from '../2B/read.js';
 import { merchantIndex, type Router2B } from '../../laws/routing/router.js';
@@ -74,16 +74,16 @@ export async function loadInputs(ctx: RunContext, scenarioId: string, H: number)
   // every read names its columns: DuckDB decodes them on its own threads, all at once, while this
   // thread builds the router from the alias index
   const sc = { scenario_id: scenarioId };
-  const catalogue = readParquetDataset(ctx, 'edge_catalogue_3B', {}, { columns: [...EDGE_CATALOGUE_COLUMNS, 'tzid_operational'] });
+  const catalogue = readTable(ctx, 'edge_catalogue_3B', { columns: [...EDGE_CATALOGUE_COLUMNS, 'tzid_operational'] });
   const [prof, timetable, router, cat, edges, vc, sh, ov] = await Promise.all([
-    readParquetDataset(ctx, P, {}, { columns: PROFILE_COLUMNS }),
+    readTable(ctx, P, { columns: PROFILE_COLUMNS }),
     readTimetable(ctx),
     loadSiteRouter(ctx, load2B(ctx.pack).days.start_day),
     catalogue,
     loadVirtualEdges(ctx, catalogue),
-    readParquetDataset(ctx, 'virtual_classification_3B', {}, { columns: ['merchant_id', 'virtual_share'] }),
-    readParquetDataset(ctx, 'class_zone_shape_5A', sc, { columns: ['shape_id', 'bucket_index', 'shape_value'] }),
-    readParquetDataset(ctx, 'overlay_factor_profiles_5A', sc, { columns: ['overlay_id', 'local_horizon_bucket_index', 'factor'] }),
+    readTable(ctx, 'virtual_classification_3B', { columns: ['merchant_id', 'virtual_share'] }),
+    readTable(ctx, 'class_zone_shape_5A', { tokens: sc, columns: ['shape_id', 'bucket_index', 'shape_value'] }),
+    readTable(ctx, 'overlay_factor_profiles_5A', { tokens: sc, columns: ['overlay_id', 'local_horizon_bucket_index', 'factor'] }),
   ]);
 
   const n = prof.numRows;

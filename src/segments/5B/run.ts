@@ -7,7 +7,6 @@ import { sealSegment } from '../../engine/seal.js';
 import { Checks } from '../../engine/checks.js';
 import { RngTrace } from '../../engine/trace.js';
 import type { RunContext, SegmentDef } from '../../engine/context.js';
-import type { OutputEntry } from '../../gates/verify.js';
 import { horizonOf } from '../../laws/time/grid.js';
 import { loadInputs } from './inputs.js';
 import { policies5B } from './policies.js';
@@ -36,7 +35,6 @@ async function run5B(ctx: RunContext) {
     );
   const hz = horizonOf(tg);
   const H = hz.H;
-  const outputs: OutputEntry[] = [];
   const checks = new Checks();
   const trace = new RngTrace('5B');
   let t0 = performance.now();
@@ -47,7 +45,7 @@ async function run5B(ctx: RunContext) {
   };
   const inp = await loadInputs(ctx, tg.scenario_id, H);
   lap('inputs');
-  const tables = tables5B(ctx, tg.scenario_id, outputs);
+  const tables = tables5B(ctx, tg.scenario_id);
   const { sc, rows } = tables;
 
   const { lhTab, week0, groups, expected } = s1GridGroups(ctx, { pol, inp, hz, tables });
@@ -55,7 +53,7 @@ async function run5B(ctx: RunContext) {
   const nG = groups.ids.length;
   const { fac } = await s2Latent(ctx, { pol, groups, H, trace, tables });
   lap(`S2 latent field (${nG} groups)`);
-  const s3 = await s3Arrivals(ctx, { pol, inp, hz, groups, expected, lhTab, week0, fac, sc, outputs });
+  const s3 = await s3Arrivals(ctx, { pol, inp, hz, groups, expected, lhTab, week0, fac, sc });
   const { tot, laws, totalExpected, partRows, summaryPartRows, ms } = s3;
   lap(
     `S3/S4 arrivals (${s3.shards} shards; worker ms: kernel ${ms[0].toFixed(0)}, arrival parquet ${ms[1].toFixed(0)}, summary parquet ${ms[2].toFixed(0)}, law scan ${ms[3].toFixed(0)}, part hashing ${ms[4].toFixed(0)}; main-thread shard prep ${ms[5].toFixed(0)}, commit ${ms[6].toFixed(0)})`,
@@ -80,9 +78,8 @@ async function run5B(ctx: RunContext) {
     partRows,
     summaryPartRows,
     sc,
-    outputs,
   });
   lap('S5 checks');
-  await sealSegment(ctx, { segment: '5B', checks, outputs, rows, trace, files: { 'realism_5B.json': realism } });
+  await sealSegment(ctx, { segment: '5B', checks, rows, trace, files: { 'realism_5B.json': realism } });
   return { rows };
 }

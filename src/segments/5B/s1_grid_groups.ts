@@ -26,7 +26,7 @@ export function s1GridGroups(ctx: RunContext, { pol, inp, hz, tables }: S1Input)
   const tg = pol.timeGrid;
   const H = hz.H;
   const c = inp.cells;
-  const { ids, later, outputs, sc } = tables;
+  const { ids, later, sc } = tables;
   const bStart = new BigInt64Array(H),
     bEnd = new BigInt64Array(H),
     dow = new Int32Array(H),
@@ -56,7 +56,6 @@ export function s1GridGroups(ctx: RunContext, { pol, inp, hz, tables }: S1Input)
         { name: 'is_weekend_utc', type: 'bool', values: wkend },
       ],
       H,
-      outputs,
       sc,
     ),
   );
@@ -89,7 +88,6 @@ export function s1GridGroups(ctx: RunContext, { pol, inp, hz, tables }: S1Input)
         { name: 'expected_arrivals', type: 'f64', values: expected },
       ],
       c.n,
-      outputs,
       sc,
     ),
   );

@@ -20,7 +20,7 @@ export interface S2Latent {
 
 export async function s2Latent(ctx: RunContext, { pol, groups, H, trace, tables }: S2Input): Promise<S2Latent> {
   const mf = ctx.manifest_fingerprint;
-  const { ids, later, outputs, sc } = tables;
+  const { ids, later, sc } = tables;
   const nG = groups.ids.length;
   const { latent, factor } = await latentField(ctx.pool, groups, pol, H, { manifest_fingerprint: mf, seed: ctx.seed, parameter_hash: ctx.parameter_hash });
   trace.addTotals('5B.lgcp_latent', nG, nG * 2 * H, nG * H, nG, H);
@@ -54,7 +54,6 @@ export async function s2Latent(ctx: RunContext, { pol, groups, H, trace, tables 
         { name: 'factor', type: 'f64', values: fac },
       ],
       nGH,
-      outputs,
       sc,
     ),
   );

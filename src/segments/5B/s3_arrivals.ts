@@ -1,10 +1,6 @@
 // 5B.S3/S4: arrivals shard by shard on the pool — counts, times, routing and local time in one kernel per
 // shard (the worker task in worker.ts, which also encodes the shard's Parquet parts); parts stream to staging.
 import type { RunContext } from '../../engine/context.js';
-import { tokens } from '../../engine/context.js';
-import type { OutputEntry } from '../../gates/verify.js';
-import { partitionDir } from '../../contracts/dictionary.js';
-import { PartitionWriter } from '../../io/publish.js';
 import type { Horizon } from '../../laws/time/grid.js';
 import { CHANNELS, type Inputs5B } from './inputs.js';
 import { planShards, shardInput, worldTables, type Groups, type Shard } from './plan.js';
@@ -24,7 +20,6 @@ export interface S3Input {
   week0: number;
   fac: Float64Array;
   sc: Record<string, string>;
-  outputs: OutputEntry[];
 }
 
 export interface S3Arrivals {
@@ -39,7 +34,7 @@ export interface S3Arrivals {
   ms: number[];
 }
 
-export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expected, lhTab, week0, fac, sc, outputs }: S3Input): Promise<S3Arrivals> {
+export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expected, lhTab, week0, fac, sc }: S3Input): Promise<S3Arrivals> {
   const tg = pol.timeGrid;
   const H = hz.H;
   const mf = ctx.manifest_fingerprint;
@@ -54,9 +49,8 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
     fac,
   );
   const shards = planShards(inp, expected, pol.arrivals.shard_target_arrivals);
-  const t = { ...tokens(ctx), ...sc };
-  const aw = new PartitionWriter(ctx.world, partitionDir('arrival_events_5B', t).dir);
-  const sw = new PartitionWriter(ctx.world, partitionDir('s4_arrival_summary_5B', t).dir);
+  const aw = ctx.out.stream('arrival_events_5B', { tokens: sc });
+  const sw = ctx.out.stream('s4_arrival_summary_5B', { tokens: sc });
   const enc = {
     seed: ctx.seed.toString(),
     manifest_fingerprint: mf,
@@ -96,16 +90,12 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
     }
     if (r.overflow || !r.laws || !r.arrivalsSha256 || !r.summarySha256) throw new Error(`5B shard ${s.index} overflowed twice`);
     if (r.arrivals && r.summary) {
-      await aw.add({ name, bytes: r.arrivals });
-      await sw.add({ name, bytes: r.summary });
+      await aw.add(name, r.arrivals);
+      await sw.add(name, r.summary);
     } else {
-      await aw.adopt(name, r.writeError);
-      await sw.adopt(name, r.writeError);
+      await aw.adopt(name, { sha256_hex: r.arrivalsSha256, bytes: r.arrivalsBytes! }, r.writeError);
+      await sw.adopt(name, { sha256_hex: r.summarySha256, bytes: r.summaryBytes! }, r.writeError);
     }
-    const ad = partitionDir('arrival_events_5B', t).dir,
-      sd = partitionDir('s4_arrival_summary_5B', t).dir;
-    outputs.push({ dataset: 'arrival_events_5B', path: `${ad}/${name}`, sha256_hex: r.arrivalsSha256, bytes: r.arrivalsBytes! });
-    outputs.push({ dataset: 's4_arrival_summary_5B', path: `${sd}/${name}`, sha256_hex: r.summarySha256, bytes: r.summaryBytes! });
     partRows[s.index] = r.stats[0];
     summaryPartRows[s.index] = r.stats[1];
     addLaws(laws, r.laws);

@@ -10,7 +10,6 @@ import { partitionDir } from '../../contracts/dictionary.js';
 import { tokens, type RunContext } from '../../engine/context.js';
 import type { Checks } from '../../engine/checks.js';
 import { Duck, lit, litList } from '../../io/duck.js';
-import type { OutputEntry } from '../../gates/verify.js';
 import { readParquetColumns } from '../../io/duck_read.js';
 import { offsetAt, tzIndexOf } from '../../laws/time/timetable.js';
 import type { Horizon } from '../../laws/time/grid.js';
@@ -36,8 +35,6 @@ export interface Validate5BInput {
   partRows: number[];
   summaryPartRows: number[];
   sc: Record<string, string>;
-  /** the outputs ledger: the arrival and summary parts as published (no gate yet) */
-  outputs: OutputEntry[];
 }
 
 const num = (v: unknown) => Number(v ?? 0);
@@ -83,7 +80,7 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
     // every query on a connection of its own, all at once (each is partly single-threaded)
     const q = (sql: string) => duck.allApart(sql);
     // every published part's row count, from its footer
-    const published = (id: string) => v.outputs.filter((o) => o.dataset === id).map((o) => join(ctx.world, o.path));
+    const published = (id: string) => ctx.out.ledger.filter((o) => o.dataset === id).map((o) => join(ctx.world, o.path));
     const footers = async (id: string) =>
       new Map(
         (await q(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${litList(published(id))})`)).map((r) => [

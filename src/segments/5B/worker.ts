@@ -18,7 +18,7 @@ export interface ArrivalTask {
   /** dictionaries the kernel's codes index, and the partition tokens written as columns */
   enc: { seed: string; manifest_fingerprint: string; scenario_id: string; countries: string[]; zones: string[]; channels: string[]; edges: string[] };
   laws: LawParams;
-  /** staged paths (PartitionWriter.stagedPath) to write the two parts to here; absent: the bytes go back */
+  /** staged paths (PartStream.stagedPath, io/writer.ts) to write the two parts to here; absent: the bytes go back */
   write?: { arrivals: string; summary: string };
 }
 
@@ -145,7 +145,7 @@ export function runArrivalTask(ex: KernelExports, t: ArrivalTask): ArrivalResult
   const w = t.write;
   return (async () => {
     try {
-      // PartitionWriter.commit fsyncs them before the partition is published; direct I/O keeps
+      // the stream's commit fsyncs them before the partition is published; direct I/O keeps
       // them out of the page cache (src/io/direct.ts)
       await writeNewFileDirect(w.arrivals, arrivals);
       await writeNewFileDirect(w.summary, summary);

@@ -1,0 +1,212 @@
+// The one writer. Every byte a segment publishes goes through a segment's Outputs: it checks the
+// contract before encoding (io/tables.ts buildTable, io/fast_contract.ts), fills in the constant
+// identity columns, names the files by the catalogue's path template, publishes each partition
+// write-once (io/publish.ts) and keeps the segment's outputs ledger, which the seal turns into
+// outputs.json. Nothing else in a segment writes, and nothing threads a ledger by hand.
+import { partitionDir, dataset, type Tokens } from '../contracts/dictionary.js';
+import { fail, ErrorCodes } from '../core/errors.js';
+import { sha256Hex, stableJson } from '../core/hash.js';
+import type { OutputEntry } from '../gates/verify.js';
+import { ipcParts, PART_ROWS, type ColumnValues } from './tables.js';
+import { checkFastColumns } from './fast_contract.js';
+import type { FastColumn } from './fastparquet.js';
+import { PartitionWriter, publishPartition, type PartFile } from './publish.js';
+
+export type { OutputEntry, PartFile };
+
+/** What the writer needs from the run: where the world is, the run's tokens and the pool's encoders. */
+export interface WriterHost {
+  world: string;
+  seed: bigint;
+  manifest_fingerprint: string;
+  parameter_hash: string;
+  run_id: string;
+  pool: {
+    /** Arrow IPC stream → Parquet bytes (parquet-wasm, on a worker) */
+    parquet(ipc: Uint8Array): Promise<Uint8Array>;
+    /** typed columns → Parquet bytes (io/fastparquet.ts, on a worker) */
+    encodeParquet(columns: readonly FastColumn[], rows: number): Promise<Uint8Array>;
+  };
+}
+
+/** A published dataset partition: its rows and its files as the ledger records them. */
+export interface Written {
+  rows: number;
+  files: OutputEntry[];
+}
+
+export interface WriteOptions {
+  /** tokens beyond the run's (scenario_id, …) for the path template */
+  tokens?: Record<string, string>;
+}
+
+export interface ParquetOptions extends WriteOptions {
+  /** Files published in the same partition beside the parts, made from them (a manifest of their digests). */
+  beside?: (parts: readonly PartFile[]) => PartFile[];
+  /** Rows per part (default PART_ROWS); a single-file template takes exactly one part. */
+  partRows?: number;
+}
+
+/** The identity tokens a dataset may carry as constant columns, filled in when the caller leaves them out. */
+const CONSTANT_COLUMNS = ['seed', 'manifest_fingerprint', 'parameter_hash', 'run_id', 'scenario_id'] as const;
+
+export class Outputs {
+  /** Every file published by this segment in this run, in publishing order (outputs.json sorts it). */
+  readonly ledger: OutputEntry[] = [];
+
+  constructor(
+    /** the segment whose outputs these are: reads of its own datasets before the seal come from the ledger */
+    readonly segment: string,
+    private readonly host: WriterHost,
+  ) {}
+
+  tokens(extra: Record<string, string> = {}): Tokens {
+    const h = this.host;
+    return { seed: h.seed.toString(), parameter_hash: h.parameter_hash, manifest_fingerprint: h.manifest_fingerprint, run_id: h.run_id, ...extra };
+  }
+
+  /** The partition directory and file name (for a file template) of dataset `id`. */
+  where(id: string, extra: Record<string, string> = {}): { dir: string; file?: string } {
+    return partitionDir(id, this.tokens(extra));
+  }
+
+  /**
+   * Publish a Parquet dataset from columns. Parts are encoded on the pool; they are named
+   * part-NNNNN.parquet, or, where the template names a file, that file (one part) or
+   * <stem>.part-NNNNN.parquet beside it (several).
+   */
+  async write(id: string, cols: Record<string, ColumnValues>, opts: ParquetOptions = {}): Promise<Written> {
+    const { dir, file } = this.where(id, opts.tokens);
+    const parts = await this.encodeParts(id, cols, opts);
+    const stem = file?.replace(/\.parquet$/, '');
+    const name = (p: PartFile, i: number) => (!file ? p.name : parts.length === 1 ? file : `${stem}.part-${String(i).padStart(5, '0')}.parquet`);
+    const files = parts.map((p, i) => ({ name: name(p, i), bytes: p.bytes }));
+    const rows = parts.reduce((a, p) => a + p.rows, 0);
+    return this.publish(id, dir, [...files, ...(opts.beside?.(files) ?? [])], rows);
+  }
+
+  /** Publish a Parquet dataset at a file template, encoded from typed columns by the fast encoder. */
+  async writeFast(id: string, cols: FastColumn[], rows: number, opts: WriteOptions = {}): Promise<Written> {
+    const { dir, file } = this.fileWhere(id, opts.tokens);
+    checkFastColumns(id, cols);
+    return this.publish(id, dir, [{ name: file, bytes: await this.host.pool.encodeParquet(cols, rows) }], rows);
+  }
+
+  /** Publish a JSON document (canonical bytes) at a file template. */
+  async writeJson(id: string, doc: unknown, opts: WriteOptions = {}): Promise<Written> {
+    const { dir, file } = this.fileWhere(id, opts.tokens);
+    return this.publish(id, dir, [{ name: file, bytes: Buffer.from(stableJson(doc)) }], 1);
+  }
+
+  /** Publish bytes (a blob, a text file) at a file template. */
+  async writeBytes(id: string, bytes: Uint8Array, opts: WriteOptions = {}): Promise<Written> {
+    const { dir, file } = this.fileWhere(id, opts.tokens);
+    return this.publish(id, dir, [{ name: file, bytes }], 1);
+  }
+
+  /** The Parquet parts `write` would publish, not published (to digest a masked variant). */
+  async encode(id: string, cols: Record<string, ColumnValues>): Promise<Uint8Array[]> {
+    return (await this.encodeParts(id, cols, {})).map((p) => p.bytes);
+  }
+
+  /** A partition written part by part (outputs too large to hold), published whole at commit. */
+  stream(id: string, opts: WriteOptions = {}): PartStream {
+    // a streamed part is one Parquet file whatever its rows (the caller sized the chunk)
+    const encode = async (cols: Record<string, ColumnValues>) => (await this.encodeParts(id, cols, { ...opts, partRows: Number.MAX_SAFE_INTEGER }))[0];
+    return new PartStream(id, this.where(id, opts.tokens).dir, this.host.world, this.ledger, encode);
+  }
+
+  private fileWhere(id: string, extra?: Record<string, string>): { dir: string; file: string } {
+    const { dir, file } = this.where(id, extra);
+    if (!file) fail(ErrorCodes.INTERNAL, `dataset ${id} is a directory, not a file`);
+    return { dir, file };
+  }
+
+  private async encodeParts(id: string, cols: Record<string, ColumnValues>, opts: ParquetOptions): Promise<(PartFile & { rows: number })[]> {
+    const full = this.withConstants(id, cols, opts.tokens);
+    const parts = [...ipcParts(id, full, opts.partRows ?? PART_ROWS)];
+    return Promise.all(parts.map(async (p) => ({ name: p.name, rows: p.rows, bytes: await this.host.pool.parquet(p.ipc) })));
+  }
+
+  /** The contract's constant identity columns the caller left out, filled from the run's tokens. */
+  private withConstants(id: string, cols: Record<string, ColumnValues>, extra?: Record<string, string>): Record<string, ColumnValues> {
+    const spec = dataset(id).columns ?? [];
+    const missing = spec.filter((c) => cols[c.name] === undefined && (CONSTANT_COLUMNS as readonly string[]).includes(c.name));
+    if (missing.length === 0) return cols;
+    const given = Object.values(cols)[0];
+    if (given === undefined) fail(ErrorCodes.INTERNAL, `dataset ${id}: no columns to size the constant columns by`);
+    const n = 'codes' in given ? given.codes.length : 'valid' in given && 'values' in given ? given.values.length : given.length;
+    const t = this.tokens(extra);
+    const out: Record<string, ColumnValues> = { ...cols };
+    for (const c of missing) {
+      const v = t[c.name];
+      if (v === undefined) fail(ErrorCodes.INTERNAL, `dataset ${id}: no token for the constant column ${c.name}`);
+      if (c.type === 'utf8') out[c.name] = { codes: new Int32Array(n), dict: [String(v)] };
+      else if (c.type === 'uint64') out[c.name] = new BigUint64Array(n).fill(BigInt(v));
+      else if (c.type === 'int64') out[c.name] = new BigInt64Array(n).fill(BigInt(v));
+      else fail(ErrorCodes.INTERNAL, `dataset ${id}: constant column ${c.name} of type ${c.type}`);
+    }
+    return out;
+  }
+
+  private async publish(id: string, dir: string, files: PartFile[], rows: number): Promise<Written> {
+    await publishPartition(this.host.world, dir, files);
+    const entries = files.map((f) => ({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length }));
+    this.ledger.push(...entries);
+    return { rows, files: entries };
+  }
+}
+
+/**
+ * One partition streamed part by part with the guarantees of a whole write: parts are staged, the
+ * partition appears at commit, and only then do its files enter the ledger. A part may be written
+ * by someone else (a pool worker, straight to stagedPath) and adopted with its digest.
+ */
+export class PartStream {
+  private readonly w: PartitionWriter;
+  private readonly pending: OutputEntry[] = [];
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+    world: string,
+    private readonly ledger: OutputEntry[],
+    private readonly encode: (cols: Record<string, ColumnValues>) => Promise<PartFile & { rows: number }>,
+  ) {
+    this.w = new PartitionWriter(world, dir);
+  }
+
+  /** Encode rows as part `name` (contract-checked, constant columns filled in) and stage it; returns its rows. */
+  async write(name: string, cols: Record<string, ColumnValues>): Promise<number> {
+    const part = await this.encode(cols);
+    await this.add(name, part.bytes);
+    return part.rows;
+  }
+
+  /** Where part `name` may be written directly; undefined when the partition is already published (use add). */
+  stagedPath(name: string): Promise<string | undefined> {
+    return this.w.stagedPath(name);
+  }
+
+  /** Record a part written at stagedPath(name); `writeError` is the errno code its writer reported. */
+  async adopt(name: string, digest: { sha256_hex: string; bytes: number }, writeError?: string): Promise<void> {
+    await this.w.adopt(name, writeError);
+    this.pending.push({ dataset: this.id, path: `${this.dir}/${name}`, ...digest });
+  }
+
+  async add(name: string, bytes: Uint8Array): Promise<void> {
+    await this.w.add({ name, bytes });
+    this.pending.push({ dataset: this.id, path: `${this.dir}/${name}`, sha256_hex: sha256Hex(bytes), bytes: bytes.length });
+  }
+
+  /** Publish the partition; returns its files in path order. */
+  async commit(): Promise<OutputEntry[]> {
+    await this.w.commit();
+    const files = [...this.pending].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    this.ledger.push(...files);
+    return files;
+  }
+
+  abort(): Promise<void> {
+    return this.w.abort();
+  }
+}
