@@ -1,6 +1,7 @@
 // RNG accounting (audit finding 6): a segment's rng_trace_log / rng_audit_log are written before its
 // gate, read back from bytes and reconciled with the draws it made; validate reconciles them with the
 // totals its bundle seals. Any disagreement is RNG_ACCOUNTING_MISMATCH naming segment and family.
+import { forSegment } from '../src/engine/context.js';
 import { promises as fs, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,10 @@ function mismatch(f: () => unknown): FwError {
 
 let n = 0;
 const ctxFor = () =>
-  ({ world: join(root, `w${n++}`), seed: 42n, parameter_hash: T.parameter_hash, manifest_fingerprint: MF, run_id: T.run_id, sealed: [] }) as any;
+  forSegment(
+    { world: join(root, `w${n++}`), seed: 42n, parameter_hash: T.parameter_hash, manifest_fingerprint: MF, run_id: T.run_id, sealed: [] } as any,
+    '1A',
+  );
 const bundleRel = () => gateFor('1A').bundle_root_template.replace('{manifest_fingerprint}', MF);
 
 describe('reconcileRngLogs (the in-run check, from bytes)', () => {
@@ -82,7 +86,7 @@ describe('sealSegment writes the logs before the gate', () => {
     const ctx = ctxFor();
     const checks = new Checks();
     checks.add('ok', true, '');
-    await sealSegment(ctx, { segment: '1A', checks, outputs: [], trace: trace() });
+    await sealSegment(ctx, { segment: '1A', checks, trace: trace() });
     expect((await verifyGate(ctx.world, '1A', MF)).ok).toBe(true);
     const r = await checkRngLogs(ctx.world, '1A', bundleRel());
     expect(r).toEqual({ runs: 1, problems: [], notes: [] });
@@ -108,7 +112,7 @@ describe('sealSegment writes the logs before the gate', () => {
     checks.add('ok', true, '');
     const t = trace();
     t.addTotals('1A.broken', 1, -1, 1, 1, 1); // a kernel reporting a negative draw count
-    await expect(sealSegment(ctx, { segment: '1A', checks, outputs: [], trace: t })).rejects.toMatchObject({
+    await expect(sealSegment(ctx, { segment: '1A', checks, trace: t })).rejects.toMatchObject({
       code: ErrorCodes.RNG_ACCOUNTING_MISMATCH,
       message: expect.stringMatching(/^1A family 1A\.broken: /),
     });

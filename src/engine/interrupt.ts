@@ -45,6 +45,10 @@ export function handleInterrupts(target: Interruptible): () => void {
     const line = new FwError(ErrorCodes.INTERRUPTED, `interrupted by ${signal}`, target.segment(), 're-run the same command; sealed segments are kept').line();
     const finish = (): never => {
       removeOwnStaging(target.world);
+      // a file operation issued before this point may still be running on libuv's thread pool (a
+      // staging mkdir landing after the removal): block briefly so it lands, then remove again
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      removeOwnStaging(target.world);
       writeSync(2, line + '\n');
       process.exit(code);
     };
