@@ -80,7 +80,7 @@ describe('2A on a tiny world', () => {
         bad_provenance: 0,
         bad_nudge: 0,
         unknown_tz: 0,
-        seed_type: 'UBIGINT',
+        seed_type: 'BIGINT',
         ts_type: 'TIMESTAMP WITH TIME ZONE',
         paris_segments: 23,
       });

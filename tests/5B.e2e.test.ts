@@ -54,8 +54,8 @@ describe('5B end to end (tiny)', () => {
       expect(cols.map((c) => c.column_name)).toEqual(dataset('arrival_events_5B').columns!.map((c) => c.name));
       const type = Object.fromEntries(cols.map((c) => [c.column_name, c.column_type]));
       expect(type).toMatchObject({
-        merchant_id: 'UBIGINT',
-        arrival_seq: 'UBIGINT',
+        merchant_id: 'BIGINT',
+        arrival_seq: 'BIGINT',
         ts_utc: 'TIMESTAMP WITH TIME ZONE',
         ts_local_primary: 'TIMESTAMP',
         is_virtual: 'BOOLEAN',

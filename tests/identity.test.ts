@@ -206,19 +206,20 @@ describe('manifestFingerprint', () => {
 });
 
 describe('parseSeed', () => {
-  it('accepts 0, 42 and 2^64-1 (as strings, numbers and bigints)', () => {
+  it('accepts 0, 42 and 2^63-1 (as strings, numbers and bigints)', () => {
     expect(parseSeed('0')).toBe(0n);
     expect(parseSeed('42')).toBe(42n);
     expect(parseSeed(42)).toBe(42n);
     expect(parseSeed(0)).toBe(0n);
-    expect(parseSeed('18446744073709551615')).toBe((1n << 64n) - 1n);
-    expect(parseSeed((1n << 64n) - 1n)).toBe(18446744073709551615n);
+    expect(parseSeed('9223372036854775807')).toBe((1n << 63n) - 1n);
+    expect(parseSeed((1n << 63n) - 1n)).toBe(9223372036854775807n);
     expect(parseSeed(' 7 ')).toBe(7n);
   });
 
   const bad: Array<[string, string | number | bigint]> = [
     ['-1', '-1'],
     ['-1 (number)', -1],
+    ['2^63 (published seeds are signed INT64)', '9223372036854775808'],
     ['2^64', '18446744073709551616'],
     ['2^64 (bigint)', 1n << 64n],
     ['1.5', '1.5'],

@@ -10,7 +10,7 @@ import { Checks } from '../src/engine/checks.js';
 import type { OutputEntry } from '../src/gates/verify.js';
 
 // s3_requirements (1B): key and sort key (merchant_id, legal_country_iso), columns in contract order
-const COLS = `merchant_id::UBIGINT AS merchant_id, iso AS legal_country_iso, n::INTEGER AS n_sites`;
+const COLS = `merchant_id::BIGINT AS merchant_id, iso AS legal_country_iso, n::INTEGER AS n_sites`;
 let dir: string;
 let duck: Duck;
 
@@ -65,7 +65,7 @@ describe('read-back checks', () => {
   it('fail on a column typed otherwise or not in the contract', async () => {
     const wide = await part('wide.parquet', good, `${COLS}, 1 AS extra`);
     expect((await checksOf([wide])).schema).toBe(false);
-    const typed = await part('typed.parquet', good, `merchant_id::UBIGINT AS merchant_id, iso AS legal_country_iso, n::BIGINT AS n_sites`);
+    const typed = await part('typed.parquet', good, `merchant_id::BIGINT AS merchant_id, iso AS legal_country_iso, n::BIGINT AS n_sites`);
     expect((await checksOf([typed])).schema).toBe(false);
   });
 });
@@ -75,7 +75,7 @@ describe('the fast Parquet path checks the contract before encoding', () => {
     const { fastColumnProblems } = await import('../src/io/fast_contract.js');
     const { dataset } = await import('../src/contracts/dictionary.js');
     const T: Record<string, string> = {
-      uint64: 'u64',
+      int64: 'i64',
       int32: 'i32',
       float64: 'f64',
       utf8: 'dict',

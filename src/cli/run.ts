@@ -14,7 +14,7 @@ export function runCommand(program: Command, argv: string[]): void {
     .command('run')
     .description('build a world (the whole chain, or up to --until) and seal each segment with its gate')
     .requiredOption('--out <dir>', 'world directory (created if absent)')
-    .option('--seed <n>', 'u64 seed', '42')
+    .option('--seed <n>', 'seed, an integer in [0, 2^63)', '42')
     .option('--scale <name>', 'tiny | small | medium | large (config/scales.yaml)')
     .option('--arrivals <n>', 'expected arrivals over the horizon (overrides the scale preset)', positiveInt)
     .option('--workers <n>', 'worker threads', positiveInt, availableParallelism())

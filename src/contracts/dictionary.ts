@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { packageRoot } from '../core/paths.js';
 import { check } from './registry.js';
 
-export type ColumnType = 'uint64' | 'uint32' | 'int64' | 'int32' | 'int16' | 'uint8' | 'float64' | 'float32' | 'utf8' | 'bool' | 'timestamp_us_utc' | 'timestamp_us_local' | 'date32';
+export type ColumnType = 'uint32' | 'int64' | 'int32' | 'int16' | 'uint8' | 'float64' | 'float32' | 'utf8' | 'bool' | 'timestamp_us_utc' | 'timestamp_us_local' | 'date32';
 
 export interface ColumnSpec {
   name: string;

@@ -21,7 +21,8 @@ export interface Identity {
   run_id: string;
 }
 
-const U64_MAX = (1n << 64n) - 1n;
+/** Seeds are published as signed INT64 columns (and partition values every reader types alike): [0, 2^63). */
+const SEED_MAX = (1n << 63n) - 1n;
 
 /** Canonical bytes: LF line endings, so a checkout's newline style cannot change identity. */
 export function canonicalBytes(bytes: Uint8Array): Uint8Array {
@@ -73,13 +74,13 @@ export function newRunId(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** Parse a user seed: a base-10 integer in [0, 2^64). */
+/** Parse a user seed: a base-10 integer in [0, 2^63). */
 export function parseSeed(raw: string | number | bigint, where = '--seed'): bigint {
   const s = String(raw).trim();
-  if (!/^-?\d+$/.test(s)) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed "${s}" is not an integer`, where, 'use a whole number in [0, 2^64)');
+  if (!/^-?\d+$/.test(s)) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed "${s}" is not an integer`, where, 'use a whole number in [0, 2^63)');
   const v = BigInt(s);
-  if (v < 0n) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} is negative`, where, 'use a whole number in [0, 2^64)');
-  if (v > U64_MAX) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} does not fit in u64`, where, 'use a whole number in [0, 2^64)');
+  if (v < 0n) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} is negative`, where, 'use a whole number in [0, 2^63)');
+  if (v > SEED_MAX) fail(ErrorCodes.CLI_BAD_ARGUMENT, `seed ${s} does not fit a signed 64-bit integer`, where, 'use a whole number in [0, 2^63)');
   return v;
 }
 

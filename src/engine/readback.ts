@@ -14,7 +14,6 @@ export const FULL_SCAN_ROWS = 1_000_000;
 
 /** How DuckDB names each contract type when it reads our Parquet. */
 const DUCK_TYPE: Record<ColumnType, string> = {
-  uint64: 'UBIGINT',
   uint32: 'UINTEGER',
   int64: 'BIGINT',
   int32: 'INTEGER',

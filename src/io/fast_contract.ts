@@ -7,7 +7,6 @@ import type { FastColumn, FastColumnType } from './fastparquet.js';
 
 /** The fast encoder's column types each contract type may be written as. */
 const WRITES: Record<ColumnType, readonly FastColumnType[]> = {
-  uint64: ['u64'],
   int64: ['i64'],
   uint32: [],
   int32: ['i32'],

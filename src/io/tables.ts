@@ -29,8 +29,6 @@ const lengthOf = (v: ColumnValues) => (isDict(v) ? v.codes.length : isNullable(v
 
 function arrowType(t: ColumnType): arrow.DataType {
   switch (t) {
-    case 'uint64':
-      return new arrow.Uint64();
     case 'uint32':
       return new arrow.Uint32();
     case 'int64':
@@ -59,7 +57,6 @@ function arrowType(t: ColumnType): arrow.DataType {
 }
 
 const TYPED_FOR: Partial<Record<ColumnType, string>> = {
-  uint64: 'BigUint64Array',
   int64: 'BigInt64Array',
   int32: 'Int32Array',
   uint32: 'Uint32Array',
@@ -121,7 +118,10 @@ function vectorFor(c: ColumnSpec, v: ColumnValues, id: string): arrow.Vector {
     if (isDict(v) || isNullable(v)) throw new Error(`${where}: bool needs boolean[] or Uint8Array`);
     return arrow.makeVector(arrow.makeData({ type: type as arrow.Bool, length: v.length, data: packBits(v as ArrayLike<number>) }));
   }
-  const values = isNullable(v) ? v.values : (v as Typed);
+  let values = isNullable(v) ? v.values : (v as Typed);
+  // ids are kept as u64 bit patterns in the engine; published as signed INT64 (every reader agrees
+  // on it), which holds because they are below 2^63 (seeds and merchant ids are checked at input)
+  if (c.type === 'int64' && values instanceof BigUint64Array) values = signedView(values, where);
   if (isDict(v) || values.constructor.name !== TYPED_FOR[c.type]) {
     throw new Error(`${where}: ${c.type} needs a ${TYPED_FOR[c.type]}, got ${isDict(v) ? 'codes' : values.constructor.name}`);
   }
@@ -131,6 +131,14 @@ function vectorFor(c: ColumnSpec, v: ColumnValues, id: string): arrow.Vector {
     return arrow.makeVector(arrow.makeData({ type: type as any, length: values.length, data: values as any, nullBitmap: packBits(v.valid), nullCount: nulls }));
   }
   return arrow.makeVector(arrow.makeData({ type: type as any, length: values.length, data: values as any }));
+}
+
+const I64_LIMIT = 1n << 63n;
+
+/** The same bits as signed 64-bit integers; a value at or above 2^63 would read back negative, so it is refused. */
+function signedView(u: BigUint64Array, where: string): BigInt64Array {
+  for (let i = 0; i < u.length; i++) if (u[i] >= I64_LIMIT) throw new Error(`${where}: ${u[i]} does not fit a signed INT64`);
+  return new BigInt64Array(u.buffer, u.byteOffset, u.length);
 }
 
 function sliceCol(v: ColumnValues, a: number, b: number): ColumnValues {

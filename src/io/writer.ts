@@ -142,7 +142,6 @@ export class Outputs {
       const v = t[c.name];
       if (v === undefined) fail(ErrorCodes.INTERNAL, `dataset ${id}: no token for the constant column ${c.name}`);
       if (c.type === 'utf8') out[c.name] = { codes: new Int32Array(n), dict: [String(v)] };
-      else if (c.type === 'uint64') out[c.name] = new BigUint64Array(n).fill(BigInt(v));
       else if (c.type === 'int64') out[c.name] = new BigInt64Array(n).fill(BigInt(v));
       else fail(ErrorCodes.INTERNAL, `dataset ${id}: constant column ${c.name} of type ${c.type}`);
     }

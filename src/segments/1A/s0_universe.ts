@@ -49,8 +49,13 @@ export async function readMerchantFile(path: string, countries: Country[], p: Po
     const f = lines[i + 1].split(',').map((s) => s.trim());
     if (f.length !== 4)
       fail(ErrorCodes.INPUT_FILE_INVALID, `expected 4 fields, got ${f.length}`, at, 'one merchant per line: merchant_id,mcc,channel,home_country_iso');
-    if (!/^\d+$/.test(f[0]) || BigInt(f[0]) < 1n || BigInt(f[0]) >= 1n << 64n)
-      fail(ErrorCodes.INPUT_FILE_INVALID, `merchant_id "${f[0]}" is not an integer in [1, 2^64)`, `${at} merchant_id`, 'use positive integer ids');
+    if (!/^\d+$/.test(f[0]) || BigInt(f[0]) < 1n || BigInt(f[0]) >= 1n << 63n)
+      fail(
+        ErrorCodes.INPUT_FILE_INVALID,
+        `merchant_id "${f[0]}" is not an integer in [1, 2^63)`,
+        `${at} merchant_id`,
+        'use positive integer ids below 2^63 (they are published as signed INT64)',
+      );
     const id = BigInt(f[0]);
     if (seen.has(id)) fail(ErrorCodes.INPUT_FILE_INVALID, `duplicate merchant_id ${id}`, `${at} merchant_id`, 'merchant ids must be unique');
     seen.add(id);

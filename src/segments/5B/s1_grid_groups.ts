@@ -78,7 +78,7 @@ export function s1GridGroups(ctx: RunContext, { pol, inp, hz, tables }: S1Input)
       's1_grouping_5B',
       [
         ...ids(c.n),
-        { name: 'merchant_id', type: 'u64', values: c.merchant },
+        { name: 'merchant_id', type: 'i64', values: c.merchant },
         { name: 'legal_country_iso', type: 'dict', values: c.country, dict: inp.countries },
         { name: 'zone_representation', type: 'dict', values: c.zone, dict: inp.timetable.tzids },
         { name: 'channel_group', type: 'dict', values: c.channel, dict: CHANNELS },

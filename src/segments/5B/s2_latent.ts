@@ -44,7 +44,7 @@ export async function s2Latent(ctx: RunContext, { pol, groups, H, trace, tables 
       ctx,
       's2_latent_field_5B',
       [
-        { name: 'seed', type: 'u64', values: new BigUint64Array(nGH).fill(ctx.seed) },
+        { name: 'seed', type: 'i64', values: new BigUint64Array(nGH).fill(ctx.seed) },
         ...ids(nGH),
         { name: 'group_id', type: 'dict', values: gRow, dict: groups.ids },
         { name: 'bucket_index', type: 'i32', values: bRow },

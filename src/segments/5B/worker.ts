@@ -54,7 +54,7 @@ function constants(n: number, e: ArrivalTask['enc']): FastColumn[] {
   const zero = zeros.subarray(0, n);
   return [
     // constant columns: delta pages of all-zero deltas are a few bytes, PLAIN would be 8 B/row
-    { name: 'seed', type: 'u64', values: seedRun.values.subarray(0, n), encoding: 'delta' },
+    { name: 'seed', type: 'i64', values: seedRun.values.subarray(0, n), encoding: 'delta' },
     { name: 'manifest_fingerprint', type: 'dict', values: zero, dict: [e.manifest_fingerprint] },
     { name: 'scenario_id', type: 'dict', values: zero, dict: [e.scenario_id] },
   ];
@@ -77,8 +77,8 @@ export function encodeArrivals(r: ShardRun, e: ArrivalTask['enc'], opts: FastPar
     'arrival_events_5B',
     [
       ...constants(n, e),
-      { name: 'merchant_id', type: 'u64', values: a.merchant, encoding: 'delta' },
-      { name: 'arrival_seq', type: 'u64', values: a.seq, encoding: 'delta' },
+      { name: 'merchant_id', type: 'i64', values: a.merchant, encoding: 'delta' },
+      { name: 'arrival_seq', type: 'i64', values: a.seq, encoding: 'delta' },
       { name: 'ts_utc', type: 'ts_utc_us', values: a.ts, encoding: 'delta' },
       { name: 'bucket_index', type: 'i32', values: a.bucket, encoding: 'delta' },
       { name: 'legal_country_iso', type: 'dict', values: a.country, dict: e.countries },
@@ -104,7 +104,7 @@ export function encodeSummary(r: ShardRun, e: ArrivalTask['enc'], opts: FastParq
     's4_arrival_summary_5B',
     [
       ...constants(n, e),
-      { name: 'merchant_id', type: 'u64', values: s.merchant, encoding: 'delta' },
+      { name: 'merchant_id', type: 'i64', values: s.merchant, encoding: 'delta' },
       { name: 'legal_country_iso', type: 'dict', values: s.country, dict: e.countries },
       { name: 'zone_representation', type: 'dict', values: s.tz, dict: e.zones },
       { name: 'channel_group', type: 'dict', values: s.channel, dict: e.channels },
