@@ -3,11 +3,9 @@
 // so a re-run with the same identity writes identical bytes.
 import { asciiCompare, sha256Hex, stableJson } from '../core/hash.js';
 import { fail, ErrorCodes } from '../core/errors.js';
-import { partitionDir } from '../contracts/dictionary.js';
 import { check } from '../contracts/registry.js';
-import { publishPartition } from '../io/publish.js';
 import { hashFilesHere, unlistedFileError, verifyGate, type FileHasher } from '../gates/verify.js';
-import { tokens, type RunContext, type SealedInput } from './context.js';
+import { type RunContext, type SealedInput } from './context.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FLAG_FILE } from '../gates/bundle.js';
@@ -56,10 +54,8 @@ export async function runS0(ctx: RunContext, segment: string, upstream: string[]
     const err = check(schema, doc);
     if (err) fail(ErrorCodes.INTERNAL, `${schema} ${err.field}: ${err.message}`);
   }
-  const t = tokens(ctx);
-  const si = partitionDir(`sealed_inputs_${segment}`, t);
-  await publishPartition(ctx.world, si.dir, [{ name: si.file!, bytes: sealedBytes }]);
-  const rc = partitionDir(`s0_gate_receipt_${segment}`, t);
-  await publishPartition(ctx.world, rc.dir, [{ name: rc.file!, bytes: Buffer.from(stableJson(receipt)) }]);
+  // through the segment's writer, so both are in its outputs.json: an edited receipt fails the gate
+  await ctx.out.writeBytes(`sealed_inputs_${segment}`, sealedBytes);
+  await ctx.out.writeJson(`s0_gate_receipt_${segment}`, receipt);
   return sealed;
 }
