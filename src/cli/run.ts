@@ -1,4 +1,5 @@
 // `fraudworld run`: build a world (the whole chain, or up to --until) and seal each segment.
+import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { availableParallelism } from 'node:os';
 import { parseSeed } from '../core/identity.js';
@@ -48,5 +49,11 @@ export function runCommand(program: Command, argv: string[]): void {
       process.stdout.write(
         `world: ${s.world}\nmanifest_fingerprint: ${s.manifest_fingerprint}\nrun_id: ${s.run_id}\npeak_rss_mb: ${(s.peak_rss_bytes / 2 ** 20).toFixed(1)}\n`,
       );
+      const main = s.catalog?.main ?? [];
+      if (main.length) {
+        process.stdout.write(`main tables (all datasets: ${join(s.world, 'catalog.json')}; DuckDB views: views.sql; how to open: README.md):\n`);
+        const w = Math.max(...main.map((m) => m.id.length));
+        for (const m of main) process.stdout.write(`  ${m.id.padEnd(w)} ${String(m.rows ?? '').padStart(10)} rows  ${m.dir}\n`);
+      }
     });
 }

@@ -27,7 +27,7 @@ export interface DatasetSpec {
   schema_ref?: string;
   /** why a dataset the catalogue names as one file is written as part-*.parquet in its directory */
   parts_instead_of_file?: string;
-  /** how a dataset whose template names one Parquet file is split when large (see engine/datasets.ts publishParquet) */
+  /** how a dataset whose template names one Parquet file is split when large (see io/writer.ts Outputs.write) */
   split_parts?: string;
   /** why the dataset is not at the catalogue's path template */
   path_deviation?: string;

@@ -15,6 +15,7 @@ import { check } from '../contracts/registry.js';
 import { unlistedFileError, verifyGate } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
 import { handleInterrupts, interrupted } from './interrupt.js';
+import { writeCatalog } from './catalog.js';
 import { runSegment, type EngineContext, type SealedInput, type SegmentDef } from './context.js';
 
 export interface RunOptions {
@@ -42,6 +43,8 @@ export interface RunSummary {
   segments: { segment: string; status: 'built' | 'already_sealed'; seconds: number; rows?: Record<string, number> }[];
   /** peak resident set of this process (main + worker threads), bytes */
   peak_rss_bytes: number;
+  /** the world's catalog.json digest and this chain's main (egress) tables: id, rows, folder */
+  catalog?: { sha256_hex: string; main: { id: string; rows: number | null; dir: string }[] };
 }
 
 /** Process RSS after a segment above which the next segment gets a fresh worker pool. */
@@ -175,6 +178,13 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
     await pool.close();
     progress.stop();
   }
+  // the world explains itself: catalog.json, views.sql, README.md over every sealed chain
+  const cat = await writeCatalog(world, mf);
+  const mine = cat.catalog.chains.find((c) => c.manifest_fingerprint === mf);
+  summary.catalog = {
+    sha256_hex: cat.sha256_hex,
+    main: (mine?.datasets ?? []).filter((d) => d.role === 'egress').map((d) => ({ id: d.id, rows: d.rows, dir: commonDir(d.files) })),
+  };
   summary.peak_rss_bytes = process.resourceUsage().maxRSS * 1024;
   const receipt = {
     run_id,
@@ -190,11 +200,21 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
     until,
     segments: summary.segments,
     peak_rss_bytes: summary.peak_rss_bytes,
+    catalog_sha256_hex: cat.sha256_hex,
   };
   const err = check('run_receipt.schema.json', receipt);
   if (err) fail(ErrorCodes.INTERNAL, `run receipt ${err.field}: ${err.message}`);
   await publishPartition(world, `runs/run_id=${run_id}`, [{ name: 'run_receipt.json', bytes: Buffer.from(stableJson(receipt)) }]);
   return summary;
+}
+
+/** The folder all of a dataset's files share (its partition). */
+function commonDir(files: string[]): string {
+  const parts = files.map((f) => f.split('/').slice(0, -1));
+  const first = parts[0] ?? [];
+  let n = first.length;
+  for (const p of parts) while (n > 0 && p.slice(0, n).join('/') !== first.slice(0, n).join('/')) n--;
+  return first.slice(0, n).join('/') + '/';
 }
 
 async function assertWritable(dir: string): Promise<void> {

@@ -152,6 +152,21 @@ export async function exists(p: string): Promise<boolean> {
   }
 }
 
+/**
+ * Replace one file whole (an index such as the world's catalog.json, never sealed data): written
+ * beside it under a private name, fsynced, renamed over it, so a reader sees the old or the new bytes.
+ */
+export async function replaceFile(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeDurable(tmp, bytes);
+    await fs.rename(tmp, path);
+    await fsyncDir(dirname(path));
+  } finally {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+  }
+}
+
 /** Remove staging left by killed runs (never touches published partitions). */
 export async function cleanStaging(root: string): Promise<void> {
   const dir = join(root, STAGING_DIR);
