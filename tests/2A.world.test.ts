@@ -5,8 +5,9 @@ import { runSegment } from '../src/engine/context.js';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildTo2A, contextFor } from './2A.harness.js';
-import { bundleDir, firstParquet, flipByte, fw, part, requireBuild, ROOT, tempDir, tree, segmentError } from './support/world.js';
+import { contextFor } from './2A.harness.js';
+import { bundleDir, firstParquet, flipByte, fw, part, ROOT, tempDir, tree, segmentError } from './support/world.js';
+import { copyWorld, sharedWorlds } from './support/shared_worlds.js';
 import { segment2A } from '../src/segments/2A/run.js';
 import { Duck, lit } from '../src/io/duck.js';
 import { FwError } from '../src/core/errors.js';
@@ -15,14 +16,15 @@ import { utcToLocalBulk, localToUtcBulk } from '../src/segments/2A/bulk.js';
 import { readTimetable } from '../src/segments/2A/read.js';
 import { utcToLocalRef, localToUtcRef } from '../src/laws/time/ref.js';
 
+// the tiny worlds `run --scale tiny --workers 1|2 --until 2A --quiet` builds, each built by the engine once per run
+const [W1, W2] = sharedWorlds({ scale: 'tiny', workers: 1, until: '2A' }, { scale: 'tiny', workers: 2, until: '2A' });
 const tmp = tempDir('fw-2a-');
+// A: our own copy of the w1 world (2A is re-run over it in-process); B: the w2 world, read only (tampered on copies)
 const A = join(tmp, 'w1');
-const B = join(tmp, 'w2');
+const B = W2;
 
 beforeAll(() => {
-  requireBuild();
-  buildTo2A(A, { scale: 'tiny', workers: 1 });
-  buildTo2A(B, { scale: 'tiny', workers: 2 });
+  copyWorld(W1, A);
 });
 
 describe('2A on a tiny world', () => {

@@ -23,10 +23,14 @@ import { numericColumn } from '../src/io/arrow_columns.js';
 import { Substream } from '../src/rng/stream.js';
 import type { RunContext } from '../src/engine/context.js';
 import { bundleDir, firstParquet, flipByte, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
+import { copyWorld, sharedWorld } from './support/shared_worlds.js';
 
 /** Build a world up to 2B in this process (the CLI's runWorld). */
 const buildWorld = (out: string, scale: string, workers: number, until = '2B') => runWorld({ out, seed: 42n, scale, workers, until, quiet: true });
 
+// `run --scale tiny --workers 1 --until 3B --quiet` (through 3B: its edge alias tables feed the S6 branch),
+// built once per run for every file that needs it; A is our own copy (a second run goes into it)
+const W1 = sharedWorld({ scale: 'tiny', workers: 1, until: '3B' });
 const tmp = tempDir('fw-2b-');
 const A = join(tmp, 'w1');
 const B = join(tmp, 'w2');
@@ -47,7 +51,7 @@ function ctxOf(world: string): RunContext {
 
 beforeAll(async () => {
   requireBuild('dist/workers/kernel_worker.js');
-  await buildWorld(A, 'tiny', 1, '3B'); // through 3B: its edge alias tables feed the S6 branch
+  copyWorld(W1, A);
   await buildWorld(B, 'tiny', 2);
 });
 

@@ -17,10 +17,12 @@ import { Substream } from '../src/rng/stream.js';
 import { loadPolicyPack } from '../src/config/load.js';
 import { buildTo, contextFor } from './3B.harness.js';
 import { fingerprint as fp, firstParquet, flipByte, ROOT, tempDir, tree, segmentError } from './support/world.js';
+import { copyWorld, sharedWorld } from './support/shared_worlds.js';
 
+// A: `run --scale tiny --workers 1 --until 3B --quiet`, built once per run for every file that needs it (read only)
+const A = sharedWorld({ scale: 'tiny', workers: 1, until: '3B' });
 const tmp = tempDir('fw-3b-');
-const A = join(tmp, 'a'),
-  B = join(tmp, 'b');
+const B = join(tmp, 'b');
 /** The single Parquet file (or the parts of a dataset dir) under a 3B dataset folder, as one table. */
 function table(world: string, ds: string): arrow.Table {
   const files = Object.keys(tree(join(world, 'data/layer1/3B', ds)))
@@ -32,9 +34,8 @@ function table(world: string, ds: string): arrow.Table {
 const col = (t: arrow.Table, c: string) => t.getChild(c)!.toArray() as ArrayLike<any>;
 
 beforeAll(async () => {
-  await buildTo(A, '3B', { scale: 'tiny', workers: 1 });
   // B: the same sealed upstream (copied), 3B rebuilt by the CLI with 3 workers
-  cpSync(A, B, { recursive: true });
+  copyWorld(A, B);
   for (const s of ['3B']) rmSync(join(B, 'data/layer1', s), { recursive: true, force: true });
   rmSync(join(B, 'logs'), { recursive: true, force: true });
   await buildTo(B, '3B', { scale: 'tiny', workers: 3 });

@@ -3,7 +3,7 @@
 // profile follows the 5A intensity (and not the same shapes read in UTC), a rebuilt 5B compares equal
 // part by part, and a tampered 5A gate stops 5B with a named GATE error before anything is written.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duck, lit } from '../src/io/duck.js';
 import { dataset } from '../src/contracts/dictionary.js';
@@ -11,17 +11,21 @@ import { FwError } from '../src/core/errors.js';
 import { segment5B } from '../src/segments/5B/run.js';
 import { contextFor } from './3B.harness.js';
 import { fingerprint as fp, flipByte, fw, segmentError, tempDir, tree } from './support/world.js';
+import { copyWorld, sharedWorld } from './support/shared_worlds.js';
 
+// A: the shared tiny w1 world, read only. 5B ends the chain, so `run` without --until is `run --until 5B`
+// (the beforeAll checks the run receipt says so); B: a copy whose 5B is rebuilt by the CLI with 2 workers
+const A = sharedWorld({ scale: 'tiny', workers: 1 });
 const tmp = tempDir('fw-5b-');
-const A = join(tmp, 'a'),
-  B = join(tmp, 'b');
+const B = join(tmp, 'b');
 const L5B = (w: string) => join(w, 'data/layer2/5B');
 const glob = (w: string, ds: string) => lit(join(L5B(w), ds, '**', '*.parquet'));
 
 beforeAll(() => {
-  const r = fw('run', '--out', A, '--scale', 'tiny', '--workers', '1', '--until', '5B', '--quiet');
-  if (r.code !== 0) throw new Error(r.err);
-  cpSync(A, B, { recursive: true });
+  const runs = join(A, 'runs');
+  const receipt = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0], 'run_receipt.json'), 'utf8'));
+  if (receipt.until !== '5B') throw new Error(`the whole chain now ends at ${receipt.until}: build A with --until 5B`);
+  copyWorld(A, B);
   rmSync(L5B(B), { recursive: true, force: true });
   rmSync(join(B, 'logs/layer2/5B'), { recursive: true, force: true });
   const r2 = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--until', '5B', '--quiet');
@@ -159,8 +163,7 @@ describe('5B end to end (tiny)', () => {
     expect(r.code, r.err).toBe(0);
     expect(tree(L5B(B))).toEqual(tree(L5B(A)));
     // tamper a 5A bundle member in a copy without 5B: 5B's S0 must refuse and publish nothing
-    const C = join(tmp, 'c');
-    cpSync(A, C, { recursive: true });
+    const C = copyWorld(A, join(tmp, 'c'));
     rmSync(L5B(C), { recursive: true, force: true });
     flipByte(join(C, `data/layer2/5A/validation/manifest_fingerprint=${m}/checks.json`));
     const ctx = await contextFor(C, 1);

@@ -1,16 +1,18 @@
 // Interrupted runs (audit finding 7), with the real CLI as a child process: Ctrl-C stops the workers,
 // removes this process's staging, prints one INTERRUPTED line and exits 130; SIGKILL leaves staging
 // that the next run removes. Either way a re-run finishes a world byte-identical to a clean one.
-// One clean reference world serves every case (CI has 2 cores).
+// One clean reference world serves every case (CI has 2 cores): the shared tiny w1 world, read only.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, fw, requireBuild, tempDir, tree } from './support/world.js';
+import { CLI, fw, tempDir, tree } from './support/world.js';
+import { sharedWorld } from './support/shared_worlds.js';
 import { STAGING_DIR } from '../src/io/publish.js';
 
+// `run --scale tiny --workers 1 --quiet`, built once per run for every file that needs it
+const REF = sharedWorld({ scale: 'tiny', workers: 1 });
 const tmp = tempDir('fw-interrupt-');
-const REF = join(tmp, 'ref');
 let ref: Record<string, string>;
 
 /** Every data file's sha256 (run-scoped partitions aside), as `find data -type f | grep -v run_id= | xargs sha256sum`. */
@@ -39,9 +41,6 @@ async function interruptedRun(w: string, workers: number, waitFor: string, signa
 }
 
 beforeAll(() => {
-  requireBuild();
-  const r = fw('run', '--out', REF, '--scale', 'tiny', '--workers', '1', '--quiet');
-  expect(r.code, r.err).toBe(0);
   ref = dataDigest(REF);
 }, 300_000);
 

@@ -6,28 +6,25 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleDir, fw, requireBuild, tempDir, tree } from './support/world.js';
+import { bundleDir, fw, tempDir, tree } from './support/world.js';
+import { copyWorld, sharedWorld } from './support/shared_worlds.js';
 import { runS0 } from '../src/engine/s0.js';
 import { readTable } from '../src/io/reader.js';
 import { Duck, lit } from '../src/io/duck.js';
 
+// `run --scale tiny --workers 1 --until 2A --quiet`, shared with other files: read only, every case works on a copy
+const BASE = sharedWorld({ scale: 'tiny', workers: 1, until: '2A' });
 const tmp = tempDir('fw-unlisted-');
-const BASE = join(tmp, 'base');
 let copies = 0;
 let id: { seed: string; parameter_hash: string; manifest_fingerprint: string };
 
 beforeAll(() => {
-  requireBuild();
-  const r = fw('run', '--out', BASE, '--scale', 'tiny', '--workers', '1', '--until', '2A', '--quiet');
-  expect(r.code, r.err).toBe(0);
   id = JSON.parse(readFileSync(join(bundleDir(BASE, '1B'), 'identity.json'), 'utf8'));
 }, 300_000);
 
 /** A fresh copy of the sealed world for one case. */
 function world(): string {
-  const w = join(tmp, `w${copies++}`);
-  cpSync(BASE, w, { recursive: true });
-  return w;
+  return copyWorld(BASE, join(tmp, `w${copies++}`));
 }
 
 const siteLocations = () => `data/layer1/1B/site_locations/seed=${id.seed}/manifest_fingerprint=${id.manifest_fingerprint}`;

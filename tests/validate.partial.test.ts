@@ -1,23 +1,15 @@
 // `validate` tells the truth about partial worlds (audit §9): how much of the chain is sealed, a gate
-// deleted under data or under later segments, and data no gate seals. One tiny world built to 2A.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { cpSync, rmSync } from 'node:fs';
+// deleted under data or under later segments, and data no gate seals. One tiny world built to 2A (shared
+// with other files: read only, the cases that delete work on copies).
+import { describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { fw, requireBuild, tempDir } from './support/world.js';
+import { fw, tempDir } from './support/world.js';
+import { copyWorld, sharedWorld } from './support/shared_worlds.js';
 
+const W = sharedWorld({ scale: 'tiny', workers: 1, until: '2A' });
 const dir = tempDir('fw-partial-');
-const W = join(dir, 'w');
-const copy = (name: string) => {
-  const c = join(dir, name);
-  cpSync(W, c, { recursive: true });
-  return c;
-};
-
-beforeAll(() => {
-  requireBuild();
-  const r = fw('run', '--out', W, '--scale', 'tiny', '--workers', '1', '--until', '2A', '--quiet');
-  expect(r.code, r.err).toBe(0);
-});
+const copy = (name: string) => copyWorld(W, join(dir, name));
 
 describe('validate on partial worlds', () => {
   it('counts the sealed segments and names the rest; --complete fails a partial world', () => {

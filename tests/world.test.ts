@@ -5,18 +5,19 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { runS0 } from '../src/engine/s0.js';
 import { FwError } from '../src/core/errors.js';
-import { bundleDir, CLI, fingerprint, flipByte, fw, part, requireBuild, ROOT, tempDir, tree } from './support/world.js';
+import { bundleDir, CLI, fingerprint, flipByte, fw, part, ROOT, tempDir, tree } from './support/world.js';
+import { copyWorld, sharedWorlds } from './support/shared_worlds.js';
 
+// the tiny worlds `run --scale tiny --workers 1|2 --quiet` builds, each built by the engine once per run
+const [W1, W2] = sharedWorlds({ scale: 'tiny', workers: 1 }, { scale: 'tiny', workers: 2 });
 const tmp = tempDir('fw-world-');
 
+// A: our own copy of the w1 world (runs re-run into it and add a changed policy's partitions);
+// B: the w2 world itself, read only (the tampering cases work on copies of it)
 const A = join(tmp, 'w1');
-const B = join(tmp, 'w2');
+const B = W2;
 beforeAll(() => {
-  requireBuild();
-  const a = fw('run', '--out', A, '--scale', 'tiny', '--workers', '1', '--quiet');
-  const b = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--quiet');
-  expect(a.code, a.err).toBe(0);
-  expect(b.code, b.err).toBe(0);
+  copyWorld(W1, A);
 });
 
 describe('fraudworld run / validate (tiny world)', () => {
