@@ -3,15 +3,16 @@
 // and the two agree on the row count and, per column, on a checksum: the null count, and for numbers
 // the exact integer sum (floats: the sum within 1e-9 relative, and exact min/max), for strings the
 // byte-length sum and the distinct count.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { Duck, lit } from '../src/io/duck.js';
-import { fw, requireBuild, tempDir } from './support/world.js';
+import { sharedWorld } from './support/shared_worlds.js';
 
-const W = join(tempDir('fw-readers-'), 'w');
+// read only: the tiny world other files share
+const W = sharedWorld({ scale: 'tiny', workers: 1 });
 
 interface Sum {
   rows: number;
@@ -117,12 +118,6 @@ async function duckSum(duck: Duck, path: string, kinds: Record<string, Kind>): P
   });
   return { rows: Number(r.n), cols };
 }
-
-beforeAll(() => {
-  requireBuild();
-  const r = fw('run', '--out', W, '--scale', 'tiny', '--quiet');
-  expect(r.code, r.err).toBe(0);
-});
 
 describe('a second Parquet reader', () => {
   it('reads every sealed Parquet file of a tiny world as DuckDB does (rows and per-column checksums)', async () => {
