@@ -5,15 +5,7 @@
 import type { TestProject } from 'vitest/node';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { alive } from './pid.js';
 
 export default function setup(project: TestProject): () => void {
   const BASE = join(project.config.root, '.vitest-tmp', 'shared');

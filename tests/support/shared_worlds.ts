@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fw, requireBuild, tree } from './world.js';
+import { alive } from './pid.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -49,15 +50,6 @@ function snapshot(world: string): { digest: string; files: Record<string, string
     .update(JSON.stringify(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))
     .digest('hex');
   return { digest, files };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 type State = { kind: 'done' } | { kind: 'failed'; why: string } | { kind: 'building' } | { kind: 'free' };
