@@ -24,6 +24,7 @@ export const ErrorCodes = {
   WORKER_FAILED: 'WORKER_FAILED',
   INTERRUPTED: 'INTERRUPTED',
   REFERENCE_PIN_MISMATCH: 'REFERENCE_PIN_MISMATCH',
+  NOT_BUILT: 'NOT_BUILT',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -42,6 +42,7 @@ export async function readMerchantFile(path: string, countries: Country[], p: Po
   const isoIdx = new Map(countries.map((c, i) => [c.iso2, i]));
   const knownMcc = new Map(p.universe.mccs.map((m, i) => [m.mcc, i]));
   const n = lines.length - 1;
+  if (n === 0) fail(ErrorCodes.INPUT_FILE_INVALID, 'no merchants: the file has only its header', `${path}:2`, 'add one merchant per line after the header');
   const m: Merchants = { n, id: new BigUint64Array(n), mcc: new Int32Array(n), cnp: new Uint8Array(n), home: new Int32Array(n), source: 'file' };
   const seen = new Set<bigint>();
   for (let i = 0; i < n; i++) {
