@@ -62,7 +62,7 @@ import {
   writeParquetFromIpc,
   PARQUET_CREATED_BY,
 } from '../src/io/parquet.js';
-import { encodeParquet, parquetParts, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
+import { encodeParquet, parquetParts, ready, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { wasmPageKernel } from '../src/io/fastparquet_wasm.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
@@ -903,10 +903,11 @@ function arrivalsPw(compression: 'zstd' | 'snappy' | 'uncompressed', tuned: bool
 /** The integer columns that compress well under DELTA_BINARY_PACKED (sorted / runs / slowly changing). */
 export const ARRIVAL_DELTA_COLUMNS = ['merchant_id', 'arrival_seq', 'ts_utc', 'bucket_index', 'ts_local_primary', 'site_id', 'edge_id', 'ts_local_operational'];
 
-/** src/io/fastparquet.ts on this thread, part by part; `wasm`: page bodies on assembly/io/parquet.ts (same bytes). */
+/** src/io/fastparquet.ts on this thread, part by part (ZSTD pages, statistics); `wasm`: page bodies and statistics on assembly/io/parquet.ts (same bytes). */
 const arrivalsFast =
   (delta: boolean, wasm = false): Scenario =>
   async (rows) => {
+    await ready();
     const cols = arrivalColumns(rows).map((c) => (delta && ARRIVAL_DELTA_COLUMNS.includes(c.name) ? { ...c, encoding: 'delta' as const } : c));
     const opts = wasm ? { pages: wasmPageKernel(instantiateKernelsSync()) } : {};
     if (warmupEnabled()) for (let k = 0; k < 3; k++) encodeParquet(sliceColumns(cols, 0, Math.min(rows, WARMUP_ROWS)), Math.min(rows, WARMUP_ROWS), opts);

@@ -5,11 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
-import { encodeParquet, type FastColumn } from '../src/io/fastparquet.js';
+import { encodeParquet, ready, type FastColumn } from '../src/io/fastparquet.js';
 import { readParquetToArrow } from '../src/io/parquet.js';
 import { readParquetColumns } from '../src/io/duck_read.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'fw-duckread-'));
+await ready(); // the describe bodies below encode while they are collected
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A file of `n` rows starting at global row `r0`: every type the reader maps, nulls in some. */

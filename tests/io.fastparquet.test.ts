@@ -1,23 +1,29 @@
 // src/io/fastparquet.ts: hand-written Parquet encoder for typed columns. Read back by DuckDB and by
-// readParquetToArrow (parquet-rs), every value compared, logical types checked, bytes deterministic.
+// readParquetToArrow (parquet-rs), every value compared, logical types checked, ZSTD pages and column
+// statistics checked against DuckDB's own aggregates, bytes deterministic (and pinned by a golden hash).
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
-import { encodeParquet, parquetParts, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
+import { encodeParquet, parquetParts, ready, sliceColumns, type FastColumn } from '../src/io/fastparquet.js';
 import { readParquetToArrow } from '../src/io/parquet.js';
+import { Compression, ParquetFile } from 'parquet-wasm';
 import { Duck, lit } from '../src/io/duck.js';
 import { KernelPool } from '../src/pool/pool.js';
 import { arrivalColumns } from '../bench/arrivals_table.js';
 import { wasmPageKernel } from '../src/io/fastparquet_wasm.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
+import { zstdCompress } from '../src/io/zstd.js';
+import zstd from '@foxglove/wasm-zstd';
 
 let dir: string;
 let duck: Duck;
 let fileNo = 0;
 
 beforeAll(async () => {
+  await ready();
   dir = mkdtempSync(join(tmpdir(), 'fw-fastparquet-'));
   duck = await Duck.open(1);
 });
@@ -207,7 +213,7 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     const enc = await duck.all(`SELECT DISTINCT path_in_schema, encodings, compression FROM parquet_metadata(${f}) WHERE row_group_id = 0`);
     const byName = Object.fromEntries(enc.map((r) => [r.path_in_schema, r]));
     expect(String(byName.tzid_primary.encodings)).toContain('RLE_DICTIONARY');
-    expect(byName.merchant_id.compression).toBe('UNCOMPRESSED');
+    expect(new Set(enc.map((r) => r.compression))).toEqual(new Set(['ZSTD']));
   });
 
   it('every value, nulls included (u64 > 2^63, negative and far timestamps, NaN/-0/inf)', async () => {
@@ -303,6 +309,262 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     expect((await duck.all(`SELECT repetition_type FROM parquet_schema(${f}) WHERE name = 'x'`))[0].repetition_type).toBe('OPTIONAL');
     expect(await duckValues(f, cols)).toEqual(expectedRows(cols, rows));
     expect(readParquetToArrow(bytes).schema.fields[0].nullable).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// ZSTD pages and statistics
+// ---------------------------------------------------------------------------
+
+type TValue = number | boolean | Uint8Array | TValue[] | TStruct;
+type TStruct = Map<number, TValue>;
+
+/** Thrift compact protocol: the struct at `p` as field id -> value (integers as numbers), and where it ends. */
+function thrift(b: Uint8Array, p: number): { s: TStruct; end: number } {
+  const varint = (): number => {
+    let v = 0,
+      m = 1;
+    for (;;) {
+      const x = b[p++];
+      v += (x & 127) * m;
+      if (x < 128) return v;
+      m *= 128;
+    }
+  };
+  const unzz = (v: number) => (v % 2 ? -(v + 1) / 2 : v / 2);
+  const value = (t: number): TValue => {
+    if (t === 1 || t === 2) return b[p++] === 1; // list elements only; fields carry it in the type
+    if (t === 3) return b[p++];
+    if (t === 4 || t === 5 || t === 6) return unzz(varint());
+    if (t === 8) {
+      const n = varint();
+      p += n;
+      return b.subarray(p - n, p);
+    }
+    if (t === 9 || t === 10) {
+      const h = b[p++];
+      const n = h >> 4 === 15 ? varint() : h >> 4;
+      return Array.from({ length: n }, () => value(h & 15));
+    }
+    if (t === 12) {
+      const r = thrift(b, p);
+      p = r.end;
+      return r.s;
+    }
+    throw new Error(`thrift type ${t}`);
+  };
+  const s: TStruct = new Map();
+  let last = 0;
+  for (;;) {
+    const h = b[p++];
+    if (h === 0) return { s, end: p };
+    const id = h >> 4 ? last + (h >> 4) : unzz(varint());
+    last = id;
+    s.set(id, (h & 15) === 1 || (h & 15) === 2 ? (h & 15) === 1 : value(h & 15));
+  }
+}
+
+/** The footer's FileMetaData. */
+function footerOf(bytes: Uint8Array): TStruct {
+  const len = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
+  return thrift(bytes, bytes.length - 8 - len).s;
+}
+
+/** Row group 0's Statistics structs from the footer, by column name. */
+function footerStats(bytes: Uint8Array): Record<string, TStruct> {
+  const rg = (footerOf(bytes).get(4) as TStruct[])[0];
+  const out: Record<string, TStruct> = {};
+  for (const cc of rg.get(1) as TStruct[]) {
+    const md = cc.get(3) as TStruct;
+    out[new TextDecoder().decode((md.get(3) as Uint8Array[])[0])] = md.get(12) as TStruct;
+  }
+  return out;
+}
+
+/**
+ * Every page of every column chunk, walked from the chunk offsets DuckDB reports: a ZSTD frame whose
+ * compressed_page_size and uncompressed_page_size match, a dictionary page first where there is one,
+ * chunks back to back, and the chunk and row group sizes the metadata gives.
+ */
+async function checkPages(bytes: Uint8Array, file: string): Promise<{ pages: number; raw: number; stored: number }> {
+  const md = await duck.all(
+    `SELECT row_group_id AS g, dictionary_page_offset AS d, data_page_offset AS o, total_compressed_size AS z, total_uncompressed_size AS u,
+            row_group_bytes AS gu, row_group_compressed_bytes AS gz, compression FROM parquet_metadata(${file}) ORDER BY row_group_id, column_id`,
+  );
+  let pos = 4,
+    pages = 0,
+    raw = 0,
+    stored = 0;
+  const groups = new Map<number, { u: number; z: number; gu: number; gz: number }>();
+  for (const c of md) {
+    expect(c.compression).toBe('ZSTD');
+    const start = (c.d ?? c.o) as number;
+    expect(start).toBe(pos);
+    const end = start + (c.z as number);
+    let u = 0;
+    for (let k = 0; pos < end; k++) {
+      const { s: hs, end: body } = thrift(bytes, pos);
+      const h = (id: number) => hs.get(id) as number;
+      expect(h(1)).toBe(k === 0 && c.d !== null ? 2 : 0); // DICTIONARY_PAGE first, then DATA_PAGE
+      if (h(1) === 0 && (k === 0 || (k === 1 && c.d !== null))) expect(pos).toBe(c.o);
+      const frame = bytes.subarray(body, body + h(3));
+      expect([...frame.subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
+      expect(zstd.decompress(frame, h(2)).length).toBe(h(2));
+      u += body - pos + h(2);
+      pos = body + h(3);
+      pages++;
+    }
+    expect(pos).toBe(end);
+    expect(u).toBe(c.u);
+    raw += u;
+    stored += c.z as number;
+    const g = groups.get(c.g as number) ?? { u: 0, z: 0, gu: c.gu as number, gz: c.gz as number };
+    g.u += u;
+    g.z += c.z as number;
+    groups.set(c.g as number, g);
+  }
+  for (const g of groups.values()) expect([g.u, g.z]).toEqual([g.gu, g.gz]);
+  const footer = new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
+  expect(pos + footer + 8).toBe(bytes.length);
+  return { pages, raw, stored };
+}
+
+/** Per row group and column: the file's statistics, and DuckDB's own min / max / null count over those rows. */
+async function statsVsDuck(file: string, cols: FastColumn[], groupRows: number): Promise<{ got: unknown[]; want: unknown[] }> {
+  const agg = cols.map((c, k) => {
+    const q = `"${c.name}"`;
+    const f = c.type === 'f64' ? ` FILTER (WHERE NOT isnan(${q}))` : ''; // the format's rule: NaN is left out
+    return `(min(${q})${f})::VARCHAR AS mn${k}, (max(${q})${f})::VARCHAR AS mx${k}, count(*) - count(${q}) AS n${k}`;
+  });
+  const duckRows = await duck.all(
+    `SELECT file_row_number // ${groupRows} AS g, ${agg.join(', ')} FROM read_parquet(${file}, file_row_number = true) GROUP BY g ORDER BY g`,
+  );
+  const meta = await duck.all(
+    `SELECT row_group_id AS g, path_in_schema AS c, stats_min_value AS mn, stats_max_value AS mx, stats_null_count AS n, min_is_exact AS a, max_is_exact AS b
+     FROM parquet_metadata(${file}) ORDER BY row_group_id, column_id`,
+  );
+  // -0.0 and 0.0 are one value to min(); the zero rule (min -0, max +0) is checked on its own.
+  // DuckDB shows a DOUBLE statistic of ±inf as NULL (the bytes are checked in the footer instead).
+  const z = (v: unknown) => (v === null ? null : String(v).replace(/^-0\.0$/, '0.0'));
+  const shown = (v: unknown) => (v === 'inf' || v === '-inf' ? null : z(v));
+  const want = duckRows.flatMap((r) =>
+    cols.map((c, k) => [r.g, c.name, shown(r[`mn${k}`]), shown(r[`mx${k}`]), r[`n${k}`], r[`mn${k}`] !== null, r[`mx${k}`] !== null]),
+  );
+  const got = meta.map((r) => [r.g, r.c, z(r.mn), z(r.mx), r.n, r.a === true, r.b === true]);
+  return { got, want };
+}
+
+describe('fastparquet: ZSTD pages and column statistics', () => {
+  const pages = wasmPageKernel(instantiateKernelsSync());
+  const delta = (cols: FastColumn[]) =>
+    cols.map((c) => (['u64', 'i64', 'i32', 'ts_utc_us', 'ts_local_us'].includes(c.type) ? { ...c, encoding: 'delta' as const } : c));
+
+  it('every page is one ZSTD frame with the sizes its header and the chunk metadata give (dictionary pages too)', async () => {
+    for (const [cols, rows, opts] of [
+      [edgeTable(ROWS), ROWS, OPTS],
+      [delta(arrivalColumns(40_000, 3)), 40_000, { rowGroupRows: 16_384, pages }],
+    ] as const) {
+      const bytes = encodeParquet(cols as FastColumn[], rows, opts);
+      const r = await checkPages(bytes, save(bytes));
+      expect(r.pages).toBeGreaterThan(cols.length);
+      expect(r.stored).toBeLessThan(r.raw);
+      // parquet-rs's view of the same footer (its Compression enum: ZSTD = 5)
+      const pf = await ParquetFile.fromFile(new Blob([bytes]));
+      const groups = pf.metadata().rowGroups();
+      expect(new Set(groups.flatMap((g) => g.columns().map((c) => c.compression())))).toEqual(new Set([Compression.ZSTD]));
+      expect(groups.reduce((t, g) => t + g.totalByteSize(), 0)).toBe(r.raw);
+      expect(groups.reduce((t, g) => t + g.compressedSize(), 0)).toBe(r.stored);
+      // one TYPE_ORDER per column: min_value / max_value are in each type's defined order
+      expect(footerOf(bytes).get(7)).toEqual(cols.map(() => new Map([[1, new Map()]])));
+    }
+  });
+
+  it('statistics equal DuckDB min / max / null count per row group (TypeScript and wasm paths, edge values, arrivals)', async () => {
+    const cases: [FastColumn[], number, { rowGroupRows: number; pageRows?: number }][] = [
+      [edgeTable(ROWS), ROWS, OPTS],
+      [delta(edgeTable(ROWS)), ROWS, { rowGroupRows: 1_500, pageRows: 128 }],
+      [delta(arrivalColumns(40_000, 3)), 40_000, { rowGroupRows: 16_384 }],
+    ];
+    for (const [cols, rows, opts] of cases) {
+      const ts = encodeParquet(cols, rows, opts);
+      expect(Buffer.from(encodeParquet(cols, rows, { ...opts, pages })).equals(Buffer.from(ts))).toBe(true);
+      const { got, want } = await statsVsDuck(save(ts), cols, opts.rowGroupRows);
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('statistics: the float rules, all-null and NaN-only chunks, strings by UTF-8 bytes, u64 unsigned, dictionaries past the kernel marks', async () => {
+    const rows = 6;
+    const utf16Order = ['\uFB01', '\u{1F600}', 'Z', 'a']; // JS sorts 😀 (a surrogate pair) before ﬁ; UTF-8 bytes put it after
+    const big = Array.from({ length: 70_000 }, (_, i) => `w${String(i).padStart(5, '0')}`);
+    const cols: FastColumn[] = [
+      { name: 'zero_min', type: 'f64', values: Float64Array.of(0, 1.5, 0, 2, 3, 0) },
+      { name: 'zero_max', type: 'f64', values: Float64Array.of(-0, -1.5, 0, -2, -3, -0) },
+      { name: 'nan_only', type: 'f64', values: Float64Array.of(NaN, NaN, NaN, NaN, NaN, NaN) },
+      { name: 'nan_some', type: 'f64', values: Float64Array.of(NaN, 4, NaN, -Infinity, 7, NaN), valid: Uint8Array.of(1, 1, 1, 1, 0, 1) },
+      { name: 'none', type: 'i64', values: BigInt64Array.of(1n, 2n, 3n, 4n, 5n, 6n), valid: new Uint8Array(rows) },
+      { name: 'none_dict', type: 'dict', values: new Int32Array(rows), dict: [], valid: new Uint8Array(rows) },
+      { name: 'u64', type: 'u64', values: BigUint64Array.of(2n ** 63n, 1n, 2n ** 64n - 1n, 5n, 2n ** 63n - 1n, 0n), valid: Uint8Array.of(1, 1, 1, 1, 1, 0) },
+      { name: 'i64', type: 'i64', values: BigInt64Array.of(-(2n ** 63n), 1n, 2n ** 63n - 1n, -5n, 0n, 7n), encoding: 'delta' },
+      { name: 'i32', type: 'i32', values: Int32Array.of(-(2 ** 31), 5, 2 ** 31 - 1, 0, -1, 3), valid: Uint8Array.of(0, 1, 1, 1, 1, 1) },
+      { name: 'bools', type: 'bool', values: Uint8Array.of(1, 1, 0, 1, 1, 1), valid: Uint8Array.of(1, 1, 0, 1, 1, 1) },
+      { name: 'utf8', type: 'dict', values: Int32Array.of(0, 1, 2, 3, 1, 0), dict: utf16Order },
+      { name: 'unused', type: 'dict', values: Int32Array.of(1, 1, 2, 2, 1, 1), dict: ['a', 'b', 'c', 'z'] },
+      { name: 'big_dict', type: 'dict', values: Int32Array.of(69_999, 5, 123, 65_536, 65_535, 7), dict: big },
+    ];
+    for (const opts of [{ pageRows: 4 }, { pageRows: 4, pages }]) {
+      const bytes = encodeParquet(cols, rows, opts);
+      const f = save(bytes);
+      const { got, want } = await statsVsDuck(f, cols, rows);
+      expect(got).toEqual(want);
+      const by = Object.fromEntries(
+        (await duck.all(`SELECT path_in_schema AS c, stats_min_value AS mn, stats_max_value AS mx, stats_null_count AS n FROM parquet_metadata(${f})`)).map(
+          (r) => [r.c, r],
+        ),
+      );
+      expect([by.zero_min.mn, by.zero_min.mx, by.zero_max.mn, by.zero_max.mx]).toEqual(['-0.0', '3.0', '-3.0', '0.0']);
+      expect([by.nan_only.mn, by.nan_only.mx, by.nan_only.n]).toEqual([null, null, 0]);
+      expect([by.nan_some.mn, by.nan_some.mx, by.nan_some.n]).toEqual([null, '4.0', 1]); // DuckDB shows -inf as NULL
+      const raw = footerStats(bytes);
+      const f64 = (u: TValue | undefined) => (u instanceof Uint8Array ? new DataView(u.buffer, u.byteOffset, u.length).getFloat64(0, true) : u);
+      expect([f64(raw.nan_some.get(6)), f64(raw.nan_some.get(5)), raw.nan_some.get(3)]).toEqual([-Infinity, 4, 1]);
+      expect(Object.is(f64(raw.zero_min.get(6)), -0) && Object.is(f64(raw.zero_max.get(5)), 0)).toBe(true);
+      // null_count always; min_value / max_value (exact) when a value is present; never the deprecated min / max
+      expect([...raw.nan_only.keys()]).toEqual([3]);
+      expect([...raw.none_dict.keys()]).toEqual([3]);
+      expect(raw.u64).toEqual(
+        new Map<number, TValue>([
+          [3, 1],
+          [5, Uint8Array.of(255, 255, 255, 255, 255, 255, 255, 255)],
+          [6, Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0)],
+          [7, true],
+          [8, true],
+        ]),
+      );
+      expect([by.none.mn, by.none.n, by.none_dict.mn, by.none_dict.n]).toEqual([null, rows, null, rows]);
+      expect([by.u64.mn, by.u64.mx, by.i64.mn, by.i64.mx, by.i32.mn, by.i32.mx]).toEqual([
+        '1',
+        '18446744073709551615',
+        '-9223372036854775808',
+        '9223372036854775807',
+        '-1',
+        '2147483647',
+      ]);
+      expect([by.bools.mn, by.bools.mx, by.utf8.mn, by.utf8.mx, by.unused.mn, by.unused.mx]).toEqual(['true', 'true', 'Z', '\u{1F600}', 'b', 'c']);
+      expect([by.big_dict.mn, by.big_dict.mx]).toEqual(['w00005', 'w69999']);
+      expect(arrowValues(readParquetToArrow(bytes), cols)).toEqual(expectedRows(cols, rows));
+    }
+  });
+
+  it('golden bytes: a fixed table and a fixed frame hash to pinned values (a zstd or encoder change that moves bytes fails here)', () => {
+    // arrowSchema off: the pinned bytes are this encoder's and zstd's alone
+    const cols = delta(edgeTable(1_000));
+    const opts = { rowGroupRows: 512, pageRows: 100, arrowSchema: false };
+    const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+    const frame = zstdCompress(new TextEncoder().encode('fraudworld '.repeat(500) + [...Array(500).keys()].join(',')));
+    expect(sha(frame)).toBe('928647bde1c8bc69255d51093fc8bfc31eb31c95eeb3710a0bc80da67f634163');
+    expect(sha(encodeParquet(cols, 1_000, opts))).toBe('1b1c588aec6b0807975b35e2241e4202f1659e6d3400cfe518ee59b9d480db30');
+    expect(sha(encodeParquet(cols, 1_000, { ...opts, pages }))).toBe('1b1c588aec6b0807975b35e2241e4202f1659e6d3400cfe518ee59b9d480db30');
   });
 });
 

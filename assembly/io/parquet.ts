@@ -10,6 +10,10 @@ const V: usize = memory.data(PQ_ROWS); // validity, one byte per row
 const IN: usize = memory.data(PQ_ROWS * 8); // values: 4 or 8 bytes per row, or i32 codes
 const OUT: usize = memory.data(PQ_ROWS * 9 + 4096); // the page body
 const DELTAS: usize = memory.data(128 * 8); // one delta block
+const STATS: usize = memory.data(24, 8); // the last page's min, max (i64, or f64), present count (i32)
+/** Dictionaries up to this many entries get their used codes marked in SEEN (bigger ones: TypeScript). */
+const SEEN_CODES: i32 = 65536;
+const SEEN: usize = memory.data(SEEN_CODES);
 
 // page kinds
 const K_PLAIN: i32 = 0;
@@ -22,6 +26,12 @@ const E_RLE_DICTIONARY: i32 = 8;
 /** Values past ±2^51 make a delta page PLAIN: deltas then stay within ±2^52, as the TS twin needs. */
 const LIMIT: i64 = 1 << 51;
 const RLE_MIN: i32 = 8;
+// statistics modes (fastparquet.ts StatKind)
+const ST_I32: i32 = 1;
+const ST_I64: i32 = 2;
+const ST_U64: i32 = 3;
+const ST_F64: i32 = 4;
+const ST_DICT: i32 = 5;
 
 let lastEncoding: i32 = 0;
 
@@ -30,6 +40,9 @@ export function pqScratchValid(): usize { return V; }
 export function pqScratchIn(): usize { return IN; }
 export function pqScratchOut(): usize { return OUT; }
 export function pqEncoding(): i32 { return lastEncoding; }
+export function pqScratchStats(): usize { return STATS; }
+export function pqScratchSeen(): usize { return SEEN; }
+export function pqSeenCodes(): i32 { return SEEN_CODES; }
 
 @inline function varint(p: usize, v: u64): usize {
   while (v >= 128) {
@@ -165,14 +178,60 @@ function delta(p: usize, src: usize, n: i32, wide: bool): usize {
   return p;
 }
 /**
+ * Min and max of n present values at src into STATS, branch-free. f64 skips NaN (a comparison with NaN is
+ * false): none left shows as min > max. An empty page leaves the sentinels; the caller counts present.
+ */
+function minMax(src: usize, n: i32, stat: i32): void {
+  if (stat == ST_F64) {
+    let mn = Infinity, mx = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const x = load<f64>(src + (<usize>i << 3));
+      mn = select<f64>(x, mn, x < mn);
+      mx = select<f64>(x, mx, x > mx);
+    }
+    store<f64>(STATS, mn);
+    store<f64>(STATS, mx, 8);
+  } else if (stat == ST_I32) {
+    let mn = i32.MAX_VALUE, mx = i32.MIN_VALUE;
+    for (let i = 0; i < n; i++) {
+      const x = load<i32>(src + (<usize>i << 2));
+      mn = select<i32>(x, mn, x < mn);
+      mx = select<i32>(x, mx, x > mx);
+    }
+    store<i64>(STATS, <i64>mn);
+    store<i64>(STATS, <i64>mx, 8);
+  } else if (stat == ST_U64) {
+    let mn = u64.MAX_VALUE, mx: u64 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = load<u64>(src + (<usize>i << 3));
+      mn = select<u64>(x, mn, x < mn);
+      mx = select<u64>(x, mx, x > mx);
+    }
+    store<u64>(STATS, mn);
+    store<u64>(STATS, mx, 8);
+  } else if (stat == ST_I64) {
+    let mn = i64.MAX_VALUE, mx = i64.MIN_VALUE;
+    for (let i = 0; i < n; i++) {
+      const x = load<i64>(src + (<usize>i << 3));
+      mn = select<i64>(x, mn, x < mn);
+      mx = select<i64>(x, mx, x > mx);
+    }
+    store<i64>(STATS, mn);
+    store<i64>(STATS, mx, 8);
+  }
+}
+
+/**
  * One data page body into OUT, from rows [0, n) of values at `src` and validity at `valid` (when
  * `hasValid`) anywhere in this memory: the scratch IN / V, or a kernel's output columns, so a page's
  * values need not be copied first. Values are `width` bytes per row for PLAIN / DELTA, i32 codes for
  * DICT; `src` is only read (present values of a nullable page are compacted into IN). `optional`
  * writes definition levels (all present when !hasValid). Returns the body's length, or -1 for a
- * validity byte > 1, -2 for a code outside [0, dictN). pqEncoding gives the encoding.
+ * validity byte > 1, -2 for a code outside [0, dictN). pqEncoding gives the encoding. `stat` (ST_*,
+ * 0 for none) also puts the present values' min and max in STATS, or marks their codes in SEEN
+ * (dictN ≤ SEEN_CODES; the caller clears it per column chunk); STATS holds the present count either way.
  */
-export function pqPageAt(src: usize, valid: usize, kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32): i32 {
+export function pqPageAt(src: usize, valid: usize, kind: i32, n: i32, width: i32, optional: bool, hasValid: bool, dictN: i32, dictBits: i32, stat: i32): i32 {
   let p = OUT;
   let present = n;
   if (optional) {
@@ -206,14 +265,24 @@ export function pqPageAt(src: usize, valid: usize, kind: i32, n: i32, width: i32
       src = IN;
     }
   }
+  store<i32>(STATS, present, 16);
   if (kind == K_DICT) {
-    for (let i = 0; i < present; i++) {
-      if (load<u32>(src + (<usize>i << 2)) >= <u32>dictN) return -2;
+    if (stat == ST_DICT && dictN <= SEEN_CODES) {
+      for (let i = 0; i < present; i++) {
+        const c = load<u32>(src + (<usize>i << 2));
+        if (c >= <u32>dictN) return -2;
+        store<u8>(SEEN + <usize>c, 1);
+      }
+    } else {
+      for (let i = 0; i < present; i++) {
+        if (load<u32>(src + (<usize>i << 2)) >= <u32>dictN) return -2;
+      }
     }
     store<u8>(p++, <u8>dictBits);
     lastEncoding = E_RLE_DICTIONARY;
     return <i32>(hybrid(p, src, present, dictBits, false) - OUT);
   }
+  minMax(src, present, stat);
   if (kind == K_DELTA && present > 0) {
     const e = delta(p, src, present, width == 8);
     if (e != 0) {

@@ -4,7 +4,7 @@
  * synchronous: call it in a pool worker (KernelPool.encodeParquet /
  * `{ fastParquet }` task), or anywhere for small tables.
  *
- * What it writes (Parquet format 1 / data page V1, no compression, no statistics):
+ * What it writes (Parquet format 1 / data page V1):
  *   - fixed-width columns (u64, i64, i32, f64, ts_*): PLAIN. The page body is the
  *     typed array's own little-endian bytes, so a required column costs one memcpy.
  *     Integer columns with `encoding: 'delta'`: DELTA_BINARY_PACKED (about half the
@@ -17,6 +17,14 @@
  *     present values.
  *   - one row group per `rowGroupRows` rows (default 1,048,576), data pages of
  *     `pageRows` rows (default 131,072), both counted from the file's first row.
+ *   - every page body (definition levels included; dictionary pages too) as one ZSTD
+ *     level-1 frame (src/io/zstd.ts): one codec for every column of every file. Pages of
+ *     random ids or dense deltas barely shrink, at a cost of a few bytes per page.
+ *   - per column chunk, Statistics: null_count and exact min_value / max_value of the
+ *     present values in the column's sort order (signed INT32/INT64/timestamps, unsigned
+ *     u64, IEEE doubles ignoring NaN with the -0/+0 rule, false < true, strings by UTF-8
+ *     bytes of the values used), plus column_orders (TYPE_ORDER) as the format asks.
+ * Before the first call on a thread: `await ready()` (zstd's wasm loads asynchronously).
  *
  * Types (what DuckDB and parquet-rs see; matches what writeParquet/parquet-rs writes):
  *   u64        INT64  UINT_64 + IntType(64, unsigned)        DuckDB UBIGINT
@@ -34,7 +42,8 @@
  * codes (Int8 up to 128 values, Int16 up to 32,768) unless `dictIndex` says otherwise.
  *
  * Determinism: the bytes are a pure function of (columns' names, types, values,
- * validity, dictionaries, rows, options). No timestamps, no random ids, no
+ * validity, dictionaries, rows, options) and the zstd build (pinned; a golden hash in
+ * tests/io.fastparquet.test.ts notices a change). No timestamps, no random ids, no
  * dependence on how the caller built its arrays; null slots' values are ignored.
  * Part files cut with `parquetParts` depend only on the row count.
  *
@@ -42,6 +51,9 @@
  */
 import { endianness } from 'node:os';
 import * as arrow from 'apache-arrow';
+import { assertZstdReady, zstdCompress } from './zstd.js';
+
+export { ready } from './zstd.js';
 
 export type FastColumnType = 'u64' | 'i64' | 'i32' | 'f64' | 'bool' | 'ts_utc_us' | 'ts_local_us' | 'dict';
 
@@ -92,10 +104,15 @@ export interface FastParquetOptions {
 export interface PageKernel {
   /** most rows one page may have */
   rows: number;
+  /** dictionaries up to this many entries can have their used codes marked (StatKind 5) */
+  seenCodes: number;
   /**
    * The body (definition levels, then values) of rows [a, b): `values` are a fixed-width column's
-   * bytes (width bytes per row) or a dict column's codes. On a bad validity byte or code it says
-   * which, and the caller lets the TypeScript path throw its message.
+   * bytes (width bytes per row) or a dict column's codes. The body may be a view valid only until
+   * the next call (the caller compresses it at once). With `stat` it also gives the count of present
+   * values and their min and max (sentinels when none; f64: min > max when only NaN), or for a dict
+   * marks the codes used in seen(). On a bad validity byte or code it says which, and the caller lets
+   * the TypeScript path throw its message.
    */
   page(
     kind: PageKind,
@@ -107,11 +124,16 @@ export interface PageKernel {
     values: Uint8Array | DictCodes,
     dictN: number,
     dictBits: number,
-  ): { body: Uint8Array; encoding: number } | { error: 'valid' | 'code' };
+    stat: StatKind,
+  ): { body: Uint8Array; encoding: number; present: number; min: number | bigint; max: number | bigint } | { error: 'valid' | 'code' };
+  /** Marks (1 = used) of codes [0, dictN) since the caller last zeroed them: a view into the kernel's memory. */
+  seen(dictN: number): Uint8Array;
 }
 
 /** 0 PLAIN, 1 DELTA_BINARY_PACKED (PLAIN when out of range), 2 RLE_DICTIONARY */
 export type PageKind = 0 | 1 | 2;
+/** Page statistics a PageKernel gathers: 0 none, 1 i32, 2 i64, 3 u64, 4 f64, 5 dict codes used */
+export type StatKind = 0 | 1 | 2 | 3 | 4 | 5;
 
 export const FAST_PARQUET_CREATED_BY = 'fraudworld version 0.1.0 (build fastparquet)';
 export const FAST_ROW_GROUP_ROWS = 1_048_576;
@@ -137,7 +159,7 @@ const E_PLAIN = 0,
   E_RLE_DICTIONARY = 8;
 const PAGE_DATA = 0,
   PAGE_DICTIONARY = 2;
-const CODEC_UNCOMPRESSED = 0;
+const CODEC_ZSTD = 6; // CompressionCodec in parquet.thrift (not parquet-wasm's enum)
 
 // Thrift compact protocol type ids
 const CT_TRUE = 1,
@@ -476,9 +498,19 @@ interface Prepared {
   words?: Int32Array;
   /** raw bytes of the values (fixed-width columns) */
   raw?: Uint8Array;
-  dictPage?: Uint8Array; // PLAIN dictionary page body
+  dictPage?: DictPage;
   dictBits?: number;
   delta: boolean;
+  /** statistics sort order of INT64 values: unsigned for u64 (UINT_64), signed otherwise */
+  unsigned: boolean;
+}
+
+interface DictPage {
+  /** PLAIN dictionary page body, and that body as a ZSTD frame */
+  raw: Uint8Array;
+  z: Uint8Array;
+  /** each entry's UTF-8 bytes (statistics compare these) */
+  entries: Uint8Array[];
 }
 
 const FIXED: Record<string, { ptype: number; width: number; ok: string[] }> = {
@@ -492,22 +524,24 @@ const FIXED: Record<string, { ptype: number; width: number; ok: string[] }> = {
 const CODE_ARRAYS = ['Int32Array', 'Int16Array', 'Int8Array', 'Uint8Array', 'Uint16Array', 'Uint32Array'];
 
 /** Dictionary pages of recent dictionaries by content: a worker writes the same zones and countries into every part. */
-const dictPages = new Map<string, Uint8Array>();
+const dictPages = new Map<string, DictPage>();
 const DICT_PAGE_CACHE = 32;
 
-/** PLAIN BYTE_ARRAY page body of the whole dictionary (4-byte length, UTF-8 bytes, per entry). */
-function dictPageOf(dict: readonly string[], where: string): Uint8Array {
+/** PLAIN BYTE_ARRAY page body of the whole dictionary (4-byte length, UTF-8 bytes, per entry), compressed once. */
+function dictPageOf(dict: readonly string[], where: string): DictPage {
   for (const s of dict) if (typeof s !== 'string') throw new Error(`${where}: dictionary entries must be strings`);
   const key = JSON.stringify(dict);
   const hit = dictPages.get(key);
   if (hit) return hit;
   const w = new Bytes(16 + dict.length * 8);
-  for (const s of dict) {
+  const entries = dict.map((s) => {
     const b = utf8.encode(s);
     w.u32le(b.length);
     w.bytes(b);
-  }
-  const page = w.take();
+    return b;
+  });
+  const raw = w.take();
+  const page = { raw, z: zstdCompress(raw), entries };
   if (dictPages.size >= DICT_PAGE_CACHE) dictPages.delete(dictPages.keys().next().value!);
   dictPages.set(key, page);
   return page;
@@ -524,7 +558,7 @@ function prepare(col: FastColumn, rows: number): Prepared {
   if (col.type === 'bool') {
     if (!(v instanceof Uint8Array)) throw new Error(`${where}: bool needs a Uint8Array (0/1 per row), got ${kind}`);
     if (col.encoding === 'delta') throw new Error(`${where}: encoding 'delta' is for integer columns`);
-    return { col, ptype: T_BOOLEAN, optional, width: 0, delta: false };
+    return { col, ptype: T_BOOLEAN, optional, width: 0, delta: false, unsigned: false };
   }
   if (col.type === 'dict') {
     if (!CODE_ARRAYS.includes(kind)) throw new Error(`${where}: dict needs integer codes (Int32Array, ...), got ${kind}`);
@@ -532,7 +566,16 @@ function prepare(col: FastColumn, rows: number): Prepared {
     if (!Array.isArray(dict)) throw new Error(`${where}: dict column needs dict: string[]`);
     if (dict.length > MAX_DICT) throw new Error(`${where}: dictionary has ${dict.length} entries (max ${MAX_DICT})`);
     if (col.encoding === 'delta') throw new Error(`${where}: encoding 'delta' is for integer columns`);
-    return { col, ptype: T_BYTE_ARRAY, optional, width: 0, dictPage: dictPageOf(dict, where), dictBits: bitWidth(Math.max(0, dict.length - 1)), delta: false };
+    return {
+      col,
+      ptype: T_BYTE_ARRAY,
+      optional,
+      width: 0,
+      dictPage: dictPageOf(dict, where),
+      dictBits: bitWidth(Math.max(0, dict.length - 1)),
+      delta: false,
+      unsigned: false,
+    };
   }
   const f = FIXED[col.type];
   if (!f) throw new Error(`${where}: unknown type '${String(col.type)}'`);
@@ -547,6 +590,7 @@ function prepare(col: FastColumn, rows: number): Prepared {
     optional,
     width: f.width,
     delta: col.encoding === 'delta',
+    unsigned: col.type === 'u64',
     raw: new Uint8Array(t.buffer, t.byteOffset, rows * f.width),
     words: new Int32Array(t.buffer, t.byteOffset, (rows * f.width) >> 2),
   };
@@ -642,6 +686,200 @@ function dictIndices(w: Bytes, p: Prepared, valid: Uint8Array | undefined, a: nu
 }
 
 // ---------------------------------------------------------------------------
+// Statistics of a column chunk, from its values (run after its pages, which validate codes and validity)
+// ---------------------------------------------------------------------------
+
+interface Stats {
+  nulls: number;
+  /** PLAIN bytes (strings without their length); absent when no value (or only NaN) is present */
+  min?: Uint8Array;
+  max?: Uint8Array;
+}
+
+const SIGN = 0x80000000 | 0;
+const leBytes = (a: Int32Array | Float64Array | BigInt64Array | BigUint64Array) => new Uint8Array(a.buffer);
+
+/** First present row of [a, b), or b. */
+function firstPresent(valid: Uint8Array | undefined, a: number, b: number): number {
+  if (valid) while (a < b && valid[a] === 0) a++;
+  return a;
+}
+
+function minMaxI32(v: Int32Array, valid: Uint8Array | undefined, a: number, b: number): [Uint8Array, Uint8Array] {
+  let i = firstPresent(valid, a, b);
+  let mn = v[i],
+    mx = mn;
+  if (valid)
+    for (; i < b; i++) {
+      if (valid[i] === 0) continue;
+      const x = v[i];
+      if (x < mn) mn = x;
+      if (x > mx) mx = x;
+    }
+  else
+    for (; i < b; i++) {
+      const x = v[i];
+      if (x < mn) mn = x;
+      if (x > mx) mx = x;
+    }
+  return [leBytes(Int32Array.of(mn)), leBytes(Int32Array.of(mx))];
+}
+
+/**
+ * 64-bit values as int32 word pairs: (hi, lo) compared lexicographically, hi signed (unsigned for u64,
+ * by flipping its sign bit) and lo unsigned (sign bit flipped), so every comparison stays on int32s.
+ */
+function minMaxI64(w: Int32Array, valid: Uint8Array | undefined, a: number, b: number, unsigned: boolean): [Uint8Array, Uint8Array] {
+  const flip = unsigned ? SIGN : 0;
+  let i = firstPresent(valid, a, b);
+  let mnH = w[2 * i + 1] ^ flip,
+    mnL = w[2 * i] ^ SIGN;
+  let mxH = mnH,
+    mxL = mnL;
+  for (; i < b; i++) {
+    if (valid !== undefined && valid[i] === 0) continue;
+    const h = w[2 * i + 1] ^ flip;
+    if (h <= mnH) {
+      const l = w[2 * i] ^ SIGN;
+      if (h < mnH || l < mnL) {
+        mnH = h;
+        mnL = l;
+      }
+    }
+    if (h >= mxH) {
+      const l = w[2 * i] ^ SIGN;
+      if (h > mxH || l > mxL) {
+        mxH = h;
+        mxL = l;
+      }
+    }
+  }
+  return [leBytes(Int32Array.of(mnL ^ SIGN, mnH ^ flip)), leBytes(Int32Array.of(mxL ^ SIGN, mxH ^ flip))];
+}
+
+/** IEEE order without NaN (comparisons with NaN are false); a zero min is written -0, a zero max +0 (parquet.thrift). */
+function minMaxF64(v: Float64Array, valid: Uint8Array | undefined, a: number, b: number): [Uint8Array, Uint8Array] | undefined {
+  let mn = Infinity,
+    mx = -Infinity;
+  if (valid)
+    for (let i = a; i < b; i++) {
+      if (valid[i] === 0) continue;
+      const x = v[i];
+      if (x < mn) mn = x;
+      if (x > mx) mx = x;
+    }
+  else
+    for (let i = a; i < b; i++) {
+      const x = v[i];
+      if (x < mn) mn = x;
+      if (x > mx) mx = x;
+    }
+  return f64Pair(mn, mx);
+}
+
+/** min > max means only NaN was present (no min / max); a zero min is written -0, a zero max +0. */
+function f64Pair(mn: number, mx: number): [Uint8Array, Uint8Array] | undefined {
+  if (mn > mx) return undefined;
+  return [leBytes(Float64Array.of(mn === 0 ? -0 : mn)), leBytes(Float64Array.of(mx === 0 ? 0 : mx))];
+}
+
+function minMaxBool(v: Uint8Array, valid: Uint8Array | undefined, a: number, b: number): [Uint8Array, Uint8Array] {
+  let seen = 0; // bit 0: false present, bit 1: true present
+  for (let i = a; i < b && seen !== 3; i++) if (valid === undefined || valid[i] !== 0) seen |= v[i] !== 0 ? 2 : 1;
+  return [Uint8Array.of(seen & 1 ? 0 : 1), Uint8Array.of(seen & 2 ? 1 : 0)];
+}
+
+let seenScratch = new Uint8Array(0);
+
+/** The least and greatest (by UTF-8 bytes) of the entries marked in `seen` (at least one is). */
+function seenMinMax(entries: Uint8Array[], seen: Uint8Array): [Uint8Array, Uint8Array] {
+  let mn: Uint8Array | undefined, mx: Uint8Array | undefined;
+  for (let k = 0; k < entries.length; k++) {
+    if (seen[k] === 0) continue;
+    const e = entries[k];
+    if (mn === undefined || Buffer.compare(e, mn) < 0) mn = e;
+    if (mx === undefined || Buffer.compare(e, mx) > 0) mx = e;
+  }
+  return [mn!, mx!];
+}
+
+function minMaxDict(p: Prepared, valid: Uint8Array | undefined, a: number, b: number): [Uint8Array, Uint8Array] {
+  const entries = p.dictPage!.entries;
+  const n = entries.length;
+  if (n === 1) return [entries[0], entries[0]];
+  const codes = p.col.values as DictCodes;
+  if (seenScratch.length < n) seenScratch = new Uint8Array(n);
+  else seenScratch.fill(0, 0, n);
+  const seen = seenScratch;
+  if (valid) {
+    for (let i = a; i < b; i++) if (valid[i] !== 0) seen[codes[i]] = 1;
+  } else for (let i = a; i < b; i++) seen[codes[i]] = 1;
+  return seenMinMax(entries, seen.subarray(0, n));
+}
+
+/** What the kernel can gather for a column's pages (0: TypeScript computes the chunk's statistics). */
+function statKind(p: Prepared, kern: PageKernel): StatKind {
+  if (p.dictPage) return p.col.dict!.length <= kern.seenCodes ? 5 : 0;
+  if (p.col.type === 'f64') return 4;
+  if (p.width === 4) return 1;
+  return p.unsigned ? 3 : 2;
+}
+
+/** A column chunk's statistics merged page by page from the kernel's. */
+class PageStats {
+  present = 0;
+  min: number | bigint = Infinity;
+  max: number | bigint = -Infinity;
+  constructor(readonly stat: StatKind) {}
+  add(r: { present: number; min: number | bigint; max: number | bigint }): void {
+    if (r.present === 0) return;
+    if (this.present === 0 || r.min < this.min) this.min = r.min;
+    if (this.present === 0 || r.max > this.max) this.max = r.max;
+    this.present += r.present;
+  }
+  finish(p: Prepared, rows: number, kern: PageKernel): Stats {
+    const nulls = rows - this.present;
+    if (this.present === 0) return { nulls };
+    let mm: [Uint8Array, Uint8Array] | undefined;
+    switch (this.stat) {
+      case 5:
+        mm = seenMinMax(p.dictPage!.entries, kern.seen(p.col.dict!.length));
+        break;
+      case 4:
+        mm = f64Pair(this.min as number, this.max as number);
+        break;
+      case 3:
+        mm = [leBytes(BigUint64Array.of(this.min as bigint)), leBytes(BigUint64Array.of(this.max as bigint))];
+        break;
+      case 2:
+        mm = [leBytes(BigInt64Array.of(this.min as bigint)), leBytes(BigInt64Array.of(this.max as bigint))];
+        break;
+      default:
+        mm = [leBytes(Int32Array.of(Number(this.min))), leBytes(Int32Array.of(Number(this.max)))];
+    }
+    return mm ? { nulls, min: mm[0], max: mm[1] } : { nulls };
+  }
+}
+
+function chunkStats(p: Prepared, a: number, b: number): Stats {
+  const valid = p.col.valid;
+  let present = b - a;
+  if (valid) {
+    present = 0;
+    for (let i = a; i < b; i++) present += valid[i];
+  }
+  const nulls = b - a - present;
+  if (present === 0) return { nulls };
+  let mm: [Uint8Array, Uint8Array] | undefined;
+  if (p.col.type === 'dict') mm = minMaxDict(p, valid, a, b);
+  else if (p.col.type === 'bool') mm = minMaxBool(p.col.values as Uint8Array, valid, a, b);
+  else if (p.col.type === 'f64') mm = minMaxF64(p.col.values as Float64Array, valid, a, b);
+  else if (p.width === 4) mm = minMaxI32(p.words!, valid, a, b);
+  else mm = minMaxI64(p.words!, valid, a, b, p.unsigned);
+  return mm ? { nulls, min: mm[0], max: mm[1] } : { nulls };
+}
+
+// ---------------------------------------------------------------------------
 // File assembly
 // ---------------------------------------------------------------------------
 
@@ -649,13 +887,16 @@ interface ChunkMeta {
   start: number;
   dictOffset: number; // -1 if none
   dataOffset: number;
+  /** bytes in the file (headers + compressed bodies) and before compression (headers + raw bodies) */
   size: number;
+  rawSize: number;
   numValues: number;
+  stats: Stats;
 }
 
-function pageHeader(type: number, body: number, numValues: number, encoding: number): Uint8Array {
+function pageHeader(type: number, rawBody: number, body: number, numValues: number, encoding: number): Uint8Array {
   const t = new Thrift(48);
-  t.i32(1, type).i32(2, body).i32(3, body);
+  t.i32(1, type).i32(2, rawBody).i32(3, body);
   if (type === PAGE_DATA) {
     t.begin(5).i32(1, numValues).i32(2, encoding).i32(3, E_RLE).i32(4, E_RLE).end();
   } else {
@@ -754,6 +995,7 @@ function writeSchemaElement(t: Thrift, p: Prepared): void {
  */
 export function encodeParquet(columns: readonly FastColumn[], rows: number, opts: FastParquetOptions = {}): Uint8Array {
   if (endianness() !== 'LE') throw new Error('encodeParquet: little-endian hosts only');
+  assertZstdReady();
   if (!Number.isInteger(rows) || rows < 0) throw new Error(`encodeParquet: rows must be a non-negative integer, got ${rows}`);
   const rgRows = opts.rowGroupRows ?? FAST_ROW_GROUP_ROWS;
   const pageRows = opts.pageRows ?? FAST_PAGE_ROWS;
@@ -775,8 +1017,15 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
     offset += b.length;
   };
   push(utf8.encode('PAR1'));
+  let rawSize = 0; // of the current column chunk
+  const page = (type: number, body: Uint8Array, numValues: number, encoding: number, z = zstdCompress(body)) => {
+    const h = pageHeader(type, body.length, z.length, numValues, encoding);
+    push(h);
+    push(z);
+    rawSize += h.length + body.length;
+  };
 
-  const rowGroups: { rows: number; chunks: ChunkMeta[]; start: number; size: number }[] = [];
+  const rowGroups: { rows: number; chunks: ChunkMeta[]; start: number; size: number; rawSize: number }[] = [];
   const scratch = { buf: new Int32Array(0) };
   const w = new Bytes(1 << 16);
   for (let g = 0; g < rows; g += rgRows) {
@@ -785,15 +1034,19 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
     const chunks: ChunkMeta[] = [];
     for (const p of prepared) {
       const start = offset;
+      rawSize = 0;
       let dictOffset = -1;
       if (p.dictPage) {
         dictOffset = offset;
-        push(pageHeader(PAGE_DICTIONARY, p.dictPage.length, p.col.dict!.length, E_PLAIN));
-        push(p.dictPage);
+        page(PAGE_DICTIONARY, p.dictPage.raw, p.col.dict!.length, E_PLAIN, p.dictPage.z);
       }
       const dataOffset = offset;
       const valid = p.col.valid;
-      const kern = opts.pages && p.col.type !== 'bool' && (p.delta || p.optional || p.dictPage) && pageRows <= opts.pages.rows ? opts.pages : undefined;
+      // every non-bool column goes through the kernel when there is one: it gathers the statistics
+      const kern = opts.pages && p.col.type !== 'bool' && pageRows <= opts.pages.rows ? opts.pages : undefined;
+      const stat = kern ? statKind(p, kern) : 0;
+      const pageStats = kern && stat !== 0 ? new PageStats(stat) : undefined;
+      if (stat === 5) kern!.seen(p.col.dict!.length).fill(0);
       for (let a = g; a < gEnd; a += pageRows) {
         const b = Math.min(gEnd, a + pageRows);
         if (kern) {
@@ -808,10 +1061,11 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
             p.dictPage ? (p.col.values as DictCodes) : p.raw!,
             p.dictPage ? p.col.dict!.length : 0,
             p.dictBits ?? 0,
+            stat,
           );
           if ('body' in r) {
-            push(pageHeader(PAGE_DATA, r.body.length, b - a, r.encoding));
-            push(r.body);
+            page(PAGE_DATA, r.body, b - a, r.encoding);
+            pageStats?.add(r);
             continue;
           }
           // bad input: the TypeScript path below throws its message
@@ -830,12 +1084,11 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
             w.buf[lenAt] = len;
           }
         }
-        // page body = [definition levels] + values
-        let head: Uint8Array | undefined;
-        let values: Uint8Array;
+        // page body = [definition levels] + values, in w unless it is a required PLAIN column's own bytes
+        let body: Uint8Array | undefined;
         let encoding = E_PLAIN;
         if (p.width > 0) {
-          values = valid ? compactFixed(p, valid, a, b, present) : p.raw!.subarray(a * p.width, b * p.width);
+          const values = valid ? compactFixed(p, valid, a, b, present) : p.raw!.subarray(a * p.width, b * p.width);
           const k = p.width >> 2;
           const levels = w.pos;
           if (
@@ -844,26 +1097,30 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
             (valid ? deltaBody(w, new Int32Array(values.buffer, values.byteOffset, present * k), k, 0, present) : deltaBody(w, p.words!, k, a * k, b - a))
           ) {
             encoding = E_DELTA_BINARY_PACKED;
-            values = w.take();
           } else if (levels > 0) {
             w.pos = levels;
-            head = w.take();
-          }
+            w.bytes(values);
+          } else body = values;
         } else if (p.col.type === 'bool') {
           packBools(w, p.col.values as Uint8Array, valid, a, b);
-          values = w.take();
         } else {
           encoding = E_RLE_DICTIONARY;
           dictIndices(w, p, valid, a, b, present, scratch);
-          values = w.take();
         }
-        push(pageHeader(PAGE_DATA, (head ? head.length : 0) + values.length, b - a, encoding));
-        if (head) push(head);
-        push(values);
+        page(PAGE_DATA, body ?? w.buf.subarray(0, w.pos), b - a, encoding);
       }
-      chunks.push({ start, dictOffset, dataOffset, size: offset - start, numValues: gEnd - g });
+      chunks.push({
+        start,
+        dictOffset,
+        dataOffset,
+        size: offset - start,
+        rawSize,
+        numValues: gEnd - g,
+        stats: pageStats ? pageStats.finish(p, gEnd - g, kern!) : chunkStats(p, g, gEnd),
+      });
     }
-    rowGroups.push({ rows: gEnd - g, chunks, start: rgStart, size: offset - rgStart });
+    const rgRaw = chunks.reduce((s, c) => s + c.rawSize, 0);
+    rowGroups.push({ rows: gEnd - g, chunks, start: rgStart, size: offset - rgStart, rawSize: rgRaw });
   }
 
   // FileMetaData
@@ -887,16 +1144,20 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
       t.list(2, CT_I32, enc.length);
       for (const e of enc) t.elemI32(e);
       t.list(3, CT_BINARY, 1).elemStr(p.col.name);
-      t.i32(4, CODEC_UNCOMPRESSED);
+      t.i32(4, CODEC_ZSTD);
       t.i64(5, c.numValues);
-      t.i64(6, c.size);
+      t.i64(6, c.rawSize);
       t.i64(7, c.size);
       t.i64(9, c.dataOffset);
       if (c.dictOffset >= 0) t.i64(11, c.dictOffset);
+      // min_value / max_value only: the deprecated min / max (1, 2) mean signed order whatever the type
+      t.begin(12).i64(3, c.stats.nulls);
+      if (c.stats.min) t.bin(5, c.stats.max!).bin(6, c.stats.min).bool(7, true).bool(8, true);
+      t.end();
       t.end();
       t.end();
     });
-    t.i64(2, rg.size);
+    t.i64(2, rg.rawSize);
     t.i64(3, rg.rows);
     t.i64(5, rg.start);
     t.i64(6, rg.size);
@@ -911,6 +1172,9 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
     for (const [k, v] of kv) t.enter().str(1, k).str(2, v).end();
   }
   t.str(6, FAST_PARQUET_CREATED_BY);
+  // the statistics' min_value / max_value follow each type's defined order (TypeDefinedOrder)
+  t.list(7, CT_STRUCT, prepared.length);
+  for (let k = 0; k < prepared.length; k++) t.enter().begin(1).end().end();
   t.byte(0);
   const footer = t.take();
   push(footer);

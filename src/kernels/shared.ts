@@ -25,6 +25,7 @@ export const pqPageAt = kernel(
     hasValid: bool,
     dictN: i32,
     dictBits: i32,
+    stat: i32,
   },
   'i32',
 );
@@ -33,3 +34,6 @@ export const pqScratchValid = kernel('pqScratchValid', {}, 'usize');
 export const pqScratchIn = kernel('pqScratchIn', {}, 'usize');
 export const pqScratchOut = kernel('pqScratchOut', {}, 'usize');
 export const pqEncoding = kernel('pqEncoding', {}, 'i32');
+export const pqScratchStats = kernel('pqScratchStats', {}, 'usize');
+export const pqScratchSeen = kernel('pqScratchSeen', {}, 'usize');
+export const pqSeenCodes = kernel('pqSeenCodes', {}, 'i32');
