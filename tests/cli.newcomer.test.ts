@@ -20,6 +20,38 @@ describe('a newcomer', () => {
     expect(r.stderr).toMatch(/^error NOT_BUILT: .*dist\/src\/cli\/main\.js: the engine is not built \(fix: make build\)\n$/);
   });
 
+  it.each([
+    [
+      'a malformed option value',
+      ['run', '--out', 'OUT', '--workers', 'abc'],
+      /^error CLI_BAD_ARGUMENT: --workers: option '--workers <n>' argument 'abc' is invalid\. must be a positive integer \(fix: see fraudworld <command> --help/,
+    ],
+    ['a missing required option', ['run', '--scale', 'tiny'], /^error CLI_BAD_ARGUMENT: --out: required option '--out <dir>' not specified \(fix: /],
+    ['an unknown command', ['frob'], /^error CLI_BAD_ARGUMENT: frob: unknown command 'frob' \(fix: commands: run, validate/],
+    ['a missing argument', ['validate'], /^error CLI_BAD_ARGUMENT: dir: missing required argument 'dir' \(fix: /],
+  ])('with %s gets one line with where and fix, and no --out folder', (_, args, want) => {
+    requireBuild();
+    const out = join(tmp, 'never');
+    const r = fw(...args.map((a) => (a === 'OUT' ? out : a)));
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err.trim()).toMatch(want);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('with a bad --scale, or an --out the kernel refuses (/proc), gets one line; --out is not created before the arguments pass', () => {
+    requireBuild();
+    const out = join(tmp, 'not-yet');
+    const bad = fw('run', '--out', out, '--scale', 'nope', '--quiet');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^error UNKNOWN_SCALE: --scale: unknown scale "nope"/);
+    expect(existsSync(out)).toBe(false);
+    // Node's recursive mkdir spins forever on /proc/x; ours ends with the errno
+    const proc = fw('run', '--out', '/proc/fraudworld-x', '--scale', 'tiny', '--until', '1A', '--quiet');
+    expect(proc.code).toBe(2);
+    expect(proc.err.trim()).toMatch(/^error OUT_NOT_WRITABLE: --out \/proc\/fraudworld-x: cannot write there \(E[A-Z]+\)/);
+  });
+
   it('with a header-only merchants file gets one line and no world', () => {
     requireBuild();
     const f = join(tmp, 'header-only.csv');

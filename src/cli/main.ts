@@ -1,7 +1,7 @@
 // The `fraudworld` command line. Every user mistake ends as one line (code, where, what, fix) and exit 2.
 // One file per command (run.ts, validate.ts); this one wires them and turns errors into exit codes.
 import { Command, CommanderError } from 'commander';
-import { FwError } from '../core/errors.js';
+import { ErrorCodes, FwError } from '../core/errors.js';
 import { engineVersion } from '../core/paths.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
@@ -11,7 +11,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('closed-world synthetic payments engine')
     .version(engineVersion())
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s.startsWith('error') ? `error CLI_BAD_ARGUMENT: ${s.replace(/^error: /, '')}` : s) });
+    // commander's own error text is replaced by our one line (below); help and version still print
+    .configureOutput({ writeErr: (s) => void (s.startsWith('error') ? undefined : process.stderr.write(s)) });
   let code = 0;
 
   runCommand(program, argv);
@@ -25,8 +26,24 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(e.line() + '\n');
       return 2;
     }
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return 0;
+      process.stderr.write(parseErrorLine(e) + '\n');
+      return 2;
+    }
     process.stderr.write(`error INTERNAL: ${(e as Error).stack ?? e}\n`);
     return 3;
   }
+}
+
+/** A command-line parse error as our one line: the option or word it names is `where`. */
+export function parseErrorLine(e: CommanderError): string {
+  const what = e.message.replace(/^error: /, '').replace(/\.$/, '');
+  const named = /'([^']+)'/.exec(what)?.[1]?.split(' ')[0];
+  const where = named ?? 'command line';
+  const fix =
+    e.code === 'commander.unknownCommand'
+      ? 'commands: run, validate (fraudworld --help)'
+      : 'see fraudworld <command> --help for the options and their defaults';
+  return new FwError(ErrorCodes.CLI_BAD_ARGUMENT, what, where, fix).line();
 }

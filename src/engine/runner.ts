@@ -10,7 +10,7 @@ import { engineVersion, packageRoot } from '../core/paths.js';
 import { loadPolicyPack, policy } from '../config/load.js';
 import { referenceDigests } from '../reference/registry.js';
 import { KernelPool } from '../pool/pool.js';
-import { cleanStaging, publishPartition } from '../io/publish.js';
+import { cleanStaging, ensureDir, publishPartition } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
 import { unlistedFileError, verifyGate } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
@@ -99,7 +99,6 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
   if (!Number.isInteger(workers) || workers < 1)
     fail(ErrorCodes.CLI_BAD_ARGUMENT, `workers must be a positive integer, got ${opts.workers}`, '--workers', 'e.g. --workers 2');
   const world = resolve(opts.out);
-  await assertWritable(world);
   const configDir = resolve(opts.configDir ?? join(packageRoot(), 'config'));
   const pack = await loadPolicyPack(configDir);
 
@@ -137,6 +136,8 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
   };
   if (live) live.ctx = ctx;
   for (const seg of chain) await seg.preflight?.(ctx);
+  // --out is created only once every other argument and input has been checked
+  await assertWritable(world);
   await cleanStaging(world);
   let pool = new KernelPool(workers);
   ctx.pool = pool;
@@ -219,7 +220,7 @@ function commonDir(files: string[]): string {
 
 async function assertWritable(dir: string): Promise<void> {
   try {
-    await fs.mkdir(dir, { recursive: true });
+    await ensureDir(dir);
     const probe = join(dir, `.write-probe-${process.pid}`);
     await fs.writeFile(probe, '');
     await fs.rm(probe);

@@ -1,6 +1,6 @@
 // Write-once publishing: a partition appears whole (staged, fsynced, renamed) or not at all.
 import { promises as fs, constants as fsc } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fail, ErrorCodes } from '../core/errors.js';
 
@@ -149,6 +149,29 @@ export async function exists(p: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * mkdir -p that always ends: Node's recursive mkdir spins forever where the kernel answers ENOENT
+ * for a directory whose parent exists (/proc/x). Each missing component is created in turn, and
+ * any refusal is thrown with its errno code.
+ */
+export async function ensureDir(dir: string): Promise<void> {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!(await exists(d))) {
+    missing.push(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      await fs.mkdir(m);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
 }
 
