@@ -52,6 +52,19 @@ describe('a newcomer', () => {
     expect(proc.err.trim()).toMatch(/^error OUT_NOT_WRITABLE: --out \/proc\/fraudworld-x: cannot write there \(E[A-Z]+\)/);
   });
 
+  it('reads examples, defaults and exit codes in --help', () => {
+    requireBuild();
+    const run = fw('run', '--help');
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/--scale <name> .*\(default:\s+small\)/s);
+    expect(run.out).toMatch(/--workers <n> .*\(default: \d+\)/s);
+    expect(run.out).toMatch(/^Examples:\n {2}fraudworld run --out worlds\/w1 --scale tiny/m);
+    expect(run.out).toMatch(/^Exit codes: 0 done, 2 a named error/m);
+    const val = fw('validate', '--help');
+    expect(val.code).toBe(0);
+    expect(val.out).toMatch(/^Exit codes: 0 every gate passes, 1 a gate fails/m);
+  });
+
   it('with a header-only merchants file gets one line and no world', () => {
     requireBuild();
     const f = join(tmp, 'header-only.csv');

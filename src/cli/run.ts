@@ -16,13 +16,26 @@ export function runCommand(program: Command, argv: string[]): void {
     .description('build a world (the whole chain, or up to --until) and seal each segment with its gate')
     .requiredOption('--out <dir>', 'world directory (created if absent)')
     .option('--seed <n>', 'seed, an integer in [0, 2^63)', '42')
-    .option('--scale <name>', 'tiny | small | medium | large (config/scales.yaml)')
+    .option('--scale <name>', 'tiny (~10^4 arrivals) | small (~10^6) | medium (~10^7) | large (~10^8); config/scales.yaml (default: small)')
     .option('--arrivals <n>', 'expected arrivals over the horizon (overrides the scale preset)', positiveInt)
-    .option('--workers <n>', 'worker threads', positiveInt, availableParallelism())
+    .option('--workers <n>', 'worker threads; output bytes never depend on it (default: the available cores)', positiveInt, availableParallelism())
     .option('--until <seg>', 'last segment to build (e.g. 1A)')
     .option('--config <dir>', 'policy pack directory (default: the shipped config/)')
     .option('--merchants <csv>', 'merchant universe file instead of generating one (merchant_id,mcc,channel,home_country_iso)')
     .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  fraudworld run --out worlds/w1 --scale tiny            a tiny world (~10^4 arrivals); README.md at its root says what is in it',
+        '  fraudworld run --out worlds/w1 --scale large --seed 7  ~10^8 arrivals; re-running the same command resumes after the last sealed segment',
+        '  fraudworld run --out worlds/w1 --until 2A              build and seal 1A, 1B and 2A only',
+        '  fraudworld validate worlds/w1 --complete               re-verify every gate from bytes',
+        '',
+        'Exit codes: 0 done, 2 a named error (one line: error CODE: where: what (fix: ...)), 3 internal error, 130/143 interrupted.',
+      ].join('\n'),
+    )
     .action(async (o) => {
       const seed = parseSeed(o.seed);
       const s = await runWorld({

@@ -9,6 +9,10 @@ export function validateCommand(program: Command, setCode: (code: number) => voi
     .argument('<dir>', 'world directory')
     .option('--complete', 'also fail (exit 1) when a segment of the chain is not built yet')
     .option('--json', 'print the reports and the chain status as one JSON document')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  fraudworld validate worlds/w1\n  fraudworld validate worlds/w1 --complete --json\n\nExit codes: 0 every gate passes, 1 a gate fails (or, with --complete, the chain is partial), 2 a named error.',
+    )
     .action(async (dir: string, o: { complete?: boolean; json?: boolean }) => {
       const { reports, chains } = await validateWorld(dir);
       const ok = reports.every((r) => r.ok) && (!o.complete || chains.every((c) => c.missing.length === 0));
