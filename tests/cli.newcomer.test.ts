@@ -65,6 +65,20 @@ describe('a newcomer', () => {
     expect(val.out).toMatch(/^Exit codes: 0 every gate passes, 1 a gate fails/m);
   });
 
+  it('without a terminal sees a heartbeat line while a stage runs, and honest units', () => {
+    requireBuild();
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fraudworld.js'), 'run', '--out', join(tmp, 'hb'), '--scale', 'tiny', '--until', '1A'], {
+      encoding: 'utf8',
+      env: { ...process.env, FRAUDWORLD_HEARTBEAT_MS: '20' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    // some stage of 1A (kernels, publish, validation) outlives 20 ms and beats
+    expect(r.stderr).toMatch(/^\[fraudworld\] 1A [^:]+: [\d,]+\/[\d,]+ (merchants|datasets|checks) so far, after \d+\.\d\d s \([\d,]+ \1\/s\)$/m);
+    expect(r.stderr).toMatch(/^\[fraudworld\] 1A publish: 5\/5 datasets in \d+\.\d\d s/m);
+    expect(r.stderr).toMatch(/^\[fraudworld\] 1A S9 validation: 4\/4 checks in /m);
+    expect(r.stderr).not.toMatch(/\x1b\[/); // no colours or cursor codes off a terminal
+  });
+
   it('with a header-only merchants file gets one line and no world', () => {
     requireBuild();
     const f = join(tmp, 'header-only.csv');

@@ -14,7 +14,7 @@ const nullableI32 = (v: Int32Array) => ({ values: v, valid: Uint8Array.from(v, (
 
 export async function publish1A(ctx: RunContext, w: World1A): Promise<Published1A> {
   const rows: Record<string, number> = {};
-  const stage = ctx.progress.stage('1A publish', 5);
+  const stage = ctx.progress.stage('1A publish', 5, 'datasets');
   const isoCol = isoColumn();
   const pUniverse = publishUniverse(ctx, w, isoCol);
   const pFeatures = publishFeatures(ctx, w);

@@ -150,7 +150,7 @@ export async function s0Universe(ctx: RunContext, inp: { p: Policies1A; countrie
           outDraws: dr.out(s, e),
           outBlocks: bl.out(s, e),
         }),
-      ctx.progress.stage(`1A ${k1aUniverse.name}`, n),
+      ctx.progress.stage(`1A ${k1aUniverse.name}`, n, 'merchants'),
     );
     trace.add(FAMILIES.universe, dr.view() as Uint32Array, bl.view() as Uint32Array);
     m = {

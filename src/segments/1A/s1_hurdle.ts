@@ -38,7 +38,7 @@ export async function s1Hurdle(ctx: RunContext, inp: { m: Merchants; design: Des
         outDraws: hd.out(s, e),
         outBlocks: hb.out(s, e),
       }),
-    ctx.progress.stage(`1A ${k1aHurdle.name}`, n),
+    ctx.progress.stage(`1A ${k1aHurdle.name}`, n, 'merchants'),
   );
   const multi = Uint8Array.from(multiC.view() as Uint8Array);
   trace.add(FAMILIES.hurdle, hd.view() as Uint32Array, hb.view() as Uint32Array);

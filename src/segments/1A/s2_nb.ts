@@ -45,7 +45,7 @@ export async function s2Nb(ctx: RunContext, inp: { p: Policies1A; m: Merchants; 
         outDraws: nd.out(s, e),
         outBlocks: nb.out(s, e),
       }),
-    ctx.progress.stage(`1A ${k1aNb.name}`, n),
+    ctx.progress.stage(`1A ${k1aNb.name}`, n, 'merchants'),
   );
   const N = Int32Array.from(NC.view() as Int32Array);
   const nbRej = Int32Array.from(rejC.view() as Int32Array);

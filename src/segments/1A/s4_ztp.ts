@@ -53,7 +53,7 @@ export async function s4Ztp(
         outDraws: zd.out(s, e),
         outBlocks: zb.out(s, e),
       }),
-    ctx.progress.stage(`1A ${k1aZtp.name}`, n),
+    ctx.progress.stage(`1A ${k1aZtp.name}`, n, 'merchants'),
   );
   const kTarget = Int32Array.from(kC.view() as Int32Array);
   const ztpAttempts = Int32Array.from(aC.view() as Int32Array);

@@ -49,7 +49,7 @@ export async function s6Gumbel(
         outDraws: gd.out(s, e),
         outBlocks: gb.out(s, e),
       }),
-    ctx.progress.stage(`1A ${k1aGumbel.name}`, n),
+    ctx.progress.stage(`1A ${k1aGumbel.name}`, n, 'merchants'),
   );
   const gumbelKey = Float64Array.from(keyC.view() as Float64Array);
   const selOrder = Int32Array.from(ordC.view() as Int32Array);

@@ -15,7 +15,7 @@ import { FAMILIES, type World1A } from './world.js';
 import type { Published1A } from './outputs.js';
 
 export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A): Promise<void> {
-  const stage = ctx.progress.stage('1A S9 validation', 4);
+  const stage = ctx.progress.stage('1A S9 validation', 4, 'checks');
   const checks = new Checks();
   const add = checks.add.bind(checks);
   const n = w.m.n;

@@ -24,7 +24,7 @@ export async function publish1B(ctx: RunContext, w: World1B): Promise<Published1
   const plan = publishS4Plan(out);
   publishSites(out);
 
-  const stage = ctx.progress.stage('1B publish', jobs.length);
+  const stage = ctx.progress.stage('1B publish', jobs.length, 'datasets');
   const rows: Record<string, number> = {};
   await Promise.all(
     jobs.map(([id, p]) =>

@@ -59,7 +59,7 @@ export const segment1B: SegmentDef = {
 
 export async function build1B(ctx: RunContext): Promise<World1B> {
   const p = load1B(ctx.pack);
-  const stage = ctx.progress.stage('1B S1-S2 tiles', 1);
+  const stage = ctx.progress.stage('1B S1-S2 tiles', 1, 'steps');
   const base = buildTiles(p);
   stage.tick(1);
   stage.done();

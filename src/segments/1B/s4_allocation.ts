@@ -30,7 +30,7 @@ export function s4Allocation(
   const allocDraws = new Uint32Array(nPairs),
     allocBlocks = new Uint32Array(nPairs);
   const memo = new Map<string, Int32Array>();
-  const s4 = ctx.progress.stage('1B S4 allocation', nPairs);
+  const s4 = ctx.progress.stage('1B S4 allocation', nPairs, 'pairs');
   for (let i = 0; i < nPairs; i++) {
     const c = pairCountry[i];
     const n = pairOff[i + 1] - pairOff[i];

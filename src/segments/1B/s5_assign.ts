@@ -43,7 +43,7 @@ export async function s5Assign(
         outDraws: ad.out(s, e),
         outBlocks: ab.out(s, e),
       }),
-    ctx.progress.stage('1B S5 site→tile', nPairs),
+    ctx.progress.stage('1B S5 site→tile', nPairs, 'pairs'),
   );
   const siteTile = Int32Array.from(tileC.view() as Int32Array);
   // events as upstream counts them: one per site (S5), one per attempt (S6)

@@ -95,7 +95,7 @@ export async function s6Jitter(
         outDraws: jd.out(s, e),
         outBlocks: jb.out(s, e),
       }),
-    ctx.progress.stage('1B S6 jitter', nPairs),
+    ctx.progress.stage('1B S6 jitter', nPairs, 'pairs'),
   );
   const attempts = Int32Array.from(atC.view() as Int32Array);
   const pairAttempts = new Int32Array(nPairs);

@@ -24,7 +24,7 @@ function floorDiv(num: number, K: number): number {
 }
 
 export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B): Promise<void> {
-  const stage = ctx.progress.stage('1B S9 validation', 5);
+  const stage = ctx.progress.stage('1B S9 validation', 5, 'checks');
   const checks = new Checks();
   const add = checks.add.bind(checks);
   const { tiles: t } = w;

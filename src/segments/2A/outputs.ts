@@ -23,7 +23,7 @@ export async function publish2A(ctx: RunContext, w: World2A): Promise<Published2
   const { sites, world } = w;
   const n = sites.n;
   const rows: Record<string, number> = {};
-  const stage = ctx.progress.stage('2A publish', 5);
+  const stage = ctx.progress.stage('2A publish', 5, 'datasets');
   const seedCol = new BigUint64Array(n).fill(ctx.seed);
   const mfCol = { codes: new Int32Array(n), dict: [ctx.manifest_fingerprint] };
   const isoCol = dictEncode(sites.iso);

@@ -40,7 +40,7 @@ function resolveAll(ctx: RunContext, world: TzWorld, cz: CountryZones, p: Polici
   const cands = new Int32Array(n);
   const nudgeLat = new Float64Array(n).fill(NaN);
   const nudgeLon = new Float64Array(n).fill(NaN);
-  const stage = ctx.progress.stage('2A S1 tz lookup', n);
+  const stage = ctx.progress.stage('2A S1 tz lookup', n, 'sites');
   const TICK = 8192;
   // visit sites in spatial (Morton) order so the bounded polygon cache stays warm; results are stored
   // by row, and a site's answer depends on its own (lat, lon, country) only

@@ -6,7 +6,7 @@ import type { Policies2A } from './policies.js';
 
 /** S3: compile the runtime tzdb's transitions for every zone of the domain. */
 export function s3Timetable(ctx: RunContext, { world, p }: { world: TzWorld; p: Policies2A }): Timetable {
-  const stage = ctx.progress.stage('2A S3 timetable', world.zones.length);
+  const stage = ctx.progress.stage('2A S3 timetable', world.zones.length, 'zones');
   const tt = p.timetable;
   const timetable = compileTimetable(world.zones, {
     horizonStartUs: Date.parse(tt.horizon_start_utc) * 1000,

@@ -18,7 +18,7 @@ import type { World2A } from './world.js';
 import type { Published2A } from './outputs.js';
 
 export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A): Promise<void> {
-  const stage = ctx.progress.stage('2A S5 validation', 5);
+  const stage = ctx.progress.stage('2A S5 validation', 5, 'checks');
   const checks = new Checks();
   const add = checks.add.bind(checks);
   const { sites, world, timetable: tt } = w;

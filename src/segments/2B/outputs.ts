@@ -110,7 +110,7 @@ export async function publish2B(ctx: RunContext, w: World2B, parts: DayPartWrite
   const M = sites.merchantId.length;
   const S = sites.siteOff[M];
   const rows: Record<string, number> = {};
-  const stage = ctx.progress.stage('2B publish', 4);
+  const stage = ctx.progress.stage('2B publish', 4, 'datasets');
 
   // S1
   const merchant = new BigUint64Array(S);

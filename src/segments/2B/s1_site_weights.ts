@@ -64,7 +64,7 @@ export async function s1SiteWeights(
         outDraws: wd.out(s, e),
         outBlocks: wb.out(s, e),
       }),
-    ctx.progress.stage('2B S1 site weights', M),
+    ctx.progress.stage('2B S1 site weights', M, 'merchants'),
   );
   const s1Flags = Int32Array.from(flags.view() as Int32Array);
   trace.add(FAMILIES.weights, wd.view() as Uint32Array, wb.view() as Uint32Array);

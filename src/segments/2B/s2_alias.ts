@@ -50,7 +50,7 @@ export async function s2Alias(
         out: blobC.out(wordOff[s], wordOff[e]),
         outStatus: stC.out(s, e),
       }),
-    ctx.progress.stage('2B S2 alias tables', M),
+    ctx.progress.stage('2B S2 alias tables', M, 'merchants'),
   );
   return { wordOff, blob: Uint32Array.from(blobC.view() as Uint32Array), sliceStatus: Int32Array.from(stC.view() as Int32Array) };
 }

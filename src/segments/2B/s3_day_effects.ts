@@ -75,7 +75,7 @@ export async function s3DayEffects(
   const bits = p.alias.quantised_bits,
     qbits = p.alias.layout.prob_qbits;
   const gO = sites.groupOff;
-  const stage = ctx.progress.stage('2B S3/S4 day effects + group mix', D * G);
+  const stage = ctx.progress.stage('2B S3/S4 day effects + group mix', D * G, 'group-days');
   let pending: Promise<void> = Promise.resolve();
   for (let a = 0; a < plan.length;) {
     // a chunk = whole shards up to ~CHUNK_ROWS day rows

@@ -66,7 +66,7 @@ const quantile = (a: ArrayLike<number>, q: number) => {
 };
 
 export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B): Promise<void> {
-  const stage = ctx.progress.stage('2B S7 audit', 5);
+  const stage = ctx.progress.stage('2B S7 audit', 5, 'checks');
   const checks = new Checks();
   const codes: Record<string, string> = {};
   const add = (id: string, code: string, passed: boolean, detail: string, required = true) => {

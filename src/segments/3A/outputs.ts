@@ -16,7 +16,7 @@ export interface Published3A {
 
 export async function publish3A(ctx: RunContext, w: World3A): Promise<Published3A> {
   const rows: Record<string, number> = {};
-  const stage = ctx.progress.stage('3A publish', 6);
+  const stage = ctx.progress.stage('3A publish', 6, 'datasets');
   const c = cols3A(ctx, w);
   const s1 = publishS1Queue(ctx, w, c);
   const s2 = publishS2Priors(ctx, w, c);

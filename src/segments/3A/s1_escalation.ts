@@ -69,7 +69,7 @@ export async function s1Escalation(ctx: RunContext, { p, priors, inp, trace }: S
         outDraws: ed.out(s, e),
         outBlocks: eb.out(s, e),
       }),
-    ctx.progress.stage('3A S1 escalation', n),
+    ctx.progress.stage('3A S1 escalation', n, 'pairs'),
   );
   const escalated = Uint8Array.from(escC.view() as Uint8Array);
   const escU = Float64Array.from(uC.view() as Float64Array);

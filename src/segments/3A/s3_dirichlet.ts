@@ -76,7 +76,7 @@ export async function s3Dirichlet(ctx: RunContext, { p, priors, inp, escalated, 
         outDraws: dd.out(s, e),
         outBlocks: db.out(s, e),
       }),
-    ctx.progress.stage('3A S3 Dirichlet shares', ne),
+    ctx.progress.stage('3A S3 Dirichlet shares', ne, 'pairs'),
   );
   const eShare = sC.view() as Float64Array;
   const dirDraws = new Uint32Array(n),

@@ -30,7 +30,7 @@ export interface Issue {
 type Add = Checks['add'];
 
 export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A): Promise<void> {
-  const stage = ctx.progress.stage('3A S6 validation', 4);
+  const stage = ctx.progress.stage('3A S6 validation', 4, 'checks');
   const checks = new Checks();
   const add: Add = checks.add.bind(checks);
   const issues: Issue[] = [];

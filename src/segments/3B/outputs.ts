@@ -72,7 +72,7 @@ function cols3B(ctx: RunContext, w: World3B, tick: <T>(x: Promise<T>) => Promise
 export async function publish3B(ctx: RunContext, w: World3B): Promise<Published3B> {
   const { p } = w;
   const rows: Record<string, number> = {};
-  const stage = ctx.progress.stage('3B publish', 8);
+  const stage = ctx.progress.stage('3B publish', 8, 'datasets');
   const tick = <T>(x: Promise<T>) => x.then((r) => (stage.tick(1), r));
   const c = cols3B(ctx, w, tick);
   const ruleDigest = sha256Hex(p.bytes.rules);

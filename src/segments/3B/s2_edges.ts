@@ -102,7 +102,7 @@ async function edgePlan(ctx: RunContext, { p, inp, trace, mode, vIdx, vMerchant 
         outDraws: pd.out(s, e),
         outBlocks: pb.out(s, e),
       }),
-    ctx.progress.stage('3B S2 edge plan', V),
+    ctx.progress.stage('3B S2 edge plan', V, 'merchants'),
   );
   const E = Int32Array.from(eC.view() as Int32Array);
   const reach = Float64Array.from(lC.view() as Float64Array);
@@ -211,7 +211,7 @@ async function edgeSlots(ctx: RunContext, { p, inp, vIdx, vMerchant, settle, tab
         outBlocks: ob.out(a, b),
       });
     },
-    ctx.progress.stage('3B S2 edge slots', V),
+    ctx.progress.stage('3B S2 edge slots', V, 'merchants'),
   );
   const country = Int32Array.from(oCountry.view() as Int32Array),
     city = Int32Array.from(oCity.view() as Int32Array);
@@ -289,7 +289,7 @@ async function jitterRetries(ctx: RunContext, { p, geo, tables, eKeys, country, 
           outDraws: nd.out(s, e),
           outBlocks: nb.out(s, e),
         }),
-      ctx.progress.stage(`3B S2 jitter retry ${a}`, m),
+      ctx.progress.stage(`3B S2 jitter retry ${a}`, m, 'edges'),
     );
     const next: number[] = [];
     pending.forEach((j, t) => {

@@ -49,7 +49,7 @@ export async function s3Alias(ctx: RunContext, { p, E, edgeOff, eOffL, weight }:
         out: words.out(wordOff[s], wordOff[e]),
         outLeft: left.out(s, e),
       }),
-    ctx.progress.stage('3B S3 edge alias', V),
+    ctx.progress.stage('3B S3 edge alias', V, 'merchants'),
   );
   return { words: Uint32Array.from(words.view() as Uint32Array), wordOff, quantLeft: Int32Array.from(left.view() as Int32Array) };
 }

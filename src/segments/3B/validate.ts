@@ -35,7 +35,7 @@ const validTz = (z: string) => {
 type Add = Checks['add'];
 
 export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B): Promise<void> {
-  const stage = ctx.progress.stage('3B S5 validation', 4);
+  const stage = ctx.progress.stage('3B S5 validation', 4, 'checks');
   const checks = new Checks();
   const add: Add = checks.add.bind(checks);
   const { in: inp } = w;

@@ -60,7 +60,7 @@ export async function s3Arrivals(ctx: RunContext, { pol, inp, hz, groups, expect
     channels: CHANNELS,
   };
   const totalExpected = expected.reduce((a, b) => a + b, 0);
-  const stage = ctx.progress.stage('5B S3/S4 arrivals', Math.round(totalExpected));
+  const stage = ctx.progress.stage('5B S3/S4 arrivals', Math.round(totalExpected), 'expected arrivals');
   const tot = { arrivals: 0, summary: 0, draws: 0, blocks: 0, cells: 0, unroutable: 0, reruns: 0 };
   const laws = emptyLaws(H);
   const lawParams = { H, h0Us: w.h0Us, bucketUs: w.bucketUs, weekendDays: tg.weekend_days, nightEnd: NIGHT_END_HOUR };
