@@ -91,3 +91,8 @@ export interface SealedInput {
   source: string;
   sha256_hex: string;
 }
+
+/** A run's partition tokens: the {seed}, {parameter_hash}, {manifest_fingerprint} and {run_id} of path templates. */
+export function runTokens(r: { seed: bigint; parameter_hash: string; manifest_fingerprint: string; run_id: string }): Record<string, string> {
+  return { seed: r.seed.toString(), parameter_hash: r.parameter_hash, manifest_fingerprint: r.manifest_fingerprint, run_id: r.run_id };
+}

@@ -17,6 +17,8 @@ export const CATALOG_FILE = 'catalog.json';
 export const VIEWS_FILE = 'views.sql';
 export const WORLD_README = 'README.md';
 
+const isParquet = (f: string) => f.endsWith('.parquet');
+
 export interface CatalogDataset {
   id: string;
   segment: string;
@@ -90,7 +92,6 @@ async function chainOf(world: string, mf: string, duck: Duck): Promise<CatalogCh
   }
   if (!identity) return undefined;
   // rows of every Parquet file from its footer, in one DuckDB pass
-  const isParquet = (f: string) => f.endsWith('.parquet');
   const parquet = datasets.filter((d) => d.format === 'parquet').flatMap((d) => d.files.filter(isParquet));
   if (parquet.length) {
     const rows = new Map<string, number>();
@@ -129,7 +130,7 @@ export function viewsSql(cat: Catalog, current?: string): string {
     const schema = `w_${c.manifest_fingerprint.slice(0, 12)}`;
     out.push(`-- seed=${c.seed} manifest_fingerprint=${c.manifest_fingerprint}`, `CREATE SCHEMA IF NOT EXISTS ${schema};`);
     for (const d of c.datasets.filter((x) => x.format === 'parquet')) {
-      const body = `SELECT * FROM read_parquet(${litList(d.files.filter((f) => f.endsWith('.parquet')))}, hive_partitioning = false)`;
+      const body = `SELECT * FROM read_parquet(${litList(d.files.filter(isParquet))}, hive_partitioning = false)`;
       out.push(`CREATE OR REPLACE VIEW ${schema}.${ident(d.id)} AS ${body};`);
       if (c.manifest_fingerprint === current) out.push(`CREATE OR REPLACE VIEW main.${ident(d.id)} AS ${body};`);
     }

@@ -2,7 +2,7 @@
 import type { PolicyPack } from '../config/load.js';
 import type { KernelPool } from '../pool/pool.js';
 import type { Progress } from './progress.js';
-import type { SealedInput } from '../core/identity.js';
+import { runTokens, type SealedInput } from '../core/identity.js';
 import { Outputs } from '../io/writer.js';
 
 export type { SealedInput };
@@ -52,5 +52,5 @@ export function runSegment(seg: SegmentDef, ctx: EngineContext): Promise<Segment
 }
 
 export function tokens(ctx: EngineContext): Record<string, string> {
-  return { seed: ctx.seed.toString(), parameter_hash: ctx.parameter_hash, manifest_fingerprint: ctx.manifest_fingerprint, run_id: ctx.run_id };
+  return runTokens(ctx);
 }

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
 import { partitionDir, dataset } from '../contracts/dictionary.js';
 import { fail, ErrorCodes } from '../core/errors.js';
+import { runTokens } from '../core/identity.js';
 import { gateOutputs } from '../gates/verify.js';
 import { readParquetToArrow } from './parquet.js';
 import { readParquetColumns } from './duck_read.js';
@@ -31,8 +32,7 @@ export interface ReadOptions {
 }
 
 function dirOf(host: ReaderHost, id: string, extra: Record<string, string> = {}): { dir: string; file?: string } {
-  const t = { seed: host.seed.toString(), parameter_hash: host.parameter_hash, manifest_fingerprint: host.manifest_fingerprint, run_id: host.run_id };
-  return partitionDir(id, { ...t, ...extra });
+  return partitionDir(id, { ...runTokens(host), ...extra });
 }
 
 /** The files of one partition of dataset `id`, world-relative, in path order. */
@@ -62,8 +62,8 @@ export async function sealedParquet(host: ReaderHost, id: string, extra: Record<
  */
 export async function readBytes(host: ReaderHost, id: string, opts: { tokens?: Record<string, string>; name?: string } = {}): Promise<Buffer> {
   const { dir, file } = dirOf(host, id, opts.tokens);
-  const want = `${dir}/${opts.name ?? file}`;
   if (!opts.name && !file) fail(ErrorCodes.INTERNAL, `dataset ${id} is a directory, not a file`);
+  const want = `${dir}/${opts.name ?? file}`;
   const path = (await sealedFiles(host, id, opts.tokens)).find((f) => f === want);
   if (!path) fail(ErrorCodes.GATE_FILE_MISSING, `${want} is not among the sealed files of ${id}`, dir, `rebuild segment ${dataset(id).segment}`);
   return readFile(join(host.world, path));

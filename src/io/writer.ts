@@ -6,6 +6,7 @@
 import { partitionDir, dataset, type Tokens } from '../contracts/dictionary.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { sha256Hex, stableJson } from '../core/hash.js';
+import { runTokens } from '../core/identity.js';
 import type { OutputEntry } from '../gates/verify.js';
 import { ipcParts, PART_ROWS, type ColumnValues } from './tables.js';
 import { checkFastColumns } from './fast_contract.js';
@@ -61,8 +62,7 @@ export class Outputs {
   ) {}
 
   tokens(extra: Record<string, string> = {}): Tokens {
-    const h = this.host;
-    return { seed: h.seed.toString(), parameter_hash: h.parameter_hash, manifest_fingerprint: h.manifest_fingerprint, run_id: h.run_id, ...extra };
+    return { ...runTokens(this.host), ...extra };
   }
 
   /** The partition directory and file name (for a file template) of dataset `id`. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { alive } from './pid.js';
 
 export default function setup(project: TestProject): () => void {
-  const BASE = join(project.config.root, '.vitest-tmp', 'shared');
+  const BASE = join(project.config.root, '.vitest-tmp', 'worlds');
   mkdirSync(BASE, { recursive: true });
   for (const e of readdirSync(BASE)) if (!(/^\d+$/.test(e) && alive(Number(e)))) rmSync(join(BASE, e), { recursive: true, force: true });
   const dir = join(BASE, String(process.pid));

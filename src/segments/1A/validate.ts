@@ -2,7 +2,7 @@
 // through the TypeScript reference kernels, measure realism corridors with DuckDB over the
 // published Parquet, then write the validation bundle — with _passed.flag only if every required
 // check passed — and the run-scoped RNG logs.
-import { join } from 'node:path';
+import { sealedParquet } from '../../io/reader.js';
 import { loadCountries } from '../../reference/countries.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { Duck, litList } from '../../io/duck.js';
@@ -123,18 +123,12 @@ function replaySample(ctx: RunContext, w: World1A) {
 
 async function realismMetrics(ctx: RunContext, pub: Published1A): Promise<Record<string, number>> {
   // every part of the dataset, in path order (a large outlet_catalogue is several parts)
-  const path = (id: string) =>
-    litList(
-      ctx.out.ledger
-        .filter((o) => o.dataset === id)
-        .map((o) => join(ctx.world, o.path))
-        .sort(),
-    );
+  const [features, outlets] = await Promise.all([sealedParquet(ctx, 'merchant_features_1A'), sealedParquet(ctx, 'outlet_catalogue')]);
   const duck = await Duck.open();
   try {
     const [r] = await duck.all(`
-      WITH f AS (SELECT * FROM read_parquet(${path('merchant_features_1A')})),
-           oc AS (SELECT * FROM read_parquet(${path('outlet_catalogue')})),
+      WITH f AS (SELECT * FROM read_parquet(${litList(features)})),
+           oc AS (SELECT * FROM read_parquet(${litList(outlets)})),
            per AS (SELECT merchant_id, count(*) AS outlets FROM oc GROUP BY 1),
            ranked AS (SELECT outlets, row_number() OVER (ORDER BY outlets DESC) AS rk, count(*) OVER () AS m FROM per)
       SELECT

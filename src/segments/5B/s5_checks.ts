@@ -11,6 +11,7 @@ import { tokens, type RunContext } from '../../engine/context.js';
 import type { Checks } from '../../engine/checks.js';
 import { Duck, lit, litList } from '../../io/duck.js';
 import { readParquetColumns } from '../../io/duck_read.js';
+import { sealedParquet } from '../../io/reader.js';
 import { offsetAt, tzIndexOf } from '../../laws/time/timetable.js';
 import type { Horizon } from '../../laws/time/grid.js';
 import type { Inputs5B } from './inputs.js';
@@ -79,11 +80,10 @@ export async function validate5B(ctx: RunContext, v: Validate5BInput): Promise<R
   try {
     // every query on a connection of its own, all at once (each is partly single-threaded)
     const q = (sql: string) => duck.allApart(sql);
-    // every published part's row count, from its footer
-    const published = (id: string) => ctx.out.ledger.filter((o) => o.dataset === id).map((o) => join(ctx.world, o.path));
+    // every published part's row count, from its footer (the parts as 5B's ledger lists them)
     const footers = async (id: string) =>
       new Map(
-        (await q(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${litList(published(id))})`)).map((r) => [
+        (await q(`SELECT file_name f, num_rows n FROM parquet_file_metadata(${litList(await sealedParquet(ctx, id, v.sc))})`)).map((r) => [
           String(r.f).split(/[\\/]/).pop(),
           num(r.n),
         ]),
