@@ -86,7 +86,7 @@ describe('sealSegment writes the logs before the gate', () => {
     const ctx = ctxFor();
     const checks = new Checks();
     checks.add('ok', true, '');
-    await sealSegment(ctx, { segment: '1A', checks, trace: trace() });
+    await sealSegment(ctx, { checks, trace: trace() });
     expect((await verifyGate(ctx.world, '1A', MF)).ok).toBe(true);
     const r = await checkRngLogs(ctx.world, '1A', bundleRel());
     expect(r).toEqual({ runs: 1, problems: [], notes: [] });
@@ -112,7 +112,7 @@ describe('sealSegment writes the logs before the gate', () => {
     checks.add('ok', true, '');
     const t = trace();
     t.addTotals('1A.broken', 1, -1, 1, 1, 1); // a kernel reporting a negative draw count
-    await expect(sealSegment(ctx, { segment: '1A', checks, trace: t })).rejects.toMatchObject({
+    await expect(sealSegment(ctx, { checks, trace: t })).rejects.toMatchObject({
       code: ErrorCodes.RNG_ACCOUNTING_MISMATCH,
       message: expect.stringMatching(/^1A family 1A\.broken: /),
     });

@@ -15,7 +15,6 @@ import { ACCOUNTING_FILE, ALGORITHM, writeRngLogs } from './rng_accounting.js';
 import { Checks } from './checks.js';
 
 export interface SealInput {
-  segment: string;
   checks: Checks;
   /** extra bundle members, e.g. realism_<SEG>.json, rng_replay.json */
   files?: Record<string, unknown>;
@@ -25,8 +24,9 @@ export interface SealInput {
 }
 
 export async function sealSegment(ctx: RunContext, s: SealInput): Promise<void> {
-  const { segment, checks } = s;
-  const outputs = ctx.out.ledger;
+  const { checks } = s;
+  // the segment and its outputs are its writer's: the one that published them
+  const { segment, ledger: outputs } = ctx.out;
   const traceRows = s.trace?.rows() ?? [];
   // Validation from bytes: every Parquet dataset published, re-read from its listed files
   addReadBackChecks(checks, await readBack(ctx.world, outputs), s.rows);

@@ -77,7 +77,6 @@ export async function validate1A(ctx: RunContext, w: World1A, pub: Published1A):
   stage.tick(1);
 
   await sealSegment(ctx, {
-    segment: '1A',
     checks,
     rows: pub.rows,
     trace: w.trace,

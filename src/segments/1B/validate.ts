@@ -58,7 +58,6 @@ export async function validate1B(ctx: RunContext, w: World1B, pub: Published1B):
   // one site per outlet: the read-back holds every per-site dataset's files to the outlets 1A counted
   const perSite = { site_locations: S, s5_site_tile_assignment: S, s6_site_jitter: S, s7_site_synthesis: S };
   await sealSegment(ctx, {
-    segment: '1B',
     checks,
     trace: w.trace,
     rows: { ...pub.rows, ...perSite },

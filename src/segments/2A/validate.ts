@@ -143,7 +143,6 @@ export async function validate2A(ctx: RunContext, w: World2A, pub: Published2A):
   });
 
   await sealSegment(ctx, {
-    segment: '2A',
     checks,
     // one S1 row per site of 1B's site_locations: the read-back holds s1_tz_lookup's files to it
     rows: { ...pub.rows, s1_tz_lookup: n },

@@ -127,7 +127,6 @@ export async function validate2B(ctx: RunContext, w: World2B, pub: Published2B):
   };
   await ctx.out.writeJson('s7_audit_report', report);
   await sealSegment(ctx, {
-    segment: '2B',
     checks,
     trace: w.trace,
     // one S1 weight per site of 1B's site_locations: the read-back holds s1_site_weights's files to it

@@ -45,7 +45,6 @@ export async function validate3A(ctx: RunContext, w: World3A, pub: Published3A):
   stage.tick(1);
 
   await sealSegment(ctx, {
-    segment: '3A',
     checks,
     rows: pub.rows,
     trace: w.trace,

@@ -65,7 +65,6 @@ export async function validate3B(ctx: RunContext, w: World3B, pub: Published3B):
     notes: `virtual merchants ${V} of ${inp.n}; edges ${nE}; edges per merchant p10/p50/p90 ${edgeStats.p10}/${edgeStats.p50}/${edgeStats.p90} (min ${edgeStats.min}, max ${edgeStats.max})`,
   };
   await sealSegment(ctx, {
-    segment: '3B',
     checks,
     rows: pub.rows,
     trace: w.trace,

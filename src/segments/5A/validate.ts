@@ -202,7 +202,6 @@ export async function validate5A(ctx: RunContext, w: World5A, pub: Published5A):
   );
 
   await sealSegment(ctx, {
-    segment: '5A',
     checks,
     rows: { ...pub.rows, merchant_zone_profile_5A: w.in.cellMerchant.length },
     files: { 'realism_5A.json': m, 'surfaces.json': { segment: '5A', surfaces: pub.surfaces } },

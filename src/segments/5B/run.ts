@@ -80,6 +80,6 @@ async function run5B(ctx: RunContext) {
     sc,
   });
   lap('S5 checks');
-  await sealSegment(ctx, { segment: '5B', checks, rows, trace, files: { 'realism_5B.json': realism } });
+  await sealSegment(ctx, { checks, rows, trace, files: { 'realism_5B.json': realism } });
   return { rows };
 }
