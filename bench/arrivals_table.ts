@@ -167,6 +167,12 @@ export function arrivalsArrowTable(cols: FastColumn[], rows: number): arrow.Tabl
       case 'ts_local_us':
         data = arrow.makeData({ type: new arrow.TimestampMicrosecond(), length: rows, data: c.values as BigInt64Array, ...nulls });
         break;
+      case 'u32':
+        data = arrow.makeData({ type: new arrow.Uint32(), length: rows, data: c.values as Uint32Array, ...nulls });
+        break;
+      case 'date32':
+        data = arrow.makeData({ type: new arrow.DateDay(), length: rows, data: c.values as Int32Array, ...nulls });
+        break;
     }
     vectors[c.name] = arrow.makeVector(data);
   }

@@ -267,6 +267,31 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     expect(arrowValues(t, cols)).toEqual(expectedRows(cols, rows));
   });
 
+  it('u32 and date32 (the contract types uint32 and date32): logical types, values, unsigned statistics', async () => {
+    const rows = 5;
+    const cols: FastColumn[] = [
+      { name: 'mass', type: 'u32', values: Uint32Array.of(0, 1, 2 ** 31, 2 ** 32 - 1, 7) },
+      { name: 'day', type: 'date32', values: Int32Array.of(0, -1, 20_000, 19_000, 1), valid: Uint8Array.of(1, 1, 1, 0, 1) },
+    ];
+    for (const opts of [{}, { pages: wasmPageKernel(instantiateKernelsSync()) }]) {
+      const f = save(encodeParquet(cols, rows, opts));
+      const desc = Object.fromEntries((await duck.all(`DESCRIBE SELECT * FROM read_parquet(${f})`)).map((r) => [r.column_name, r.column_type]));
+      expect(desc).toEqual({ mass: 'UINTEGER', day: 'DATE' });
+      const got = await duck.all(`SELECT mass::BIGINT AS m, (day - DATE '1970-01-01')::INTEGER AS d FROM read_parquet(${f})`);
+      expect(got).toEqual([
+        { m: 0, d: 0 },
+        { m: 1, d: -1 },
+        { m: 2 ** 31, d: 20_000 },
+        { m: 2 ** 32 - 1, d: null },
+        { m: 7, d: 1 },
+      ]);
+      const { got: st, want } = await statsVsDuck(f, cols, rows);
+      expect(st).toEqual(want);
+      const [m] = await duck.all(`SELECT stats_min_value AS mn, stats_max_value AS mx FROM parquet_metadata(${f}) WHERE path_in_schema = 'mass'`);
+      expect(m).toEqual({ mn: '0', mx: String(2 ** 32 - 1) }); // unsigned order: 2^31 is not the minimum
+    }
+  });
+
   it('empty table: schema only, zero rows', async () => {
     const cols = sliceColumns(edgeTable(10), 0, 0);
     const bytes = encodeParquet(cols, 0);

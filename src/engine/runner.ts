@@ -166,7 +166,7 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
       progress.log(`${seg.id}: built and sealed in ${seconds.toFixed(2)} s`);
       summary.segments.push({ segment: seg.id, status: 'built', seconds: Math.round(seconds * 1000) / 1000, rows: res.rows });
       // Fresh workers for the next segment once the process is big: a worker's wasm memories (kernels,
-      // parquet-wasm) never shrink, so a pool kept across segments carries every segment's high-water
+      // zstd) never shrink, so a pool kept across segments carries every segment's high-water
       // mark into the next (whole large chain: peak RSS 1,965 MB with one pool, ~1,700 MB recycled).
       // Small worlds stay under the bar and skip the ~0.45 s a new pool takes to load its workers.
       if (seg !== chain[chain.length - 1] && process.memoryUsage().rss >= RECYCLE_POOL_RSS) {

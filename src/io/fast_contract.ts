@@ -8,7 +8,7 @@ import type { FastColumn, FastColumnType } from './fastparquet.js';
 /** The fast encoder's column types each contract type may be written as. */
 const WRITES: Record<ColumnType, readonly FastColumnType[]> = {
   int64: ['i64'],
-  uint32: [],
+  uint32: ['u32'],
   int32: ['i32'],
   int16: [],
   uint8: [],
@@ -18,7 +18,7 @@ const WRITES: Record<ColumnType, readonly FastColumnType[]> = {
   bool: ['bool'],
   timestamp_us_utc: ['ts_utc_us'],
   timestamp_us_local: ['ts_local_us'],
-  date32: [],
+  date32: ['date32'],
 };
 
 /** Problems of `cols` against dataset `id`'s contract (empty when they match). */

@@ -30,6 +30,8 @@
  *   u64        INT64  UINT_64 + IntType(64, unsigned)        DuckDB UBIGINT
  *   i64        INT64                                          BIGINT
  *   i32        INT32                                          INTEGER
+ *   u32        INT32  UINT_32 + IntType(32, unsigned)        UINTEGER
+ *   date32     INT32  DATE + DATE (days since 1970-01-01)    DATE
  *   f64        DOUBLE                                         DOUBLE
  *   bool       BOOLEAN                                        BOOLEAN
  *   ts_utc_us  INT64  TIMESTAMP_MICROS + TIMESTAMP(MICROS, isAdjustedToUTC=true)  TIMESTAMP WITH TIME ZONE
@@ -55,7 +57,7 @@ import { assertZstdReady, zstdCompress } from './zstd.js';
 
 export { ready } from './zstd.js';
 
-export type FastColumnType = 'u64' | 'i64' | 'i32' | 'f64' | 'bool' | 'ts_utc_us' | 'ts_local_us' | 'dict';
+export type FastColumnType = 'u64' | 'i64' | 'i32' | 'u32' | 'date32' | 'f64' | 'bool' | 'ts_utc_us' | 'ts_local_us' | 'dict';
 
 export type DictCodes = Int32Array | Int16Array | Int8Array | Uint8Array | Uint16Array | Uint32Array;
 
@@ -64,7 +66,7 @@ export interface FastColumn {
   type: FastColumnType;
   /**
    * u64: BigUint64Array; i64/ts_*: BigInt64Array (or BigUint64Array, same bits);
-   * i32: Int32Array; f64: Float64Array; bool: Uint8Array (0/1, one byte per row);
+   * i32 / date32 (days since the epoch): Int32Array; u32: Uint32Array; f64: Float64Array; bool: Uint8Array (0/1, one byte per row);
    * dict: integer codes into `dict`. Exactly `rows` elements; null slots may hold anything.
    */
   values: BigUint64Array | BigInt64Array | Int32Array | Float64Array | DictCodes;
@@ -149,7 +151,9 @@ const T_BOOLEAN = 0,
   T_DOUBLE = 5,
   T_BYTE_ARRAY = 6;
 const CT_UTF8 = 0,
+  CT_DATE = 6,
   CT_TIMESTAMP_MICROS = 10,
+  CT_UINT_32 = 13,
   CT_UINT_64 = 14;
 const REQUIRED = 0,
   OPTIONAL = 1;
@@ -519,6 +523,8 @@ const FIXED: Record<string, { ptype: number; width: number; ok: string[] }> = {
   ts_utc_us: { ptype: T_INT64, width: 8, ok: ['BigInt64Array', 'BigUint64Array'] },
   ts_local_us: { ptype: T_INT64, width: 8, ok: ['BigInt64Array', 'BigUint64Array'] },
   i32: { ptype: T_INT32, width: 4, ok: ['Int32Array'] },
+  u32: { ptype: T_INT32, width: 4, ok: ['Uint32Array'] },
+  date32: { ptype: T_INT32, width: 4, ok: ['Int32Array'] },
   f64: { ptype: T_DOUBLE, width: 8, ok: ['Float64Array'] },
 };
 const CODE_ARRAYS = ['Int32Array', 'Int16Array', 'Int8Array', 'Uint8Array', 'Uint16Array', 'Uint32Array'];
@@ -590,7 +596,7 @@ function prepare(col: FastColumn, rows: number): Prepared {
     optional,
     width: f.width,
     delta: col.encoding === 'delta',
-    unsigned: col.type === 'u64',
+    unsigned: col.type === 'u64' || col.type === 'u32',
     raw: new Uint8Array(t.buffer, t.byteOffset, rows * f.width),
     words: new Int32Array(t.buffer, t.byteOffset, (rows * f.width) >> 2),
   };
@@ -697,7 +703,7 @@ interface Stats {
 }
 
 const SIGN = 0x80000000 | 0;
-const leBytes = (a: Int32Array | Float64Array | BigInt64Array | BigUint64Array) => new Uint8Array(a.buffer);
+const leBytes = (a: Int32Array | Uint32Array | Float64Array | BigInt64Array | BigUint64Array) => new Uint8Array(a.buffer);
 
 /** First present row of [a, b), or b. */
 function firstPresent(valid: Uint8Array | undefined, a: number, b: number): number {
@@ -723,6 +729,19 @@ function minMaxI32(v: Int32Array, valid: Uint8Array | undefined, a: number, b: n
       if (x > mx) mx = x;
     }
   return [leBytes(Int32Array.of(mn)), leBytes(Int32Array.of(mx))];
+}
+
+function minMaxU32(v: Int32Array, valid: Uint8Array | undefined, a: number, b: number): [Uint8Array, Uint8Array] {
+  let i = firstPresent(valid, a, b);
+  let mn = v[i] >>> 0,
+    mx = mn;
+  for (; i < b; i++) {
+    if (valid && valid[i] === 0) continue;
+    const x = v[i] >>> 0;
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+  }
+  return [leBytes(Uint32Array.of(mn)), leBytes(Uint32Array.of(mx))];
 }
 
 /**
@@ -821,7 +840,8 @@ function minMaxDict(p: Prepared, valid: Uint8Array | undefined, a: number, b: nu
 function statKind(p: Prepared, kern: PageKernel): StatKind {
   if (p.dictPage) return p.col.dict!.length <= kern.seenCodes ? 5 : 0;
   if (p.col.type === 'f64') return 4;
-  if (p.width === 4) return 1;
+  // u32 sorts unsigned: its statistics come from chunkStats, not the kernel's signed int32 ones
+  if (p.width === 4) return p.unsigned ? 0 : 1;
   return p.unsigned ? 3 : 2;
 }
 
@@ -874,7 +894,7 @@ function chunkStats(p: Prepared, a: number, b: number): Stats {
   if (p.col.type === 'dict') mm = minMaxDict(p, valid, a, b);
   else if (p.col.type === 'bool') mm = minMaxBool(p.col.values as Uint8Array, valid, a, b);
   else if (p.col.type === 'f64') mm = minMaxF64(p.col.values as Float64Array, valid, a, b);
-  else if (p.width === 4) mm = minMaxI32(p.words!, valid, a, b);
+  else if (p.width === 4) mm = p.unsigned ? minMaxU32(p.words!, valid, a, b) : minMaxI32(p.words!, valid, a, b);
   else mm = minMaxI64(p.words!, valid, a, b, p.unsigned);
   return mm ? { nulls, min: mm[0], max: mm[1] } : { nulls };
 }
@@ -914,6 +934,10 @@ function arrowTypeOf(c: FastColumn): arrow.DataType {
       return new arrow.Int64();
     case 'i32':
       return new arrow.Int32();
+    case 'u32':
+      return new arrow.Uint32();
+    case 'date32':
+      return new arrow.DateDay();
     case 'f64':
       return new arrow.Float64();
     case 'bool':
@@ -965,6 +989,14 @@ function writeSchemaElement(t: Thrift, p: Prepared): void {
     case 'u64':
       t.i32(6, CT_UINT_64);
       t.begin(10).begin(10).i8(1, 64).bool(2, false).end().end();
+      break;
+    case 'u32':
+      t.i32(6, CT_UINT_32);
+      t.begin(10).begin(10).i8(1, 32).bool(2, false).end().end();
+      break;
+    case 'date32':
+      t.i32(6, CT_DATE);
+      t.begin(10).begin(6).end().end();
       break;
     case 'ts_utc_us':
     case 'ts_local_us':

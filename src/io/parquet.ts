@@ -1,4 +1,7 @@
 /**
+ * Not the engine's writer (that is io/fastparquet.ts): parquet-wasm as an independent reader for tests
+ * and as the comparison writer in bench/ (a devDependency).
+ *
  * Arrow -> Parquet writer backed by parquet-wasm 0.8 (arrow-rs / parquet-rs
  * 59.x compiled to wasm32: single-threaded and synchronous, so call it from a
  * worker, not the main thread).

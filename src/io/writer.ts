@@ -1,16 +1,18 @@
 // The one writer. Every byte a segment publishes goes through a segment's Outputs: it checks the
-// contract before encoding (io/tables.ts buildTable, io/fast_contract.ts), fills in the constant
+// contract before encoding (io/tables.ts contractColumns, io/fast_contract.ts), fills in the constant
 // identity columns, names the files by the catalogue's path template, publishes each partition
 // write-once (io/publish.ts) and keeps the segment's outputs ledger, which the seal turns into
-// outputs.json. Nothing else in a segment writes, and nothing threads a ledger by hand.
+// outputs.json. Nothing else in a segment writes, and nothing threads a ledger by hand. Every Parquet
+// file is encoded by one encoder (io/fastparquet.ts) on the pool: one codec, one set of types and
+// statistics for every dataset (README "Parquet, one policy").
 import { partitionDir, dataset, type Tokens } from '../contracts/dictionary.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { sha256Hex, stableJson } from '../core/hash.js';
 import { runTokens } from '../core/identity.js';
 import type { OutputEntry } from '../gates/verify.js';
-import { ipcParts, PART_ROWS, type ColumnValues } from './tables.js';
+import { contractColumns, PART_ROWS, type ColumnValues } from './tables.js';
 import { checkFastColumns } from './fast_contract.js';
-import type { FastColumn } from './fastparquet.js';
+import { sliceColumns, type FastColumn } from './fastparquet.js';
 import { PartitionWriter, publishPartition, type PartFile } from './publish.js';
 
 export type { OutputEntry, PartFile };
@@ -23,8 +25,6 @@ export interface WriterHost {
   parameter_hash: string;
   run_id: string;
   pool: {
-    /** Arrow IPC stream → Parquet bytes (parquet-wasm, on a worker) */
-    parquet(ipc: Uint8Array): Promise<Uint8Array>;
     /** typed columns → Parquet bytes (io/fastparquet.ts, on a worker) */
     encodeParquet(columns: readonly FastColumn[], rows: number): Promise<Uint8Array>;
   };
@@ -123,9 +123,18 @@ export class Outputs {
   }
 
   private async encodeParts(id: string, cols: Record<string, ColumnValues>, opts: ParquetOptions): Promise<(PartFile & { rows: number })[]> {
-    const full = this.withConstants(id, cols, opts.tokens);
-    const parts = [...ipcParts(id, full, opts.partRows ?? PART_ROWS)];
-    return Promise.all(parts.map(async (p) => ({ name: p.name, rows: p.rows, bytes: await this.host.pool.parquet(p.ipc) })));
+    const { columns, rows } = contractColumns(id, this.withConstants(id, cols, opts.tokens));
+    // part boundaries depend on the row count only
+    const partRows = opts.partRows ?? PART_ROWS;
+    const parts = Math.max(1, Math.ceil(rows / partRows));
+    return Promise.all(
+      Array.from({ length: parts }, async (_, k) => {
+        const a = k * partRows,
+          b = Math.min(rows, a + partRows);
+        const bytes = await this.host.pool.encodeParquet(sliceColumns(columns, a, b), b - a);
+        return { name: `part-${String(k).padStart(5, '0')}.parquet`, rows: b - a, bytes };
+      }),
+    );
   }
 
   /** The contract's constant identity columns the caller left out, filled from the run's tokens. */

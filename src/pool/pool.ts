@@ -8,7 +8,7 @@ import { defaultWasmPath } from '../rng/wasm.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import type { KernelTask } from './task.js';
 import { fastParquetKind, fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
-import { kernelKind, parquetIpcKind, sha256FileKind } from './kinds.js';
+import { kernelKind, sha256FileKind } from './kinds.js';
 import type { TaskKind } from './tasks.js';
 
 export class KernelPool {
@@ -38,15 +38,6 @@ export class KernelPool {
       await Promise.all(tasks.map((t, i) => this.submit(kernelKind.task(t)).then(() => onDone?.(i))));
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
-    }
-  }
-
-  /** Parquet bytes for an Arrow IPC stream, encoded on a worker (parquet-wasm is synchronous). */
-  async parquet(ipc: Uint8Array): Promise<Uint8Array> {
-    try {
-      return (await this.submit(parquetIpcKind.task(ipc))) as Uint8Array;
-    } catch (e) {
-      fail(ErrorCodes.WORKER_FAILED, `a worker failed writing Parquet: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
     }
   }
 

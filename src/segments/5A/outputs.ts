@@ -203,9 +203,12 @@ async function publishS4Calendar(ctx: RunContext, w: World5A, rows: Rows, sid: R
 async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, sid: Record<string, string>): Promise<SurfaceRecord[]> {
   const N = w.cellM.length,
     H = w.hz.H;
-  const inp = w.in;
   const cap = w.p.scenario.surfaces.max_rows_per_dataset;
   const surfaces: SurfaceRecord[] = [];
+  // the key columns depend only on the rows per cell (a week or the horizon): built once for the surfaces sharing them
+  const keys = new Map<number, ReturnType<typeof surfaceKeys>>();
+  // one surface is encoded on the pool while the next one's values are computed here
+  let inFlight: Promise<void> = Promise.resolve();
   for (const s of SURFACES) {
     const per = s.perCell === 'week' ? T_WEEK : H;
     const n = N * per;
@@ -227,34 +230,35 @@ async function publishSurfaces(ctx: RunContext, w: World5A, rows: Rows, sid: Rec
       merchant_zone_scenario_local_5A: 'lambda_local_scenario',
       merchant_zone_scenario_utc_5A: 'lambda_utc_scenario',
     }[s.id];
-    const cellOf = (r: number) => Math.floor(r / per);
-    const mIds = new BigUint64Array(n),
-      bIdx = new Int32Array(n),
-      cC = new Int32Array(n),
-      tC = new Int32Array(n);
-    const cDict = dictEncode(inp.cellCountry),
-      tDict = dictEncode(inp.cellTzid);
-    for (let r = 0; r < n; r++) {
-      const c = cellOf(r);
-      mIds[r] = inp.cellMerchant[c];
-      cC[r] = cDict.codes[c];
-      tC[r] = tDict.codes[c];
-      bIdx[r] = r % per;
-    }
-    rows[s.id] = await ctx.out
-      .write(
-        s.id,
-        {
-          merchant_id: mIds,
-          legal_country_iso: { codes: cC, dict: cDict.dict },
-          tzid: { codes: tC, dict: tDict.dict },
-          [bucketCol]: bIdx,
-          [valueCol]: surfaceValues(s.id, w.surf, w.volume, 0, N),
-        },
-        { tokens: sid },
-      )
-      .then((r) => r.rows);
+    if (!keys.has(per)) keys.set(per, surfaceKeys(w, per));
+    const k = keys.get(per)!;
+    const values = surfaceValues(s.id, w.surf, w.volume, 0, N);
+    await inFlight;
+    inFlight = ctx.out
+      .write(s.id, { merchant_id: k.merchant, legal_country_iso: k.country, tzid: k.tzid, [bucketCol]: k.bucket, [valueCol]: values }, { tokens: sid })
+      .then((r) => void (rows[s.id] = r.rows));
     surfaces.push({ dataset: s.id, rows: n, materialised: true, reason: `${n} rows within surfaces.max_rows_per_dataset ${cap}` });
   }
+  await inFlight;
   return surfaces;
+}
+
+/** A surface's key columns: each cell's merchant, country and zone repeated `per` times, and the bucket 0..per-1. */
+function surfaceKeys(w: World5A, per: number) {
+  const inp = w.in;
+  const N = w.cellM.length,
+    n = N * per;
+  const cDict = dictEncode(inp.cellCountry),
+    tDict = dictEncode(inp.cellTzid);
+  const merchant = new BigUint64Array(n),
+    bucket = new Int32Array(n),
+    cC = new Int32Array(n),
+    tC = new Int32Array(n);
+  for (let c = 0, r = 0; c < N; c++) {
+    merchant.fill(inp.cellMerchant[c], r, r + per);
+    cC.fill(cDict.codes[c], r, r + per);
+    tC.fill(tDict.codes[c], r, r + per);
+    for (let b = 0; b < per; b++) bucket[r++] = b;
+  }
+  return { merchant, bucket, country: { codes: cC, dict: cDict.dict }, tzid: { codes: tC, dict: tDict.dict } };
 }
