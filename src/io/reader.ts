@@ -8,7 +8,6 @@ import { partitionDir, dataset } from '../contracts/dictionary.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { runTokens } from '../core/identity.js';
 import { gateOutputs } from '../gates/verify.js';
-import { readParquetToArrow } from './parquet.js';
 import { readParquetColumns } from './duck_read.js';
 import type { Outputs } from './writer.js';
 
@@ -80,16 +79,11 @@ export async function readJson<T>(host: ReaderHost, id: string, opts: { tokens?:
 }
 
 /**
- * Every sealed part of a Parquet dataset, in part order, as one Arrow table. With `columns` only
- * those are read, by DuckDB on its own threads (io/duck_read.ts); without, every column through
- * parquet-wasm on this thread.
+ * Every sealed part of a Parquet dataset, in part order, as one Arrow table, read by DuckDB on its own
+ * threads (io/duck_read.ts): the `columns` asked for, or every contract column.
  */
 export async function readTable(host: ReaderHost, id: string, opts: ReadOptions = {}): Promise<arrow.Table> {
   if (dataset(id).format !== 'parquet') fail(ErrorCodes.INTERNAL, `${id} is not a parquet dataset`);
   const parts = await sealedParquet(host, id, opts.tokens);
-  if (opts.columns) return readParquetColumns(parts, opts.columns, opts.where);
-  if (opts.where) fail(ErrorCodes.INTERNAL, 'readTable: where needs columns');
-  const tables = [];
-  for (const p of parts) tables.push(readParquetToArrow(await readFile(p)));
-  return tables.length === 1 ? tables[0] : new arrow.Table(tables.flatMap((t) => t.batches));
+  return readParquetColumns(parts, opts.columns ?? (dataset(id).columns ?? []).map((c) => c.name), opts.where);
 }
