@@ -28,3 +28,4 @@ export * from "./seg5B/kernels";
 export * from "./io/parquet";
 export * from "./seg5B/laws";
 export { sha256Batch } from "./rng/sha256";
+export * from "./seg6A/kernels";

@@ -13,8 +13,8 @@ import { contextFor } from './3B.harness.js';
 import { fingerprint as fp, flipByte, fw, segmentError, tempDir, tree } from './support/world.js';
 import { copyWorld, sharedWorld } from './support/shared_worlds.js';
 
-// A: the shared tiny w1 world, read only. 5B ends the chain, so `run` without --until is `run --until 5B`
-// (the beforeAll checks the run receipt says so); B: a copy whose 5B is rebuilt by the CLI with 2 workers
+// A: the shared tiny w1 world (the whole chain), read only; B: a copy whose 5B is rebuilt by the CLI with
+// 2 workers (what is built on 5B, layer 3, is removed from the copy first)
 const A = sharedWorld({ scale: 'tiny', workers: 1 });
 const tmp = tempDir('fw-5b-');
 const B = join(tmp, 'b');
@@ -24,10 +24,9 @@ const glob = (w: string, ds: string) => lit(join(L5B(w), ds, '**', '*.parquet'))
 beforeAll(() => {
   const runs = join(A, 'runs');
   const receipt = JSON.parse(readFileSync(join(runs, readdirSync(runs)[0], 'run_receipt.json'), 'utf8'));
-  if (receipt.until !== '5B') throw new Error(`the whole chain now ends at ${receipt.until}: build A with --until 5B`);
+  if (receipt.until !== '6A') throw new Error(`the whole chain now ends at ${receipt.until}: say what B must drop besides 5B`);
   copyWorld(A, B);
-  rmSync(L5B(B), { recursive: true, force: true });
-  rmSync(join(B, 'logs/layer2/5B'), { recursive: true, force: true });
+  for (const d of [L5B(B), join(B, 'logs/layer2/5B'), join(B, 'data/layer3'), join(B, 'logs/layer3')]) rmSync(d, { recursive: true, force: true });
   const r2 = fw('run', '--out', B, '--scale', 'tiny', '--workers', '2', '--until', '5B', '--quiet');
   if (r2.code !== 0) throw new Error(r2.err);
 });

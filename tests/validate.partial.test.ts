@@ -15,10 +15,10 @@ describe('validate on partial worlds', () => {
   it('counts the sealed segments and names the rest; --complete fails a partial world', () => {
     const r = fw('validate', W);
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/^3\/8 segments sealed for manifest_fingerprint=[0-9a-f]{64}; not sealed: 2B, 3A, 3B, 5A, 5B$/m);
+    expect(r.out).toMatch(/^3\/9 segments sealed for manifest_fingerprint=[0-9a-f]{64}; not sealed: 2B, 3A, 3B, 5A, 5B, 6A$/m);
     expect(fw('validate', W, '--complete').code).toBe(1);
     const j = JSON.parse(fw('validate', W, '--json').out);
-    expect(j.chains[0]).toMatchObject({ sealed: ['1A', '1B', '2A'], missing: ['2B', '3A', '3B', '5A', '5B'] });
+    expect(j.chains[0]).toMatchObject({ sealed: ['1A', '1B', '2A'], missing: ['2B', '3A', '3B', '5A', '5B', '6A'] });
   });
 
   it('fails a deleted gate whose data is still there (UNSEALED_OUTPUT)', () => {

@@ -1,11 +1,19 @@
 // One hashing law for every segment gate:
-//   index.json lists every bundle file (path, sha256_hex, bytes), ASCII-lex by path;
+//   the index (index.json; the file the gate contract names, e.g. validation_bundle_index_6A.json) lists
+//   every other bundle file (path, sha256_hex, bytes), ASCII-lex by path;
 //   _passed.flag = "sha256_hex = " + SHA-256(concatenated bytes of the listed files, in index order).
 import { createHash } from 'node:crypto';
 import { asciiCompare, sha256Hex, stableJson } from '../core/hash.js';
 import type { PartFile } from '../io/publish.js';
+import { gateFor } from '../contracts/dictionary.js';
 
+/** The index's name in most gates; a gate contract may name another (contracts/gates/<SEG>.yaml index_path_template). */
 export const INDEX_FILE = 'index.json';
+
+/** The index file of `segment`'s bundle, as its gate contract names it. */
+export function indexFileOf(segment: string): string {
+  return gateFor(segment).index_path_template.split('/').pop() || INDEX_FILE;
+}
 export const FLAG_FILE = '_passed.flag';
 export const HASH_LAW = 'sha256 over the raw bytes of index items concatenated in index order; _passed.flag excluded';
 
@@ -53,7 +61,7 @@ export const FLAG_PATTERN = /^sha256_hex = ([0-9a-f]{64})\n$/;
 export function assembleBundle(segment: string, mf: string, files: PartFile[], passed: boolean): PartFile[] {
   const index = buildIndex(segment, mf, files);
   const byPath = new Map(files.map((f) => [f.name, f.bytes]));
-  const out: PartFile[] = [...files, { name: INDEX_FILE, bytes: serializeIndex(index) }];
+  const out: PartFile[] = [...files, { name: indexFileOf(segment), bytes: serializeIndex(index) }];
   if (passed) {
     const digest = bundleDigest(index.items, (p) => byPath.get(p)!);
     out.push({ name: FLAG_FILE, bytes: Buffer.from(flagText(digest), 'utf8') });

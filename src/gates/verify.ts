@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { join, posix } from 'node:path';
 import { createHash } from 'node:crypto';
 import { sha256File, sha256Hex, asciiCompare } from '../core/hash.js';
-import { FLAG_FILE, FLAG_PATTERN, HASH_LAW, INDEX_FILE, serializeIndex, type BundleIndex } from './bundle.js';
+import { FLAG_FILE, FLAG_PATTERN, HASH_LAW, indexFileOf, serializeIndex, type BundleIndex } from './bundle.js';
 import { listFiles, exists } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
 import { ErrorCodes, FwError, fail, type ErrorCode } from '../core/errors.js';
@@ -69,6 +69,7 @@ export async function verifyGate(world: string, segment: string, manifestFingerp
     else flagDigest = m[1];
   }
   let index: BundleIndex;
+  const INDEX_FILE = indexFileOf(segment);
   try {
     const raw = await fs.readFile(join(dir, INDEX_FILE));
     index = JSON.parse(raw.toString('utf8'));

@@ -1,0 +1,187 @@
+// Segment 6A kernels. Mirrors src/segments/6A/kernels_ref.ts bit for bit (same IEEE operation order,
+// fm_* math). KEEP IN LOCKSTEP.
+//
+// Identifiers (every 6A entity kind): id = feistel62(dense index) + 1, a keyed bijection of [0, 2^62),
+// so ids are unique, below 2^63, and carry no trace of the cell order the index follows.
+
+import { streamInitAt, streamU01 } from "../rng/stream";
+import { rngNormal } from "../rng/dist";
+import { aliasSample } from "../rng/alias";
+import { fm_cos, fm_exp, fm_neglog_u01 } from "../math/fmath";
+
+const MASK31: u32 = 0x7fffffff;
+const DEG: f64 = 0.017453292519943295; // pi / 180
+
+// @ts-ignore: decorator
+@inline function fmix32(h: u32): u32 {
+  h ^= h >> 16;
+  h *= 0x85ebca6b;
+  h ^= h >> 13;
+  h *= 0xc2b2ae35;
+  h ^= h >> 16;
+  return h;
+}
+
+/** feistel62(index) + 1 with round keys r0..r3 (4 rounds over two 31-bit halves). */
+// @ts-ignore: decorator
+@inline
+export function entityId(index: u64, r0: u32, r1: u32, r2: u32, r3: u32): u64 {
+  let l = <u32>(index >> 31) & MASK31;
+  let r = <u32>index & MASK31;
+  let t = l ^ (fmix32(r ^ r0) & MASK31); l = r; r = t;
+  t = l ^ (fmix32(r ^ r1) & MASK31); l = r; r = t;
+  t = l ^ (fmix32(r ^ r2) & MASK31); l = r; r = t;
+  t = l ^ (fmix32(r ^ r3) & MASK31); l = r; r = t;
+  return ((<u64>l << 31) | <u64>r) + 1;
+}
+
+/** Blocks each party's substream window spans (7 draws: place, two jitter normals, activity normal). */
+const PARTY_BLOCKS: i32 = 4;
+
+/**
+ * S1 parties [first, first + n): id, home and activity weight.
+ * Party i of the shard lives in country country[i]; its draws are blocks [local[i]·4, local[i]·4 + 4) of
+ * the country's substream (keys[2c], keys[2c+1]): a home place by population (alias over the country's
+ * places, one u01; no places: the country's centre, the u01 still drawn), a normal offset of jitterKm in
+ * latitude then longitude, and a lognormal activity weight with mean 1 (sigma). Draws: exactly 7 per party.
+ */
+export function k6aParties(
+  n: i32,
+  first: u32,
+  r0: u32,
+  r1: u32,
+  r2: u32,
+  r3: u32,
+  jitterKm: f64,
+  sigma: f64,
+  country: usize,
+  local: usize,
+  keys: usize,
+  placeOff: usize,
+  placeProb: usize,
+  placeAlias: usize,
+  placeLat: usize,
+  placeLon: usize,
+  centreLat: usize,
+  centreLon: usize,
+  outId: usize,
+  outLat: usize,
+  outLon: usize,
+  outActivity: usize,
+): void {
+  let jDeg = jitterKm / 111.32;
+  let half = 0.5 * sigma * sigma;
+  for (let i = 0; i < n; i++) {
+    let c = load<i32>(country + (<usize>i << 2));
+    let block = <u64>load<u32>(local + (<usize>i << 2)) * <u64>PARTY_BLOCKS;
+    streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+    let a = load<i32>(placeOff + (<usize>c << 2));
+    let k = load<i32>(placeOff + (<usize>(c + 1) << 2)) - a;
+    let lat: f64, lon: f64;
+    if (k > 0) {
+      let j = a + aliasSample(placeProb + (<usize>a << 3), placeAlias + (<usize>a << 2), k);
+      lat = load<f64>(placeLat + (<usize>j << 3));
+      lon = load<f64>(placeLon + (<usize>j << 3));
+    } else {
+      streamU01();
+      lat = load<f64>(centreLat + (<usize>c << 3));
+      lon = load<f64>(centreLon + (<usize>c << 3));
+    }
+    let zLat = rngNormal();
+    let zLon = rngNormal();
+    let cl = fm_cos(lat * DEG);
+    if (cl < 0.1) cl = 0.1;
+    lat = lat + zLat * jDeg;
+    if (lat > 89.9) lat = 89.9;
+    if (lat < -89.9) lat = -89.9;
+    lon = lon + (zLon * jDeg) / cl;
+    if (lon >= 180.0) lon -= 360.0;
+    if (lon < -180.0) lon += 360.0;
+    let act = fm_exp(sigma * rngNormal() - half);
+    store<u64>(outId + (<usize>i << 3), entityId(<u64>first + <u64>i, r0, r1, r2, r3));
+    store<f64>(outLat + (<usize>i << 3), lat);
+    store<f64>(outLon + (<usize>i << 3), lon);
+    store<f64>(outActivity + (<usize>i << 3), act);
+  }
+}
+
+/** Ids of entities [first, first + n) of one kind (round keys r0..r3). */
+export function k6aIds(n: i32, first: u32, r0: u32, r1: u32, r2: u32, r3: u32, outId: usize): void {
+  for (let i = 0; i < n; i++) store<u64>(outId + (<usize>i << 3), entityId(<u64>first + <u64>i, r0, r1, r2, r3));
+}
+
+/** extra in [0, cap] with P(k) ∝ λ^k / k!, by inversion of one u (cumulative weights, no exp). */
+// @ts-ignore: decorator
+@inline function truncPoisson(lambda: f64, cap: i32, u: f64): i32 {
+  let z = 1.0;
+  let w = 1.0;
+  for (let k = 1; k <= cap; k++) {
+    w = (w * lambda) / <f64>k;
+    z += w;
+  }
+  let target = u * z;
+  let acc = 1.0;
+  w = 1.0;
+  let k = 0;
+  while (k < cap && acc < target) {
+    k++;
+    w = (w * lambda) / <f64>k;
+    acc += w;
+  }
+  return k;
+}
+
+/**
+ * S2 account counts of parties: for party i (country c, segment s, local index j) and each account type
+ * t with holdP[s·T + t] ≥ 0 (its party type's): block j·T + t of the country's substream gives u1, u2;
+ * held = u1 < holdP, count = held ? 1 + truncPoisson(extraMean[t], maxCount[t] − 1, u2) : 0.
+ * Types of other party types (holdP < 0) draw nothing and count 0. Draws: 2 per applicable type.
+ */
+export function k6aAccountCounts(
+  n: i32,
+  T: i32,
+  country: usize,
+  local: usize,
+  segment: usize,
+  keys: usize,
+  holdP: usize,
+  extraMean: usize,
+  maxCount: usize,
+  outCount: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    let c = load<i32>(country + (<usize>i << 2));
+    let s = load<i32>(segment + (<usize>i << 2));
+    let k0 = load<u32>(keys + (<usize>c << 3));
+    let k1 = load<u32>(keys + (<usize>c << 3) + 4);
+    let base = <u64>load<u32>(local + (<usize>i << 2)) * <u64>T;
+    for (let t = 0; t < T; t++) {
+      let p = load<f64>(holdP + (<usize>(s * T + t) << 3));
+      let cnt = 0;
+      if (p >= 0.0) {
+        let block = base + <u64>t;
+        streamInitAt(k0, k1, <u32>block, <u32>(block >> 32));
+        let u1 = streamU01();
+        let u2 = streamU01();
+        if (u1 < p) cnt = 1 + truncPoisson(load<f64>(extraMean + (<usize>t << 3)), load<i32>(maxCount + (<usize>t << 2)) - 1, u2);
+      }
+      store<u8>(outCount + <usize>(i * T + t), <u8>cnt);
+    }
+  }
+}
+
+/**
+ * S2 account opening days: account i (country c, local index j) draws u from block j of the country's
+ * substream; tenure = min(meanDays[i] · (−ln u), maxDays); opened = asOfDay − 1 − floor(tenure).
+ * Draws: exactly 1.
+ */
+export function k6aAccountOpen(n: i32, asOfDay: i32, maxDays: f64, country: usize, local: usize, keys: usize, meanDays: usize, outDay: usize): void {
+  for (let i = 0; i < n; i++) {
+    let c = load<i32>(country + (<usize>i << 2));
+    let j = <u64>load<u32>(local + (<usize>i << 2));
+    streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>j, <u32>(j >> 32));
+    let tenure = load<f64>(meanDays + (<usize>i << 3)) * fm_neglog_u01(streamU01());
+    if (tenure > maxDays) tenure = maxDays;
+    store<i32>(outDay + (<usize>i << 2), asOfDay - 1 - <i32>Math.floor(tenure));
+  }
+}

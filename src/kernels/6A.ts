@@ -1,0 +1,57 @@
+// 6A's kernels (assembly/seg6A/kernels.ts).
+import { kernel, i32, u32, f64, inCol, outCol } from './abi.js';
+
+/** S1 parties: id, home and activity weight of parties [first, first + n). */
+export const k6aParties = kernel('k6aParties', {
+  n: i32,
+  first: u32,
+  r0: u32,
+  r1: u32,
+  r2: u32,
+  r3: u32,
+  jitterKm: f64,
+  sigma: f64,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  placeOff: inCol('i32'),
+  placeProb: inCol('f64'),
+  placeAlias: inCol('i32'),
+  placeLat: inCol('f64'),
+  placeLon: inCol('f64'),
+  centreLat: inCol('f64'),
+  centreLon: inCol('f64'),
+  outId: outCol('u64'),
+  outLat: outCol('f64'),
+  outLon: outCol('f64'),
+  outActivity: outCol('f64'),
+});
+
+/** Ids of entities [first, first + n) of one kind. */
+export const k6aIds = kernel('k6aIds', { n: i32, first: u32, r0: u32, r1: u32, r2: u32, r3: u32, outId: outCol('u64') });
+
+/** S2: accounts per party and account type (n × T counts). */
+export const k6aAccountCounts = kernel('k6aAccountCounts', {
+  n: i32,
+  T: i32,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  segment: inCol('i32'),
+  keys: inCol('u32'),
+  holdP: inCol('f64'),
+  extraMean: inCol('f64'),
+  maxCount: inCol('i32'),
+  outCount: outCol('u8'),
+});
+
+/** S2: each account's opening day (days since 1970-01-01). */
+export const k6aAccountOpen = kernel('k6aAccountOpen', {
+  n: i32,
+  asOfDay: i32,
+  maxDays: f64,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  meanDays: inCol('f64'),
+  outDay: outCol('i32'),
+});

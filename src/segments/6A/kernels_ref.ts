@@ -1,0 +1,140 @@
+// TypeScript reference of assembly/seg6A/kernels.ts (same draws, same arithmetic order). Tests prove
+// the kernels equal to it; S5 replays a sample of entities with it.
+import { Substream } from '../../rng/stream.js';
+import { normal } from '../../rng/dist.js';
+import { aliasSample } from '../../rng/alias.js';
+import { fm_cos, fm_exp, fm_neglog_u01 } from '../../rng/fmath.js';
+
+const MASK31 = 0x7fffffff;
+const DEG = 0.017453292519943295;
+const TWO_31 = 2147483648;
+/** Blocks of a party's substream window (7 draws). */
+export const PARTY_BLOCKS = 4;
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** feistel62(index) + 1: a keyed bijection of [0, 2^62) (index < 2^53 here), so ids are unique and below 2^63. */
+export function entityId(index: number, rk: readonly [number, number, number, number]): bigint {
+  let l = Math.floor(index / TWO_31) & MASK31;
+  let r = index % TWO_31;
+  for (let k = 0; k < 4; k++) {
+    const t = (l ^ (fmix32((r ^ rk[k]) >>> 0) & MASK31)) >>> 0;
+    l = r;
+    r = t;
+  }
+  return ((BigInt(l) << 31n) | BigInt(r)) + 1n;
+}
+
+/** The per-country tables of k6aParties: places by country (alias over population) and each country's centre. */
+export interface PlaceTables {
+  keys: Uint32Array;
+  placeOff: Int32Array;
+  placeProb: Float64Array;
+  placeAlias: Int32Array;
+  placeLat: Float64Array;
+  placeLon: Float64Array;
+  centreLat: Float64Array;
+  centreLon: Float64Array;
+}
+
+/** One party of k6aParties: global index, country, local index in the country's substream. */
+export function partyRef(
+  index: number,
+  c: number,
+  local: number,
+  rk: readonly [number, number, number, number],
+  t: PlaceTables,
+  jitterKm: number,
+  sigma: number,
+) {
+  const block = local * PARTY_BLOCKS;
+  const s = new Substream(t.keys[2 * c], t.keys[2 * c + 1], block >>> 0, Math.floor(block / 4294967296));
+  const a = t.placeOff[c],
+    k = t.placeOff[c + 1] - a;
+  let lat: number, lon: number;
+  if (k > 0) {
+    const j = a + aliasSample(s, { n: k, prob: t.placeProb.subarray(a, a + k), alias: t.placeAlias.subarray(a, a + k) });
+    lat = t.placeLat[j];
+    lon = t.placeLon[j];
+  } else {
+    s.u01();
+    lat = t.centreLat[c];
+    lon = t.centreLon[c];
+  }
+  const jDeg = jitterKm / 111.32;
+  const half = 0.5 * sigma * sigma;
+  const zLat = normal(s);
+  const zLon = normal(s);
+  let cl = fm_cos(lat * DEG);
+  if (cl < 0.1) cl = 0.1;
+  lat = lat + zLat * jDeg;
+  if (lat > 89.9) lat = 89.9;
+  if (lat < -89.9) lat = -89.9;
+  lon = lon + (zLon * jDeg) / cl;
+  if (lon >= 180.0) lon -= 360.0;
+  if (lon < -180.0) lon += 360.0;
+  const activity = fm_exp(sigma * normal(s) - half);
+  return { id: entityId(index, rk), lat, lon, activity, draws: s.draws, blocks: s.blocks };
+}
+
+/** extra in [0, cap] with P(k) ∝ λ^k / k!, by inversion of one u (cumulative weights, no exp). */
+export function truncPoisson(lambda: number, cap: number, u: number): number {
+  let z = 1.0;
+  let w = 1.0;
+  for (let k = 1; k <= cap; k++) {
+    w = (w * lambda) / k;
+    z += w;
+  }
+  const target = u * z;
+  let acc = 1.0;
+  w = 1.0;
+  let k = 0;
+  while (k < cap && acc < target) {
+    k++;
+    w = (w * lambda) / k;
+    acc += w;
+  }
+  return k;
+}
+
+/** One party of k6aAccountCounts: its count per account type (holdRow: the segment's row of holdP). */
+export function accountCountsRef(
+  key: [number, number],
+  local: number,
+  holdRow: ArrayLike<number>,
+  extraMean: ArrayLike<number>,
+  maxCount: ArrayLike<number>,
+): { counts: number[]; draws: number } {
+  const T = holdRow.length;
+  const counts: number[] = [];
+  let draws = 0;
+  for (let t = 0; t < T; t++) {
+    const p = holdRow[t];
+    let cnt = 0;
+    if (p >= 0) {
+      const block = local * T + t;
+      const s = new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
+      const u1 = s.u01();
+      const u2 = s.u01();
+      if (u1 < p) cnt = 1 + truncPoisson(extraMean[t], maxCount[t] - 1, u2);
+      draws += s.draws;
+    }
+    counts.push(cnt);
+  }
+  return { counts, draws };
+}
+
+/** One account of k6aAccountOpen: its opening day. */
+export function accountOpenRef(key: [number, number], local: number, asOfDay: number, maxDays: number, meanDays: number): number {
+  const s = new Substream(key[0], key[1], local >>> 0, Math.floor(local / 4294967296));
+  let tenure = meanDays * fm_neglog_u01(s.u01());
+  if (tenure > maxDays) tenure = maxDays;
+  return asOfDay - 1 - Math.floor(tenure);
+}

@@ -1,0 +1,39 @@
+// Segment 6A: the bank's entity graph.
+//   S0 gate+seal (1A 1B 2A 2B 3A 3B 5A 5B) → S1 parties (sized from 5A's expected demand, homes, activity)
+//   → S2 accounts (hold decision + capped count per party × account type, merchant settlement accounts)
+//   → S5 checks + bundle. Later states (accounts, instruments, devices and IPs, fraud roles) add to the world
+//   between S1 and the seal.
+import { runS0 } from '../../engine/s0.js';
+import { RngTrace } from '../../engine/trace.js';
+import type { SegmentDef } from '../../engine/context.js';
+import { load6A, checkPolicies6A } from './policies.js';
+import { readInputs6A } from './inputs.js';
+import { s1Parties } from './s1_parties.js';
+import { publishS1, publishS2 } from './outputs.js';
+import { s2Accounts } from './s2_accounts.js';
+import { validate6A } from './validate.js';
+
+export const UPSTREAM_6A = ['1A', '1B', '2A', '2B', '3A', '3B', '5A', '5B'];
+
+export const segment6A: SegmentDef = {
+  id: '6A',
+  layer: 3,
+  upstream: UPSTREAM_6A,
+  async preflight(ctx) {
+    checkPolicies6A(ctx.pack, load6A(ctx.pack));
+  },
+  async run(ctx) {
+    await runS0(ctx, '6A', UPSTREAM_6A, 'layer3/6A/');
+    const p = load6A(ctx.pack);
+    checkPolicies6A(ctx.pack, p);
+    const trace = new RngTrace('6A');
+    const inputs = await readInputs6A(ctx);
+    const parties = await s1Parties(ctx, p, inputs, trace);
+    const s1 = publishS1(ctx, parties);
+    s1.catch(() => undefined); // joined below; not an unhandled rejection meanwhile
+    const accounts = await s2Accounts(ctx, p, parties, trace);
+    const rows = { ...(await s1), ...(await publishS2(ctx, parties, accounts)) };
+    await validate6A(ctx, { p, inputs, parties, accounts, trace }, rows);
+    return { rows };
+  },
+};

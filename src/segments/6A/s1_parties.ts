@@ -1,0 +1,272 @@
+// 6A.S1 parties: how many (sized from 5A's expected demand), where (countries by demand and outlets,
+// realised cells by largest remainder), who (segment mix per region and party type), plus one BUSINESS
+// owner per merchant; then each party's id, home and activity weight on the pool (k6aParties).
+import { asciiCompare } from '../../core/hash.js';
+import { fail, ErrorCodes } from '../../core/errors.js';
+import type { RunContext } from '../../engine/context.js';
+import type { RngTrace } from '../../engine/trace.js';
+import { FamilyKeys } from '../../rng/keys.js';
+import { philoxInto } from '../../rng/philox.js';
+import { aliasBuild } from '../../rng/alias.js';
+import { SharedCol } from '../../pool/columns.js';
+import { runShards } from '../../pool/shards.js';
+import { k6aParties } from '../../kernels/6A.js';
+import { loadCities } from '../../reference/cities.js';
+import { loadCountries } from '../../reference/countries.js';
+import type { Inputs6A } from './inputs.js';
+import { FILES, type Policies6A, type Taxonomy6A } from './policies.js';
+import { FAMILIES, SHARD_PARTIES, type Parties6A } from './world.js';
+import { PARTY_BLOCKS, type PlaceTables } from './kernels_ref.js';
+
+/** floor(total · w_i / Σw) plus one for the largest remainders (ties: lower index), so the parts sum to total. */
+export function largestRemainder(total: number, w: ArrayLike<number>): Int32Array {
+  const n = w.length;
+  const out = new Int32Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += w[i];
+  if (!(sum > 0) || total <= 0) return out;
+  const rem = new Float64Array(n);
+  let given = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (total * w[i]) / sum;
+    out[i] = Math.floor(x);
+    rem[i] = x - out[i];
+    given += out[i];
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => rem[b] - rem[a] || a - b);
+  for (let k = 0; k < total - given; k++) out[order[k % n]]++;
+  return out;
+}
+
+/** A country's region: "<region> / <subregion>" first, then "<region>" alone (taxonomy.yaml regions). */
+export function regionOf(t: Taxonomy6A, region: string, subregion: string): string | undefined {
+  const full = `${region} / ${subregion}`;
+  return t.regions.find((r) => r.match.includes(full))?.id ?? t.regions.find((r) => r.match.includes(region))?.id;
+}
+
+/** The 4 round keys of an entity kind's id bijection (family 6A.<kind>_id): Philox block 0 of its key. */
+export function idRoundKeys(ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>, kind: string): [number, number, number, number] {
+  const [k0, k1] = new FamilyKeys(ctx, `6A.${kind}_id`).forString(kind);
+  const out = new Uint32Array(4);
+  philoxInto(0, 0, 0, 0, k0, k1, out);
+  return [out[0], out[1], out[2], out[3]];
+}
+
+/** Parties per (country, segment): the population by largest remainder, then merchant owners. */
+export function planParties(p: Policies6A, inp: Inputs6A, where: string) {
+  const { taxonomy: t, population: pop } = p;
+  const countryRef = loadCountries().byIso;
+  const C = inp.countries.length;
+  const countryRegion = inp.countries.map((iso) => {
+    const c = countryRef.get(iso);
+    const r = c && regionOf(t, c.region, c.subregion);
+    if (!r)
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `country ${iso} (${c?.region ?? '?'} / ${c?.subregion ?? '?'}) has no region`,
+        `${where}/${FILES.taxonomy}: regions`,
+        'add its region or subregion to a region’s match list',
+      );
+    return r;
+  });
+  const weekly = inp.weeklyArrivals.reduce((a, b) => a + b, 0);
+  const fromDemand = weekly / pop.size.arrivals_per_active_party_per_week / pop.size.active_fraction;
+  const N = Math.min(pop.size.max_parties, Math.max(pop.size.min_parties, Math.round(fromDemand)));
+  const totalOutlets = inp.outlets.reduce((a, b) => a + b, 0);
+  const cw = pop.country_weights;
+  const w = Float64Array.from(
+    inp.countries,
+    (_, c) =>
+      (weekly > 0 ? (cw.demand_weight * inp.weeklyArrivals[c]) / weekly : 0) + (totalOutlets > 0 ? (cw.outlet_weight * inp.outlets[c]) / totalOutlets : 0),
+  );
+  const perCountry = largestRemainder(N, w);
+  const segments = [...t.segments.map((s) => s.id)].sort(asciiCompare);
+  const segIndex = new Map(segments.map((s, i) => [s, i]));
+  const segmentType = segments.map((s) => t.segments.find((x) => x.id === s)!.party_type);
+  // population cells
+  const S = segments.length;
+  const cells = new Int32Array(C * S);
+  for (let c = 0; c < C; c++) {
+    const r = countryRegion[c];
+    const typeMix = pop.party_type_mix[r];
+    const types = t.party_types;
+    const perType = largestRemainder(
+      perCountry[c],
+      types.map((ty) => typeMix[ty] ?? 0),
+    );
+    types.forEach((ty, k) => {
+      const mix = pop.segment_mix[r][ty] ?? {};
+      const ids = Object.keys(mix).sort(asciiCompare);
+      const perSeg = largestRemainder(
+        perType[k],
+        ids.map((s) => mix[s]),
+      );
+      ids.forEach((s, j) => (cells[c * S + segIndex.get(s)!] += perSeg[j]));
+    });
+  }
+  // merchant owners, by merchant id within their (home country, segment) cell
+  const cIndex = new Map(inp.countries.map((c, i) => [c, i]));
+  const owners: { cell: number; merchant: bigint }[] = [];
+  for (let m = 0; m < inp.merchant.length; m++) {
+    const seg = inp.merchantVirtual[m]
+      ? pop.merchant_owners.virtual_segment
+      : pop.merchant_owners.by_outlets.find((b) => inp.merchantOutlets[m] <= b.max_outlets)!.segment;
+    owners.push({ cell: cIndex.get(inp.merchantHome[m])! * S + segIndex.get(seg)!, merchant: inp.merchant[m] });
+  }
+  return { N, fromDemand, weekly, cells, owners, countryRegion, segments, segmentType, S };
+}
+
+/** The place tables of k6aParties for the world's countries: GeoNames places by population, and each country's centre. */
+export function placeTables(countries: readonly string[], keys: Uint32Array): PlaceTables {
+  const cities = loadCities();
+  const ref = loadCountries().byIso;
+  const byCountry = new Map<string, number[]>();
+  const code = new Map(cities.countries.map((c, i) => [c, i]));
+  const want = new Set(countries.map((c) => code.get(c)).filter((x) => x !== undefined));
+  for (let i = 0; i < cities.n; i++) {
+    const cc = cities.country[i];
+    if (!want.has(cc) || !(cities.population[i] > 0)) continue;
+    const iso = cities.countries[cc];
+    (byCountry.get(iso) ?? byCountry.set(iso, []).get(iso)!).push(i);
+  }
+  const off = new Int32Array(countries.length + 1);
+  countries.forEach((c, k) => (off[k + 1] = off[k] + (byCountry.get(c)?.length ?? 0)));
+  const total = off[countries.length];
+  const prob = new Float64Array(total),
+    alias = new Int32Array(total),
+    lat = new Float64Array(total),
+    lon = new Float64Array(total);
+  countries.forEach((c, k) => {
+    const idx = byCountry.get(c);
+    if (!idx) return;
+    const a = off[k];
+    aliasBuild(
+      idx.map((i) => cities.population[i]),
+      prob.subarray(a, a + idx.length),
+      alias.subarray(a, a + idx.length),
+    );
+    idx.forEach((i, j) => {
+      lat[a + j] = cities.lat[i];
+      lon[a + j] = cities.lon[i];
+    });
+  });
+  return {
+    keys,
+    placeOff: off,
+    placeProb: prob,
+    placeAlias: alias,
+    placeLat: lat,
+    placeLon: lon,
+    centreLat: Float64Array.from(countries, (c) => ref.get(c)?.lat ?? 0),
+    centreLon: Float64Array.from(countries, (c) => ref.get(c)?.lng ?? 0),
+  };
+}
+
+export async function s1Parties(ctx: RunContext, p: Policies6A, inp: Inputs6A, trace: RngTrace): Promise<Parties6A> {
+  const plan = planParties(p, inp, ctx.pack.dir);
+  const { cells, owners, S } = plan;
+  const C = inp.countries.length;
+  // dense index order: country, segment, then the cell's population before its owners
+  const ownersOf = new Map<number, bigint[]>();
+  for (const o of owners) (ownersOf.get(o.cell) ?? ownersOf.set(o.cell, []).get(o.cell)!).push(o.merchant);
+  let n = 0;
+  for (let k = 0; k < C * S; k++) n += cells[k] + (ownersOf.get(k)?.length ?? 0);
+  if (n >= 2 ** 32) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${n} parties exceed 2^32`, `${ctx.pack.dir}/${FILES.population}: size`, 'lower size.max_parties');
+  const country = new Int32Array(n),
+    segment = new Int32Array(n),
+    local = new Uint32Array(n),
+    ownedMerchant = new BigUint64Array(n);
+  let i = 0;
+  for (let c = 0; c < C; c++) {
+    let j = 0;
+    for (let s = 0; s < S; s++) {
+      const k = c * S + s;
+      for (let q = 0; q < cells[k]; q++, i++, j++) {
+        country[i] = c;
+        segment[i] = s;
+        local[i] = j;
+      }
+      for (const m of ownersOf.get(k) ?? []) {
+        country[i] = c;
+        segment[i] = s;
+        local[i] = j++;
+        ownedMerchant[i++] = m;
+      }
+    }
+  }
+  const homeKeys = new FamilyKeys(ctx, FAMILIES.partyHome).forStrings(inp.countries);
+  const t = placeTables(inp.countries, homeKeys);
+  const rk = idRoundKeys(ctx, 'party');
+  const cC = SharedCol.from('i32', country),
+    lC = SharedCol.from('u32', local);
+  const idC = new SharedCol('u64', n),
+    latC = new SharedCol('f64', n),
+    lonC = new SharedCol('f64', n),
+    actC = new SharedCol('f64', n);
+  const tables = {
+    keys: SharedCol.from('u32', t.keys),
+    placeOff: SharedCol.from('i32', t.placeOff),
+    placeProb: SharedCol.from('f64', t.placeProb),
+    placeAlias: SharedCol.from('i32', t.placeAlias),
+    placeLat: SharedCol.from('f64', t.placeLat),
+    placeLon: SharedCol.from('f64', t.placeLon),
+    centreLat: SharedCol.from('f64', t.centreLat),
+    centreLon: SharedCol.from('f64', t.centreLon),
+  };
+  await runShards(
+    ctx.pool,
+    n,
+    SHARD_PARTIES,
+    ({ start: s, end: e }) =>
+      k6aParties.task({
+        n: e - s,
+        first: s,
+        r0: rk[0],
+        r1: rk[1],
+        r2: rk[2],
+        r3: rk[3],
+        jitterKm: p.population.home.jitter_km,
+        sigma: p.population.home.activity_sigma,
+        country: cC.in(s, e),
+        local: lC.in(s, e),
+        keys: tables.keys.all(),
+        placeOff: tables.placeOff.all(),
+        placeProb: tables.placeProb.all(),
+        placeAlias: tables.placeAlias.all(),
+        placeLat: tables.placeLat.all(),
+        placeLon: tables.placeLon.all(),
+        centreLat: tables.centreLat.all(),
+        centreLon: tables.centreLon.all(),
+        outId: idC.out(s, e),
+        outLat: latC.out(s, e),
+        outLon: lonC.out(s, e),
+        outActivity: actC.out(s, e),
+      }),
+    ctx.progress.stage('6A S1 parties', n, 'parties'),
+  );
+  // fixed budget: 7 draws in 4 blocks per party, one substream per country
+  trace.addTotals(FAMILIES.partyHome, C, 7 * n, PARTY_BLOCKS * n, n, PARTY_BLOCKS * Math.max(0, ...countryCounts(country, C)));
+  return {
+    n,
+    country,
+    segment,
+    local,
+    ownedMerchant,
+    countries: inp.countries,
+    countryRegion: plan.countryRegion,
+    segments: plan.segments,
+    segmentType: plan.segmentType,
+    partyTypes: p.taxonomy.party_types,
+    id: idC.view() as BigUint64Array,
+    homeLat: latC.view() as Float64Array,
+    homeLon: lonC.view() as Float64Array,
+    activity: actC.view() as Float64Array,
+    sizing: { weekly_arrivals: plan.weekly, parties_from_demand: plan.fromDemand, population: plan.N, merchant_owners: owners.length },
+  };
+}
+
+function countryCounts(country: Int32Array, C: number): number[] {
+  const out = new Array<number>(C).fill(0);
+  for (let i = 0; i < country.length; i++) out[country[i]]++;
+  return out;
+}

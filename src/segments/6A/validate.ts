@@ -1,0 +1,261 @@
+// 6A.S5 checks and the gate: structure and conservation from the arrays that produced the outputs,
+// realism corridors, a replay of sampled entities through the TypeScript reference, then the seal
+// (flag only when every required check passed).
+import { sealSegment } from '../../engine/seal.js';
+import { Checks } from '../../engine/checks.js';
+import type { RunContext } from '../../engine/context.js';
+import type { RngTrace } from '../../engine/trace.js';
+import { FamilyKeys } from '../../rng/keys.js';
+import type { Inputs6A } from './inputs.js';
+import type { Policies6A } from './policies.js';
+import { FAMILIES, type Accounts6A, type Parties6A } from './world.js';
+import { accountCountsRef, accountOpenRef, entityId, partyRef } from './kernels_ref.js';
+import { idRoundKeys, placeTables } from './s1_parties.js';
+import { drawnTypes, holdTable } from './s2_accounts.js';
+import type { Corridor } from './policies.js';
+
+export interface Built6A {
+  p: Policies6A;
+  inputs: Inputs6A;
+  parties: Parties6A;
+  accounts: Accounts6A;
+  trace: RngTrace;
+}
+
+/** Entities replayed through the TypeScript reference per kind (evenly spaced over the index). */
+const REPLAY = 256;
+
+export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<string, number>): Promise<void> {
+  const stage = ctx.progress.stage('6A S5 validation', 4, 'checks');
+  const checks = new Checks();
+  const metrics = checkParties(ctx, w, checks);
+  stage.tick(1);
+  Object.assign(metrics, checkAccounts(w, checks));
+  stage.tick(1);
+  const replay = { ...replayParties(ctx, w, checks), ...replayAccounts(ctx, w, checks) };
+  stage.tick(2);
+  await sealSegment(ctx, {
+    checks,
+    rows,
+    trace: w.trace,
+    files: { 'realism_6A.json': { segment: '6A', metrics }, 'rng_replay.json': replay },
+  });
+  stage.done();
+}
+
+function checkParties(ctx: RunContext, w: Built6A, checks: Checks): Record<string, number> {
+  const { parties: pt, inputs: inp } = w;
+  const n = pt.n;
+  // ids: unique, positive, below 2^63
+  const ids = Array.from(pt.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let dup = 0,
+    out = 0;
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && ids[i] === ids[i - 1]) dup++;
+    if (ids[i] < 1n || ids[i] >= 1n << 63n) out++;
+  }
+  checks.add('S1_PARTY_ID_UNIQUE', dup === 0 && out === 0, `${n} party ids: ${dup} repeated, ${out} outside [1, 2^63)`, true, dup + out);
+  // every merchant owned by exactly one party of its home country
+  const owned = new Map<bigint, number>();
+  let wrongHome = 0;
+  const home = new Map<bigint, string>();
+  for (let m = 0; m < inp.merchant.length; m++) home.set(inp.merchant[m], inp.merchantHome[m]);
+  for (let i = 0; i < n; i++) {
+    const m = pt.ownedMerchant[i];
+    if (m === 0n) continue;
+    owned.set(m, (owned.get(m) ?? 0) + 1);
+    if (home.get(m) !== pt.countries[pt.country[i]] || pt.segmentType[pt.segment[i]] !== 'BUSINESS') wrongHome++;
+  }
+  const unowned = inp.merchant.filter((m) => owned.get(m) !== 1).length;
+  checks.add(
+    'S1_MERCHANT_OWNERS',
+    unowned === 0 && wrongHome === 0 && owned.size === inp.merchant.length,
+    `${inp.merchant.length} merchants: ${unowned} without exactly one owner, ${wrongHome} owners not a BUSINESS party of the merchant's home country`,
+    true,
+    unowned + wrongHome,
+  );
+  const population = n - owned.size;
+  checks.add(
+    'S1_POPULATION_SIZE',
+    population === pt.sizing.population,
+    `${population} parties besides merchant owners; the sizing law asked for ${pt.sizing.population} (weekly arrivals ${pt.sizing.weekly_arrivals.toFixed(1)})`,
+  );
+  let business = 0,
+    badHome = 0,
+    actSum = 0;
+  for (let i = 0; i < n; i++) {
+    if (pt.ownedMerchant[i] === 0n && pt.segmentType[pt.segment[i]] === 'BUSINESS') business++;
+    if (!(Math.abs(pt.homeLat[i]) <= 90 && pt.homeLon[i] >= -180 && pt.homeLon[i] < 180)) badHome++;
+    actSum += pt.activity[i];
+  }
+  checks.add('S1_HOME_COORDINATES', badHome === 0, `${badHome} homes outside lat [-90, 90], lon [-180, 180)`, true, badHome);
+  void ctx;
+  return {
+    parties: n,
+    population,
+    merchant_owners: owned.size,
+    business_share_population: population > 0 ? business / population : 0,
+    countries: new Set(pt.country).size,
+    activity_weight_mean: n > 0 ? actSum / n : 0,
+    parties_per_weekly_arrival: pt.sizing.weekly_arrivals > 0 ? population / pt.sizing.weekly_arrivals : 0,
+  };
+}
+
+/** Re-derive sampled parties with the TypeScript reference: the kernel's bytes must be the law's. */
+function replayParties(ctx: RunContext, w: Built6A, checks: Checks) {
+  const pt = w.parties;
+  const t = placeTables(pt.countries, new FamilyKeys(ctx, FAMILIES.partyHome).forStrings(pt.countries));
+  const rk = idRoundKeys(ctx, 'party');
+  const step = Math.max(1, Math.floor(pt.n / REPLAY));
+  let sampled = 0,
+    diff = 0;
+  for (let i = 0; i < pt.n; i += step) {
+    const r = partyRef(i, pt.country[i], pt.local[i], rk, t, w.p.population.home.jitter_km, w.p.population.home.activity_sigma);
+    sampled++;
+    if (r.id !== pt.id[i] || r.lat !== pt.homeLat[i] || r.lon !== pt.homeLon[i] || r.activity !== pt.activity[i]) diff++;
+  }
+  checks.add('S1_RNG_REPLAY', diff === 0, `${sampled} sampled parties re-derived by the TypeScript reference: ${diff} differ`, true, diff);
+  return { parties: { sampled, differing: diff } };
+}
+
+/** A corridor check on a measured value (policy corridors: min ≤ value ≤ max). */
+function corridor(checks: Checks, id: string, value: number, c: Corridor | undefined): void {
+  if (!c) return;
+  checks.add(id, value >= c.min && value <= c.max, `${value.toFixed(4)} in [${c.min}, ${c.max}]`, c.required);
+}
+
+function checkAccounts(w: Built6A, checks: Checks): Record<string, number> {
+  const { parties: pt, accounts: a, p } = w;
+  const ids = Array.from(a.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  let dup = 0;
+  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) dup++;
+  checks.add('S2_ACCOUNT_ID_UNIQUE', dup === 0, `${a.n} account ids: ${dup} repeated`, true, dup);
+  // per owner: counts by type within the caps, the required deposit account present, one settlement account per merchant owner
+  const T = a.types.length;
+  const per = new Uint16Array(pt.n * T);
+  for (let r = 0; r < a.n; r++) per[a.owner[r] * T + a.type[r]]++;
+  const settleT = T - 1;
+  const rules = a.types.map((t) => p.products.types[t]);
+  const req = a.types.map((t) => (p.products.types[t]?.required ? 1 : 0));
+  const ownerOf = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.owner);
+  let overCap = 0,
+    noRequired = 0,
+    badSettle = 0,
+    wrongOwner = 0;
+  const held = new Map<string, number>();
+  const accountsOf = new Map<string, number>();
+  const partiesOf = new Map<string, number>();
+  for (let i = 0; i < pt.n; i++) {
+    const ty = pt.segmentType[pt.segment[i]];
+    const owner = pt.ownedMerchant[i] !== 0n;
+    let total = 0,
+      hasReq = false;
+    const famHeld = new Set<string>();
+    for (let t = 0; t < T; t++) {
+      const k = per[i * T + t];
+      total += t === settleT ? 0 : k;
+      if (t === settleT) {
+        if (k !== (owner ? 1 : 0)) badSettle++;
+        continue;
+      }
+      if (k > 0 && ownerOf[t] !== ty) wrongOwner++;
+      if (k > rules[t].max) overCap++;
+      if (k > 0 && req[t] && ownerOf[t] === ty) hasReq = true;
+      if (k > 0) famHeld.add(p.taxonomy.account_types.find((x) => x.id === a.types[t])!.family);
+    }
+    if (!hasReq) noRequired++;
+    if (owner) continue; // merchant owners are measured with the business population below only through their own products
+    accountsOf.set(ty, (accountsOf.get(ty) ?? 0) + total);
+    partiesOf.set(ty, (partiesOf.get(ty) ?? 0) + 1);
+    for (const f of famHeld) held.set(`${ty}.${f}`, (held.get(`${ty}.${f}`) ?? 0) + 1);
+  }
+  checks.add(
+    'S2_COUNT_CAPS',
+    overCap === 0 && wrongOwner === 0,
+    `${overCap} (party, type) counts above the type's max; ${wrongOwner} accounts of another party type`,
+    true,
+    overCap + wrongOwner,
+  );
+  checks.add('S2_REQUIRED_ACCOUNT', noRequired === 0, `${noRequired} parties without their party type's required deposit account`, true, noRequired);
+  checks.add(
+    'S2_SETTLEMENT_ACCOUNTS',
+    badSettle === 0,
+    `${badSettle} parties whose settlement accounts are not exactly one per owned merchant`,
+    true,
+    badSettle,
+  );
+  const ratio = (ty: string) => (partiesOf.get(ty) ? accountsOf.get(ty)! / partiesOf.get(ty)! : 0);
+  const pen = (ty: string, fam: string) => (partiesOf.get(ty) ? (held.get(`${ty}.${fam}`) ?? 0) / partiesOf.get(ty)! : 0);
+  const m = {
+    accounts: a.n,
+    accounts_per_retail_party: ratio('RETAIL'),
+    accounts_per_business_party: ratio('BUSINESS'),
+    retail_credit_card_penetration: pen('RETAIL', 'CREDIT_CARD'),
+    retail_deposit_penetration: pen('RETAIL', 'DEPOSIT'),
+    retail_savings_penetration: pen('RETAIL', 'SAVINGS'),
+    retail_loan_penetration: pen('RETAIL', 'LOAN'),
+  };
+  const c = p.products.corridors;
+  // corridors over a population too small to measure are reported, not enforced
+  if ((partiesOf.get('RETAIL') ?? 0) >= 200) {
+    corridor(checks, 'S2_ACCOUNTS_PER_RETAIL_PARTY', m.accounts_per_retail_party, c.accounts_per_retail_party);
+    corridor(checks, 'S2_RETAIL_CREDIT_CARD_PENETRATION', m.retail_credit_card_penetration, c.retail_credit_card_penetration);
+    corridor(checks, 'S2_RETAIL_DEPOSIT_PENETRATION', m.retail_deposit_penetration, c.retail_deposit_penetration);
+  }
+  if ((partiesOf.get('BUSINESS') ?? 0) >= 200) corridor(checks, 'S2_ACCOUNTS_PER_BUSINESS_PARTY', m.accounts_per_business_party, c.accounts_per_business_party);
+  return m;
+}
+
+/** Sampled parties' counts and sampled accounts' opening days re-derived by the TypeScript reference. */
+function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
+  const { parties: pt, accounts: a, p } = w;
+  const types = drawnTypes(p);
+  const T = types.length;
+  const hold = holdTable(p, pt.segments);
+  const extra = types.map((t) => p.products.types[t].extra_mean);
+  const max = types.map((t) => p.products.types[t].max);
+  const ck = new FamilyKeys(ctx, FAMILIES.accountCount).forStrings(pt.countries);
+  const per = new Map<number, number[]>();
+  for (let r = 0; r < a.n; r++) {
+    const v = per.get(a.owner[r]) ?? per.set(a.owner[r], new Array(T).fill(0)).get(a.owner[r])!;
+    if (a.type[r] < T) v[a.type[r]]++;
+  }
+  const step = Math.max(1, Math.floor(pt.n / REPLAY));
+  let sampled = 0,
+    diff = 0;
+  for (let i = 0; i < pt.n; i += step) {
+    const c = pt.country[i];
+    const r = accountCountsRef([ck[2 * c], ck[2 * c + 1]], pt.local[i], hold.subarray(pt.segment[i] * T, (pt.segment[i] + 1) * T), extra, max);
+    sampled++;
+    if (r.counts.join() !== (per.get(i) ?? new Array(T).fill(0)).join()) diff++;
+  }
+  checks.add(
+    'S2_RNG_REPLAY_COUNTS',
+    diff === 0,
+    `${sampled} sampled parties' account counts re-derived by the TypeScript reference: ${diff} differ`,
+    true,
+    diff,
+  );
+  const ok = new FamilyKeys(ctx, FAMILIES.accountOpen).forStrings(pt.countries);
+  const stability = pt.segments.map((sid) => p.taxonomy.segments.find((x) => x.id === sid)!.stability);
+  const tn = p.products.tenure_years;
+  const rk = idRoundKeys(ctx, 'account');
+  const astep = Math.max(1, Math.floor(a.n / REPLAY));
+  let asampled = 0,
+    adiff = 0;
+  for (let r = 0; r < a.n; r += astep) {
+    const i = a.owner[r],
+      c = pt.country[i];
+    const day = accountOpenRef(
+      [ok[2 * c], ok[2 * c + 1]],
+      a.local[r],
+      a.asOfDay,
+      365.25 * tn.max,
+      365.25 * (tn.base + tn.per_stability * stability[pt.segment[i]]),
+    );
+    asampled++;
+    if (day !== a.openedDay[r] || entityId(r, rk) !== a.id[r]) adiff++;
+  }
+  checks.add('S2_RNG_REPLAY_ACCOUNTS', adiff === 0, `${asampled} sampled accounts' ids and opening days re-derived: ${adiff} differ`, true, adiff);
+  return { account_counts: { sampled, differing: diff }, accounts: { sampled: asampled, differing: adiff } };
+}

@@ -1,0 +1,64 @@
+// Segment 6A: its RNG families, shard sizes and the shape of what its states hand each other.
+import type { Policies6A } from './policies.js';
+
+/** Parties per kernel task. */
+export const SHARD_PARTIES = 65_536;
+/** Accounts (and other entities) per kernel task. */
+export const SHARD_ACCOUNTS = 131_072;
+
+export const FAMILIES = {
+  /** per country: each party's home place, jitter and activity weight (counter window per party) */
+  partyHome: '6A.party_home',
+  /** per country: each party's hold decision and count per account type (one block per party × type) */
+  accountCount: '6A.account_count',
+  /** per country: each account's opening day (one block per account) */
+  accountOpen: '6A.account_open',
+} as const;
+
+/** The world S1 builds: parties in (country, segment) cells, population first then merchant owners. */
+export interface Parties6A {
+  n: number;
+  /** per party, codes into countries / segments */
+  country: Int32Array;
+  segment: Int32Array;
+  /** per party: its index among the parties of its country (its substream window) */
+  local: Uint32Array;
+  /** per party: the owned merchant, 0 for the general population */
+  ownedMerchant: BigUint64Array;
+  countries: string[];
+  /** region of each country */
+  countryRegion: string[];
+  segments: string[];
+  segmentType: string[];
+  /** the taxonomy's party types, in its order */
+  partyTypes: string[];
+  id: BigUint64Array;
+  homeLat: Float64Array;
+  homeLon: Float64Array;
+  activity: Float64Array;
+  /** the population the sizing law asked for (before merchant owners) and what it was computed from */
+  sizing: { weekly_arrivals: number; parties_from_demand: number; population: number; merchant_owners: number };
+}
+
+/** The world S2 builds: accounts in party order (types in taxonomy order, then a settlement account). */
+export interface Accounts6A {
+  n: number;
+  /** account types: the drawn ones in taxonomy order, then the merchant settlement account */
+  types: string[];
+  /** per account: owner party index, type code, settled merchant (0: none), index in its country */
+  owner: Int32Array;
+  type: Int32Array;
+  merchant: BigUint64Array;
+  local: Uint32Array;
+  id: BigUint64Array;
+  /** days since 1970-01-01 */
+  openedDay: Int32Array;
+  /** ISO 4217 of each country's primary currency (world-countries), by country code */
+  currencyOfCountry: string[];
+  asOfDay: number;
+}
+
+export interface World6A {
+  p: Policies6A;
+  parties: Parties6A;
+}

@@ -1,0 +1,135 @@
+// 6A on the shared tiny world: foreign keys close, summaries and holdings equal the bases, every
+// merchant has an owner and a settlement account, ids carry no signal; a bad 6A policy is one line.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duck, lit } from '../src/io/duck.js';
+import { fw, tempDir, ROOT } from './support/world.js';
+import { sharedWorld } from './support/shared_worlds.js';
+
+const W = sharedWorld({ scale: 'tiny', workers: 1 });
+const tmp = tempDir('fw-6a-');
+let duck: Duck;
+const ds = (layer: string, seg: string, id: string) => lit(join(W, 'data', layer, seg, id, '**', '*.parquet'));
+const t6 = (id: string) => ds('layer3', '6A', id);
+
+beforeAll(async () => {
+  duck = await Duck.open(1);
+}, 60_000);
+afterAll(() => duck?.close());
+
+const one = async (sql: string) => (await duck.all(sql))[0];
+
+describe('6A on a tiny world', () => {
+  it('foreign keys close and the cell tables equal the bases', async () => {
+    const r = await one(`
+      SELECT
+        (SELECT count(*) FROM ${t6('s2_account_base_6A')} a ANTI JOIN ${t6('s1_party_base_6A')} p ON a.owner_party_id = p.party_id) AS orphan_accounts,
+        (SELECT count(*) FROM ${t6('s1_party_profile_6A')} f ANTI JOIN ${t6('s1_party_base_6A')} p USING (party_id)) AS orphan_profiles,
+        (SELECT count(*) FROM ${t6('s1_party_profile_6A')}) - (SELECT count(*) FROM ${t6('s1_party_base_6A')}) AS profile_rows_diff,
+        (SELECT count(*) FROM ${t6('s2_account_profile_6A')} f ANTI JOIN ${t6('s2_account_base_6A')} a USING (account_id)) AS orphan_account_profiles,
+        (SELECT sum(party_count) FROM ${t6('s1_party_summary_6A')}) - (SELECT count(*) FROM ${t6('s1_party_base_6A')}) AS summary_diff,
+        (SELECT sum(account_count) FROM ${t6('s2_party_product_holdings_6A')}) - (SELECT count(*) FROM ${t6('s2_account_base_6A')}) AS holdings_diff,
+        (SELECT sum(account_count) FROM ${t6('s2_account_summary_6A')}) - (SELECT count(*) FROM ${t6('s2_account_base_6A')}) AS account_summary_diff,
+        (SELECT count(*) FROM ${t6('s2_account_base_6A')} a JOIN ${t6('s1_party_base_6A')} p ON a.owner_party_id = p.party_id
+           WHERE a.country_iso <> p.country_iso OR a.segment_id <> p.segment_id OR a.party_type <> p.party_type OR a.region_id <> p.region_id) AS owner_attr_mismatch`);
+    expect(r).toEqual({
+      orphan_accounts: 0,
+      orphan_profiles: 0,
+      profile_rows_diff: 0,
+      orphan_account_profiles: 0,
+      summary_diff: 0,
+      holdings_diff: 0,
+      account_summary_diff: 0,
+      owner_attr_mismatch: 0,
+    });
+  });
+
+  it('every merchant of 1A has one owner party and one settlement account, in its home country', async () => {
+    const r = await one(`
+      WITH m AS (SELECT DISTINCT merchant_id, home_country_iso FROM ${ds('layer1', '1A', 'outlet_catalogue')}),
+           o AS (SELECT f.owned_merchant_id AS merchant_id, p.country_iso, p.party_type FROM ${t6('s1_party_profile_6A')} f JOIN ${t6('s1_party_base_6A')} p USING (party_id)
+                 WHERE f.owned_merchant_id IS NOT NULL),
+           s AS (SELECT merchant_id, owner_party_id FROM ${t6('s2_merchant_account_base_6A')})
+      SELECT (SELECT count(*) FROM m) AS merchants,
+             (SELECT count(*) FROM m JOIN o USING (merchant_id) WHERE o.country_iso = m.home_country_iso AND o.party_type = 'BUSINESS') AS owned_at_home,
+             (SELECT count(DISTINCT merchant_id) FROM s) AS settled,
+             (SELECT count(*) FROM s) AS settlement_accounts,
+             (SELECT count(*) FROM s JOIN ${t6('s1_party_profile_6A')} f ON f.party_id = s.owner_party_id WHERE f.owned_merchant_id = s.merchant_id) AS settled_by_owner`);
+    expect(r.merchants).toBeGreaterThan(100);
+    expect(r).toEqual({
+      merchants: r.merchants,
+      owned_at_home: r.merchants,
+      settled: r.merchants,
+      settlement_accounts: r.merchants,
+      settled_by_owner: r.merchants,
+    });
+  });
+
+  it('ids carry no signal: their rank is uncorrelated with country, segment, activity and file order', async () => {
+    const rows = await duck.all(`
+      SELECT corr(id_rank, file_rank) AS file, corr(id_rank, country_rank) AS country, corr(id_rank, segment_rank) AS segment, corr(id_rank, activity_rank) AS activity
+      FROM (SELECT rank() OVER (ORDER BY party_id) AS id_rank, b.file_row_number AS file_rank,
+                   dense_rank() OVER (ORDER BY country_iso) AS country_rank, dense_rank() OVER (ORDER BY segment_id) AS segment_rank,
+                   rank() OVER (ORDER BY activity_weight) AS activity_rank
+            FROM read_parquet(${t6('s1_party_base_6A')}, file_row_number = true) b JOIN ${t6('s1_party_profile_6A')} USING (party_id))`);
+    // 679 parties: |rho| of an unrelated pair is ~0.04 (one standard error)
+    for (const [k, v] of Object.entries(rows[0])) expect(Math.abs(v as number), k).toBeLessThan(0.15);
+    const acc = await one(
+      `SELECT corr(r1, file_row_number) AS c FROM (SELECT rank() OVER (ORDER BY account_id) AS r1, file_row_number FROM read_parquet(${t6('s2_account_base_6A')}, file_row_number = true))`,
+    );
+    expect(Math.abs(acc.c as number)).toBeLessThan(0.1);
+  });
+
+  it('the bundle reports realism and replays sampled entities exactly', () => {
+    const dir = join(W, 'data/layer3/6A/validation');
+    const mf = readFileSync(join(W, 'catalog.json'), 'utf8').match(/manifest_fingerprint=([0-9a-f]{64})/)![1];
+    const b = join(dir, `manifest_fingerprint=${mf}`);
+    const replay = JSON.parse(readFileSync(join(b, 'rng_replay.json'), 'utf8'));
+    for (const v of Object.values(replay) as { sampled: number; differing: number }[]) {
+      expect(v.sampled).toBeGreaterThan(50);
+      expect(v.differing).toBe(0);
+    }
+    const m = JSON.parse(readFileSync(join(b, 'realism_6A.json'), 'utf8')).metrics;
+    expect(m.retail_deposit_penetration).toBe(1);
+    expect(m.accounts_per_retail_party).toBeGreaterThan(1.4);
+    expect(readFileSync(join(b, 'validation_bundle_index_6A.json'), 'utf8')).toMatch(/"items"/);
+  });
+});
+
+describe('bad 6A policies are one line and exit 2', () => {
+  const cases: [string, string, (s: string) => string, RegExp][] = [
+    [
+      'a segment under the wrong party type',
+      'population.yaml',
+      (s) => s.replace('RETAIL: { RETAIL_AFFLUENT: 0.02,', 'RETAIL: { BUSINESS_SME: 0.01, RETAIL_AFFLUENT: 0.02,'),
+      /^error CONFIG_SCHEMA_VIOLATION: .*population\.yaml: segment_mix\.REGION_AFRICA\.RETAIL\.BUSINESS_SME: segment BUSINESS_SME is a BUSINESS segment/,
+    ],
+    [
+      'an unknown key',
+      'products.yaml',
+      (s) => s.replace('max_hold_p: 0.98', 'max_hold_p: 0.98\nmax_hold: 1'),
+      /^error CONFIG_SCHEMA_VIOLATION: .*products\.yaml/,
+    ],
+    [
+      'an account type without a rule',
+      'products.yaml',
+      (s) => s.replace(/^ {2}OTHER_SAVINGS:.*$/m, ''),
+      /^error CONFIG_SCHEMA_VIOLATION: .*products\.yaml: types: account type OTHER_SAVINGS has no rule/,
+    ],
+  ];
+  for (const [name, file, edit, pattern] of cases) {
+    it(name, () => {
+      const cfg = join(tmp, name.replace(/\W+/g, '-'));
+      cpSync(join(ROOT, 'config'), cfg, { recursive: true });
+      const f = join(cfg, 'layer3/6A', file);
+      writeFileSync(f, edit(readFileSync(f, 'utf8')));
+      const r = fw('run', '--out', join(cfg, 'out'), '--scale', 'tiny', '--config', cfg, '--quiet');
+      expect(r.code, r.err).toBe(2);
+      const lines = r.err.trim().split('\n');
+      expect(lines.length, r.err).toBe(1);
+      expect(lines[0]).toMatch(pattern);
+      expect(lines[0]).toMatch(/\(fix: .+\)$/);
+    });
+  }
+});

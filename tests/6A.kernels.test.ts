@@ -1,0 +1,180 @@
+// The 6A wasm kernels, run exactly as the pool runs them, agree bit for bit with their TypeScript
+// references (src/segments/6A/kernels_ref.ts); the id bijection is one to one and carries no order.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { join } from 'node:path';
+import { runTask } from '../src/pool/task.js';
+import { instantiateKernelsSync } from '../src/rng/wasm.js';
+import { SharedCol } from '../src/pool/columns.js';
+import { k6aAccountCounts, k6aAccountOpen, k6aIds, k6aParties } from '../src/kernels/6A.js';
+import type { KernelExports } from '../src/kernels/index.js';
+import { FamilyKeys } from '../src/rng/keys.js';
+import { loadPolicyPack } from '../src/config/load.js';
+import { accountCountsRef, accountOpenRef, entityId, partyRef, truncPoisson } from '../src/segments/6A/kernels_ref.js';
+import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
+import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
+import { load6A } from '../src/segments/6A/policies.js';
+
+let ex: KernelExports;
+beforeAll(() => {
+  ex = instantiateKernelsSync();
+});
+const id = { manifest_fingerprint: '6a'.repeat(32), seed: 11n, parameter_hash: 'a6'.repeat(32) };
+const rk = idRoundKeys(id, 'party');
+
+describe('6A laws', () => {
+  it('entity ids: a bijection of dense indices onto [1, 2^62], wasm == TypeScript, no order left', () => {
+    const N = 200_000;
+    const out = new SharedCol('u64', N);
+    runTask(ex, k6aIds.task({ n: N, first: 1000, r0: rk[0], r1: rk[1], r2: rk[2], r3: rk[3], outId: out.out(0, N) }));
+    const ids = out.view() as BigUint64Array;
+    for (let i = 0; i < N; i += 997) expect(ids[i]).toBe(entityId(1000 + i, rk));
+    expect(new Set(ids).size).toBe(N);
+    let rising = 0;
+    for (let i = 1; i < N; i++) if (ids[i] > ids[i - 1]) rising++;
+    // consecutive indices are as likely to go down as up: the id tells nothing of the index
+    expect(Math.abs(rising / (N - 1) - 0.5)).toBeLessThan(0.01);
+    for (const v of ids) expect(v >= 1n && v <= 1n << 62n).toBe(true);
+    // the last indices of the domain stay inside it
+    expect(entityId(2 ** 53 - 1, rk) <= 1n << 62n).toBe(true);
+  });
+
+  it('largest remainder: parts sum to the total, follow the weights, ties to the lower index', () => {
+    expect([...largestRemainder(10, [1, 1, 1])]).toEqual([4, 3, 3]);
+    expect([...largestRemainder(7, [0.5, 0.25, 0.25])]).toEqual([3, 2, 2]);
+    expect([...largestRemainder(0, [1, 2])]).toEqual([0, 0]);
+    expect([...largestRemainder(5, [0, 0])]).toEqual([0, 0]);
+    const w = Array.from({ length: 50 }, (_, i) => 1 + ((i * 37) % 11));
+    expect(largestRemainder(12345, w).reduce((a, b) => a + b, 0)).toBe(12345);
+  });
+
+  it('truncated Poisson inversion stays in [0, cap] and follows λ^k/k!', () => {
+    const cap = 3,
+      lambda = 0.8;
+    const hist = [0, 0, 0, 0];
+    const M = 20_000;
+    for (let i = 0; i < M; i++) hist[truncPoisson(lambda, cap, (i + 0.5) / M)]++;
+    const w = [1, 0.8, 0.32, 0.0853333];
+    const z = w.reduce((a, b) => a + b, 0);
+    hist.forEach((h, k) => expect(Math.abs(h / M - w[k] / z)).toBeLessThan(0.001));
+    expect(truncPoisson(5, 0, 0.99)).toBe(0);
+  });
+});
+
+describe('6A kernels: wasm == TypeScript reference', () => {
+  it('k6aParties: id, home place + jitter, activity weight', () => {
+    const countries = ['BV', 'DE', 'FR', 'JP', 'US']; // BV: no GeoNames place, the country centre
+    const keys = new FamilyKeys(id, '6A.party_home').forStrings(countries);
+    const t = placeTables(countries, keys);
+    expect(t.placeOff[1] - t.placeOff[0]).toBe(0);
+    const N = 5000;
+    const country = Int32Array.from({ length: N }, (_, i) => i % countries.length);
+    const local = Uint32Array.from({ length: N }, (_, i) => Math.floor(i / countries.length) + (i % 3) * 100_000);
+    const cols = { id: new SharedCol('u64', N), lat: new SharedCol('f64', N), lon: new SharedCol('f64', N), act: new SharedCol('f64', N) };
+    runTask(
+      ex,
+      k6aParties.task({
+        n: N,
+        first: 7,
+        r0: rk[0],
+        r1: rk[1],
+        r2: rk[2],
+        r3: rk[3],
+        jitterKm: 8,
+        sigma: 0.9,
+        country: SharedCol.from('i32', country).all(),
+        local: SharedCol.from('u32', local).all(),
+        keys: SharedCol.from('u32', t.keys).all(),
+        placeOff: SharedCol.from('i32', t.placeOff).all(),
+        placeProb: SharedCol.from('f64', t.placeProb).all(),
+        placeAlias: SharedCol.from('i32', t.placeAlias).all(),
+        placeLat: SharedCol.from('f64', t.placeLat).all(),
+        placeLon: SharedCol.from('f64', t.placeLon).all(),
+        centreLat: SharedCol.from('f64', t.centreLat).all(),
+        centreLon: SharedCol.from('f64', t.centreLon).all(),
+        outId: cols.id.out(0, N),
+        outLat: cols.lat.out(0, N),
+        outLon: cols.lon.out(0, N),
+        outActivity: cols.act.out(0, N),
+      }),
+    );
+    let actSum = 0;
+    for (let i = 0; i < N; i++) {
+      const r = partyRef(7 + i, country[i], local[i], rk, t, 8, 0.9);
+      expect([cols.id.view()[i], cols.lat.view()[i], cols.lon.view()[i], cols.act.view()[i]]).toEqual([r.id, r.lat, r.lon, r.activity]);
+      expect(r.draws).toBe(7);
+      expect(r.blocks).toBeLessThanOrEqual(4);
+      actSum += r.activity;
+    }
+    expect(Math.abs(actSum / N - 1)).toBeLessThan(0.08); // mean-one lognormal
+    // homes in Japan are in Japan's box
+    for (let i = 3; i < N; i += countries.length) {
+      expect(cols.lat.view()[i]).toBeGreaterThan(23);
+      expect(cols.lat.view()[i]).toBeLessThan(47);
+    }
+  });
+
+  it('k6aAccountCounts and k6aAccountOpen', async () => {
+    const p = load6A(await loadPolicyPack(join(__dirname, '..', 'config')));
+    const segments = p.taxonomy.segments.map((s) => s.id).sort();
+    const types = drawnTypes(p);
+    const T = types.length;
+    const hold = holdTable(p, segments);
+    const extra = Float64Array.from(types, (t) => p.products.types[t].extra_mean);
+    const max = Int32Array.from(types, (t) => p.products.types[t].max);
+    const N = 4000;
+    const keys = new FamilyKeys(id, '6A.account_count').forStrings(['DE', 'IN']);
+    const country = Int32Array.from({ length: N }, (_, i) => i & 1);
+    const segment = Int32Array.from({ length: N }, (_, i) => i % segments.length);
+    const local = Uint32Array.from({ length: N }, (_, i) => i >> 1);
+    const out = new SharedCol('u8', N * T);
+    runTask(
+      ex,
+      k6aAccountCounts.task({
+        n: N,
+        T,
+        country: SharedCol.from('i32', country).all(),
+        local: SharedCol.from('u32', local).all(),
+        segment: SharedCol.from('i32', segment).all(),
+        keys: SharedCol.from('u32', keys).all(),
+        holdP: SharedCol.from('f64', hold).all(),
+        extraMean: SharedCol.from('f64', extra).all(),
+        maxCount: SharedCol.from('i32', max).all(),
+        outCount: out.out(0, N, T),
+      }),
+    );
+    const got = out.view() as Uint8Array;
+    for (let i = 0; i < N; i++) {
+      const c = country[i];
+      const r = accountCountsRef([keys[2 * c], keys[2 * c + 1]], local[i], hold.subarray(segment[i] * T, (segment[i] + 1) * T), extra, max);
+      expect([...got.subarray(i * T, (i + 1) * T)]).toEqual(r.counts);
+      r.counts.forEach((k, t) => {
+        expect(k).toBeLessThanOrEqual(max[t]);
+        if (hold[segment[i] * T + t] < 0) expect(k).toBe(0);
+        if (hold[segment[i] * T + t] === 1) expect(k).toBeGreaterThanOrEqual(1);
+      });
+    }
+    const okeys = new FamilyKeys(id, '6A.account_open').forStrings(['DE', 'IN']);
+    const mean = Float64Array.from({ length: N }, (_, i) => 365.25 * (2 + (i % 10)));
+    const day = new SharedCol('i32', N);
+    runTask(
+      ex,
+      k6aAccountOpen.task({
+        n: N,
+        asOfDay: 20_000,
+        maxDays: 365.25 * 40,
+        country: SharedCol.from('i32', country).all(),
+        local: SharedCol.from('u32', local).all(),
+        keys: SharedCol.from('u32', okeys).all(),
+        meanDays: SharedCol.from('f64', mean).all(),
+        outDay: day.out(0, N),
+      }),
+    );
+    for (let i = 0; i < N; i++) {
+      const c = country[i];
+      const d = accountOpenRef([okeys[2 * c], okeys[2 * c + 1]], local[i], 20_000, 365.25 * 40, mean[i]);
+      expect(day.view()[i]).toBe(d);
+      expect(d).toBeLessThan(20_000);
+      expect(d).toBeGreaterThanOrEqual(20_000 - 1 - Math.floor(365.25 * 40));
+    }
+  });
+});
