@@ -31,6 +31,12 @@ describe('6A on a tiny world', () => {
         (SELECT sum(party_count) FROM ${t6('s1_party_summary_6A')}) - (SELECT count(*) FROM ${t6('s1_party_base_6A')}) AS summary_diff,
         (SELECT sum(account_count) FROM ${t6('s2_party_product_holdings_6A')}) - (SELECT count(*) FROM ${t6('s2_account_base_6A')}) AS holdings_diff,
         (SELECT sum(account_count) FROM ${t6('s2_account_summary_6A')}) - (SELECT count(*) FROM ${t6('s2_account_base_6A')}) AS account_summary_diff,
+        (SELECT count(*) FROM ${t6('s3_instrument_base_6A')} i ANTI JOIN ${t6('s2_account_base_6A')} a USING (account_id)) AS orphan_instruments,
+        (SELECT count(*) FROM ${t6('s3_instrument_base_6A')} i JOIN ${t6('s2_account_base_6A')} a USING (account_id) WHERE i.owner_party_id <> a.owner_party_id) AS instrument_owner_mismatch,
+        (SELECT sum(instrument_count) FROM ${t6('s3_party_instrument_holdings_6A')}) - (SELECT count(*) FROM ${t6('s3_instrument_base_6A')}) AS instrument_holdings_diff,
+        (SELECT count(*) FROM ${t6('s3_account_instrument_links_6A')} l ANTI JOIN ${t6('s3_instrument_base_6A')} i USING (instrument_id, account_id)) AS orphan_links,
+        (SELECT count(*) FROM ${t6('s3_instrument_profile_6A')} f JOIN ${t6('s3_instrument_base_6A')} i USING (instrument_id)
+           WHERE f.instrument_class = 'TOKEN' AND f.funding_instrument_id NOT IN (SELECT instrument_id FROM ${t6('s3_instrument_base_6A')} j WHERE j.account_id = i.account_id)) AS token_funding_elsewhere,
         (SELECT count(*) FROM ${t6('s2_account_base_6A')} a JOIN ${t6('s1_party_base_6A')} p ON a.owner_party_id = p.party_id
            WHERE a.country_iso <> p.country_iso OR a.segment_id <> p.segment_id OR a.party_type <> p.party_type OR a.region_id <> p.region_id) AS owner_attr_mismatch`);
     expect(r).toEqual({
@@ -41,6 +47,11 @@ describe('6A on a tiny world', () => {
       summary_diff: 0,
       holdings_diff: 0,
       account_summary_diff: 0,
+      orphan_instruments: 0,
+      instrument_owner_mismatch: 0,
+      instrument_holdings_diff: 0,
+      orphan_links: 0,
+      token_funding_elsewhere: 0,
       owner_attr_mismatch: 0,
     });
   });

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol } from '../src/pool/columns.js';
-import { k6aAccountCounts, k6aAccountOpen, k6aIds, k6aParties } from '../src/kernels/6A.js';
+import { k6aAccountCounts, k6aAccountOpen, k6aCardNumbers, k6aCredentials, k6aIds, k6aParties } from '../src/kernels/6A.js';
 import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { accountCountsRef, accountOpenRef, entityId, partyRef, truncPoisson } from '../src/segments/6A/kernels_ref.js';
+import { accountCountsRef, accountOpenRef, cardNumberRef, credentialsRef, entityId, partyRef, truncPoisson } from '../src/segments/6A/kernels_ref.js';
+import { binOf, credentialTables, luhnDigit, luhnValid } from '../src/segments/6A/s3_instruments.js';
 import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
 import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
 import { load6A } from '../src/segments/6A/policies.js';
@@ -175,6 +176,117 @@ describe('6A kernels: wasm == TypeScript reference', () => {
       expect(day.view()[i]).toBe(d);
       expect(d).toBeLessThan(20_000);
       expect(d).toBeGreaterThanOrEqual(20_000 - 1 - Math.floor(365.25 * 40));
+    }
+  });
+});
+
+describe('6A S3 credentials', () => {
+  it('k6aCredentials == credentialsRef; debit never on a credit-only network', async () => {
+    const p = load6A(await loadPolicyPack(join(__dirname, '..', 'config')));
+    const segments = p.taxonomy.segments.map((x) => x.id).sort();
+    const regions = p.taxonomy.regions.map((r) => r.id).sort();
+    const tabs = credentialTables(p, segments, regions);
+    const countries = ['DE', 'US', 'BR', 'KE', 'JP'];
+    const countryRegion = Int32Array.of(
+      regions.indexOf('REGION_EMEA'),
+      regions.indexOf('REGION_AMER'),
+      regions.indexOf('REGION_LATAM'),
+      regions.indexOf('REGION_AFRICA'),
+      regions.indexOf('REGION_APAC'),
+    );
+    const keys = new FamilyKeys(id, '6A.credentials').forStrings(countries);
+    const N = 6000;
+    const country = Int32Array.from({ length: N }, (_, i) => i % 5);
+    const local = Uint32Array.from({ length: N }, (_, i) => Math.floor(i / 5));
+    const seg = Int32Array.from({ length: N }, (_, i) => (i * 7) % segments.length);
+    const kind = Uint8Array.from({ length: N }, (_, i) => i % 3);
+    const o = { f: new SharedCol('u8', N), s: new SharedCol('i32', N), w: new SharedCol('i32', N), e: new SharedCol('i32', N) };
+    runTask(
+      ex,
+      k6aCredentials.task({
+        n: N,
+        expiryMax: 60,
+        nWallet: tabs.walletProb.length,
+        country: SharedCol.from('i32', country).all(),
+        local: SharedCol.from('u32', local).all(),
+        seg: SharedCol.from('i32', seg).all(),
+        kind: SharedCol.from('u8', kind).all(),
+        keys: SharedCol.from('u32', keys).all(),
+        countryRegion: SharedCol.from('i32', countryRegion).all(),
+        pPhysKind: SharedCol.from('f64', tabs.pPhysKind).all(),
+        pVirtSeg: SharedCol.from('f64', tabs.pVirtSeg).all(),
+        pWalletSeg: SharedCol.from('f64', tabs.pWalletSeg).all(),
+        schemeOff: SharedCol.from('i32', tabs.schemeOff).all(),
+        schemeProb: SharedCol.from('f64', tabs.schemeProb).all(),
+        schemeAlias: SharedCol.from('i32', tabs.schemeAlias).all(),
+        schemeCode: SharedCol.from('i32', tabs.schemeCode).all(),
+        walletProb: SharedCol.from('f64', tabs.walletProb).all(),
+        walletAlias: SharedCol.from('i32', tabs.walletAlias).all(),
+        outFlags: o.f.out(0, N),
+        outScheme: o.s.out(0, N),
+        outWallet: o.w.out(0, N),
+        outExpiry: o.e.out(0, N),
+      }),
+    );
+    const networks = p.taxonomy.schemes.CARD_NETWORK;
+    const expiries = new Set<number>();
+    for (let i = 0; i < N; i++) {
+      const k = kind[i];
+      const t = countryRegion[country[i]] * 2 + k - 1;
+      const lo = k ? tabs.schemeOff[t] : 0,
+        hi = k ? tabs.schemeOff[t + 1] : 0;
+      const r = credentialsRef(
+        [keys[2 * country[i]], keys[2 * country[i] + 1]],
+        local[i],
+        k,
+        { phys: tabs.pPhysKind[k], virt: tabs.pVirtSeg[seg[i]], wallet: tabs.pWalletSeg[seg[i]] },
+        { prob: tabs.schemeProb.slice(lo, hi), alias: tabs.schemeAlias.slice(lo, hi), code: tabs.schemeCode.slice(lo, hi) },
+        { prob: tabs.walletProb, alias: tabs.walletAlias },
+        60,
+      );
+      expect([o.f.view()[i], o.s.view()[i], o.w.view()[i], o.e.view()[i]]).toEqual([r.flags, r.scheme, r.wallet, r.expiry]);
+      expect(r.draws).toBe(k ? 6 : 0);
+      if (k === 1) expect(['VISA', 'MASTERCARD']).toContain(networks[r.scheme]);
+      if (k === 2) expect(r.flags & 1).toBe(1); // credit accounts always have their physical card
+      if (k) expiries.add(r.expiry);
+      if (k) expect(r.expiry >= 1 && r.expiry <= 60).toBe(true);
+    }
+    expect(expiries.size).toBe(60);
+  });
+
+  it('card numbers: Luhn digits, BINs per scheme, country, kind and tier', async () => {
+    expect(luhnDigit('7992739871')).toBe(3); // the textbook example
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    const p = load6A(await loadPolicyPack(join(__dirname, '..', 'config')));
+    const v = binOf(p, 'VISA', 'DE', 'DEBIT', 'BASIC');
+    expect(v).toMatch(/^4\d{5}$/);
+    expect(binOf(p, 'VISA', 'DE', 'DEBIT', 'BASIC')).toBe(v);
+    expect(binOf(p, 'AMEX', 'US', 'CREDIT', 'PREMIUM')).toMatch(/^3[47]\d{4}$/);
+    expect(binOf(p, 'MASTERCARD', 'FR', 'CREDIT', 'BASIC')).toMatch(/^5[1-5]\d{4}$/);
+    // k6aCardNumbers == cardNumberRef, and every number passes Luhn with its BIN and length
+    const N = 3000;
+    const bin = Int32Array.from({ length: N }, (_, i) => [411111, 545454, 371449, 601100][i % 4]);
+    const len = Int32Array.from({ length: N }, (_, i) => (i % 4 === 2 ? 15 : 16));
+    const lo = Uint32Array.from({ length: N }, (_, i) => (i * 2654435761) >>> 0);
+    const out = new SharedCol('u64', N);
+    runTask(
+      ex,
+      k6aCardNumbers.task({
+        n: N,
+        bin: SharedCol.from('i32', bin).all(),
+        len: SharedCol.from('i32', len).all(),
+        idLo: SharedCol.from('u32', lo).all(),
+        outNumber: out.out(0, N),
+      }),
+    );
+    for (let i = 0; i < N; i++) {
+      const want = cardNumberRef(bin[i], len[i], lo[i]);
+      expect((out.view() as BigUint64Array)[i]).toBe(want);
+      const s = want.toString();
+      expect(s.length).toBe(len[i]);
+      expect(s.startsWith(String(bin[i]))).toBe(true);
+      expect(luhnValid(s)).toBe(true);
     }
   });
 });

@@ -621,6 +621,21 @@ describe('fastparquet: readParquetToArrow (parquet-rs) reads it back exactly', (
     expect(arrowValues(t, cols)).toEqual(expectedRows(cols, ROWS));
   });
 
+  it("dictionaries at the index types' edges (127, 128, 32,767, 32,768 entries) read back in parquet-rs", () => {
+    for (const [n, index] of [
+      [127, 'Int8'],
+      [128, 'Int16'],
+      [32_767, 'Int16'],
+      [32_768, 'Int32'],
+    ] as const) {
+      const dict = Array.from({ length: n }, (_, i) => `z${i}`);
+      const cols: FastColumn[] = [{ name: 'z', type: 'dict', values: Int32Array.from({ length: n }, (_, i) => n - 1 - i), dict }];
+      const t = readParquetToArrow(encodeParquet(cols, n));
+      expect(String(t.schema.fields[0].type)).toBe(`Dictionary<${index}, Utf8>`);
+      expect(t.getChild('z')!.get(0)).toBe(`z${n - 1}`);
+    }
+  });
+
   it('without ARROW:schema: parquet-rs maps the Parquet types (strings come back as plain Utf8)', () => {
     const cols = edgeTable(300);
     const t = readParquetToArrow(encodeParquet(cols, 300, { arrowSchema: false }));

@@ -185,3 +185,95 @@ export function k6aAccountOpen(n: i32, asOfDay: i32, maxDays: f64, country: usiz
     store<i32>(outDay + (<usize>i << 2), asOfDay - 1 - <i32>Math.floor(tenure));
   }
 }
+
+/**
+ * S3 credentials of accounts: for account i of a card-carrying type (kind[i] 1 debit, 2 credit) of an
+ * owner in segment s, country c, local index j, blocks [j·3, j·3 + 3) of the country's substream give six
+ * u01, in order: physical card (u < pPhysKind[kind]), virtual card (u < pVirtSeg[s]), wallet token
+ * (u < pWalletSeg[s], only with a card), scheme (alias over the mix of table region(c)·2 + kind − 1),
+ * months to expiry (1 + floor(u · expiryMax)), wallet network (alias over walletProb / walletAlias).
+ * Accounts of kind 0 draw nothing. Out: flags (1 physical, 2 virtual, 4 wallet), scheme code, wallet
+ * network index, months to expiry.
+ */
+export function k6aCredentials(
+  n: i32,
+  expiryMax: i32,
+  nWallet: i32,
+  country: usize,
+  local: usize,
+  seg: usize,
+  kind: usize,
+  keys: usize,
+  countryRegion: usize,
+  pPhysKind: usize,
+  pVirtSeg: usize,
+  pWalletSeg: usize,
+  schemeOff: usize,
+  schemeProb: usize,
+  schemeAlias: usize,
+  schemeCode: usize,
+  walletProb: usize,
+  walletAlias: usize,
+  outFlags: usize,
+  outScheme: usize,
+  outWallet: usize,
+  outExpiry: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    let flags = 0;
+    let scheme = -1;
+    let wallet = -1;
+    let expiry = 0;
+    let kd = <i32>load<u8>(kind + <usize>i);
+    if (kd != 0) {
+      let c = load<i32>(country + (<usize>i << 2));
+      let s = load<i32>(seg + (<usize>i << 2));
+      let block = <u64>load<u32>(local + (<usize>i << 2)) * 3;
+      streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+      let uPhys = streamU01();
+      let uVirt = streamU01();
+      let uWallet = streamU01();
+      if (uPhys < load<f64>(pPhysKind + (<usize>kd << 3))) flags |= 1;
+      if (uVirt < load<f64>(pVirtSeg + (<usize>s << 3))) flags |= 2;
+      if (flags != 0 && uWallet < load<f64>(pWalletSeg + (<usize>s << 3))) flags |= 4;
+      let t = load<i32>(countryRegion + (<usize>c << 2)) * 2 + kd - 1;
+      let a = load<i32>(schemeOff + (<usize>t << 2));
+      let k = load<i32>(schemeOff + (<usize>(t + 1) << 2)) - a;
+      scheme = load<i32>(schemeCode + (<usize>(a + aliasSample(schemeProb + (<usize>a << 3), schemeAlias + (<usize>a << 2), k)) << 2));
+      expiry = 1 + <i32>Math.floor(streamU01() * <f64>expiryMax);
+      if (expiry > expiryMax) expiry = expiryMax;
+      wallet = aliasSample(walletProb, walletAlias, nWallet);
+    }
+    store<u8>(outFlags + <usize>i, <u8>flags);
+    store<i32>(outScheme + (<usize>i << 2), scheme);
+    store<i32>(outWallet + (<usize>i << 2), wallet);
+    store<i32>(outExpiry + (<usize>i << 2), expiry);
+  }
+}
+
+/**
+ * S3 card numbers: bin[i] (6 digits) then the low digits of the card's id (idLo[i] mod 10^(len[i] − 7)),
+ * then the Luhn check digit: a test-range number that identifies the card and means nothing else.
+ */
+export function k6aCardNumbers(n: i32, bin: usize, len: usize, idLo: usize, outNumber: usize): void {
+  for (let i = 0; i < n; i++) {
+    let m = load<i32>(len + (<usize>i << 2)) - 7;
+    let p: u64 = 1;
+    for (let k = 0; k < m; k++) p *= 10;
+    let body = <u64>load<i32>(bin + (<usize>i << 2)) * p + <u64>load<u32>(idLo + (<usize>i << 2)) % p;
+    let sum: u64 = 0;
+    let v = body;
+    let dbl = true;
+    while (v > 0) {
+      let d = v % 10;
+      v /= 10;
+      if (dbl) {
+        d *= 2;
+        if (d > 9) d -= 9;
+      }
+      sum += d;
+      dbl = !dbl;
+    }
+    store<u64>(outNumber + (<usize>i << 3), body * 10 + (10 - sum % 10) % 10);
+  }
+}

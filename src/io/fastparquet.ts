@@ -41,7 +41,7 @@
  * readParquetToArrow returns Uint64 / Timestamp(us,'UTC') / Timestamp(us) /
  * Dictionary<Int8|Int16|Int32, Utf8> / Bool / Int32 / Float64 with the given nullability.
  * The dictionary index type is the smallest signed type that holds dict.length
- * codes (Int8 up to 128 values, Int16 up to 32,768) unless `dictIndex` says otherwise.
+ * codes (Int8 up to 127 values, Int16 up to 32,767: parquet-rs refuses longer ones) unless `dictIndex` says otherwise.
  *
  * Determinism: the bytes are a pure function of (columns' names, types, values,
  * validity, dictionaries, rows, options) and the zstd build (pinned; a golden hash in
@@ -953,8 +953,9 @@ function arrowTypeOf(c: FastColumn): arrow.DataType {
 
 function dictIndexType(c: FastColumn): arrow.Int8 | arrow.Int16 | arrow.Int32 {
   const n = c.dict!.length;
-  const kind = c.dictIndex ?? (n <= 128 ? 'int8' : n <= 32_768 ? 'int16' : 'int32');
-  const cap = kind === 'int8' ? 128 : kind === 'int16' ? 32_768 : 2 ** 31;
+  // parquet-rs (arrow-rs) refuses a dictionary longer than its index type's largest value: 127 entries for Int8
+  const kind = c.dictIndex ?? (n <= 127 ? 'int8' : n <= 32_767 ? 'int16' : 'int32');
+  const cap = kind === 'int8' ? 127 : kind === 'int16' ? 32_767 : 2 ** 31 - 1;
   if (n > cap) throw new Error(`encodeParquet: column '${c.name}': ${n} dictionary entries do not fit ${kind} indices`);
   return kind === 'int8' ? new arrow.Int8() : kind === 'int16' ? new arrow.Int16() : new arrow.Int32();
 }

@@ -55,3 +55,32 @@ export const k6aAccountOpen = kernel('k6aAccountOpen', {
   meanDays: inCol('f64'),
   outDay: outCol('i32'),
 });
+
+/** S3: each account's credentials (flags, card scheme, wallet network, months to expiry). */
+export const k6aCredentials = kernel('k6aCredentials', {
+  n: i32,
+  expiryMax: i32,
+  nWallet: i32,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  seg: inCol('i32'),
+  kind: inCol('u8'),
+  keys: inCol('u32'),
+  countryRegion: inCol('i32'),
+  pPhysKind: inCol('f64'),
+  pVirtSeg: inCol('f64'),
+  pWalletSeg: inCol('f64'),
+  schemeOff: inCol('i32'),
+  schemeProb: inCol('f64'),
+  schemeAlias: inCol('i32'),
+  schemeCode: inCol('i32'),
+  walletProb: inCol('f64'),
+  walletAlias: inCol('i32'),
+  outFlags: outCol('u8'),
+  outScheme: outCol('i32'),
+  outWallet: outCol('i32'),
+  outExpiry: outCol('i32'),
+});
+
+/** S3: Luhn-valid test-range card numbers from a BIN and the card id's low word. */
+export const k6aCardNumbers = kernel('k6aCardNumbers', { n: i32, bin: inCol('i32'), len: inCol('i32'), idLo: inCol('u32'), outNumber: outCol('u64') });

@@ -138,3 +138,50 @@ export function accountOpenRef(key: [number, number], local: number, asOfDay: nu
   if (tenure > maxDays) tenure = maxDays;
   return asOfDay - 1 - Math.floor(tenure);
 }
+
+/** One account of k6aCredentials (scheme table t: its prob / alias / codes; wallet table w). */
+export function credentialsRef(
+  key: [number, number],
+  local: number,
+  kind: number,
+  p: { phys: number; virt: number; wallet: number },
+  scheme: { prob: Float64Array; alias: Int32Array; code: Int32Array },
+  wallet: { prob: Float64Array; alias: Int32Array },
+  expiryMax: number,
+): { flags: number; scheme: number; wallet: number; expiry: number; draws: number } {
+  if (kind === 0) return { flags: 0, scheme: -1, wallet: -1, expiry: 0, draws: 0 };
+  const block = local * 3;
+  const s = new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
+  const uPhys = s.u01(),
+    uVirt = s.u01(),
+    uWallet = s.u01();
+  let flags = 0;
+  if (uPhys < p.phys) flags |= 1;
+  if (uVirt < p.virt) flags |= 2;
+  if (flags !== 0 && uWallet < p.wallet) flags |= 4;
+  const sc = scheme.code[aliasSample(s, { n: scheme.prob.length, prob: scheme.prob, alias: scheme.alias })];
+  let expiry = 1 + Math.floor(s.u01() * expiryMax);
+  if (expiry > expiryMax) expiry = expiryMax;
+  const w = aliasSample(s, { n: wallet.prob.length, prob: wallet.prob, alias: wallet.alias });
+  return { flags, scheme: sc, wallet: w, expiry, draws: s.draws };
+}
+
+/** One card of k6aCardNumbers: BIN, the id's low digits, the Luhn digit. */
+export function cardNumberRef(bin: number, len: number, idLo: number): bigint {
+  const p = 10 ** (len - 7);
+  const body = bin * p + (idLo % p);
+  let sum = 0,
+    v = body,
+    dbl = true;
+  while (v > 0) {
+    let d = v % 10;
+    v = Math.floor(v / 10);
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return BigInt(body) * 10n + BigInt((10 - (sum % 10)) % 10);
+}

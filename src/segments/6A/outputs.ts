@@ -1,7 +1,8 @@
 // 6A publishing: each state's datasets through the segment's writer, in (country, segment) cell order.
 import type { RunContext } from '../../engine/context.js';
 import type { DictCol } from '../../io/tables.js';
-import type { Accounts6A, Parties6A } from './world.js';
+import type { Policies6A } from './policies.js';
+import type { Accounts6A, Instruments6A, Parties6A } from './world.js';
 
 /** codes → a dictionary column over `dict` (no copy of the codes). */
 const dictOf = (codes: Int32Array, dict: string[]): DictCol => ({ codes, dict });
@@ -156,5 +157,94 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
     }),
   ]);
   const ids = ['s2_account_base_6A', 's2_party_product_holdings_6A', 's2_merchant_account_base_6A', 's2_account_summary_6A', 's2_account_profile_6A'];
+  return Object.fromEntries(ids.map((id, k) => [id, results[k].rows]));
+}
+
+/** S3: instrument base, account links, party holdings, summary, and our profile companion. */
+export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a: Accounts6A, ins: Instruments6A): Promise<Record<string, number>> {
+  const I = ins.n;
+  const owner = Int32Array.from(ins.account, (r) => a.owner[r]);
+  const accountId = BigUint64Array.from(ins.account, (r) => a.id[r]);
+  const ownerId = BigUint64Array.from(owner, (i) => w.id[i]);
+  const type = dictOf(ins.type, ins.types);
+  const scheme = dictOf(ins.scheme, ins.schemes);
+  // holdings: per owner (contiguous), (type, scheme) counts in first-seen order
+  const hOwner: bigint[] = [],
+    hType: number[] = [],
+    hScheme: number[] = [],
+    hCount: bigint[] = [];
+  for (let q = 0; q < I;) {
+    const o = owner[q];
+    const seen = new Map<number, number>();
+    for (; q < I && owner[q] === o; q++) {
+      const key = ins.type[q] * 1024 + ins.scheme[q];
+      const at = seen.get(key);
+      if (at !== undefined) hCount[at]++;
+      else {
+        seen.set(key, hOwner.length);
+        hOwner.push(w.id[o]);
+        hType.push(ins.type[q]);
+        hScheme.push(ins.scheme[q]);
+        hCount.push(1n);
+      }
+    }
+  }
+  const sum = new Map<number, number>();
+  for (let q = 0; q < I; q++) sum.set(ins.type[q] * 1024 + ins.scheme[q], (sum.get(ins.type[q] * 1024 + ins.scheme[q]) ?? 0) + 1);
+  const keys = [...sum.keys()].sort((x, y) => x - y);
+  // profile: class, tier, BIN, card number, expiry, funding card (built by S3)
+  const classes = ['CARD', 'TOKEN', 'BANK_ACCOUNT'];
+  const itClass = ins.types.map((id) => classes.indexOf(p.taxonomy.instrument_types.find((x) => x.id === id)!.class));
+  const numValid = Uint8Array.from(ins.cardNumber, (x) => (x !== 0n ? 1 : 0));
+  const tierValid = Uint8Array.from(ins.tier, (x) => (x >= 0 ? 1 : 0));
+  const fundingValid = Uint8Array.from(ins.funding, (f) => (f >= 0 ? 1 : 0));
+  const fundingId = BigUint64Array.from(ins.funding, (f) => (f >= 0 ? ins.id[f] : 0n));
+  const last4 = Int32Array.from(ins.cardNumber, (x) => Number(x % 10000n));
+  const tiers = p.taxonomy.brand_tiers;
+  const tierCode = Int32Array.from(ins.tier, (x) => Math.max(0, x));
+  const expiry = ins.expiryDay;
+  const bin = ins.bin;
+  const number = ins.cardNumber;
+  const results = await Promise.all([
+    ctx.out.write('s3_instrument_base_6A', { instrument_id: ins.id, account_id: accountId, owner_party_id: ownerId, instrument_type: type, scheme }),
+    ctx.out.write('s3_account_instrument_links_6A', { account_id: accountId, instrument_id: ins.id, instrument_type: type, scheme }),
+    ctx.out.write('s3_party_instrument_holdings_6A', {
+      owner_party_id: BigUint64Array.from(hOwner),
+      instrument_type: dictOf(Int32Array.from(hType), ins.types),
+      scheme: dictOf(Int32Array.from(hScheme), ins.schemes),
+      instrument_count: BigInt64Array.from(hCount),
+    }),
+    ctx.out.write('s3_instrument_summary_6A', {
+      instrument_type: dictOf(
+        Int32Array.from(keys, (k) => Math.floor(k / 1024)),
+        ins.types,
+      ),
+      scheme: dictOf(
+        Int32Array.from(keys, (k) => k % 1024),
+        ins.schemes,
+      ),
+      instrument_count: BigInt64Array.from(keys, (k) => BigInt(sum.get(k)!)),
+    }),
+    ctx.out.write('s3_instrument_profile_6A', {
+      instrument_id: ins.id,
+      instrument_class: dictOf(
+        Int32Array.from(ins.type, (t) => itClass[t]),
+        classes,
+      ),
+      brand_tier: { codes: tierCode, dict: tiers, valid: tierValid },
+      bin6: { values: bin, valid: numValid },
+      card_number: { values: number, valid: numValid },
+      last4: { values: last4, valid: numValid },
+      expiry_month: { values: expiry, valid: tierValid },
+      funding_instrument_id: { values: fundingId, valid: fundingValid },
+    }),
+  ]);
+  const ids = [
+    's3_instrument_base_6A',
+    's3_account_instrument_links_6A',
+    's3_party_instrument_holdings_6A',
+    's3_instrument_summary_6A',
+    's3_instrument_profile_6A',
+  ];
   return Object.fromEntries(ids.map((id, k) => [id, results[k].rows]));
 }

@@ -28,6 +28,33 @@ export interface Taxonomy6A {
   party_types: string[];
   segments: Segment[];
   account_types: AccountType[];
+  instrument_types: {
+    id: string;
+    class: 'CARD' | 'TOKEN' | 'BANK_ACCOUNT';
+    card: 'DEBIT' | 'CREDIT' | 'NONE';
+    form: 'PHYSICAL' | 'VIRTUAL' | 'TOKEN' | 'HANDLE';
+    owners: string[];
+  }[];
+  schemes: { CARD_NETWORK: string[]; BANK_RAIL: string[]; WALLET_NETWORK: string[] };
+  brand_tiers: string[];
+}
+export interface Tilted {
+  base: number;
+  tilt: Partial<Record<Score, number>>;
+  max_p: number;
+}
+export interface Instruments6A {
+  version: 1;
+  physical: { DEBIT: number; CREDIT: number };
+  virtual: Tilted;
+  wallet: Tilted;
+  expiry_months_max: number;
+  scheme_mix: Record<'DEBIT' | 'CREDIT', Record<string, Record<string, number>>>;
+  wallet_mix: Record<string, number>;
+  rails: { by_country: Record<string, string>; by_currency: Record<string, string>; default: string };
+  brand_tier: { by_account_type: Record<string, string>; by_segment: Record<string, string>; by_party_type: Record<string, string> };
+  card_numbers: Record<string, { prefixes: string[]; length: number }>;
+  corridors: Record<string, Corridor>;
 }
 export interface Corridor {
   min: number;
@@ -61,16 +88,23 @@ export interface Policies6A {
   taxonomy: Taxonomy6A;
   population: Population6A;
   products: Products6A;
+  instruments: Instruments6A;
 }
 
 export const P6A = 'layer3/6A/';
-export const FILES = { taxonomy: `${P6A}taxonomy.yaml`, population: `${P6A}population.yaml`, products: `${P6A}products.yaml` } as const;
+export const FILES = {
+  taxonomy: `${P6A}taxonomy.yaml`,
+  population: `${P6A}population.yaml`,
+  products: `${P6A}products.yaml`,
+  instruments: `${P6A}instruments.yaml`,
+} as const;
 
 export function load6A(pack: PolicyPack): Policies6A {
   return {
     taxonomy: policy<Taxonomy6A>(pack, FILES.taxonomy),
     population: policy<Population6A>(pack, FILES.population),
     products: policy<Products6A>(pack, FILES.products),
+    instruments: policy<Instruments6A>(pack, FILES.instruments),
   };
 }
 
@@ -149,6 +183,55 @@ export function checkPolicies6A(pack: PolicyPack, p: Policies6A): void {
   if (!(pop.country_weights.demand_weight + pop.country_weights.outlet_weight > 0))
     bad(FILES.population, 'country_weights', 'the weights sum to 0', 'give demand_weight or outlet_weight a positive value');
   checkProducts(p, bad, unique);
+  checkInstruments(p, bad, unique);
+}
+
+function checkInstruments(p: Policies6A, bad: Bad, unique: (file: string, field: string, ids: string[]) => Set<string>): void {
+  const t = p.taxonomy;
+  const ins = p.instruments;
+  const it = unique(
+    FILES.taxonomy,
+    'instrument_types',
+    t.instrument_types.map((x) => x.id),
+  );
+  unique(FILES.taxonomy, 'schemes', [...t.schemes.CARD_NETWORK, ...t.schemes.BANK_RAIL, ...t.schemes.WALLET_NETWORK]);
+  const owners = new Set([...t.party_types, 'MERCHANT']);
+  for (const x of t.instrument_types)
+    for (const o of x.owners) if (!owners.has(o)) bad(FILES.taxonomy, `instrument_types.${x.id}.owners`, `unknown owner ${o}`, 'use a party type or MERCHANT');
+  // the instrument types S3 issues must exist: cards by owner prefix, kind and form; the token; the handles
+  const need = ['WALLET_DEVICE_TOKEN', 'PARTY_BANK_ACCOUNT', 'MERCHANT_PAYOUT_BANK_ACCOUNT'];
+  for (const o of ['RETAIL', 'BUSINESS']) for (const k of ['DEBIT', 'CREDIT']) for (const f of ['PHYSICAL', 'VIRTUAL']) need.push(`${o}_${k}_CARD_${f}`);
+  for (const id of need) if (!it.has(id)) bad(FILES.taxonomy, 'instrument_types', `instrument type ${id} is missing`, `add "${id}" (S3 issues it)`);
+  const card = new Set(t.schemes.CARD_NETWORK);
+  const regions = t.regions.map((r) => r.id);
+  for (const kind of ['DEBIT', 'CREDIT'] as const)
+    for (const r of regions) {
+      const mix = ins.scheme_mix[kind][r];
+      if (!mix) bad(FILES.instruments, `scheme_mix.${kind}`, `region ${r} has no ${kind} scheme mix`, `add "${r}: { VISA: …, … }"`);
+      for (const sc of Object.keys(mix))
+        if (!card.has(sc)) bad(FILES.instruments, `scheme_mix.${kind}.${r}.${sc}`, `${sc} is not a card network`, `use one of ${[...card].join(', ')}`);
+      if (!(Object.values(mix).reduce((a, b) => a + b, 0) > 0))
+        bad(FILES.instruments, `scheme_mix.${kind}.${r}`, 'the shares sum to 0', 'give a positive share');
+      for (const sc of Object.keys(mix))
+        if (mix[sc] > 0 && !ins.card_numbers[sc]) bad(FILES.instruments, 'card_numbers', `${sc} has no card number rule`, `add "${sc}: { prefixes, length }"`);
+    }
+  for (const w of Object.keys(ins.wallet_mix))
+    if (!t.schemes.WALLET_NETWORK.includes(w))
+      bad(FILES.instruments, `wallet_mix.${w}`, `${w} is not a wallet network`, `use one of ${t.schemes.WALLET_NETWORK.join(', ')}`);
+  if (!(t.schemes.WALLET_NETWORK.reduce((a, w) => a + (ins.wallet_mix[w] ?? 0), 0) > 0))
+    bad(FILES.instruments, 'wallet_mix', 'the shares sum to 0', 'give a positive share');
+  const rails = new Set(t.schemes.BANK_RAIL);
+  for (const [k, v] of [...Object.entries(ins.rails.by_country), ...Object.entries(ins.rails.by_currency), ['default', ins.rails.default]])
+    if (!rails.has(v)) bad(FILES.instruments, `rails.${k}`, `${v} is not a bank rail`, `use one of ${[...rails].join(', ')}`);
+  const tiers = new Set(t.brand_tiers);
+  const bt = ins.brand_tier;
+  for (const [k, v] of [...Object.entries(bt.by_account_type), ...Object.entries(bt.by_segment), ...Object.entries(bt.by_party_type)])
+    if (!tiers.has(v)) bad(FILES.instruments, `brand_tier.${k}`, `${v} is not a brand tier`, `use one of ${[...tiers].join(', ')}`);
+  for (const ty of t.party_types)
+    if (!bt.by_party_type[ty]) bad(FILES.instruments, 'brand_tier.by_party_type', `party type ${ty} has no tier`, `add "${ty}: <tier>"`);
+  for (const [sc, cn] of Object.entries(ins.card_numbers))
+    for (const pre of cn.prefixes)
+      if (pre.length > 6) bad(FILES.instruments, `card_numbers.${sc}`, `prefix ${pre} is longer than a BIN`, 'use prefixes of at most 6 digits');
 }
 
 type Bad = (file: string, field: string, what: string, fix: string) => never;

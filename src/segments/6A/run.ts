@@ -1,6 +1,7 @@
 // Segment 6A: the bank's entity graph.
 //   S0 gate+seal (1A 1B 2A 2B 3A 3B 5A 5B) → S1 parties (sized from 5A's expected demand, homes, activity)
 //   → S2 accounts (hold decision + capped count per party × account type, merchant settlement accounts)
+//   → S3 instruments (a bank handle per account; physical and virtual cards and wallet tokens by decision)
 //   → S5 checks + bundle. Later states (accounts, instruments, devices and IPs, fraud roles) add to the world
 //   between S1 and the seal.
 import { runS0 } from '../../engine/s0.js';
@@ -9,7 +10,8 @@ import type { SegmentDef } from '../../engine/context.js';
 import { load6A, checkPolicies6A } from './policies.js';
 import { readInputs6A } from './inputs.js';
 import { s1Parties } from './s1_parties.js';
-import { publishS1, publishS2 } from './outputs.js';
+import { publishS1, publishS2, publishS3 } from './outputs.js';
+import { s3Instruments } from './s3_instruments.js';
 import { s2Accounts } from './s2_accounts.js';
 import { validate6A } from './validate.js';
 
@@ -32,8 +34,11 @@ export const segment6A: SegmentDef = {
     const s1 = publishS1(ctx, parties);
     s1.catch(() => undefined); // joined below; not an unhandled rejection meanwhile
     const accounts = await s2Accounts(ctx, p, parties, trace);
-    const rows = { ...(await s1), ...(await publishS2(ctx, parties, accounts)) };
-    await validate6A(ctx, { p, inputs, parties, accounts, trace }, rows);
+    const s2 = publishS2(ctx, parties, accounts);
+    s2.catch(() => undefined);
+    const instruments = await s3Instruments(ctx, p, parties, accounts, trace);
+    const rows = { ...(await s1), ...(await s2), ...(await publishS3(ctx, p, parties, accounts, instruments)) };
+    await validate6A(ctx, { p, inputs, parties, accounts, instruments, trace }, rows);
     return { rows };
   },
 };

@@ -8,8 +8,9 @@ import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
-import { FAMILIES, type Accounts6A, type Parties6A } from './world.js';
-import { accountCountsRef, accountOpenRef, entityId, partyRef } from './kernels_ref.js';
+import { FAMILIES, type Accounts6A, type Instruments6A, type Parties6A } from './world.js';
+import { accountCountsRef, accountOpenRef, credentialsRef, entityId, partyRef } from './kernels_ref.js';
+import { credentialTables, luhnValid } from './s3_instruments.js';
 import { idRoundKeys, placeTables } from './s1_parties.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
 import type { Corridor } from './policies.js';
@@ -19,6 +20,7 @@ export interface Built6A {
   inputs: Inputs6A;
   parties: Parties6A;
   accounts: Accounts6A;
+  instruments: Instruments6A;
   trace: RngTrace;
 }
 
@@ -26,14 +28,16 @@ export interface Built6A {
 const REPLAY = 256;
 
 export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<string, number>): Promise<void> {
-  const stage = ctx.progress.stage('6A S5 validation', 4, 'checks');
+  const stage = ctx.progress.stage('6A S5 validation', 6, 'checks');
   const checks = new Checks();
   const metrics = checkParties(ctx, w, checks);
   stage.tick(1);
   Object.assign(metrics, checkAccounts(w, checks));
   stage.tick(1);
-  const replay = { ...replayParties(ctx, w, checks), ...replayAccounts(ctx, w, checks) };
-  stage.tick(2);
+  Object.assign(metrics, checkInstruments(w, checks));
+  stage.tick(1);
+  const replay = { ...replayParties(ctx, w, checks), ...replayAccounts(ctx, w, checks), ...replayCredentials(ctx, w, checks) };
+  stage.tick(3);
   await sealSegment(ctx, {
     checks,
     rows,
@@ -258,4 +262,122 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
   }
   checks.add('S2_RNG_REPLAY_ACCOUNTS', adiff === 0, `${asampled} sampled accounts' ids and opening days re-derived: ${adiff} differ`, true, adiff);
   return { account_counts: { sampled, differing: diff }, accounts: { sampled: asampled, differing: adiff } };
+}
+
+function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
+  const { parties: pt, accounts: a, instruments: ins, p } = w;
+  const ids = Array.from(ins.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  let dup = 0;
+  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) dup++;
+  checks.add('S3_INSTRUMENT_ID_UNIQUE', dup === 0, `${ins.n} instrument ids: ${dup} repeated`, true, dup);
+  const cls = ins.types.map((id) => p.taxonomy.instrument_types.find((x) => x.id === id)!);
+  const handles = new Uint8Array(a.n);
+  const cardsOf = new Map<number, number>(),
+    credsOf = new Map<number, number>();
+  let creditOnlyOnDebit = 0,
+    badFunding = 0,
+    ownerMismatch = 0;
+  const creditOnly = new Set(['AMEX', 'DISCOVER']);
+  for (let q = 0; q < ins.n; q++) {
+    const t = cls[ins.type[q]];
+    const owner = a.owner[ins.account[q]];
+    if (t.class === 'BANK_ACCOUNT') handles[ins.account[q]]++;
+    if (t.class === 'CARD') {
+      cardsOf.set(owner, (cardsOf.get(owner) ?? 0) + 1);
+      if (t.card === 'DEBIT' && creditOnly.has(ins.schemes[ins.scheme[q]])) creditOnlyOnDebit++;
+    }
+    if (t.class !== 'BANK_ACCOUNT') credsOf.set(owner, (credsOf.get(owner) ?? 0) + 1);
+    if (t.class === 'TOKEN') {
+      const f = ins.funding[q];
+      if (f < 0 || cls[ins.type[f]].class !== 'CARD' || ins.account[f] !== ins.account[q]) badFunding++;
+    }
+    const ownerType = w.parties.segmentType[w.parties.segment[owner]];
+    const kind = a.merchant[ins.account[q]] !== 0n ? 'MERCHANT' : ownerType;
+    if (!t.owners.includes(kind)) ownerMismatch++;
+  }
+  let badNumber = 0;
+  for (let q = 0; q < ins.n; q++) {
+    if (cls[ins.type[q]].class !== 'CARD') continue;
+    const num = ins.cardNumber[q].toString();
+    if (!(luhnValid(num) && num.startsWith(String(ins.bin[q])) && num.length === p.instruments.card_numbers[ins.schemes[ins.scheme[q]]].length)) badNumber++;
+  }
+  checks.add('S3_CARD_NUMBERS', badNumber === 0, `${badNumber} card numbers failing the Luhn check or not starting with their BIN`, true, badNumber);
+  const noHandle = handles.filter((h) => h !== 1).length;
+  checks.add('S3_ONE_HANDLE_PER_ACCOUNT', noHandle === 0, `${noHandle} accounts without exactly one bank account handle`, true, noHandle);
+  checks.add('S3_SCHEMES', creditOnlyOnDebit === 0, `${creditOnlyOnDebit} debit cards on a credit-only network (AMEX, DISCOVER)`, true, creditOnlyOnDebit);
+  checks.add('S3_WALLET_FUNDING', badFunding === 0, `${badFunding} wallet tokens without a card of their account to fund them`, true, badFunding);
+  checks.add('S3_OWNER_KINDS', ownerMismatch === 0, `${ownerMismatch} instruments issued to an owner their type does not allow`, true, ownerMismatch);
+  // cardholders among the general population (merchant owners are businesses with settlement accounts)
+  let holders = 0,
+    cards = 0,
+    creds = 0,
+    retail = 0,
+    retailHolders = 0;
+  for (let i = 0; i < pt.n; i++) {
+    if (pt.ownedMerchant[i] !== 0n) continue;
+    const c = cardsOf.get(i) ?? 0;
+    if (pt.segmentType[pt.segment[i]] === 'RETAIL') {
+      retail++;
+      if (c > 0) retailHolders++;
+    }
+    if (c === 0) continue;
+    holders++;
+    cards += c;
+    creds += credsOf.get(i) ?? 0;
+  }
+  const m = {
+    instruments: ins.n,
+    cards_per_cardholder: holders ? cards / holders : 0,
+    card_credentials_per_cardholder: holders ? creds / holders : 0,
+    retail_card_penetration: retail ? retailHolders / retail : 0,
+  };
+  if (holders >= 200) {
+    const c = p.instruments.corridors;
+    corridor(checks, 'S3_CARDS_PER_CARDHOLDER', m.cards_per_cardholder, c.cards_per_cardholder);
+    corridor(checks, 'S3_CARD_CREDENTIALS_PER_CARDHOLDER', m.card_credentials_per_cardholder, c.card_credentials_per_cardholder);
+    corridor(checks, 'S3_RETAIL_CARD_PENETRATION', m.retail_card_penetration, c.retail_card_penetration);
+  }
+  return m;
+}
+
+/** Sampled accounts' credentials re-derived by the TypeScript reference, and their instruments rebuilt. */
+function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
+  const { parties: pt, accounts: a, instruments: ins, p } = w;
+  const regions = [...new Set(pt.countryRegion)].sort();
+  const tabs = credentialTables(p, pt.segments, regions);
+  const keys = new FamilyKeys(ctx, FAMILIES.credentials).forStrings(pt.countries);
+  const cardOf = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.card);
+  const byAccount = new Map<number, number[]>();
+  for (let q = 0; q < ins.n; q++) (byAccount.get(ins.account[q]) ?? byAccount.set(ins.account[q], []).get(ins.account[q])!).push(q);
+  const cls = ins.types.map((id) => p.taxonomy.instrument_types.find((x) => x.id === id)!);
+  const step = Math.max(1, Math.floor(a.n / REPLAY));
+  let sampled = 0,
+    diff = 0;
+  for (let r = 0; r < a.n; r += step) {
+    const i = a.owner[r],
+      c = pt.country[i],
+      s = pt.segment[i];
+    const kind = cardOf[a.type[r]] === 'DEBIT' ? 1 : cardOf[a.type[r]] === 'CREDIT' ? 2 : 0;
+    const t = regions.indexOf(pt.countryRegion[c]) * 2 + kind - 1;
+    const lo = kind ? tabs.schemeOff[t] : 0,
+      hi = kind ? tabs.schemeOff[t + 1] : 0;
+    const ref = credentialsRef(
+      [keys[2 * c], keys[2 * c + 1]],
+      a.local[r],
+      kind,
+      { phys: tabs.pPhysKind[kind], virt: tabs.pVirtSeg[s], wallet: tabs.pWalletSeg[s] },
+      { prob: tabs.schemeProb.slice(lo, hi), alias: tabs.schemeAlias.slice(lo, hi), code: tabs.schemeCode.slice(lo, hi) },
+      { prob: tabs.walletProb, alias: tabs.walletAlias },
+      p.instruments.expiry_months_max,
+    );
+    const mine = byAccount.get(r) ?? [];
+    const forms = mine.map((q) => cls[ins.type[q]].form);
+    const want = ['HANDLE', ...(ref.flags & 1 ? ['PHYSICAL'] : []), ...(ref.flags & 2 ? ['VIRTUAL'] : []), ...(ref.flags & 4 ? ['TOKEN'] : [])];
+    const cards = mine.filter((q) => cls[ins.type[q]].class === 'CARD');
+    const schemeOk = cards.every((q) => ins.scheme[q] === ref.scheme && ins.expiryMonths[q] === ref.expiry);
+    sampled++;
+    if (forms.join() !== want.join() || !schemeOk) diff++;
+  }
+  checks.add('S3_RNG_REPLAY', diff === 0, `${sampled} sampled accounts' instruments re-derived by the TypeScript reference: ${diff} differ`, true, diff);
+  return { credentials: { sampled, differing: diff } };
 }

@@ -13,6 +13,8 @@ export const FAMILIES = {
   accountCount: '6A.account_count',
   /** per country: each account's opening day (one block per account) */
   accountOpen: '6A.account_open',
+  /** per country: each card-carrying account's cards, token, scheme, expiry and wallet network (3 blocks per account) */
+  credentials: '6A.credentials',
 } as const;
 
 /** The world S1 builds: parties in (country, segment) cells, population first then merchant owners. */
@@ -56,6 +58,28 @@ export interface Accounts6A {
   /** ISO 4217 of each country's primary currency (world-countries), by country code */
   currencyOfCountry: string[];
   asOfDay: number;
+}
+
+/** The world S3 builds: instruments in account order (the bank handle, then cards, then a wallet token). */
+export interface Instruments6A {
+  n: number;
+  /** instrument types (taxonomy order) and schemes (card networks, bank rails, wallet networks) */
+  types: string[];
+  schemes: string[];
+  /** per instrument: account index, type and scheme codes, funding card (wallet tokens; −1 otherwise), months to expiry (cards, tokens) */
+  account: Int32Array;
+  type: Int32Array;
+  scheme: Int32Array;
+  funding: Int32Array;
+  expiryMonths: Int32Array;
+  id: BigUint64Array;
+  asOfDay: number;
+  /** cards and tokens: brand tier code (−1: none), expiry (first day of the month, days since 1970-01-01) */
+  tier: Int32Array;
+  expiryDay: Int32Array;
+  /** cards: BIN and a Luhn-valid test-range number (0 for other instruments) */
+  bin: Int32Array;
+  cardNumber: BigInt64Array;
 }
 
 export interface World6A {

@@ -1,0 +1,300 @@
+// 6A.S3 instruments: every account's bank handle on its country's rail; for card-carrying accounts a
+// physical card, an extra virtual card and a wallet token by one decision each, with the scheme of the
+// owner's region, expiry and wallet network (k6aCredentials on the pool); then ids (k6aIds), card
+// numbers (test-range BINs per scheme, country and tier, Luhn-valid) and expiry months.
+import { createHash } from 'node:crypto';
+import type { RunContext } from '../../engine/context.js';
+import type { RngTrace } from '../../engine/trace.js';
+import { FamilyKeys } from '../../rng/keys.js';
+import { fm_exp } from '../../rng/fmath.js';
+import { aliasBuild } from '../../rng/alias.js';
+import { SharedCol } from '../../pool/columns.js';
+import { runShards } from '../../pool/shards.js';
+import { k6aCardNumbers, k6aCredentials, k6aIds } from '../../kernels/6A.js';
+import { loadCountries } from '../../reference/countries.js';
+import { SCORES, type Policies6A, type Segment } from './policies.js';
+import { idRoundKeys } from './s1_parties.js';
+import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Parties6A } from './world.js';
+
+const DAY_MS = 86_400_000;
+/** Card kinds as the kernel codes them. */
+const KIND = { NONE: 0, DEBIT: 1, CREDIT: 2 } as const;
+
+/** min(max_p, base × exp(Σ tilt[score] × (score − 0.5))) for one segment (fm_exp: the same on every host). */
+export function tilted(r: { base: number; tilt: Partial<Record<string, number>>; max_p: number }, seg: Segment): number {
+  let z = 0;
+  for (const k of SCORES) z += (r.tilt[k] ?? 0) * (seg[k] - 0.5);
+  return Math.min(r.max_p, r.base * fm_exp(z));
+}
+
+/** The kernel's per-segment and per-kind probabilities, scheme tables (region × kind) and wallet table. */
+export function credentialTables(p: Policies6A, segments: readonly string[], regions: readonly string[]) {
+  const ins = p.instruments;
+  const segOf = (id: string) => p.taxonomy.segments.find((s) => s.id === id)!;
+  const schemes = p.taxonomy.schemes.CARD_NETWORK;
+  const off = [0];
+  const prob: number[] = [],
+    alias: number[] = [],
+    code: number[] = [];
+  for (const r of regions) {
+    for (const kind of ['DEBIT', 'CREDIT'] as const) {
+      const mix = ins.scheme_mix[kind][r];
+      const ids = Object.keys(mix).filter((s) => mix[s] > 0);
+      const t = aliasBuild(ids.map((s) => mix[s]));
+      prob.push(...t.prob);
+      alias.push(...t.alias);
+      code.push(...ids.map((s) => schemes.indexOf(s)));
+      off.push(prob.length);
+    }
+  }
+  const wallets = p.taxonomy.schemes.WALLET_NETWORK;
+  const wt = aliasBuild(wallets.map((wn) => ins.wallet_mix[wn] ?? 0));
+  return {
+    pPhysKind: Float64Array.of(0, ins.physical.DEBIT, ins.physical.CREDIT),
+    pVirtSeg: Float64Array.from(segments, (s) => tilted(ins.virtual, segOf(s))),
+    pWalletSeg: Float64Array.from(segments, (s) => tilted(ins.wallet, segOf(s))),
+    schemeOff: Int32Array.from(off),
+    schemeProb: Float64Array.from(prob),
+    schemeAlias: Int32Array.from(alias),
+    schemeCode: Int32Array.from(code),
+    walletProb: wt.prob,
+    walletAlias: wt.alias,
+  };
+}
+
+/** The rail of a bank account in `iso`: by country, else by its currency, else the default. */
+export function railOf(p: Policies6A, iso: string, currency: string): string {
+  const r = p.instruments.rails;
+  return r.by_country[iso] ?? r.by_currency[currency] ?? r.default;
+}
+
+/** Luhn check digit of a digit string. */
+export function luhnDigit(body: string): number {
+  let sum = 0;
+  for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
+    let d = body.charCodeAt(i) - 48;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** True when a card number passes the Luhn check. */
+export function luhnValid(num: string): boolean {
+  return /^\d{12,19}$/.test(num) && luhnDigit(num.slice(0, -1)) === num.charCodeAt(num.length - 1) - 48;
+}
+
+/** The 6-digit BIN of (scheme, issuing country, card kind, tier): a scheme prefix completed by a digest (a name, not a draw). */
+export function binOf(p: Policies6A, scheme: string, iso: string, kind: string, tier: string): string {
+  const cn = p.instruments.card_numbers[scheme];
+  const h = createHash('sha256').update(`fraudworld.bin.v1|${scheme}|${iso}|${kind}|${tier}`).digest();
+  const prefix = cn.prefixes[h[0] % cn.prefixes.length];
+  let digits = '';
+  for (let i = 1; digits.length < 6 - prefix.length; i++) digits += String(h[i] % 10);
+  return prefix + digits;
+}
+
+export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A, a: Accounts6A, trace: RngTrace): Promise<Instruments6A> {
+  const A = a.n;
+  const regions = [...new Set(w.countryRegion)].sort();
+  const countryRegion = Int32Array.from(w.countryRegion, (r) => regions.indexOf(r));
+  const cardOfType = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.card);
+  const kind = Uint8Array.from(a.type, (t) => KIND[cardOfType[t]]);
+  const tabs = credentialTables(p, w.segments, regions);
+  const keys = new FamilyKeys(ctx, FAMILIES.credentials).forStrings(w.countries);
+  const col = {
+    country: SharedCol.from(
+      'i32',
+      Int32Array.from(a.owner, (i) => w.country[i]),
+    ),
+    local: SharedCol.from('u32', a.local),
+    seg: SharedCol.from(
+      'i32',
+      Int32Array.from(a.owner, (i) => w.segment[i]),
+    ),
+    kind: SharedCol.from('u8', kind),
+  };
+  const t = {
+    keys: SharedCol.from('u32', keys),
+    countryRegion: SharedCol.from('i32', countryRegion),
+    pPhysKind: SharedCol.from('f64', tabs.pPhysKind),
+    pVirtSeg: SharedCol.from('f64', tabs.pVirtSeg),
+    pWalletSeg: SharedCol.from('f64', tabs.pWalletSeg),
+    schemeOff: SharedCol.from('i32', tabs.schemeOff),
+    schemeProb: SharedCol.from('f64', tabs.schemeProb),
+    schemeAlias: SharedCol.from('i32', tabs.schemeAlias),
+    schemeCode: SharedCol.from('i32', tabs.schemeCode),
+    walletProb: SharedCol.from('f64', tabs.walletProb),
+    walletAlias: SharedCol.from('i32', tabs.walletAlias),
+  };
+  const flagsC = new SharedCol('u8', A),
+    schemeC = new SharedCol('i32', A),
+    walletC = new SharedCol('i32', A),
+    expiryC = new SharedCol('i32', A);
+  await runShards(
+    ctx.pool,
+    A,
+    SHARD_ACCOUNTS,
+    ({ start: s, end: e }) =>
+      k6aCredentials.task({
+        n: e - s,
+        expiryMax: p.instruments.expiry_months_max,
+        nWallet: tabs.walletProb.length,
+        country: col.country.in(s, e),
+        local: col.local.in(s, e),
+        seg: col.seg.in(s, e),
+        kind: col.kind.in(s, e),
+        keys: t.keys.all(),
+        countryRegion: t.countryRegion.all(),
+        pPhysKind: t.pPhysKind.all(),
+        pVirtSeg: t.pVirtSeg.all(),
+        pWalletSeg: t.pWalletSeg.all(),
+        schemeOff: t.schemeOff.all(),
+        schemeProb: t.schemeProb.all(),
+        schemeAlias: t.schemeAlias.all(),
+        schemeCode: t.schemeCode.all(),
+        walletProb: t.walletProb.all(),
+        walletAlias: t.walletAlias.all(),
+        outFlags: flagsC.out(s, e),
+        outScheme: schemeC.out(s, e),
+        outWallet: walletC.out(s, e),
+        outExpiry: expiryC.out(s, e),
+      }),
+    ctx.progress.stage('6A S3 credentials', A, 'accounts'),
+  );
+  const flags = flagsC.view() as Uint8Array,
+    scheme = schemeC.view() as Int32Array,
+    wallet = walletC.view() as Int32Array,
+    expiry = expiryC.view() as Int32Array;
+  let cardAccounts = 0;
+  for (let r = 0; r < A; r++) if (kind[r]) cardAccounts++;
+  trace.addTotals(FAMILIES.credentials, w.countries.length, 6 * cardAccounts, 3 * cardAccounts, cardAccounts, 3);
+
+  // instrument types, in taxonomy order, and the scheme vocabulary (cards, rails, wallets)
+  const itypes = p.taxonomy.instrument_types.map((x) => x.id);
+  const schemes = [...p.taxonomy.schemes.CARD_NETWORK, ...p.taxonomy.schemes.BANK_RAIL, ...p.taxonomy.schemes.WALLET_NETWORK];
+  const nCard = p.taxonomy.schemes.CARD_NETWORK.length,
+    nRail = p.taxonomy.schemes.BANK_RAIL.length;
+  const typeCode = (id: string) => itypes.indexOf(id);
+  const cardType = (owner: string, k: number, form: 'PHYSICAL' | 'VIRTUAL') =>
+    typeCode(`${owner === 'BUSINESS' ? 'BUSINESS' : 'RETAIL'}_${k === KIND.DEBIT ? 'DEBIT' : 'CREDIT'}_CARD_${form}`);
+  const ref = loadCountries().byIso;
+  const railCode = w.countries.map((c) => nCard + p.taxonomy.schemes.BANK_RAIL.indexOf(railOf(p, c, ref.get(c)?.currency ?? '')));
+  let I = 0;
+  for (let r = 0; r < A; r++) {
+    const f = flags[r];
+    I += 1 + (f & 1) + ((f >> 1) & 1) + ((f >> 2) & 1);
+  }
+  const account = new Int32Array(I),
+    type = new Int32Array(I),
+    schemeOf = new Int32Array(I),
+    funding = new Int32Array(I).fill(-1),
+    expiryOf = new Int32Array(I);
+  const payout = typeCode('MERCHANT_PAYOUT_BANK_ACCOUNT'),
+    handle = typeCode('PARTY_BANK_ACCOUNT'),
+    token = typeCode('WALLET_DEVICE_TOKEN');
+  let k = 0;
+  for (let r = 0; r < A; r++) {
+    const owner = w.segmentType[w.segment[a.owner[r]]];
+    account[k] = r;
+    type[k] = a.merchant[r] !== 0n ? payout : handle;
+    schemeOf[k++] = railCode[w.country[a.owner[r]]];
+    const f = flags[r];
+    let card = -1;
+    for (const [bit, form] of [
+      [1, 'PHYSICAL'],
+      [2, 'VIRTUAL'],
+    ] as const) {
+      if (!(f & bit)) continue;
+      account[k] = r;
+      type[k] = cardType(owner, kind[r], form);
+      schemeOf[k] = scheme[r];
+      expiryOf[k] = expiry[r];
+      if (card < 0) card = k;
+      k++;
+    }
+    if (f & 4) {
+      account[k] = r;
+      type[k] = token;
+      schemeOf[k] = nCard + nRail + wallet[r];
+      expiryOf[k] = expiry[r];
+      funding[k++] = card;
+    }
+  }
+  const rk = idRoundKeys(ctx, 'instrument');
+  const idC = new SharedCol('u64', I);
+  await runShards(ctx.pool, I, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+    k6aIds.task({ n: e - s, first: s, r0: rk[0], r1: rk[1], r2: rk[2], r3: rk[3], outId: idC.out(s, e) }),
+  );
+  const id = idC.view() as BigUint64Array;
+  // card numbers (k6aCardNumbers): a test-range BIN of (scheme, country, kind, tier), the id's low digits, a Luhn digit
+  const bt = p.instruments.brand_tier;
+  const tier = new Int32Array(I).fill(-1),
+    bin = new Int32Array(I),
+    len = new Int32Array(I),
+    expiryDay = new Int32Array(I);
+  const bins = new Map<string, string>();
+  for (let q = 0; q < I; q++) {
+    const it = p.taxonomy.instrument_types[type[q]];
+    if (it.class === 'BANK_ACCOUNT') continue;
+    const r = account[q],
+      i = a.owner[r];
+    const tierId = bt.by_account_type[a.types[a.type[r]]] ?? bt.by_segment[w.segments[w.segment[i]]] ?? bt.by_party_type[w.segmentType[w.segment[i]]];
+    tier[q] = p.taxonomy.brand_tiers.indexOf(tierId);
+    expiryDay[q] = monthAfter(a.asOfDay, expiryOf[q]);
+    if (it.class !== 'CARD') continue;
+    const sch = schemes[schemeOf[q]];
+    const iso = w.countries[w.country[i]];
+    const bk = `${sch}|${iso}|${it.card}|${tierId}`;
+    bin[q] = Number(bins.get(bk) ?? bins.set(bk, binOf(p, sch, iso, it.card, tierId)).get(bk)!);
+    len[q] = p.instruments.card_numbers[sch].length;
+  }
+  const cards = Int32Array.from({ length: I }, (_, q) => q).filter((q) => len[q] > 0);
+  const idLo = new Uint32Array(id.buffer, id.byteOffset, 2 * I);
+  const numC = new SharedCol('u64', cards.length);
+  const nc = {
+    bin: SharedCol.from(
+      'i32',
+      Int32Array.from(cards, (q) => bin[q]),
+    ),
+    len: SharedCol.from(
+      'i32',
+      Int32Array.from(cards, (q) => len[q]),
+    ),
+    lo: SharedCol.from(
+      'u32',
+      Uint32Array.from(cards, (q) => idLo[2 * q]),
+    ),
+  };
+  await runShards(ctx.pool, cards.length, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+    k6aCardNumbers.task({ n: e - s, bin: nc.bin.in(s, e), len: nc.len.in(s, e), idLo: nc.lo.in(s, e), outNumber: numC.out(s, e) }),
+  );
+  const cardNumber = new BigInt64Array(I);
+  const nums = numC.view() as BigUint64Array;
+  cards.forEach((q, k) => (cardNumber[q] = BigInt.asIntN(64, nums[k])));
+  return {
+    n: I,
+    types: itypes,
+    schemes,
+    account,
+    type,
+    scheme: schemeOf,
+    funding,
+    expiryMonths: expiryOf,
+    id,
+    asOfDay: a.asOfDay,
+    tier,
+    bin,
+    expiryDay,
+    cardNumber,
+  };
+}
+
+/** First day (days since 1970-01-01) of the month `months` after the month of `day`. */
+export function monthAfter(day: number, months: number): number {
+  const d = new Date(day * DAY_MS);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1) / DAY_MS;
+}
