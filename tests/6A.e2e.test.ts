@@ -35,6 +35,17 @@ describe('6A on a tiny world', () => {
         (SELECT count(*) FROM ${t6('s3_instrument_base_6A')} i JOIN ${t6('s2_account_base_6A')} a USING (account_id) WHERE i.owner_party_id <> a.owner_party_id) AS instrument_owner_mismatch,
         (SELECT sum(instrument_count) FROM ${t6('s3_party_instrument_holdings_6A')}) - (SELECT count(*) FROM ${t6('s3_instrument_base_6A')}) AS instrument_holdings_diff,
         (SELECT count(*) FROM ${t6('s3_account_instrument_links_6A')} l ANTI JOIN ${t6('s3_instrument_base_6A')} i USING (instrument_id, account_id)) AS orphan_links,
+        (SELECT count(*) FROM ${t6('s4_device_base_6A')} d ANTI JOIN ${t6('s1_party_base_6A')} p ON d.primary_party_id = p.party_id) AS orphan_device_owners,
+        (SELECT count(*) FROM ${t6('s4_device_links_6A')} l
+           WHERE l.device_id NOT IN (SELECT device_id FROM ${t6('s4_device_base_6A')})
+              OR (l.party_id IS NOT NULL AND l.party_id NOT IN (SELECT party_id FROM ${t6('s1_party_base_6A')}))
+              OR (l.account_id IS NOT NULL AND l.account_id NOT IN (SELECT account_id FROM ${t6('s2_account_base_6A')}))
+              OR (l.instrument_id IS NOT NULL AND l.instrument_id NOT IN (SELECT instrument_id FROM ${t6('s3_instrument_base_6A')}))) AS orphan_device_links,
+        (SELECT count(*) FROM ${t6('s4_ip_links_6A')} l WHERE l.ip_id NOT IN (SELECT ip_id FROM ${t6('s4_ip_base_6A')}) OR l.device_id NOT IN (SELECT device_id FROM ${t6('s4_device_base_6A')})) AS orphan_ip_links,
+        (SELECT count(*) FROM (SELECT d.device_id, count(l.device_id) FILTER (WHERE l.link_role IN ('PRIMARY_OWNER', 'MERCHANT_TERMINAL')) AS k
+           FROM ${t6('s4_device_base_6A')} d LEFT JOIN ${t6('s4_device_links_6A')} l USING (device_id) GROUP BY d.device_id) WHERE k <> 1) AS devices_without_one_owner_link,
+        (SELECT count(*) FROM ${t6('s4_device_base_6A')} d WHERE d.device_id NOT IN (SELECT device_id FROM ${t6('s4_ip_links_6A')} WHERE link_role = 'TYPICAL_DEVICE_IP')) AS devices_without_typical_ip,
+        (SELECT count(*) FROM ${t6('s4_ip_links_6A')} l JOIN ${t6('s4_device_base_6A')} d USING (device_id) WHERE l.party_id <> d.primary_party_id) AS link_party_not_device_owner,
         (SELECT count(*) FROM ${t6('s3_instrument_profile_6A')} f JOIN ${t6('s3_instrument_base_6A')} i USING (instrument_id)
            WHERE f.instrument_class = 'TOKEN' AND f.funding_instrument_id NOT IN (SELECT instrument_id FROM ${t6('s3_instrument_base_6A')} j WHERE j.account_id = i.account_id)) AS token_funding_elsewhere,
         (SELECT count(*) FROM ${t6('s2_account_base_6A')} a JOIN ${t6('s1_party_base_6A')} p ON a.owner_party_id = p.party_id
@@ -52,6 +63,12 @@ describe('6A on a tiny world', () => {
       instrument_holdings_diff: 0,
       orphan_links: 0,
       token_funding_elsewhere: 0,
+      orphan_device_owners: 0,
+      orphan_device_links: 0,
+      orphan_ip_links: 0,
+      devices_without_one_owner_link: 0,
+      devices_without_typical_ip: 0,
+      link_party_not_device_owner: 0,
       owner_attr_mismatch: 0,
     });
   });

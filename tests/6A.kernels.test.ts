@@ -5,11 +5,37 @@ import { join } from 'node:path';
 import { runTask } from '../src/pool/task.js';
 import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import { SharedCol } from '../src/pool/columns.js';
-import { k6aAccountCounts, k6aAccountOpen, k6aCardNumbers, k6aCredentials, k6aIds, k6aParties } from '../src/kernels/6A.js';
+import {
+  k6aAccess,
+  k6aAccountCounts,
+  k6aAccountOpen,
+  k6aCardNumbers,
+  k6aCredentials,
+  k6aDeviceCounts,
+  k6aDeviceFill,
+  k6aDeviceIps,
+  k6aHouseholdStarts,
+  k6aIds,
+  k6aParties,
+} from '../src/kernels/6A.js';
 import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
 import { loadPolicyPack } from '../src/config/load.js';
-import { accountCountsRef, accountOpenRef, cardNumberRef, credentialsRef, entityId, partyRef, truncPoisson } from '../src/segments/6A/kernels_ref.js';
+import {
+  accessRef,
+  accountCountsRef,
+  accountOpenRef,
+  cardNumberRef,
+  credentialsRef,
+  deviceIpsRef,
+  devicesRef,
+  entityId,
+  householdStartRef,
+  partyRef,
+  truncPoisson,
+} from '../src/segments/6A/kernels_ref.js';
+import { deviceTables } from '../src/segments/6A/s4_network.js';
+import { localOffsets } from '../src/pool/shards.js';
 import { binOf, credentialTables, luhnDigit, luhnValid } from '../src/segments/6A/s3_instruments.js';
 import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
 import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
@@ -288,5 +314,183 @@ describe('6A S3 credentials', () => {
       expect(s.startsWith(String(bin[i]))).toBe(true);
       expect(luhnValid(s)).toBe(true);
     }
+  });
+});
+
+describe('6A S4 devices and IPs', () => {
+  it('k6aHouseholdStarts, k6aDeviceCounts + k6aDeviceFill, k6aAccess, k6aDeviceIps == their references', async () => {
+    const p = load6A(await loadPolicyPack(join(__dirname, '..', 'config')));
+    const segments = p.taxonomy.segments.map((x) => x.id).sort();
+    const tabs = deviceTables(p, segments);
+    const ptypes = p.taxonomy.party_types;
+    const countries = ['DE', 'US', 'IN'];
+    const N = 3000;
+    const country = Int32Array.from({ length: N }, (_, i) => i % 3);
+    const local = Uint32Array.from({ length: N }, (_, i) => Math.floor(i / 3));
+    const seg = Int32Array.from({ length: N }, (_, i) => (i * 5) % segments.length);
+    const ptype = Int32Array.from(seg, (s) => ptypes.indexOf(p.taxonomy.segments.find((x) => x.id === segments[s])!.party_type));
+    const key = (fam: string) => new FamilyKeys(id, fam).forStrings(countries);
+    const kp = (k: Uint32Array, c: number): [number, number] => [k[2 * c], k[2 * c + 1]];
+    const all = <T extends Parameters<typeof SharedCol.from>[0]>(t: T, v: ArrayLike<number>) => SharedCol.from(t, v).all();
+    // households
+    const hk = key('6A.household');
+    const isRetail = Uint8Array.from(ptype, (t) => (ptypes[t] === 'RETAIL' ? 1 : 0));
+    const st = new SharedCol('u8', N);
+    runTask(
+      ex,
+      k6aHouseholdStarts.task({
+        n: N,
+        pStart: 0.4,
+        country: all('i32', country),
+        local: all('u32', local),
+        keys: all('u32', hk),
+        isRetail: all('u8', isRetail),
+        outStart: st.out(0, N),
+      }),
+    );
+    for (let i = 0; i < N; i++) expect((st.view() as Uint8Array)[i]).toBe(householdStartRef(kp(hk, country[i]), local[i], isRetail[i] === 1, 0.4));
+    // devices: counts, then fill at the offsets (two shards, shard-local offsets as the pool gives them)
+    const dk = key('6A.devices');
+    const cnt = new SharedCol('u8', N);
+    runTask(
+      ex,
+      k6aDeviceCounts.task({
+        n: N,
+        country: all('i32', country),
+        local: all('u32', local),
+        keys: all('u32', dk),
+        ptype: all('i32', ptype),
+        seg: all('i32', seg),
+        meanSeg: all('f64', tabs.meanSeg),
+        maxByType: all('i32', tabs.maxByType),
+        outCount: cnt.out(0, N),
+      }),
+    );
+    const counts = cnt.view() as Uint8Array;
+    const off = new Int32Array(N + 1);
+    for (let i = 0; i < N; i++) off[i + 1] = off[i] + counts[i];
+    const D = off[N];
+    const outT = new SharedCol('i32', D),
+      outO = new SharedCol('i32', D),
+      outS = new SharedCol('u8', D);
+    const SH = 1024;
+    const offL = SharedCol.from('i32', localOffsets(off, N, SH));
+    for (let s = 0, k = 0; s < N; s += SH, k++) {
+      const e = Math.min(N, s + SH);
+      runTask(
+        ex,
+        k6aDeviceFill.task({
+          n: e - s,
+          country: SharedCol.from('i32', country).in(s, e),
+          local: SharedCol.from('u32', local).in(s, e),
+          keys: all('u32', dk),
+          ptype: SharedCol.from('i32', ptype).in(s, e),
+          off: offL.in(s + k, e + k + 1),
+          firstType: all('i32', tabs.firstType),
+          mixOff: all('i32', tabs.mix.off),
+          mixProb: all('f64', tabs.mix.prob),
+          mixAlias: all('i32', tabs.mix.alias),
+          mixCode: all('i32', tabs.mix.code),
+          osOff: all('i32', tabs.os.off),
+          osProb: all('f64', tabs.os.prob),
+          osAlias: all('i32', tabs.os.alias),
+          osCode: all('i32', tabs.os.code),
+          shareP: all('f64', tabs.shareP),
+          outType: outT.out(off[s], off[e]),
+          outOs: outO.out(off[s], off[e]),
+          outShared: outS.out(off[s], off[e]),
+        }),
+      );
+    }
+    const tbl = (t: typeof tabs.mix, j: number) => ({
+      prob: t.prob.slice(t.off[j], t.off[j + 1]),
+      alias: t.alias.slice(t.off[j], t.off[j + 1]),
+      code: t.code.slice(t.off[j], t.off[j + 1]),
+    });
+    for (let i = 0; i < N; i++) {
+      const r = devicesRef(
+        kp(dk, country[i]),
+        local[i],
+        tabs.meanSeg[seg[i]],
+        tabs.maxByType[ptype[i]],
+        tabs.firstType[ptype[i]],
+        tbl(tabs.mix, ptype[i]),
+        (t) => tbl(tabs.os, t),
+        tabs.shareP,
+      );
+      expect(r.types.length).toBe(counts[i]);
+      const sl = (c: SharedCol) => [...(c.view() as Int32Array).subarray(off[i], off[i + 1])];
+      expect({ types: sl(outT), os: sl(outO), shared: sl(outS) }).toEqual({ types: r.types, os: r.os, shared: r.shared });
+      expect(r.types[0]).toBe(tabs.firstType[ptype[i]]);
+    }
+    // access and IP choices per device
+    const dtype = outT.view() as Int32Array;
+    const dc = Int32Array.from({ length: D }, (_, d) => d % 3);
+    const dl = Uint32Array.from({ length: D }, (_, d) => Math.floor(d / 3));
+    const nAcc = Int32Array.from({ length: D }, (_, d) => d % 34);
+    const ak = key('6A.device_access'),
+      ik = key('6A.device_ips');
+    const mask = new SharedCol('u32', D);
+    runTask(
+      ex,
+      k6aAccess.task({
+        n: D,
+        country: all('i32', dc),
+        local: all('u32', dl),
+        keys: all('u32', ak),
+        dtype: all('i32', dtype),
+        nAcc: all(
+          'i32',
+          nAcc.map((x) => Math.min(32, x)),
+        ),
+        pAccess: all('f64', tabs.pAccess),
+        outMask: mask.out(0, D),
+      }),
+    );
+    const pools = { mobile: Int32Array.of(7, 300, 2), wifi: Int32Array.of(3, 11, 1), vpn: 5 };
+    const o = { m: new SharedCol('i32', D), h: new SharedCol('u8', D), w: new SharedCol('i32', D), v: new SharedCol('i32', D) };
+    runTask(
+      ex,
+      k6aDeviceIps.task({
+        n: D,
+        vpnPool: pools.vpn,
+        pHome: 0.8,
+        pWifi: 0.3,
+        pVpn: 0.2,
+        country: all('i32', dc),
+        local: all('u32', dl),
+        keys: all('u32', ik),
+        dtype: all('i32', dtype),
+        typeFlags: all('u8', tabs.typeFlags),
+        mobilePool: all('i32', pools.mobile),
+        wifiPool: all('i32', pools.wifi),
+        outMobile: o.m.out(0, D),
+        outHome: o.h.out(0, D),
+        outWifi: o.w.out(0, D),
+        outVpn: o.v.out(0, D),
+      }),
+    );
+    let mobiles = 0;
+    for (let d = 0; d < D; d++) {
+      expect((mask.view() as Uint32Array)[d]).toBe(accessRef(kp(ak, dc[d]), dl[d], Math.min(32, nAcc[d]), tabs.pAccess[dtype[d]]));
+      const r = deviceIpsRef(
+        kp(ik, dc[d]),
+        dl[d],
+        tabs.typeFlags[dtype[d]],
+        { mobile: pools.mobile[dc[d]], wifi: pools.wifi[dc[d]], vpn: pools.vpn },
+        { home: 0.8, wifi: 0.3, vpn: 0.2 },
+      );
+      expect([(o.m.view() as Int32Array)[d], (o.h.view() as Uint8Array)[d], (o.w.view() as Int32Array)[d], (o.v.view() as Int32Array)[d]]).toEqual([
+        r.mobile,
+        r.home,
+        r.wifi,
+        r.vpn,
+      ]);
+      if (r.mobile >= 0) {
+        mobiles++;
+        expect(r.mobile).toBeLessThan(pools.mobile[dc[d]]);
+      }
+    }
+    expect(mobiles).toBeGreaterThan(100);
   });
 });

@@ -277,3 +277,164 @@ export function k6aCardNumbers(n: i32, bin: usize, len: usize, idLo: usize, outN
     store<u64>(outNumber + (<usize>i << 3), body * 10 + (10 - sum % 10) % 10);
   }
 }
+
+/** S4 households: a RETAIL party (isRetail 1) opens a new household when u < pStart (block local[i] of its country's substream); others draw nothing. */
+export function k6aHouseholdStarts(n: i32, pStart: f64, country: usize, local: usize, keys: usize, isRetail: usize, outStart: usize): void {
+  for (let i = 0; i < n; i++) {
+    let start: u8 = 1;
+    if (load<u8>(isRetail + <usize>i) != 0) {
+      let c = load<i32>(country + (<usize>i << 2));
+      let j = <u64>load<u32>(local + (<usize>i << 2));
+      streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>j, <u32>(j >> 32));
+      start = streamU01() < pStart ? 1 : 0;
+    }
+    store<u8>(outStart + <usize>i, start);
+  }
+}
+
+/** Blocks of a party's device window: 1 count draw + 3 per device (type, OS, sharing), at most 10 devices. */
+const DEVICE_BLOCKS: i32 = 16;
+
+/**
+ * S4 devices per party: blocks [local·16, local·16 + 16) of the country's substream; lane 0 gives the count
+ * 1 + truncPoisson(max(0, meanSeg[s] − 1), maxByType[t] − 1, u).
+ */
+export function k6aDeviceCounts(n: i32, country: usize, local: usize, keys: usize, ptype: usize, seg: usize, meanSeg: usize, maxByType: usize, outCount: usize): void {
+  for (let i = 0; i < n; i++) {
+    let c = load<i32>(country + (<usize>i << 2));
+    let block = <u64>load<u32>(local + (<usize>i << 2)) * <u64>DEVICE_BLOCKS;
+    streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+    let lambda = load<f64>(meanSeg + (<usize>load<i32>(seg + (<usize>i << 2)) << 3)) - 1.0;
+    if (lambda < 0.0) lambda = 0.0;
+    let cap = load<i32>(maxByType + (<usize>load<i32>(ptype + (<usize>i << 2)) << 2)) - 1;
+    store<u8>(outCount + <usize>i, <u8>(1 + truncPoisson(lambda, cap, streamU01())));
+  }
+}
+
+/**
+ * S4 devices of each party, written at off[i]..off[i+1] (shard-local): the count draw again, then per device
+ * three u01: its type (device 0: firstType of the party type, the u unused; others: alias over the party
+ * type's mix), its OS (alias over the type's OS mix), shared (u < shareP[type]).
+ */
+export function k6aDeviceFill(
+  n: i32,
+  country: usize,
+  local: usize,
+  keys: usize,
+  ptype: usize,
+  off: usize,
+  firstType: usize,
+  mixOff: usize,
+  mixProb: usize,
+  mixAlias: usize,
+  mixCode: usize,
+  osOff: usize,
+  osProb: usize,
+  osAlias: usize,
+  osCode: usize,
+  shareP: usize,
+  outType: usize,
+  outOs: usize,
+  outShared: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    let c = load<i32>(country + (<usize>i << 2));
+    let block = <u64>load<u32>(local + (<usize>i << 2)) * <u64>DEVICE_BLOCKS;
+    streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+    streamU01();
+    let pt = load<i32>(ptype + (<usize>i << 2));
+    let a = load<i32>(off + (<usize>i << 2));
+    let b = load<i32>(off + (<usize>(i + 1) << 2));
+    let ma = load<i32>(mixOff + (<usize>pt << 2));
+    let mk = load<i32>(mixOff + (<usize>(pt + 1) << 2)) - ma;
+    for (let d = a; d < b; d++) {
+      let j = ma + aliasSample(mixProb + (<usize>ma << 3), mixAlias + (<usize>ma << 2), mk);
+      let t = d == a ? load<i32>(firstType + (<usize>pt << 2)) : load<i32>(mixCode + (<usize>j << 2));
+      let oa = load<i32>(osOff + (<usize>t << 2));
+      let ok = load<i32>(osOff + (<usize>(t + 1) << 2)) - oa;
+      let os = load<i32>(osCode + (<usize>(oa + aliasSample(osProb + (<usize>oa << 3), osAlias + (<usize>oa << 2), ok)) << 2));
+      let sh: u8 = streamU01() < load<f64>(shareP + (<usize>t << 3)) ? 1 : 0;
+      store<i32>(outType + (<usize>d << 2), t);
+      store<i32>(outOs + (<usize>d << 2), os);
+      store<u8>(outShared + <usize>d, sh);
+    }
+  }
+}
+
+/**
+ * S4 account access of devices: device i (owner's country c, index j among its country's devices) draws
+ * nAcc[i] u01 from blocks [j·16, j·16 + 16) of the country's substream; bit k of the mask is set when u_k <
+ * pAccess[type]. Types with pAccess 0 draw nothing. At most 32 accounts.
+ */
+export function k6aAccess(n: i32, country: usize, local: usize, keys: usize, dtype: usize, nAcc: usize, pAccess: usize, outMask: usize): void {
+  for (let i = 0; i < n; i++) {
+    let p = load<f64>(pAccess + (<usize>load<i32>(dtype + (<usize>i << 2)) << 3));
+    let m: u32 = 0;
+    let k = load<i32>(nAcc + (<usize>i << 2));
+    if (p > 0.0 && k > 0) {
+      let c = load<i32>(country + (<usize>i << 2));
+      let block = <u64>load<u32>(local + (<usize>i << 2)) * 16;
+      streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+      for (let b = 0; b < k; b++) if (streamU01() < p) m |= <u32>1 << <u32>b;
+    }
+    store<u32>(outMask + (<usize>i << 2), m);
+  }
+}
+
+/**
+ * S4 IP choices of devices: device i (country c, index j among its country's devices) draws six u01 from
+ * blocks [j·3, j·3 + 3): a mobile-carrier pick floor(u · mobilePool[c]) (mobile types), home Wi-Fi (u <
+ * pHome, mobile types), public Wi-Fi (u < pWifi, portable types) and its pick floor(u · wifiPool[c]), VPN
+ * (u < pVpn, personal types) and its pick floor(u · vpnPool). −1: none. Terminals and servers draw nothing.
+ */
+export function k6aDeviceIps(
+  n: i32,
+  vpnPool: i32,
+  pHome: f64,
+  pWifi: f64,
+  pVpn: f64,
+  country: usize,
+  local: usize,
+  keys: usize,
+  dtype: usize,
+  typeFlags: usize,
+  mobilePool: usize,
+  wifiPool: usize,
+  outMobile: usize,
+  outHome: usize,
+  outWifi: usize,
+  outVpn: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    let f = load<u8>(typeFlags + <usize>load<i32>(dtype + (<usize>i << 2)));
+    let mob = -1;
+    let home: u8 = 0;
+    let wifi = -1;
+    let vpn = -1;
+    if ((f & 4) != 0) {
+      let c = load<i32>(country + (<usize>i << 2));
+      let block = <u64>load<u32>(local + (<usize>i << 2)) * 3;
+      streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+      let u0 = streamU01();
+      let u1 = streamU01();
+      let u2 = streamU01();
+      let u3 = streamU01();
+      let u4 = streamU01();
+      let u5 = streamU01();
+      if ((f & 1) != 0) {
+        let mp = load<i32>(mobilePool + (<usize>c << 2));
+        mob = min(mp - 1, <i32>Math.floor(u0 * <f64>mp));
+        if (u1 < pHome) home = 1;
+      }
+      if ((f & 2) != 0 && u2 < pWifi) {
+        let wp = load<i32>(wifiPool + (<usize>c << 2));
+        wifi = min(wp - 1, <i32>Math.floor(u3 * <f64>wp));
+      }
+      if (u4 < pVpn) vpn = min(vpnPool - 1, <i32>Math.floor(u5 * <f64>vpnPool));
+    }
+    store<i32>(outMobile + (<usize>i << 2), mob);
+    store<u8>(outHome + <usize>i, home);
+    store<i32>(outWifi + (<usize>i << 2), wifi);
+    store<i32>(outVpn + (<usize>i << 2), vpn);
+  }
+}

@@ -84,3 +84,82 @@ export const k6aCredentials = kernel('k6aCredentials', {
 
 /** S3: Luhn-valid test-range card numbers from a BIN and the card id's low word. */
 export const k6aCardNumbers = kernel('k6aCardNumbers', { n: i32, bin: inCol('i32'), len: inCol('i32'), idLo: inCol('u32'), outNumber: outCol('u64') });
+
+/** S4: which RETAIL parties open a household. */
+export const k6aHouseholdStarts = kernel('k6aHouseholdStarts', {
+  n: i32,
+  pStart: f64,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  isRetail: inCol('u8'),
+  outStart: outCol('u8'),
+});
+
+/** S4: devices per party. */
+export const k6aDeviceCounts = kernel('k6aDeviceCounts', {
+  n: i32,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  ptype: inCol('i32'),
+  seg: inCol('i32'),
+  meanSeg: inCol('f64'),
+  maxByType: inCol('i32'),
+  outCount: outCol('u8'),
+});
+
+/** S4: each party's devices (type, OS, shared), at its offsets. */
+export const k6aDeviceFill = kernel('k6aDeviceFill', {
+  n: i32,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  ptype: inCol('i32'),
+  off: inCol('i32'),
+  firstType: inCol('i32'),
+  mixOff: inCol('i32'),
+  mixProb: inCol('f64'),
+  mixAlias: inCol('i32'),
+  mixCode: inCol('i32'),
+  osOff: inCol('i32'),
+  osProb: inCol('f64'),
+  osAlias: inCol('i32'),
+  osCode: inCol('i32'),
+  shareP: inCol('f64'),
+  outType: outCol('i32'),
+  outOs: outCol('i32'),
+  outShared: outCol('u8'),
+});
+
+/** S4: the accounts each device accesses (bit mask over its owner's first 32 accounts). */
+export const k6aAccess = kernel('k6aAccess', {
+  n: i32,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  dtype: inCol('i32'),
+  nAcc: inCol('i32'),
+  pAccess: inCol('f64'),
+  outMask: outCol('u32'),
+});
+
+/** S4: each device's carrier, home Wi-Fi, public Wi-Fi and VPN choices. */
+export const k6aDeviceIps = kernel('k6aDeviceIps', {
+  n: i32,
+  vpnPool: i32,
+  pHome: f64,
+  pWifi: f64,
+  pVpn: f64,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  dtype: inCol('i32'),
+  typeFlags: inCol('u8'),
+  mobilePool: inCol('i32'),
+  wifiPool: inCol('i32'),
+  outMobile: outCol('i32'),
+  outHome: outCol('u8'),
+  outWifi: outCol('i32'),
+  outVpn: outCol('i32'),
+});

@@ -17,12 +17,18 @@ export interface Inputs6A {
   merchantHome: string[];
   merchantOutlets: Int32Array;
   merchantVirtual: Uint8Array;
+  /** outlets of 1A (merchant, legal country code into outletCountries, site_order), in file order, and whether the merchant is virtual-only */
+  outletMerchant: BigUint64Array;
+  outletCountry: Int32Array;
+  outletCountries: string[];
+  outletSiteOrder: Int32Array;
+  outletVirtual: Uint8Array;
 }
 
 export async function readInputs6A(ctx: RunContext): Promise<Inputs6A> {
   const [mz, oc, vc] = await Promise.all([
     readTable(ctx, 'merchant_zone_profile_5A', { columns: ['legal_country_iso', 'weekly_volume_expected'] }),
-    readTable(ctx, 'outlet_catalogue', { columns: ['merchant_id', 'home_country_iso', 'legal_country_iso'] }),
+    readTable(ctx, 'outlet_catalogue', { columns: ['merchant_id', 'home_country_iso', 'legal_country_iso', 'site_order'] }),
     readTable(ctx, 'virtual_classification_3B', { columns: ['merchant_id', 'virtual_mode'] }),
   ]);
   const demand = new Map<string, number>();
@@ -56,5 +62,10 @@ export async function readInputs6A(ctx: RunContext): Promise<Inputs6A> {
     merchantHome: ids.map((m) => perMerchant.get(m)!.home),
     merchantOutlets: Int32Array.from(ids, (m) => perMerchant.get(m)!.outlets),
     merchantVirtual: Uint8Array.from(ids, (m) => (virtualOnly.has(m) ? 1 : 0)),
+    outletMerchant: om,
+    outletCountry: ol.codes,
+    outletCountries: ol.dict,
+    outletSiteOrder: numericColumn(oc, 'site_order', 'outlet_catalogue', Int32Array),
+    outletVirtual: Uint8Array.from(om, (m) => (virtualOnly.has(m) ? 1 : 0)),
   };
 }

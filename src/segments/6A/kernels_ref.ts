@@ -185,3 +185,71 @@ export function cardNumberRef(bin: number, len: number, idLo: number): bigint {
   }
   return BigInt(body) * 10n + BigInt((10 - (sum % 10)) % 10);
 }
+
+const sub = (key: [number, number], block: number) => new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
+
+/** One party of k6aHouseholdStarts. */
+export function householdStartRef(key: [number, number], local: number, isRetail: boolean, pStart: number): number {
+  return isRetail ? (sub(key, local).u01() < pStart ? 1 : 0) : 1;
+}
+
+/** Blocks of a party's device window. */
+export const DEVICE_BLOCKS = 16;
+
+/** One party of k6aDeviceCounts and k6aDeviceFill: its devices' types, OS and sharing. */
+export function devicesRef(
+  key: [number, number],
+  local: number,
+  mean: number,
+  max: number,
+  first: number,
+  mix: { prob: Float64Array; alias: Int32Array; code: Int32Array },
+  os: (t: number) => { prob: Float64Array; alias: Int32Array; code: Int32Array },
+  shareP: ArrayLike<number>,
+): { types: number[]; os: number[]; shared: number[]; draws: number } {
+  const s = sub(key, local * DEVICE_BLOCKS);
+  const count = 1 + truncPoisson(Math.max(0, mean - 1.0), max - 1, s.u01());
+  const types: number[] = [],
+    oss: number[] = [],
+    shared: number[] = [];
+  for (let d = 0; d < count; d++) {
+    const j = aliasSample(s, { n: mix.prob.length, prob: mix.prob, alias: mix.alias });
+    const t = d === 0 ? first : mix.code[j];
+    const o = os(t);
+    oss.push(o.code[aliasSample(s, { n: o.prob.length, prob: o.prob, alias: o.alias })]);
+    shared.push(s.u01() < shareP[t] ? 1 : 0);
+    types.push(t);
+  }
+  return { types, os: oss, shared, draws: s.draws };
+}
+
+/** One device of k6aAccess: its account-access mask. */
+export function accessRef(key: [number, number], local: number, nAcc: number, p: number): number {
+  let m = 0;
+  if (p > 0 && nAcc > 0) {
+    const s = sub(key, local * 16);
+    for (let b = 0; b < nAcc; b++) if (s.u01() < p) m = (m | (1 << b)) >>> 0;
+  }
+  return m;
+}
+
+/** One device of k6aDeviceIps (flags: 1 mobile, 2 portable, 4 personal). */
+export function deviceIpsRef(
+  key: [number, number],
+  local: number,
+  flags: number,
+  pools: { mobile: number; wifi: number; vpn: number },
+  p: { home: number; wifi: number; vpn: number },
+): { mobile: number; home: number; wifi: number; vpn: number } {
+  const out = { mobile: -1, home: 0, wifi: -1, vpn: -1 };
+  if (!(flags & 4)) return out;
+  const s = sub(key, local * 3);
+  const u = [s.u01(), s.u01(), s.u01(), s.u01(), s.u01(), s.u01()];
+  if (flags & 1) {
+    out.mobile = Math.min(pools.mobile - 1, Math.floor(u[0] * pools.mobile));
+    if (u[1] < p.home) out.home = 1;
+  }
+  if (flags & 2 && u[2] < p.wifi) out.wifi = Math.min(pools.wifi - 1, Math.floor(u[3] * pools.wifi));
+  if (u[4] < p.vpn) out.vpn = Math.min(pools.vpn - 1, Math.floor(u[5] * pools.vpn));
+  return out;
+}

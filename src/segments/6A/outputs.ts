@@ -2,7 +2,8 @@
 import type { RunContext } from '../../engine/context.js';
 import type { DictCol } from '../../io/tables.js';
 import type { Policies6A } from './policies.js';
-import type { Accounts6A, Instruments6A, Parties6A } from './world.js';
+import type { Accounts6A, Instruments6A, Network6A, Parties6A } from './world.js';
+import type { Inputs6A } from './inputs.js';
 
 /** codes → a dictionary column over `dict` (no copy of the codes). */
 const dictOf = (codes: Int32Array, dict: string[]): DictCol => ({ codes, dict });
@@ -245,6 +246,180 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
     's3_party_instrument_holdings_6A',
     's3_instrument_summary_6A',
     's3_instrument_profile_6A',
+  ];
+  return Object.fromEntries(ids.map((id, k) => [id, results[k].rows]));
+}
+
+/** S4: device and IP bases, their links, neighbourhoods, the network summary, and our companions. */
+export async function publishS4(
+  ctx: RunContext,
+  p: Policies6A,
+  w: Parties6A,
+  a: Accounts6A,
+  ins: Instruments6A,
+  net: Network6A,
+  inp: Inputs6A,
+): Promise<Record<string, number>> {
+  const D = net.nDevices;
+  const regions = [...new Set(w.countryRegion)].sort();
+  const regionOfCountry = Int32Array.from(w.countryRegion, (r) => regions.indexOf(r));
+  const devOwnerCountry = Int32Array.from(net.owner, (i) => w.country[i]);
+  // device links: per device its owner (or terminal) link, co-users, accounts, wallet tokens
+  const roles = p.taxonomy.device_link_roles;
+  const R = (id: string) => roles.indexOf(id);
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < w.n; i++) if (net.household[i] >= 0) (members.get(net.household[i]) ?? members.set(net.household[i], []).get(net.household[i])!).push(i);
+  // wallet tokens bind to their owner's first phone
+  const phone = net.deviceTypes.indexOf('MOBILE_PHONE');
+  const firstPhone = new Int32Array(w.n).fill(-1);
+  for (let d = 0; d < net.personalDevices; d++) if (net.dtype[d] === phone && firstPhone[net.owner[d]] < 0) firstPhone[net.owner[d]] = d;
+  const tokensOf = new Map<number, number[]>();
+  const tokenType = ins.types.indexOf('WALLET_DEVICE_TOKEN');
+  for (let q = 0; q < ins.n; q++) {
+    if (ins.type[q] !== tokenType) continue;
+    const d = firstPhone[a.owner[ins.account[q]]];
+    if (d >= 0) (tokensOf.get(d) ?? tokensOf.set(d, []).get(d)!).push(q);
+  }
+  const lDev: number[] = [],
+    lParty: number[] = [],
+    lAcc: number[] = [],
+    lIns: number[] = [],
+    lRole: number[] = [];
+  const link = (d: number, party: number, acc: number, instr: number, role: number) => {
+    lDev.push(d);
+    lParty.push(party);
+    lAcc.push(acc);
+    lIns.push(instr);
+    lRole.push(role);
+  };
+  for (let d = 0; d < D; d++) {
+    const o = net.owner[d];
+    if (net.outlet[d] >= 0) {
+      link(d, o, -1, -1, R('MERCHANT_TERMINAL'));
+      continue;
+    }
+    link(d, o, -1, -1, R('PRIMARY_OWNER'));
+    if (net.shared[d] && net.household[o] >= 0) for (const m of members.get(net.household[o])!) if (m !== o) link(d, m, -1, -1, R('SECONDARY_USER'));
+    const mask = net.accessMask[d];
+    for (let b = 0; b < 32; b++) if (mask & (2 ** b)) link(d, -1, net.accOff[o] + b, -1, R('ASSOCIATED_ACCOUNT_ACCESS'));
+    for (const q of tokensOf.get(d) ?? []) link(d, -1, -1, q, R('ASSOCIATED_INSTRUMENT_ACCESS'));
+  }
+  const L = lDev.length;
+  const opt = (v: number[], ids: BigUint64Array) => ({
+    values: BigUint64Array.from(v, (x) => (x >= 0 ? ids[x] : 0n)),
+    valid: Uint8Array.from(v, (x) => (x >= 0 ? 1 : 0)),
+  });
+  // ip links: typical, recent home, public Wi-Fi, VPN (party: the device's primary owner)
+  const iroles = p.taxonomy.ip_link_roles;
+  const iIp: number[] = [],
+    iDev: number[] = [],
+    iRole: number[] = [];
+  for (let d = 0; d < D; d++) {
+    const add = (ip: number, role: string) => {
+      iIp.push(ip);
+      iDev.push(d);
+      iRole.push(iroles.indexOf(role));
+    };
+    add(net.typical[d], 'TYPICAL_DEVICE_IP');
+    if (net.recentHome[d] >= 0 && net.recentHome[d] !== net.typical[d]) add(net.recentHome[d], 'RECENT_LOGIN_IP');
+    if (net.wifiIp[d] >= 0) add(net.wifiIp[d], 'SHARED_PUBLIC_WIFI');
+    if (net.vpnIp[d] >= 0) add(net.vpnIp[d], 'RECENT_LOGIN_IP');
+  }
+  // neighbourhoods: per party, devices it uses (owner or co-user) and the distinct IPs of those devices
+  const devCount = new Int32Array(w.n);
+  const ipsOf = new Map<number, Set<number>>();
+  const ipsOfDevice = new Map<number, number[]>();
+  iDev.forEach((d, k) => (ipsOfDevice.get(d) ?? ipsOfDevice.set(d, []).get(d)!).push(iIp[k]));
+  for (let k = 0; k < L; k++) {
+    if (lParty[k] < 0 || lRole[k] === R('MERCHANT_TERMINAL')) continue;
+    devCount[lParty[k]]++;
+    const s = ipsOf.get(lParty[k]) ?? ipsOf.set(lParty[k], new Set()).get(lParty[k])!;
+    for (const ip of ipsOfDevice.get(lDev[k]) ?? []) s.add(ip);
+  }
+  const os = p.taxonomy.os_families;
+  const asnClasses = [...new Set(p.taxonomy.ip_types.map((x) => x.asn_class))].sort();
+  const results = await Promise.all([
+    ctx.out.write('s4_device_base_6A', {
+      device_id: net.deviceId,
+      device_type: dictOf(net.dtype, net.deviceTypes),
+      os_family: dictOf(net.os, os),
+      primary_party_id: BigUint64Array.from(net.owner, (i) => w.id[i]),
+      home_region_id: dictOf(
+        Int32Array.from(devOwnerCountry, (c) => regionOfCountry[c]),
+        regions,
+      ),
+      home_country_iso: dictOf(devOwnerCountry, w.countries),
+    }),
+    ctx.out.write('s4_ip_base_6A', {
+      ip_id: net.ipId,
+      ip_type: dictOf(net.ipType, net.ipTypes),
+      asn_class: dictOf(
+        Int32Array.from(net.ipType, (t) => asnClasses.indexOf(p.taxonomy.ip_types[t].asn_class)),
+        asnClasses,
+      ),
+      country_iso: dictOf(net.ipCountry, net.ipCountries),
+    }),
+    ctx.out.write('s4_device_links_6A', {
+      device_id: BigUint64Array.from(lDev, (d) => net.deviceId[d]),
+      party_id: opt(lParty, w.id),
+      account_id: opt(lAcc, a.id),
+      instrument_id: opt(lIns, ins.id),
+      link_role: dictOf(Int32Array.from(lRole), roles),
+    }),
+    ctx.out.write('s4_ip_links_6A', {
+      ip_id: BigUint64Array.from(iIp, (q) => net.ipId[q]),
+      device_id: BigUint64Array.from(iDev, (d) => net.deviceId[d]),
+      party_id: BigUint64Array.from(iDev, (d) => w.id[net.owner[d]]),
+      link_role: dictOf(Int32Array.from(iRole), iroles),
+    }),
+    ctx.out.write('s4_entity_neighbourhoods_6A', {
+      party_id: w.id,
+      device_count: BigInt64Array.from(devCount, (x) => BigInt(x)),
+      ip_count: BigInt64Array.from({ length: w.n }, (_, i) => BigInt(ipsOf.get(i)?.size ?? 0)),
+    }),
+    ctx.out.write('s4_network_summary_6A', {
+      devices_total: BigInt64Array.of(BigInt(D)),
+      ips_total: BigInt64Array.of(BigInt(net.nIps)),
+      device_links_total: BigInt64Array.of(BigInt(L)),
+      ip_links_total: BigInt64Array.of(BigInt(iIp.length)),
+    }),
+    ctx.out.write('s4_device_profile_6A', {
+      device_id: net.deviceId,
+      shared: net.shared,
+      merchant_id: {
+        values: BigUint64Array.from(net.outlet, (o) => (o >= 0 ? inp.outletMerchant[o] : 0n)),
+        valid: Uint8Array.from(net.outlet, (o) => (o >= 0 ? 1 : 0)),
+      },
+      outlet_country_iso: {
+        ...dictOf(
+          Int32Array.from(net.outlet, (o) => (o >= 0 ? inp.outletCountry[o] : 0)),
+          inp.outletCountries,
+        ),
+        valid: Uint8Array.from(net.outlet, (o) => (o >= 0 ? 1 : 0)),
+      },
+      site_order: {
+        values: Int32Array.from(net.outlet, (o) => (o >= 0 ? inp.outletSiteOrder[o] : 0)),
+        valid: Uint8Array.from(net.outlet, (o) => (o >= 0 ? 1 : 0)),
+      },
+    }),
+    ctx.out.write('s4_party_household_6A', {
+      party_id: w.id,
+      household_id: {
+        values: BigUint64Array.from(net.household, (h) => (h >= 0 ? net.householdId[h] : 0n)),
+        valid: Uint8Array.from(net.household, (h) => (h >= 0 ? 1 : 0)),
+      },
+      home_ip_id: BigUint64Array.from({ length: w.n }, (_, i) => net.ipId[net.household[i] >= 0 ? net.household[i] : net.corporateOf[i]]),
+    }),
+  ]);
+  const ids = [
+    's4_device_base_6A',
+    's4_ip_base_6A',
+    's4_device_links_6A',
+    's4_ip_links_6A',
+    's4_entity_neighbourhoods_6A',
+    's4_network_summary_6A',
+    's4_device_profile_6A',
+    's4_party_household_6A',
   ];
   return Object.fromEntries(ids.map((id, k) => [id, results[k].rows]));
 }

@@ -37,6 +37,30 @@ export interface Taxonomy6A {
   }[];
   schemes: { CARD_NETWORK: string[]; BANK_RAIL: string[]; WALLET_NETWORK: string[] };
   brand_tiers: string[];
+  device_types: { id: string; owner: 'PARTY' | 'MERCHANT'; mobile: boolean; portable: boolean; personal: boolean }[];
+  os_families: string[];
+  ip_types: { id: string; asn_class: string }[];
+  device_link_roles: string[];
+  ip_link_roles: string[];
+}
+export interface Devices6A {
+  version: 1;
+  household: { mean_size: number; max_size: number };
+  per_party: Record<string, { mean: number; max: number; first: string }>;
+  digital_tilt: number;
+  type_mix: Record<string, Record<string, number>>;
+  os_mix: Record<string, Record<string, number>>;
+  shared_p: Record<string, number>;
+  account_access: Record<string, number>;
+  corridors: Record<string, Corridor>;
+}
+export interface Ips6A {
+  version: 1;
+  mobile: { devices_per_ip: number };
+  home_wifi_p: number;
+  public_wifi: { p: number; devices_per_ip: number };
+  vpn: { p: number; devices_per_ip: number; hosting_countries: string[] };
+  corridors: Record<string, Corridor>;
 }
 export interface Tilted {
   base: number;
@@ -89,6 +113,8 @@ export interface Policies6A {
   population: Population6A;
   products: Products6A;
   instruments: Instruments6A;
+  devices: Devices6A;
+  ips: Ips6A;
 }
 
 export const P6A = 'layer3/6A/';
@@ -97,6 +123,8 @@ export const FILES = {
   population: `${P6A}population.yaml`,
   products: `${P6A}products.yaml`,
   instruments: `${P6A}instruments.yaml`,
+  devices: `${P6A}devices.yaml`,
+  ips: `${P6A}ips.yaml`,
 } as const;
 
 export function load6A(pack: PolicyPack): Policies6A {
@@ -105,6 +133,8 @@ export function load6A(pack: PolicyPack): Policies6A {
     population: policy<Population6A>(pack, FILES.population),
     products: policy<Products6A>(pack, FILES.products),
     instruments: policy<Instruments6A>(pack, FILES.instruments),
+    devices: policy<Devices6A>(pack, FILES.devices),
+    ips: policy<Ips6A>(pack, FILES.ips),
   };
 }
 
@@ -184,6 +214,55 @@ export function checkPolicies6A(pack: PolicyPack, p: Policies6A): void {
     bad(FILES.population, 'country_weights', 'the weights sum to 0', 'give demand_weight or outlet_weight a positive value');
   checkProducts(p, bad, unique);
   checkInstruments(p, bad, unique);
+  checkDevices(p, bad, unique);
+}
+
+function checkDevices(p: Policies6A, bad: Bad, unique: (file: string, field: string, ids: string[]) => Set<string>): void {
+  const t = p.taxonomy;
+  const d = p.devices;
+  const types = unique(
+    FILES.taxonomy,
+    'device_types',
+    t.device_types.map((x) => x.id),
+  );
+  const os = new Set(t.os_families);
+  const partyOwned = new Set(t.device_types.filter((x) => x.owner === 'PARTY').map((x) => x.id));
+  const need = (file: string, field: string, id: string) => {
+    if (!types.has(id)) bad(file, field, `unknown device type ${id}`, `use a device type of ${FILES.taxonomy}`);
+  };
+  for (const ty of t.party_types) {
+    const r = d.per_party[ty];
+    if (!r) bad(FILES.devices, 'per_party', `party type ${ty} has no device rule`, `add "${ty}: { mean, max, first }"`);
+    need(FILES.devices, `per_party.${ty}.first`, r.first);
+    if (!partyOwned.has(r.first)) bad(FILES.devices, `per_party.${ty}.first`, `${r.first} is not a party's device`, 'name a device type owned by parties');
+    if (r.mean > r.max) bad(FILES.devices, `per_party.${ty}`, 'mean exceeds max', 'raise max or lower mean');
+    const mix = d.type_mix[ty];
+    if (!mix || !(Object.values(mix).reduce((x, y) => x + y, 0) > 0))
+      bad(FILES.devices, `type_mix.${ty}`, `party type ${ty} has no device mix`, `add "${ty}: { MOBILE_PHONE: …, … }"`);
+    for (const k of Object.keys(mix)) {
+      need(FILES.devices, `type_mix.${ty}.${k}`, k);
+      if (!partyOwned.has(k)) bad(FILES.devices, `type_mix.${ty}.${k}`, `${k} is not a party's device`, 'terminals belong to merchants: leave them out');
+    }
+  }
+  for (const x of t.device_types) {
+    const m = d.os_mix[x.id];
+    if (!m || !(Object.values(m).reduce((a, b) => a + b, 0) > 0)) bad(FILES.devices, 'os_mix', `device type ${x.id} has no OS mix`, `add "${x.id}: { … }"`);
+    for (const k of Object.keys(m)) if (!os.has(k)) bad(FILES.devices, `os_mix.${x.id}.${k}`, `unknown OS family ${k}`, `use one of ${[...os].join(', ')}`);
+  }
+  for (const [k] of [...Object.entries(d.shared_p), ...Object.entries(d.account_access)]) need(FILES.devices, 'shared_p / account_access', k);
+  if (!t.device_types.some((x) => x.id === 'POS_TERMINAL' && x.owner === 'MERCHANT'))
+    bad(FILES.taxonomy, 'device_types', 'POS_TERMINAL (owner MERCHANT) is missing', 'add it: every physical outlet has one');
+  for (const r of ['PRIMARY_OWNER', 'SECONDARY_USER', 'ASSOCIATED_ACCOUNT_ACCESS', 'ASSOCIATED_INSTRUMENT_ACCESS', 'MERCHANT_TERMINAL'])
+    if (!t.device_link_roles.includes(r)) bad(FILES.taxonomy, 'device_link_roles', `link role ${r} is missing`, `add ${r} (S4 writes it)`);
+  for (const r of ['TYPICAL_DEVICE_IP', 'RECENT_LOGIN_IP', 'SHARED_PUBLIC_WIFI'])
+    if (!t.ip_link_roles.includes(r)) bad(FILES.taxonomy, 'ip_link_roles', `link role ${r} is missing`, `add ${r} (S4 writes it)`);
+  const ipTypes = unique(
+    FILES.taxonomy,
+    'ip_types',
+    t.ip_types.map((x) => x.id),
+  );
+  for (const r of ['RESIDENTIAL', 'MOBILE', 'CORPORATE', 'PUBLIC_WIFI', 'VPN_PROXY'])
+    if (!ipTypes.has(r)) bad(FILES.taxonomy, 'ip_types', `IP type ${r} is missing`, `add ${r} (S4 creates it)`);
 }
 
 function checkInstruments(p: Policies6A, bad: Bad, unique: (file: string, field: string, ids: string[]) => Set<string>): void {

@@ -2,7 +2,8 @@
 //   S0 gate+seal (1A 1B 2A 2B 3A 3B 5A 5B) → S1 parties (sized from 5A's expected demand, homes, activity)
 //   → S2 accounts (hold decision + capped count per party × account type, merchant settlement accounts)
 //   → S3 instruments (a bank handle per account; physical and virtual cards and wallet tokens by decision)
-//   → S5 checks + bundle. Later states (accounts, instruments, devices and IPs, fraud roles) add to the world
+//   → S4 households, devices (and a terminal per physical outlet), account access and IPs (residential,
+//   corporate, carrier CGNAT, public Wi-Fi, VPN) → S5 checks + bundle. Later states (accounts, instruments, devices and IPs, fraud roles) add to the world
 //   between S1 and the seal.
 import { runS0 } from '../../engine/s0.js';
 import { RngTrace } from '../../engine/trace.js';
@@ -10,7 +11,8 @@ import type { SegmentDef } from '../../engine/context.js';
 import { load6A, checkPolicies6A } from './policies.js';
 import { readInputs6A } from './inputs.js';
 import { s1Parties } from './s1_parties.js';
-import { publishS1, publishS2, publishS3 } from './outputs.js';
+import { publishS1, publishS2, publishS3, publishS4 } from './outputs.js';
+import { s4Network } from './s4_network.js';
 import { s3Instruments } from './s3_instruments.js';
 import { s2Accounts } from './s2_accounts.js';
 import { validate6A } from './validate.js';
@@ -37,8 +39,11 @@ export const segment6A: SegmentDef = {
     const s2 = publishS2(ctx, parties, accounts);
     s2.catch(() => undefined);
     const instruments = await s3Instruments(ctx, p, parties, accounts, trace);
-    const rows = { ...(await s1), ...(await s2), ...(await publishS3(ctx, p, parties, accounts, instruments)) };
-    await validate6A(ctx, { p, inputs, parties, accounts, instruments, trace }, rows);
+    const s3 = publishS3(ctx, p, parties, accounts, instruments);
+    s3.catch(() => undefined);
+    const network = await s4Network(ctx, p, inputs, parties, accounts, instruments, trace);
+    const rows = { ...(await s1), ...(await s2), ...(await s3), ...(await publishS4(ctx, p, parties, accounts, instruments, network, inputs)) };
+    await validate6A(ctx, { p, inputs, parties, accounts, instruments, network, trace }, rows);
     return { rows };
   },
 };

@@ -8,8 +8,9 @@ import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
-import { FAMILIES, type Accounts6A, type Instruments6A, type Parties6A } from './world.js';
-import { accountCountsRef, accountOpenRef, credentialsRef, entityId, partyRef } from './kernels_ref.js';
+import { FAMILIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A } from './world.js';
+import { accessRef, accountCountsRef, accountOpenRef, credentialsRef, deviceIpsRef, devicesRef, entityId, householdStartRef, partyRef } from './kernels_ref.js';
+import { deviceTables } from './s4_network.js';
 import { credentialTables, luhnValid } from './s3_instruments.js';
 import { idRoundKeys, placeTables } from './s1_parties.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
@@ -21,6 +22,7 @@ export interface Built6A {
   parties: Parties6A;
   accounts: Accounts6A;
   instruments: Instruments6A;
+  network: Network6A;
   trace: RngTrace;
 }
 
@@ -28,7 +30,7 @@ export interface Built6A {
 const REPLAY = 256;
 
 export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<string, number>): Promise<void> {
-  const stage = ctx.progress.stage('6A S5 validation', 6, 'checks');
+  const stage = ctx.progress.stage('6A S5 validation', 8, 'checks');
   const checks = new Checks();
   const metrics = checkParties(ctx, w, checks);
   stage.tick(1);
@@ -36,8 +38,15 @@ export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<strin
   stage.tick(1);
   Object.assign(metrics, checkInstruments(w, checks));
   stage.tick(1);
-  const replay = { ...replayParties(ctx, w, checks), ...replayAccounts(ctx, w, checks), ...replayCredentials(ctx, w, checks) };
-  stage.tick(3);
+  Object.assign(metrics, checkNetwork(w, checks));
+  stage.tick(1);
+  const replay = {
+    ...replayParties(ctx, w, checks),
+    ...replayAccounts(ctx, w, checks),
+    ...replayCredentials(ctx, w, checks),
+    ...replayNetwork(ctx, w, checks),
+  };
+  stage.tick(4);
   await sealSegment(ctx, {
     checks,
     rows,
@@ -380,4 +389,167 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
   }
   checks.add('S3_RNG_REPLAY', diff === 0, `${sampled} sampled accounts' instruments re-derived by the TypeScript reference: ${diff} differ`, true, diff);
   return { credentials: { sampled, differing: diff } };
+}
+
+function checkNetwork(w: Built6A, checks: Checks): Record<string, number> {
+  const { parties: pt, network: net, p, inputs: inp } = w;
+  const D = net.nDevices;
+  const unique = (ids: BigUint64Array) => {
+    const s = Array.from(ids).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    let dup = 0;
+    for (let i = 1; i < s.length; i++) if (s[i] === s[i - 1]) dup++;
+    return dup;
+  };
+  const dd = unique(net.deviceId),
+    di = unique(net.ipId);
+  checks.add('S4_IDS_UNIQUE', dd === 0 && di === 0, `${D} device ids, ${net.nIps} ip ids: ${dd + di} repeated`, true, dd + di);
+  let noTypical = 0;
+  for (let d = 0; d < D; d++) if (net.typical[d] < 0 || net.typical[d] >= net.nIps) noTypical++;
+  const physical = inp.outletVirtual.filter((v) => v === 0).length;
+  checks.add('S4_TERMINALS', D - net.personalDevices === physical, `${D - net.personalDevices} terminals for ${physical} physical outlets`);
+  // devices per party within the party type's max; households within max_size
+  const per = new Int32Array(pt.n);
+  for (let d = 0; d < net.personalDevices; d++) per[net.owner[d]]++;
+  let over = 0;
+  for (let i = 0; i < pt.n; i++) if (per[i] < 1 || per[i] > p.devices.per_party[pt.segmentType[pt.segment[i]]].max) over++;
+  checks.add('S4_DEVICE_COUNTS', over === 0, `${over} parties with no device or more than their party type's max`, true, over);
+  const hsize = new Int32Array(net.households);
+  for (let i = 0; i < pt.n; i++) if (net.household[i] >= 0) hsize[net.household[i]]++;
+  const bigHouse = hsize.filter((x) => x < 1 || x > p.devices.household.max_size).length;
+  checks.add('S4_HOUSEHOLD_SIZES', bigHouse === 0, `${bigHouse} households outside [1, ${p.devices.household.max_size}] members`, true, bigHouse);
+  // degrees: devices per IP by type
+  const ipDeg = new Int32Array(net.nIps);
+  for (let d = 0; d < D; d++) {
+    for (const ip of [net.typical[d], net.wifiIp[d], net.vpnIp[d]]) if (ip >= 0) ipDeg[ip]++;
+    if (net.recentHome[d] >= 0 && net.recentHome[d] !== net.typical[d]) ipDeg[net.recentHome[d]]++;
+  }
+  const byType = (name: string) => {
+    const t = net.ipTypes.indexOf(name);
+    const v: number[] = [];
+    for (let q = 0; q < net.nIps; q++) if (net.ipType[q] === t) v.push(ipDeg[q]);
+    v.sort((x, y) => x - y);
+    return {
+      n: v.length,
+      mean: v.length ? v.reduce((x, y) => x + y, 0) / v.length : 0,
+      p99: v.length ? v[Math.min(v.length - 1, Math.floor(0.99 * v.length))] : 0,
+      max: v.length ? v[v.length - 1] : 0,
+    };
+  };
+  const mobile = byType('MOBILE'),
+    home = byType('RESIDENTIAL');
+  let retailDev = 0,
+    retail = 0,
+    members = 0;
+  for (let i = 0; i < pt.n; i++)
+    if (pt.segmentType[pt.segment[i]] === 'RETAIL' && pt.ownedMerchant[i] === 0n) {
+      retail++;
+      retailDev += per[i];
+    }
+  for (const s of hsize) members += s;
+  const m = {
+    devices: D,
+    terminals: D - net.personalDevices,
+    ips: net.nIps,
+    households: net.households,
+    devices_per_retail_party: retail ? retailDev / retail : 0,
+    parties_per_home_ip: net.households ? members / net.households : 0,
+    typical_ip_coverage: D ? (D - noTypical) / D : 1,
+    devices_per_mobile_ip: mobile.mean,
+    devices_per_mobile_ip_p99: mobile.p99,
+    devices_per_mobile_ip_max: mobile.max,
+    devices_per_home_ip: home.mean,
+    devices_per_home_ip_max: home.max,
+    shared_device_share: net.personalDevices ? net.shared.subarray(0, net.personalDevices).reduce((x, y) => x + y, 0) / net.personalDevices : 0,
+  };
+  const c = { ...p.devices.corridors, ...p.ips.corridors };
+  corridor(checks, 'S4_TYPICAL_IP_COVERAGE', m.typical_ip_coverage, c.typical_ip_coverage);
+  if (retail >= 200) {
+    corridor(checks, 'S4_DEVICES_PER_RETAIL_PARTY', m.devices_per_retail_party, c.devices_per_retail_party);
+    corridor(checks, 'S4_PARTIES_PER_HOME_IP', m.parties_per_home_ip, c.parties_per_home_ip);
+  }
+  if (mobile.n >= 20) corridor(checks, 'S4_DEVICES_PER_MOBILE_IP', m.devices_per_mobile_ip, c.devices_per_mobile_ip);
+  return m;
+}
+
+/** Sampled parties' households and devices, and sampled devices' access and IP choices, re-derived by the TypeScript reference. */
+function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
+  const { parties: pt, network: net, p } = w;
+  const tabs = deviceTables(p, pt.segments);
+  const k = (fam: string) => new FamilyKeys(ctx, fam).forStrings(pt.countries);
+  const hk = k(FAMILIES.household),
+    dk = k(FAMILIES.devices),
+    ak = k(FAMILIES.access),
+    ik = k(FAMILIES.deviceIps);
+  const key = (keys: Uint32Array, c: number): [number, number] => [keys[2 * c], keys[2 * c + 1]];
+  const table = (t: { off: Int32Array; prob: Float64Array; alias: Int32Array; code: Int32Array }, j: number) => ({
+    prob: t.prob.slice(t.off[j], t.off[j + 1]),
+    alias: t.alias.slice(t.off[j], t.off[j + 1]),
+    code: t.code.slice(t.off[j], t.off[j + 1]),
+  });
+  const devicesOf = new Map<number, number[]>();
+  for (let d = 0; d < net.personalDevices; d++) (devicesOf.get(net.owner[d]) ?? devicesOf.set(net.owner[d], []).get(net.owner[d])!).push(d);
+  const step = Math.max(1, Math.floor(pt.n / REPLAY));
+  let sampled = 0,
+    diff = 0;
+  for (let i = 0; i < pt.n; i += step) {
+    const c = pt.country[i];
+    const ty = pt.partyTypes.indexOf(pt.segmentType[pt.segment[i]]);
+    const r = devicesRef(
+      key(dk, c),
+      pt.local[i],
+      tabs.meanSeg[pt.segment[i]],
+      tabs.maxByType[ty],
+      tabs.firstType[ty],
+      table(tabs.mix, ty),
+      (t) => table(tabs.os, t),
+      tabs.shareP,
+    );
+    const mine = devicesOf.get(i) ?? [];
+    const got = { types: mine.map((d) => net.dtype[d]), os: mine.map((d) => net.os[d]), shared: mine.map((d) => net.shared[d]) };
+    // a RETAIL party's start draw (the scan may also start a household at a country's first party or past max_size)
+    const retail = pt.segmentType[pt.segment[i]] === 'RETAIL';
+    const start = householdStartRef(key(hk, c), pt.local[i], retail, 1 / p.devices.household.mean_size);
+    const opened = retail ? i === 0 || net.household[i - 1] !== net.household[i] : true;
+    sampled++;
+    if (JSON.stringify(got) !== JSON.stringify({ types: r.types, os: r.os, shared: r.shared }) || (start === 1 && !opened)) diff++;
+  }
+  checks.add(
+    'S4_RNG_REPLAY_DEVICES',
+    diff === 0,
+    `${sampled} sampled parties' devices and household starts re-derived by the TypeScript reference: ${diff} differ`,
+    true,
+    diff,
+  );
+  const dstep = Math.max(1, Math.floor(net.nDevices / REPLAY));
+  let dsampled = 0,
+    ddiff = 0;
+  for (let d = 0; d < net.nDevices; d += dstep) {
+    const c = net.dCountry[d],
+      o = net.owner[d];
+    const nAcc = d < net.personalDevices ? Math.min(32, net.accOff[o + 1] - net.accOff[o]) : 0;
+    const mask = accessRef(key(ak, c), net.local[d], nAcc, tabs.pAccess[net.dtype[d]]);
+    const ips = deviceIpsRef(
+      key(ik, c),
+      net.local[d],
+      tabs.typeFlags[net.dtype[d]],
+      { mobile: net.pools.mobile[c], wifi: net.pools.wifi[c], vpn: net.pools.vpn },
+      {
+        home: p.ips.home_wifi_p,
+        wifi: p.ips.public_wifi.p,
+        vpn: p.ips.vpn.p,
+      },
+    );
+    const wifiOk = ips.wifi < 0 ? net.wifiIp[d] < 0 : net.wifiIp[d] >= 0;
+    const vpnOk = ips.vpn < 0 ? net.vpnIp[d] < 0 : net.vpnIp[d] >= 0;
+    dsampled++;
+    if (mask !== net.accessMask[d] || !wifiOk || !vpnOk || (ips.home === 1) !== net.recentHome[d] >= 0) ddiff++;
+  }
+  checks.add(
+    'S4_RNG_REPLAY_DEVICE_CHOICES',
+    ddiff === 0,
+    `${dsampled} sampled devices' account access and IP choices re-derived: ${ddiff} differ`,
+    true,
+    ddiff,
+  );
+  return { devices: { sampled, differing: diff }, device_choices: { sampled: dsampled, differing: ddiff } };
 }

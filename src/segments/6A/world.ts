@@ -15,6 +15,14 @@ export const FAMILIES = {
   accountOpen: '6A.account_open',
   /** per country: each card-carrying account's cards, token, scheme, expiry and wallet network (3 blocks per account) */
   credentials: '6A.credentials',
+  /** per country: whether a RETAIL party opens a household (one block per party) */
+  household: '6A.household',
+  /** per country: each party's devices: count, then type, OS and sharing per device (16 blocks per party) */
+  devices: '6A.devices',
+  /** per country: each device's account access (16 blocks per device) */
+  access: '6A.device_access',
+  /** per country: each device's carrier, home Wi-Fi, public Wi-Fi and VPN choices (3 blocks per device) */
+  deviceIps: '6A.device_ips',
 } as const;
 
 /** The world S1 builds: parties in (country, segment) cells, population first then merchant owners. */
@@ -80,6 +88,45 @@ export interface Instruments6A {
   /** cards: BIN and a Luhn-valid test-range number (0 for other instruments) */
   bin: Int32Array;
   cardNumber: BigInt64Array;
+}
+
+/** The world S4 builds: households, devices (each party's, then one terminal per physical outlet) and IPs. */
+export interface Network6A {
+  nDevices: number;
+  /** devices [0, personalDevices) belong to parties in party order; the rest are terminals */
+  personalDevices: number;
+  deviceTypes: string[];
+  /** per device: owner party index, outlet index (terminals; −1 otherwise), type and OS codes, shared flag */
+  owner: Int32Array;
+  outlet: Int32Array;
+  dtype: Int32Array;
+  os: Int32Array;
+  shared: Uint8Array;
+  /** per device: bit b = accesses its owner's account accOff[owner] + b */
+  accessMask: Uint32Array;
+  accOff: Int32Array;
+  /** per party: household index (RETAIL) or −1 */
+  household: Int32Array;
+  households: number;
+  householdId: BigUint64Array;
+  deviceId: BigUint64Array;
+  nIps: number;
+  ipTypes: string[];
+  ipType: Int32Array;
+  ipCountry: Int32Array;
+  ipCountries: string[];
+  ipId: BigUint64Array;
+  /** per party: its corporate IP index (BUSINESS and OTHER) or −1 */
+  corporateOf: Int32Array;
+  /** per device: IP indices (−1: none) */
+  typical: Int32Array;
+  recentHome: Int32Array;
+  wifiIp: Int32Array;
+  vpnIp: Int32Array;
+  pools: { mobile: Int32Array; wifi: Int32Array; vpn: number };
+  /** per device: its index among its owner country's devices, and that country */
+  local: Uint32Array;
+  dCountry: Int32Array;
 }
 
 export interface World6A {

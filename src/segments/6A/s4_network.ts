@@ -1,0 +1,402 @@
+// 6A.S4 devices, households and IPs: households of RETAIL parties (k6aHouseholdStarts), each party's devices
+// (k6aDeviceCounts, k6aDeviceFill), one terminal per physical outlet, account access (k6aAccess), and every
+// device's IP choices (k6aDeviceIps) over residential, corporate, carrier CGNAT, public Wi-Fi and VPN pools.
+import type { RunContext } from '../../engine/context.js';
+import type { RngTrace } from '../../engine/trace.js';
+import { FamilyKeys } from '../../rng/keys.js';
+import { fm_exp } from '../../rng/fmath.js';
+import { aliasBuild } from '../../rng/alias.js';
+import { SharedCol } from '../../pool/columns.js';
+import { localOffsets, runShards } from '../../pool/shards.js';
+import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aHouseholdStarts, k6aIds } from '../../kernels/6A.js';
+import type { Inputs6A } from './inputs.js';
+import type { Policies6A } from './policies.js';
+import { idRoundKeys } from './s1_parties.js';
+import { FAMILIES, SHARD_ACCOUNTS, SHARD_PARTIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A } from './world.js';
+import { DEVICE_BLOCKS } from './kernels_ref.js';
+
+/** Alias tables of several mixes, concatenated: off (k + 1), prob, alias, and each entry's code. */
+export function aliasTables(mixes: Record<string, number>[], codeOf: (key: string) => number) {
+  const off = [0],
+    prob: number[] = [],
+    alias: number[] = [],
+    code: number[] = [];
+  for (const m of mixes) {
+    const keys = Object.keys(m).filter((k) => m[k] > 0);
+    if (keys.length) {
+      const t = aliasBuild(keys.map((k) => m[k]));
+      prob.push(...t.prob);
+      alias.push(...t.alias);
+      code.push(...keys.map(codeOf));
+    }
+    off.push(prob.length);
+  }
+  return { off: Int32Array.from(off), prob: Float64Array.from(prob), alias: Int32Array.from(alias), code: Int32Array.from(code) };
+}
+
+/** The device tables of the kernels: per segment mean devices, per party type max / first / mix, per device type OS mix, sharing, access, IP flags. */
+export function deviceTables(p: Policies6A, segments: readonly string[]) {
+  const d = p.devices;
+  const types = p.taxonomy.device_types.map((x) => x.id);
+  const ptypes = p.taxonomy.party_types;
+  const segOf = (id: string) => p.taxonomy.segments.find((s) => s.id === id)!;
+  const mix = aliasTables(
+    ptypes.map((t) => d.type_mix[t] ?? {}),
+    (k) => types.indexOf(k),
+  );
+  const os = aliasTables(
+    types.map((t) => d.os_mix[t] ?? {}),
+    (k) => p.taxonomy.os_families.indexOf(k),
+  );
+  return {
+    types,
+    meanSeg: Float64Array.from(segments, (s) => d.per_party[segOf(s).party_type].mean * fm_exp(d.digital_tilt * (segOf(s).digital - 0.5))),
+    maxByType: Int32Array.from(ptypes, (t) => d.per_party[t].max),
+    firstType: Int32Array.from(ptypes, (t) => types.indexOf(d.per_party[t].first)),
+    mix,
+    os,
+    shareP: Float64Array.from(types, (t) => d.shared_p[t] ?? 0),
+    pAccess: Float64Array.from(types, (t) => d.account_access[t] ?? 0),
+    typeFlags: Uint8Array.from(p.taxonomy.device_types, (x) => (x.mobile ? 1 : 0) | (x.portable ? 2 : 0) | (x.personal ? 4 : 0)),
+  };
+}
+
+export async function s4Network(
+  ctx: RunContext,
+  p: Policies6A,
+  inp: Inputs6A,
+  w: Parties6A,
+  a: Accounts6A,
+  ins: Instruments6A,
+  trace: RngTrace,
+): Promise<Network6A> {
+  const n = w.n;
+  const C = w.countries.length;
+  const tabs = deviceTables(p, w.segments);
+  const ptypeOf = Int32Array.from(w.segment, (s) => w.partyTypes.indexOf(w.segmentType[s]));
+  const retail = w.partyTypes.indexOf('RETAIL');
+  const pc = { country: SharedCol.from('i32', w.country), local: SharedCol.from('u32', w.local), ptype: SharedCol.from('i32', ptypeOf) };
+
+  // households: RETAIL parties of a country are contiguous (segments in ASCII order); a start flag per party, at most max_size members
+  const isRetail = Uint8Array.from(ptypeOf, (t) => (t === retail ? 1 : 0));
+  const startC = new SharedCol('u8', n);
+  const hk = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.household).forStrings(w.countries));
+  const rC = SharedCol.from('u8', isRetail);
+  await runShards(ctx.pool, n, SHARD_PARTIES, ({ start: s, end: e }) =>
+    k6aHouseholdStarts.task({
+      n: e - s,
+      pStart: 1 / p.devices.household.mean_size,
+      country: pc.country.in(s, e),
+      local: pc.local.in(s, e),
+      keys: hk.all(),
+      isRetail: rC.in(s, e),
+      outStart: startC.out(s, e),
+    }),
+  );
+  const starts = startC.view() as Uint8Array;
+  const household = new Int32Array(n).fill(-1);
+  let H = 0,
+    size = 0,
+    retailN = 0;
+  for (let i = 0; i < n; i++) {
+    if (!isRetail[i]) continue;
+    retailN++;
+    const first = i === 0 || !isRetail[i - 1] || w.country[i - 1] !== w.country[i];
+    if (first || starts[i] || size >= p.devices.household.max_size) {
+      H++;
+      size = 0;
+    }
+    household[i] = H - 1;
+    size++;
+  }
+  trace.addTotals(FAMILIES.household, C, retailN, retailN, retailN, 1);
+
+  // devices per party, then each party's devices at its offsets
+  const dk = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.devices).forStrings(w.countries));
+  const cntC = new SharedCol('u8', n);
+  const t = {
+    seg: SharedCol.from('i32', w.segment),
+    meanSeg: SharedCol.from('f64', tabs.meanSeg),
+    maxByType: SharedCol.from('i32', tabs.maxByType),
+    firstType: SharedCol.from('i32', tabs.firstType),
+    mixOff: SharedCol.from('i32', tabs.mix.off),
+    mixProb: SharedCol.from('f64', tabs.mix.prob),
+    mixAlias: SharedCol.from('i32', tabs.mix.alias),
+    mixCode: SharedCol.from('i32', tabs.mix.code),
+    osOff: SharedCol.from('i32', tabs.os.off),
+    osProb: SharedCol.from('f64', tabs.os.prob),
+    osAlias: SharedCol.from('i32', tabs.os.alias),
+    osCode: SharedCol.from('i32', tabs.os.code),
+    shareP: SharedCol.from('f64', tabs.shareP),
+  };
+  await runShards(ctx.pool, n, SHARD_PARTIES, ({ start: s, end: e }) =>
+    k6aDeviceCounts.task({
+      n: e - s,
+      country: pc.country.in(s, e),
+      local: pc.local.in(s, e),
+      keys: dk.all(),
+      ptype: pc.ptype.in(s, e),
+      seg: t.seg.in(s, e),
+      meanSeg: t.meanSeg.all(),
+      maxByType: t.maxByType.all(),
+      outCount: cntC.out(s, e),
+    }),
+  );
+  const counts = cntC.view() as Uint8Array;
+  const off = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) off[i + 1] = off[i] + counts[i];
+  const P = off[n];
+  // terminals: one per physical outlet, after the personal devices
+  const ownerOf = new Map<bigint, number>();
+  for (let i = 0; i < n; i++) if (w.ownedMerchant[i] !== 0n) ownerOf.set(w.ownedMerchant[i], i);
+  const termOutlet: number[] = [];
+  for (let o = 0; o < inp.outletMerchant.length; o++) if (!inp.outletVirtual[o]) termOutlet.push(o);
+  const D = P + termOutlet.length;
+  const typeC = new SharedCol('i32', D),
+    osC = new SharedCol('i32', D),
+    shC = new SharedCol('u8', D);
+  const offL = SharedCol.from('i32', localOffsets(off, n, SHARD_PARTIES));
+  await runShards(
+    ctx.pool,
+    n,
+    SHARD_PARTIES,
+    ({ start: s, end: e, k }) =>
+      k6aDeviceFill.task({
+        n: e - s,
+        country: pc.country.in(s, e),
+        local: pc.local.in(s, e),
+        keys: dk.all(),
+        ptype: pc.ptype.in(s, e),
+        off: offL.in(s + k, e + k + 1),
+        firstType: t.firstType.all(),
+        mixOff: t.mixOff.all(),
+        mixProb: t.mixProb.all(),
+        mixAlias: t.mixAlias.all(),
+        mixCode: t.mixCode.all(),
+        osOff: t.osOff.all(),
+        osProb: t.osProb.all(),
+        osAlias: t.osAlias.all(),
+        osCode: t.osCode.all(),
+        shareP: t.shareP.all(),
+        outType: typeC.out(off[s], off[e]),
+        outOs: osC.out(off[s], off[e]),
+        outShared: shC.out(off[s], off[e]),
+      }),
+    ctx.progress.stage('6A S4 devices', n, 'parties'),
+  );
+  // a party's window: 1 count draw + 3 per device, in ceil((1 + 3·count) / 2) blocks
+  let deviceBlocks = 0;
+  for (let i = 0; i < n; i++) deviceBlocks += Math.ceil((1 + 3 * counts[i]) / 2);
+  trace.addTotals(FAMILIES.devices, C, n + 3 * P, deviceBlocks, n, DEVICE_BLOCKS);
+  const dtype = typeC.view() as Int32Array,
+    dos = osC.view() as Int32Array,
+    shared = shC.view() as Uint8Array;
+  const owner = new Int32Array(D),
+    outlet = new Int32Array(D).fill(-1),
+    dCountry = new Int32Array(D),
+    dLocal = new Uint32Array(D);
+  const perCountry = new Uint32Array(C);
+  const terminal = tabs.types.indexOf('POS_TERMINAL'),
+    embedded = p.taxonomy.os_families.indexOf('EMBEDDED');
+  for (let i = 0; i < n; i++)
+    for (let d = off[i]; d < off[i + 1]; d++) {
+      owner[d] = i;
+      dCountry[d] = w.country[i];
+      dLocal[d] = perCountry[w.country[i]]++;
+    }
+  termOutlet.forEach((o, k) => {
+    const d = P + k;
+    const i = ownerOf.get(inp.outletMerchant[o])!;
+    owner[d] = i;
+    outlet[d] = o;
+    dtype[d] = terminal;
+    dos[d] = embedded;
+    dCountry[d] = w.country[i];
+    dLocal[d] = perCountry[w.country[i]]++;
+  });
+
+  // account access: each device of an access type against its owner's first 32 accounts (accounts are in owner order)
+  const accOff = new Int32Array(n + 1).fill(-1);
+  {
+    let r = 0;
+    for (let i = 0; i < n; i++) {
+      accOff[i] = r;
+      while (r < a.n && a.owner[r] === i) r++;
+    }
+    accOff[n] = a.n;
+  }
+  const nAcc = Int32Array.from(owner, (i, d) => (d < P ? Math.min(32, accOff[i + 1] - accOff[i]) : 0));
+  const dc = { country: SharedCol.from('i32', dCountry), local: SharedCol.from('u32', dLocal), type: SharedCol.from('i32', dtype) };
+  const maskC = new SharedCol('u32', D);
+  const ak = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.access).forStrings(w.countries));
+  const nAccC = SharedCol.from('i32', nAcc),
+    pAccC = SharedCol.from('f64', tabs.pAccess);
+  // IP pools: residential per household, corporate per BUSINESS/OTHER party, carrier and Wi-Fi per country, one VPN pool
+  const ipd = p.ips;
+  const mobileDev = new Float64Array(C),
+    wifiDev = new Float64Array(C);
+  let personal = 0;
+  for (let d = 0; d < P; d++) {
+    const f = tabs.typeFlags[dtype[d]];
+    if (f & 1) mobileDev[dCountry[d]]++;
+    if (f & 2) wifiDev[dCountry[d]]++;
+    if (f & 4) personal++;
+  }
+  const mobilePool = Int32Array.from(mobileDev, (x) => Math.max(1, Math.ceil(x / ipd.mobile.devices_per_ip)));
+  const wifiPool = Int32Array.from(wifiDev, (x) => Math.max(1, Math.ceil((x * ipd.public_wifi.p) / ipd.public_wifi.devices_per_ip)));
+  const vpnPool = Math.max(1, Math.ceil((personal * ipd.vpn.p) / ipd.vpn.devices_per_ip));
+  const mobC = new SharedCol('i32', D),
+    homeC = new SharedCol('u8', D),
+    wifiC = new SharedCol('i32', D),
+    vpnC = new SharedCol('i32', D);
+  const ik = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.deviceIps).forStrings(w.countries));
+  const flagsC = SharedCol.from('u8', tabs.typeFlags),
+    mpC = SharedCol.from('i32', mobilePool),
+    wpC = SharedCol.from('i32', wifiPool);
+  await Promise.all([
+    runShards(ctx.pool, D, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+      k6aAccess.task({
+        n: e - s,
+        country: dc.country.in(s, e),
+        local: dc.local.in(s, e),
+        keys: ak.all(),
+        dtype: dc.type.in(s, e),
+        nAcc: nAccC.in(s, e),
+        pAccess: pAccC.all(),
+        outMask: maskC.out(s, e),
+      }),
+    ),
+    runShards(ctx.pool, D, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+      k6aDeviceIps.task({
+        n: e - s,
+        vpnPool,
+        pHome: ipd.home_wifi_p,
+        pWifi: ipd.public_wifi.p,
+        pVpn: ipd.vpn.p,
+        country: dc.country.in(s, e),
+        local: dc.local.in(s, e),
+        keys: ik.all(),
+        dtype: dc.type.in(s, e),
+        typeFlags: flagsC.all(),
+        mobilePool: mpC.all(),
+        wifiPool: wpC.all(),
+        outMobile: mobC.out(s, e),
+        outHome: homeC.out(s, e),
+        outWifi: wifiC.out(s, e),
+        outVpn: vpnC.out(s, e),
+      }),
+    ),
+  ]);
+  let accessDraws = 0,
+    accessBlocks = 0;
+  for (let d = 0; d < D; d++)
+    if (tabs.pAccess[dtype[d]] > 0) {
+      accessDraws += nAcc[d];
+      accessBlocks += Math.ceil(nAcc[d] / 2);
+    }
+  trace.addTotals(FAMILIES.access, C, accessDraws, accessBlocks, D, 16);
+  trace.addTotals(FAMILIES.deviceIps, C, 6 * personal, 3 * personal, personal, 3);
+
+  // IP index layout: residential [0, H) | corporate | carrier pools by country | Wi-Fi pools by country | VPN pool
+  const corporate = new Int32Array(n).fill(-1);
+  let ipN = H;
+  for (let i = 0; i < n; i++) if (!isRetail[i]) corporate[i] = ipN++;
+  const mobileBase = new Int32Array(C + 1),
+    wifiBase = new Int32Array(C + 1);
+  mobileBase[0] = ipN;
+  for (let c = 0; c < C; c++) mobileBase[c + 1] = mobileBase[c] + mobilePool[c];
+  wifiBase[0] = mobileBase[C];
+  for (let c = 0; c < C; c++) wifiBase[c + 1] = wifiBase[c] + wifiPool[c];
+  const vpnBase = wifiBase[C];
+  const I = vpnBase + vpnPool;
+  const ipTypes = p.taxonomy.ip_types.map((x) => x.id);
+  const ipType = new Int32Array(I),
+    ipCountry = new Int32Array(I);
+  const code = (id: string) => ipTypes.indexOf(id);
+  const firstOfHousehold = new Int32Array(H).fill(-1);
+  for (let i = 0; i < n; i++) if (household[i] >= 0 && firstOfHousehold[household[i]] < 0) firstOfHousehold[household[i]] = i;
+  for (let h = 0; h < H; h++) {
+    ipType[h] = code('RESIDENTIAL');
+    ipCountry[h] = w.country[firstOfHousehold[h]];
+  }
+  for (let i = 0; i < n; i++)
+    if (corporate[i] >= 0) {
+      ipType[corporate[i]] = code('CORPORATE');
+      ipCountry[corporate[i]] = w.country[i];
+    }
+  for (let c = 0; c < C; c++) {
+    for (let q = mobileBase[c]; q < mobileBase[c + 1]; q++) {
+      ipType[q] = code('MOBILE');
+      ipCountry[q] = c;
+    }
+    for (let q = wifiBase[c]; q < wifiBase[c + 1]; q++) {
+      ipType[q] = code('PUBLIC_WIFI');
+      ipCountry[q] = c;
+    }
+  }
+  const hosting = ipd.vpn.hosting_countries;
+  const extraCountries = hosting.filter((h) => !w.countries.includes(h));
+  const countries = [...w.countries, ...extraCountries];
+  for (let v = 0; v < vpnPool; v++) {
+    ipType[vpnBase + v] = code('VPN_PROXY');
+    ipCountry[vpnBase + v] = countries.indexOf(hosting[v % hosting.length]);
+  }
+  const homeOf = (i: number) => (household[i] >= 0 ? household[i] : corporate[i]);
+  const mob = mobC.view() as Int32Array,
+    home = homeC.view() as Uint8Array,
+    wifi = wifiC.view() as Int32Array,
+    vpn = vpnC.view() as Int32Array;
+  const typical = Int32Array.from(owner, (i, d) => (mob[d] >= 0 ? mobileBase[dCountry[d]] + mob[d] : homeOf(i)));
+  const recentHome = Int32Array.from(owner, (i, d) => (home[d] ? homeOf(i) : -1));
+  const wifiIp = Int32Array.from(wifi, (x, d) => (x >= 0 ? wifiBase[dCountry[d]] + x : -1));
+  const vpnIp = Int32Array.from(vpn, (x) => (x >= 0 ? vpnBase + x : -1));
+
+  // ids
+  const drk = idRoundKeys(ctx, 'device'),
+    irk = idRoundKeys(ctx, 'ip'),
+    hrk = idRoundKeys(ctx, 'household');
+  const didC = new SharedCol('u64', D),
+    iidC = new SharedCol('u64', I),
+    hidC = new SharedCol('u64', H);
+  await Promise.all([
+    runShards(ctx.pool, H, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+      k6aIds.task({ n: e - s, first: s, r0: hrk[0], r1: hrk[1], r2: hrk[2], r3: hrk[3], outId: hidC.out(s, e) }),
+    ),
+    runShards(ctx.pool, D, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+      k6aIds.task({ n: e - s, first: s, r0: drk[0], r1: drk[1], r2: drk[2], r3: drk[3], outId: didC.out(s, e) }),
+    ),
+    runShards(ctx.pool, I, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+      k6aIds.task({ n: e - s, first: s, r0: irk[0], r1: irk[1], r2: irk[2], r3: irk[3], outId: iidC.out(s, e) }),
+    ),
+  ]);
+  return {
+    nDevices: D,
+    personalDevices: P,
+    deviceTypes: tabs.types,
+    owner,
+    outlet,
+    dtype,
+    os: dos,
+    shared,
+    accessMask: maskC.view() as Uint32Array,
+    accOff,
+    household,
+    households: H,
+    householdId: hidC.view() as BigUint64Array,
+    corporateOf: corporate,
+    deviceId: didC.view() as BigUint64Array,
+    nIps: I,
+    ipTypes,
+    ipType,
+    ipCountry,
+    ipCountries: countries,
+    ipId: iidC.view() as BigUint64Array,
+    typical,
+    recentHome,
+    wifiIp,
+    vpnIp,
+    pools: { mobile: mobilePool, wifi: wifiPool, vpn: vpnPool },
+    local: dLocal,
+    dCountry,
+  };
+}
