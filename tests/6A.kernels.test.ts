@@ -17,6 +17,7 @@ import {
   k6aHouseholdStarts,
   k6aIds,
   k6aParties,
+  k6aRoles,
 } from '../src/kernels/6A.js';
 import type { KernelExports } from '../src/kernels/index.js';
 import { FamilyKeys } from '../src/rng/keys.js';
@@ -32,8 +33,10 @@ import {
   entityId,
   householdStartRef,
   partyRef,
+  roleRef,
   truncPoisson,
 } from '../src/segments/6A/kernels_ref.js';
+import { roleTables } from '../src/segments/6A/s5_roles.js';
 import { deviceTables } from '../src/segments/6A/s4_network.js';
 import { localOffsets } from '../src/pool/shards.js';
 import { binOf, credentialTables, luhnDigit, luhnValid } from '../src/segments/6A/s3_instruments.js';
@@ -492,5 +495,58 @@ describe('6A S4 devices and IPs', () => {
       }
     }
     expect(mobiles).toBeGreaterThan(100);
+  });
+});
+
+describe('6A S5 roles', () => {
+  it("k6aRoles == roleRef for every kind; scores in [0, 1], tiers by the thresholds, roles from the group's vocabulary", async () => {
+    const p = load6A(await loadPolicyPack(join(__dirname, '..', 'config')));
+    const th = p.roles.tier_thresholds;
+    for (const kind of ['party', 'account', 'merchant', 'device', 'ip'] as const) {
+      const t = roleTables(p, kind);
+      const N = 2000;
+      const keys = new FamilyKeys(id, `6A.role_${kind}`).forStrings(['DE', 'BR']);
+      const country = Int32Array.from({ length: N }, (_, i) => i & 1);
+      const local = Uint32Array.from({ length: N }, (_, i) => i >> 1);
+      const base = Float64Array.from({ length: N }, (_, i) => (i % 101) / 100);
+      const group = Int32Array.from({ length: N }, (_, i) => i % t.groups.length);
+      const o = { s: new SharedCol('f64', N), t: new SharedCol('i32', N), r: new SharedCol('i32', N) };
+      runTask(
+        ex,
+        k6aRoles.task({
+          n: N,
+          noiseSd: 0.1,
+          t1: th[0],
+          t2: th[1],
+          t3: th[2],
+          country: SharedCol.from('i32', country).all(),
+          local: SharedCol.from('u32', local).all(),
+          keys: SharedCol.from('u32', keys).all(),
+          base: SharedCol.from('f64', base).all(),
+          group: SharedCol.from('i32', group).all(),
+          mixOff: SharedCol.from('i32', t.off).all(),
+          mixProb: SharedCol.from('f64', t.prob).all(),
+          mixAlias: SharedCol.from('i32', t.alias).all(),
+          mixCode: SharedCol.from('i32', t.code).all(),
+          outScore: o.s.out(0, N),
+          outTier: o.t.out(0, N),
+          outRole: o.r.out(0, N),
+        }),
+      );
+      const tiers = new Set<number>();
+      for (let i = 0; i < N; i++) {
+        const r = roleRef([keys[2 * country[i]], keys[2 * country[i] + 1]], local[i], base[i], 0.1, th, (tier) => {
+          const j = group[i] * 4 + tier;
+          return { prob: t.prob.slice(t.off[j], t.off[j + 1]), alias: t.alias.slice(t.off[j], t.off[j + 1]), code: t.code.slice(t.off[j], t.off[j + 1]) };
+        });
+        expect([(o.s.view() as Float64Array)[i], (o.t.view() as Int32Array)[i], (o.r.view() as Int32Array)[i]]).toEqual([r.score, r.tier, r.role]);
+        expect(r.draws).toBe(3);
+        expect(r.score >= 0 && r.score <= 1).toBe(true);
+        expect(r.tier).toBe(r.score >= th[2] ? 3 : r.score >= th[1] ? 2 : r.score >= th[0] ? 1 : 0);
+        expect(r.role >= 0 && r.role < t.vocab.length).toBe(true);
+        tiers.add(r.tier);
+      }
+      expect(tiers.size).toBe(4);
+    }
   });
 });

@@ -438,3 +438,49 @@ export function k6aDeviceIps(
     store<i32>(outVpn + (<usize>i << 2), vpn);
   }
 }
+
+/**
+ * S5 static roles of entities (any kind): entity i (country c, index j among its country's entities of the
+ * kind) draws from blocks [j·2, j·2 + 2) of the country's substream: a normal z (two u01) and one u01.
+ * score = clamp(base[i] + noiseSd · z, 0, 1); tier = the number of thresholds at or below the score (0..3);
+ * role = alias over the mix of table group[i] · 4 + tier (one u01). Draws: exactly 3.
+ */
+export function k6aRoles(
+  n: i32,
+  noiseSd: f64,
+  t1: f64,
+  t2: f64,
+  t3: f64,
+  country: usize,
+  local: usize,
+  keys: usize,
+  base: usize,
+  group: usize,
+  mixOff: usize,
+  mixProb: usize,
+  mixAlias: usize,
+  mixCode: usize,
+  outScore: usize,
+  outTier: usize,
+  outRole: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    let c = load<i32>(country + (<usize>i << 2));
+    let block = <u64>load<u32>(local + (<usize>i << 2)) * 2;
+    streamInitAt(load<u32>(keys + (<usize>c << 3)), load<u32>(keys + (<usize>c << 3) + 4), <u32>block, <u32>(block >> 32));
+    let s = load<f64>(base + (<usize>i << 3)) + noiseSd * rngNormal();
+    if (s < 0.0) s = 0.0;
+    if (s > 1.0) s = 1.0;
+    let tier = 0;
+    if (s >= t1) tier = 1;
+    if (s >= t2) tier = 2;
+    if (s >= t3) tier = 3;
+    let t = load<i32>(group + (<usize>i << 2)) * 4 + tier;
+    let a = load<i32>(mixOff + (<usize>t << 2));
+    let k = load<i32>(mixOff + (<usize>(t + 1) << 2)) - a;
+    let role = load<i32>(mixCode + (<usize>(a + aliasSample(mixProb + (<usize>a << 3), mixAlias + (<usize>a << 2), k)) << 2));
+    store<f64>(outScore + (<usize>i << 3), s);
+    store<i32>(outTier + (<usize>i << 2), tier);
+    store<i32>(outRole + (<usize>i << 2), role);
+  }
+}

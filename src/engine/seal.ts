@@ -18,6 +18,8 @@ export interface SealInput {
   checks: Checks;
   /** extra bundle members, e.g. realism_<SEG>.json, rng_replay.json */
   files?: Record<string, unknown>;
+  /** extra bundle members as bytes (a Parquet table the catalogue places in the bundle) */
+  raw?: Record<string, Uint8Array>;
   trace?: RngTrace;
   /** the rows the segment meant to publish per dataset; the read-back holds the files to them */
   rows?: Readonly<Record<string, number>>;
@@ -50,6 +52,7 @@ export async function sealSegment(ctx: RunContext, s: SealInput): Promise<void> 
       ),
     },
     ...Object.entries(s.files ?? {}).map(([name, doc]) => ({ name, bytes: Buffer.from(stableJson(doc)) })),
+    ...Object.entries(s.raw ?? {}).map(([name, bytes]) => ({ name, bytes })),
   ];
   const bundleDir = gateFor(segment).bundle_root_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint).replace(/\/$/, '');
   await publishPartition(ctx.world, bundleDir, assembleBundle(segment, ctx.manifest_fingerprint, members, checks.passed));

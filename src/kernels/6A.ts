@@ -163,3 +163,24 @@ export const k6aDeviceIps = kernel('k6aDeviceIps', {
   outWifi: outCol('i32'),
   outVpn: outCol('i32'),
 });
+
+/** S5: each entity's risk score, tier and static role. */
+export const k6aRoles = kernel('k6aRoles', {
+  n: i32,
+  noiseSd: f64,
+  t1: f64,
+  t2: f64,
+  t3: f64,
+  country: inCol('i32'),
+  local: inCol('u32'),
+  keys: inCol('u32'),
+  base: inCol('f64'),
+  group: inCol('i32'),
+  mixOff: inCol('i32'),
+  mixProb: inCol('f64'),
+  mixAlias: inCol('i32'),
+  mixCode: inCol('i32'),
+  outScore: outCol('f64'),
+  outTier: outCol('i32'),
+  outRole: outCol('i32'),
+});

@@ -17,6 +17,8 @@ export interface Inputs6A {
   merchantHome: string[];
   merchantOutlets: Int32Array;
   merchantVirtual: Uint8Array;
+  /** merchants' MCC (merchant_universe_1A), id order */
+  merchantMcc: Int32Array;
   /** outlets of 1A (merchant, legal country code into outletCountries, site_order), in file order, and whether the merchant is virtual-only */
   outletMerchant: BigUint64Array;
   outletCountry: Int32Array;
@@ -26,11 +28,16 @@ export interface Inputs6A {
 }
 
 export async function readInputs6A(ctx: RunContext): Promise<Inputs6A> {
-  const [mz, oc, vc] = await Promise.all([
+  const [mz, oc, vc, mu] = await Promise.all([
     readTable(ctx, 'merchant_zone_profile_5A', { columns: ['legal_country_iso', 'weekly_volume_expected'] }),
     readTable(ctx, 'outlet_catalogue', { columns: ['merchant_id', 'home_country_iso', 'legal_country_iso', 'site_order'] }),
     readTable(ctx, 'virtual_classification_3B', { columns: ['merchant_id', 'virtual_mode'] }),
+    readTable(ctx, 'merchant_universe_1A', { columns: ['merchant_id', 'mcc'] }),
   ]);
+  const mccOf = new Map<bigint, number>();
+  const um = numericColumn(mu, 'merchant_id', 'merchant_universe_1A', BigUint64Array);
+  const umcc = numericColumn(mu, 'mcc', 'merchant_universe_1A', Int32Array);
+  for (let i = 0; i < um.length; i++) mccOf.set(um[i], umcc[i]);
   const demand = new Map<string, number>();
   const zc = stringColumn(mz, 'legal_country_iso', 'merchant_zone_profile_5A');
   const vol = numericColumn(mz, 'weekly_volume_expected', 'merchant_zone_profile_5A', Float64Array);
@@ -62,6 +69,7 @@ export async function readInputs6A(ctx: RunContext): Promise<Inputs6A> {
     merchantHome: ids.map((m) => perMerchant.get(m)!.home),
     merchantOutlets: Int32Array.from(ids, (m) => perMerchant.get(m)!.outlets),
     merchantVirtual: Uint8Array.from(ids, (m) => (virtualOnly.has(m) ? 1 : 0)),
+    merchantMcc: Int32Array.from(ids, (m) => mccOf.get(m) ?? 0),
     outletMerchant: om,
     outletCountry: ol.codes,
     outletCountries: ol.dict,

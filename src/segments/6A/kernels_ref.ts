@@ -253,3 +253,25 @@ export function deviceIpsRef(
   if (u[4] < p.vpn) out.vpn = Math.min(pools.vpn - 1, Math.floor(u[5] * pools.vpn));
   return out;
 }
+
+/** One entity of k6aRoles (its group's four tier tables: prob / alias / code). */
+export function roleRef(
+  key: [number, number],
+  local: number,
+  base: number,
+  noiseSd: number,
+  thresholds: readonly [number, number, number],
+  tierTable: (tier: number) => { prob: Float64Array; alias: Int32Array; code: Int32Array },
+): { score: number; tier: number; role: number; draws: number } {
+  const s = sub(key, local * 2);
+  let score = base + noiseSd * normal(s);
+  if (score < 0.0) score = 0.0;
+  if (score > 1.0) score = 1.0;
+  let tier = 0;
+  if (score >= thresholds[0]) tier = 1;
+  if (score >= thresholds[1]) tier = 2;
+  if (score >= thresholds[2]) tier = 3;
+  const t = tierTable(tier);
+  const role = t.code[aliasSample(s, { n: t.prob.length, prob: t.prob, alias: t.alias })];
+  return { score, tier, role, draws: s.draws };
+}

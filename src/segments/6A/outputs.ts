@@ -2,7 +2,7 @@
 import type { RunContext } from '../../engine/context.js';
 import type { DictCol } from '../../io/tables.js';
 import type { Policies6A } from './policies.js';
-import type { Accounts6A, Instruments6A, Network6A, Parties6A } from './world.js';
+import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
 
 /** codes → a dictionary column over `dict` (no copy of the codes). */
@@ -421,5 +421,32 @@ export async function publishS4(
     's4_device_profile_6A',
     's4_party_household_6A',
   ];
+  return Object.fromEntries(ids.map((id, k) => [id, results[k].rows]));
+}
+
+/** S5: the five role tables (one row per entity of each base, in its order). */
+export async function publishS5(
+  ctx: RunContext,
+  p: Policies6A,
+  w: Parties6A,
+  a: Accounts6A,
+  net: Network6A,
+  inp: Inputs6A,
+  r: Roles6A,
+): Promise<Record<string, number>> {
+  const tiers = p.roles.tiers;
+  const cols = (set: RoleSet, idName: string, ids: BigUint64Array, roleName: string) => ({
+    [idName]: ids,
+    [roleName]: dictOf(set.role, set.vocab),
+    risk_tier: dictOf(set.tier, tiers),
+  });
+  const results = await Promise.all([
+    ctx.out.write('s5_party_fraud_roles_6A', cols(r.party, 'party_id', w.id, 'fraud_role_party')),
+    ctx.out.write('s5_account_fraud_roles_6A', cols(r.account, 'account_id', a.id, 'fraud_role_account')),
+    ctx.out.write('s5_merchant_fraud_roles_6A', cols(r.merchant, 'merchant_id', inp.merchant, 'fraud_role_merchant')),
+    ctx.out.write('s5_device_fraud_roles_6A', cols(r.device, 'device_id', net.deviceId, 'fraud_role_device')),
+    ctx.out.write('s5_ip_fraud_roles_6A', cols(r.ip, 'ip_id', net.ipId, 'fraud_role_ip')),
+  ]);
+  const ids = ['s5_party_fraud_roles_6A', 's5_account_fraud_roles_6A', 's5_merchant_fraud_roles_6A', 's5_device_fraud_roles_6A', 's5_ip_fraud_roles_6A'];
   return Object.fromEntries(ids.map((id, k) => [id, results[k].rows]));
 }

@@ -42,6 +42,27 @@ export interface Taxonomy6A {
   ip_types: { id: string; asn_class: string }[];
   device_link_roles: string[];
   ip_link_roles: string[];
+  fraud_roles: Record<RoleKind, string[]>;
+}
+export type RoleKind = 'party' | 'account' | 'merchant' | 'device' | 'ip';
+export interface RoleModel {
+  base: number;
+  weights: Record<string, number>;
+  /** group → tier → role mix */
+  groups: Record<string, Record<string, Record<string, number>>>;
+}
+export interface Roles6APolicy {
+  version: 1;
+  tiers: string[];
+  tier_thresholds: [number, number, number];
+  noise_sd: number;
+  party: RoleModel;
+  account: RoleModel;
+  merchant: RoleModel & { mcc_groups: Record<string, number[]> };
+  device: RoleModel;
+  ip: RoleModel;
+  min_entities: number;
+  corridors: Record<string, Corridor>;
 }
 export interface Devices6A {
   version: 1;
@@ -115,6 +136,7 @@ export interface Policies6A {
   instruments: Instruments6A;
   devices: Devices6A;
   ips: Ips6A;
+  roles: Roles6APolicy;
 }
 
 export const P6A = 'layer3/6A/';
@@ -125,6 +147,7 @@ export const FILES = {
   instruments: `${P6A}instruments.yaml`,
   devices: `${P6A}devices.yaml`,
   ips: `${P6A}ips.yaml`,
+  roles: `${P6A}roles.yaml`,
 } as const;
 
 export function load6A(pack: PolicyPack): Policies6A {
@@ -135,6 +158,7 @@ export function load6A(pack: PolicyPack): Policies6A {
     instruments: policy<Instruments6A>(pack, FILES.instruments),
     devices: policy<Devices6A>(pack, FILES.devices),
     ips: policy<Ips6A>(pack, FILES.ips),
+    roles: policy<Roles6APolicy>(pack, FILES.roles),
   };
 }
 
@@ -215,6 +239,58 @@ export function checkPolicies6A(pack: PolicyPack, p: Policies6A): void {
   checkProducts(p, bad, unique);
   checkInstruments(p, bad, unique);
   checkDevices(p, bad, unique);
+  checkRoles(p, bad);
+}
+
+/** The groups S5 assigns entities to, per kind (the role policy must give each a mix per tier). */
+export function roleGroupsNeeded(p: Policies6A): Record<RoleKind, string[]> {
+  return {
+    party: p.taxonomy.party_types,
+    account: ['DEPOSIT', 'DEPOSIT_RISKY_OWNER', 'SAVINGS', 'CREDIT', 'SETTLEMENT'],
+    merchant: ['GENERAL', ...Object.keys(p.roles.merchant.mcc_groups)],
+    device: ['PERSONAL', 'SHARED', 'BACKEND', 'TERMINAL'],
+    ip: p.taxonomy.ip_types.map((x) => x.id),
+  };
+}
+
+const FEATURES: Record<RoleKind, string[]> = {
+  party: ['digital', 'cross_border', 'new_to_bank', 'vpn_user', 'many_devices'],
+  account: ['new_account', 'owner_risky', 'many_devices'],
+  merchant: ['single_outlet', 'multi_country', 'virtual'],
+  device: ['vpn', 'many_users', 'owner_risky'],
+  ip: ['busy', 'risky_users'],
+};
+
+function checkRoles(p: Policies6A, bad: Bad): void {
+  const r = p.roles;
+  const [a, b, c] = r.tier_thresholds;
+  if (!(a < b && b < c)) bad(FILES.roles, 'tier_thresholds', 'thresholds must increase', 'list three increasing scores in (0, 1)');
+  const need = roleGroupsNeeded(p);
+  for (const kind of ['party', 'account', 'merchant', 'device', 'ip'] as const) {
+    const vocab = new Set(p.taxonomy.fraud_roles[kind]);
+    for (const f of Object.keys(r[kind].weights))
+      if (!FEATURES[kind].includes(f)) bad(FILES.roles, `${kind}.weights.${f}`, `unknown ${kind} feature ${f}`, `use one of ${FEATURES[kind].join(', ')}`);
+    for (const g of need[kind]) if (!r[kind].groups[g]) bad(FILES.roles, `${kind}.groups`, `group ${g} has no role mixes`, `add "${g}:" with a mix per tier`);
+    for (const [g, byTier] of Object.entries(r[kind].groups)) {
+      if (!need[kind].includes(g)) bad(FILES.roles, `${kind}.groups.${g}`, `unknown ${kind} group ${g}`, `use one of ${need[kind].join(', ')}`);
+      for (const t of r.tiers) {
+        const mix = byTier[t];
+        if (!mix) bad(FILES.roles, `${kind}.groups.${g}`, `tier ${t} has no mix`, `add "${t}: { … }"`);
+        for (const role of Object.keys(mix))
+          if (!vocab.has(role))
+            bad(FILES.roles, `${kind}.groups.${g}.${t}.${role}`, `${role} is not a ${kind} role of ${FILES.taxonomy}`, `use one of ${[...vocab].join(', ')}`);
+        if (!(Object.values(mix).reduce((x, y) => x + y, 0) > 0)) bad(FILES.roles, `${kind}.groups.${g}.${t}`, 'the shares sum to 0', 'give a positive share');
+      }
+      for (const t of Object.keys(byTier))
+        if (!r.tiers.includes(t)) bad(FILES.roles, `${kind}.groups.${g}.${t}`, `unknown tier ${t}`, `use one of ${r.tiers.join(', ')}`);
+    }
+  }
+  const seen = new Map<number, string>();
+  for (const [g, list] of Object.entries(r.merchant.mcc_groups))
+    for (const m of list) {
+      if (seen.has(m)) bad(FILES.roles, `merchant.mcc_groups.${g}`, `MCC ${m} is also in ${seen.get(m)}`, 'list every MCC in one group');
+      seen.set(m, g);
+    }
 }
 
 function checkDevices(p: Policies6A, bad: Bad, unique: (file: string, field: string, ids: string[]) => Set<string>): void {

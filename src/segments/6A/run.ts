@@ -3,7 +3,9 @@
 //   → S2 accounts (hold decision + capped count per party × account type, merchant settlement accounts)
 //   → S3 instruments (a bank handle per account; physical and virtual cards and wallet tokens by decision)
 //   → S4 households, devices (and a terminal per physical outlet), account access and IPs (residential,
-//   corporate, carrier CGNAT, public Wi-Fi, VPN) → S5 checks + bundle. Later states (accounts, instruments, devices and IPs, fraud roles) add to the world
+//   corporate, carrier CGNAT, public Wi-Fi, VPN) → S5 static fraud roles of parties, accounts, merchants,
+//   devices and IPs (score from features + noise, tier, role sampled per entity), checks, report, issue
+//   table and the gate. Later states (accounts, instruments, devices and IPs, fraud roles) add to the world
 //   between S1 and the seal.
 import { runS0 } from '../../engine/s0.js';
 import { RngTrace } from '../../engine/trace.js';
@@ -11,7 +13,8 @@ import type { SegmentDef } from '../../engine/context.js';
 import { load6A, checkPolicies6A } from './policies.js';
 import { readInputs6A } from './inputs.js';
 import { s1Parties } from './s1_parties.js';
-import { publishS1, publishS2, publishS3, publishS4 } from './outputs.js';
+import { publishS1, publishS2, publishS3, publishS4, publishS5 } from './outputs.js';
+import { s5Roles } from './s5_roles.js';
 import { s4Network } from './s4_network.js';
 import { s3Instruments } from './s3_instruments.js';
 import { s2Accounts } from './s2_accounts.js';
@@ -27,7 +30,7 @@ export const segment6A: SegmentDef = {
     checkPolicies6A(ctx.pack, load6A(ctx.pack));
   },
   async run(ctx) {
-    await runS0(ctx, '6A', UPSTREAM_6A, 'layer3/6A/');
+    const sealed = await runS0(ctx, '6A', UPSTREAM_6A, 'layer3/6A/');
     const p = load6A(ctx.pack);
     checkPolicies6A(ctx.pack, p);
     const trace = new RngTrace('6A');
@@ -42,8 +45,11 @@ export const segment6A: SegmentDef = {
     const s3 = publishS3(ctx, p, parties, accounts, instruments);
     s3.catch(() => undefined);
     const network = await s4Network(ctx, p, inputs, parties, accounts, instruments, trace);
-    const rows = { ...(await s1), ...(await s2), ...(await s3), ...(await publishS4(ctx, p, parties, accounts, instruments, network, inputs)) };
-    await validate6A(ctx, { p, inputs, parties, accounts, instruments, network, trace }, rows);
+    const s4 = publishS4(ctx, p, parties, accounts, instruments, network, inputs);
+    s4.catch(() => undefined);
+    const roles = await s5Roles(ctx, p, inputs, parties, accounts, network, trace);
+    const rows = { ...(await s1), ...(await s2), ...(await s3), ...(await s4), ...(await publishS5(ctx, p, parties, accounts, network, inputs, roles)) };
+    await validate6A(ctx, { p, inputs, parties, accounts, instruments, network, roles, sealed, trace }, rows);
     return { rows };
   },
 };

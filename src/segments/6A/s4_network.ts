@@ -382,6 +382,11 @@ export async function s4Network(
     accOff,
     household,
     households: H,
+    householdSize: (() => {
+      const hs = new Int32Array(H);
+      for (let i = 0; i < n; i++) if (household[i] >= 0) hs[household[i]]++;
+      return hs;
+    })(),
     householdId: hidC.view() as BigUint64Array,
     corporateOf: corporate,
     deviceId: didC.view() as BigUint64Array,

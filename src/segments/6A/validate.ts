@@ -8,8 +8,24 @@ import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
-import { FAMILIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A } from './world.js';
-import { accessRef, accountCountsRef, accountOpenRef, credentialsRef, deviceIpsRef, devicesRef, entityId, householdStartRef, partyRef } from './kernels_ref.js';
+import { FAMILIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A, type Roles6A } from './world.js';
+import { KINDS, roleTables } from './s5_roles.js';
+import { gateFor } from '../../contracts/dictionary.js';
+import { dictEncode } from '../../io/tables.js';
+import type { SealedInput } from '../../engine/context.js';
+import type { Check } from '../../engine/checks.js';
+import {
+  accessRef,
+  accountCountsRef,
+  accountOpenRef,
+  credentialsRef,
+  deviceIpsRef,
+  devicesRef,
+  entityId,
+  householdStartRef,
+  partyRef,
+  roleRef,
+} from './kernels_ref.js';
 import { deviceTables } from './s4_network.js';
 import { credentialTables, luhnValid } from './s3_instruments.js';
 import { idRoundKeys, placeTables } from './s1_parties.js';
@@ -23,14 +39,20 @@ export interface Built6A {
   accounts: Accounts6A;
   instruments: Instruments6A;
   network: Network6A;
+  roles: Roles6A;
+  /** what S0 sealed (the upstream gates' digests go into the S5 report) */
+  sealed: SealedInput[];
   trace: RngTrace;
 }
+
+/** The spec version the S5 report names (upstream's field spec_version_6A). */
+export const SPEC_VERSION_6A = 'fraudworld-6A-1';
 
 /** Entities replayed through the TypeScript reference per kind (evenly spaced over the index). */
 const REPLAY = 256;
 
 export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<string, number>): Promise<void> {
-  const stage = ctx.progress.stage('6A S5 validation', 8, 'checks');
+  const stage = ctx.progress.stage('6A S5 validation', 10, 'checks');
   const checks = new Checks();
   const metrics = checkParties(ctx, w, checks);
   stage.tick(1);
@@ -40,18 +62,25 @@ export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<strin
   stage.tick(1);
   Object.assign(metrics, checkNetwork(w, checks));
   stage.tick(1);
+  Object.assign(metrics, checkRoles(w, checks));
+  stage.tick(1);
   const replay = {
     ...replayParties(ctx, w, checks),
     ...replayAccounts(ctx, w, checks),
     ...replayCredentials(ctx, w, checks),
     ...replayNetwork(ctx, w, checks),
+    ...replayRoles(ctx, w, checks),
   };
-  stage.tick(4);
+  stage.tick(5);
+  // the catalogued report and issue table are bundle members, written from the final checks
+  const report = s5Report(ctx, w, checks);
+  const issues = await s5IssueTable(ctx, checks);
   await sealSegment(ctx, {
     checks,
     rows,
     trace: w.trace,
-    files: { 'realism_6A.json': { segment: '6A', metrics }, 'rng_replay.json': replay },
+    files: { 'realism_6A.json': { segment: '6A', metrics }, 'rng_replay.json': replay, 's5_validation_report_6A.json': report },
+    raw: { 's5_issue_table_6A.parquet': issues },
   });
   stage.done();
 }
@@ -553,3 +582,163 @@ function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
   );
   return { devices: { sampled, differing: diff }, device_choices: { sampled: dsampled, differing: ddiff } };
 }
+
+/** Role vocabularies equal the taxonomy's (whole tokens), shares inside the corridors once a kind is large enough. */
+function checkRoles(w: Built6A, checks: Checks): Record<string, number> {
+  const { p, roles } = w;
+  const m: Record<string, number> = {};
+  for (const kind of KINDS) {
+    const set = roles[kind];
+    const vocab = p.taxonomy.fraud_roles[kind];
+    const bad = set.role.filter((r) => r < 0 || r >= vocab.length).length;
+    const sameVocab = set.vocab.length === vocab.length && set.vocab.every((v, i) => v === vocab[i]);
+    checks.add(
+      `S5_ROLE_VOCAB_${kind.toUpperCase()}`,
+      bad === 0 && sameVocab,
+      `${set.role.length} ${kind} roles: ${bad} outside the taxonomy vocabulary [${vocab.join(', ')}]`,
+      true,
+      bad,
+    );
+    const share = (name: string) => {
+      const k = vocab.indexOf(name);
+      return set.role.length ? set.role.filter((r) => r === k).length / set.role.length : 0;
+    };
+    for (const v of vocab) m[`${kind}_${v.toLowerCase()}_share`] = share(v);
+    m[`${kind}_high_tier_share`] = set.tier.length ? set.tier.filter((t) => t === 3).length / set.tier.length : 0;
+    m[`${kind}_entities`] = set.role.length;
+  }
+  const c = p.roles.corridors;
+  const big = (kind: (typeof KINDS)[number]) => roles[kind].role.length >= p.roles.min_entities;
+  const at = (kind: (typeof KINDS)[number], id: string, metric: string, corridorId: string) => {
+    if (big(kind)) corridor(checks, id, m[metric], c[corridorId]);
+  };
+  at('party', 'S5_PARTY_MULE_SHARE', 'party_mule_share', 'party_mule_share');
+  at('party', 'S5_PARTY_SYNTHETIC_SHARE', 'party_synthetic_id_share', 'party_synthetic_share');
+  at('party', 'S5_PARTY_ORGANISER_SHARE', 'party_organiser_share', 'party_organiser_share');
+  at('party', 'S5_PARTY_HIGH_TIER_SHARE', 'party_high_tier_share', 'party_high_tier_share');
+  at('account', 'S5_ACCOUNT_MULE_SHARE', 'account_mule_account_share', 'account_mule_share');
+  at('account', 'S5_ACCOUNT_HIGH_RISK_SHARE', 'account_high_risk_account_share', 'account_high_risk_share');
+  at('merchant', 'S5_MERCHANT_COLLUSIVE_SHARE', 'merchant_collusive_share', 'merchant_collusive_share');
+  at('device', 'S5_DEVICE_HIGH_RISK_SHARE', 'device_high_risk_device_share', 'device_high_risk_share');
+  at('ip', 'S5_IP_HIGH_RISK_SHARE', 'ip_high_risk_ip_share', 'ip_high_risk_share');
+  // mule accounts sit with risky owners: a mule account's owner is not CLEAN more often than a clean account's
+  const pc = roles.party.vocab.indexOf('CLEAN');
+  const mule = roles.account.vocab.indexOf('MULE_ACCOUNT');
+  let muleRisky = 0,
+    mules = 0,
+    risky = 0;
+  for (let r = 0; r < w.accounts.n; r++) {
+    const ownerRisky = roles.party.role[w.accounts.owner[r]] !== pc;
+    if (ownerRisky) risky++;
+    if (roles.account.role[r] === mule) {
+      mules++;
+      if (ownerRisky) muleRisky++;
+    }
+  }
+  m.mule_account_owner_risky_share = mules ? muleRisky / mules : 0;
+  m.account_owner_risky_share = w.accounts.n ? risky / w.accounts.n : 0;
+  if (mules >= 20)
+    checks.add(
+      'S5_MULE_ACCOUNTS_FOLLOW_OWNERS',
+      m.mule_account_owner_risky_share > 3 * m.account_owner_risky_share,
+      `${(100 * m.mule_account_owner_risky_share).toFixed(1)} % of mule accounts have a non-CLEAN owner vs ${(100 * m.account_owner_risky_share).toFixed(2)} % of all accounts`,
+    );
+  return m;
+}
+
+/** Sampled entities of every kind re-derived by the TypeScript reference. */
+function replayRoles(ctx: RunContext, w: Built6A, checks: Checks) {
+  const out: Record<string, { sampled: number; differing: number }> = {};
+  for (const kind of KINDS) {
+    const set = w.roles[kind];
+    const t = roleTables(w.p, kind);
+    const countries = kind === 'ip' ? w.network.ipCountries : w.parties.countries;
+    const keys = new FamilyKeys(ctx, FAMILIES.roles[kind]).forStrings(countries);
+    const step = Math.max(1, Math.floor(set.role.length / REPLAY));
+    let sampled = 0,
+      diff = 0;
+    for (let i = 0; i < set.role.length; i += step) {
+      const c = set.country[i];
+      const r = roleRef([keys[2 * c], keys[2 * c + 1]], set.local[i], set.base[i], w.p.roles.noise_sd, w.p.roles.tier_thresholds, (tier) => {
+        const j = set.group[i] * 4 + tier;
+        return { prob: t.prob.slice(t.off[j], t.off[j + 1]), alias: t.alias.slice(t.off[j], t.off[j + 1]), code: t.code.slice(t.off[j], t.off[j + 1]) };
+      });
+      sampled++;
+      if (r.role !== set.role[i] || r.tier !== set.tier[i] || r.score !== set.score[i]) diff++;
+    }
+    checks.add(
+      `S5_RNG_REPLAY_${kind.toUpperCase()}`,
+      diff === 0,
+      `${sampled} sampled ${kind} roles re-derived by the TypeScript reference: ${diff} differ`,
+      true,
+      diff,
+    );
+    out[`${kind}_roles`] = { sampled, differing: diff };
+  }
+  return out;
+}
+
+/** The catalogued S5 report (schemas.layer3.yaml validation_report_6A) from the checks and S0's upstream gates. */
+function s5Report(ctx: RunContext, w: Built6A, checks: Checks) {
+  const upstream: Record<string, { status: string; bundle_sha256: string; flag_path: string }> = {};
+  for (const s of w.sealed.filter((x) => x.kind === 'upstream_gate')) {
+    const seg = s.id.split('.')[2];
+    // S0 seals an upstream gate only after verifying it from bytes: a sealed digest is a verified gate
+    upstream[seg] = {
+      status: /^[0-9a-f]{64}$/.test(s.sha256_hex) ? 'PASS' : 'MISSING',
+      bundle_sha256: s.sha256_hex,
+      flag_path: `${gateFor(seg).passed_flag_path_template.replace('{manifest_fingerprint}', ctx.manifest_fingerprint)}`,
+    };
+  }
+  const result = (c: Check) => (c.passed ? 'PASS' : c.required ? 'FAIL' : 'WARN');
+  const list = checks.list.map((c) => ({
+    check_id: c.id,
+    severity: c.required ? 'REQUIRED' : 'WARN_ONLY',
+    result: result(c),
+    metrics: { detail: c.detail, ...(c.affected !== undefined ? { affected: c.affected } : {}) },
+  }));
+  const failed = list.some((c) => c.result === 'FAIL');
+  const warned = list.some((c) => c.result === 'WARN');
+  return {
+    manifest_fingerprint: ctx.manifest_fingerprint,
+    parameter_hash: ctx.parameter_hash,
+    spec_version_6A: SPEC_VERSION_6A,
+    overall_status: failed ? 'FAIL' : warned ? 'WARN' : 'PASS',
+    upstream_segments: upstream,
+    segment_states: { S0: 'PASS', S1: 'PASS', S2: 'PASS', S3: 'PASS', S4: 'PASS', S5: failed ? 'FAIL' : 'PASS' },
+    checks: list,
+  };
+}
+
+/** The catalogued S5 issue table: one row per check that did not pass (none in a passing world). */
+async function s5IssueTable(ctx: RunContext, checks: Checks): Promise<Uint8Array> {
+  const bad = checks.list.filter((c) => !c.passed);
+  const none = (n: number) => ({ values: new BigInt64Array(n), valid: new Uint8Array(n) });
+  const parts = await ctx.out.encode('s5_issue_table_6A', {
+    check_id: bad.map((c) => c.id),
+    issue_id: bad.map((c) => `${c.id}.1`),
+    severity: bad.map((c) => (c.required ? 'FAIL' : 'WARN')),
+    scope_type: bad.map((c) => scopeOf(c.id)),
+    seed: { values: BigInt64Array.from(bad, () => ctx.seed), valid: Uint8Array.from(bad, () => 1) },
+    scenario_id: { codes: new Int32Array(bad.length), dict: [''], valid: new Uint8Array(bad.length) },
+    flow_id: none(bad.length),
+    case_id: none(bad.length),
+    event_seq: none(bad.length),
+    message: bad.map((c) => c.detail),
+    metrics: { ...dictEncode(bad.map((c) => JSON.stringify(c.affected === undefined ? {} : { affected: c.affected }))), valid: Uint8Array.from(bad, () => 1) },
+  });
+  return parts[0];
+}
+
+const scopeOf = (id: string) =>
+  /PARTY|S1_/.test(id)
+    ? 'PARTY'
+    : /ACCOUNT|S2_/.test(id)
+      ? 'ACCOUNT'
+      : /MERCHANT/.test(id)
+        ? 'MERCHANT'
+        : /DEVICE|S4_/.test(id)
+          ? 'DEVICE'
+          : /IP/.test(id)
+            ? 'IP'
+            : 'GLOBAL';

@@ -23,6 +23,8 @@ export const FAMILIES = {
   access: '6A.device_access',
   /** per country: each device's carrier, home Wi-Fi, public Wi-Fi and VPN choices (3 blocks per device) */
   deviceIps: '6A.device_ips',
+  /** per kind and country: each entity's score noise and role (2 blocks per entity) */
+  roles: { party: '6A.role_party', account: '6A.role_account', merchant: '6A.role_merchant', device: '6A.role_device', ip: '6A.role_ip' },
 } as const;
 
 /** The world S1 builds: parties in (country, segment) cells, population first then merchant owners. */
@@ -108,6 +110,7 @@ export interface Network6A {
   /** per party: household index (RETAIL) or −1 */
   household: Int32Array;
   households: number;
+  householdSize: Int32Array;
   householdId: BigUint64Array;
   deviceId: BigUint64Array;
   nIps: number;
@@ -127,6 +130,27 @@ export interface Network6A {
   /** per device: its index among its owner country's devices, and that country */
   local: Uint32Array;
   dCountry: Int32Array;
+}
+
+/** One kind's S5 outcome, per entity in its base's order. */
+export interface RoleSet {
+  vocab: string[];
+  groups: string[];
+  group: Int32Array;
+  base: Float64Array;
+  score: Float64Array;
+  tier: Int32Array;
+  role: Int32Array;
+  /** the entity's country (code into the kind's country list) and index in it: its substream window */
+  country: Int32Array;
+  local: Uint32Array;
+}
+export interface Roles6A {
+  party: RoleSet;
+  account: RoleSet;
+  merchant: RoleSet;
+  device: RoleSet;
+  ip: RoleSet;
 }
 
 export interface World6A {
