@@ -101,18 +101,21 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
   const all = Int32Array.from({ length: A }, (_, i) => i);
   const settled = all.filter((r) => a.merchant[r] !== 0n);
   // holdings: runs of (owner, type) in base order
-  const hOwner: bigint[] = [],
-    hType: number[] = [],
-    hCount: bigint[] = [];
+  const hOwnerAll = new BigUint64Array(A),
+    hTypeAll = new Int32Array(A),
+    hCountAll = new BigInt64Array(A);
+  let H = 0;
   for (let r = 0; r < A; r++) {
-    const k = hOwner.length - 1;
-    if (k >= 0 && hOwner[k] === w.id[a.owner[r]] && hType[k] === a.type[r]) hCount[k]++;
+    if (H > 0 && a.owner[r] === a.owner[r - 1] && hTypeAll[H - 1] === a.type[r]) hCountAll[H - 1]++;
     else {
-      hOwner.push(w.id[a.owner[r]]);
-      hType.push(a.type[r]);
-      hCount.push(1n);
+      hOwnerAll[H] = w.id[a.owner[r]];
+      hTypeAll[H] = a.type[r];
+      hCountAll[H++] = 1n;
     }
   }
+  const hOwner = hOwnerAll.subarray(0, H),
+    hType = hTypeAll.subarray(0, H),
+    hCount = hCountAll.subarray(0, H);
   // summary: (country, region, party type, account type) in country, then party type, then account type order
   const T = a.types.length;
   const P = ptypes.length;
@@ -127,9 +130,9 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
   const results = await Promise.all([
     ctx.out.write('s2_account_base_6A', cols(all)),
     ctx.out.write('s2_party_product_holdings_6A', {
-      owner_party_id: BigUint64Array.from(hOwner),
-      account_type: dictOf(Int32Array.from(hType), a.types),
-      account_count: BigInt64Array.from(hCount),
+      owner_party_id: hOwner,
+      account_type: dictOf(hType, a.types),
+      account_count: hCount,
     }),
     ctx.out.write('s2_merchant_account_base_6A', { ...cols(settled), merchant_id: BigUint64Array.from(settled, (r) => a.merchant[r]) }),
     ctx.out.write('s2_account_summary_6A', {
@@ -170,26 +173,31 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
   const type = dictOf(ins.type, ins.types);
   const scheme = dictOf(ins.scheme, ins.schemes);
   // holdings: per owner (contiguous), (type, scheme) counts in first-seen order
-  const hOwner: bigint[] = [],
-    hType: number[] = [],
-    hScheme: number[] = [],
-    hCount: bigint[] = [];
+  const hOwnerAll = new BigUint64Array(I),
+    hTypeAll = new Int32Array(I),
+    hSchemeAll = new Int32Array(I),
+    hCountAll = new BigInt64Array(I);
+  let H = 0;
   for (let q = 0; q < I;) {
     const o = owner[q];
-    const seen = new Map<number, number>();
+    const h0 = H;
     for (; q < I && owner[q] === o; q++) {
-      const key = ins.type[q] * 1024 + ins.scheme[q];
-      const at = seen.get(key);
-      if (at !== undefined) hCount[at]++;
+      // an owner's (type, scheme) pairs are few: a scan of its rows so far finds the pair's row
+      let at = -1;
+      for (let h = h0; h < H; h++) if (hTypeAll[h] === ins.type[q] && hSchemeAll[h] === ins.scheme[q]) at = h;
+      if (at >= 0) hCountAll[at]++;
       else {
-        seen.set(key, hOwner.length);
-        hOwner.push(w.id[o]);
-        hType.push(ins.type[q]);
-        hScheme.push(ins.scheme[q]);
-        hCount.push(1n);
+        hOwnerAll[H] = w.id[o];
+        hTypeAll[H] = ins.type[q];
+        hSchemeAll[H] = ins.scheme[q];
+        hCountAll[H++] = 1n;
       }
     }
   }
+  const hOwner = hOwnerAll.subarray(0, H),
+    hType = hTypeAll.subarray(0, H),
+    hScheme = hSchemeAll.subarray(0, H),
+    hCount = hCountAll.subarray(0, H);
   const sum = new Map<number, number>();
   for (let q = 0; q < I; q++) sum.set(ins.type[q] * 1024 + ins.scheme[q], (sum.get(ins.type[q] * 1024 + ins.scheme[q]) ?? 0) + 1);
   const keys = [...sum.keys()].sort((x, y) => x - y);
@@ -210,10 +218,10 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
     ctx.out.write('s3_instrument_base_6A', { instrument_id: ins.id, account_id: accountId, owner_party_id: ownerId, instrument_type: type, scheme }),
     ctx.out.write('s3_account_instrument_links_6A', { account_id: accountId, instrument_id: ins.id, instrument_type: type, scheme }),
     ctx.out.write('s3_party_instrument_holdings_6A', {
-      owner_party_id: BigUint64Array.from(hOwner),
-      instrument_type: dictOf(Int32Array.from(hType), ins.types),
-      scheme: dictOf(Int32Array.from(hScheme), ins.schemes),
-      instrument_count: BigInt64Array.from(hCount),
+      owner_party_id: hOwner,
+      instrument_type: dictOf(hType, ins.types),
+      scheme: dictOf(hScheme, ins.schemes),
+      instrument_count: hCount,
     }),
     ctx.out.write('s3_instrument_summary_6A', {
       instrument_type: dictOf(
@@ -267,75 +275,133 @@ export async function publishS4(
   // device links: per device its owner (or terminal) link, co-users, accounts, wallet tokens
   const roles = p.taxonomy.device_link_roles;
   const R = (id: string) => roles.indexOf(id);
-  const members = new Map<number, number[]>();
-  for (let i = 0; i < w.n; i++) if (net.household[i] >= 0) (members.get(net.household[i]) ?? members.set(net.household[i], []).get(net.household[i])!).push(i);
-  // wallet tokens bind to their owner's first phone
+  // a household's members are consecutive parties: its first member and size
+  const hFirst = new Int32Array(net.households).fill(-1);
+  for (let i = w.n - 1; i >= 0; i--) if (net.household[i] >= 0) hFirst[net.household[i]] = i;
+  // wallet tokens bind to their owner's first phone: tokens per device as offsets (CSR)
   const phone = net.deviceTypes.indexOf('MOBILE_PHONE');
   const firstPhone = new Int32Array(w.n).fill(-1);
-  for (let d = 0; d < net.personalDevices; d++) if (net.dtype[d] === phone && firstPhone[net.owner[d]] < 0) firstPhone[net.owner[d]] = d;
-  const tokensOf = new Map<number, number[]>();
+  for (let d = net.personalDevices - 1; d >= 0; d--) if (net.dtype[d] === phone) firstPhone[net.owner[d]] = d;
   const tokenType = ins.types.indexOf('WALLET_DEVICE_TOKEN');
+  const tokOff = new Int32Array(D + 1);
+  const tokDev = new Int32Array(ins.n).fill(-1);
   for (let q = 0; q < ins.n; q++) {
     if (ins.type[q] !== tokenType) continue;
     const d = firstPhone[a.owner[ins.account[q]]];
-    if (d >= 0) (tokensOf.get(d) ?? tokensOf.set(d, []).get(d)!).push(q);
+    if (d >= 0) {
+      tokDev[q] = d;
+      tokOff[d + 1]++;
+    }
   }
-  const lDev: number[] = [],
-    lParty: number[] = [],
-    lAcc: number[] = [],
-    lIns: number[] = [],
-    lRole: number[] = [];
-  const link = (d: number, party: number, acc: number, instr: number, role: number) => {
-    lDev.push(d);
-    lParty.push(party);
-    lAcc.push(acc);
-    lIns.push(instr);
-    lRole.push(role);
+  for (let d = 0; d < D; d++) tokOff[d + 1] += tokOff[d];
+  const tokList = new Int32Array(tokOff[D]);
+  {
+    const fill = tokOff.slice(0, D);
+    for (let q = 0; q < ins.n; q++) if (tokDev[q] >= 0) tokList[fill[tokDev[q]]++] = q;
+  }
+  const popcount = (m: number) => {
+    let c = 0;
+    for (; m; m &= m - 1) c++;
+    return c;
   };
+  const coUsers = (d: number) => {
+    const o = net.owner[d];
+    const h = net.household[o];
+    return net.shared[d] && h >= 0 ? net.householdSize[h] - 1 : 0;
+  };
+  // device links, counted first then filled (typed columns: tens of millions of rows at large)
+  let L = 0;
+  for (let d = 0; d < D; d++) L += net.outlet[d] >= 0 ? 1 : 1 + coUsers(d) + popcount(net.accessMask[d]) + tokOff[d + 1] - tokOff[d];
+  const lDev = new Int32Array(L),
+    lParty = new Int32Array(L).fill(-1),
+    lAcc = new Int32Array(L).fill(-1),
+    lIns = new Int32Array(L).fill(-1),
+    lRole = new Int32Array(L);
+  let k = 0;
   for (let d = 0; d < D; d++) {
     const o = net.owner[d];
-    if (net.outlet[d] >= 0) {
-      link(d, o, -1, -1, R('MERCHANT_TERMINAL'));
-      continue;
+    lDev[k] = d;
+    lParty[k] = o;
+    lRole[k++] = net.outlet[d] >= 0 ? R('MERCHANT_TERMINAL') : R('PRIMARY_OWNER');
+    if (net.outlet[d] >= 0) continue;
+    if (coUsers(d) > 0) {
+      const h = net.household[o];
+      for (let m = hFirst[h]; m < hFirst[h] + net.householdSize[h]; m++) {
+        if (m === o) continue;
+        lDev[k] = d;
+        lParty[k] = m;
+        lRole[k++] = R('SECONDARY_USER');
+      }
     }
-    link(d, o, -1, -1, R('PRIMARY_OWNER'));
-    if (net.shared[d] && net.household[o] >= 0) for (const m of members.get(net.household[o])!) if (m !== o) link(d, m, -1, -1, R('SECONDARY_USER'));
     const mask = net.accessMask[d];
-    for (let b = 0; b < 32; b++) if (mask & (2 ** b)) link(d, -1, net.accOff[o] + b, -1, R('ASSOCIATED_ACCOUNT_ACCESS'));
-    for (const q of tokensOf.get(d) ?? []) link(d, -1, -1, q, R('ASSOCIATED_INSTRUMENT_ACCESS'));
+    for (let b = 0; b < 32; b++) {
+      if (!(mask & (2 ** b))) continue;
+      lDev[k] = d;
+      lAcc[k] = net.accOff[o] + b;
+      lRole[k++] = R('ASSOCIATED_ACCOUNT_ACCESS');
+    }
+    for (let t = tokOff[d]; t < tokOff[d + 1]; t++) {
+      lDev[k] = d;
+      lIns[k] = tokList[t];
+      lRole[k++] = R('ASSOCIATED_INSTRUMENT_ACCESS');
+    }
   }
-  const L = lDev.length;
-  const opt = (v: number[], ids: BigUint64Array) => ({
+  const opt = (v: Int32Array, ids: BigUint64Array) => ({
     values: BigUint64Array.from(v, (x) => (x >= 0 ? ids[x] : 0n)),
     valid: Uint8Array.from(v, (x) => (x >= 0 ? 1 : 0)),
   });
   // ip links: typical, recent home, public Wi-Fi, VPN (party: the device's primary owner)
   const iroles = p.taxonomy.ip_link_roles;
-  const iIp: number[] = [],
-    iDev: number[] = [],
-    iRole: number[] = [];
+  const ipsOfDevice = (d: number, out: number[]) => {
+    out.length = 0;
+    out.push(net.typical[d]);
+    if (net.recentHome[d] >= 0 && net.recentHome[d] !== net.typical[d]) out.push(net.recentHome[d]);
+    if (net.wifiIp[d] >= 0) out.push(net.wifiIp[d]);
+    if (net.vpnIp[d] >= 0) out.push(net.vpnIp[d]);
+    return out;
+  };
+  let IL = 0;
+  const buf: number[] = [];
+  for (let d = 0; d < D; d++) IL += ipsOfDevice(d, buf).length;
+  const iIp = new Int32Array(IL),
+    iDev = new Int32Array(IL),
+    iRole = new Int32Array(IL);
+  const roleOf = [
+    iroles.indexOf('TYPICAL_DEVICE_IP'),
+    iroles.indexOf('RECENT_LOGIN_IP'),
+    iroles.indexOf('SHARED_PUBLIC_WIFI'),
+    iroles.indexOf('RECENT_LOGIN_IP'),
+  ];
+  k = 0;
   for (let d = 0; d < D; d++) {
-    const add = (ip: number, role: string) => {
-      iIp.push(ip);
-      iDev.push(d);
-      iRole.push(iroles.indexOf(role));
+    const add = (ip: number, role: number) => {
+      iIp[k] = ip;
+      iDev[k] = d;
+      iRole[k++] = role;
     };
-    add(net.typical[d], 'TYPICAL_DEVICE_IP');
-    if (net.recentHome[d] >= 0 && net.recentHome[d] !== net.typical[d]) add(net.recentHome[d], 'RECENT_LOGIN_IP');
-    if (net.wifiIp[d] >= 0) add(net.wifiIp[d], 'SHARED_PUBLIC_WIFI');
-    if (net.vpnIp[d] >= 0) add(net.vpnIp[d], 'RECENT_LOGIN_IP');
+    add(net.typical[d], roleOf[0]);
+    if (net.recentHome[d] >= 0 && net.recentHome[d] !== net.typical[d]) add(net.recentHome[d], roleOf[1]);
+    if (net.wifiIp[d] >= 0) add(net.wifiIp[d], roleOf[2]);
+    if (net.vpnIp[d] >= 0) add(net.vpnIp[d], roleOf[3]);
   }
-  // neighbourhoods: per party, devices it uses (owner or co-user) and the distinct IPs of those devices
+  // neighbourhoods: per party, the devices it uses (owner or co-user; not terminals) and the distinct IPs
+  // of those devices, counted from sorted (party, ip) keys
   const devCount = new Int32Array(w.n);
-  const ipsOf = new Map<number, Set<number>>();
-  const ipsOfDevice = new Map<number, number[]>();
-  iDev.forEach((d, k) => (ipsOfDevice.get(d) ?? ipsOfDevice.set(d, []).get(d)!).push(iIp[k]));
-  for (let k = 0; k < L; k++) {
-    if (lParty[k] < 0 || lRole[k] === R('MERCHANT_TERMINAL')) continue;
-    devCount[lParty[k]]++;
-    const s = ipsOf.get(lParty[k]) ?? ipsOf.set(lParty[k], new Set()).get(lParty[k])!;
-    for (const ip of ipsOfDevice.get(lDev[k]) ?? []) s.add(ip);
+  let pairs = 0;
+  for (let q = 0; q < L; q++) {
+    if (lParty[q] < 0 || lRole[q] === R('MERCHANT_TERMINAL')) continue;
+    devCount[lParty[q]]++;
+    pairs += ipsOfDevice(lDev[q], buf).length;
   }
+  const keys = new BigUint64Array(pairs);
+  let pk = 0;
+  for (let q = 0; q < L; q++) {
+    if (lParty[q] < 0 || lRole[q] === R('MERCHANT_TERMINAL')) continue;
+    for (const ip of ipsOfDevice(lDev[q], buf)) keys[pk++] = (BigInt(lParty[q]) << 32n) | BigInt(ip);
+  }
+  keys.sort();
+  const ipCount = new BigInt64Array(w.n);
+  for (let q = 0; q < pairs; q++) if (q === 0 || keys[q] !== keys[q - 1]) ipCount[Number(keys[q] >> 32n)]++;
   const os = p.taxonomy.os_families;
   const asnClasses = [...new Set(p.taxonomy.ip_types.map((x) => x.asn_class))].sort();
   const results = await Promise.all([
@@ -364,24 +430,24 @@ export async function publishS4(
       party_id: opt(lParty, w.id),
       account_id: opt(lAcc, a.id),
       instrument_id: opt(lIns, ins.id),
-      link_role: dictOf(Int32Array.from(lRole), roles),
+      link_role: dictOf(lRole, roles),
     }),
     ctx.out.write('s4_ip_links_6A', {
       ip_id: BigUint64Array.from(iIp, (q) => net.ipId[q]),
       device_id: BigUint64Array.from(iDev, (d) => net.deviceId[d]),
       party_id: BigUint64Array.from(iDev, (d) => w.id[net.owner[d]]),
-      link_role: dictOf(Int32Array.from(iRole), iroles),
+      link_role: dictOf(iRole, iroles),
     }),
     ctx.out.write('s4_entity_neighbourhoods_6A', {
       party_id: w.id,
       device_count: BigInt64Array.from(devCount, (x) => BigInt(x)),
-      ip_count: BigInt64Array.from({ length: w.n }, (_, i) => BigInt(ipsOf.get(i)?.size ?? 0)),
+      ip_count: ipCount,
     }),
     ctx.out.write('s4_network_summary_6A', {
       devices_total: BigInt64Array.of(BigInt(D)),
       ips_total: BigInt64Array.of(BigInt(net.nIps)),
       device_links_total: BigInt64Array.of(BigInt(L)),
-      ip_links_total: BigInt64Array.of(BigInt(iIp.length)),
+      ip_links_total: BigInt64Array.of(BigInt(IL)),
     }),
     ctx.out.write('s4_device_profile_6A', {
       device_id: net.deviceId,

@@ -48,6 +48,14 @@ export interface Built6A {
 /** The spec version the S5 report names (upstream's field spec_version_6A). */
 export const SPEC_VERSION_6A = 'fraudworld-6A-1';
 
+/** Repeated values among ids (a sorted typed copy: no per-id objects at 10^7 ids). */
+function repeats(ids: BigUint64Array): number {
+  const s = ids.slice().sort();
+  let dup = 0;
+  for (let i = 1; i < s.length; i++) if (s[i] === s[i - 1]) dup++;
+  return dup;
+}
+
 /** Entities replayed through the TypeScript reference per kind (evenly spaced over the index). */
 const REPLAY = 256;
 
@@ -89,13 +97,9 @@ function checkParties(ctx: RunContext, w: Built6A, checks: Checks): Record<strin
   const { parties: pt, inputs: inp } = w;
   const n = pt.n;
   // ids: unique, positive, below 2^63
-  const ids = Array.from(pt.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  let dup = 0,
-    out = 0;
-  for (let i = 0; i < n; i++) {
-    if (i > 0 && ids[i] === ids[i - 1]) dup++;
-    if (ids[i] < 1n || ids[i] >= 1n << 63n) out++;
-  }
+  const dup = repeats(pt.id);
+  let out = 0;
+  for (let i = 0; i < n; i++) if (pt.id[i] < 1n || pt.id[i] >= 1n << 63n) out++;
   checks.add('S1_PARTY_ID_UNIQUE', dup === 0 && out === 0, `${n} party ids: ${dup} repeated, ${out} outside [1, 2^63)`, true, dup + out);
   // every merchant owned by exactly one party of its home country
   const owned = new Map<bigint, number>();
@@ -168,9 +172,7 @@ function corridor(checks: Checks, id: string, value: number, c: Corridor | undef
 
 function checkAccounts(w: Built6A, checks: Checks): Record<string, number> {
   const { parties: pt, accounts: a, p } = w;
-  const ids = Array.from(a.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  let dup = 0;
-  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) dup++;
+  const dup = repeats(a.id);
   checks.add('S2_ACCOUNT_ID_UNIQUE', dup === 0, `${a.n} account ids: ${dup} repeated`, true, dup);
   // per owner: counts by type within the caps, the required deposit account present, one settlement account per merchant owner
   const T = a.types.length;
@@ -257,11 +259,14 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
   const extra = types.map((t) => p.products.types[t].extra_mean);
   const max = types.map((t) => p.products.types[t].max);
   const ck = new FamilyKeys(ctx, FAMILIES.accountCount).forStrings(pt.countries);
-  const per = new Map<number, number[]>();
-  for (let r = 0; r < a.n; r++) {
-    const v = per.get(a.owner[r]) ?? per.set(a.owner[r], new Array(T).fill(0)).get(a.owner[r])!;
-    if (a.type[r] < T) v[a.type[r]]++;
-  }
+  // an owner's accounts are contiguous (party order)
+  const first = new Int32Array(pt.n + 1).fill(-1);
+  for (let r = a.n - 1; r >= 0; r--) first[a.owner[r]] = r;
+  const countsOf = (i: number) => {
+    const v = new Array<number>(T).fill(0);
+    for (let r = first[i]; r >= 0 && r < a.n && a.owner[r] === i; r++) if (a.type[r] < T) v[a.type[r]]++;
+    return v;
+  };
   const step = Math.max(1, Math.floor(pt.n / REPLAY));
   let sampled = 0,
     diff = 0;
@@ -269,7 +274,7 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
     const c = pt.country[i];
     const r = accountCountsRef([ck[2 * c], ck[2 * c + 1]], pt.local[i], hold.subarray(pt.segment[i] * T, (pt.segment[i] + 1) * T), extra, max);
     sampled++;
-    if (r.counts.join() !== (per.get(i) ?? new Array(T).fill(0)).join()) diff++;
+    if (r.counts.join() !== countsOf(i).join()) diff++;
   }
   checks.add(
     'S2_RNG_REPLAY_COUNTS',
@@ -304,14 +309,12 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
 
 function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
   const { parties: pt, accounts: a, instruments: ins, p } = w;
-  const ids = Array.from(ins.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-  let dup = 0;
-  for (let i = 1; i < ids.length; i++) if (ids[i] === ids[i - 1]) dup++;
+  const dup = repeats(ins.id);
   checks.add('S3_INSTRUMENT_ID_UNIQUE', dup === 0, `${ins.n} instrument ids: ${dup} repeated`, true, dup);
   const cls = ins.types.map((id) => p.taxonomy.instrument_types.find((x) => x.id === id)!);
   const handles = new Uint8Array(a.n);
-  const cardsOf = new Map<number, number>(),
-    credsOf = new Map<number, number>();
+  const cardsOf = new Int32Array(pt.n),
+    credsOf = new Int32Array(pt.n);
   let creditOnlyOnDebit = 0,
     badFunding = 0,
     ownerMismatch = 0;
@@ -321,10 +324,10 @@ function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
     const owner = a.owner[ins.account[q]];
     if (t.class === 'BANK_ACCOUNT') handles[ins.account[q]]++;
     if (t.class === 'CARD') {
-      cardsOf.set(owner, (cardsOf.get(owner) ?? 0) + 1);
+      cardsOf[owner]++;
       if (t.card === 'DEBIT' && creditOnly.has(ins.schemes[ins.scheme[q]])) creditOnlyOnDebit++;
     }
-    if (t.class !== 'BANK_ACCOUNT') credsOf.set(owner, (credsOf.get(owner) ?? 0) + 1);
+    if (t.class !== 'BANK_ACCOUNT') credsOf[owner]++;
     if (t.class === 'TOKEN') {
       const f = ins.funding[q];
       if (f < 0 || cls[ins.type[f]].class !== 'CARD' || ins.account[f] !== ins.account[q]) badFunding++;
@@ -353,7 +356,7 @@ function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
     retailHolders = 0;
   for (let i = 0; i < pt.n; i++) {
     if (pt.ownedMerchant[i] !== 0n) continue;
-    const c = cardsOf.get(i) ?? 0;
+    const c = cardsOf[i];
     if (pt.segmentType[pt.segment[i]] === 'RETAIL') {
       retail++;
       if (c > 0) retailHolders++;
@@ -361,7 +364,7 @@ function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
     if (c === 0) continue;
     holders++;
     cards += c;
-    creds += credsOf.get(i) ?? 0;
+    creds += credsOf[i];
   }
   const m = {
     instruments: ins.n,
@@ -385,8 +388,14 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
   const tabs = credentialTables(p, pt.segments, regions);
   const keys = new FamilyKeys(ctx, FAMILIES.credentials).forStrings(pt.countries);
   const cardOf = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.card);
-  const byAccount = new Map<number, number[]>();
-  for (let q = 0; q < ins.n; q++) (byAccount.get(ins.account[q]) ?? byAccount.set(ins.account[q], []).get(ins.account[q])!).push(q);
+  // an account's instruments are contiguous (account order)
+  const firstIns = new Int32Array(a.n).fill(-1);
+  for (let q = ins.n - 1; q >= 0; q--) firstIns[ins.account[q]] = q;
+  const instrumentsOf = (r: number) => {
+    const out: number[] = [];
+    for (let q = firstIns[r]; q >= 0 && q < ins.n && ins.account[q] === r; q++) out.push(q);
+    return out;
+  };
   const cls = ins.types.map((id) => p.taxonomy.instrument_types.find((x) => x.id === id)!);
   const step = Math.max(1, Math.floor(a.n / REPLAY));
   let sampled = 0,
@@ -408,7 +417,7 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
       { prob: tabs.walletProb, alias: tabs.walletAlias },
       p.instruments.expiry_months_max,
     );
-    const mine = byAccount.get(r) ?? [];
+    const mine = instrumentsOf(r);
     const forms = mine.map((q) => cls[ins.type[q]].form);
     const want = ['HANDLE', ...(ref.flags & 1 ? ['PHYSICAL'] : []), ...(ref.flags & 2 ? ['VIRTUAL'] : []), ...(ref.flags & 4 ? ['TOKEN'] : [])];
     const cards = mine.filter((q) => cls[ins.type[q]].class === 'CARD');
@@ -423,14 +432,8 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
 function checkNetwork(w: Built6A, checks: Checks): Record<string, number> {
   const { parties: pt, network: net, p, inputs: inp } = w;
   const D = net.nDevices;
-  const unique = (ids: BigUint64Array) => {
-    const s = Array.from(ids).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-    let dup = 0;
-    for (let i = 1; i < s.length; i++) if (s[i] === s[i - 1]) dup++;
-    return dup;
-  };
-  const dd = unique(net.deviceId),
-    di = unique(net.ipId);
+  const dd = repeats(net.deviceId),
+    di = repeats(net.ipId);
   checks.add('S4_IDS_UNIQUE', dd === 0 && di === 0, `${D} device ids, ${net.nIps} ip ids: ${dd + di} repeated`, true, dd + di);
   let noTypical = 0;
   for (let d = 0; d < D; d++) if (net.typical[d] < 0 || net.typical[d] >= net.nIps) noTypical++;
@@ -515,8 +518,14 @@ function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
     alias: t.alias.slice(t.off[j], t.off[j + 1]),
     code: t.code.slice(t.off[j], t.off[j + 1]),
   });
-  const devicesOf = new Map<number, number[]>();
-  for (let d = 0; d < net.personalDevices; d++) (devicesOf.get(net.owner[d]) ?? devicesOf.set(net.owner[d], []).get(net.owner[d])!).push(d);
+  // a party's devices are contiguous (party order)
+  const firstDev = new Int32Array(pt.n).fill(-1);
+  for (let d = net.personalDevices - 1; d >= 0; d--) firstDev[net.owner[d]] = d;
+  const devicesOf = (i: number) => {
+    const out: number[] = [];
+    for (let d = firstDev[i]; d >= 0 && d < net.personalDevices && net.owner[d] === i; d++) out.push(d);
+    return out;
+  };
   const step = Math.max(1, Math.floor(pt.n / REPLAY));
   let sampled = 0,
     diff = 0;
@@ -533,7 +542,7 @@ function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
       (t) => table(tabs.os, t),
       tabs.shareP,
     );
-    const mine = devicesOf.get(i) ?? [];
+    const mine = devicesOf(i);
     const got = { types: mine.map((d) => net.dtype[d]), os: mine.map((d) => net.os[d]), shared: mine.map((d) => net.shared[d]) };
     // a RETAIL party's start draw (the scan may also start a household at a country's first party or past max_size)
     const retail = pt.segmentType[pt.segment[i]] === 'RETAIL';
