@@ -4,6 +4,7 @@ import type { DictCol } from '../../io/tables.js';
 import type { Policies6A } from './policies.js';
 import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
+import { counts64, gather64, gather64Opt } from './gather.js';
 
 /** codes → a dictionary column over `dict` (no copy of the codes). */
 const dictOf = (codes: Int32Array, dict: string[]): DictCol => ({ codes, dict });
@@ -83,8 +84,11 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
   const cols = (rows: ArrayLike<number>) => {
     const pick = <T extends Int32Array>(v: T) => Int32Array.from(rows, (r) => v[r]);
     return {
-      account_id: BigUint64Array.from(rows, (r) => a.id[r]),
-      owner_party_id: BigUint64Array.from(rows, (r) => w.id[a.owner[r]]),
+      account_id: gather64(a.id, rows as Int32Array),
+      owner_party_id: gather64(
+        w.id,
+        Int32Array.from(rows, (r) => a.owner[r]),
+      ),
       account_type: dictOf(pick(a.type), a.types),
       party_type: dictOf(
         Int32Array.from(rows, (r) => typeOfSeg[ownerSeg[r]]),
@@ -101,21 +105,21 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
   const all = Int32Array.from({ length: A }, (_, i) => i);
   const settled = all.filter((r) => a.merchant[r] !== 0n);
   // holdings: runs of (owner, type) in base order
-  const hOwnerAll = new BigUint64Array(A),
+  const hOwnerAll = new Int32Array(A),
     hTypeAll = new Int32Array(A),
-    hCountAll = new BigInt64Array(A);
+    hCountAll = new Int32Array(A);
   let H = 0;
   for (let r = 0; r < A; r++) {
     if (H > 0 && a.owner[r] === a.owner[r - 1] && hTypeAll[H - 1] === a.type[r]) hCountAll[H - 1]++;
     else {
-      hOwnerAll[H] = w.id[a.owner[r]];
+      hOwnerAll[H] = a.owner[r];
       hTypeAll[H] = a.type[r];
-      hCountAll[H++] = 1n;
+      hCountAll[H++] = 1;
     }
   }
-  const hOwner = hOwnerAll.subarray(0, H),
+  const hOwner = gather64(w.id, hOwnerAll.subarray(0, H)),
     hType = hTypeAll.subarray(0, H),
-    hCount = hCountAll.subarray(0, H);
+    hCount = counts64(hCountAll.subarray(0, H));
   // summary: (country, region, party type, account type) in country, then party type, then account type order
   const T = a.types.length;
   const P = ptypes.length;
@@ -134,7 +138,7 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
       account_type: dictOf(hType, a.types),
       account_count: hCount,
     }),
-    ctx.out.write('s2_merchant_account_base_6A', { ...cols(settled), merchant_id: BigUint64Array.from(settled, (r) => a.merchant[r]) }),
+    ctx.out.write('s2_merchant_account_base_6A', { ...cols(settled), merchant_id: gather64(a.merchant, settled) }),
     ctx.out.write('s2_account_summary_6A', {
       country_iso: dictOf(Int32Array.from(keys, cOf), w.countries),
       region_id: dictOf(
@@ -168,15 +172,15 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
 export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a: Accounts6A, ins: Instruments6A): Promise<Record<string, number>> {
   const I = ins.n;
   const owner = Int32Array.from(ins.account, (r) => a.owner[r]);
-  const accountId = BigUint64Array.from(ins.account, (r) => a.id[r]);
-  const ownerId = BigUint64Array.from(owner, (i) => w.id[i]);
+  const accountId = gather64(a.id, ins.account);
+  const ownerId = gather64(w.id, owner);
   const type = dictOf(ins.type, ins.types);
   const scheme = dictOf(ins.scheme, ins.schemes);
   // holdings: per owner (contiguous), (type, scheme) counts in first-seen order
-  const hOwnerAll = new BigUint64Array(I),
+  const hOwnerAll = new Int32Array(I),
     hTypeAll = new Int32Array(I),
     hSchemeAll = new Int32Array(I),
-    hCountAll = new BigInt64Array(I);
+    hCountAll = new Int32Array(I);
   let H = 0;
   for (let q = 0; q < I;) {
     const o = owner[q];
@@ -187,17 +191,17 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
       for (let h = h0; h < H; h++) if (hTypeAll[h] === ins.type[q] && hSchemeAll[h] === ins.scheme[q]) at = h;
       if (at >= 0) hCountAll[at]++;
       else {
-        hOwnerAll[H] = w.id[o];
+        hOwnerAll[H] = o;
         hTypeAll[H] = ins.type[q];
         hSchemeAll[H] = ins.scheme[q];
-        hCountAll[H++] = 1n;
+        hCountAll[H++] = 1;
       }
     }
   }
-  const hOwner = hOwnerAll.subarray(0, H),
+  const hOwner = gather64(w.id, hOwnerAll.subarray(0, H)),
     hType = hTypeAll.subarray(0, H),
     hScheme = hSchemeAll.subarray(0, H),
-    hCount = hCountAll.subarray(0, H);
+    hCount = counts64(hCountAll.subarray(0, H));
   const sum = new Map<number, number>();
   for (let q = 0; q < I; q++) sum.set(ins.type[q] * 1024 + ins.scheme[q], (sum.get(ins.type[q] * 1024 + ins.scheme[q]) ?? 0) + 1);
   const keys = [...sum.keys()].sort((x, y) => x - y);
@@ -207,7 +211,7 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
   const numValid = Uint8Array.from(ins.cardNumber, (x) => (x !== 0n ? 1 : 0));
   const tierValid = Uint8Array.from(ins.tier, (x) => (x >= 0 ? 1 : 0));
   const fundingValid = Uint8Array.from(ins.funding, (f) => (f >= 0 ? 1 : 0));
-  const fundingId = BigUint64Array.from(ins.funding, (f) => (f >= 0 ? ins.id[f] : 0n));
+  const fundingId = gather64Opt(ins.id, ins.funding).values;
   const last4 = Int32Array.from(ins.cardNumber, (x) => Number(x % 10000n));
   const tiers = p.taxonomy.brand_tiers;
   const tierCode = Int32Array.from(ins.tier, (x) => Math.max(0, x));
@@ -346,10 +350,7 @@ export async function publishS4(
       lRole[k++] = R('ASSOCIATED_INSTRUMENT_ACCESS');
     }
   }
-  const opt = (v: Int32Array, ids: BigUint64Array) => ({
-    values: BigUint64Array.from(v, (x) => (x >= 0 ? ids[x] : 0n)),
-    valid: Uint8Array.from(v, (x) => (x >= 0 ? 1 : 0)),
-  });
+  const opt = (v: Int32Array, ids: BigUint64Array) => gather64Opt(ids, v);
   // ip links: typical, recent home, public Wi-Fi, VPN (party: the device's primary owner)
   const iroles = p.taxonomy.ip_link_roles;
   const ipsOfDevice = (d: number, out: number[]) => {
@@ -393,15 +394,17 @@ export async function publishS4(
     devCount[lParty[q]]++;
     pairs += ipsOfDevice(lDev[q], buf).length;
   }
-  const keys = new BigUint64Array(pairs);
+  // key = party · 2^31 + ip, exact in a double (parties < 2^22 and IPs < 2^31)
+  const keys = new Float64Array(pairs);
   let pk = 0;
   for (let q = 0; q < L; q++) {
     if (lParty[q] < 0 || lRole[q] === R('MERCHANT_TERMINAL')) continue;
-    for (const ip of ipsOfDevice(lDev[q], buf)) keys[pk++] = (BigInt(lParty[q]) << 32n) | BigInt(ip);
+    for (const ip of ipsOfDevice(lDev[q], buf)) keys[pk++] = lParty[q] * 2147483648 + ip;
   }
   keys.sort();
-  const ipCount = new BigInt64Array(w.n);
-  for (let q = 0; q < pairs; q++) if (q === 0 || keys[q] !== keys[q - 1]) ipCount[Number(keys[q] >> 32n)]++;
+  const ipCountN = new Int32Array(w.n);
+  for (let q = 0; q < pairs; q++) if (q === 0 || keys[q] !== keys[q - 1]) ipCountN[Math.floor(keys[q] / 2147483648)]++;
+  const ipCount = counts64(ipCountN);
   const os = p.taxonomy.os_families;
   const asnClasses = [...new Set(p.taxonomy.ip_types.map((x) => x.asn_class))].sort();
   const results = await Promise.all([
@@ -409,7 +412,7 @@ export async function publishS4(
       device_id: net.deviceId,
       device_type: dictOf(net.dtype, net.deviceTypes),
       os_family: dictOf(net.os, os),
-      primary_party_id: BigUint64Array.from(net.owner, (i) => w.id[i]),
+      primary_party_id: gather64(w.id, net.owner),
       home_region_id: dictOf(
         Int32Array.from(devOwnerCountry, (c) => regionOfCountry[c]),
         regions,
@@ -426,21 +429,24 @@ export async function publishS4(
       country_iso: dictOf(net.ipCountry, net.ipCountries),
     }),
     ctx.out.write('s4_device_links_6A', {
-      device_id: BigUint64Array.from(lDev, (d) => net.deviceId[d]),
+      device_id: gather64(net.deviceId, lDev),
       party_id: opt(lParty, w.id),
       account_id: opt(lAcc, a.id),
       instrument_id: opt(lIns, ins.id),
       link_role: dictOf(lRole, roles),
     }),
     ctx.out.write('s4_ip_links_6A', {
-      ip_id: BigUint64Array.from(iIp, (q) => net.ipId[q]),
-      device_id: BigUint64Array.from(iDev, (d) => net.deviceId[d]),
-      party_id: BigUint64Array.from(iDev, (d) => w.id[net.owner[d]]),
+      ip_id: gather64(net.ipId, iIp),
+      device_id: gather64(net.deviceId, iDev),
+      party_id: gather64(
+        w.id,
+        Int32Array.from(iDev, (d) => net.owner[d]),
+      ),
       link_role: dictOf(iRole, iroles),
     }),
     ctx.out.write('s4_entity_neighbourhoods_6A', {
       party_id: w.id,
-      device_count: BigInt64Array.from(devCount, (x) => BigInt(x)),
+      device_count: counts64(devCount),
       ip_count: ipCount,
     }),
     ctx.out.write('s4_network_summary_6A', {
@@ -471,10 +477,13 @@ export async function publishS4(
     ctx.out.write('s4_party_household_6A', {
       party_id: w.id,
       household_id: {
-        values: BigUint64Array.from(net.household, (h) => (h >= 0 ? net.householdId[h] : 0n)),
+        values: gather64Opt(net.householdId, net.household).values,
         valid: Uint8Array.from(net.household, (h) => (h >= 0 ? 1 : 0)),
       },
-      home_ip_id: BigUint64Array.from({ length: w.n }, (_, i) => net.ipId[net.household[i] >= 0 ? net.household[i] : net.corporateOf[i]]),
+      home_ip_id: gather64(
+        net.ipId,
+        Int32Array.from(net.household, (h, i) => (h >= 0 ? h : net.corporateOf[i])),
+      ),
     }),
   ]);
   const ids = [

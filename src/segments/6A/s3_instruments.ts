@@ -236,21 +236,32 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     bin = new Int32Array(I),
     len = new Int32Array(I),
     expiryDay = new Int32Array(I);
-  const bins = new Map<string, string>();
+  // per-row lookups by number: the tier of (account type, segment, party type) and the BIN of (scheme,
+  // country, card kind, tier) are computed once per combination
+  const T = p.taxonomy.brand_tiers.length;
+  const tierOfAccountType = a.types.map((at) => bt.by_account_type[at]);
+  const tierByParty = w.segments.map((sid, sIdx) => bt.by_segment[sid] ?? bt.by_party_type[w.segmentType[sIdx]]);
+  const bins = new Map<number, number>();
+  const itypes0 = p.taxonomy.instrument_types;
   for (let q = 0; q < I; q++) {
-    const it = p.taxonomy.instrument_types[type[q]];
+    const it = itypes0[type[q]];
     if (it.class === 'BANK_ACCOUNT') continue;
     const r = account[q],
       i = a.owner[r];
-    const tierId = bt.by_account_type[a.types[a.type[r]]] ?? bt.by_segment[w.segments[w.segment[i]]] ?? bt.by_party_type[w.segmentType[w.segment[i]]];
-    tier[q] = p.taxonomy.brand_tiers.indexOf(tierId);
+    const tierId = tierOfAccountType[a.type[r]] ?? tierByParty[w.segment[i]];
+    const tc = p.taxonomy.brand_tiers.indexOf(tierId);
+    tier[q] = tc;
     expiryDay[q] = monthAfter(a.asOfDay, expiryOf[q]);
     if (it.class !== 'CARD') continue;
-    const sch = schemes[schemeOf[q]];
-    const iso = w.countries[w.country[i]];
-    const bk = `${sch}|${iso}|${it.card}|${tierId}`;
-    bin[q] = Number(bins.get(bk) ?? bins.set(bk, binOf(p, sch, iso, it.card, tierId)).get(bk)!);
-    len[q] = p.instruments.card_numbers[sch].length;
+    const c = w.country[i];
+    const key = ((schemeOf[q] * w.countries.length + c) * 2 + (it.card === 'DEBIT' ? 0 : 1)) * T + tc;
+    let b = bins.get(key);
+    if (b === undefined) {
+      b = Number(binOf(p, schemes[schemeOf[q]], w.countries[c], it.card, tierId));
+      bins.set(key, b);
+    }
+    bin[q] = b;
+    len[q] = p.instruments.card_numbers[schemes[schemeOf[q]]].length;
   }
   const cards = Int32Array.from({ length: I }, (_, q) => q).filter((q) => len[q] > 0);
   const idLo = new Uint32Array(id.buffer, id.byteOffset, 2 * I);
