@@ -52,8 +52,21 @@ export class KernelPool {
 
   /** Parquet bytes for typed columns, encoded on a worker by src/io/fastparquet.ts (see fastParquetTask). */
   async encodeParquet(columns: readonly FastColumn[], rows: number, opts?: FastParquetOptions): Promise<Uint8Array> {
-    return this.call(fastParquetKind, fastParquetTask(columns, rows, opts), 'encoding Parquet');
+    // at most two encodes per worker in flight: a task copies its columns when it is made, so a writer
+    // that hands over many parts at once would otherwise hold a copy of every part (memory, not speed)
+    // a finishing encode hands its slot straight to the next waiter, so the bound holds exactly
+    if (this.encoding >= 2 * this.workers || this.encodeQueue.length > 0) await new Promise<void>((go) => this.encodeQueue.push(go));
+    else this.encoding++;
+    try {
+      return await this.call(fastParquetKind, fastParquetTask(columns, rows, opts), 'encoding Parquet');
+    } finally {
+      const next = this.encodeQueue.shift();
+      if (next) next();
+      else this.encoding--;
+    }
   }
+  private encoding = 0;
+  private readonly encodeQueue: (() => void)[] = [];
 
   /** SHA-256 hex of each file, read and hashed on the workers (a task per file, in parallel). */
   async sha256Files(paths: string[]): Promise<string[]> {
