@@ -7,34 +7,12 @@
 // of box drifts by tens of percent within minutes; the table gives the median and the best of each.
 // Prints a table and writes bench/results/run5B-<scale>.json.
 //   node dist/bench/run5B.js [--scale medium] [--workers 1,2] [--reps 3] [--arrivals N] [--keep DIR]
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../src/core/paths.js';
 import { Duck, lit } from '../src/io/duck.js';
-
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : dflt;
-}
-
-const CLI = join(packageRoot(), 'bin', 'fraudworld.js');
-
-function fw(args: string[]): void {
-  const r = spawnSync(process.execPath, [CLI, 'run', ...args, '--quiet'], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`fraudworld run ${args.join(' ')} failed: ${r.stderr}`);
-}
-
-function receipt(world: string): { segments: { segment: string; status: string; seconds: number; rows?: Record<string, number> }[]; peak_rss_bytes: number } {
-  const runs = join(world, 'runs');
-  const latest = readdirSync(runs)
-    .map((d) => join(runs, d, 'run_receipt.json'))
-    .filter(existsSync)
-    .map((f) => JSON.parse(readFileSync(f, 'utf8')))
-    .sort((a, b) => String(a.created_utc ?? '').localeCompare(String(b.created_utc ?? '')));
-  return latest[latest.length - 1];
-}
+import { arg, fw, line, linkCopy, receipt, sweepPoints } from './harness.js';
 
 interface Row {
   workers: number;
@@ -43,17 +21,6 @@ interface Row {
   arrivals_per_s: number;
   peak_rss_mb: number;
 }
-
-/** A writable copy of the world up to 5A: hard links where the filesystem allows, else a real copy. */
-function linkCopy(from: string, to: string): void {
-  const r = spawnSync('cp', ['-al', `${from}/.`, to]);
-  if (r.status !== 0) cpSync(from, to, { recursive: true });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function main(): Promise<void> {
   const scale = arg('scale', 'medium');
@@ -100,21 +67,19 @@ async function main(): Promise<void> {
   console.log(`5B end to end, scale=${scale}${arrivals ? ` arrivals=${arrivals}` : ''}, ${reps} alternating reps (S0 through the sealed gate; 1A–5A prebuilt)`);
   console.log('workers  5B s median (best)  arrivals     arrivals/s median  speed-up median (best)  peak RSS MB  vs DuckDB');
   const duckRate = n / duckSeconds;
-  const of = (w: number) => results.filter((r) => r.workers === w);
-  const s0 = of(sweep[0]);
-  for (const w of sweep) {
-    const rs = of(w),
-      sec = median(rs.map((r) => r.seconds)),
-      best = Math.min(...rs.map((r) => r.seconds));
-    const rate = rs[0].arrivals / sec;
-    const up = median(s0.map((r) => r.seconds)) / sec,
-      upBest = Math.min(...s0.map((r) => r.seconds)) / best;
+  for (const pt of sweepPoints(sweep, results)) {
+    const r0 = results.find((r) => r.workers === pt.workers)!;
+    const rate = r0.arrivals / pt.seconds;
     console.log(
-      `${String(w).padEnd(7)} ${`${sec.toFixed(2)} (${best.toFixed(2)})`.padStart(18)}  ${String(rs[0].arrivals).padEnd(11)}  ${Math.round(rate).toLocaleString('en-US').padStart(17)}  ${`${up.toFixed(2)} (${upBest.toFixed(2)})`.padStart(22)}  ${Math.max(
-        ...rs.map((r) => r.peak_rss_mb),
-      )
-        .toFixed(0)
-        .padStart(11)}  ${(rate / duckRate).toFixed(2).padStart(9)}`,
+      line([
+        [String(pt.workers), -7],
+        [`${pt.seconds.toFixed(2)} (${pt.best.toFixed(2)})`, 18],
+        [String(r0.arrivals), -11],
+        [Math.round(rate).toLocaleString('en-US'), 17],
+        [`${pt.speedup.toFixed(2)} (${pt.speedupBest.toFixed(2)})`, 22],
+        [pt.peakMb.toFixed(0), 11],
+        [(rate / duckRate).toFixed(2), 9],
+      ]),
     );
   }
   console.log(
