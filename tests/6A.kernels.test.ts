@@ -305,7 +305,7 @@ describe('6A S3 credentials', () => {
         n: N,
         bin: SharedCol.from('i32', bin).all(),
         len: SharedCol.from('i32', len).all(),
-        idLo: SharedCol.from('u32', lo).all(),
+        serial: SharedCol.from('u32', lo).all(),
         outNumber: out.out(0, N),
       }),
     );

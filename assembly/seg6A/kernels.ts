@@ -252,15 +252,15 @@ export function k6aCredentials(
 }
 
 /**
- * S3 card numbers: bin[i] (6 digits) then the low digits of the card's id (idLo[i] mod 10^(len[i] − 7)),
+ * S3 card numbers: bin[i] (6 digits), then serial[i] mod 10^(len[i] − 7) on the remaining digits but one,
  * then the Luhn check digit: a test-range number that identifies the card and means nothing else.
  */
-export function k6aCardNumbers(n: i32, bin: usize, len: usize, idLo: usize, outNumber: usize): void {
+export function k6aCardNumbers(n: i32, bin: usize, len: usize, serial: usize, outNumber: usize): void {
   for (let i = 0; i < n; i++) {
     let m = load<i32>(len + (<usize>i << 2)) - 7;
     let p: u64 = 1;
     for (let k = 0; k < m; k++) p *= 10;
-    let body = <u64>load<i32>(bin + (<usize>i << 2)) * p + <u64>load<u32>(idLo + (<usize>i << 2)) % p;
+    let body = <u64>load<i32>(bin + (<usize>i << 2)) * p + <u64>load<u32>(serial + (<usize>i << 2)) % p;
     let sum: u64 = 0;
     let v = body;
     let dbl = true;

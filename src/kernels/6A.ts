@@ -82,8 +82,8 @@ export const k6aCredentials = kernel('k6aCredentials', {
   outExpiry: outCol('i32'),
 });
 
-/** S3: Luhn-valid test-range card numbers from a BIN and the card id's low word. */
-export const k6aCardNumbers = kernel('k6aCardNumbers', { n: i32, bin: inCol('i32'), len: inCol('i32'), idLo: inCol('u32'), outNumber: outCol('u64') });
+/** S3: Luhn-valid test-range card numbers from a BIN and a serial unique within it. */
+export const k6aCardNumbers = kernel('k6aCardNumbers', { n: i32, bin: inCol('i32'), len: inCol('i32'), serial: inCol('u32'), outNumber: outCol('u64') });
 
 /** S4: which RETAIL parties open a household. */
 export const k6aHouseholdStarts = kernel('k6aHouseholdStarts', {

@@ -166,10 +166,10 @@ export function credentialsRef(
   return { flags, scheme: sc, wallet: w, expiry, draws: s.draws };
 }
 
-/** One card of k6aCardNumbers: BIN, the id's low digits, the Luhn digit. */
-export function cardNumberRef(bin: number, len: number, idLo: number): bigint {
+/** One card of k6aCardNumbers: BIN, the serial's digits, the Luhn digit (lengths 13-16: the body stays below 2^53). */
+export function cardNumberRef(bin: number, len: number, serial: number): bigint {
   const p = 10 ** (len - 7);
-  const body = bin * p + (idLo % p);
+  const body = bin * p + (serial % p);
   let sum = 0,
     v = body,
     dbl = true;

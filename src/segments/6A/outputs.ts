@@ -394,16 +394,17 @@ export async function publishS4(
     devCount[lParty[q]]++;
     pairs += ipsOfDevice(lDev[q], buf).length;
   }
-  // key = party · 2^31 + ip, exact in a double (parties < 2^22 and IPs < 2^31)
+  // key = party · nIps + ip, exact in a double while parties × IPs < 2^53 (30M parties × 300M IPs is 9·10^15)
+  if (w.n * net.nIps >= 2 ** 53) throw new Error(`${w.n} parties × ${net.nIps} IPs do not fit exact (party, ip) keys`);
   const keys = new Float64Array(pairs);
   let pk = 0;
   for (let q = 0; q < L; q++) {
     if (lParty[q] < 0 || lRole[q] === R('MERCHANT_TERMINAL')) continue;
-    for (const ip of ipsOfDevice(lDev[q], buf)) keys[pk++] = lParty[q] * 2147483648 + ip;
+    for (const ip of ipsOfDevice(lDev[q], buf)) keys[pk++] = lParty[q] * net.nIps + ip;
   }
   keys.sort();
   const ipCountN = new Int32Array(w.n);
-  for (let q = 0; q < pairs; q++) if (q === 0 || keys[q] !== keys[q - 1]) ipCountN[Math.floor(keys[q] / 2147483648)]++;
+  for (let q = 0; q < pairs; q++) if (q === 0 || keys[q] !== keys[q - 1]) ipCountN[Math.floor(keys[q] / net.nIps)]++;
   const ipCount = counts64(ipCountN);
   const os = p.taxonomy.os_families;
   const asnClasses = [...new Set(p.taxonomy.ip_types.map((x) => x.asn_class))].sort();

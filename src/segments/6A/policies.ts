@@ -263,6 +263,14 @@ const FEATURES: Record<RoleKind, string[]> = {
 
 function checkRoles(p: Policies6A, bad: Bad): void {
   const r = p.roles;
+  for (const kind of ['party', 'account', 'merchant', 'device', 'ip'] as const)
+    if (!p.taxonomy.fraud_roles[kind][0].startsWith('CLEAN') && !p.taxonomy.fraud_roles[kind][0].startsWith('NORMAL'))
+      bad(
+        FILES.taxonomy,
+        `fraud_roles.${kind}`,
+        `the first ${kind} role is ${p.taxonomy.fraud_roles[kind][0]}, not a clean role`,
+        'list the clean role (CLEAN…, NORMAL) first',
+      );
   const [a, b, c] = r.tier_thresholds;
   if (!(a < b && b < c)) bad(FILES.roles, 'tier_thresholds', 'thresholds must increase', 'list three increasing scores in (0, 1)');
   const need = roleGroupsNeeded(p);

@@ -110,7 +110,7 @@ export function planParties(p: Policies6A, inp: Inputs6A, where: string) {
   for (let m = 0; m < inp.merchant.length; m++) {
     const seg = inp.merchantVirtual[m]
       ? pop.merchant_owners.virtual_segment
-      : pop.merchant_owners.by_outlets.find((b) => inp.merchantOutlets[m] <= b.max_outlets)!.segment;
+      : (pop.merchant_owners.by_outlets.find((b) => inp.merchantOutlets[m] <= b.max_outlets) ?? pop.merchant_owners.by_outlets.at(-1)!).segment;
     owners.push({ cell: cIndex.get(inp.merchantHome[m])! * S + segIndex.get(seg)!, merchant: inp.merchant[m] });
   }
   return { N, fromDemand, weekly, cells, owners, countryRegion, segments, segmentType, S };

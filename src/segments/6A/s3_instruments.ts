@@ -4,6 +4,7 @@
 // numbers (test-range BINs per scheme, country and tier, Luhn-valid) and expiry months.
 import { createHash } from 'node:crypto';
 import type { RunContext } from '../../engine/context.js';
+import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
@@ -12,11 +13,13 @@ import { SharedCol } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aCardNumbers, k6aCredentials, k6aIds } from '../../kernels/6A.js';
 import { loadCountries } from '../../reference/countries.js';
-import { SCORES, type Policies6A, type Segment } from './policies.js';
+import { FILES, SCORES, type Policies6A, type Segment } from './policies.js';
 import { idRoundKeys } from './s1_parties.js';
 import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Parties6A } from './world.js';
 
 const DAY_MS = 86_400_000;
+/** Multiplier of the card serial bijection: prime to 10, so r ↦ (r·STEP + c) mod 10^m permutes [0, 10^m). */
+const SERIAL_STEP = 7919;
 /** Card kinds as the kernel codes them. */
 const KIND = { NONE: 0, DEBIT: 1, CREDIT: 2 } as const;
 
@@ -264,7 +267,25 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     len[q] = p.instruments.card_numbers[schemes[schemeOf[q]]].length;
   }
   const cards = Int32Array.from({ length: I }, (_, q) => q).filter((q) => len[q] > 0);
-  const idLo = new Uint32Array(id.buffer, id.byteOffset, 2 * I);
+  // the digits after the BIN: the card's rank among its BIN's cards (every BIN, whatever groups share it),
+  // scrambled by an affine bijection of [0, 10^m): unique within the BIN, in no visible order
+  const rankOf = new Map<number, number>();
+  const serial = new Uint32Array(cards.length);
+  const [sk0] = new FamilyKeys(ctx, '6A.card_serial').forString('card');
+  for (let k = 0; k < cards.length; k++) {
+    const q = cards[k];
+    const m = 10 ** (len[q] - 7);
+    const r = rankOf.get(bin[q]) ?? 0;
+    if (r >= m)
+      fail(
+        ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+        `BIN ${bin[q]} would need more than ${m} card numbers`,
+        `${ctx.pack.dir}/${FILES.instruments}: card_numbers`,
+        'give the scheme more prefixes or a longer card number',
+      );
+    rankOf.set(bin[q], r + 1);
+    serial[k] = (r * SERIAL_STEP + (sk0 % m)) % m;
+  }
   const numC = new SharedCol('u64', cards.length);
   const nc = {
     bin: SharedCol.from(
@@ -275,13 +296,10 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
       'i32',
       Int32Array.from(cards, (q) => len[q]),
     ),
-    lo: SharedCol.from(
-      'u32',
-      Uint32Array.from(cards, (q) => idLo[2 * q]),
-    ),
+    serial: SharedCol.from('u32', serial),
   };
   await runShards(ctx.pool, cards.length, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
-    k6aCardNumbers.task({ n: e - s, bin: nc.bin.in(s, e), len: nc.len.in(s, e), idLo: nc.lo.in(s, e), outNumber: numC.out(s, e) }),
+    k6aCardNumbers.task({ n: e - s, bin: nc.bin.in(s, e), len: nc.len.in(s, e), serial: nc.serial.in(s, e), outNumber: numC.out(s, e) }),
   );
   const cardNumber = new BigInt64Array(I);
   const nums = numC.view() as BigUint64Array;

@@ -136,7 +136,7 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
     Int32Array.from(w.segment, (s) => pg.indexOf(w.segmentType[s])),
     trace,
   );
-  const clean = party.vocab.indexOf('CLEAN');
+  const clean = 0; // the first role of each kind is its clean role (taxonomy.yaml fraud_roles)
   const riskyParty = Uint8Array.from(party.role, (r) => (r === clean ? 0 : 1));
   // accounts
   const devicesOfAccount = new Int32Array(a.n);

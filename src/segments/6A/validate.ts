@@ -342,6 +342,9 @@ function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
     const num = ins.cardNumber[q].toString();
     if (!(luhnValid(num) && num.startsWith(String(ins.bin[q])) && num.length === p.instruments.card_numbers[ins.schemes[ins.scheme[q]]].length)) badNumber++;
   }
+  const nums = new BigUint64Array(ins.cardNumber.buffer, ins.cardNumber.byteOffset, ins.n).filter((x) => x !== 0n);
+  const dupNumbers = repeats(nums);
+  checks.add('S3_CARD_NUMBER_UNIQUE', dupNumbers === 0, `${nums.length} card numbers: ${dupNumbers} repeated`, true, dupNumbers);
   checks.add('S3_CARD_NUMBERS', badNumber === 0, `${badNumber} card numbers failing the Luhn check or not starting with their BIN`, true, badNumber);
   const noHandle = handles.filter((h) => h !== 1).length;
   checks.add('S3_ONE_HANDLE_PER_ACCOUNT', noHandle === 0, `${noHandle} accounts without exactly one bank account handle`, true, noHandle);
@@ -631,7 +634,7 @@ function checkRoles(w: Built6A, checks: Checks): Record<string, number> {
   at('device', 'S5_DEVICE_HIGH_RISK_SHARE', 'device_high_risk_device_share', 'device_high_risk_share');
   at('ip', 'S5_IP_HIGH_RISK_SHARE', 'ip_high_risk_ip_share', 'ip_high_risk_share');
   // mule accounts sit with risky owners: a mule account's owner is not CLEAN more often than a clean account's
-  const pc = roles.party.vocab.indexOf('CLEAN');
+  const pc = 0; // the first party role is the clean one (taxonomy.yaml fraud_roles)
   const mule = roles.account.vocab.indexOf('MULE_ACCOUNT');
   let muleRisky = 0,
     mules = 0,
