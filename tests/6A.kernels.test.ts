@@ -37,6 +37,7 @@ import {
   truncPoisson,
 } from '../src/segments/6A/kernels_ref.js';
 import { roleTables } from '../src/segments/6A/s5_roles.js';
+import { tableAt } from '../src/segments/6A/mix.js';
 import { deviceTables } from '../src/segments/6A/s4_network.js';
 import { localOffsets } from '../src/pool/shards.js';
 import { binOf, credentialTables, luhnDigit, luhnValid } from '../src/segments/6A/s3_instruments.js';
@@ -262,14 +263,12 @@ describe('6A S3 credentials', () => {
     for (let i = 0; i < N; i++) {
       const k = kind[i];
       const t = countryRegion[country[i]] * 2 + k - 1;
-      const lo = k ? tabs.schemeOff[t] : 0,
-        hi = k ? tabs.schemeOff[t + 1] : 0;
       const r = credentialsRef(
         [keys[2 * country[i]], keys[2 * country[i] + 1]],
         local[i],
         k,
         { phys: tabs.pPhysKind[k], virt: tabs.pVirtSeg[seg[i]], wallet: tabs.pWalletSeg[seg[i]] },
-        { prob: tabs.schemeProb.slice(lo, hi), alias: tabs.schemeAlias.slice(lo, hi), code: tabs.schemeCode.slice(lo, hi) },
+        tableAt(tabs.schemes, Math.max(0, t)), // not read for an account without a card
         { prob: tabs.walletProb, alias: tabs.walletAlias },
         60,
       );
@@ -405,11 +404,6 @@ describe('6A S4 devices and IPs', () => {
         }),
       );
     }
-    const tbl = (t: typeof tabs.mix, j: number) => ({
-      prob: t.prob.slice(t.off[j], t.off[j + 1]),
-      alias: t.alias.slice(t.off[j], t.off[j + 1]),
-      code: t.code.slice(t.off[j], t.off[j + 1]),
-    });
     for (let i = 0; i < N; i++) {
       const r = devicesRef(
         kp(dk, country[i]),
@@ -417,8 +411,8 @@ describe('6A S4 devices and IPs', () => {
         tabs.meanSeg[seg[i]],
         tabs.maxByType[ptype[i]],
         tabs.firstType[ptype[i]],
-        tbl(tabs.mix, ptype[i]),
-        (t) => tbl(tabs.os, t),
+        tableAt(tabs.mix, ptype[i]),
+        (t) => tableAt(tabs.os, t),
         tabs.shareP,
       );
       expect(r.types.length).toBe(counts[i]);
@@ -535,10 +529,7 @@ describe('6A S5 roles', () => {
       );
       const tiers = new Set<number>();
       for (let i = 0; i < N; i++) {
-        const r = roleRef([keys[2 * country[i]], keys[2 * country[i] + 1]], local[i], base[i], 0.1, th, (tier) => {
-          const j = group[i] * 4 + tier;
-          return { prob: t.prob.slice(t.off[j], t.off[j + 1]), alias: t.alias.slice(t.off[j], t.off[j + 1]), code: t.code.slice(t.off[j], t.off[j + 1]) };
-        });
+        const r = roleRef([keys[2 * country[i]], keys[2 * country[i] + 1]], local[i], base[i], 0.1, th, (tier) => tableAt(t, group[i] * 4 + tier));
         expect([(o.s.view() as Float64Array)[i], (o.t.view() as Int32Array)[i], (o.r.view() as Int32Array)[i]]).toEqual([r.score, r.tier, r.role]);
         expect(r.draws).toBe(3);
         expect(r.score >= 0 && r.score <= 1).toBe(true);

@@ -8,6 +8,9 @@ import { fm_cos, fm_exp, fm_neglog_u01 } from '../../rng/fmath.js';
 const MASK31 = 0x7fffffff;
 const DEG = 0.017453292519943295;
 const TWO_31 = 2147483648;
+
+/** The substream of `key` from block `block` (a 64-bit block counter as two 32-bit words). */
+const sub = (key: readonly [number, number], block: number) => new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
 /** Blocks of a party's substream window (7 draws). */
 export const PARTY_BLOCKS = 4;
 
@@ -55,7 +58,7 @@ export function partyRef(
   sigma: number,
 ) {
   const block = local * PARTY_BLOCKS;
-  const s = new Substream(t.keys[2 * c], t.keys[2 * c + 1], block >>> 0, Math.floor(block / 4294967296));
+  const s = sub([t.keys[2 * c], t.keys[2 * c + 1]], block);
   const a = t.placeOff[c],
     k = t.placeOff[c + 1] - a;
   let lat: number, lon: number;
@@ -120,7 +123,7 @@ export function accountCountsRef(
     let cnt = 0;
     if (p >= 0) {
       const block = local * T + t;
-      const s = new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
+      const s = sub(key, block);
       const u1 = s.u01();
       const u2 = s.u01();
       if (u1 < p) cnt = 1 + truncPoisson(extraMean[t], maxCount[t] - 1, u2);
@@ -133,7 +136,7 @@ export function accountCountsRef(
 
 /** One account of k6aAccountOpen: its opening day. */
 export function accountOpenRef(key: [number, number], local: number, asOfDay: number, maxDays: number, meanDays: number): number {
-  const s = new Substream(key[0], key[1], local >>> 0, Math.floor(local / 4294967296));
+  const s = sub(key, local);
   let tenure = meanDays * fm_neglog_u01(s.u01());
   if (tenure > maxDays) tenure = maxDays;
   return asOfDay - 1 - Math.floor(tenure);
@@ -151,7 +154,7 @@ export function credentialsRef(
 ): { flags: number; scheme: number; wallet: number; expiry: number; draws: number } {
   if (kind === 0) return { flags: 0, scheme: -1, wallet: -1, expiry: 0, draws: 0 };
   const block = local * 3;
-  const s = new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
+  const s = sub(key, block);
   const uPhys = s.u01(),
     uVirt = s.u01(),
     uWallet = s.u01();
@@ -185,8 +188,6 @@ export function cardNumberRef(bin: number, len: number, serial: number): bigint 
   }
   return BigInt(body) * 10n + BigInt((10 - (sum % 10)) % 10);
 }
-
-const sub = (key: [number, number], block: number) => new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
 
 /** One party of k6aHouseholdStarts. */
 export function householdStartRef(key: [number, number], local: number, isRetail: boolean, pStart: number): number {

@@ -4,7 +4,6 @@
 import type { RunContext } from '../../engine/context.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
-import { fm_exp } from '../../rng/fmath.js';
 import { SharedCol } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aAccountCounts, k6aAccountOpen, k6aIds } from '../../kernels/6A.js';
@@ -12,7 +11,8 @@ import { readTable } from '../../io/reader.js';
 import { textValues } from '../../io/arrow_columns.js';
 import { loadCountries } from '../../reference/countries.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
-import { SCORES, type Policies6A } from './policies.js';
+import type { Policies6A } from './policies.js';
+import { tilted } from './mix.js';
 import { idRoundKeys } from './s1_parties.js';
 import { FAMILIES, SHARD_ACCOUNTS, SHARD_PARTIES, type Accounts6A, type Parties6A } from './world.js';
 
@@ -35,11 +35,7 @@ export function holdTable(p: Policies6A, segments: readonly string[]): Float64Ar
       const r = p.products.types[tid];
       if (at.owner !== seg.party_type) out[s * T + t] = -1;
       else if (r.required) out[s * T + t] = 1;
-      else {
-        let z = 0;
-        for (const k of SCORES) z += (r.tilt?.[k] ?? 0) * (seg[k] - 0.5);
-        out[s * T + t] = Math.min(p.products.max_hold_p, r.hold! * fm_exp(z));
-      }
+      else out[s * T + t] = tilted(r.hold!, r.tilt, p.products.max_hold_p, seg);
     });
   });
   return out;

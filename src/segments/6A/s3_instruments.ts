@@ -7,14 +7,14 @@ import type { RunContext } from '../../engine/context.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
-import { fm_exp } from '../../rng/fmath.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aCardNumbers, k6aCredentials, k6aIds } from '../../kernels/6A.js';
 import { loadCountries } from '../../reference/countries.js';
-import { FILES, SCORES, type Policies6A, type Segment } from './policies.js';
+import { FILES, type Policies6A } from './policies.js';
 import { idRoundKeys } from './s1_parties.js';
+import { aliasTables, tilted } from './mix.js';
 import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Parties6A } from './world.js';
 
 const DAY_MS = 86_400_000;
@@ -23,43 +23,27 @@ const SERIAL_STEP = 7919;
 /** Card kinds as the kernel codes them. */
 const KIND = { NONE: 0, DEBIT: 1, CREDIT: 2 } as const;
 
-/** min(max_p, base × exp(Σ tilt[score] × (score − 0.5))) for one segment (fm_exp: the same on every host). */
-export function tilted(r: { base: number; tilt: Partial<Record<string, number>>; max_p: number }, seg: Segment): number {
-  let z = 0;
-  for (const k of SCORES) z += (r.tilt[k] ?? 0) * (seg[k] - 0.5);
-  return Math.min(r.max_p, r.base * fm_exp(z));
-}
-
 /** The kernel's per-segment and per-kind probabilities, scheme tables (region × kind) and wallet table. */
 export function credentialTables(p: Policies6A, segments: readonly string[], regions: readonly string[]) {
   const ins = p.instruments;
   const segOf = (id: string) => p.taxonomy.segments.find((s) => s.id === id)!;
   const schemes = p.taxonomy.schemes.CARD_NETWORK;
-  const off = [0];
-  const prob: number[] = [],
-    alias: number[] = [],
-    code: number[] = [];
-  for (const r of regions) {
-    for (const kind of ['DEBIT', 'CREDIT'] as const) {
-      const mix = ins.scheme_mix[kind][r];
-      const ids = Object.keys(mix).filter((s) => mix[s] > 0);
-      const t = aliasBuild(ids.map((s) => mix[s]));
-      prob.push(...t.prob);
-      alias.push(...t.alias);
-      code.push(...ids.map((s) => schemes.indexOf(s)));
-      off.push(prob.length);
-    }
-  }
+  // one table per region × kind (DEBIT, CREDIT), in that order
+  const st = aliasTables(
+    regions.flatMap((r) => [ins.scheme_mix.DEBIT[r], ins.scheme_mix.CREDIT[r]]),
+    (s) => schemes.indexOf(s),
+  );
   const wallets = p.taxonomy.schemes.WALLET_NETWORK;
   const wt = aliasBuild(wallets.map((wn) => ins.wallet_mix[wn] ?? 0));
   return {
     pPhysKind: Float64Array.of(0, ins.physical.DEBIT, ins.physical.CREDIT),
-    pVirtSeg: Float64Array.from(segments, (s) => tilted(ins.virtual, segOf(s))),
-    pWalletSeg: Float64Array.from(segments, (s) => tilted(ins.wallet, segOf(s))),
-    schemeOff: Int32Array.from(off),
-    schemeProb: Float64Array.from(prob),
-    schemeAlias: Int32Array.from(alias),
-    schemeCode: Int32Array.from(code),
+    pVirtSeg: Float64Array.from(segments, (s) => tilted(ins.virtual.base, ins.virtual.tilt, ins.virtual.max_p, segOf(s))),
+    pWalletSeg: Float64Array.from(segments, (s) => tilted(ins.wallet.base, ins.wallet.tilt, ins.wallet.max_p, segOf(s))),
+    schemes: st,
+    schemeOff: st.off,
+    schemeProb: st.prob,
+    schemeAlias: st.alias,
+    schemeCode: st.code,
     walletProb: wt.prob,
     walletAlias: wt.alias,
   };

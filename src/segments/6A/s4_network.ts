@@ -5,7 +5,6 @@ import type { RunContext } from '../../engine/context.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
-import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol } from '../../pool/columns.js';
 import { localOffsets, runShards } from '../../pool/shards.js';
 import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aHouseholdStarts, k6aIds } from '../../kernels/6A.js';
@@ -14,25 +13,7 @@ import type { Policies6A } from './policies.js';
 import { idRoundKeys } from './s1_parties.js';
 import { FAMILIES, SHARD_ACCOUNTS, SHARD_PARTIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A } from './world.js';
 import { DEVICE_BLOCKS } from './kernels_ref.js';
-
-/** Alias tables of several mixes, concatenated: off (k + 1), prob, alias, and each entry's code. */
-export function aliasTables(mixes: Record<string, number>[], codeOf: (key: string) => number) {
-  const off = [0],
-    prob: number[] = [],
-    alias: number[] = [],
-    code: number[] = [];
-  for (const m of mixes) {
-    const keys = Object.keys(m).filter((k) => m[k] > 0);
-    if (keys.length) {
-      const t = aliasBuild(keys.map((k) => m[k]));
-      prob.push(...t.prob);
-      alias.push(...t.alias);
-      code.push(...keys.map(codeOf));
-    }
-    off.push(prob.length);
-  }
-  return { off: Int32Array.from(off), prob: Float64Array.from(prob), alias: Int32Array.from(alias), code: Int32Array.from(code) };
-}
+import { aliasTables } from './mix.js';
 
 /** The device tables of the kernels: per segment mean devices, per party type max / first / mix, per device type OS mix, sharing, access, IP flags. */
 export function deviceTables(p: Policies6A, segments: readonly string[]) {

@@ -9,7 +9,7 @@ import { runShards } from '../../pool/shards.js';
 import { k6aRoles } from '../../kernels/6A.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A, RoleKind } from './policies.js';
-import { aliasTables } from './s4_network.js';
+import { aliasTables } from './mix.js';
 import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Network6A, type Parties6A, type RoleSet, type Roles6A } from './world.js';
 
 export const KINDS = ['party', 'account', 'merchant', 'device', 'ip'] as const;

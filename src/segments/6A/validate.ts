@@ -27,6 +27,7 @@ import {
   roleRef,
 } from './kernels_ref.js';
 import { deviceTables } from './s4_network.js';
+import { tableAt } from './mix.js';
 import { credentialTables, luhnValid } from './s3_instruments.js';
 import { idRoundKeys, placeTables } from './s1_parties.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
@@ -409,14 +410,12 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
       s = pt.segment[i];
     const kind = cardOf[a.type[r]] === 'DEBIT' ? 1 : cardOf[a.type[r]] === 'CREDIT' ? 2 : 0;
     const t = regions.indexOf(pt.countryRegion[c]) * 2 + kind - 1;
-    const lo = kind ? tabs.schemeOff[t] : 0,
-      hi = kind ? tabs.schemeOff[t + 1] : 0;
     const ref = credentialsRef(
       [keys[2 * c], keys[2 * c + 1]],
       a.local[r],
       kind,
       { phys: tabs.pPhysKind[kind], virt: tabs.pVirtSeg[s], wallet: tabs.pWalletSeg[s] },
-      { prob: tabs.schemeProb.slice(lo, hi), alias: tabs.schemeAlias.slice(lo, hi), code: tabs.schemeCode.slice(lo, hi) },
+      tableAt(tabs.schemes, Math.max(0, t)), // not read for an account without a card
       { prob: tabs.walletProb, alias: tabs.walletAlias },
       p.instruments.expiry_months_max,
     );
@@ -516,11 +515,6 @@ function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
     ak = k(FAMILIES.access),
     ik = k(FAMILIES.deviceIps);
   const key = (keys: Uint32Array, c: number): [number, number] => [keys[2 * c], keys[2 * c + 1]];
-  const table = (t: { off: Int32Array; prob: Float64Array; alias: Int32Array; code: Int32Array }, j: number) => ({
-    prob: t.prob.slice(t.off[j], t.off[j + 1]),
-    alias: t.alias.slice(t.off[j], t.off[j + 1]),
-    code: t.code.slice(t.off[j], t.off[j + 1]),
-  });
   // a party's devices are contiguous (party order)
   const firstDev = new Int32Array(pt.n).fill(-1);
   for (let d = net.personalDevices - 1; d >= 0; d--) firstDev[net.owner[d]] = d;
@@ -541,8 +535,8 @@ function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
       tabs.meanSeg[pt.segment[i]],
       tabs.maxByType[ty],
       tabs.firstType[ty],
-      table(tabs.mix, ty),
-      (t) => table(tabs.os, t),
+      tableAt(tabs.mix, ty),
+      (t) => tableAt(tabs.os, t),
       tabs.shareP,
     );
     const mine = devicesOf(i);
@@ -671,10 +665,9 @@ function replayRoles(ctx: RunContext, w: Built6A, checks: Checks) {
       diff = 0;
     for (let i = 0; i < set.role.length; i += step) {
       const c = set.country[i];
-      const r = roleRef([keys[2 * c], keys[2 * c + 1]], set.local[i], set.base[i], w.p.roles.noise_sd, w.p.roles.tier_thresholds, (tier) => {
-        const j = set.group[i] * 4 + tier;
-        return { prob: t.prob.slice(t.off[j], t.off[j + 1]), alias: t.alias.slice(t.off[j], t.off[j + 1]), code: t.code.slice(t.off[j], t.off[j + 1]) };
-      });
+      const r = roleRef([keys[2 * c], keys[2 * c + 1]], set.local[i], set.base[i], w.p.roles.noise_sd, w.p.roles.tier_thresholds, (tier) =>
+        tableAt(t, set.group[i] * 4 + tier),
+      );
       sampled++;
       if (r.role !== set.role[i] || r.tier !== set.tier[i] || r.score !== set.score[i]) diff++;
     }
