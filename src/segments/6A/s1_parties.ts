@@ -261,6 +261,7 @@ export async function s1Parties(ctx: RunContext, p: Policies6A, inp: Inputs6A, t
     homeLat: latC.view() as Float64Array,
     homeLon: lonC.view() as Float64Array,
     activity: actC.view() as Float64Array,
+    places: t,
     sizing: { weekly_arrivals: plan.weekly, parties_from_demand: plan.fromDemand, population: plan.N, merchant_owners: owners.length },
   };
 }

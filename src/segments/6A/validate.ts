@@ -28,8 +28,9 @@ import {
 } from './kernels_ref.js';
 import { deviceTables } from './s4_network.js';
 import { tableAt } from './mix.js';
+import { contiguousRows } from './gather.js';
 import { credentialTables, luhnValid } from './s3_instruments.js';
-import { idRoundKeys, placeTables } from './s1_parties.js';
+import { idRoundKeys } from './s1_parties.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
 import type { Corridor } from './policies.js';
 
@@ -151,7 +152,7 @@ function checkParties(ctx: RunContext, w: Built6A, checks: Checks): Record<strin
 /** Re-derive sampled parties with the TypeScript reference: the kernel's bytes must be the law's. */
 function replayParties(ctx: RunContext, w: Built6A, checks: Checks) {
   const pt = w.parties;
-  const t = placeTables(pt.countries, new FamilyKeys(ctx, FAMILIES.partyHome).forStrings(pt.countries));
+  const t = pt.places;
   const rk = idRoundKeys(ctx, 'party');
   const step = Math.max(1, Math.floor(pt.n / REPLAY));
   let sampled = 0,
@@ -261,11 +262,10 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
   const max = types.map((t) => p.products.types[t].max);
   const ck = new FamilyKeys(ctx, FAMILIES.accountCount).forStrings(pt.countries);
   // an owner's accounts are contiguous (party order)
-  const first = new Int32Array(pt.n + 1).fill(-1);
-  for (let r = a.n - 1; r >= 0; r--) first[a.owner[r]] = r;
+  const accountsOf = contiguousRows(a.owner, pt.n);
   const countsOf = (i: number) => {
     const v = new Array<number>(T).fill(0);
-    for (let r = first[i]; r >= 0 && r < a.n && a.owner[r] === i; r++) if (a.type[r] < T) v[a.type[r]]++;
+    for (const r of accountsOf(i)) if (a.type[r] < T) v[a.type[r]]++;
     return v;
   };
   const step = Math.max(1, Math.floor(pt.n / REPLAY));
@@ -393,13 +393,7 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
   const keys = new FamilyKeys(ctx, FAMILIES.credentials).forStrings(pt.countries);
   const cardOf = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.card);
   // an account's instruments are contiguous (account order)
-  const firstIns = new Int32Array(a.n).fill(-1);
-  for (let q = ins.n - 1; q >= 0; q--) firstIns[ins.account[q]] = q;
-  const instrumentsOf = (r: number) => {
-    const out: number[] = [];
-    for (let q = firstIns[r]; q >= 0 && q < ins.n && ins.account[q] === r; q++) out.push(q);
-    return out;
-  };
+  const instrumentsOf = contiguousRows(ins.account, a.n);
   const cls = ins.types.map((id) => p.taxonomy.instrument_types.find((x) => x.id === id)!);
   const step = Math.max(1, Math.floor(a.n / REPLAY));
   let sampled = 0,
@@ -516,13 +510,7 @@ function replayNetwork(ctx: RunContext, w: Built6A, checks: Checks) {
     ik = k(FAMILIES.deviceIps);
   const key = (keys: Uint32Array, c: number): [number, number] => [keys[2 * c], keys[2 * c + 1]];
   // a party's devices are contiguous (party order)
-  const firstDev = new Int32Array(pt.n).fill(-1);
-  for (let d = net.personalDevices - 1; d >= 0; d--) firstDev[net.owner[d]] = d;
-  const devicesOf = (i: number) => {
-    const out: number[] = [];
-    for (let d = firstDev[i]; d >= 0 && d < net.personalDevices && net.owner[d] === i; d++) out.push(d);
-    return out;
-  };
+  const devicesOf = contiguousRows(net.owner, pt.n, net.personalDevices);
   const step = Math.max(1, Math.floor(pt.n / REPLAY));
   let sampled = 0,
     diff = 0;

@@ -1,5 +1,6 @@
 // Segment 6A: its RNG families, shard sizes and the shape of what its states hand each other.
 import type { Policies6A } from './policies.js';
+import type { PlaceTables } from './kernels_ref.js';
 
 /** Parties per kernel task. */
 export const SHARD_PARTIES = 65_536;
@@ -48,6 +49,8 @@ export interface Parties6A {
   homeLat: Float64Array;
   homeLon: Float64Array;
   activity: Float64Array;
+  /** the place tables k6aParties drew homes from (S5 replays a sample with them) */
+  places: PlaceTables;
   /** the population the sizing law asked for (before merchant owners) and what it was computed from */
   sizing: { weekly_arrivals: number; parties_from_demand: number; population: number; merchant_owners: number };
 }
