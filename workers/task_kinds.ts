@@ -3,6 +3,7 @@
 // segment's kind (5B's arrival shards) and pool/ may not import segments/. A new kind is added here.
 import { kernelKind, sha256FileKind } from '../src/pool/kinds.js';
 import { fastParquetKind } from '../src/io/fastparquet_task.js';
+import { takeParquetKind } from '../src/io/take.js';
 import { arrivals5BKind } from '../src/segments/5B/worker.js';
 
-export const TASK_KINDS = [kernelKind, fastParquetKind, sha256FileKind, arrivals5BKind];
+export const TASK_KINDS = [kernelKind, fastParquetKind, takeParquetKind, sha256FileKind, arrivals5BKind];

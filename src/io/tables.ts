@@ -4,6 +4,7 @@
 // (io/fastparquet.ts) without a copy, and a partition is written in parts of PART_ROWS rows.
 import { dataset, type ColumnSpec, type ColumnType } from '../contracts/dictionary.js';
 import type { FastColumn, FastColumnType } from './fastparquet.js';
+import { exprType, shareExpr, type Expr, type PlannedColumn } from './take.js';
 
 type Typed = Int32Array | Uint32Array | Float64Array | Float32Array | Int16Array | Uint8Array | BigUint64Array | BigInt64Array;
 
@@ -107,4 +108,50 @@ export function contractColumns(id: string, cols: Record<string, ColumnValues>):
     return fastColumn(c, v, `dataset ${id}: column ${c.name}`);
   });
   return { columns, rows: Math.max(0, n) };
+}
+
+/** A column as a plan (io/take.ts): its values (and validity) as expressions, a utf8 column's dictionary. */
+export interface Planned {
+  values: Expr;
+  valid?: Expr;
+  dict?: string[];
+}
+
+/**
+ * Planned columns in contract order, checked against dataset `id`'s contract as contractColumns checks
+ * whole columns (names, order, element types, nullability); each becomes what fastColumn would make of
+ * the evaluated values, so a part's bytes are those of the same columns written whole.
+ */
+export function plannedColumns(id: string, cols: Record<string, Planned>): PlannedColumn[] {
+  const spec = dataset(id);
+  if (!spec.columns) throw new Error(`dataset ${id} has no column list in the dictionary`);
+  const extra = Object.keys(cols).filter((k) => !spec.columns!.some((c) => c.name === k));
+  if (extra.length) throw new Error(`dataset ${id}: columns not in dictionary: ${extra.join(', ')}`);
+  return spec.columns.map((c) => {
+    const where = `dataset ${id}: column ${c.name}`;
+    const v = cols[c.name];
+    if (v === undefined) throw new Error(`dataset ${id}: column ${c.name} missing`);
+    if (v.valid && !c.nullable) throw new Error(`${where} is not nullable`);
+    const t = exprType(v.values);
+    const nullable = c.nullable ? { nullable: true } : {};
+    const planned = (column: PlannedColumn['column'], signed = false): PlannedColumn => ({
+      column,
+      values: shareExpr(v.values),
+      ...(v.valid ? { valid: shareExpr(v.valid) } : {}),
+      ...(signed ? { signed } : {}),
+    });
+    if (c.type === 'utf8') {
+      if (!v.dict || t !== 'Int32Array') throw new Error(`${where}: utf8 needs codes (Int32Array) and a dictionary`);
+      return planned({ name: c.name, type: 'dict', dict: v.dict, ...nullable });
+    }
+    if (c.type === 'bool') {
+      if (t !== 'Uint8Array') throw new Error(`${where}: bool needs a Uint8Array`);
+      return planned({ name: c.name, type: 'bool', ...nullable });
+    }
+    const f = FAST[c.type];
+    if (!f) throw new Error(`${where}: no Parquet writer for contract type ${c.type}`);
+    const signed = c.type === 'int64' && t === 'BigUint64Array';
+    if (!signed && t !== f.typed) throw new Error(`${where}: ${c.type} needs a ${f.typed}, got ${t}`);
+    return planned({ name: c.name, type: f.type, ...nullable }, signed);
+  });
 }

@@ -10,7 +10,8 @@ import { fail, ErrorCodes } from '../core/errors.js';
 import { sha256Hex, stableJson } from '../core/hash.js';
 import { runTokens } from '../core/identity.js';
 import type { OutputEntry } from '../gates/verify.js';
-import { contractColumns, PART_ROWS, type ColumnValues } from './tables.js';
+import { contractColumns, plannedColumns, PART_ROWS, type ColumnValues, type Planned } from './tables.js';
+import { fill, type PlannedColumn } from './take.js';
 import { checkFastColumns } from './fast_contract.js';
 import { sliceColumns, type FastColumn } from './fastparquet.js';
 import { PartitionWriter, publishPartition, type PartFile } from './publish.js';
@@ -27,6 +28,8 @@ export interface WriterHost {
   pool: {
     /** typed columns → Parquet bytes (io/fastparquet.ts, on a worker) */
     encodeParquet(columns: readonly FastColumn[], rows: number): Promise<Uint8Array>;
+    /** rows [a, b) of planned columns → Parquet bytes (io/take.ts, on a worker) */
+    encodePlanned(cols: PlannedColumn[], a: number, b: number, where: string): Promise<Uint8Array>;
   };
 }
 
@@ -83,6 +86,33 @@ export class Outputs {
     const files = parts.map((p, i) => ({ name: name(p, i), bytes: p.bytes }));
     const rows = parts.reduce((a, p) => a + p.rows, 0);
     return this.publish(id, dir, [...files, ...(opts.beside?.(files) ?? [])], rows);
+  }
+
+  /**
+   * Publish a Parquet dataset of `rows` rows from planned columns (io/take.ts): each part's rows are
+   * gathered on the worker that encodes them. Same parts, names and bytes as `write` of the evaluated columns.
+   */
+  async writePlanned(id: string, cols: Record<string, Planned>, rows: number, opts: WriteOptions = {}): Promise<Written> {
+    const { dir, file } = this.where(id, opts.tokens);
+    const t = this.tokens(opts.tokens);
+    const withConst: Record<string, Planned> = { ...cols };
+    for (const c of dataset(id).columns ?? [])
+      if (cols[c.name] === undefined && (CONSTANT_COLUMNS as readonly string[]).includes(c.name) && t[c.name] !== undefined)
+        withConst[c.name] = c.type === 'int64' ? { values: fill(BigInt(t[c.name]), 'i64') } : { values: fill(0, 'i32'), dict: [String(t[c.name])] };
+    const planned = plannedColumns(id, withConst);
+    const parts = Math.max(1, Math.ceil(rows / PART_ROWS));
+    const bytes = await Promise.all(
+      Array.from({ length: parts }, (_, k) => this.host.pool.encodePlanned(planned, k * PART_ROWS, Math.min(rows, (k + 1) * PART_ROWS), `dataset ${id}`)),
+    );
+    const stem = file?.replace(/\.parquet$/, '');
+    const name = (i: number) =>
+      !file ? `part-${String(i).padStart(5, '0')}.parquet` : parts === 1 ? file : `${stem}.part-${String(i).padStart(5, '0')}.parquet`;
+    return this.publish(
+      id,
+      dir,
+      bytes.map((b, i) => ({ name: name(i), bytes: b })),
+      rows,
+    );
   }
 
   /** Publish a Parquet dataset at a file template, encoded from typed columns by the fast encoder. */

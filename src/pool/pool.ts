@@ -9,6 +9,7 @@ import { fail, ErrorCodes } from '../core/errors.js';
 import type { KernelTask } from './task.js';
 import { fastParquetKind, fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
 import { kernelKind, sha256FileKind } from './kinds.js';
+import { takeParquetKind, type PlannedColumn } from '../io/take.js';
 import type { TaskKind } from './tasks.js';
 
 export class KernelPool {
@@ -52,13 +53,22 @@ export class KernelPool {
 
   /** Parquet bytes for typed columns, encoded on a worker by src/io/fastparquet.ts (see fastParquetTask). */
   async encodeParquet(columns: readonly FastColumn[], rows: number, opts?: FastParquetOptions): Promise<Uint8Array> {
+    return this.encodeSlot(() => this.call(fastParquetKind, fastParquetTask(columns, rows, opts), 'encoding Parquet'));
+  }
+
+  /** Parquet bytes for rows [a, b) of planned columns (src/io/take.ts), evaluated and encoded on a worker. */
+  async encodePlanned(cols: PlannedColumn[], a: number, b: number, where: string): Promise<Uint8Array> {
+    return this.encodeSlot(() => this.call(takeParquetKind, { cols, a, b, where }, `encoding ${where}`));
+  }
+
+  private async encodeSlot(run: () => Promise<Uint8Array>): Promise<Uint8Array> {
     // at most two encodes per worker in flight: a task copies its columns when it is made, so a writer
     // that hands over many parts at once would otherwise hold a copy of every part (memory, not speed)
     // a finishing encode hands its slot straight to the next waiter, so the bound holds exactly
     if (this.encoding >= 2 * this.workers || this.encodeQueue.length > 0) await new Promise<void>((go) => this.encodeQueue.push(go));
     else this.encoding++;
     try {
-      return await this.call(fastParquetKind, fastParquetTask(columns, rows, opts), 'encoding Parquet');
+      return await run();
     } finally {
       const next = this.encodeQueue.shift();
       if (next) next();

@@ -1,35 +1,6 @@
-// Column helpers for 6A's 10^7-row tables: 64-bit gathers without a BigInt per value (ids move as pairs
-// of 32-bit words; a closure returning a BigInt per element costs seconds and a garbage-collection storm),
-// and the rows of contiguous groups (an owner's accounts, an account's instruments, a party's devices).
-
-/** out[k] = src[idx[k]]. */
-export function gather64(src: BigUint64Array, idx: Int32Array | Uint32Array): BigUint64Array {
-  const out = new BigUint64Array(idx.length);
-  const s = new Uint32Array(src.buffer, src.byteOffset, 2 * src.length);
-  const o = new Uint32Array(out.buffer);
-  for (let k = 0; k < idx.length; k++) {
-    const i = 2 * idx[k];
-    o[2 * k] = s[i];
-    o[2 * k + 1] = s[i + 1];
-  }
-  return out;
-}
-
-/** A nullable gather: idx[k] < 0 is null. */
-export function gather64Opt(src: BigUint64Array, idx: Int32Array): { values: BigUint64Array; valid: Uint8Array } {
-  const values = new BigUint64Array(idx.length);
-  const valid = new Uint8Array(idx.length);
-  const s = new Uint32Array(src.buffer, src.byteOffset, 2 * src.length);
-  const o = new Uint32Array(values.buffer);
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k];
-    if (i < 0) continue;
-    valid[k] = 1;
-    o[2 * k] = s[2 * i];
-    o[2 * k + 1] = s[2 * i + 1];
-  }
-  return { values, valid };
-}
+// Column helpers for 6A's 10^7-row tables: counts as int64 without a BigInt per value, and the rows of
+// contiguous groups (an owner's accounts, an account's instruments, a party's devices). Gathers of ids
+// through other ids are planned columns (io/take.ts), evaluated per part on the workers.
 
 /** Non-negative 32-bit counts as an int64 column. */
 export function counts64(c: ArrayLike<number>): BigInt64Array {
