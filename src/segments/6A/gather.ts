@@ -20,3 +20,17 @@ export function contiguousRows(group: Int32Array, groups: number, end = group.le
     return out;
   };
 }
+
+type Numeric = Int32Array | Uint32Array | Uint8Array | Float64Array;
+
+/**
+ * out[i] = f(src[i], i) into a new typed array: TypedArray.from(src, f) walks an iterator and costs tens
+ * of nanoseconds per element, which at 10^7 rows is seconds per column.
+ */
+export function mapped<T extends Numeric, S = number>(C: new (n: number) => T, src: ArrayLike<S> | { length: number }, f: (x: S, i: number) => number): T {
+  const n = src.length;
+  const out = new C(n);
+  const s = src as ArrayLike<S>;
+  for (let i = 0; i < n; i++) out[i] = f(s[i], i);
+  return out;
+}

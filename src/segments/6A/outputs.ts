@@ -4,7 +4,7 @@ import type { DictCol } from '../../io/tables.js';
 import type { Policies6A } from './policies.js';
 import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
-import { counts64 } from './gather.js';
+import { counts64, mapped } from './gather.js';
 import type { Planned } from '../../io/tables.js';
 import { col, ge0, map, mod, ne0, take, type Expr, type Source } from '../../io/take.js';
 
@@ -14,9 +14,9 @@ const dictOf = (codes: Int32Array, dict: string[]): DictCol => ({ codes, dict })
 /** Codes of each party's type and region (dictionaries: party types in taxonomy order, regions sorted). */
 function partyCodes(w: Parties6A) {
   const types = w.partyTypes;
-  const typeOfSeg = Int32Array.from(w.segmentType, (t) => types.indexOf(t));
+  const typeOfSeg = mapped(Int32Array, w.segmentType, (t) => types.indexOf(t));
   const regions = [...new Set(w.countryRegion)].sort();
-  const regionOfCountry = Int32Array.from(w.countryRegion, (r) => regions.indexOf(r));
+  const regionOfCountry = mapped(Int32Array, w.countryRegion, (r) => regions.indexOf(r));
   return { types, typeOfSeg, regions, regionOfCountry };
 }
 
@@ -50,19 +50,19 @@ export async function publishS1(ctx: RunContext, w: Parties6A): Promise<Record<s
   const { keys, counts } = occupied(cell);
   const summary = {
     country_iso: dictOf(
-      Int32Array.from(keys, (k) => Math.floor(k / S)),
+      mapped(Int32Array, keys, (k) => Math.floor(k / S)),
       w.countries,
     ),
     region_id: dictOf(
-      Int32Array.from(keys, (k) => regionOfCountry[Math.floor(k / S)]),
+      mapped(Int32Array, keys, (k) => regionOfCountry[Math.floor(k / S)]),
       regions,
     ),
     party_type: dictOf(
-      Int32Array.from(keys, (k) => typeOfSeg[k % S]),
+      mapped(Int32Array, keys, (k) => typeOfSeg[k % S]),
       types,
     ),
     segment_id: dictOf(
-      Int32Array.from(keys, (k) => k % S),
+      mapped(Int32Array, keys, (k) => k % S),
       w.segments,
     ),
     party_count: counts,
@@ -140,7 +140,7 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
   }
   const { keys, counts } = occupied(cell);
   const currencies = [...new Set(a.currencyOfCountry)].sort();
-  const currencyOf = Int32Array.from(a.currencyOfCountry, (c) => currencies.indexOf(c));
+  const currencyOf = mapped(Int32Array, a.currencyOfCountry, (c) => currencies.indexOf(c));
   const cOf = (k: number) => Math.floor(k / (P * T));
   const results = await Promise.all([
     ctx.out.writePlanned('s2_account_base_6A', cols(), A),
@@ -157,15 +157,15 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
     ctx.out.write('s2_account_summary_6A', {
       country_iso: dictOf(Int32Array.from(keys, cOf), w.countries),
       region_id: dictOf(
-        Int32Array.from(keys, (k) => regionOfCountry[cOf(k)]),
+        mapped(Int32Array, keys, (k) => regionOfCountry[cOf(k)]),
         regions,
       ),
       party_type: dictOf(
-        Int32Array.from(keys, (k) => Math.floor(k / T) % P),
+        mapped(Int32Array, keys, (k) => Math.floor(k / T) % P),
         ptypes,
       ),
       account_type: dictOf(
-        Int32Array.from(keys, (k) => k % T),
+        mapped(Int32Array, keys, (k) => k % T),
         a.types,
       ),
       account_count: counts,
@@ -224,7 +224,7 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
   const hasNumber = ne0(ins.cardNumber);
   const hasTier = ge0(ins.tier);
   // tier codes −1 (none) … K−1, published as max(0, code) under a validity
-  const tierCode = Int32Array.from({ length: p.taxonomy.brand_tiers.length + 1 }, (_, t) => Math.max(0, t - 1));
+  const tierCode = mapped(Int32Array, { length: p.taxonomy.brand_tiers.length + 1 }, (_, t) => Math.max(0, t - 1));
   const results = await Promise.all([
     ctx.out.writePlanned(
       's3_instrument_base_6A',
@@ -244,11 +244,11 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
     ),
     ctx.out.write('s3_instrument_summary_6A', {
       instrument_type: dictOf(
-        Int32Array.from(keys, (k) => Math.floor(k / SC)),
+        mapped(Int32Array, keys, (k) => Math.floor(k / SC)),
         ins.types,
       ),
       scheme: dictOf(
-        Int32Array.from(keys, (k) => k % SC),
+        mapped(Int32Array, keys, (k) => k % SC),
         ins.schemes,
       ),
       instrument_count: counts,
@@ -290,7 +290,7 @@ export async function publishS4(
 ): Promise<Record<string, number>> {
   const D = net.nDevices;
   const regions = [...new Set(w.countryRegion)].sort();
-  const regionOfCountry = Int32Array.from(w.countryRegion, (r) => regions.indexOf(r));
+  const regionOfCountry = mapped(Int32Array, w.countryRegion, (r) => regions.indexOf(r));
   // device links: per device its owner (or terminal) link, co-users, accounts, wallet tokens
   const roles = p.taxonomy.device_link_roles;
   const TERMINAL = roles.indexOf('MERCHANT_TERMINAL'),

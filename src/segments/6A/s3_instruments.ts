@@ -3,6 +3,7 @@
 // owner's region, expiry and wallet network (k6aCredentials on the pool); then ids (k6aIds), card
 // numbers (test-range BINs per scheme, country and tier, Luhn-valid) and expiry months.
 import { createHash } from 'node:crypto';
+import { mapped } from './gather.js';
 import type { RunContext } from '../../engine/context.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RngTrace } from '../../engine/trace.js';
@@ -37,8 +38,8 @@ export function credentialTables(p: Policies6A, segments: readonly string[], reg
   const wt = aliasBuild(wallets.map((wn) => ins.wallet_mix[wn] ?? 0));
   return {
     pPhysKind: Float64Array.of(0, ins.physical.DEBIT, ins.physical.CREDIT),
-    pVirtSeg: Float64Array.from(segments, (s) => tilted(ins.virtual.base, ins.virtual.tilt, ins.virtual.max_p, segOf(s))),
-    pWalletSeg: Float64Array.from(segments, (s) => tilted(ins.wallet.base, ins.wallet.tilt, ins.wallet.max_p, segOf(s))),
+    pVirtSeg: mapped(Float64Array, segments, (s) => tilted(ins.virtual.base, ins.virtual.tilt, ins.virtual.max_p, segOf(s))),
+    pWalletSeg: mapped(Float64Array, segments, (s) => tilted(ins.wallet.base, ins.wallet.tilt, ins.wallet.max_p, segOf(s))),
     schemes: st,
     schemeOff: st.off,
     schemeProb: st.prob,
@@ -87,20 +88,20 @@ export function binOf(p: Policies6A, scheme: string, iso: string, kind: string, 
 export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A, a: Accounts6A, trace: RngTrace): Promise<Instruments6A> {
   const A = a.n;
   const regions = [...new Set(w.countryRegion)].sort();
-  const countryRegion = Int32Array.from(w.countryRegion, (r) => regions.indexOf(r));
+  const countryRegion = mapped(Int32Array, w.countryRegion, (r) => regions.indexOf(r));
   const cardOfType = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.card);
-  const kind = Uint8Array.from(a.type, (t) => KIND[cardOfType[t]]);
+  const kind = mapped(Uint8Array, a.type, (t) => KIND[cardOfType[t]]);
   const tabs = credentialTables(p, w.segments, regions);
   const keys = new FamilyKeys(ctx, FAMILIES.credentials).forStrings(w.countries);
   const col = {
     country: SharedCol.from(
       'i32',
-      Int32Array.from(a.owner, (i) => w.country[i]),
+      mapped(Int32Array, a.owner, (i) => w.country[i]),
     ),
     local: SharedCol.from('u32', a.local),
     seg: SharedCol.from(
       'i32',
-      Int32Array.from(a.owner, (i) => w.segment[i]),
+      mapped(Int32Array, a.owner, (i) => w.segment[i]),
     ),
     kind: SharedCol.from('u8', kind),
   };
@@ -250,7 +251,10 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     bin[q] = b;
     len[q] = p.instruments.card_numbers[schemes[schemeOf[q]]].length;
   }
-  const cards = Int32Array.from({ length: I }, (_, q) => q).filter((q) => len[q] > 0);
+  let nCards = 0;
+  for (let q = 0; q < I; q++) if (len[q] > 0) nCards++;
+  const cards = new Int32Array(nCards);
+  for (let q = 0, k = 0; q < I; q++) if (len[q] > 0) cards[k++] = q;
   // the digits after the BIN: the card's rank among its BIN's cards (every BIN, whatever groups share it),
   // scrambled by an affine bijection of [0, 10^m): unique within the BIN, in no visible order
   const rankOf = new Map<number, number>();
@@ -274,11 +278,11 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const nc = {
     bin: SharedCol.from(
       'i32',
-      Int32Array.from(cards, (q) => bin[q]),
+      mapped(Int32Array, cards, (q) => bin[q]),
     ),
     len: SharedCol.from(
       'i32',
-      Int32Array.from(cards, (q) => len[q]),
+      mapped(Int32Array, cards, (q) => len[q]),
     ),
     serial: SharedCol.from('u32', serial),
   };

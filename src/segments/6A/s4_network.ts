@@ -2,6 +2,7 @@
 // (k6aDeviceCounts, k6aDeviceFill), one terminal per physical outlet, account access (k6aAccess), and every
 // device's IP choices (k6aDeviceIps) over residential, corporate, carrier CGNAT, public Wi-Fi and VPN pools.
 import type { RunContext } from '../../engine/context.js';
+import { mapped } from './gather.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
@@ -31,14 +32,14 @@ export function deviceTables(p: Policies6A, segments: readonly string[]) {
   );
   return {
     types,
-    meanSeg: Float64Array.from(segments, (s) => d.per_party[segOf(s).party_type].mean * fm_exp(d.digital_tilt * (segOf(s).digital - 0.5))),
-    maxByType: Int32Array.from(ptypes, (t) => d.per_party[t].max),
-    firstType: Int32Array.from(ptypes, (t) => types.indexOf(d.per_party[t].first)),
+    meanSeg: mapped(Float64Array, segments, (s) => d.per_party[segOf(s).party_type].mean * fm_exp(d.digital_tilt * (segOf(s).digital - 0.5))),
+    maxByType: mapped(Int32Array, ptypes, (t) => d.per_party[t].max),
+    firstType: mapped(Int32Array, ptypes, (t) => types.indexOf(d.per_party[t].first)),
     mix,
     os,
-    shareP: Float64Array.from(types, (t) => d.shared_p[t] ?? 0),
-    pAccess: Float64Array.from(types, (t) => d.account_access[t] ?? 0),
-    typeFlags: Uint8Array.from(p.taxonomy.device_types, (x) => (x.mobile ? 1 : 0) | (x.portable ? 2 : 0) | (x.personal ? 4 : 0)),
+    shareP: mapped(Float64Array, types, (t) => d.shared_p[t] ?? 0),
+    pAccess: mapped(Float64Array, types, (t) => d.account_access[t] ?? 0),
+    typeFlags: mapped(Uint8Array, p.taxonomy.device_types, (x) => (x.mobile ? 1 : 0) | (x.portable ? 2 : 0) | (x.personal ? 4 : 0)),
   };
 }
 
@@ -54,12 +55,12 @@ export async function s4Network(
   const n = w.n;
   const C = w.countries.length;
   const tabs = deviceTables(p, w.segments);
-  const ptypeOf = Int32Array.from(w.segment, (s) => w.partyTypes.indexOf(w.segmentType[s]));
+  const ptypeOf = mapped(Int32Array, w.segment, (s) => w.partyTypes.indexOf(w.segmentType[s]));
   const retail = w.partyTypes.indexOf('RETAIL');
   const pc = { country: SharedCol.from('i32', w.country), local: SharedCol.from('u32', w.local), ptype: SharedCol.from('i32', ptypeOf) };
 
   // households: RETAIL parties of a country are contiguous (segments in ASCII order); a start flag per party, at most max_size members
-  const isRetail = Uint8Array.from(ptypeOf, (t) => (t === retail ? 1 : 0));
+  const isRetail = mapped(Uint8Array, ptypeOf, (t) => (t === retail ? 1 : 0));
   const startC = new SharedCol('u8', n);
   const hk = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.household).forStrings(w.countries));
   const rC = SharedCol.from('u8', isRetail);
@@ -206,7 +207,7 @@ export async function s4Network(
     }
     accOff[n] = a.n;
   }
-  const nAcc = Int32Array.from(owner, (i, d) => (d < P ? Math.min(32, accOff[i + 1] - accOff[i]) : 0));
+  const nAcc = mapped(Int32Array, owner, (i, d) => (d < P ? Math.min(32, accOff[i + 1] - accOff[i]) : 0));
   const dc = { country: SharedCol.from('i32', dCountry), local: SharedCol.from('u32', dLocal), type: SharedCol.from('i32', dtype) };
   const maskC = new SharedCol('u32', D);
   const ak = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.access).forStrings(w.countries));
@@ -223,8 +224,8 @@ export async function s4Network(
     if (f & 2) wifiDev[dCountry[d]]++;
     if (f & 4) personal++;
   }
-  const mobilePool = Int32Array.from(mobileDev, (x) => Math.max(1, Math.ceil(x / ipd.mobile.devices_per_ip)));
-  const wifiPool = Int32Array.from(wifiDev, (x) => Math.max(1, Math.ceil((x * ipd.public_wifi.p) / ipd.public_wifi.devices_per_ip)));
+  const mobilePool = mapped(Int32Array, mobileDev, (x) => Math.max(1, Math.ceil(x / ipd.mobile.devices_per_ip)));
+  const wifiPool = mapped(Int32Array, wifiDev, (x) => Math.max(1, Math.ceil((x * ipd.public_wifi.p) / ipd.public_wifi.devices_per_ip)));
   const vpnPool = Math.max(1, Math.ceil((personal * ipd.vpn.p) / ipd.vpn.devices_per_ip));
   const mobC = new SharedCol('i32', D),
     homeC = new SharedCol('u8', D),
@@ -327,10 +328,10 @@ export async function s4Network(
     home = homeC.view() as Uint8Array,
     wifi = wifiC.view() as Int32Array,
     vpn = vpnC.view() as Int32Array;
-  const typical = Int32Array.from(owner, (i, d) => (mob[d] >= 0 ? mobileBase[dCountry[d]] + mob[d] : homeOf(i)));
-  const recentHome = Int32Array.from(owner, (i, d) => (home[d] ? homeOf(i) : -1));
-  const wifiIp = Int32Array.from(wifi, (x, d) => (x >= 0 ? wifiBase[dCountry[d]] + x : -1));
-  const vpnIp = Int32Array.from(vpn, (x) => (x >= 0 ? vpnBase + x : -1));
+  const typical = mapped(Int32Array, owner, (i, d) => (mob[d] >= 0 ? mobileBase[dCountry[d]] + mob[d] : homeOf(i)));
+  const recentHome = mapped(Int32Array, owner, (i, d) => (home[d] ? homeOf(i) : -1));
+  const wifiIp = mapped(Int32Array, wifi, (x, d) => (x >= 0 ? wifiBase[dCountry[d]] + x : -1));
+  const vpnIp = mapped(Int32Array, vpn, (x) => (x >= 0 ? vpnBase + x : -1));
 
   // ids
   const drk = idRoundKeys(ctx, 'device'),

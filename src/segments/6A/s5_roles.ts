@@ -2,6 +2,7 @@
 // one k6aRoles pass on the pool (noise, tier, role drawn from its group × tier mix). Parties first: accounts,
 // devices and IPs read their owners' or users' roles.
 import type { RunContext } from '../../engine/context.js';
+import { mapped } from './gather.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { SharedCol } from '../../pool/columns.js';
@@ -133,21 +134,22 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
       if (f === 'many_devices') return used[i] >= 5 ? 1 : 0;
       return 0;
     }),
-    Int32Array.from(w.segment, (s) => pg.indexOf(w.segmentType[s])),
+    mapped(Int32Array, w.segment, (s) => pg.indexOf(w.segmentType[s])),
     trace,
   );
   const clean = 0; // the first role of each kind is its clean role (taxonomy.yaml fraud_roles)
-  const riskyParty = Uint8Array.from(party.role, (r) => (r === clean ? 0 : 1));
+  const riskyParty = mapped(Uint8Array, party.role, (r) => (r === clean ? 0 : 1));
   // accounts
   const devicesOfAccount = new Int32Array(a.n);
   for (let d = 0; d < net.personalDevices; d++) {
     const m = net.accessMask[d];
     if (!m) continue;
-    for (let b = 0; b < 32; b++) if (m & (2 ** b)) devicesOfAccount[net.accOff[net.owner[d]] + b]++;
+    const off = net.accOff[net.owner[d]];
+    for (let bits = m; bits !== 0; bits &= bits - 1) devicesOfAccount[off + 31 - Math.clz32(bits & -bits)]++;
   }
   const ag = roleTables(p, 'account').groups;
   const famOf = a.types.map((t) => p.taxonomy.account_types.find((x) => x.id === t)!.family);
-  const accountGroup = Int32Array.from(a.type, (t, r) => {
+  const accountGroup = mapped(Int32Array, a.type, (t, r) => {
     const f = famOf[t];
     const g = f === 'DEPOSIT' ? (riskyParty[a.owner[r]] ? 'DEPOSIT_RISKY_OWNER' : 'DEPOSIT') : f === 'CREDIT_CARD' || f === 'LOAN' ? 'CREDIT' : f;
     return ag.indexOf(g);
@@ -157,7 +159,7 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
     p,
     'account',
     w.countries,
-    Int32Array.from(a.owner, (i) => w.country[i]),
+    mapped(Int32Array, a.owner, (i) => w.country[i]),
     a.local,
     baseScores(p, 'account', a.n, (f, r) =>
       f === 'new_account'
@@ -184,9 +186,9 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
   for (let o = 0; o < inp.outletMerchant.length; o++)
     (countriesOf.get(inp.outletMerchant[o]) ?? countriesOf.set(inp.outletMerchant[o], new Set()).get(inp.outletMerchant[o])!).add(inp.outletCountry[o]);
   const cIndex = new Map(w.countries.map((c, i) => [c, i]));
-  const mCountry = Int32Array.from(inp.merchantHome, (h) => cIndex.get(h)!);
+  const mCountry = mapped(Int32Array, inp.merchantHome, (h) => cIndex.get(h)!);
   const perC = new Uint32Array(w.countries.length);
-  const mLocal = Uint32Array.from(mCountry, (c) => perC[c]++);
+  const mLocal = mapped(Uint32Array, mCountry, (c) => perC[c]++);
   const merchant = await draw(
     ctx,
     p,
@@ -207,7 +209,7 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
             ? inp.merchantVirtual[m]
             : 0,
     ),
-    Int32Array.from({ length: M }, (_, m) => mg.indexOf(mccGroup.get(inp.merchantMcc[m]) ?? 'GENERAL')),
+    mapped(Int32Array, { length: M }, (_, m) => mg.indexOf(mccGroup.get(inp.merchantMcc[m]) ?? 'GENERAL')),
     trace,
   );
   // devices
@@ -228,7 +230,7 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
     baseScores(p, 'device', net.nDevices, (f, d) =>
       f === 'vpn' ? (net.vpnIp[d] >= 0 ? 1 : 0) : f === 'many_users' ? (usersOf[d] >= 3 ? 1 : 0) : f === 'owner_risky' ? riskyParty[net.owner[d]] : 0,
     ),
-    Int32Array.from({ length: net.nDevices }, (_, d) =>
+    mapped(Int32Array, { length: net.nDevices }, (_, d) =>
       dg.indexOf(net.outlet[d] >= 0 ? 'TERMINAL' : backend.has(net.dtype[d]) ? 'BACKEND' : net.shared[d] ? 'SHARED' : 'PERSONAL'),
     ),
     trace,
@@ -257,9 +259,9 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
     'ip',
     net.ipCountries,
     net.ipCountry,
-    Uint32Array.from(net.ipCountry, (c) => perIpC[c]++),
+    mapped(Uint32Array, net.ipCountry, (c) => perIpC[c]++),
     baseScores(p, 'ip', net.nIps, (f, q) => (f === 'busy' ? (deg[q] > 2 * typeMean[net.ipType[q]] ? 1 : 0) : f === 'risky_users' ? risky[q] : 0)),
-    Int32Array.from(net.ipType, (t) => ipg.indexOf(net.ipTypes[t])),
+    mapped(Int32Array, net.ipType, (t) => ipg.indexOf(net.ipTypes[t])),
     trace,
   );
   return { party, account, merchant, device, ip };
