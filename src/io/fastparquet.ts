@@ -100,6 +100,8 @@ export interface FastParquetOptions {
    * delta, dictionary and nullable columns. Not serialisable: a pool worker adds its own.
    */
   pages?: PageKernel;
+  /** Zeroed bytes allocated after the file in the returned buffer, for the caller's trailer (a digest). */
+  spare?: number;
 }
 
 /** A page-body encoder whose output is byte-identical to this file's TypeScript functions. */
@@ -1216,7 +1218,7 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
   tail.set(utf8.encode('PAR1'), 4);
   push(tail);
 
-  const out = new Uint8Array(offset);
+  const out = new Uint8Array(offset + (opts.spare ?? 0));
   let o = 0;
   for (const b of pieces) {
     out.set(b, o);

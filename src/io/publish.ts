@@ -8,6 +8,8 @@ export interface PartFile {
   /** file name inside the partition directory (may contain '/' for nested bundle files) */
   name: string;
   bytes: Uint8Array;
+  /** the bytes' SHA-256, when whoever made them took it already (a pool worker) */
+  sha256_hex?: string;
 }
 
 export type PublishResult = 'published' | 'unchanged';

@@ -4,6 +4,7 @@
 // hands the writer a plan instead of the gathered columns: the main thread builds nothing per row, the
 // workers gather in parallel, and no dataset-sized copy exists (Arrow's `take`, run where the bytes are made).
 // A plan's bytes equal those of the same columns written whole (tests/take.test.ts).
+import { createHash } from 'node:crypto';
 import { move } from 'piscina';
 import { encodeParquet, type FastColumn } from './fastparquet.js';
 import { wasmPageKernel } from './fastparquet_wasm.js';
@@ -205,7 +206,22 @@ export interface TakeParquetTask {
   where: string;
 }
 
-/** Worker side: evaluate a part's rows and encode them (page bodies on the worker's wasm instance). */
-export const takeParquetKind = taskKind<TakeParquetTask, Uint8Array>('takeParquet', (t, ex: KernelExports) =>
-  move(encodeParquet(evaluateColumns(t.cols, t.a, t.b, t.where), t.b - t.a, { pages: wasmPageKernel(ex) })),
-);
+/**
+ * Worker side: evaluate a part's rows and encode them (page bodies on the worker's wasm instance). The
+ * file's SHA-256 is taken here too, where the bytes are hot, and travels as the result's last 32 bytes
+ * (one transferred buffer, no copy): see digestedPart.
+ */
+export const takeParquetKind = taskKind<TakeParquetTask, Uint8Array>('takeParquet', (t, ex: KernelExports) => {
+  const bytes = encodeParquet(evaluateColumns(t.cols, t.a, t.b, t.where), t.b - t.a, { pages: wasmPageKernel(ex), spare: 32 });
+  createHash('sha256')
+    .update(bytes.subarray(0, bytes.length - 32))
+    .digest()
+    .copy(bytes, bytes.length - 32);
+  return move(bytes);
+});
+
+/** A takeParquet result split into the file's bytes and its digest. */
+export function digestedPart(result: Uint8Array): { bytes: Uint8Array; sha256_hex: string } {
+  const n = result.length - 32;
+  return { bytes: result.subarray(0, n), sha256_hex: Buffer.from(result.buffer, result.byteOffset + n, 32).toString('hex') };
+}

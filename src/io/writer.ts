@@ -29,7 +29,7 @@ export interface WriterHost {
     /** typed columns → Parquet bytes (io/fastparquet.ts, on a worker) */
     encodeParquet(columns: readonly FastColumn[], rows: number): Promise<Uint8Array>;
     /** rows [a, b) of planned columns → Parquet bytes (io/take.ts, on a worker) */
-    encodePlanned(cols: PlannedColumn[], a: number, b: number, where: string): Promise<Uint8Array>;
+    encodePlanned(cols: PlannedColumn[], a: number, b: number, where: string): Promise<{ bytes: Uint8Array; sha256_hex: string }>;
   };
 }
 
@@ -110,7 +110,7 @@ export class Outputs {
     return this.publish(
       id,
       dir,
-      bytes.map((b, i) => ({ name: name(i), bytes: b })),
+      bytes.map((b, i) => ({ name: name(i), ...b })),
       rows,
     );
   }
@@ -189,7 +189,7 @@ export class Outputs {
 
   private async publish(id: string, dir: string, files: PartFile[], rows: number): Promise<Written> {
     await publishPartition(this.host.world, dir, files);
-    const entries = files.map((f) => ({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: sha256Hex(f.bytes), bytes: f.bytes.length }));
+    const entries = files.map((f) => ({ dataset: id, path: `${dir}/${f.name}`, sha256_hex: f.sha256_hex ?? sha256Hex(f.bytes), bytes: f.bytes.length }));
     this.ledger.push(...entries);
     return { rows, files: entries };
   }

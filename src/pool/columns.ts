@@ -18,6 +18,19 @@ export class SharedCol<T extends ElemType = ElemType> {
     (c.view() as any).set(data);
     return c;
   }
+  /**
+   * The column over `data`'s own memory when it already lives on a SharedArrayBuffer (a whole buffer of
+   * this element type, as sharedArray makes them): no copy; otherwise a copy, as from().
+   */
+  static share<T extends ElemType>(type: T, data: ArrayLike<number> | BigUint64Array): SharedCol<T> {
+    const v = data as Typed;
+    if (v.buffer instanceof SharedArrayBuffer && v.byteOffset === 0 && v.BYTES_PER_ELEMENT === ELEM_BYTES[type] && v.constructor === VIEW[type]) {
+      const c = Object.create(SharedCol.prototype) as SharedCol<T>;
+      Object.assign(c, { type, length: v.length, buf: v.buffer });
+      return c;
+    }
+    return SharedCol.from(type, data);
+  }
   view(): Typed {
     switch (this.type) {
       case 'u8':
@@ -43,4 +56,16 @@ export class SharedCol<T extends ElemType = ElemType> {
   all(): InArg<T> {
     return { kind: 'in', col: { buf: this.buf, type: this.type, offset: 0, length: this.length } };
   }
+}
+
+const VIEW: Record<ElemType, unknown> = { u8: Uint8Array, i32: Int32Array, u32: Uint32Array, f64: Float64Array, u64: BigUint64Array };
+
+type TypedCtor<T> = { new (buf: SharedArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A zeroed typed array on its own SharedArrayBuffer: what a segment hands the pool (kernel inputs,
+ * planned columns) crosses to the workers without a copy.
+ */
+export function sharedArray<T>(C: TypedCtor<T>, n: number): T {
+  return new C(new SharedArrayBuffer(Math.max(8, n * C.BYTES_PER_ELEMENT)), 0, n);
 }

@@ -9,7 +9,7 @@ import { fail, ErrorCodes } from '../core/errors.js';
 import type { KernelTask } from './task.js';
 import { fastParquetKind, fastParquetTask, type FastColumn, type FastParquetOptions } from '../io/fastparquet_task.js';
 import { kernelKind, sha256FileKind } from './kinds.js';
-import { takeParquetKind, type PlannedColumn } from '../io/take.js';
+import { digestedPart, takeParquetKind, type PlannedColumn } from '../io/take.js';
 import type { TaskKind } from './tasks.js';
 
 export class KernelPool {
@@ -57,8 +57,8 @@ export class KernelPool {
   }
 
   /** Parquet bytes for rows [a, b) of planned columns (src/io/take.ts), evaluated and encoded on a worker. */
-  async encodePlanned(cols: PlannedColumn[], a: number, b: number, where: string): Promise<Uint8Array> {
-    return this.encodeSlot(() => this.call(takeParquetKind, { cols, a, b, where }, `encoding ${where}`));
+  async encodePlanned(cols: PlannedColumn[], a: number, b: number, where: string): Promise<{ bytes: Uint8Array; sha256_hex: string }> {
+    return digestedPart(await this.encodeSlot(() => this.call(takeParquetKind, { cols, a, b, where }, `encoding ${where}`)));
   }
 
   private async encodeSlot(run: () => Promise<Uint8Array>): Promise<Uint8Array> {

@@ -1,11 +1,12 @@
 // Column helpers for 6A's 10^7-row tables: counts as int64 without a BigInt per value, and the rows of
 // contiguous groups (an owner's accounts, an account's instruments, a party's devices). Gathers of ids
 // through other ids are planned columns (io/take.ts), evaluated per part on the workers.
+import { sharedArray } from '../../pool/columns.js';
 
 /** Non-negative 32-bit counts as an int64 column. */
 export function counts64(c: ArrayLike<number>): BigInt64Array {
-  const out = new BigInt64Array(c.length);
-  const o = new Uint32Array(out.buffer);
+  const out = sharedArray(BigInt64Array, c.length);
+  const o = new Uint32Array(out.buffer, 0, 2 * c.length);
   for (let k = 0; k < c.length; k++) o[2 * k] = c[k];
   return out;
 }
@@ -27,9 +28,13 @@ type Numeric = Int32Array | Uint32Array | Uint8Array | Float64Array;
  * out[i] = f(src[i], i) into a new typed array: TypedArray.from(src, f) walks an iterator and costs tens
  * of nanoseconds per element, which at 10^7 rows is seconds per column.
  */
-export function mapped<T extends Numeric, S = number>(C: new (n: number) => T, src: ArrayLike<S> | { length: number }, f: (x: S, i: number) => number): T {
+export function mapped<T extends Numeric, S = number>(
+  C: { new (buf: SharedArrayBuffer, offset: number, length: number): T; readonly BYTES_PER_ELEMENT: number },
+  src: ArrayLike<S> | { length: number },
+  f: (x: S, i: number) => number,
+): T {
   const n = src.length;
-  const out = new C(n);
+  const out = sharedArray(C, n); // on shared memory: kernels and planned columns take it without a copy
   const s = src as ArrayLike<S>;
   for (let i = 0; i < n; i++) out[i] = f(s[i], i);
   return out;

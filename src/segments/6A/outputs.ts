@@ -5,6 +5,7 @@ import type { Policies6A } from './policies.js';
 import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
 import { counts64, mapped } from './gather.js';
+import { sharedArray } from '../../pool/columns.js';
 import type { Planned } from '../../io/tables.js';
 import { col, ge0, map, mod, ne0, take, type Expr, type Source } from '../../io/take.js';
 
@@ -115,12 +116,12 @@ export async function publishS2(ctx: RunContext, w: Parties6A, a: Accounts6A): P
   };
   let nSettled = 0;
   for (let r = 0; r < A; r++) if (a.merchant[r] !== 0n) nSettled++;
-  const settled = new Int32Array(nSettled);
+  const settled = sharedArray(Int32Array, nSettled);
   for (let r = 0, k = 0; r < A; r++) if (a.merchant[r] !== 0n) settled[k++] = r;
   // holdings: runs of (owner, type) in base order
-  const hOwnerAll = new Int32Array(A),
-    hTypeAll = new Int32Array(A),
-    hCountAll = new Int32Array(A);
+  const hOwnerAll = sharedArray(Int32Array, A),
+    hTypeAll = sharedArray(Int32Array, A),
+    hCountAll = sharedArray(Int32Array, A);
   let H = 0;
   for (let r = 0; r < A; r++) {
     if (H > 0 && a.owner[r] === a.owner[r - 1] && hTypeAll[H - 1] === a.type[r]) hCountAll[H - 1]++;
@@ -191,10 +192,10 @@ export async function publishS3(ctx: RunContext, p: Policies6A, w: Parties6A, a:
   const type = dictPlan(ins.type, ins.types);
   const scheme = dictPlan(ins.scheme, ins.schemes);
   // holdings: per owner (contiguous), (type, scheme) counts in first-seen order
-  const hOwnerAll = new Int32Array(I),
-    hTypeAll = new Int32Array(I),
-    hSchemeAll = new Int32Array(I),
-    hCountAll = new Int32Array(I);
+  const hOwnerAll = sharedArray(Int32Array, I),
+    hTypeAll = sharedArray(Int32Array, I),
+    hSchemeAll = sharedArray(Int32Array, I),
+    hCountAll = sharedArray(Int32Array, I);
   let H = 0;
   for (let q = 0; q < I;) {
     const o = a.owner[ins.account[q]];
@@ -334,11 +335,11 @@ export async function publishS4(
   // device links, counted first then filled (typed columns: tens of millions of rows at large)
   let L = 0;
   for (let d = 0; d < D; d++) L += net.outlet[d] >= 0 ? 1 : 1 + coUsers(d) + popcount(net.accessMask[d]) + tokOff[d + 1] - tokOff[d];
-  const lDev = new Int32Array(L),
-    lParty = new Int32Array(L).fill(-1),
-    lAcc = new Int32Array(L).fill(-1),
-    lIns = new Int32Array(L).fill(-1),
-    lRole = new Int32Array(L);
+  const lDev = sharedArray(Int32Array, L),
+    lParty = sharedArray(Int32Array, L).fill(-1),
+    lAcc = sharedArray(Int32Array, L).fill(-1),
+    lIns = sharedArray(Int32Array, L).fill(-1),
+    lRole = sharedArray(Int32Array, L);
   let k = 0;
   for (let d = 0; d < D; d++) {
     const o = net.owner[d];
@@ -376,9 +377,9 @@ export async function publishS4(
   const hasHome = (d: number) => recentHome[d] >= 0 && recentHome[d] !== typical[d];
   let IL = 0;
   for (let d = 0; d < D; d++) IL += 1 + (hasHome(d) ? 1 : 0) + (wifiIp[d] >= 0 ? 1 : 0) + (vpnIp[d] >= 0 ? 1 : 0);
-  const iIp = new Int32Array(IL),
-    iDev = new Int32Array(IL),
-    iRole = new Int32Array(IL);
+  const iIp = sharedArray(Int32Array, IL),
+    iDev = sharedArray(Int32Array, IL),
+    iRole = sharedArray(Int32Array, IL);
   k = 0;
   for (let d = 0; d < D; d++) {
     iIp[k] = typical[d];
@@ -402,8 +403,8 @@ export async function publishS4(
   }
   // neighbourhoods: per party, the devices it uses (its own, and its household's shared ones; not
   // terminals) and the distinct IPs of those devices (a stamp per IP marks the party that last counted it)
-  const devCount = new Int32Array(w.n),
-    ipCountN = new Int32Array(w.n);
+  const devCount = sharedArray(Int32Array, w.n),
+    ipCountN = sharedArray(Int32Array, w.n);
   const devOff = new Int32Array(w.n + 1);
   for (let d = 0; d < net.personalDevices; d++) devOff[net.owner[d] + 1]++;
   for (let i = 0; i < w.n; i++) devOff[i + 1] += devOff[i];
@@ -424,7 +425,7 @@ export async function publishS4(
     for (let m = hFirst[h]; m < hFirst[h] + net.householdSize[h]; m++)
       if (m !== i) for (let d = devOff[m]; d < devOff[m + 1]; d++) if (net.shared[d]) use(i, d);
   }
-  const homeIp = new Int32Array(w.n);
+  const homeIp = sharedArray(Int32Array, w.n);
   for (let i = 0; i < w.n; i++) homeIp[i] = net.household[i] >= 0 ? net.household[i] : net.corporateOf[i];
   const os = p.taxonomy.os_families;
   const asnClasses = [...new Set(p.taxonomy.ip_types.map((x) => x.asn_class))].sort();

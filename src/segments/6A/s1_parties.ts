@@ -8,7 +8,7 @@ import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { philoxInto } from '../../rng/philox.js';
 import { aliasBuild } from '../../rng/alias.js';
-import { SharedCol } from '../../pool/columns.js';
+import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aParties } from '../../kernels/6A.js';
 import { loadCities } from '../../reference/cities.js';
@@ -172,10 +172,10 @@ export async function s1Parties(ctx: RunContext, p: Policies6A, inp: Inputs6A, t
   let n = 0;
   for (let k = 0; k < C * S; k++) n += cells[k] + (ownersOf.get(k)?.length ?? 0);
   if (n >= 2 ** 32) fail(ErrorCodes.CONFIG_SCHEMA_VIOLATION, `${n} parties exceed 2^32`, `${ctx.pack.dir}/${FILES.population}: size`, 'lower size.max_parties');
-  const country = new Int32Array(n),
-    segment = new Int32Array(n),
-    local = new Uint32Array(n),
-    ownedMerchant = new BigUint64Array(n);
+  const country = sharedArray(Int32Array, n),
+    segment = sharedArray(Int32Array, n),
+    local = sharedArray(Uint32Array, n),
+    ownedMerchant = sharedArray(BigUint64Array, n);
   let i = 0;
   for (let c = 0; c < C; c++) {
     let j = 0;
@@ -197,21 +197,21 @@ export async function s1Parties(ctx: RunContext, p: Policies6A, inp: Inputs6A, t
   const homeKeys = new FamilyKeys(ctx, FAMILIES.partyHome).forStrings(inp.countries);
   const t = placeTables(inp.countries, homeKeys);
   const rk = idRoundKeys(ctx, 'party');
-  const cC = SharedCol.from('i32', country),
-    lC = SharedCol.from('u32', local);
+  const cC = SharedCol.share('i32', country),
+    lC = SharedCol.share('u32', local);
   const idC = new SharedCol('u64', n),
     latC = new SharedCol('f64', n),
     lonC = new SharedCol('f64', n),
     actC = new SharedCol('f64', n);
   const tables = {
-    keys: SharedCol.from('u32', t.keys),
-    placeOff: SharedCol.from('i32', t.placeOff),
-    placeProb: SharedCol.from('f64', t.placeProb),
-    placeAlias: SharedCol.from('i32', t.placeAlias),
-    placeLat: SharedCol.from('f64', t.placeLat),
-    placeLon: SharedCol.from('f64', t.placeLon),
-    centreLat: SharedCol.from('f64', t.centreLat),
-    centreLon: SharedCol.from('f64', t.centreLon),
+    keys: SharedCol.share('u32', t.keys),
+    placeOff: SharedCol.share('i32', t.placeOff),
+    placeProb: SharedCol.share('f64', t.placeProb),
+    placeAlias: SharedCol.share('i32', t.placeAlias),
+    placeLat: SharedCol.share('f64', t.placeLat),
+    placeLon: SharedCol.share('f64', t.placeLon),
+    centreLat: SharedCol.share('f64', t.centreLat),
+    centreLon: SharedCol.share('f64', t.centreLon),
   };
   await runShards(
     ctx.pool,

@@ -4,7 +4,7 @@
 import type { RunContext } from '../../engine/context.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
-import { SharedCol } from '../../pool/columns.js';
+import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aAccountCounts, k6aAccountOpen, k6aIds } from '../../kernels/6A.js';
 import { readTable } from '../../io/reader.js';
@@ -58,16 +58,16 @@ export async function s2Accounts(ctx: RunContext, p: Policies6A, w: Parties6A, t
   const countKeys = new FamilyKeys(ctx, FAMILIES.accountCount).forStrings(w.countries);
   const cnt = new SharedCol('u8', n * T);
   const pc = {
-    country: SharedCol.from('i32', w.country),
-    local: SharedCol.from('u32', w.local),
-    segment: SharedCol.from('i32', w.segment),
-    keys: SharedCol.from('u32', countKeys),
-    hold: SharedCol.from('f64', hold),
-    extra: SharedCol.from(
+    country: SharedCol.share('i32', w.country),
+    local: SharedCol.share('u32', w.local),
+    segment: SharedCol.share('i32', w.segment),
+    keys: SharedCol.share('u32', countKeys),
+    hold: SharedCol.share('f64', hold),
+    extra: SharedCol.share(
       'f64',
       types.map((t) => p.products.types[t].extra_mean),
     ),
-    max: SharedCol.from(
+    max: SharedCol.share(
       'i32',
       types.map((t) => p.products.types[t].max),
     ),
@@ -102,12 +102,12 @@ export async function s2Accounts(ctx: RunContext, p: Policies6A, w: Parties6A, t
   }
   for (let i = 0; i < n; i++) for (let t = 0; t < T; t++) if (hold[w.segment[i] * T + t] >= 0) applicable++;
   trace.addTotals(FAMILIES.accountCount, w.countries.length, 2 * applicable, applicable, applicable, 1);
-  const owner = new Int32Array(A),
-    type = new Int32Array(A),
-    merchant = new BigUint64Array(A),
-    country = new Int32Array(A),
-    local = new Uint32Array(A),
-    meanDays = new Float64Array(A);
+  const owner = sharedArray(Int32Array, A),
+    type = sharedArray(Int32Array, A),
+    merchant = sharedArray(BigUint64Array, A),
+    country = sharedArray(Int32Array, A),
+    local = sharedArray(Uint32Array, A),
+    meanDays = sharedArray(Float64Array, A);
   const perCountry = new Uint32Array(w.countries.length);
   const stability = w.segments.map((sid) => p.taxonomy.segments.find((x) => x.id === sid)!.stability);
   const tn = p.products.tenure_years;
@@ -129,10 +129,10 @@ export async function s2Accounts(ctx: RunContext, p: Policies6A, w: Parties6A, t
   const idC = new SharedCol('u64', A),
     dayC = new SharedCol('i32', A);
   const ac = {
-    country: SharedCol.from('i32', country),
-    local: SharedCol.from('u32', local),
-    keys: SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.accountOpen).forStrings(w.countries)),
-    mean: SharedCol.from('f64', meanDays),
+    country: SharedCol.share('i32', country),
+    local: SharedCol.share('u32', local),
+    keys: SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.accountOpen).forStrings(w.countries)),
+    mean: SharedCol.share('f64', meanDays),
   };
   const day0 = await asOfDay(ctx);
   await Promise.all([

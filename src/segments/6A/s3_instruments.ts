@@ -9,7 +9,7 @@ import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { aliasBuild } from '../../rng/alias.js';
-import { SharedCol } from '../../pool/columns.js';
+import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aCardNumbers, k6aCredentials, k6aIds } from '../../kernels/6A.js';
 import { loadCountries } from '../../reference/countries.js';
@@ -94,29 +94,29 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const tabs = credentialTables(p, w.segments, regions);
   const keys = new FamilyKeys(ctx, FAMILIES.credentials).forStrings(w.countries);
   const col = {
-    country: SharedCol.from(
+    country: SharedCol.share(
       'i32',
       mapped(Int32Array, a.owner, (i) => w.country[i]),
     ),
-    local: SharedCol.from('u32', a.local),
-    seg: SharedCol.from(
+    local: SharedCol.share('u32', a.local),
+    seg: SharedCol.share(
       'i32',
       mapped(Int32Array, a.owner, (i) => w.segment[i]),
     ),
-    kind: SharedCol.from('u8', kind),
+    kind: SharedCol.share('u8', kind),
   };
   const t = {
-    keys: SharedCol.from('u32', keys),
-    countryRegion: SharedCol.from('i32', countryRegion),
-    pPhysKind: SharedCol.from('f64', tabs.pPhysKind),
-    pVirtSeg: SharedCol.from('f64', tabs.pVirtSeg),
-    pWalletSeg: SharedCol.from('f64', tabs.pWalletSeg),
-    schemeOff: SharedCol.from('i32', tabs.schemeOff),
-    schemeProb: SharedCol.from('f64', tabs.schemeProb),
-    schemeAlias: SharedCol.from('i32', tabs.schemeAlias),
-    schemeCode: SharedCol.from('i32', tabs.schemeCode),
-    walletProb: SharedCol.from('f64', tabs.walletProb),
-    walletAlias: SharedCol.from('i32', tabs.walletAlias),
+    keys: SharedCol.share('u32', keys),
+    countryRegion: SharedCol.share('i32', countryRegion),
+    pPhysKind: SharedCol.share('f64', tabs.pPhysKind),
+    pVirtSeg: SharedCol.share('f64', tabs.pVirtSeg),
+    pWalletSeg: SharedCol.share('f64', tabs.pWalletSeg),
+    schemeOff: SharedCol.share('i32', tabs.schemeOff),
+    schemeProb: SharedCol.share('f64', tabs.schemeProb),
+    schemeAlias: SharedCol.share('i32', tabs.schemeAlias),
+    schemeCode: SharedCol.share('i32', tabs.schemeCode),
+    walletProb: SharedCol.share('f64', tabs.walletProb),
+    walletAlias: SharedCol.share('i32', tabs.walletAlias),
   };
   const flagsC = new SharedCol('u8', A),
     schemeC = new SharedCol('i32', A),
@@ -176,11 +176,11 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     const f = flags[r];
     I += 1 + (f & 1) + ((f >> 1) & 1) + ((f >> 2) & 1);
   }
-  const account = new Int32Array(I),
-    type = new Int32Array(I),
-    schemeOf = new Int32Array(I),
-    funding = new Int32Array(I).fill(-1),
-    expiryOf = new Int32Array(I);
+  const account = sharedArray(Int32Array, I),
+    type = sharedArray(Int32Array, I),
+    schemeOf = sharedArray(Int32Array, I),
+    funding = sharedArray(Int32Array, I).fill(-1),
+    expiryOf = sharedArray(Int32Array, I);
   const payout = typeCode('MERCHANT_PAYOUT_BANK_ACCOUNT'),
     handle = typeCode('PARTY_BANK_ACCOUNT'),
     token = typeCode('WALLET_DEVICE_TOKEN');
@@ -220,10 +220,10 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const id = idC.view() as BigUint64Array;
   // card numbers (k6aCardNumbers): a test-range BIN of (scheme, country, kind, tier), the id's low digits, a Luhn digit
   const bt = p.instruments.brand_tier;
-  const tier = new Int32Array(I).fill(-1),
-    bin = new Int32Array(I),
-    len = new Int32Array(I),
-    expiryDay = new Int32Array(I);
+  const tier = sharedArray(Int32Array, I).fill(-1),
+    bin = sharedArray(Int32Array, I),
+    len = sharedArray(Int32Array, I),
+    expiryDay = sharedArray(Int32Array, I);
   // per-row lookups by number: the tier of (account type, segment, party type) and the BIN of (scheme,
   // country, card kind, tier) are computed once per combination
   const T = p.taxonomy.brand_tiers.length;
@@ -276,20 +276,20 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   }
   const numC = new SharedCol('u64', cards.length);
   const nc = {
-    bin: SharedCol.from(
+    bin: SharedCol.share(
       'i32',
       mapped(Int32Array, cards, (q) => bin[q]),
     ),
-    len: SharedCol.from(
+    len: SharedCol.share(
       'i32',
       mapped(Int32Array, cards, (q) => len[q]),
     ),
-    serial: SharedCol.from('u32', serial),
+    serial: SharedCol.share('u32', serial),
   };
   await runShards(ctx.pool, cards.length, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
     k6aCardNumbers.task({ n: e - s, bin: nc.bin.in(s, e), len: nc.len.in(s, e), serial: nc.serial.in(s, e), outNumber: numC.out(s, e) }),
   );
-  const cardNumber = new BigInt64Array(I);
+  const cardNumber = sharedArray(BigInt64Array, I);
   const nums = numC.view() as BigUint64Array;
   cards.forEach((q, k) => (cardNumber[q] = BigInt.asIntN(64, nums[k])));
   return {

@@ -6,7 +6,7 @@ import { mapped } from './gather.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
-import { SharedCol } from '../../pool/columns.js';
+import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { localOffsets, runShards } from '../../pool/shards.js';
 import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aHouseholdStarts, k6aIds } from '../../kernels/6A.js';
 import type { Inputs6A } from './inputs.js';
@@ -57,13 +57,13 @@ export async function s4Network(
   const tabs = deviceTables(p, w.segments);
   const ptypeOf = mapped(Int32Array, w.segment, (s) => w.partyTypes.indexOf(w.segmentType[s]));
   const retail = w.partyTypes.indexOf('RETAIL');
-  const pc = { country: SharedCol.from('i32', w.country), local: SharedCol.from('u32', w.local), ptype: SharedCol.from('i32', ptypeOf) };
+  const pc = { country: SharedCol.share('i32', w.country), local: SharedCol.share('u32', w.local), ptype: SharedCol.share('i32', ptypeOf) };
 
   // households: RETAIL parties of a country are contiguous (segments in ASCII order); a start flag per party, at most max_size members
   const isRetail = mapped(Uint8Array, ptypeOf, (t) => (t === retail ? 1 : 0));
   const startC = new SharedCol('u8', n);
-  const hk = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.household).forStrings(w.countries));
-  const rC = SharedCol.from('u8', isRetail);
+  const hk = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.household).forStrings(w.countries));
+  const rC = SharedCol.share('u8', isRetail);
   await runShards(ctx.pool, n, SHARD_PARTIES, ({ start: s, end: e }) =>
     k6aHouseholdStarts.task({
       n: e - s,
@@ -76,7 +76,7 @@ export async function s4Network(
     }),
   );
   const starts = startC.view() as Uint8Array;
-  const household = new Int32Array(n).fill(-1);
+  const household = sharedArray(Int32Array, n).fill(-1);
   let H = 0,
     size = 0,
     retailN = 0;
@@ -94,22 +94,22 @@ export async function s4Network(
   trace.addTotals(FAMILIES.household, C, retailN, retailN, retailN, 1);
 
   // devices per party, then each party's devices at its offsets
-  const dk = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.devices).forStrings(w.countries));
+  const dk = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.devices).forStrings(w.countries));
   const cntC = new SharedCol('u8', n);
   const t = {
-    seg: SharedCol.from('i32', w.segment),
-    meanSeg: SharedCol.from('f64', tabs.meanSeg),
-    maxByType: SharedCol.from('i32', tabs.maxByType),
-    firstType: SharedCol.from('i32', tabs.firstType),
-    mixOff: SharedCol.from('i32', tabs.mix.off),
-    mixProb: SharedCol.from('f64', tabs.mix.prob),
-    mixAlias: SharedCol.from('i32', tabs.mix.alias),
-    mixCode: SharedCol.from('i32', tabs.mix.code),
-    osOff: SharedCol.from('i32', tabs.os.off),
-    osProb: SharedCol.from('f64', tabs.os.prob),
-    osAlias: SharedCol.from('i32', tabs.os.alias),
-    osCode: SharedCol.from('i32', tabs.os.code),
-    shareP: SharedCol.from('f64', tabs.shareP),
+    seg: SharedCol.share('i32', w.segment),
+    meanSeg: SharedCol.share('f64', tabs.meanSeg),
+    maxByType: SharedCol.share('i32', tabs.maxByType),
+    firstType: SharedCol.share('i32', tabs.firstType),
+    mixOff: SharedCol.share('i32', tabs.mix.off),
+    mixProb: SharedCol.share('f64', tabs.mix.prob),
+    mixAlias: SharedCol.share('i32', tabs.mix.alias),
+    mixCode: SharedCol.share('i32', tabs.mix.code),
+    osOff: SharedCol.share('i32', tabs.os.off),
+    osProb: SharedCol.share('f64', tabs.os.prob),
+    osAlias: SharedCol.share('i32', tabs.os.alias),
+    osCode: SharedCol.share('i32', tabs.os.code),
+    shareP: SharedCol.share('f64', tabs.shareP),
   };
   await runShards(ctx.pool, n, SHARD_PARTIES, ({ start: s, end: e }) =>
     k6aDeviceCounts.task({
@@ -137,7 +137,7 @@ export async function s4Network(
   const typeC = new SharedCol('i32', D),
     osC = new SharedCol('i32', D),
     shC = new SharedCol('u8', D);
-  const offL = SharedCol.from('i32', localOffsets(off, n, SHARD_PARTIES));
+  const offL = SharedCol.share('i32', localOffsets(off, n, SHARD_PARTIES));
   await runShards(
     ctx.pool,
     n,
@@ -173,10 +173,10 @@ export async function s4Network(
   const dtype = typeC.view() as Int32Array,
     dos = osC.view() as Int32Array,
     shared = shC.view() as Uint8Array;
-  const owner = new Int32Array(D),
-    outlet = new Int32Array(D).fill(-1),
-    dCountry = new Int32Array(D),
-    dLocal = new Uint32Array(D);
+  const owner = sharedArray(Int32Array, D),
+    outlet = sharedArray(Int32Array, D).fill(-1),
+    dCountry = sharedArray(Int32Array, D),
+    dLocal = sharedArray(Uint32Array, D);
   const perCountry = new Uint32Array(C);
   const terminal = tabs.types.indexOf('POS_TERMINAL'),
     embedded = p.taxonomy.os_families.indexOf('EMBEDDED');
@@ -198,7 +198,7 @@ export async function s4Network(
   });
 
   // account access: each device of an access type against its owner's first 32 accounts (accounts are in owner order)
-  const accOff = new Int32Array(n + 1).fill(-1);
+  const accOff = sharedArray(Int32Array, n + 1).fill(-1);
   {
     let r = 0;
     for (let i = 0; i < n; i++) {
@@ -208,11 +208,11 @@ export async function s4Network(
     accOff[n] = a.n;
   }
   const nAcc = mapped(Int32Array, owner, (i, d) => (d < P ? Math.min(32, accOff[i + 1] - accOff[i]) : 0));
-  const dc = { country: SharedCol.from('i32', dCountry), local: SharedCol.from('u32', dLocal), type: SharedCol.from('i32', dtype) };
+  const dc = { country: SharedCol.share('i32', dCountry), local: SharedCol.share('u32', dLocal), type: SharedCol.share('i32', dtype) };
   const maskC = new SharedCol('u32', D);
-  const ak = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.access).forStrings(w.countries));
-  const nAccC = SharedCol.from('i32', nAcc),
-    pAccC = SharedCol.from('f64', tabs.pAccess);
+  const ak = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.access).forStrings(w.countries));
+  const nAccC = SharedCol.share('i32', nAcc),
+    pAccC = SharedCol.share('f64', tabs.pAccess);
   // IP pools: residential per household, corporate per BUSINESS/OTHER party, carrier and Wi-Fi per country, one VPN pool
   const ipd = p.ips;
   const mobileDev = new Float64Array(C),
@@ -231,10 +231,10 @@ export async function s4Network(
     homeC = new SharedCol('u8', D),
     wifiC = new SharedCol('i32', D),
     vpnC = new SharedCol('i32', D);
-  const ik = SharedCol.from('u32', new FamilyKeys(ctx, FAMILIES.deviceIps).forStrings(w.countries));
-  const flagsC = SharedCol.from('u8', tabs.typeFlags),
-    mpC = SharedCol.from('i32', mobilePool),
-    wpC = SharedCol.from('i32', wifiPool);
+  const ik = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.deviceIps).forStrings(w.countries));
+  const flagsC = SharedCol.share('u8', tabs.typeFlags),
+    mpC = SharedCol.share('i32', mobilePool),
+    wpC = SharedCol.share('i32', wifiPool);
   await Promise.all([
     runShards(ctx.pool, D, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
       k6aAccess.task({
@@ -280,7 +280,7 @@ export async function s4Network(
   trace.addTotals(FAMILIES.deviceIps, C, 6 * personal, 3 * personal, personal, 3);
 
   // IP index layout: residential [0, H) | corporate | carrier pools by country | Wi-Fi pools by country | VPN pool
-  const corporate = new Int32Array(n).fill(-1);
+  const corporate = sharedArray(Int32Array, n).fill(-1);
   let ipN = H;
   for (let i = 0; i < n; i++) if (!isRetail[i]) corporate[i] = ipN++;
   const mobileBase = new Int32Array(C + 1),
@@ -292,8 +292,8 @@ export async function s4Network(
   const vpnBase = wifiBase[C];
   const I = vpnBase + vpnPool;
   const ipTypes = p.taxonomy.ip_types.map((x) => x.id);
-  const ipType = new Int32Array(I),
-    ipCountry = new Int32Array(I);
+  const ipType = sharedArray(Int32Array, I),
+    ipCountry = sharedArray(Int32Array, I);
   const code = (id: string) => ipTypes.indexOf(id);
   const firstOfHousehold = new Int32Array(H).fill(-1);
   for (let i = 0; i < n; i++) if (household[i] >= 0 && firstOfHousehold[household[i]] < 0) firstOfHousehold[household[i]] = i;

@@ -53,15 +53,15 @@ async function draw(
   const keys = new FamilyKeys(ctx, FAMILIES.roles[kind]).forStrings(countries);
   const [t1, t2, t3] = p.roles.tier_thresholds;
   const c = {
-    country: SharedCol.from('i32', country),
-    local: SharedCol.from('u32', local),
-    keys: SharedCol.from('u32', keys),
-    base: SharedCol.from('f64', base),
-    group: SharedCol.from('i32', group),
-    off: SharedCol.from('i32', t.off),
-    prob: SharedCol.from('f64', t.prob),
-    alias: SharedCol.from('i32', t.alias),
-    code: SharedCol.from('i32', t.code),
+    country: SharedCol.share('i32', country),
+    local: SharedCol.share('u32', local),
+    keys: SharedCol.share('u32', keys),
+    base: SharedCol.share('f64', base),
+    group: SharedCol.share('i32', group),
+    off: SharedCol.share('i32', t.off),
+    prob: SharedCol.share('f64', t.prob),
+    alias: SharedCol.share('i32', t.alias),
+    code: SharedCol.share('i32', t.code),
   };
   const score = new SharedCol('f64', n),
     tier = new SharedCol('i32', n),
