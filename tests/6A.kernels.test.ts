@@ -9,6 +9,7 @@ import {
   k6aAccess,
   k6aAccountCounts,
   k6aAccountOpen,
+  k6aCardCheck,
   k6aCardNumbers,
   k6aCredentials,
   k6aDeviceCounts,
@@ -26,12 +27,15 @@ import {
   accessRef,
   accountCountsRef,
   accountOpenRef,
+  cardCheckRef,
   cardNumberRef,
   credentialsRef,
   deviceIpsRef,
   devicesRef,
   entityId,
   householdStartRef,
+  luhnDigit,
+  luhnValid,
   partyRef,
   roleRef,
   truncPoisson,
@@ -40,7 +44,7 @@ import { roleTables } from '../src/segments/6A/s5_roles.js';
 import { tableAt } from '../src/segments/6A/mix.js';
 import { deviceTables } from '../src/segments/6A/s4_network.js';
 import { localOffsets } from '../src/pool/shards.js';
-import { binOf, credentialTables, luhnDigit, luhnValid } from '../src/segments/6A/s3_instruments.js';
+import { binOf, credentialTables } from '../src/segments/6A/s3_instruments.js';
 import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
 import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
 import { load6A } from '../src/segments/6A/policies.js';
@@ -316,6 +320,32 @@ describe('6A S3 credentials', () => {
       expect(s.startsWith(String(bin[i]))).toBe(true);
       expect(luhnValid(s)).toBe(true);
     }
+    // k6aCardCheck (validation's own check) == cardCheckRef on these numbers and on broken ones: a digit
+    // changed, a wrong BIN, a wrong length; non-cards (len 0) are never bad
+    const good = out.view() as BigUint64Array;
+    const num = new SharedCol('u64', 4 * N),
+      binC = new SharedCol('i32', 4 * N),
+      lenC = new SharedCol('i32', 4 * N),
+      bad = new SharedCol('u8', 4 * N);
+    const nv = num.view() as BigUint64Array,
+      bv = binC.view() as Int32Array,
+      lv = lenC.view() as Int32Array;
+    for (let i = 0; i < N; i++)
+      for (let v = 0; v < 4; v++) {
+        const k = 4 * i + v;
+        nv[k] = v === 1 ? good[i] + 10n ** BigInt(i % 12) : good[i];
+        bv[k] = v === 2 ? bin[i] + 1 : bin[i];
+        lv[k] = v === 3 ? (i % 2 ? len[i] + 1 : 0) : len[i];
+      }
+    runTask(ex, k6aCardCheck.task({ n: 4 * N, number: num.all(), bin: binC.all(), len: lenC.all(), outBad: bad.out(0, 4 * N) }));
+    const got = bad.view() as Uint8Array;
+    let flagged = 0;
+    for (let k = 0; k < 4 * N; k++) {
+      expect(got[k]).toBe(cardCheckRef(nv[k], bv[k], lv[k]));
+      flagged += got[k];
+    }
+    // the good ones pass; a changed digit, a wrong BIN or length fail (half the length cases are non-cards)
+    expect(flagged).toBe(N + N + N / 2);
   });
 });
 

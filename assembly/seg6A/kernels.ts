@@ -251,6 +251,22 @@ export function k6aCredentials(
   }
 }
 
+/** Luhn sum of v's digits from the right, doubling the first when dbl (a body) or the second (a whole number). */
+@inline function luhnSum(v: u64, dbl: bool): u64 {
+  let sum: u64 = 0;
+  while (v > 0) {
+    let d = v % 10;
+    v /= 10;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return sum;
+}
+
 /**
  * S3 card numbers: bin[i] (6 digits), then serial[i] mod 10^(len[i] − 7) on the remaining digits but one,
  * then the Luhn check digit: a test-range number that identifies the card and means nothing else.
@@ -261,20 +277,30 @@ export function k6aCardNumbers(n: i32, bin: usize, len: usize, serial: usize, ou
     let p: u64 = 1;
     for (let k = 0; k < m; k++) p *= 10;
     let body = <u64>load<i32>(bin + (<usize>i << 2)) * p + <u64>load<u32>(serial + (<usize>i << 2)) % p;
-    let sum: u64 = 0;
-    let v = body;
-    let dbl = true;
-    while (v > 0) {
-      let d = v % 10;
-      v /= 10;
-      if (dbl) {
-        d *= 2;
-        if (d > 9) d -= 9;
+    store<u64>(outNumber + (<usize>i << 3), body * 10 + (10 - luhnSum(body, true) % 10) % 10);
+  }
+}
+
+/**
+ * S5 validation of card numbers (not the generator's own loop): outBad[i] = 1 unless number[i] has
+ * exactly len[i] digits, its first six are bin[i] and it passes the Luhn check; len[i] = 0 (not a
+ * card) is never bad.
+ */
+export function k6aCardCheck(n: i32, number: usize, bin: usize, len: usize, outBad: usize): void {
+  for (let i = 0; i < n; i++) {
+    let want = load<i32>(len + (<usize>i << 2));
+    let bad: u8 = 0;
+    if (want > 0) {
+      let num = load<u64>(number + (<usize>i << 3));
+      let digits: i32 = 0;
+      let lead = num;
+      for (let v = num; v > 0; v /= 10) {
+        if (digits < want - 6) lead /= 10;
+        digits++;
       }
-      sum += d;
-      dbl = !dbl;
+      bad = digits != want || luhnSum(num, false) % 10 != 0 || lead != <u64>load<i32>(bin + (<usize>i << 2)) ? 1 : 0;
     }
-    store<u64>(outNumber + (<usize>i << 3), body * 10 + (10 - sum % 10) % 10);
+    store<u8>(outBad + <usize>i, bad);
   }
 }
 

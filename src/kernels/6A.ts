@@ -85,6 +85,9 @@ export const k6aCredentials = kernel('k6aCredentials', {
 /** S3: Luhn-valid test-range card numbers from a BIN and a serial unique within it. */
 export const k6aCardNumbers = kernel('k6aCardNumbers', { n: i32, bin: inCol('i32'), len: inCol('i32'), serial: inCol('u32'), outNumber: outCol('u64') });
 
+/** S5 validation: 1 where a card's number has the wrong length, BIN or Luhn digit (len 0: not a card). */
+export const k6aCardCheck = kernel('k6aCardCheck', { n: i32, number: inCol('u64'), bin: inCol('i32'), len: inCol('i32'), outBad: outCol('u8') });
+
 /** S4: which RETAIL parties open a household. */
 export const k6aHouseholdStarts = kernel('k6aHouseholdStarts', {
   n: i32,

@@ -189,6 +189,32 @@ export function cardNumberRef(bin: number, len: number, serial: number): bigint 
   return BigInt(body) * 10n + BigInt((10 - (sum % 10)) % 10);
 }
 
+/** Luhn check digit of a digit string. */
+export function luhnDigit(body: string): number {
+  let sum = 0;
+  for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
+    let d = body.charCodeAt(i) - 48;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return (10 - (sum % 10)) % 10;
+}
+
+/** True when a card number passes the Luhn check. */
+export function luhnValid(num: string): boolean {
+  return /^\d{12,19}$/.test(num) && luhnDigit(num.slice(0, -1)) === num.charCodeAt(num.length - 1) - 48;
+}
+
+/** One card of k6aCardCheck: 1 unless `num` has `len` digits, starts with `bin` and passes Luhn (len 0: not a card, 0). */
+export function cardCheckRef(num: bigint, bin: number, len: number): number {
+  if (len === 0) return 0;
+  const s = num.toString();
+  return luhnValid(s) && s.length === len && s.startsWith(String(bin)) ? 0 : 1;
+}
+
 /** One party of k6aHouseholdStarts. */
 export function householdStartRef(key: [number, number], local: number, isRetail: boolean, pStart: number): number {
   return isRetail ? (sub(key, local).u01() < pStart ? 1 : 0) : 1;

@@ -56,25 +56,6 @@ export function railOf(p: Policies6A, iso: string, currency: string): string {
   return r.by_country[iso] ?? r.by_currency[currency] ?? r.default;
 }
 
-/** Luhn check digit of a digit string. */
-export function luhnDigit(body: string): number {
-  let sum = 0;
-  for (let i = body.length - 1, dbl = true; i >= 0; i--, dbl = !dbl) {
-    let d = body.charCodeAt(i) - 48;
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10;
-}
-
-/** True when a card number passes the Luhn check. */
-export function luhnValid(num: string): boolean {
-  return /^\d{12,19}$/.test(num) && luhnDigit(num.slice(0, -1)) === num.charCodeAt(num.length - 1) - 48;
-}
-
 /** The 6-digit BIN of (scheme, issuing country, card kind, tier): a scheme prefix completed by a digest (a name, not a draw). */
 export function binOf(p: Policies6A, scheme: string, iso: string, kind: string, tier: string): string {
   const cn = p.instruments.card_numbers[scheme];
@@ -167,8 +148,15 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const nCard = p.taxonomy.schemes.CARD_NETWORK.length,
     nRail = p.taxonomy.schemes.BANK_RAIL.length;
   const typeCode = (id: string) => itypes.indexOf(id);
-  const cardType = (owner: string, k: number, form: 'PHYSICAL' | 'VIRTUAL') =>
-    typeCode(`${owner === 'BUSINESS' ? 'BUSINESS' : 'RETAIL'}_${k === KIND.DEBIT ? 'DEBIT' : 'CREDIT'}_CARD_${form}`);
+  // card type codes by (business owner, debit, physical): looked up per card, named once here
+  const cardTypeCode = new Int32Array(8);
+  for (const biz of [0, 1])
+    for (const debit of [0, 1])
+      for (const phys of [0, 1])
+        cardTypeCode[biz * 4 + debit * 2 + phys] = typeCode(
+          `${biz ? 'BUSINESS' : 'RETAIL'}_${debit ? 'DEBIT' : 'CREDIT'}_CARD_${phys ? 'PHYSICAL' : 'VIRTUAL'}`,
+        );
+  const segBiz = w.segmentType.map((t) => (t === 'BUSINESS' ? 1 : 0));
   const ref = loadCountries().byIso;
   const railCode = w.countries.map((c) => nCard + p.taxonomy.schemes.BANK_RAIL.indexOf(railOf(p, c, ref.get(c)?.currency ?? '')));
   let I = 0;
@@ -186,19 +174,18 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     token = typeCode('WALLET_DEVICE_TOKEN');
   let k = 0;
   for (let r = 0; r < A; r++) {
-    const owner = w.segmentType[w.segment[a.owner[r]]];
+    const i = a.owner[r];
     account[k] = r;
     type[k] = a.merchant[r] !== 0n ? payout : handle;
-    schemeOf[k++] = railCode[w.country[a.owner[r]]];
+    schemeOf[k++] = railCode[w.country[i]];
     const f = flags[r];
+    const cardType = segBiz[w.segment[i]] * 4 + (kind[r] === KIND.DEBIT ? 2 : 0);
     let card = -1;
-    for (const [bit, form] of [
-      [1, 'PHYSICAL'],
-      [2, 'VIRTUAL'],
-    ] as const) {
-      if (!(f & bit)) continue;
+    // a physical card, then a virtual one, then a wallet token funded by the first card
+    for (let form = 0; form < 2; form++) {
+      if (!(f & (1 << form))) continue;
       account[k] = r;
-      type[k] = cardType(owner, kind[r], form);
+      type[k] = cardTypeCode[cardType + (form === 0 ? 1 : 0)];
       schemeOf[k] = scheme[r];
       expiryOf[k] = expiry[r];
       if (card < 0) card = k;
@@ -227,43 +214,56 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   // per-row lookups by number: the tier of (account type, segment, party type) and the BIN of (scheme,
   // country, card kind, tier) are computed once per combination
   const T = p.taxonomy.brand_tiers.length;
-  const tierOfAccountType = a.types.map((at) => bt.by_account_type[at]);
-  const tierByParty = w.segments.map((sid, sIdx) => bt.by_segment[sid] ?? bt.by_party_type[w.segmentType[sIdx]]);
-  const bins = new Map<number, number>();
-  const itypes0 = p.taxonomy.instrument_types;
+  const S = w.segments.length;
+  // tier code of (account type, owner segment): the account type's tier, else the segment's or party type's
+  const tierOf = new Int32Array(a.types.length * S);
+  a.types.forEach((at, t) =>
+    w.segments.forEach((sid, sIdx) => {
+      tierOf[t * S + sIdx] = p.taxonomy.brand_tiers.indexOf(bt.by_account_type[at] ?? bt.by_segment[sid] ?? bt.by_party_type[w.segmentType[sIdx]]);
+    }),
+  );
+  const CLASS = { BANK_ACCOUNT: 0, CARD: 1, TOKEN: 2 } as const;
+  const classOf = p.taxonomy.instrument_types.map((x) => CLASS[x.class]);
+  const creditOf = p.taxonomy.instrument_types.map((x) => (x.card === 'DEBIT' ? 0 : 1));
+  const lenOf = schemes.map((sc) => p.instruments.card_numbers[sc]?.length ?? 0);
+  // the first day of the month m months after the as-of day, for every m a card may have
+  const expiryMonth = Int32Array.from({ length: p.instruments.expiry_months_max + 1 }, (_, m) => monthAfter(a.asOfDay, m));
+  // BIN of (scheme, country, credit, tier), named once per combination (-1: not yet)
+  const C = w.countries.length;
+  const bins = new Int32Array(schemes.length * C * 2 * T).fill(-1);
   for (let q = 0; q < I; q++) {
-    const it = itypes0[type[q]];
-    if (it.class === 'BANK_ACCOUNT') continue;
+    const cls = classOf[type[q]];
+    if (cls === CLASS.BANK_ACCOUNT) continue;
     const r = account[q],
       i = a.owner[r];
-    const tierId = tierOfAccountType[a.type[r]] ?? tierByParty[w.segment[i]];
-    const tc = p.taxonomy.brand_tiers.indexOf(tierId);
+    const tc = tierOf[a.type[r] * S + w.segment[i]];
     tier[q] = tc;
-    expiryDay[q] = monthAfter(a.asOfDay, expiryOf[q]);
-    if (it.class !== 'CARD') continue;
+    const e = expiryOf[q];
+    expiryDay[q] = e >= 0 && e < expiryMonth.length ? expiryMonth[e] : monthAfter(a.asOfDay, e);
+    if (cls !== CLASS.CARD) continue;
     const c = w.country[i];
-    const key = ((schemeOf[q] * w.countries.length + c) * 2 + (it.card === 'DEBIT' ? 0 : 1)) * T + tc;
-    let b = bins.get(key);
-    if (b === undefined) {
-      b = Number(binOf(p, schemes[schemeOf[q]], w.countries[c], it.card, tierId));
-      bins.set(key, b);
+    const key = ((schemeOf[q] * C + c) * 2 + creditOf[type[q]]) * T + tc;
+    let b = bins[key];
+    if (b < 0) {
+      const it = p.taxonomy.instrument_types[type[q]];
+      b = bins[key] = Number(binOf(p, schemes[schemeOf[q]], w.countries[c], it.card, p.taxonomy.brand_tiers[tc]));
     }
     bin[q] = b;
-    len[q] = p.instruments.card_numbers[schemes[schemeOf[q]]].length;
+    len[q] = lenOf[schemeOf[q]];
   }
   let nCards = 0;
   for (let q = 0; q < I; q++) if (len[q] > 0) nCards++;
-  const cards = new Int32Array(nCards);
+  const cards = sharedArray(Int32Array, nCards);
   for (let q = 0, k = 0; q < I; q++) if (len[q] > 0) cards[k++] = q;
   // the digits after the BIN: the card's rank among its BIN's cards (every BIN, whatever groups share it),
   // scrambled by an affine bijection of [0, 10^m): unique within the BIN, in no visible order
-  const rankOf = new Map<number, number>();
-  const serial = new Uint32Array(cards.length);
+  const rankOf = new Int32Array(1_000_000); // BINs have six digits
+  const serial = sharedArray(Uint32Array, cards.length);
   const [sk0] = new FamilyKeys(ctx, '6A.card_serial').forString('card');
   for (let k = 0; k < cards.length; k++) {
     const q = cards[k];
     const m = 10 ** (len[q] - 7);
-    const r = rankOf.get(bin[q]) ?? 0;
+    const r = rankOf[bin[q]];
     if (r >= m)
       fail(
         ErrorCodes.CONFIG_SCHEMA_VIOLATION,
@@ -271,7 +271,7 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
         `${ctx.pack.dir}/${FILES.instruments}: card_numbers`,
         'give the scheme more prefixes or a longer card number',
       );
-    rankOf.set(bin[q], r + 1);
+    rankOf[bin[q]] = r + 1;
     serial[k] = (r * SERIAL_STEP + (sk0 % m)) % m;
   }
   const numC = new SharedCol('u64', cards.length);
@@ -289,9 +289,15 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   await runShards(ctx.pool, cards.length, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
     k6aCardNumbers.task({ n: e - s, bin: nc.bin.in(s, e), len: nc.len.in(s, e), serial: nc.serial.in(s, e), outNumber: numC.out(s, e) }),
   );
+  // scatter to the instruments as 32-bit word pairs (a BigInt per card would be seconds at 10^7 cards)
   const cardNumber = sharedArray(BigInt64Array, I);
   const nums = numC.view() as BigUint64Array;
-  cards.forEach((q, k) => (cardNumber[q] = BigInt.asIntN(64, nums[k])));
+  const from = new Uint32Array(nums.buffer, 0, 2 * cards.length),
+    to = new Uint32Array(cardNumber.buffer, 0, 2 * I);
+  for (let k = 0; k < cards.length; k++) {
+    to[2 * cards[k]] = from[2 * k];
+    to[2 * cards[k] + 1] = from[2 * k + 1];
+  }
   return {
     n: I,
     types: itypes,

@@ -8,7 +8,7 @@ import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
-import { FAMILIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A, type Roles6A } from './world.js';
+import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Network6A, type Parties6A, type Roles6A } from './world.js';
 import { KINDS, roleTables } from './s5_roles.js';
 import { gateFor } from '../../contracts/dictionary.js';
 import { dictEncode } from '../../io/tables.js';
@@ -28,8 +28,11 @@ import {
 } from './kernels_ref.js';
 import { deviceTables } from './s4_network.js';
 import { tableAt } from './mix.js';
-import { contiguousRows } from './gather.js';
-import { credentialTables, luhnValid } from './s3_instruments.js';
+import { contiguousRows, mapped } from './gather.js';
+import { credentialTables } from './s3_instruments.js';
+import { SharedCol } from '../../pool/columns.js';
+import { runShards } from '../../pool/shards.js';
+import { k6aCardCheck } from '../../kernels/6A.js';
 import { idRoundKeys } from './s1_parties.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
 import type { Corridor } from './policies.js';
@@ -82,7 +85,7 @@ export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<strin
   stage.tick(1);
   Object.assign(metrics, checkAccounts(w, checks));
   stage.tick(1);
-  Object.assign(metrics, checkInstruments(w, checks));
+  Object.assign(metrics, await checkInstruments(ctx, w, checks));
   stage.tick(1);
   Object.assign(metrics, checkNetwork(w, checks));
   stage.tick(1);
@@ -342,7 +345,7 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
   return { account_counts: { sampled, differing: diff }, accounts: { sampled: asampled, differing: adiff } };
 }
 
-function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
+async function checkInstruments(ctx: RunContext, w: Built6A, checks: Checks): Promise<Record<string, number>> {
   const { parties: pt, accounts: a, instruments: ins, p } = w;
   const dup = repeats(ins.id);
   checks.add('S3_INSTRUMENT_ID_UNIQUE', dup === 0, `${ins.n} instrument ids: ${dup} repeated`, true, dup);
@@ -354,6 +357,11 @@ function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
     badFunding = 0,
     ownerMismatch = 0;
   const creditOnly = new Set(['AMEX', 'DISCOVER']);
+  // owner kinds (the party types, then MERCHANT for settlement accounts) each instrument type allows
+  const kinds = [...new Set(pt.segmentType), 'MERCHANT'];
+  const K = kinds.length;
+  const kindOfSeg = pt.segmentType.map((t) => kinds.indexOf(t));
+  const allowed = Uint8Array.from({ length: cls.length * K }, (_, k) => ((cls[Math.floor(k / K)].owners as readonly string[]).includes(kinds[k % K]) ? 1 : 0));
   for (let q = 0; q < ins.n; q++) {
     const t = cls[ins.type[q]];
     const owner = a.owner[ins.account[q]];
@@ -367,16 +375,22 @@ function checkInstruments(w: Built6A, checks: Checks): Record<string, number> {
       const f = ins.funding[q];
       if (f < 0 || cls[ins.type[f]].class !== 'CARD' || ins.account[f] !== ins.account[q]) badFunding++;
     }
-    const ownerType = w.parties.segmentType[w.parties.segment[owner]];
-    const kind = a.merchant[ins.account[q]] !== 0n ? 'MERCHANT' : ownerType;
-    if (!t.owners.includes(kind)) ownerMismatch++;
+    const kind = a.merchant[ins.account[q]] !== 0n ? K - 1 : kindOfSeg[pt.segment[owner]];
+    if (!allowed[ins.type[q] * K + kind]) ownerMismatch++;
   }
+  // every card's number: its length, BIN and Luhn digit, independently of how k6aCardNumbers made it
+  const lenOf = ins.schemes.map((sc) => p.instruments.card_numbers[sc]?.length ?? 0);
+  const isCard = cls.map((t) => t.class === 'CARD');
+  const numLen = mapped(Int32Array, ins.type, (t, q) => (isCard[t] ? lenOf[ins.scheme[q]] : 0));
+  const numC = SharedCol.share('u64', new BigUint64Array(ins.cardNumber.buffer, ins.cardNumber.byteOffset, ins.n)),
+    binC = SharedCol.share('i32', ins.bin),
+    lenC = SharedCol.share('i32', numLen),
+    badC = new SharedCol('u8', ins.n);
+  await runShards(ctx.pool, ins.n, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+    k6aCardCheck.task({ n: e - s, number: numC.in(s, e), bin: binC.in(s, e), len: lenC.in(s, e), outBad: badC.out(s, e) }),
+  );
   let badNumber = 0;
-  for (let q = 0; q < ins.n; q++) {
-    if (cls[ins.type[q]].class !== 'CARD') continue;
-    const num = ins.cardNumber[q].toString();
-    if (!(luhnValid(num) && num.startsWith(String(ins.bin[q])) && num.length === p.instruments.card_numbers[ins.schemes[ins.scheme[q]]].length)) badNumber++;
-  }
+  for (const b of badC.view() as Uint8Array) badNumber += b;
   const nums = new BigUint64Array(ins.cardNumber.buffer, ins.cardNumber.byteOffset, ins.n).filter((x) => x !== 0n);
   const dupNumbers = repeats(nums);
   checks.add('S3_CARD_NUMBER_UNIQUE', dupNumbers === 0, `${nums.length} card numbers: ${dupNumbers} repeated`, true, dupNumbers);
