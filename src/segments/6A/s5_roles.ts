@@ -11,7 +11,7 @@ import { k6aRoles } from '../../kernels/6A.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A, RoleKind } from './policies.js';
 import { aliasTables } from './mix.js';
-import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Network6A, type Parties6A, type RoleSet, type Roles6A } from './world.js';
+import { FAMILIES, REPLAY, SHARD_ACCOUNTS, type Accounts6A, type Network6A, type Parties6A, type RoleSet, type Roles6A } from './world.js';
 
 export const KINDS = ['party', 'account', 'merchant', 'device', 'ip'] as const;
 
@@ -93,16 +93,22 @@ async function draw(
     ctx.progress.stage(`6A S5 ${kind} roles`, n, `${kind}s`),
   );
   trace.addTotals(FAMILIES.roles[kind], countries.length, 3 * n, 2 * n, n, 2);
+  const step = Math.max(1, Math.floor(n / REPLAY));
+  const at = Int32Array.from({ length: Math.ceil(n / step) }, (_, k) => k * step);
+  const sc = score.view() as Float64Array;
   return {
     vocab: t.vocab,
     groups: t.groups,
-    group,
-    base,
-    score: score.view() as Float64Array,
     tier: tier.view() as Int32Array,
     role: role.view() as Int32Array,
-    country,
-    local,
+    sample: {
+      at,
+      country: Int32Array.from(at, (i) => country[i]),
+      local: Uint32Array.from(at, (i) => local[i]),
+      group: Int32Array.from(at, (i) => group[i]),
+      base: Float64Array.from(at, (i) => base[i]),
+      score: Float64Array.from(at, (i) => sc[i]),
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
-import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Network6A, type Parties6A, type Roles6A } from './world.js';
+import { FAMILIES, REPLAY, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Network6A, type Parties6A, type Roles6A } from './world.js';
 import { KINDS, roleTables } from './s5_roles.js';
 import { gateFor } from '../../contracts/dictionary.js';
 import { dictEncode } from '../../io/tables.js';
@@ -74,9 +74,6 @@ function repeats(ids: BigUint64Array): number {
   }
   return dup;
 }
-
-/** Entities replayed through the TypeScript reference per kind (evenly spaced over the index). */
-const REPLAY = 256;
 
 export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<string, number>): Promise<void> {
   const stage = ctx.progress.stage('6A S5 validation', 10, 'checks');
@@ -695,16 +692,17 @@ function replayRoles(ctx: RunContext, w: Built6A, checks: Checks) {
     const t = roleTables(w.p, kind);
     const countries = kind === 'ip' ? w.network.ipCountries : w.parties.countries;
     const keys = new FamilyKeys(ctx, FAMILIES.roles[kind]).forStrings(countries);
-    const step = Math.max(1, Math.floor(set.role.length / REPLAY));
+    const sm = set.sample;
     let sampled = 0,
       diff = 0;
-    for (let i = 0; i < set.role.length; i += step) {
-      const c = set.country[i];
-      const r = roleRef([keys[2 * c], keys[2 * c + 1]], set.local[i], set.base[i], w.p.roles.noise_sd, w.p.roles.tier_thresholds, (tier) =>
-        tableAt(t, set.group[i] * 4 + tier),
+    for (let k = 0; k < sm.at.length; k++) {
+      const c = sm.country[k],
+        i = sm.at[k];
+      const r = roleRef([keys[2 * c], keys[2 * c + 1]], sm.local[k], sm.base[k], w.p.roles.noise_sd, w.p.roles.tier_thresholds, (tier) =>
+        tableAt(t, sm.group[k] * 4 + tier),
       );
       sampled++;
-      if (r.role !== set.role[i] || r.tier !== set.tier[i] || r.score !== set.score[i]) diff++;
+      if (r.role !== set.role[i] || r.tier !== set.tier[i] || r.score !== sm.score[k]) diff++;
     }
     checks.add(
       `S5_RNG_REPLAY_${kind.toUpperCase()}`,

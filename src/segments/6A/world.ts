@@ -135,18 +135,21 @@ export interface Network6A {
   dCountry: Int32Array;
 }
 
-/** One kind's S5 outcome, per entity in its base's order. */
+/** Entities replayed through the TypeScript reference by validation, per kind or state (evenly spaced over the index). */
+export const REPLAY = 256;
+
+/** One kind's S5 outcome, per entity in its base's order, and what validation's replay needs of a sample. */
 export interface RoleSet {
   vocab: string[];
   groups: string[];
-  group: Int32Array;
-  base: Float64Array;
-  score: Float64Array;
   tier: Int32Array;
   role: Int32Array;
-  /** the entity's country (code into the kind's country list) and index in it: its substream window */
-  country: Int32Array;
-  local: Uint32Array;
+  /**
+   * Every step-th entity (step = max(1, ⌊n / REPLAY⌋)): its index, substream window (country code into
+   * the kind's country list, index in it), group, base score and drawn score. The full columns are
+   * dropped once drawn (at large they were a gigabyte).
+   */
+  sample: { at: Int32Array; country: Int32Array; local: Uint32Array; group: Int32Array; base: Float64Array; score: Float64Array };
 }
 export interface Roles6A {
   party: RoleSet;
