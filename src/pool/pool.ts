@@ -35,12 +35,19 @@ export class KernelPool {
   }
 
   async run(tasks: KernelTask[], onDone?: (i: number) => void): Promise<void> {
+    // kernels go first: while a batch runs no new encode starts (encodes already running finish), so a
+    // state's kernels don't queue behind the previous state's parts
+    this.kernelBatches++;
     try {
       await Promise.all(tasks.map((t, i) => this.submit(kernelKind.task(t)).then(() => onDone?.(i))));
     } catch (e) {
       fail(ErrorCodes.WORKER_FAILED, `a worker failed: ${(e as Error).message}`, 'worker pool', 'rerun; published partitions are untouched');
+    } finally {
+      this.kernelBatches--;
+      this.pump();
     }
   }
+  private kernelBatches = 0;
 
   /** Run a task of a kind (src/pool/tasks.ts) on a worker and return its result. */
   async call<P, R>(kind: TaskKind<P, R>, payload: P, what: string): Promise<R> {
@@ -63,16 +70,25 @@ export class KernelPool {
 
   private async encodeSlot(run: () => Promise<Uint8Array>): Promise<Uint8Array> {
     // at most two encodes per worker in flight: a task copies its columns when it is made, so a writer
-    // that hands over many parts at once would otherwise hold a copy of every part (memory, not speed)
-    // a finishing encode hands its slot straight to the next waiter, so the bound holds exactly
-    if (this.encoding >= 2 * this.workers || this.encodeQueue.length > 0) await new Promise<void>((go) => this.encodeQueue.push(go));
-    else this.encoding++;
+    // that hands over many parts at once would otherwise hold a copy of every part (memory, not speed);
+    // waiters start in arrival order, and none while a kernel batch runs
+    await new Promise<void>((go) => {
+      this.encodeQueue.push(go);
+      this.pump();
+    });
     try {
       return await run();
     } finally {
-      const next = this.encodeQueue.shift();
-      if (next) next();
-      else this.encoding--;
+      this.encoding--;
+      this.pump();
+    }
+  }
+
+  /** Start waiting encodes while slots are free and no kernel batch runs. */
+  private pump(): void {
+    while (this.kernelBatches === 0 && this.encoding < 2 * this.workers && this.encodeQueue.length > 0) {
+      this.encoding++;
+      this.encodeQueue.shift()!();
     }
   }
   private encoding = 0;

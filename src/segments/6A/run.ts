@@ -48,8 +48,11 @@ export const segment6A: SegmentDef = {
     const s4 = publishS4(ctx, p, parties, accounts, instruments, network, inputs);
     s4.catch(() => undefined);
     const roles = await s5Roles(ctx, p, inputs, parties, accounts, network, trace);
-    const rows = { ...(await s1), ...(await s2), ...(await s3), ...(await s4), ...(await publishS5(ctx, p, parties, accounts, network, inputs, roles)) };
-    await validate6A(ctx, { p, inputs, parties, accounts, instruments, network, roles, sealed, trace }, rows);
-    return { rows };
+    const published = Promise.all([s1, s2, s3, s4, publishS5(ctx, p, parties, accounts, network, inputs, roles)]).then(
+      (r) => Object.assign({}, ...r) as Record<string, number>,
+    );
+    published.catch(() => undefined); // awaited by the seal; the checks run while parts still encode
+    await validate6A(ctx, { p, inputs, parties, accounts, instruments, network, roles, sealed, trace }, published);
+    return { rows: await published };
   },
 };

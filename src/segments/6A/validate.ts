@@ -75,7 +75,8 @@ function repeats(ids: BigUint64Array): number {
   return dup;
 }
 
-export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<string, number>): Promise<void> {
+/** Checks, replays and the seal; `rows` (what the publishes wrote) is awaited only for the seal, so the checks run while parts still encode. */
+export async function validate6A(ctx: RunContext, w: Built6A, published: Promise<Record<string, number>>): Promise<void> {
   const stage = ctx.progress.stage('6A S5 validation', 10, 'checks');
   const checks = new Checks();
   const metrics = checkParties(ctx, w, checks);
@@ -99,6 +100,7 @@ export async function validate6A(ctx: RunContext, w: Built6A, rows: Record<strin
   // the catalogued report and issue table are bundle members, written from the final checks
   const report = s5Report(ctx, w, checks);
   const issues = await s5IssueTable(ctx, checks);
+  const rows = await published;
   await sealSegment(ctx, {
     checks,
     rows,
