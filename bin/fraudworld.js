@@ -10,5 +10,10 @@ if (missing) {
   process.stderr.write(`error NOT_BUILT: ${missing}: the engine is not built (fix: make build)\n`);
   process.exit(2);
 }
+// a reader that stops early (`fraudworld schema | head`) is not an error
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -65,6 +65,29 @@ describe('a newcomer', () => {
     expect(val.out).toMatch(/^Exit codes: 0 every gate passes, 1 a gate fails/m);
   });
 
+  it("asks `schema` what a world holds and what a dataset's columns mean, without a world", () => {
+    requireBuild();
+    const list = fw('schema');
+    expect(list.code).toBe(0);
+    // every catalogued dataset once, under its segment, with its role
+    const dict = JSON.parse(fw('schema', '--json').out) as { id: string; segment: string; role: string }[];
+    expect(dict.length).toBeGreaterThan(50);
+    for (const d of dict) expect(list.out).toMatch(new RegExp(`^  ${d.id} +${d.role} `, 'm'));
+    expect(list.out).toMatch(/^segment 6A$/m);
+    const one = fw('schema', 's3_instrument_base_6A');
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/^s3_instrument_base_6A {2}\(segment 6A, egress, parquet\)$/m);
+    expect(one.out).toMatch(/^ {4}owner_party_id +int64 +the account's owner$/m);
+    expect(one.out).toMatch(/^ {2}primary key: instrument_id$/m);
+    const nullable = fw('schema', 's3_instrument_profile_6A');
+    expect(nullable.out).toMatch(/^ {4}card_number +int64\? /m);
+    const bad = fw('schema', 's3_instrument');
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim()).toMatch(
+      /^error CLI_BAD_ARGUMENT: schema: no dataset s3_instrument in contracts\/datasets\/ \(fix: did you mean s3_instrument_base_6A/,
+    );
+  });
+
   it('without a terminal sees a heartbeat line while a stage runs, and honest units', () => {
     requireBuild();
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fraudworld.js'), 'run', '--out', join(tmp, 'hb'), '--scale', 'tiny', '--until', '1A'], {
