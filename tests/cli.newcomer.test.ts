@@ -88,6 +88,24 @@ describe('a newcomer', () => {
     );
   });
 
+  it('gets the run summary as JSON with --json', () => {
+    requireBuild();
+    const out = join(tmp, 'json');
+    const r = fw('run', '--out', out, '--scale', 'tiny', '--until', '1A', '--json', '--quiet');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.world).toBe(out);
+    expect(s.manifest_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(s.segments).toEqual([
+      expect.objectContaining({ segment: '1A', status: 'built', rows: expect.objectContaining({ outlet_catalogue: expect.any(Number) }) }),
+    ]);
+    expect(s.peak_rss_bytes).toBeGreaterThan(0);
+    expect(s.catalog.main.map((m: { id: string }) => m.id)).toContain('outlet_catalogue');
+    // the same command again: nothing to build, still one JSON document
+    const again = JSON.parse(fw('run', '--out', out, '--scale', 'tiny', '--until', '1A', '--json', '--quiet').out);
+    expect(again.segments).toEqual([expect.objectContaining({ segment: '1A', status: 'already_sealed' })]);
+  });
+
   it('without a terminal sees a heartbeat line while a stage runs, and honest units', () => {
     requireBuild();
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'fraudworld.js'), 'run', '--out', join(tmp, 'hb'), '--scale', 'tiny', '--until', '1A'], {

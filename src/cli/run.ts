@@ -23,6 +23,7 @@ export function runCommand(program: Command, argv: string[]): void {
     .option('--config <dir>', 'policy pack directory (default: the shipped config/)')
     .option('--merchants <csv>', 'merchant universe file instead of generating one (merchant_id,mcc,channel,home_country_iso)')
     .option('--quiet', 'no progress output')
+    .option('--json', 'print the run summary (segments, rows, seconds, identity, peak RSS, main tables) as one JSON document')
     .addHelpText(
       'after',
       [
@@ -31,6 +32,7 @@ export function runCommand(program: Command, argv: string[]): void {
         '  fraudworld run --out worlds/w1 --scale tiny            a tiny world (~10^4 arrivals); README.md at its root says what is in it',
         '  fraudworld run --out worlds/w1 --scale large --seed 7  ~10^8 arrivals; re-running the same command resumes after the last sealed segment',
         '  fraudworld run --out worlds/w1 --until 2A              build and seal 1A, 1B and 2A only',
+        '  fraudworld run --out worlds/w1 --scale tiny --json     the summary as JSON (progress still on stderr)',
         '  fraudworld validate worlds/w1 --complete               re-verify every gate from bytes',
         '',
         'Exit codes: 0 done, 2 a named error (one line: error CODE: where: what (fix: ...)), 3 internal error, 130/143 interrupted.',
@@ -51,6 +53,10 @@ export function runCommand(program: Command, argv: string[]): void {
         argv,
         exitOnSignal: true,
       });
+      if (o.json) {
+        process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+        return;
+      }
       for (const seg of s.segments) {
         const rows = seg.rows
           ? Object.entries(seg.rows)
