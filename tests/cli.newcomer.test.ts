@@ -24,7 +24,7 @@ describe('a newcomer', () => {
     [
       'a malformed option value',
       ['run', '--out', 'OUT', '--workers', 'abc'],
-      /^error CLI_BAD_ARGUMENT: --workers: option '--workers <n>' argument 'abc' is invalid\. must be a positive integer \(fix: see fraudworld <command> --help/,
+      /^error CLI_BAD_ARGUMENT: --workers: option '--workers <n\|auto>' argument 'abc' is invalid\. must be a positive integer or auto \(fix: see fraudworld <command> --help/,
     ],
     ['a missing required option', ['run', '--scale', 'tiny'], /^error CLI_BAD_ARGUMENT: --out: required option '--out <dir>' not specified \(fix: /],
     ['an unknown command', ['frob'], /^error CLI_BAD_ARGUMENT: frob: unknown command 'frob' \(fix: commands: run, validate/],
@@ -57,7 +57,7 @@ describe('a newcomer', () => {
     const run = fw('run', '--help');
     expect(run.code).toBe(0);
     expect(run.out).toMatch(/--scale <name> .*\(default:\s+small\)/s);
-    expect(run.out).toMatch(/--workers <n> .*\(default: \d+\)/s);
+    expect(run.out).toMatch(/--workers <n\|auto> .*\(default: auto\)/s);
     expect(run.out).toMatch(/^Examples:\n {2}fraudworld run --out worlds\/w1 --scale tiny/m);
     expect(run.out).toMatch(/^Exit codes: 0 done, 2 a named error/m);
     const val = fw('validate', '--help');

@@ -1,11 +1,12 @@
 // The `fraudworld` command line. Every user mistake ends as one line (code, where, what, fix) and exit 2.
-// One file per command (run.ts, validate.ts, schema.ts); this one wires them and turns errors into exit codes.
+// One file per command (run.ts, validate.ts, schema.ts, tune.ts); this one wires them and turns errors into exit codes.
 import { Command, CommanderError } from 'commander';
 import { ErrorCodes, FwError } from '../core/errors.js';
 import { engineVersion } from '../core/paths.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
+import { tuneCommand } from './tune.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('fraudworld')
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
   runCommand(program, argv);
   validateCommand(program, (c) => (code = c));
   schemaCommand(program);
+  tuneCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -45,7 +47,7 @@ export function parseErrorLine(e: CommanderError): string {
   const where = named ?? 'command line';
   const fix =
     e.code === 'commander.unknownCommand'
-      ? 'commands: run, validate, schema (fraudworld --help)'
+      ? 'commands: run, validate, schema, tune (fraudworld --help)'
       : 'see fraudworld <command> --help for the options and their defaults';
   return new FwError(ErrorCodes.CLI_BAD_ARGUMENT, what, where, fix).line();
 }

@@ -1,9 +1,10 @@
 // `fraudworld run`: build a world (the whole chain, or up to --until) and seal each segment.
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { parseSeed } from '../core/identity.js';
 import { runWorld } from '../segments/index.js';
+import { autoWorkers, MAIN_BUDGET, parseWorkers, WORKER_BUDGET } from './workers.js';
 
 function positiveInt(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive integer');
@@ -18,7 +19,14 @@ export function runCommand(program: Command, argv: string[]): void {
     .option('--seed <n>', 'seed, an integer in [0, 2^63)', '42')
     .option('--scale <name>', 'tiny (~10^4 arrivals) | small (~10^6) | medium (~10^7) | large (~10^8); config/scales.yaml (default: small)')
     .option('--arrivals <n>', 'expected arrivals over the horizon (overrides the scale preset)', positiveInt)
-    .option('--workers <n>', 'worker threads; output bytes never depend on it (default: the available cores)', positiveInt, availableParallelism())
+    .addOption(
+      new Option(
+        '--workers <n|auto>',
+        `worker threads; output bytes never depend on it. auto: the available cores (${availableParallelism()} here), capped so that ${MAIN_BUDGET / 2 ** 30} GiB + ${WORKER_BUDGET / 2 ** 20} MiB per worker fits in 3/4 of memory (${autoWorkers()} here; fraudworld tune measures the choices)`,
+      )
+        .argParser(parseWorkers)
+        .default(autoWorkers(), 'auto'),
+    )
     .option('--until <seg>', 'last segment to build (e.g. 1A)')
     .option('--config <dir>', 'policy pack directory (default: the shipped config/)')
     .option('--merchants <csv>', 'merchant universe file instead of generating one (merchant_id,mcc,channel,home_country_iso)')
