@@ -1,5 +1,5 @@
 // The `fraudworld` command line. Every user mistake ends as one line (code, where, what, fix) and exit 2.
-// One file per command (run.ts, validate.ts, schema.ts, tune.ts); this one wires them and turns errors into exit codes.
+// One file per command (run.ts, validate.ts, schema.ts, tune.ts, config.ts); this one wires them and turns errors into exit codes.
 import { Command, CommanderError } from 'commander';
 import { ErrorCodes, FwError } from '../core/errors.js';
 import { engineVersion } from '../core/paths.js';
@@ -7,6 +7,7 @@ import { runCommand } from './run.js';
 import { validateCommand } from './validate.js';
 import { schemaCommand } from './schema.js';
 import { tuneCommand } from './tune.js';
+import { configCommand } from './config.js';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('fraudworld')
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   validateCommand(program, (c) => (code = c));
   schemaCommand(program);
   tuneCommand(program);
+  configCommand(program);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -47,7 +49,7 @@ export function parseErrorLine(e: CommanderError): string {
   const where = named ?? 'command line';
   const fix =
     e.code === 'commander.unknownCommand'
-      ? 'commands: run, validate, schema, tune (fraudworld --help)'
+      ? 'commands: run, validate, schema, tune, config (fraudworld --help)'
       : 'see fraudworld <command> --help for the options and their defaults';
   return new FwError(ErrorCodes.CLI_BAD_ARGUMENT, what, where, fix).line();
 }

@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { parseSeed } from '../core/identity.js';
 import { runWorld } from '../segments/index.js';
+import { parseOverlay, parseSet } from '../config/edits.js';
 import { autoWorkers, MAIN_BUDGET, parseWorkers, WORKER_BUDGET } from './workers.js';
 
 function positiveInt(v: string): number {
@@ -29,6 +30,18 @@ export function runCommand(program: Command, argv: string[]): void {
     )
     .option('--until <seg>', 'last segment to build (e.g. 1A)')
     .option('--config <dir>', 'policy pack directory (default: the shipped config/)')
+    .option(
+      '--set <edit>',
+      'change one policy value: FILE:key.path=value (YAML value; repeatable; enters parameter_hash)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option(
+      '--overlay <file>',
+      'a YAML file mapping pack files to the keys to change (repeatable; applied before --set)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .option('--merchants <csv>', 'merchant universe file instead of generating one (merchant_id,mcc,channel,home_country_iso)')
     .option('--quiet', 'no progress output')
     .option('--json', 'print the run summary (segments, rows, seconds, identity, peak RSS, main tables) as one JSON document')
@@ -41,6 +54,8 @@ export function runCommand(program: Command, argv: string[]): void {
         '  fraudworld run --out worlds/w1 --scale large --seed 7  ~10^8 arrivals; re-running the same command resumes after the last sealed segment',
         '  fraudworld run --out worlds/w1 --until 2A              build and seal 1A, 1B and 2A only',
         '  fraudworld run --out worlds/w1 --scale tiny --json     the summary as JSON (progress still on stderr)',
+        '  fraudworld run --out worlds/w2 --scale tiny --set layer3/6A/population.yaml:size.min_parties=5000',
+        '                                                         one policy value changed (a new parameter_hash)',
         '  fraudworld validate worlds/w1 --complete               re-verify every gate from bytes',
         '',
         'Exit codes: 0 done, 2 a named error (one line: error CODE: where: what (fix: ...)), 3 internal error, 130/143 interrupted.',
@@ -55,6 +70,7 @@ export function runCommand(program: Command, argv: string[]): void {
         workers: o.workers,
         until: o.until,
         configDir: o.config,
+        edits: [...(o.overlay as string[]).flatMap(parseOverlay), ...(o.set as string[]).map(parseSet)],
         merchantsFile: o.merchants,
         arrivals: o.arrivals,
         quiet: o.quiet,

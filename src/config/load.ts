@@ -2,7 +2,8 @@
 // its JSON Schema in contracts/policies/. A mistake becomes one line: file, field, fix.
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import YAML from 'yaml';
+import YAML, { type Document } from 'yaml';
+import { applyEdits, type PolicyEdit } from './edits.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { asciiCompare } from '../core/hash.js';
 import type { NamedBytes } from '../core/identity.js';
@@ -16,19 +17,28 @@ export interface PolicyPack {
   files: NamedBytes[];
 }
 
-export async function loadPolicyPack(dir: string): Promise<PolicyPack> {
+/** The pack under `dir`, with `edits` (--set, --overlay) applied to their files before validation. */
+export async function loadPolicyPack(dir: string, edits: readonly PolicyEdit[] = []): Promise<PolicyPack> {
   let names: string[];
   try {
     names = (await walkYaml(dir)).sort(asciiCompare);
   } catch (e) {
     fail(ErrorCodes.CONFIG_MISSING, `cannot read config directory (${(e as Error).message})`, dir, 'point --config at a policy pack directory such as the shipped config/');
   }
+  const unknown = edits.find((e) => !names.includes(e.file));
+  if (unknown) fail(ErrorCodes.CONFIG_MISSING, `no policy file ${unknown.file} in the pack`, `${unknown.source}`, `files are named relative to ${dir}, e.g. scales.yaml`);
   const docs = new Map<string, unknown>();
   const files: NamedBytes[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const bytes = await fs.readFile(path);
-    const doc = parseYaml(bytes.toString('utf8'), path);
+    let bytes: Uint8Array = await fs.readFile(path);
+    const mine = edits.filter((e) => e.file === name);
+    if (mine.length) {
+      const d = parseDocument(Buffer.from(bytes).toString('utf8'), path);
+      applyEdits(d, mine, path);
+      bytes = Buffer.from(d.toString());
+    }
+    const doc = parseYaml(Buffer.from(bytes).toString('utf8'), path);
     const schemaId = policySchemaId(name);
     const validate = validatorFor(schemaId);
     if (!validate) {
@@ -45,6 +55,10 @@ export async function loadPolicyPack(dir: string): Promise<PolicyPack> {
 }
 
 export function parseYaml(text: string, path: string): unknown {
+  return parseDocument(text, path).toJS();
+}
+
+function parseDocument(text: string, path: string): Document {
   const doc = YAML.parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
@@ -52,7 +66,7 @@ export function parseYaml(text: string, path: string): unknown {
     const at = pos ? `${path}:${pos.line}:${pos.col}` : path;
     fail(ErrorCodes.CONFIG_YAML_INVALID, err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''), at, 'fix the YAML syntax at that line');
   }
-  return doc.toJS();
+  return doc;
 }
 
 async function walkYaml(dir: string): Promise<string[]> {

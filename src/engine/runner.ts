@@ -8,6 +8,7 @@ import { sha256File, sha256Hex, canonicalJson, stableJson, asciiCompare } from '
 import { parameterHash, manifestFingerprint, newRunId } from '../core/identity.js';
 import { engineVersion, packageRoot } from '../core/paths.js';
 import { loadPolicyPack, policy } from '../config/load.js';
+import type { PolicyEdit } from '../config/edits.js';
 import { referenceDigests } from '../reference/registry.js';
 import { KernelPool } from '../pool/pool.js';
 import { cleanStaging, ensureDir, publishPartition } from '../io/publish.js';
@@ -25,6 +26,8 @@ export interface RunOptions {
   workers?: number;
   until?: string;
   configDir?: string;
+  /** policy edits (--set, --overlay) applied over the pack; they enter parameter_hash */
+  edits?: PolicyEdit[];
   merchantsFile?: string;
   /** expected arrivals over the 5A/5B horizon, overriding the scale preset's */
   arrivals?: number;
@@ -100,7 +103,7 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
     fail(ErrorCodes.CLI_BAD_ARGUMENT, `workers must be a positive integer, got ${opts.workers}`, '--workers', 'e.g. --workers 2');
   const world = resolve(opts.out);
   const configDir = resolve(opts.configDir ?? join(packageRoot(), 'config'));
-  const pack = await loadPolicyPack(configDir);
+  const pack = await loadPolicyPack(configDir, opts.edits);
 
   const scales = policy<{ default: string; presets: Record<string, { merchants: number; arrivals: number }> }>(pack, 'scales.yaml');
   const scaleName = opts.scale ?? scales.default;
