@@ -4,6 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { manifestFingerprint, parameterHash, parseSeed, canonicalBytes, type NamedBytes, type SealedDigest } from '../src/core/identity.js';
 import { FwError, ErrorCodes } from '../src/core/errors.js';
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { engineCodeDigest } from '../src/engine/runner.js';
 
 const b = (s: string) => Buffer.from(s, 'utf8');
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -254,6 +258,37 @@ describe('parseSeed', () => {
       parseSeed('abc', 'run.yaml: seed');
     } catch (e) {
       expect((e as FwError).line()).toContain('run.yaml: seed');
+    }
+  });
+});
+
+describe("the engine's compiled code", () => {
+  it('is one digest over every file of dist/src, dist/workers and the worker entry: a changed, added or missing file changes or stops it', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'fw-engine-code-'));
+    try {
+      const put = (rel: string, text: string) => {
+        mkdirSync(dirname(join(root, rel)), { recursive: true });
+        writeFileSync(join(root, rel), text);
+      };
+      put('dist/src/a.js', 'export const a = 1;\n');
+      put('dist/src/sub/b.js', 'export const b = 2;\n');
+      put('dist/workers/w.js', 'export default 0;\n');
+      put('workers/kernel_worker.cjs', "'use strict';\n");
+      put('dist/bench/not_engine.js', 'bench\n');
+      const d0 = await engineCodeDigest(root);
+      expect(d0).toMatch(/^[0-9a-f]{64}$/);
+      expect(await engineCodeDigest(root)).toBe(d0);
+      put('dist/bench/not_engine.js', 'bench, changed\n');
+      expect(await engineCodeDigest(root)).toBe(d0); // benchmarks are not the engine
+      put('dist/src/sub/b.js', 'export const b = 3;\n');
+      const d1 = await engineCodeDigest(root);
+      expect(d1).not.toBe(d0);
+      put('dist/src/c.js', '\n');
+      expect(await engineCodeDigest(root)).not.toBe(d1);
+      rmSync(join(root, 'dist/workers'), { recursive: true });
+      await expect(engineCodeDigest(root)).rejects.toThrow(/dist\/workers is missing/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -247,6 +247,7 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
   }
   const wasm = join(root, 'build', 'fraudworld.wasm');
   out.push({ id: 'engine:fraudworld', kind: 'engine', source: `fraudworld@${engineVersion()}`, sha256_hex: sha256Hex(engineVersion()) });
+  out.push({ id: 'engine:code', kind: 'engine', source: ENGINE_CODE.join(' '), sha256_hex: await engineCodeDigest(root) });
   try {
     out.push({ id: 'engine:kernels.wasm', kind: 'engine', source: 'build/fraudworld.wasm', sha256_hex: await sha256File(wasm) });
   } catch {
@@ -260,6 +261,28 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
     }
   }
   return out.sort((a, b) => asciiCompare(a.id, b.id));
+}
+
+/** The engine's compiled code that decides bytes (what a change to the TypeScript changes), beside the wasm. */
+export const ENGINE_CODE = ['dist/src', 'dist/workers', 'workers/kernel_worker.cjs'];
+
+/**
+ * One digest of the engine's compiled code: SHA-256 over (path, file digest) of every file under
+ * ENGINE_CODE in ASCII order of path, so a rebuilt or edited engine is a new fingerprint while a
+ * version string alone would not be. Missing parts mean an unbuilt checkout.
+ */
+export async function engineCodeDigest(root: string): Promise<string> {
+  const files: string[] = [];
+  for (const part of ENGINE_CODE) {
+    const at = join(root, part);
+    const st = await fs.stat(at).catch(() => undefined);
+    if (!st) fail(ErrorCodes.INTERNAL, `${part} is missing`, at, 'run `make build` (or `npm run build`) first');
+    if (st.isDirectory()) files.push(...(await walk(at)).map((f) => `${part}/${f}`));
+    else files.push(part);
+  }
+  const lines: string[] = [];
+  for (const f of files.sort(asciiCompare)) lines.push(`${f}\t${await sha256File(join(root, f))}`);
+  return sha256Hex(lines.join('\n'));
 }
 
 async function walk(dir: string): Promise<string[]> {
