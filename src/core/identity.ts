@@ -39,6 +39,36 @@ export function canonicalBytes(bytes: Uint8Array): Uint8Array {
   return out.subarray(0, n);
 }
 
+/**
+ * A merchants CSV as the engine reads it, in one canonical text: blank lines dropped, fields trimmed, LF
+ * line ends, the header first and the rows in merchant_id order (numeric; a malformed id sorts after the
+ * numbers, by text, and is refused when 1A reads the file). The engine orders merchants by id, so two
+ * row orders of one merchant set are the same world and seal the same digest.
+ */
+export function canonicalMerchantCsv(text: string): string {
+  const lines = text
+    .split(/\r\n|\r|\n/)
+    .filter((l) => l.trim() !== '')
+    .map((l) =>
+      l
+        .split(',')
+        .map((f) => f.trim())
+        .join(','),
+    );
+  const [header = '', ...rows] = lines;
+  const key = (r: string) => r.split(',')[0];
+  const num = (k: string) => (/^\d+$/.test(k) ? BigInt(k) : undefined);
+  rows.sort((a, b) => {
+    const x = num(key(a)),
+      y = num(key(b));
+    if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    if (x !== undefined) return -1;
+    if (y !== undefined) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return [header, ...rows].join('\n') + '\n';
+}
+
 /** SHA-256 over (name, bytes) pairs in ASCII order of name; each part length-prefixed so boundaries can't shift. */
 export function parameterHash(entries: NamedBytes[]): string {
   const h = createHash('sha256');

@@ -5,7 +5,7 @@ import { join, resolve, relative, sep } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { sha256File, sha256Hex, canonicalJson, stableJson, asciiCompare } from '../core/hash.js';
-import { parameterHash, manifestFingerprint, newRunId } from '../core/identity.js';
+import { canonicalBytes, canonicalMerchantCsv, parameterHash, manifestFingerprint, newRunId } from '../core/identity.js';
 import { engineVersion, packageRoot } from '../core/paths.js';
 import { loadPolicyPack, policy } from '../config/load.js';
 import type { PolicyEdit } from '../config/edits.js';
@@ -240,10 +240,12 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
   // so each (seed, policy, reference) world needs its own fingerprint.
   out.push({ id: 'run:seed', kind: 'scale', source: 'seed', sha256_hex: sha256Hex(seed.toString()) });
   out.push(...(await referenceDigests()));
+  // canonical bytes (LF line ends), as parameter_hash reads them: a CRLF checkout is the same world
   for (const f of paramFiles)
-    out.push({ id: `config:${f.name}`, kind: f.name.startsWith('run/') ? 'scale' : 'policy', source: f.name, sha256_hex: sha256Hex(f.bytes) });
+    out.push({ id: `config:${f.name}`, kind: f.name.startsWith('run/') ? 'scale' : 'policy', source: f.name, sha256_hex: sha256Hex(canonicalBytes(f.bytes)) });
   for (const f of (await walk(join(root, 'contracts'))).sort(asciiCompare)) {
-    out.push({ id: `contract:${f}`, kind: 'contract', source: `contracts/${f}`, sha256_hex: await sha256File(join(root, 'contracts', f)) });
+    const bytes = await fs.readFile(join(root, 'contracts', f));
+    out.push({ id: `contract:${f}`, kind: 'contract', source: `contracts/${f}`, sha256_hex: sha256Hex(canonicalBytes(bytes)) });
   }
   const wasm = join(root, 'build', 'fraudworld.wasm');
   out.push({ id: 'engine:fraudworld', kind: 'engine', source: `fraudworld@${engineVersion()}`, sha256_hex: sha256Hex(engineVersion()) });
@@ -255,7 +257,13 @@ async function sealedInputs(paramFiles: { name: string; bytes: Uint8Array }[], s
   }
   if (merchantsFile) {
     try {
-      out.push({ id: 'input:merchants', kind: 'input_file', source: 'merchants file (--merchants)', sha256_hex: await sha256File(merchantsFile) });
+      const text = await fs.readFile(merchantsFile, 'utf8');
+      out.push({
+        id: 'input:merchants',
+        kind: 'input_file',
+        source: 'merchants file (--merchants), canonical rows',
+        sha256_hex: sha256Hex(canonicalMerchantCsv(text)),
+      });
     } catch (e) {
       fail(ErrorCodes.INPUT_FILE_INVALID, `cannot read (${(e as NodeJS.ErrnoException).code})`, merchantsFile, 'give an existing CSV file to --merchants');
     }
