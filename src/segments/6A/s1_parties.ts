@@ -10,7 +10,8 @@ import { philoxInto } from '../../rng/philox.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
-import { k6aParties } from '../../kernels/6A.js';
+import { k6aHouseholdStarts, k6aParties } from '../../kernels/6A.js';
+import { mapped } from './gather.js';
 import { loadCities } from '../../reference/cities.js';
 import { loadCountries } from '../../reference/countries.js';
 import type { Inputs6A } from './inputs.js';
@@ -246,6 +247,17 @@ export async function s1Parties(ctx: RunContext, p: Policies6A, inp: Inputs6A, t
   );
   // fixed budget: 7 draws in 4 blocks per party, one substream per country
   trace.addTotals(FAMILIES.partyHome, C, 7 * n, PARTY_BLOCKS * n, n, PARTY_BLOCKS * Math.max(0, ...countryCounts(country, C)));
+  const homeLat = latC.view() as Float64Array,
+    homeLon = lonC.view() as Float64Array;
+  const hh = await formHouseholds(ctx, p, { n, country, local, segment, segmentType: plan.segmentType, countries: inp.countries }, trace);
+  // a household lives at one address: its members share the first member's home
+  for (let i = 0; i < n; i++) {
+    const h = hh.household[i];
+    if (h < 0) continue;
+    const head = hh.head[h];
+    homeLat[i] = homeLat[head];
+    homeLon[i] = homeLon[head];
+  }
   return {
     n,
     country,
@@ -258,9 +270,13 @@ export async function s1Parties(ctx: RunContext, p: Policies6A, inp: Inputs6A, t
     segmentType: plan.segmentType,
     partyTypes: p.taxonomy.party_types,
     id: idC.view() as BigUint64Array,
-    homeLat: latC.view() as Float64Array,
-    homeLon: lonC.view() as Float64Array,
+    homeLat,
+    homeLon,
     activity: actC.view() as Float64Array,
+    household: hh.household,
+    households: hh.households,
+    householdSize: hh.size,
+    householdHead: hh.head,
     places: t,
     sizing: { weekly_arrivals: plan.weekly, parties_from_demand: plan.fromDemand, population: plan.N, merchant_owners: owners.length },
   };
@@ -270,4 +286,59 @@ function countryCounts(country: Int32Array, C: number): number[] {
   const out = new Array<number>(C).fill(0);
   for (let i = 0; i < country.length; i++) out[country[i]]++;
   return out;
+}
+
+/**
+ * Households of RETAIL parties: a country's RETAIL parties are contiguous (segments in ASCII order); each
+ * opens a new household by one draw (k6aHouseholdStarts, family 6A.household: p = 1 / mean_size) or joins
+ * the previous one, which is also closed at a country's first RETAIL party and at max_size members
+ * (config/layer3/6A/devices.yaml household). Per party its household (−1: none); per household its size and
+ * first member (the head, whose home the members share).
+ */
+export async function formHouseholds(
+  ctx: RunContext,
+  p: Policies6A,
+  w: { n: number; country: Int32Array; local: Uint32Array; segment: Int32Array; segmentType: string[]; countries: string[] },
+  trace: RngTrace,
+): Promise<{ household: Int32Array; households: number; size: Int32Array; head: Int32Array }> {
+  const n = w.n;
+  const retailSeg = w.segmentType.map((t) => (t === 'RETAIL' ? 1 : 0));
+  const isRetail = mapped(Uint8Array, w.segment, (s) => retailSeg[s]);
+  const startC = new SharedCol('u8', n);
+  const hk = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.household).forStrings(w.countries));
+  const cC = SharedCol.share('i32', w.country),
+    lC = SharedCol.share('u32', w.local),
+    rC = SharedCol.share('u8', isRetail);
+  await runShards(ctx.pool, n, SHARD_PARTIES, ({ start: s, end: e }) =>
+    k6aHouseholdStarts.task({
+      n: e - s,
+      pStart: 1 / p.devices.household.mean_size,
+      country: cC.in(s, e),
+      local: lC.in(s, e),
+      keys: hk.all(),
+      isRetail: rC.in(s, e),
+      outStart: startC.out(s, e),
+    }),
+  );
+  const starts = startC.view() as Uint8Array;
+  const household = sharedArray(Int32Array, n).fill(-1);
+  const heads: number[] = [];
+  let size = 0,
+    retailN = 0;
+  for (let i = 0; i < n; i++) {
+    if (!isRetail[i]) continue;
+    retailN++;
+    const first = i === 0 || !isRetail[i - 1] || w.country[i - 1] !== w.country[i];
+    if (first || starts[i] || size >= p.devices.household.max_size) {
+      heads.push(i);
+      size = 0;
+    }
+    household[i] = heads.length - 1;
+    size++;
+  }
+  trace.addTotals(FAMILIES.household, w.countries.length, retailN, retailN, retailN, 1);
+  const H = heads.length;
+  const sizes = sharedArray(Int32Array, H);
+  for (let i = 0; i < n; i++) if (household[i] >= 0) sizes[household[i]]++;
+  return { household, households: H, size: sizes, head: Int32Array.from(heads) };
 }

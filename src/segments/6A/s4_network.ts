@@ -1,4 +1,4 @@
-// 6A.S4 devices, households and IPs: households of RETAIL parties (k6aHouseholdStarts), each party's devices
+// 6A.S4 devices and IPs for S1's households (RETAIL parties sharing a home: k6aHouseholdStarts), each party's devices
 // (k6aDeviceCounts, k6aDeviceFill), one terminal per physical outlet, account access (k6aAccess), and every
 // device's IP choices (k6aDeviceIps) over residential, corporate, carrier CGNAT, public Wi-Fi and VPN pools.
 import type { RunContext } from '../../engine/context.js';
@@ -8,7 +8,7 @@ import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { localOffsets, runShards } from '../../pool/shards.js';
-import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aHouseholdStarts, k6aIds } from '../../kernels/6A.js';
+import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aIds } from '../../kernels/6A.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
 import { idRoundKeys } from './s1_parties.js';
@@ -56,42 +56,11 @@ export async function s4Network(
   const C = w.countries.length;
   const tabs = deviceTables(p, w.segments);
   const ptypeOf = mapped(Int32Array, w.segment, (s) => w.partyTypes.indexOf(w.segmentType[s]));
-  const retail = w.partyTypes.indexOf('RETAIL');
   const pc = { country: SharedCol.share('i32', w.country), local: SharedCol.share('u32', w.local), ptype: SharedCol.share('i32', ptypeOf) };
 
-  // households: RETAIL parties of a country are contiguous (segments in ASCII order); a start flag per party, at most max_size members
-  const isRetail = mapped(Uint8Array, ptypeOf, (t) => (t === retail ? 1 : 0));
-  const startC = new SharedCol('u8', n);
-  const hk = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.household).forStrings(w.countries));
-  const rC = SharedCol.share('u8', isRetail);
-  await runShards(ctx.pool, n, SHARD_PARTIES, ({ start: s, end: e }) =>
-    k6aHouseholdStarts.task({
-      n: e - s,
-      pStart: 1 / p.devices.household.mean_size,
-      country: pc.country.in(s, e),
-      local: pc.local.in(s, e),
-      keys: hk.all(),
-      isRetail: rC.in(s, e),
-      outStart: startC.out(s, e),
-    }),
-  );
-  const starts = startC.view() as Uint8Array;
-  const household = sharedArray(Int32Array, n).fill(-1);
-  let H = 0,
-    size = 0,
-    retailN = 0;
-  for (let i = 0; i < n; i++) {
-    if (!isRetail[i]) continue;
-    retailN++;
-    const first = i === 0 || !isRetail[i - 1] || w.country[i - 1] !== w.country[i];
-    if (first || starts[i] || size >= p.devices.household.max_size) {
-      H++;
-      size = 0;
-    }
-    household[i] = H - 1;
-    size++;
-  }
-  trace.addTotals(FAMILIES.household, C, retailN, retailN, retailN, 1);
+  // households were formed in S1 (their members share a home); S4 gives each a home IP and shared devices
+  const household = w.household;
+  const H = w.households;
 
   // devices per party, then each party's devices at its offsets
   const dk = SharedCol.share('u32', new FamilyKeys(ctx, FAMILIES.devices).forStrings(w.countries));
@@ -282,7 +251,7 @@ export async function s4Network(
   // IP index layout: residential [0, H) | corporate | carrier pools by country | Wi-Fi pools by country | VPN pool
   const corporate = sharedArray(Int32Array, n).fill(-1);
   let ipN = H;
-  for (let i = 0; i < n; i++) if (!isRetail[i]) corporate[i] = ipN++;
+  for (let i = 0; i < n; i++) if (household[i] < 0) corporate[i] = ipN++; // every non-RETAIL party
   const mobileBase = new Int32Array(C + 1),
     wifiBase = new Int32Array(C + 1);
   mobileBase[0] = ipN;
@@ -295,11 +264,9 @@ export async function s4Network(
   const ipType = sharedArray(Int32Array, I),
     ipCountry = sharedArray(Int32Array, I);
   const code = (id: string) => ipTypes.indexOf(id);
-  const firstOfHousehold = new Int32Array(H).fill(-1);
-  for (let i = 0; i < n; i++) if (household[i] >= 0 && firstOfHousehold[household[i]] < 0) firstOfHousehold[household[i]] = i;
   for (let h = 0; h < H; h++) {
     ipType[h] = code('RESIDENTIAL');
-    ipCountry[h] = w.country[firstOfHousehold[h]];
+    ipCountry[h] = w.country[w.householdHead[h]];
   }
   for (let i = 0; i < n; i++)
     if (corporate[i] >= 0) {
@@ -364,11 +331,7 @@ export async function s4Network(
     accOff,
     household,
     households: H,
-    householdSize: (() => {
-      const hs = new Int32Array(H);
-      for (let i = 0; i < n; i++) if (household[i] >= 0) hs[household[i]]++;
-      return hs;
-    })(),
+    householdSize: w.householdSize,
     householdId: hidC.view() as BigUint64Array,
     corporateOf: corporate,
     deviceId: didC.view() as BigUint64Array,

@@ -138,6 +138,26 @@ function checkParties(ctx: RunContext, w: Built6A, checks: Checks): Record<strin
     true,
     unowned + wrongHome,
   );
+  // households: RETAIL parties only, consecutive members of one country, each at its head's home
+  let badHousehold = 0;
+  for (let i = 0; i < n; i++) {
+    const h = pt.household[i];
+    const retail = pt.segmentType[pt.segment[i]] === 'RETAIL';
+    if (h < 0) {
+      if (retail) badHousehold++;
+      continue;
+    }
+    const head = pt.householdHead[h];
+    if (!retail || head > i || i - head >= pt.householdSize[h] || pt.country[head] !== pt.country[i]) badHousehold++;
+    else if (pt.homeLat[i] !== pt.homeLat[head] || pt.homeLon[i] !== pt.homeLon[head]) badHousehold++;
+  }
+  checks.add(
+    'S1_HOUSEHOLD_HOMES',
+    badHousehold === 0,
+    `${pt.households} households: ${badHousehold} parties outside a RETAIL household of their country, or not at its head's home`,
+    true,
+    badHousehold,
+  );
   const population = n - owned.size;
   checks.add(
     'S1_POPULATION_SIZE',
@@ -173,10 +193,14 @@ function replayParties(ctx: RunContext, w: Built6A, checks: Checks) {
   const step = Math.max(1, Math.floor(pt.n / REPLAY));
   let sampled = 0,
     diff = 0;
+  const ref = (i: number) => partyRef(i, pt.country[i], pt.local[i], rk, t, w.p.population.home.jitter_km, w.p.population.home.activity_sigma);
   for (let i = 0; i < pt.n; i += step) {
-    const r = partyRef(i, pt.country[i], pt.local[i], rk, t, w.p.population.home.jitter_km, w.p.population.home.activity_sigma);
+    const r = ref(i);
+    // a household member lives at its head's home: the head's draw
+    const h = pt.household[i];
+    const home = h >= 0 && pt.householdHead[h] !== i ? ref(pt.householdHead[h]) : r;
     sampled++;
-    if (r.id !== pt.id[i] || r.lat !== pt.homeLat[i] || r.lon !== pt.homeLon[i] || r.activity !== pt.activity[i]) diff++;
+    if (r.id !== pt.id[i] || home.lat !== pt.homeLat[i] || home.lon !== pt.homeLon[i] || r.activity !== pt.activity[i]) diff++;
   }
   checks.add('S1_RNG_REPLAY', diff === 0, `${sampled} sampled parties re-derived by the TypeScript reference: ${diff} differ`, true, diff);
   return { parties: { sampled, differing: diff } };

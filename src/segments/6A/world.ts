@@ -49,6 +49,11 @@ export interface Parties6A {
   homeLat: Float64Array;
   homeLon: Float64Array;
   activity: Float64Array;
+  /** per party: household index (RETAIL) or −1; per household: members and first member (the head, whose home the members share) */
+  household: Int32Array;
+  households: number;
+  householdSize: Int32Array;
+  householdHead: Int32Array;
   /** the place tables k6aParties drew homes from (S5 replays a sample with them) */
   places: PlaceTables;
   /** the population the sizing law asked for (before merchant owners) and what it was computed from */
