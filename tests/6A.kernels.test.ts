@@ -44,7 +44,8 @@ import { roleTables } from '../src/segments/6A/s5_roles.js';
 import { tableAt } from '../src/segments/6A/mix.js';
 import { deviceTables } from '../src/segments/6A/s4_network.js';
 import { localOffsets } from '../src/pool/shards.js';
-import { binOf, credentialTables } from '../src/segments/6A/s3_instruments.js';
+import { binOf, binTable, credentialTables } from '../src/segments/6A/s3_instruments.js';
+import { loadCountries } from '../src/reference/countries.js';
 import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
 import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
 import { load6A } from '../src/segments/6A/policies.js';
@@ -296,6 +297,24 @@ describe('6A S3 credentials', () => {
     expect(binOf(p, 'VISA', 'DE', 'DEBIT', 'BASIC')).toBe(v);
     expect(binOf(p, 'AMEX', 'US', 'CREDIT', 'PREMIUM')).toMatch(/^3[47]\d{4}$/);
     expect(binOf(p, 'MASTERCARD', 'FR', 'CREDIT', 'BASIC')).toMatch(/^5[1-5]\d{4}$/);
+    // one product per BIN over every scheme, country, kind and tier (hash candidates collide; the table probes)
+    const schemes = [...p.taxonomy.schemes.CARD_NETWORK, ...p.taxonomy.schemes.BANK_RAIL];
+    const countries = loadCountries()
+      .countries.map((c) => c.iso2)
+      .sort();
+    const table = binTable(p, schemes, countries);
+    // the raw candidates do collide at this size, so the probing is exercised
+    const raw = p.taxonomy.schemes.CARD_NETWORK.flatMap((sc) =>
+      countries.flatMap((c) => ['DEBIT', 'CREDIT'].flatMap((k) => p.taxonomy.brand_tiers.map((t) => binOf(p, sc, c, k, t)))),
+    );
+    expect(new Set(raw).size).toBeLessThan(raw.length);
+    const cards = [...table].filter((b) => b >= 0);
+    expect(cards.length).toBe(p.taxonomy.schemes.CARD_NETWORK.length * countries.length * 2 * p.taxonomy.brand_tiers.length);
+    expect(new Set(cards).size).toBe(cards.length);
+    expect([...table.subarray(p.taxonomy.schemes.CARD_NETWORK.length * countries.length * 2 * p.taxonomy.brand_tiers.length)].every((b) => b === -1)).toBe(
+      true,
+    );
+    expect(table[0]).toBe(Number(binOf(p, schemes[0], countries[0], 'DEBIT', p.taxonomy.brand_tiers[0]))); // the first product takes its first candidate
     // k6aCardNumbers == cardNumberRef, and every number passes Luhn with its BIN and length
     const N = 3000;
     const bin = Int32Array.from({ length: N }, (_, i) => [411111, 545454, 371449, 601100][i % 4]);

@@ -56,14 +56,52 @@ export function railOf(p: Policies6A, iso: string, currency: string): string {
   return r.by_country[iso] ?? r.by_currency[currency] ?? r.default;
 }
 
-/** The 6-digit BIN of (scheme, issuing country, card kind, tier): a scheme prefix completed by a digest (a name, not a draw). */
-export function binOf(p: Policies6A, scheme: string, iso: string, kind: string, tier: string): string {
+/**
+ * The 6-digit BIN candidate of (scheme, issuing country, card kind, tier) at `attempt`: a scheme prefix
+ * completed by a digest (a name, not a draw); binTable takes the first attempt no other product holds.
+ */
+export function binOf(p: Policies6A, scheme: string, iso: string, kind: string, tier: string, attempt = 0): string {
   const cn = p.instruments.card_numbers[scheme];
-  const h = createHash('sha256').update(`fraudworld.bin.v1|${scheme}|${iso}|${kind}|${tier}`).digest();
+  const h = createHash('sha256')
+    .update(`fraudworld.bin.v1|${scheme}|${iso}|${kind}|${tier}${attempt ? `|${attempt}` : ''}`)
+    .digest();
   const prefix = cn.prefixes[h[0] % cn.prefixes.length];
   let digits = '';
   for (let i = 1; digits.length < 6 - prefix.length; i++) digits += String(h[i] % 10);
   return prefix + digits;
+}
+
+/**
+ * The BIN of every card product, indexed ((scheme · C + country) · 2 + credit) · T + tier (C countries,
+ * T brand tiers; −1 for a non-card scheme): one issuer product per BIN. Products take their BINs in that
+ * fixed order, each its first candidate (binOf) no earlier product holds — whatever cards the world has.
+ */
+export function binTable(p: Policies6A, schemes: readonly string[], countries: readonly string[]): Int32Array {
+  const T = p.taxonomy.brand_tiers.length;
+  const C = countries.length;
+  const out = new Int32Array(schemes.length * C * 2 * T).fill(-1);
+  const taken = new Set<number>();
+  schemes.forEach((scheme, sc) => {
+    if (!p.instruments.card_numbers[scheme]) return;
+    for (let c = 0; c < C; c++)
+      for (let credit = 0; credit < 2; credit++)
+        for (let t = 0; t < T; t++) {
+          let b = -1;
+          for (let attempt = 0; b < 0 || taken.has(b); attempt++) {
+            if (attempt > 1000)
+              fail(
+                ErrorCodes.CONFIG_SCHEMA_VIOLATION,
+                `no free BIN for ${scheme} ${countries[c]}`,
+                `${FILES.instruments}: card_numbers.${scheme}`,
+                'give the scheme more prefixes',
+              );
+            b = Number(binOf(p, scheme, countries[c], credit ? 'CREDIT' : 'DEBIT', p.taxonomy.brand_tiers[t], attempt));
+          }
+          taken.add(b);
+          out[((sc * C + c) * 2 + credit) * T + t] = b;
+        }
+  });
+  return out;
 }
 
 export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A, a: Accounts6A, trace: RngTrace): Promise<Instruments6A> {
@@ -228,9 +266,9 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const lenOf = schemes.map((sc) => p.instruments.card_numbers[sc]?.length ?? 0);
   // the first day of the month m months after the as-of day, for every m a card may have
   const expiryMonth = Int32Array.from({ length: p.instruments.expiry_months_max + 1 }, (_, m) => monthAfter(a.asOfDay, m));
-  // BIN of (scheme, country, credit, tier), named once per combination (-1: not yet)
+  // BIN of (scheme, country, credit, tier): one product per BIN
   const C = w.countries.length;
-  const bins = new Int32Array(schemes.length * C * 2 * T).fill(-1);
+  const bins = binTable(p, schemes, w.countries);
   for (let q = 0; q < I; q++) {
     const cls = classOf[type[q]];
     if (cls === CLASS.BANK_ACCOUNT) continue;
@@ -243,12 +281,7 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     if (cls !== CLASS.CARD) continue;
     const c = w.country[i];
     const key = ((schemeOf[q] * C + c) * 2 + creditOf[type[q]]) * T + tc;
-    let b = bins[key];
-    if (b < 0) {
-      const it = p.taxonomy.instrument_types[type[q]];
-      b = bins[key] = Number(binOf(p, schemes[schemeOf[q]], w.countries[c], it.card, p.taxonomy.brand_tiers[tc]));
-    }
-    bin[q] = b;
+    bin[q] = bins[key];
     len[q] = lenOf[schemeOf[q]];
   }
   let nCards = 0;

@@ -414,6 +414,26 @@ async function checkInstruments(ctx: RunContext, w: Built6A, checks: Checks): Pr
   );
   let badNumber = 0;
   for (const b of badC.view() as Uint8Array) badNumber += b;
+  // one issuer product per BIN: a BIN's cards share scheme, issuing country, debit/credit and tier
+  const productOf = new Map<number, number>();
+  const mixedBins = new Set<number>();
+  const T = p.taxonomy.brand_tiers.length,
+    C = pt.countries.length;
+  for (let q = 0; q < ins.n; q++) {
+    if (!isCard[ins.type[q]]) continue;
+    const product = ((ins.scheme[q] * C + pt.country[a.owner[ins.account[q]]]) * 2 + (cls[ins.type[q]].card === 'DEBIT' ? 0 : 1)) * T + ins.tier[q];
+    const seen = productOf.get(ins.bin[q]);
+    if (seen === undefined) productOf.set(ins.bin[q], product);
+    else if (seen !== product) mixedBins.add(ins.bin[q]);
+  }
+  const mixed = mixedBins.size;
+  checks.add(
+    'S3_BIN_ONE_PRODUCT',
+    mixed === 0,
+    `${productOf.size} BINs: ${mixed} shared by cards of different schemes, countries, kinds or tiers`,
+    true,
+    mixed,
+  );
   const nums = new BigUint64Array(ins.cardNumber.buffer, ins.cardNumber.byteOffset, ins.n).filter((x) => x !== 0n);
   const dupNumbers = repeats(nums);
   checks.add('S3_CARD_NUMBER_UNIQUE', dupNumbers === 0, `${nums.length} card numbers: ${dupNumbers} repeated`, true, dupNumbers);
