@@ -11,6 +11,10 @@ import {
   k6aAccountOpen,
   k6aCardCheck,
   k6aCardNumbers,
+  k6aDeviceLinkCounts,
+  k6aDeviceLinks,
+  k6aIpLinkCounts,
+  k6aIpLinks,
   k6aCredentials,
   k6aDeviceCounts,
   k6aDeviceFill,
@@ -30,6 +34,8 @@ import {
   cardCheckRef,
   cardNumberRef,
   credentialsRef,
+  deviceLinksRef,
+  ipLinksRef,
   deviceIpsRef,
   devicesRef,
   entityId,
@@ -588,5 +594,144 @@ describe('6A S5 roles', () => {
       }
       expect(tiers.size).toBe(4);
     }
+  });
+});
+
+describe('6A S4 links', () => {
+  it('k6aDeviceLinkCounts + k6aDeviceLinks and k6aIpLinkCounts + k6aIpLinks == their references, whatever the shard cuts', () => {
+    // a small world: 60 parties in households of 1-4 (some none), 200 devices (some terminals), tokens
+    let seed = 12345;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const P = 60,
+      D = 200;
+    const household = new Int32Array(P).fill(-1),
+      heads: number[] = [],
+      sizes: number[] = [];
+    for (let i = 0; i < P; i++) {
+      if (rnd() < 0.2) continue;
+      if (heads.length === 0 || household[i - 1] < 0 || rnd() < 0.4 || sizes[sizes.length - 1] >= 4) {
+        heads.push(i);
+        sizes.push(0);
+      }
+      household[i] = heads.length - 1;
+      sizes[sizes.length - 1]++;
+    }
+    const accOff = Int32Array.from({ length: P + 1 }, (_, i) => 3 * i);
+    const owner = Int32Array.from({ length: D }, () => Math.floor(rnd() * P)).sort();
+    const outlet = Int32Array.from({ length: D }, (_, d) => (d > 180 ? d : -1));
+    const shared = Uint8Array.from({ length: D }, () => (rnd() < 0.3 ? 1 : 0));
+    const mask = Uint32Array.from({ length: D }, () => (rnd() < 0.5 ? Math.floor(rnd() * 8) : rnd() < 0.1 ? 0x80000001 : 0));
+    const tokCount = Int32Array.from({ length: D }, (_, d) => (d <= 180 && rnd() < 0.2 ? 1 + Math.floor(rnd() * 2) : 0));
+    const tokOff = new Int32Array(D + 1);
+    for (let d = 0; d < D; d++) tokOff[d + 1] = tokOff[d] + tokCount[d];
+    const tokList = Int32Array.from({ length: tokOff[D] }, (_, t) => 1000 + 7 * t);
+    const w = { owner, outlet, shared, mask, tokOff, tokList, household, hSize: Int32Array.from(sizes), hHead: Int32Array.from(heads), accOff };
+    const roles = { terminal: 4, owner: 0, coUser: 1, account: 2, token: 3 };
+    const want = Array.from({ length: D }, (_, d) => deviceLinksRef(d, w, roles)).flat();
+    const col = <T extends 'i32' | 'u32' | 'u8'>(t: T, v: ArrayLike<number>) => SharedCol.from(t, v);
+    const c = {
+      owner: col('i32', owner),
+      outlet: col('i32', outlet),
+      shared: col('u8', shared),
+      mask: col('u32', mask),
+      tokOff: col('i32', tokOff),
+      tokList: col('i32', tokList),
+      household: col('i32', household),
+      hSize: col('i32', w.hSize),
+      hHead: col('i32', w.hHead),
+      accOff: col('i32', accOff),
+    };
+    // the per-device columns of devices [s, e) and the whole-world tables both kernels read
+    const common = (s: number, e: number) => ({
+      n: e - s,
+      owner: c.owner.in(s, e),
+      outlet: c.outlet.in(s, e),
+      shared: c.shared.in(s, e),
+      mask: c.mask.in(s, e),
+      tokOff: c.tokOff.in(s, e + 1),
+      household: c.household.all(),
+      hSize: c.hSize.all(),
+    });
+    for (const cut of [D, 37]) {
+      const counts = new SharedCol('i32', D);
+      for (let s = 0; s < D; s += cut) {
+        const e = Math.min(D, s + cut);
+        runTask(ex, k6aDeviceLinkCounts.task({ ...common(s, e), outCount: counts.out(s, e) }));
+      }
+      const off = new Int32Array(D + 1);
+      for (let d = 0; d < D; d++) off[d + 1] = off[d] + (counts.view() as Int32Array)[d];
+      expect(off[D]).toBe(want.length);
+      const out = Array.from({ length: 5 }, () => new SharedCol('i32', off[D]));
+      for (let s = 0; s < D; s += cut) {
+        const e = Math.min(D, s + cut);
+        runTask(
+          ex,
+          k6aDeviceLinks.task({
+            ...common(s, e),
+            first: s,
+            tokBase: tokOff[s],
+            rTerminal: roles.terminal,
+            rOwner: roles.owner,
+            rCoUser: roles.coUser,
+            rAccount: roles.account,
+            rToken: roles.token,
+            tokList: c.tokList.in(tokOff[s], tokOff[e]),
+            hHead: c.hHead.all(),
+            accOff: c.accOff.all(),
+            outDev: out[0].out(off[s], off[e]),
+            outParty: out[1].out(off[s], off[e]),
+            outAcc: out[2].out(off[s], off[e]),
+            outIns: out[3].out(off[s], off[e]),
+            outRole: out[4].out(off[s], off[e]),
+          }),
+        );
+      }
+      const got = Array.from({ length: off[D] }, (_, k) => out.map((o) => (o.view() as Int32Array)[k]));
+      expect(got).toEqual(want);
+    }
+    // every kind of row occurs, so each branch was compared
+    for (const r of Object.values(roles)) expect(want.some((row) => row[4] === r)).toBe(true);
+
+    // IP links
+    const typical = Int32Array.from({ length: D }, () => Math.floor(rnd() * 50));
+    const recent = Int32Array.from(typical, (t) => (rnd() < 0.3 ? t : rnd() < 0.5 ? Math.floor(rnd() * 50) : -1));
+    const wifi = Int32Array.from({ length: D }, () => (rnd() < 0.3 ? 60 + Math.floor(rnd() * 5) : -1));
+    const vpn = Int32Array.from({ length: D }, () => (rnd() < 0.1 ? 70 : -1));
+    const ir = { typical: 0, recent: 1, wifi: 2 };
+    const wantIp = Array.from({ length: D }, (_, d) => ipLinksRef(d, typical[d], recent[d], wifi[d], vpn[d], ir)).flat();
+    const ic = { typical: col('i32', typical), recent: col('i32', recent), wifi: col('i32', wifi), vpn: col('i32', vpn) };
+    const ipCounts = new SharedCol('i32', D);
+    runTask(
+      ex,
+      k6aIpLinkCounts.task({
+        n: D,
+        typical: ic.typical.all(),
+        recentHome: ic.recent.all(),
+        wifi: ic.wifi.all(),
+        vpn: ic.vpn.all(),
+        outCount: ipCounts.out(0, D),
+      }),
+    );
+    const total = (ipCounts.view() as Int32Array).reduce((a, b) => a + b, 0);
+    expect(total).toBe(wantIp.length);
+    const io = Array.from({ length: 3 }, () => new SharedCol('i32', total));
+    runTask(
+      ex,
+      k6aIpLinks.task({
+        n: D,
+        first: 0,
+        rTypical: ir.typical,
+        rRecent: ir.recent,
+        rWifi: ir.wifi,
+        typical: ic.typical.all(),
+        recentHome: ic.recent.all(),
+        wifi: ic.wifi.all(),
+        vpn: ic.vpn.all(),
+        outIp: io[0].out(0, total),
+        outDev: io[1].out(0, total),
+        outRole: io[2].out(0, total),
+      }),
+    );
+    expect(Array.from({ length: total }, (_, k) => io.map((o) => (o.view() as Int32Array)[k]))).toEqual(wantIp);
   });
 });

@@ -510,3 +510,131 @@ export function k6aRoles(
     store<i32>(outRole + (<usize>i << 2), role);
   }
 }
+
+/** Co-users of device i: the other members of its owner's household when the device is shared, else none. */
+@inline function coUsersOf(i: i32, owner: usize, shared: usize, household: usize, hSize: usize): i32 {
+  let h = load<i32>(household + (<usize>load<i32>(owner + (<usize>i << 2)) << 2));
+  return load<u8>(shared + <usize>i) != 0 && h >= 0 ? load<i32>(hSize + (<usize>h << 2)) - 1 : 0;
+}
+
+/**
+ * S4 device links per device: a terminal has one (its merchant's owner); a party's device has its
+ * owner, its co-users (the other members of the owner's household when shared), one per accessed account
+ * (bits of mask) and one per wallet token bound to it (tokOff[i + 1] − tokOff[i]).
+ */
+export function k6aDeviceLinkCounts(n: i32, owner: usize, outlet: usize, shared: usize, mask: usize, tokOff: usize, household: usize, hSize: usize, outCount: usize): void {
+  for (let i = 0; i < n; i++) {
+    let c: i32 = 1;
+    if (load<i32>(outlet + (<usize>i << 2)) < 0)
+      c +=
+        coUsersOf(i, owner, shared, household, hSize) +
+        <i32>popcnt<u32>(load<u32>(mask + (<usize>i << 2))) +
+        load<i32>(tokOff + (<usize>(i + 1) << 2)) -
+        load<i32>(tokOff + (<usize>i << 2));
+    store<i32>(outCount + (<usize>i << 2), c);
+  }
+}
+
+/**
+ * S4 device link rows of devices [first, first + n), in device order and within a device: its owner (role
+ * rTerminal for a terminal, else rOwner), co-users in household order (rCoUser), accessed accounts lowest
+ * bit first (accOff[owner] + bit, rAccount), wallet tokens (tokList[tokOff[i] − tokBase …], rToken). Party,
+ * account and instrument are −1 where the row has none.
+ */
+export function k6aDeviceLinks(
+  n: i32,
+  first: i32,
+  tokBase: i32,
+  rTerminal: i32,
+  rOwner: i32,
+  rCoUser: i32,
+  rAccount: i32,
+  rToken: i32,
+  owner: usize,
+  outlet: usize,
+  shared: usize,
+  mask: usize,
+  tokOff: usize,
+  tokList: usize,
+  household: usize,
+  hSize: usize,
+  hHead: usize,
+  accOff: usize,
+  outDev: usize,
+  outParty: usize,
+  outAcc: usize,
+  outIns: usize,
+  outRole: usize,
+): void {
+  let k: usize = 0;
+  for (let i = 0; i < n; i++) {
+    let o = load<i32>(owner + (<usize>i << 2));
+    let terminal = load<i32>(outlet + (<usize>i << 2)) >= 0;
+    linkRow(outDev, outParty, outAcc, outIns, outRole, k++, first + i, o, -1, -1, terminal ? rTerminal : rOwner);
+    if (terminal) continue;
+    if (coUsersOf(i, owner, shared, household, hSize) > 0) {
+      let h = load<i32>(household + (<usize>o << 2));
+      let m0 = load<i32>(hHead + (<usize>h << 2));
+      let m1 = m0 + load<i32>(hSize + (<usize>h << 2));
+      for (let m = m0; m < m1; m++) if (m != o) linkRow(outDev, outParty, outAcc, outIns, outRole, k++, first + i, m, -1, -1, rCoUser);
+    }
+    let a0 = load<i32>(accOff + (<usize>o << 2));
+    for (let bits = load<u32>(mask + (<usize>i << 2)); bits != 0; bits &= bits - 1)
+      linkRow(outDev, outParty, outAcc, outIns, outRole, k++, first + i, -1, a0 + <i32>ctz<u32>(bits), -1, rAccount);
+    let t1 = load<i32>(tokOff + (<usize>(i + 1) << 2));
+    for (let t = load<i32>(tokOff + (<usize>i << 2)); t < t1; t++)
+      linkRow(outDev, outParty, outAcc, outIns, outRole, k++, first + i, -1, -1, load<i32>(tokList + (<usize>(t - tokBase) << 2)), rToken);
+  }
+}
+
+@inline function linkRow(outDev: usize, outParty: usize, outAcc: usize, outIns: usize, outRole: usize, k: usize, d: i32, party: i32, acc: i32, ins: i32, role: i32): void {
+  store<i32>(outDev + (k << 2), d);
+  store<i32>(outParty + (k << 2), party);
+  store<i32>(outAcc + (k << 2), acc);
+  store<i32>(outIns + (k << 2), ins);
+  store<i32>(outRole + (k << 2), role);
+}
+
+/** S4 IP links per device: its typical IP, a recent home IP when it differs, a public Wi-Fi IP, a VPN exit (−1: none). */
+export function k6aIpLinkCounts(n: i32, typical: usize, recentHome: usize, wifi: usize, vpn: usize, outCount: usize): void {
+  for (let i = 0; i < n; i++) {
+    let at = <usize>i << 2;
+    let h = load<i32>(recentHome + at);
+    store<i32>(outCount + at, 1 + (h >= 0 && h != load<i32>(typical + at) ? 1 : 0) + (load<i32>(wifi + at) >= 0 ? 1 : 0) + (load<i32>(vpn + at) >= 0 ? 1 : 0));
+  }
+}
+
+/** S4 IP link rows of devices [first, first + n): typical (rTypical), recent home (rRecent), public Wi-Fi (rWifi), VPN (rRecent). */
+export function k6aIpLinks(
+  n: i32,
+  first: i32,
+  rTypical: i32,
+  rRecent: i32,
+  rWifi: i32,
+  typical: usize,
+  recentHome: usize,
+  wifi: usize,
+  vpn: usize,
+  outIp: usize,
+  outDev: usize,
+  outRole: usize,
+): void {
+  let k: usize = 0;
+  for (let i = 0; i < n; i++) {
+    let at = <usize>i << 2;
+    let t = load<i32>(typical + at);
+    let h = load<i32>(recentHome + at);
+    let w = load<i32>(wifi + at);
+    let v = load<i32>(vpn + at);
+    ipRow(outIp, outDev, outRole, k++, t, first + i, rTypical);
+    if (h >= 0 && h != t) ipRow(outIp, outDev, outRole, k++, h, first + i, rRecent);
+    if (w >= 0) ipRow(outIp, outDev, outRole, k++, w, first + i, rWifi);
+    if (v >= 0) ipRow(outIp, outDev, outRole, k++, v, first + i, rRecent);
+  }
+}
+
+@inline function ipRow(outIp: usize, outDev: usize, outRole: usize, k: usize, ip: i32, d: i32, role: i32): void {
+  store<i32>(outIp + (k << 2), ip);
+  store<i32>(outDev + (k << 2), d);
+  store<i32>(outRole + (k << 2), role);
+}

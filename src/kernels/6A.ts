@@ -187,3 +187,69 @@ export const k6aRoles = kernel('k6aRoles', {
   outTier: outCol('i32'),
   outRole: outCol('i32'),
 });
+
+/** S4: device links per device (owner or terminal, co-users, accessed accounts, wallet tokens). */
+export const k6aDeviceLinkCounts = kernel('k6aDeviceLinkCounts', {
+  n: i32,
+  owner: inCol('i32'),
+  outlet: inCol('i32'),
+  shared: inCol('u8'),
+  mask: inCol('u32'),
+  tokOff: inCol('i32'),
+  household: inCol('i32'),
+  hSize: inCol('i32'),
+  outCount: outCol('i32'),
+});
+
+/** S4: the device link rows of devices [first, first + n) (party, account, instrument −1 where none). */
+export const k6aDeviceLinks = kernel('k6aDeviceLinks', {
+  n: i32,
+  first: i32,
+  tokBase: i32,
+  rTerminal: i32,
+  rOwner: i32,
+  rCoUser: i32,
+  rAccount: i32,
+  rToken: i32,
+  owner: inCol('i32'),
+  outlet: inCol('i32'),
+  shared: inCol('u8'),
+  mask: inCol('u32'),
+  tokOff: inCol('i32'),
+  tokList: inCol('i32'),
+  household: inCol('i32'),
+  hSize: inCol('i32'),
+  hHead: inCol('i32'),
+  accOff: inCol('i32'),
+  outDev: outCol('i32'),
+  outParty: outCol('i32'),
+  outAcc: outCol('i32'),
+  outIns: outCol('i32'),
+  outRole: outCol('i32'),
+});
+
+/** S4: IP links per device (typical, recent home, public Wi-Fi, VPN). */
+export const k6aIpLinkCounts = kernel('k6aIpLinkCounts', {
+  n: i32,
+  typical: inCol('i32'),
+  recentHome: inCol('i32'),
+  wifi: inCol('i32'),
+  vpn: inCol('i32'),
+  outCount: outCol('i32'),
+});
+
+/** S4: the IP link rows of devices [first, first + n). */
+export const k6aIpLinks = kernel('k6aIpLinks', {
+  n: i32,
+  first: i32,
+  rTypical: i32,
+  rRecent: i32,
+  rWifi: i32,
+  typical: inCol('i32'),
+  recentHome: inCol('i32'),
+  wifi: inCol('i32'),
+  vpn: inCol('i32'),
+  outIp: outCol('i32'),
+  outDev: outCol('i32'),
+  outRole: outCol('i32'),
+});

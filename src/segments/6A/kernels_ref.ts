@@ -302,3 +302,53 @@ export function roleRef(
   const role = t.code[aliasSample(s, { n: t.prob.length, prob: t.prob, alias: t.alias })];
   return { score, tier, role, draws: s.draws };
 }
+
+/** What k6aDeviceLinks reads of the world: per device, per party, per household, the token lists. */
+export interface LinkWorld {
+  owner: ArrayLike<number>;
+  outlet: ArrayLike<number>;
+  shared: ArrayLike<number>;
+  mask: ArrayLike<number>;
+  /** per device: its tokens are tokList[tokOff[d] .. tokOff[d + 1]) */
+  tokOff: ArrayLike<number>;
+  tokList: ArrayLike<number>;
+  household: ArrayLike<number>;
+  hSize: ArrayLike<number>;
+  hHead: ArrayLike<number>;
+  accOff: ArrayLike<number>;
+}
+export interface LinkRoles {
+  terminal: number;
+  owner: number;
+  coUser: number;
+  account: number;
+  token: number;
+}
+
+/** Device d's rows of k6aDeviceLinks: [device, party, account, instrument, role], −1 where none. */
+export function deviceLinksRef(d: number, w: LinkWorld, r: LinkRoles): number[][] {
+  const o = w.owner[d];
+  if (w.outlet[d] >= 0) return [[d, o, -1, -1, r.terminal]];
+  const rows = [[d, o, -1, -1, r.owner]];
+  const h = w.household[o];
+  if (w.shared[d] && h >= 0) for (let m = w.hHead[h]; m < w.hHead[h] + w.hSize[h]; m++) if (m !== o) rows.push([d, m, -1, -1, r.coUser]);
+  for (let b = 0; b < 32; b++) if ((w.mask[d] >>> b) & 1) rows.push([d, -1, w.accOff[o] + b, -1, r.account]);
+  for (let t = w.tokOff[d]; t < w.tokOff[d + 1]; t++) rows.push([d, -1, -1, w.tokList[t], r.token]);
+  return rows;
+}
+
+/** Device d's rows of k6aIpLinks: [ip, device, role]. */
+export function ipLinksRef(
+  d: number,
+  typical: number,
+  recentHome: number,
+  wifi: number,
+  vpn: number,
+  r: { typical: number; recent: number; wifi: number },
+): number[][] {
+  const rows = [[typical, d, r.typical]];
+  if (recentHome >= 0 && recentHome !== typical) rows.push([recentHome, d, r.recent]);
+  if (wifi >= 0) rows.push([wifi, d, r.wifi]);
+  if (vpn >= 0) rows.push([vpn, d, r.recent]);
+  return rows;
+}

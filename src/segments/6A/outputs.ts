@@ -5,7 +5,9 @@ import type { Policies6A } from './policies.js';
 import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
 import { counts64, mapped } from './gather.js';
-import { sharedArray } from '../../pool/columns.js';
+import { SharedCol, sharedArray } from '../../pool/columns.js';
+import { runShards } from '../../pool/shards.js';
+import { k6aDeviceLinkCounts, k6aDeviceLinks, k6aIpLinkCounts, k6aIpLinks } from '../../kernels/6A.js';
 import type { Planned } from '../../io/tables.js';
 import { col, ge0, map, mod, ne0, take, type Expr, type Source } from '../../io/take.js';
 
@@ -32,6 +34,16 @@ const plan = (values: Expr | Source, valid?: Expr): Planned => ({
   values: (values as Expr).op ? (values as Expr) : col(values as Source),
   ...(valid ? { valid } : {}),
 });
+
+/** Devices per link kernel task (each task copies the per-party and per-household tables once). */
+const SHARD_LINKS = 1 << 20;
+
+/** Prefix offsets (n + 1) of per-item counts. */
+function offsetsOf(count: Int32Array): Int32Array {
+  const off = new Int32Array(count.length + 1);
+  for (let i = 0; i < count.length; i++) off[i + 1] = off[i] + count[i];
+  return off;
+}
 
 /** Occupied keys of a dense count table, ascending, with their counts. */
 function occupied(count: Float64Array | Int32Array): { keys: number[]; counts: BigInt64Array } {
@@ -299,15 +311,12 @@ export async function publishS4(
     CO_USER = roles.indexOf('SECONDARY_USER'),
     ACCOUNT = roles.indexOf('ASSOCIATED_ACCOUNT_ACCESS'),
     TOKEN = roles.indexOf('ASSOCIATED_INSTRUMENT_ACCESS');
-  // a household's members are consecutive parties: its first member and size
-  const hFirst = new Int32Array(net.households).fill(-1);
-  for (let i = w.n - 1; i >= 0; i--) if (net.household[i] >= 0) hFirst[net.household[i]] = i;
   // wallet tokens bind to their owner's first phone: tokens per device as offsets (CSR)
   const phone = net.deviceTypes.indexOf('MOBILE_PHONE');
   const firstPhone = new Int32Array(w.n).fill(-1);
   for (let d = net.personalDevices - 1; d >= 0; d--) if (net.dtype[d] === phone) firstPhone[net.owner[d]] = d;
   const tokenType = ins.types.indexOf('WALLET_DEVICE_TOKEN');
-  const tokOff = new Int32Array(D + 1);
+  const tokOff = sharedArray(Int32Array, D + 1);
   const tokDev = new Int32Array(ins.n).fill(-1);
   for (let q = 0; q < ins.n; q++) {
     if (ins.type[q] !== tokenType) continue;
@@ -318,89 +327,115 @@ export async function publishS4(
     }
   }
   for (let d = 0; d < D; d++) tokOff[d + 1] += tokOff[d];
-  const tokList = new Int32Array(tokOff[D]);
+  const tokList = sharedArray(Int32Array, tokOff[D]);
   {
     const fill = tokOff.slice(0, D);
     for (let q = 0; q < ins.n; q++) if (tokDev[q] >= 0) tokList[fill[tokDev[q]]++] = q;
   }
-  const popcount = (m: number) => {
-    let c = 0;
-    for (; m; m &= m - 1) c++;
-    return c;
+  // device links (k6aDeviceLinkCounts, then k6aDeviceLinks at each device's offset): tens of millions of rows at large
+  const hFirst = w.householdHead;
+  const dc = {
+    owner: SharedCol.share('i32', net.owner),
+    outlet: SharedCol.share('i32', net.outlet),
+    shared: SharedCol.share('u8', net.shared),
+    mask: SharedCol.share('u32', net.accessMask),
+    tokOff: SharedCol.share('i32', tokOff),
+    tokList: SharedCol.share('i32', tokList),
+    household: SharedCol.share('i32', net.household),
+    hSize: SharedCol.share('i32', net.householdSize),
+    hHead: SharedCol.share('i32', hFirst),
+    accOff: SharedCol.share('i32', net.accOff),
   };
-  const coUsers = (d: number) => {
-    const h = net.household[net.owner[d]];
-    return net.shared[d] && h >= 0 ? net.householdSize[h] - 1 : 0;
+  const perDevice = new SharedCol('i32', D);
+  // what both link kernels read: the devices' own columns and the whole-world household tables
+  const common = (s: number, e: number) => ({
+    n: e - s,
+    owner: dc.owner.in(s, e),
+    outlet: dc.outlet.in(s, e),
+    shared: dc.shared.in(s, e),
+    mask: dc.mask.in(s, e),
+    tokOff: dc.tokOff.in(s, e + 1),
+    household: dc.household.all(),
+    hSize: dc.hSize.all(),
+  });
+  await runShards(ctx.pool, D, SHARD_LINKS, ({ start: s, end: e }) => k6aDeviceLinkCounts.task({ ...common(s, e), outCount: perDevice.out(s, e) }));
+  const linkOff = offsetsOf(perDevice.view() as Int32Array);
+  const L = linkOff[D];
+  const lc = {
+    dev: new SharedCol('i32', L),
+    party: new SharedCol('i32', L),
+    acc: new SharedCol('i32', L),
+    ins: new SharedCol('i32', L),
+    role: new SharedCol('i32', L),
   };
-  // device links, counted first then filled (typed columns: tens of millions of rows at large)
-  let L = 0;
-  for (let d = 0; d < D; d++) L += net.outlet[d] >= 0 ? 1 : 1 + coUsers(d) + popcount(net.accessMask[d]) + tokOff[d + 1] - tokOff[d];
-  const lDev = sharedArray(Int32Array, L),
-    lParty = sharedArray(Int32Array, L).fill(-1),
-    lAcc = sharedArray(Int32Array, L).fill(-1),
-    lIns = sharedArray(Int32Array, L).fill(-1),
-    lRole = sharedArray(Int32Array, L);
-  let k = 0;
-  for (let d = 0; d < D; d++) {
-    const o = net.owner[d];
-    lDev[k] = d;
-    lParty[k] = o;
-    lRole[k++] = net.outlet[d] >= 0 ? TERMINAL : OWNER;
-    if (net.outlet[d] >= 0) continue;
-    if (coUsers(d) > 0) {
-      const h = net.household[o];
-      for (let m = hFirst[h]; m < hFirst[h] + net.householdSize[h]; m++) {
-        if (m === o) continue;
-        lDev[k] = d;
-        lParty[k] = m;
-        lRole[k++] = CO_USER;
-      }
-    }
-    // set bits of the access mask, lowest first
-    for (let m = net.accessMask[d]; m !== 0; m &= m - 1) {
-      lDev[k] = d;
-      lAcc[k] = net.accOff[o] + 31 - Math.clz32(m & -m);
-      lRole[k++] = ACCOUNT;
-    }
-    for (let t = tokOff[d]; t < tokOff[d + 1]; t++) {
-      lDev[k] = d;
-      lIns[k] = tokList[t];
-      lRole[k++] = TOKEN;
-    }
-  }
+  await runShards(ctx.pool, D, SHARD_LINKS, ({ start: s, end: e }) =>
+    k6aDeviceLinks.task({
+      ...common(s, e),
+      first: s,
+      tokBase: tokOff[s],
+      rTerminal: TERMINAL,
+      rOwner: OWNER,
+      rCoUser: CO_USER,
+      rAccount: ACCOUNT,
+      rToken: TOKEN,
+      tokList: dc.tokList.in(tokOff[s], tokOff[e]),
+      hHead: dc.hHead.all(),
+      accOff: dc.accOff.all(),
+      outDev: lc.dev.out(linkOff[s], linkOff[e]),
+      outParty: lc.party.out(linkOff[s], linkOff[e]),
+      outAcc: lc.acc.out(linkOff[s], linkOff[e]),
+      outIns: lc.ins.out(linkOff[s], linkOff[e]),
+      outRole: lc.role.out(linkOff[s], linkOff[e]),
+    }),
+  );
+  const lDev = lc.dev.view() as Int32Array,
+    lParty = lc.party.view() as Int32Array,
+    lAcc = lc.acc.view() as Int32Array,
+    lIns = lc.ins.view() as Int32Array,
+    lRole = lc.role.view() as Int32Array;
   // ip links: typical, recent home, public Wi-Fi, VPN (party: the device's primary owner)
   const iroles = p.taxonomy.ip_link_roles;
-  const TYPICAL = iroles.indexOf('TYPICAL_DEVICE_IP'),
-    RECENT = iroles.indexOf('RECENT_LOGIN_IP'),
-    WIFI = iroles.indexOf('SHARED_PUBLIC_WIFI');
   const { typical, recentHome, wifiIp, vpnIp } = net;
+  const ic = {
+    typical: SharedCol.share('i32', typical),
+    recentHome: SharedCol.share('i32', recentHome),
+    wifi: SharedCol.share('i32', wifiIp),
+    vpn: SharedCol.share('i32', vpnIp),
+  };
+  const ipsPerDevice = new SharedCol('i32', D);
+  await runShards(ctx.pool, D, SHARD_LINKS, ({ start: s, end: e }) =>
+    k6aIpLinkCounts.task({
+      n: e - s,
+      typical: ic.typical.in(s, e),
+      recentHome: ic.recentHome.in(s, e),
+      wifi: ic.wifi.in(s, e),
+      vpn: ic.vpn.in(s, e),
+      outCount: ipsPerDevice.out(s, e),
+    }),
+  );
+  const ipOff = offsetsOf(ipsPerDevice.view() as Int32Array);
+  const IL = ipOff[D];
+  const il = { ip: new SharedCol('i32', IL), dev: new SharedCol('i32', IL), role: new SharedCol('i32', IL) };
+  await runShards(ctx.pool, D, SHARD_LINKS, ({ start: s, end: e }) =>
+    k6aIpLinks.task({
+      n: e - s,
+      first: s,
+      rTypical: iroles.indexOf('TYPICAL_DEVICE_IP'),
+      rRecent: iroles.indexOf('RECENT_LOGIN_IP'),
+      rWifi: iroles.indexOf('SHARED_PUBLIC_WIFI'),
+      typical: ic.typical.in(s, e),
+      recentHome: ic.recentHome.in(s, e),
+      wifi: ic.wifi.in(s, e),
+      vpn: ic.vpn.in(s, e),
+      outIp: il.ip.out(ipOff[s], ipOff[e]),
+      outDev: il.dev.out(ipOff[s], ipOff[e]),
+      outRole: il.role.out(ipOff[s], ipOff[e]),
+    }),
+  );
+  const iIp = il.ip.view() as Int32Array,
+    iDev = il.dev.view() as Int32Array,
+    iRole = il.role.view() as Int32Array;
   const hasHome = (d: number) => recentHome[d] >= 0 && recentHome[d] !== typical[d];
-  let IL = 0;
-  for (let d = 0; d < D; d++) IL += 1 + (hasHome(d) ? 1 : 0) + (wifiIp[d] >= 0 ? 1 : 0) + (vpnIp[d] >= 0 ? 1 : 0);
-  const iIp = sharedArray(Int32Array, IL),
-    iDev = sharedArray(Int32Array, IL),
-    iRole = sharedArray(Int32Array, IL);
-  k = 0;
-  for (let d = 0; d < D; d++) {
-    iIp[k] = typical[d];
-    iDev[k] = d;
-    iRole[k++] = TYPICAL;
-    if (hasHome(d)) {
-      iIp[k] = recentHome[d];
-      iDev[k] = d;
-      iRole[k++] = RECENT;
-    }
-    if (wifiIp[d] >= 0) {
-      iIp[k] = wifiIp[d];
-      iDev[k] = d;
-      iRole[k++] = WIFI;
-    }
-    if (vpnIp[d] >= 0) {
-      iIp[k] = vpnIp[d];
-      iDev[k] = d;
-      iRole[k++] = RECENT;
-    }
-  }
   // neighbourhoods: per party, the devices it uses (its own, and its household's shared ones; not
   // terminals) and the distinct IPs of those devices (a stamp per IP marks the party that last counted it)
   const devCount = sharedArray(Int32Array, w.n),
