@@ -13,6 +13,7 @@ import {
   k6aCardNumbers,
   k6aDeviceLinkCounts,
   k6aDeviceLinks,
+  k6aInstruments,
   k6aIpLinkCounts,
   k6aIpLinks,
   k6aCredentials,
@@ -35,6 +36,7 @@ import {
   cardNumberRef,
   credentialsRef,
   deviceLinksRef,
+  instrumentsRef,
   ipLinksRef,
   deviceIpsRef,
   devicesRef,
@@ -733,5 +735,85 @@ describe('6A S4 links', () => {
       }),
     );
     expect(Array.from({ length: total }, (_, k) => io.map((o) => (o.view() as Int32Array)[k]))).toEqual(wantIp);
+  });
+});
+
+describe('6A S3 instruments', () => {
+  it('k6aInstruments == instrumentsRef: a handle, physical and virtual cards, a token funded by the first card, whatever the shard cuts', () => {
+    let seed = 777;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const A = 300,
+      P = 90;
+    const x = {
+      flags: Uint8Array.from({ length: A }, () => Math.floor(rnd() * 8)),
+      scheme: Int32Array.from({ length: A }, () => Math.floor(rnd() * 4)),
+      wallet: Int32Array.from({ length: A }, () => Math.floor(rnd() * 2)),
+      expiry: Int32Array.from({ length: A }, () => 1 + Math.floor(rnd() * 60)),
+      kind: Uint8Array.from({ length: A }, () => Math.floor(rnd() * 3)),
+      settled: Uint8Array.from({ length: A }, () => (rnd() < 0.1 ? 1 : 0)),
+      owner: Int32Array.from({ length: A }, () => Math.floor(rnd() * P)).sort(),
+      partyRail: Int32Array.from({ length: P }, () => 4 + Math.floor(rnd() * 4)),
+      partyBiz: Uint8Array.from({ length: P }, () => (rnd() < 0.2 ? 1 : 0)),
+      cardType: Int32Array.from({ length: 8 }, (_, k) => 10 + k),
+      payout: 1,
+      handle: 2,
+      token: 3,
+      walletBase: 8,
+      debitKind: 1,
+    };
+    const off = new Int32Array(A + 1);
+    for (let r = 0; r < A; r++) off[r + 1] = off[r] + 1 + (x.flags[r] & 1) + ((x.flags[r] >> 1) & 1) + ((x.flags[r] >> 2) & 1);
+    const want = Array.from({ length: A }, (_, r) => instrumentsRef(r, x, off[r])).flat();
+    expect(want.length).toBe(off[A]);
+    const c = {
+      flags: SharedCol.from('u8', x.flags),
+      scheme: SharedCol.from('i32', x.scheme),
+      wallet: SharedCol.from('i32', x.wallet),
+      expiry: SharedCol.from('i32', x.expiry),
+      kind: SharedCol.from('u8', x.kind),
+      settled: SharedCol.from('u8', x.settled),
+      owner: SharedCol.from('i32', x.owner),
+      partyRail: SharedCol.from('i32', x.partyRail),
+      partyBiz: SharedCol.from('u8', x.partyBiz),
+      cardType: SharedCol.from('i32', x.cardType),
+    };
+    for (const cut of [A, 41]) {
+      const out = Array.from({ length: 5 }, () => new SharedCol('i32', off[A]));
+      for (let s = 0; s < A; s += cut) {
+        const e = Math.min(A, s + cut);
+        runTask(
+          ex,
+          k6aInstruments.task({
+            n: e - s,
+            first: s,
+            firstIns: off[s],
+            payout: x.payout,
+            handle: x.handle,
+            token: x.token,
+            walletBase: x.walletBase,
+            debitKind: x.debitKind,
+            flags: c.flags.in(s, e),
+            scheme: c.scheme.in(s, e),
+            wallet: c.wallet.in(s, e),
+            expiry: c.expiry.in(s, e),
+            kind: c.kind.in(s, e),
+            settled: c.settled.in(s, e),
+            owner: c.owner.in(s, e),
+            partyRail: c.partyRail.all(),
+            partyBiz: c.partyBiz.all(),
+            cardType: c.cardType.all(),
+            outAccount: out[0].out(off[s], off[e]),
+            outType: out[1].out(off[s], off[e]),
+            outScheme: out[2].out(off[s], off[e]),
+            outFunding: out[3].out(off[s], off[e]),
+            outExpiry: out[4].out(off[s], off[e]),
+          }),
+        );
+      }
+      expect(Array.from({ length: off[A] }, (_, k) => out.map((o) => (o.view() as Int32Array)[k]))).toEqual(want);
+    }
+    // a token funded by a virtual card (no physical) occurs, and one with no card at all
+    expect(want.some((row) => row[1] === x.token && row[3] >= 0 && (want[row[3]][1] - 10) % 2 === 0)).toBe(true);
+    expect(want.some((row) => row[1] === x.token && row[3] === -1)).toBe(true);
   });
 });

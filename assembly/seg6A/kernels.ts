@@ -638,3 +638,60 @@ export function k6aIpLinks(
   store<i32>(outDev + (k << 2), d);
   store<i32>(outRole + (k << 2), role);
 }
+
+/**
+ * S3 instruments of accounts [first, first + n) at their offsets (rows from firstIns): the account's bank
+ * handle (payout for a merchant's settlement account, else handle) on its owner's country rail; a physical
+ * card (flags bit 0) and a virtual one (bit 1), typed cardType[biz · 4 + debit · 2 + physical] on the
+ * account's card network with its expiry; a wallet token (bit 2) on wallet network walletBase + wallet,
+ * funded by the account's first card. funding is −1 except on tokens.
+ */
+export function k6aInstruments(
+  n: i32,
+  first: i32,
+  firstIns: i32,
+  payout: i32,
+  handle: i32,
+  token: i32,
+  walletBase: i32,
+  debitKind: i32,
+  flags: usize,
+  scheme: usize,
+  wallet: usize,
+  expiry: usize,
+  kind: usize,
+  settled: usize,
+  owner: usize,
+  partyRail: usize,
+  partyBiz: usize,
+  cardType: usize,
+  outAccount: usize,
+  outType: usize,
+  outScheme: usize,
+  outFunding: usize,
+  outExpiry: usize,
+): void {
+  let k: usize = 0;
+  for (let i = 0; i < n; i++) {
+    let at = <usize>i << 2;
+    let o = <usize>load<i32>(owner + at);
+    let f = load<u8>(flags + <usize>i);
+    insRow(outAccount, outType, outScheme, outFunding, outExpiry, k++, first + i, load<u8>(settled + <usize>i) != 0 ? payout : handle, load<i32>(partyRail + (o << 2)), -1, 0);
+    let base = <i32>load<u8>(partyBiz + o) * 4 + (<i32>load<u8>(kind + <usize>i) == debitKind ? 2 : 0);
+    let card: i32 = -1;
+    for (let form = 0; form < 2; form++) {
+      if ((f & (<u8>1 << <u8>form)) == 0) continue;
+      if (card < 0) card = firstIns + <i32>k;
+      insRow(outAccount, outType, outScheme, outFunding, outExpiry, k++, first + i, load<i32>(cardType + (<usize>(base + (form == 0 ? 1 : 0)) << 2)), load<i32>(scheme + at), -1, load<i32>(expiry + at));
+    }
+    if ((f & 4) != 0) insRow(outAccount, outType, outScheme, outFunding, outExpiry, k++, first + i, token, walletBase + load<i32>(wallet + at), card, load<i32>(expiry + at));
+  }
+}
+
+@inline function insRow(outAccount: usize, outType: usize, outScheme: usize, outFunding: usize, outExpiry: usize, k: usize, account: i32, type: i32, scheme: i32, funding: i32, expiry: i32): void {
+  store<i32>(outAccount + (k << 2), account);
+  store<i32>(outType + (k << 2), type);
+  store<i32>(outScheme + (k << 2), scheme);
+  store<i32>(outFunding + (k << 2), funding);
+  store<i32>(outExpiry + (k << 2), expiry);
+}

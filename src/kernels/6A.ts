@@ -253,3 +253,30 @@ export const k6aIpLinks = kernel('k6aIpLinks', {
   outDev: outCol('i32'),
   outRole: outCol('i32'),
 });
+
+/** S3: the instruments of accounts [first, first + n) at their offsets (bank handle, cards, wallet token). */
+export const k6aInstruments = kernel('k6aInstruments', {
+  n: i32,
+  first: i32,
+  firstIns: i32,
+  payout: i32,
+  handle: i32,
+  token: i32,
+  walletBase: i32,
+  debitKind: i32,
+  flags: inCol('u8'),
+  scheme: inCol('i32'),
+  wallet: inCol('i32'),
+  expiry: inCol('i32'),
+  kind: inCol('u8'),
+  settled: inCol('u8'),
+  owner: inCol('i32'),
+  partyRail: inCol('i32'),
+  partyBiz: inCol('u8'),
+  cardType: inCol('i32'),
+  outAccount: outCol('i32'),
+  outType: outCol('i32'),
+  outScheme: outCol('i32'),
+  outFunding: outCol('i32'),
+  outExpiry: outCol('i32'),
+});

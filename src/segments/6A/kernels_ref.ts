@@ -352,3 +352,40 @@ export function ipLinksRef(
   if (vpn >= 0) rows.push([vpn, d, r.recent]);
   return rows;
 }
+
+/** What k6aInstruments reads per account (index r) and per party, and its constants. */
+export interface InstrumentInputs {
+  flags: ArrayLike<number>;
+  scheme: ArrayLike<number>;
+  wallet: ArrayLike<number>;
+  expiry: ArrayLike<number>;
+  kind: ArrayLike<number>;
+  settled: ArrayLike<number>;
+  owner: ArrayLike<number>;
+  partyRail: ArrayLike<number>;
+  partyBiz: ArrayLike<number>;
+  cardType: ArrayLike<number>;
+  payout: number;
+  handle: number;
+  token: number;
+  walletBase: number;
+  debitKind: number;
+}
+
+/** Account r's rows of k6aInstruments ([account, type, scheme, funding, expiry]); its first instrument is number `firstIns`. */
+export function instrumentsRef(r: number, x: InstrumentInputs, firstIns: number): number[][] {
+  const o = x.owner[r];
+  const rows = [[r, x.settled[r] ? x.payout : x.handle, x.partyRail[o], -1, 0]];
+  const base = x.partyBiz[o] * 4 + (x.kind[r] === x.debitKind ? 2 : 0);
+  let card = -1;
+  if (x.flags[r] & 1) {
+    card = firstIns + rows.length;
+    rows.push([r, x.cardType[base + 1], x.scheme[r], -1, x.expiry[r]]);
+  }
+  if (x.flags[r] & 2) {
+    if (card < 0) card = firstIns + rows.length;
+    rows.push([r, x.cardType[base], x.scheme[r], -1, x.expiry[r]]);
+  }
+  if (x.flags[r] & 4) rows.push([r, x.token, x.walletBase + x.wallet[r], card, x.expiry[r]]);
+  return rows;
+}

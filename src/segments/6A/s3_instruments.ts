@@ -11,7 +11,7 @@ import { FamilyKeys } from '../../rng/keys.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
-import { k6aCardNumbers, k6aCredentials, k6aIds } from '../../kernels/6A.js';
+import { k6aCardNumbers, k6aCredentials, k6aIds, k6aInstruments } from '../../kernels/6A.js';
 import { loadCountries } from '../../reference/countries.js';
 import { FILES, type Policies6A } from './policies.js';
 import { idRoundKeys } from './s1_parties.js';
@@ -172,10 +172,7 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
       }),
     ctx.progress.stage('6A S3 credentials', A, 'accounts'),
   );
-  const flags = flagsC.view() as Uint8Array,
-    scheme = schemeC.view() as Int32Array,
-    wallet = walletC.view() as Int32Array,
-    expiry = expiryC.view() as Int32Array;
+  const flags = flagsC.view() as Uint8Array;
   let cardAccounts = 0;
   for (let r = 0; r < A; r++) if (kind[r]) cardAccounts++;
   trace.addTotals(FAMILIES.credentials, w.countries.length, 6 * cardAccounts, 3 * cardAccounts, cardAccounts, 3);
@@ -197,46 +194,71 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const segBiz = w.segmentType.map((t) => (t === 'BUSINESS' ? 1 : 0));
   const ref = loadCountries().byIso;
   const railCode = w.countries.map((c) => nCard + p.taxonomy.schemes.BANK_RAIL.indexOf(railOf(p, c, ref.get(c)?.currency ?? '')));
-  let I = 0;
+  // instruments per account (a handle, then one per flag bit) and each account's first instrument
+  const insOff = new Int32Array(A + 1);
   for (let r = 0; r < A; r++) {
     const f = flags[r];
-    I += 1 + (f & 1) + ((f >> 1) & 1) + ((f >> 2) & 1);
+    insOff[r + 1] = insOff[r] + 1 + (f & 1) + ((f >> 1) & 1) + ((f >> 2) & 1);
   }
-  const account = sharedArray(Int32Array, I),
-    type = sharedArray(Int32Array, I),
-    schemeOf = sharedArray(Int32Array, I),
-    funding = sharedArray(Int32Array, I).fill(-1),
-    expiryOf = sharedArray(Int32Array, I);
-  const payout = typeCode('MERCHANT_PAYOUT_BANK_ACCOUNT'),
-    handle = typeCode('PARTY_BANK_ACCOUNT'),
-    token = typeCode('WALLET_DEVICE_TOKEN');
-  let k = 0;
-  for (let r = 0; r < A; r++) {
-    const i = a.owner[r];
-    account[k] = r;
-    type[k] = a.merchant[r] !== 0n ? payout : handle;
-    schemeOf[k++] = railCode[w.country[i]];
-    const f = flags[r];
-    const cardType = segBiz[w.segment[i]] * 4 + (kind[r] === KIND.DEBIT ? 2 : 0);
-    let card = -1;
-    // a physical card, then a virtual one, then a wallet token funded by the first card
-    for (let form = 0; form < 2; form++) {
-      if (!(f & (1 << form))) continue;
-      account[k] = r;
-      type[k] = cardTypeCode[cardType + (form === 0 ? 1 : 0)];
-      schemeOf[k] = scheme[r];
-      expiryOf[k] = expiry[r];
-      if (card < 0) card = k;
-      k++;
-    }
-    if (f & 4) {
-      account[k] = r;
-      type[k] = token;
-      schemeOf[k] = nCard + nRail + wallet[r];
-      expiryOf[k] = expiry[r];
-      funding[k++] = card;
-    }
-  }
+  const I = insOff[A];
+  const accountC = new SharedCol('i32', I),
+    typeC = new SharedCol('i32', I),
+    schemeOfC = new SharedCol('i32', I),
+    fundingC = new SharedCol('i32', I),
+    expiryOfC = new SharedCol('i32', I);
+  const ic = {
+    flags: flagsC,
+    scheme: schemeC,
+    wallet: walletC,
+    expiry: expiryC,
+    kind: col.kind,
+    settled: SharedCol.share(
+      'u8',
+      mapped(Uint8Array, a.merchant, (m) => (m !== 0n ? 1 : 0)),
+    ),
+    owner: SharedCol.share('i32', a.owner),
+    partyRail: SharedCol.share(
+      'i32',
+      mapped(Int32Array, w.country, (c) => railCode[c]),
+    ),
+    partyBiz: SharedCol.share(
+      'u8',
+      mapped(Uint8Array, w.segment, (sg) => segBiz[sg]),
+    ),
+    cardType: SharedCol.share('i32', cardTypeCode),
+  };
+  await runShards(ctx.pool, A, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
+    k6aInstruments.task({
+      n: e - s,
+      first: s,
+      firstIns: insOff[s],
+      payout: typeCode('MERCHANT_PAYOUT_BANK_ACCOUNT'),
+      handle: typeCode('PARTY_BANK_ACCOUNT'),
+      token: typeCode('WALLET_DEVICE_TOKEN'),
+      walletBase: nCard + nRail,
+      debitKind: KIND.DEBIT,
+      flags: ic.flags.in(s, e),
+      scheme: ic.scheme.in(s, e),
+      wallet: ic.wallet.in(s, e),
+      expiry: ic.expiry.in(s, e),
+      kind: ic.kind.in(s, e),
+      settled: ic.settled.in(s, e),
+      owner: ic.owner.in(s, e),
+      partyRail: ic.partyRail.all(),
+      partyBiz: ic.partyBiz.all(),
+      cardType: ic.cardType.all(),
+      outAccount: accountC.out(insOff[s], insOff[e]),
+      outType: typeC.out(insOff[s], insOff[e]),
+      outScheme: schemeOfC.out(insOff[s], insOff[e]),
+      outFunding: fundingC.out(insOff[s], insOff[e]),
+      outExpiry: expiryOfC.out(insOff[s], insOff[e]),
+    }),
+  );
+  const account = accountC.view() as Int32Array,
+    type = typeC.view() as Int32Array,
+    schemeOf = schemeOfC.view() as Int32Array,
+    funding = fundingC.view() as Int32Array,
+    expiryOf = expiryOfC.view() as Int32Array;
   const rk = idRoundKeys(ctx, 'instrument');
   const idC = new SharedCol('u64', I);
   await runShards(ctx.pool, I, SHARD_ACCOUNTS, ({ start: s, end: e }) =>
