@@ -11,6 +11,7 @@ import {
   k6aAccountOpen,
   k6aCardCheck,
   k6aCardNumbers,
+  k6aCardProfile,
   k6aDeviceLinkCounts,
   k6aDeviceLinks,
   k6aInstruments,
@@ -34,6 +35,7 @@ import {
   accountOpenRef,
   cardCheckRef,
   cardNumberRef,
+  cardProfileRef,
   credentialsRef,
   deviceLinksRef,
   instrumentsRef,
@@ -815,5 +817,81 @@ describe('6A S3 instruments', () => {
     // a token funded by a virtual card (no physical) occurs, and one with no card at all
     expect(want.some((row) => row[1] === x.token && row[3] >= 0 && (want[row[3]][1] - 10) % 2 === 0)).toBe(true);
     expect(want.some((row) => row[1] === x.token && row[3] === -1)).toBe(true);
+  });
+});
+
+describe('6A S3 card profiles', () => {
+  it('k6aCardProfile == cardProfileRef: tiers and expiry for cards and tokens, BIN and length for cards, nothing for bank accounts', () => {
+    let seed = 4242;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const I = 500,
+      A = 200,
+      P = 70,
+      S = 5,
+      C = 3,
+      T = 4,
+      NT = 6,
+      NS = 5;
+    const x = {
+      S,
+      C,
+      T,
+      type: Int32Array.from({ length: I }, () => Math.floor(rnd() * NT)),
+      account: Int32Array.from({ length: I }, () => Math.floor(rnd() * A)),
+      scheme: Int32Array.from({ length: I }, () => Math.floor(rnd() * NS)),
+      expiry: Int32Array.from({ length: I }, () => 1 + Math.floor(rnd() * 48)),
+      accType: Int32Array.from({ length: A }, () => Math.floor(rnd() * 4)),
+      accOwner: Int32Array.from({ length: A }, () => Math.floor(rnd() * P)),
+      partySeg: Int32Array.from({ length: P }, () => Math.floor(rnd() * S)),
+      partyCountry: Int32Array.from({ length: P }, () => Math.floor(rnd() * C)),
+      classOf: Int32Array.of(0, 1, 1, 2, 1, 0),
+      creditOf: Int32Array.of(1, 0, 1, 1, 0, 1),
+      tierOf: Int32Array.from({ length: 4 * S }, () => Math.floor(rnd() * T)),
+      expiryMonth: Int32Array.from({ length: 49 }, (_, m) => 20_000 + 30 * m),
+      bins: Int32Array.from({ length: NS * C * 2 * T }, (_, k) => 400_000 + k),
+      lenOf: Int32Array.of(16, 16, 15, 16, 0),
+    };
+    const col = (v: Int32Array) => SharedCol.from('i32', v);
+    const c = Object.fromEntries(
+      Object.entries(x)
+        .filter(([, v]) => v instanceof Int32Array)
+        .map(([k, v]) => [k, col(v as Int32Array)]),
+    ) as Record<string, SharedCol<'i32'>>;
+    const out = Array.from({ length: 4 }, () => new SharedCol('i32', I));
+    for (let s = 0; s < I; s += 173) {
+      const e = Math.min(I, s + 173);
+      runTask(
+        ex,
+        k6aCardProfile.task({
+          n: e - s,
+          S,
+          C,
+          T,
+          type: c.type.in(s, e),
+          account: c.account.in(s, e),
+          scheme: c.scheme.in(s, e),
+          expiry: c.expiry.in(s, e),
+          accType: c.accType.all(),
+          accOwner: c.accOwner.all(),
+          partySeg: c.partySeg.all(),
+          partyCountry: c.partyCountry.all(),
+          classOf: c.classOf.all(),
+          creditOf: c.creditOf.all(),
+          tierOf: c.tierOf.all(),
+          expiryMonth: c.expiryMonth.all(),
+          bins: c.bins.all(),
+          lenOf: c.lenOf.all(),
+          outTier: out[0].out(s, e),
+          outExpiryDay: out[1].out(s, e),
+          outBin: out[2].out(s, e),
+          outLen: out[3].out(s, e),
+        }),
+      );
+    }
+    const got = Array.from({ length: I }, (_, q) => out.map((o) => (o.view() as Int32Array)[q]));
+    const want = Array.from({ length: I }, (_, q) => cardProfileRef(q, x));
+    expect(got).toEqual(want);
+    // bank accounts, tokens and cards all occur
+    for (const cls of [0, 1, 2]) expect(Array.from(x.type).some((t) => x.classOf[t] === cls)).toBe(true);
   });
 });

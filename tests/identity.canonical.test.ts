@@ -43,7 +43,13 @@ describe('the fingerprint of canonical content', () => {
 
   it('is the same for two row orders of one merchant file, and so are the outlets', () => {
     requireBuild();
-    const rows = ['1,5411,card_present,DE', '2,5812,card_present,FR', '3,5999,card_not_present,GB', '4,5411,card_present,US'];
+    // enough merchants that 1A's realism corridors hold whatever the fingerprint (4 did not, always)
+    const mccs = [5411, 5812, 5999],
+      homes = ['DE', 'FR', 'GB', 'US', 'IT', 'ES', 'NL', 'PL'];
+    const rows = Array.from(
+      { length: 120 },
+      (_, i) => `${i + 1},${mccs[i % 3]},${i % 5 === 0 ? 'card_not_present' : 'card_present'},${homes[(i * 7) % homes.length]}`,
+    );
     const f1 = join(tmp, 'm1.csv'),
       f2 = join(tmp, 'm2.csv');
     writeFileSync(f1, ['merchant_id,mcc,channel,home_country_iso', ...rows].join('\n') + '\n');

@@ -695,3 +695,60 @@ export function k6aInstruments(
   store<i32>(outFunding + (k << 2), funding);
   store<i32>(outExpiry + (k << 2), expiry);
 }
+
+/**
+ * S3 card profile of instruments [0, n): for cards and tokens (class ≠ 0) the brand tier of (account
+ * type, owner segment) — tierOf[accType · S + segment] — and the expiry month expiryMonth[months]; for
+ * cards (class 1) also the BIN of (scheme, owner country, credit, tier) and the scheme's number length.
+ * Bank accounts get tier −1 and zeros.
+ */
+export function k6aCardProfile(
+  n: i32,
+  S: i32,
+  C: i32,
+  T: i32,
+  type: usize,
+  account: usize,
+  scheme: usize,
+  expiry: usize,
+  accType: usize,
+  accOwner: usize,
+  partySeg: usize,
+  partyCountry: usize,
+  classOf: usize,
+  creditOf: usize,
+  tierOf: usize,
+  expiryMonth: usize,
+  bins: usize,
+  lenOf: usize,
+  outTier: usize,
+  outExpiryDay: usize,
+  outBin: usize,
+  outLen: usize,
+): void {
+  for (let q = 0; q < n; q++) {
+    let at = <usize>q << 2;
+    let t = load<i32>(type + at);
+    let cls = load<i32>(classOf + (<usize>t << 2));
+    let tc: i32 = -1,
+      day: i32 = 0,
+      b: i32 = 0,
+      len: i32 = 0;
+    if (cls != 0) {
+      let r = <usize>load<i32>(account + at);
+      let o = <usize>load<i32>(accOwner + (r << 2));
+      tc = load<i32>(tierOf + (<usize>(load<i32>(accType + (r << 2)) * S + load<i32>(partySeg + (o << 2))) << 2));
+      day = load<i32>(expiryMonth + (<usize>load<i32>(expiry + at) << 2));
+      if (cls == 1) {
+        let sc = load<i32>(scheme + at);
+        let key = ((sc * C + load<i32>(partyCountry + (o << 2))) * 2 + load<i32>(creditOf + (<usize>t << 2))) * T + tc;
+        b = load<i32>(bins + (<usize>key << 2));
+        len = load<i32>(lenOf + (<usize>sc << 2));
+      }
+    }
+    store<i32>(outTier + at, tc);
+    store<i32>(outExpiryDay + at, day);
+    store<i32>(outBin + at, b);
+    store<i32>(outLen + at, len);
+  }
+}

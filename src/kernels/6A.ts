@@ -280,3 +280,29 @@ export const k6aInstruments = kernel('k6aInstruments', {
   outFunding: outCol('i32'),
   outExpiry: outCol('i32'),
 });
+
+/** S3: each instrument's brand tier and expiry month (cards and tokens), BIN and number length (cards). */
+export const k6aCardProfile = kernel('k6aCardProfile', {
+  n: i32,
+  S: i32,
+  C: i32,
+  T: i32,
+  type: inCol('i32'),
+  account: inCol('i32'),
+  scheme: inCol('i32'),
+  expiry: inCol('i32'),
+  accType: inCol('i32'),
+  accOwner: inCol('i32'),
+  partySeg: inCol('i32'),
+  partyCountry: inCol('i32'),
+  classOf: inCol('i32'),
+  creditOf: inCol('i32'),
+  tierOf: inCol('i32'),
+  expiryMonth: inCol('i32'),
+  bins: inCol('i32'),
+  lenOf: inCol('i32'),
+  outTier: outCol('i32'),
+  outExpiryDay: outCol('i32'),
+  outBin: outCol('i32'),
+  outLen: outCol('i32'),
+});

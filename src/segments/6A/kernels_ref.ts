@@ -389,3 +389,38 @@ export function instrumentsRef(r: number, x: InstrumentInputs, firstIns: number)
   if (x.flags[r] & 4) rows.push([r, x.token, x.walletBase + x.wallet[r], card, x.expiry[r]]);
   return rows;
 }
+
+/** What k6aCardProfile reads: per instrument, per account, per party, and its lookup tables. */
+export interface CardProfileInputs {
+  S: number;
+  C: number;
+  T: number;
+  type: ArrayLike<number>;
+  account: ArrayLike<number>;
+  scheme: ArrayLike<number>;
+  expiry: ArrayLike<number>;
+  accType: ArrayLike<number>;
+  accOwner: ArrayLike<number>;
+  partySeg: ArrayLike<number>;
+  partyCountry: ArrayLike<number>;
+  classOf: ArrayLike<number>;
+  creditOf: ArrayLike<number>;
+  tierOf: ArrayLike<number>;
+  expiryMonth: ArrayLike<number>;
+  bins: ArrayLike<number>;
+  lenOf: ArrayLike<number>;
+}
+
+/** Instrument q of k6aCardProfile: [tier, expiry day, BIN, number length]. */
+export function cardProfileRef(q: number, x: CardProfileInputs): [number, number, number, number] {
+  const t = x.type[q];
+  const cls = x.classOf[t];
+  if (cls === 0) return [-1, 0, 0, 0];
+  const r = x.account[q],
+    o = x.accOwner[r];
+  const tc = x.tierOf[x.accType[r] * x.S + x.partySeg[o]];
+  const day = x.expiryMonth[x.expiry[q]];
+  if (cls !== 1) return [tc, day, 0, 0];
+  const key = ((x.scheme[q] * x.C + x.partyCountry[o]) * 2 + x.creditOf[t]) * x.T + tc;
+  return [tc, day, x.bins[key], x.lenOf[x.scheme[q]]];
+}

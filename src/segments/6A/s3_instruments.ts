@@ -11,7 +11,7 @@ import { FamilyKeys } from '../../rng/keys.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
-import { k6aCardNumbers, k6aCredentials, k6aIds, k6aInstruments } from '../../kernels/6A.js';
+import { k6aCardNumbers, k6aCardProfile, k6aCredentials, k6aIds, k6aInstruments } from '../../kernels/6A.js';
 import { loadCountries } from '../../reference/countries.js';
 import { FILES, type Policies6A } from './policies.js';
 import { idRoundKeys } from './s1_parties.js';
@@ -103,6 +103,9 @@ export function binTable(p: Policies6A, schemes: readonly string[], countries: r
   });
   return out;
 }
+
+/** Instruments per card-profile task (each task copies the per-account and per-party tables once). */
+const SHARD_INSTRUMENTS = 1 << 21;
 
 export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A, a: Accounts6A, trace: RngTrace): Promise<Instruments6A> {
   const A = a.n;
@@ -267,10 +270,6 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
   const id = idC.view() as BigUint64Array;
   // card numbers (k6aCardNumbers): a test-range BIN of (scheme, country, kind, tier), the id's low digits, a Luhn digit
   const bt = p.instruments.brand_tier;
-  const tier = sharedArray(Int32Array, I).fill(-1),
-    bin = sharedArray(Int32Array, I),
-    len = sharedArray(Int32Array, I),
-    expiryDay = sharedArray(Int32Array, I);
   // per-row lookups by number: the tier of (account type, segment, party type) and the BIN of (scheme,
   // country, card kind, tier) are computed once per combination
   const T = p.taxonomy.brand_tiers.length;
@@ -283,29 +282,68 @@ export async function s3Instruments(ctx: RunContext, p: Policies6A, w: Parties6A
     }),
   );
   const CLASS = { BANK_ACCOUNT: 0, CARD: 1, TOKEN: 2 } as const;
-  const classOf = p.taxonomy.instrument_types.map((x) => CLASS[x.class]);
-  const creditOf = p.taxonomy.instrument_types.map((x) => (x.card === 'DEBIT' ? 0 : 1));
-  const lenOf = schemes.map((sc) => p.instruments.card_numbers[sc]?.length ?? 0);
-  // the first day of the month m months after the as-of day, for every m a card may have
+  // the first day of the month m months after the as-of day, for every m a card may have (k6aCredentials: 1..max)
   const expiryMonth = Int32Array.from({ length: p.instruments.expiry_months_max + 1 }, (_, m) => monthAfter(a.asOfDay, m));
-  // BIN of (scheme, country, credit, tier): one product per BIN
-  const C = w.countries.length;
-  const bins = binTable(p, schemes, w.countries);
-  for (let q = 0; q < I; q++) {
-    const cls = classOf[type[q]];
-    if (cls === CLASS.BANK_ACCOUNT) continue;
-    const r = account[q],
-      i = a.owner[r];
-    const tc = tierOf[a.type[r] * S + w.segment[i]];
-    tier[q] = tc;
-    const e = expiryOf[q];
-    expiryDay[q] = e >= 0 && e < expiryMonth.length ? expiryMonth[e] : monthAfter(a.asOfDay, e);
-    if (cls !== CLASS.CARD) continue;
-    const c = w.country[i];
-    const key = ((schemeOf[q] * C + c) * 2 + creditOf[type[q]]) * T + tc;
-    bin[q] = bins[key];
-    len[q] = lenOf[schemeOf[q]];
-  }
+  const pc = {
+    type: SharedCol.share('i32', type),
+    account: SharedCol.share('i32', account),
+    scheme: SharedCol.share('i32', schemeOf),
+    expiry: SharedCol.share('i32', expiryOf),
+    accType: SharedCol.share('i32', a.type),
+    accOwner: SharedCol.share('i32', a.owner),
+    partySeg: SharedCol.share('i32', w.segment),
+    partyCountry: SharedCol.share('i32', w.country),
+    classOf: SharedCol.share(
+      'i32',
+      p.taxonomy.instrument_types.map((x) => CLASS[x.class]),
+    ),
+    creditOf: SharedCol.share(
+      'i32',
+      p.taxonomy.instrument_types.map((x) => (x.card === 'DEBIT' ? 0 : 1)),
+    ),
+    tierOf: SharedCol.share('i32', tierOf),
+    expiryMonth: SharedCol.share('i32', expiryMonth),
+    // BIN of (scheme, country, credit, tier): one product per BIN
+    bins: SharedCol.share('i32', binTable(p, schemes, w.countries)),
+    lenOf: SharedCol.share(
+      'i32',
+      schemes.map((sc) => p.instruments.card_numbers[sc]?.length ?? 0),
+    ),
+  };
+  const tierC = new SharedCol('i32', I),
+    dayC = new SharedCol('i32', I),
+    binC = new SharedCol('i32', I),
+    lenC = new SharedCol('i32', I);
+  await runShards(ctx.pool, I, SHARD_INSTRUMENTS, ({ start: s, end: e }) =>
+    k6aCardProfile.task({
+      n: e - s,
+      S,
+      C: w.countries.length,
+      T,
+      type: pc.type.in(s, e),
+      account: pc.account.in(s, e),
+      scheme: pc.scheme.in(s, e),
+      expiry: pc.expiry.in(s, e),
+      accType: pc.accType.all(),
+      accOwner: pc.accOwner.all(),
+      partySeg: pc.partySeg.all(),
+      partyCountry: pc.partyCountry.all(),
+      classOf: pc.classOf.all(),
+      creditOf: pc.creditOf.all(),
+      tierOf: pc.tierOf.all(),
+      expiryMonth: pc.expiryMonth.all(),
+      bins: pc.bins.all(),
+      lenOf: pc.lenOf.all(),
+      outTier: tierC.out(s, e),
+      outExpiryDay: dayC.out(s, e),
+      outBin: binC.out(s, e),
+      outLen: lenC.out(s, e),
+    }),
+  );
+  const tier = tierC.view() as Int32Array,
+    expiryDay = dayC.view() as Int32Array,
+    bin = binC.view() as Int32Array,
+    len = lenC.view() as Int32Array;
   let nCards = 0;
   for (let q = 0; q < I; q++) if (len[q] > 0) nCards++;
   const cards = sharedArray(Int32Array, nCards);
