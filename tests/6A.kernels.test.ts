@@ -17,6 +17,7 @@ import {
   k6aInstruments,
   k6aIpLinkCounts,
   k6aIpLinks,
+  k6aNeighbourhoods,
   k6aCredentials,
   k6aDeviceCounts,
   k6aDeviceFill,
@@ -40,6 +41,7 @@ import {
   deviceLinksRef,
   instrumentsRef,
   ipLinksRef,
+  neighbourhoodRef,
   deviceIpsRef,
   devicesRef,
   entityId,
@@ -55,6 +57,7 @@ import { tableAt } from '../src/segments/6A/mix.js';
 import { deviceTables } from '../src/segments/6A/s4_network.js';
 import { localOffsets } from '../src/pool/shards.js';
 import { binOf, binTable, credentialTables } from '../src/segments/6A/s3_instruments.js';
+import { householdWindow } from '../src/segments/6A/gather.js';
 import { loadCountries } from '../src/reference/countries.js';
 import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
 import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
@@ -893,5 +896,85 @@ describe('6A S3 card profiles', () => {
     expect(got).toEqual(want);
     // bank accounts, tokens and cards all occur
     for (const cls of [0, 1, 2]) expect(Array.from(x.type).some((t) => x.classOf[t] === cls)).toBe(true);
+  });
+});
+
+describe('6A S4 neighbourhoods', () => {
+  it("k6aNeighbourhoods == neighbourhoodRef: own devices, household members' shared ones, distinct IPs, whatever the party shards", () => {
+    let seed = 99;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const P = 150;
+    const household = new Int32Array(P).fill(-1),
+      heads: number[] = [],
+      sizes: number[] = [];
+    for (let i = 0; i < P; i++) {
+      if (rnd() < 0.25) continue;
+      if (heads.length === 0 || household[i - 1] < 0 || rnd() < 0.4 || sizes[sizes.length - 1] >= 4) {
+        heads.push(i);
+        sizes.push(0);
+      }
+      household[i] = heads.length - 1;
+      sizes[sizes.length - 1]++;
+    }
+    const devOff = new Int32Array(P + 1);
+    for (let i = 0; i < P; i++) devOff[i + 1] = devOff[i] + Math.floor(rnd() * 4);
+    const D = devOff[P];
+    const pool = () => Math.floor(rnd() * 12); // a small pool: IPs repeat within a household
+    const x = {
+      devOff,
+      household,
+      hHead: Int32Array.from(heads),
+      hSize: Int32Array.from(sizes),
+      shared: Uint8Array.from({ length: D }, () => (rnd() < 0.4 ? 1 : 0)),
+      typical: Int32Array.from({ length: D }, pool),
+      recentHome: Int32Array.from({ length: D }, () => (rnd() < 0.5 ? pool() : -1)),
+      wifi: Int32Array.from({ length: D }, () => (rnd() < 0.3 ? 20 + pool() : -1)),
+      vpn: Int32Array.from({ length: D }, () => (rnd() < 0.1 ? 40 : -1)),
+    };
+    const want = Array.from({ length: P }, (_, i) => neighbourhoodRef(i, x));
+    const i32 = (v: Int32Array) => SharedCol.from('i32', v);
+    const c = {
+      devOff: i32(devOff),
+      household: i32(household),
+      hHead: i32(x.hHead),
+      hSize: i32(x.hSize),
+      shared: SharedCol.from('u8', x.shared),
+      typical: i32(x.typical),
+      recentHome: i32(x.recentHome),
+      wifi: i32(x.wifi),
+      vpn: i32(x.vpn),
+    };
+    for (const cut of [P, 17]) {
+      const dev = new SharedCol('i32', P),
+        ips = new SharedCol('i32', P);
+      for (let s = 0; s < P; s += cut) {
+        const e = Math.min(P, s + cut);
+        const [q0, q1] = householdWindow(household, x.hHead, x.hSize, s, e);
+        runTask(
+          ex,
+          k6aNeighbourhoods.task({
+            n: e - s,
+            first: s - q0,
+            q0,
+            maxIps: 64,
+            devOff: c.devOff.in(q0, q1 + 1),
+            household: c.household.in(q0, q1),
+            hHead: c.hHead.all(),
+            hSize: c.hSize.all(),
+            shared: c.shared.in(devOff[q0], devOff[q1]),
+            typical: c.typical.in(devOff[q0], devOff[q1]),
+            recentHome: c.recentHome.in(devOff[q0], devOff[q1]),
+            wifi: c.wifi.in(devOff[q0], devOff[q1]),
+            vpn: c.vpn.in(devOff[q0], devOff[q1]),
+            scratch: new SharedCol('i32', 64).out(0, 64),
+            outDevices: dev.out(s, e),
+            outIps: ips.out(s, e),
+          }),
+        );
+      }
+      expect(Array.from({ length: P }, (_, i) => [(dev.view() as Int32Array)[i], (ips.view() as Int32Array)[i]])).toEqual(want);
+    }
+    // a member using another's shared device occurs
+    expect(want.some(([d], i) => d > devOff[i + 1] - devOff[i])).toBe(true);
   });
 });

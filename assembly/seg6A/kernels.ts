@@ -752,3 +752,69 @@ export function k6aCardProfile(
     store<i32>(outLen + at, len);
   }
 }
+
+/**
+ * S4 neighbourhoods of parties [q0 + first, q0 + first + n): the devices each uses (its own; its
+ * household's other members' shared ones) and the distinct IPs of those devices (typical, a recent home
+ * that differs, public Wi-Fi, VPN). Party arrays (devOff n + 1 entries, household) cover the parties
+ * [q0, …) this shard may read; device arrays start at device devOff[0]; hHead holds global party
+ * indices. scratch (maxIps entries) holds one party's IPs while they are counted.
+ */
+export function k6aNeighbourhoods(
+  n: i32,
+  first: i32,
+  q0: i32,
+  maxIps: i32,
+  devOff: usize,
+  household: usize,
+  hHead: usize,
+  hSize: usize,
+  shared: usize,
+  typical: usize,
+  recentHome: usize,
+  wifi: usize,
+  vpn: usize,
+  scratch: usize,
+  outDevices: usize,
+  outIps: usize,
+): void {
+  let d0 = load<i32>(devOff);
+  for (let i = 0; i < n; i++) {
+    let p = first + i;
+    let devices: i32 = 0;
+    let ips: i32 = 0;
+    // own devices, then the other members' shared ones
+    let h = load<i32>(household + (<usize>p << 2));
+    let m0 = p,
+      m1 = p + 1;
+    if (h >= 0) {
+      m0 = load<i32>(hHead + (<usize>h << 2)) - q0;
+      m1 = m0 + load<i32>(hSize + (<usize>h << 2));
+    }
+    for (let m = m0; m < m1; m++) {
+      let e = load<i32>(devOff + (<usize>(m + 1) << 2));
+      for (let d = load<i32>(devOff + (<usize>m << 2)); d < e; d++) {
+        let dl = <usize>(d - d0);
+        if (m != p && load<u8>(shared + dl) == 0) continue;
+        devices++;
+        let t = load<i32>(typical + (dl << 2));
+        let r = load<i32>(recentHome + (dl << 2));
+        ips = addIp(scratch, ips, maxIps, t);
+        if (r != t) ips = addIp(scratch, ips, maxIps, r);
+        ips = addIp(scratch, ips, maxIps, load<i32>(wifi + (dl << 2)));
+        ips = addIp(scratch, ips, maxIps, load<i32>(vpn + (dl << 2)));
+      }
+    }
+    store<i32>(outDevices + (<usize>i << 2), devices);
+    store<i32>(outIps + (<usize>i << 2), ips);
+  }
+}
+
+/** Append ip (≥ 0) to the k distinct IPs in scratch unless present; the count (past maxIps: −1 marks overflow). */
+@inline function addIp(scratch: usize, k: i32, maxIps: i32, ip: i32): i32 {
+  if (ip < 0 || k < 0) return k;
+  for (let j = 0; j < k; j++) if (load<i32>(scratch + (<usize>j << 2)) == ip) return k;
+  if (k >= maxIps) return -1;
+  store<i32>(scratch + (<usize>k << 2), ip);
+  return k + 1;
+}

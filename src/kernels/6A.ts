@@ -306,3 +306,23 @@ export const k6aCardProfile = kernel('k6aCardProfile', {
   outBin: outCol('i32'),
   outLen: outCol('i32'),
 });
+
+/** S4: each party's devices used and distinct IPs of those devices (a party range; −1 IPs: scratch too small). */
+export const k6aNeighbourhoods = kernel('k6aNeighbourhoods', {
+  n: i32,
+  first: i32,
+  q0: i32,
+  maxIps: i32,
+  devOff: inCol('i32'),
+  household: inCol('i32'),
+  hHead: inCol('i32'),
+  hSize: inCol('i32'),
+  shared: inCol('u8'),
+  typical: inCol('i32'),
+  recentHome: inCol('i32'),
+  wifi: inCol('i32'),
+  vpn: inCol('i32'),
+  scratch: outCol('i32'),
+  outDevices: outCol('i32'),
+  outIps: outCol('i32'),
+});

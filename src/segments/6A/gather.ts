@@ -39,3 +39,13 @@ export function mapped<T extends Numeric, S = number>(
   for (let i = 0; i < n; i++) out[i] = f(s[i], i);
   return out;
 }
+
+/**
+ * The parties a shard of parties [s, e) may read when a party reads its whole household (households are
+ * runs of consecutive parties): from the head of s's household to the end of (e − 1)'s household.
+ */
+export function householdWindow(household: ArrayLike<number>, hHead: ArrayLike<number>, hSize: ArrayLike<number>, s: number, e: number): [number, number] {
+  const hs = household[s],
+    he = household[e - 1];
+  return [hs >= 0 ? hHead[hs] : s, he >= 0 ? hHead[he] + hSize[he] : e];
+}

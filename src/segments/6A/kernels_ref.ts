@@ -424,3 +424,31 @@ export function cardProfileRef(q: number, x: CardProfileInputs): [number, number
   const key = ((x.scheme[q] * x.C + x.partyCountry[o]) * 2 + x.creditOf[t]) * x.T + tc;
   return [tc, day, x.bins[key], x.lenOf[x.scheme[q]]];
 }
+
+/** Party i of k6aNeighbourhoods over whole-world arrays: [devices used, distinct IPs of them]. */
+export function neighbourhoodRef(
+  i: number,
+  x: {
+    devOff: ArrayLike<number>;
+    household: ArrayLike<number>;
+    hHead: ArrayLike<number>;
+    hSize: ArrayLike<number>;
+    shared: ArrayLike<number>;
+    typical: ArrayLike<number>;
+    recentHome: ArrayLike<number>;
+    wifi: ArrayLike<number>;
+    vpn: ArrayLike<number>;
+  },
+): [number, number] {
+  const h = x.household[i];
+  const members = h >= 0 ? Array.from({ length: x.hSize[h] }, (_, k) => x.hHead[h] + k) : [i];
+  const ips = new Set<number>();
+  let devices = 0;
+  for (const m of members)
+    for (let d = x.devOff[m]; d < x.devOff[m + 1]; d++) {
+      if (m !== i && !x.shared[d]) continue;
+      devices++;
+      for (const ip of [x.typical[d], x.recentHome[d], x.wifi[d], x.vpn[d]]) if (ip >= 0) ips.add(ip);
+    }
+  return [devices, ips.size];
+}

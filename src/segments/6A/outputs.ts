@@ -4,10 +4,10 @@ import type { DictCol } from '../../io/tables.js';
 import type { Policies6A } from './policies.js';
 import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
-import { counts64, mapped } from './gather.js';
+import { counts64, householdWindow, mapped } from './gather.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
-import { k6aDeviceLinkCounts, k6aDeviceLinks, k6aIpLinkCounts, k6aIpLinks } from '../../kernels/6A.js';
+import { k6aDeviceLinkCounts, k6aDeviceLinks, k6aIpLinkCounts, k6aIpLinks, k6aNeighbourhoods } from '../../kernels/6A.js';
 import type { Planned } from '../../io/tables.js';
 import { col, ge0, map, mod, ne0, take, type Expr, type Source } from '../../io/take.js';
 
@@ -435,31 +435,44 @@ export async function publishS4(
   const iIp = il.ip.view() as Int32Array,
     iDev = il.dev.view() as Int32Array,
     iRole = il.role.view() as Int32Array;
-  const hasHome = (d: number) => recentHome[d] >= 0 && recentHome[d] !== typical[d];
-  // neighbourhoods: per party, the devices it uses (its own, and its household's shared ones; not
-  // terminals) and the distinct IPs of those devices (a stamp per IP marks the party that last counted it)
-  const devCount = sharedArray(Int32Array, w.n),
-    ipCountN = sharedArray(Int32Array, w.n);
-  const devOff = new Int32Array(w.n + 1);
+  // neighbourhoods (k6aNeighbourhoods): per party, the devices it uses (its own, and its household's shared
+  // ones; not terminals) and the distinct IPs of those devices; a shard of parties reads its households' devices
+  const devOff = sharedArray(Int32Array, w.n + 1);
   for (let d = 0; d < net.personalDevices; d++) devOff[net.owner[d] + 1]++;
   for (let i = 0; i < w.n; i++) devOff[i + 1] += devOff[i];
-  const stamp = new Int32Array(net.nIps).fill(-1);
-  const use = (i: number, d: number) => {
-    devCount[i]++;
-    const ips = [typical[d], hasHome(d) ? recentHome[d] : -1, wifiIp[d], vpnIp[d]];
-    for (const ip of ips)
-      if (ip >= 0 && stamp[ip] !== i) {
-        stamp[ip] = i;
-        ipCountN[i]++;
-      }
+  const maxDevices = Math.max(...Object.values(p.devices.per_party).map((x) => x.max));
+  const maxIps = 4 * maxDevices * p.devices.household.max_size;
+  const nb = {
+    devOff: SharedCol.share('i32', devOff),
+    household: SharedCol.share('i32', net.household),
+    shared: SharedCol.share('u8', net.shared),
   };
-  for (let i = 0; i < w.n; i++) {
-    for (let d = devOff[i]; d < devOff[i + 1]; d++) use(i, d);
-    const h = net.household[i];
-    if (h < 0 || net.householdSize[h] < 2) continue;
-    for (let m = hFirst[h]; m < hFirst[h] + net.householdSize[h]; m++)
-      if (m !== i) for (let d = devOff[m]; d < devOff[m + 1]; d++) if (net.shared[d]) use(i, d);
-  }
+  const devCountC = new SharedCol('i32', w.n),
+    ipCountC = new SharedCol('i32', w.n);
+  await runShards(ctx.pool, w.n, SHARD_LINKS, ({ start: s, end: e }) => {
+    const [q0, q1] = householdWindow(net.household, hFirst, net.householdSize, s, e);
+    return k6aNeighbourhoods.task({
+      n: e - s,
+      first: s - q0,
+      q0,
+      maxIps,
+      devOff: nb.devOff.in(q0, q1 + 1),
+      household: nb.household.in(q0, q1),
+      hHead: dc.hHead.all(),
+      hSize: dc.hSize.all(),
+      shared: nb.shared.in(devOff[q0], devOff[q1]),
+      typical: ic.typical.in(devOff[q0], devOff[q1]),
+      recentHome: ic.recentHome.in(devOff[q0], devOff[q1]),
+      wifi: ic.wifi.in(devOff[q0], devOff[q1]),
+      vpn: ic.vpn.in(devOff[q0], devOff[q1]),
+      scratch: new SharedCol('i32', maxIps).out(0, maxIps),
+      outDevices: devCountC.out(s, e),
+      outIps: ipCountC.out(s, e),
+    });
+  });
+  const devCount = devCountC.view() as Int32Array,
+    ipCountN = ipCountC.view() as Int32Array;
+  if (ipCountN.some((x) => x < 0)) throw new Error(`a party uses more than ${maxIps} IPs (devices.yaml caps allow at most that)`);
   const homeIp = sharedArray(Int32Array, w.n);
   for (let i = 0; i < w.n; i++) homeIp[i] = net.household[i] >= 0 ? net.household[i] : net.corporateOf[i];
   const os = p.taxonomy.os_families;
