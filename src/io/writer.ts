@@ -51,6 +51,12 @@ export interface ParquetOptions extends WriteOptions {
   partRows?: number;
 }
 
+/** Part i of `parts` of a partition: part-NNNNN.parquet, or the template's file (one part) or <stem>.part-NNNNN.parquet beside it. */
+function partFileName(file: string | undefined, parts: number, i: number): string {
+  const part = `part-${String(i).padStart(5, '0')}.parquet`;
+  return !file ? part : parts === 1 ? file : `${file.replace(/\.parquet$/, '')}.${part}`;
+}
+
 /** The identity tokens a dataset may carry as constant columns, filled in when the caller leaves them out. */
 const CONSTANT_COLUMNS = ['seed', 'manifest_fingerprint', 'parameter_hash', 'run_id', 'scenario_id'] as const;
 
@@ -81,9 +87,7 @@ export class Outputs {
   async write(id: string, cols: Record<string, ColumnValues>, opts: ParquetOptions = {}): Promise<Written> {
     const { dir, file } = this.where(id, opts.tokens);
     const parts = await this.encodeParts(id, cols, opts);
-    const stem = file?.replace(/\.parquet$/, '');
-    const name = (p: PartFile, i: number) => (!file ? p.name : parts.length === 1 ? file : `${stem}.part-${String(i).padStart(5, '0')}.parquet`);
-    const files = parts.map((p, i) => ({ name: name(p, i), bytes: p.bytes }));
+    const files = parts.map((p, i) => ({ name: partFileName(file, parts.length, i), bytes: p.bytes }));
     const rows = parts.reduce((a, p) => a + p.rows, 0);
     return this.publish(id, dir, [...files, ...(opts.beside?.(files) ?? [])], rows);
   }
@@ -94,23 +98,18 @@ export class Outputs {
    */
   async writePlanned(id: string, cols: Record<string, Planned>, rows: number, opts: WriteOptions = {}): Promise<Written> {
     const { dir, file } = this.where(id, opts.tokens);
-    const t = this.tokens(opts.tokens);
     const withConst: Record<string, Planned> = { ...cols };
-    for (const c of dataset(id).columns ?? [])
-      if (cols[c.name] === undefined && (CONSTANT_COLUMNS as readonly string[]).includes(c.name) && t[c.name] !== undefined)
-        withConst[c.name] = c.type === 'int64' ? { values: fill(BigInt(t[c.name]), 'i64') } : { values: fill(0, 'i32'), dict: [String(t[c.name])] };
+    for (const c of this.missingConstants(id, cols, opts.tokens))
+      withConst[c.name] = c.type === 'int64' ? { values: fill(BigInt(c.value), 'i64') } : { values: fill(0, 'i32'), dict: [c.value] };
     const planned = plannedColumns(id, withConst);
     const parts = Math.max(1, Math.ceil(rows / PART_ROWS));
     const bytes = await Promise.all(
       Array.from({ length: parts }, (_, k) => this.host.pool.encodePlanned(planned, k * PART_ROWS, Math.min(rows, (k + 1) * PART_ROWS), `dataset ${id}`)),
     );
-    const stem = file?.replace(/\.parquet$/, '');
-    const name = (i: number) =>
-      !file ? `part-${String(i).padStart(5, '0')}.parquet` : parts === 1 ? file : `${stem}.part-${String(i).padStart(5, '0')}.parquet`;
     return this.publish(
       id,
       dir,
-      bytes.map((b, i) => ({ name: name(i), ...b })),
+      bytes.map((b, i) => ({ name: partFileName(file, parts, i), ...b })),
       rows,
     );
   }
@@ -169,22 +168,31 @@ export class Outputs {
 
   /** The contract's constant identity columns the caller left out, filled from the run's tokens. */
   private withConstants(id: string, cols: Record<string, ColumnValues>, extra?: Record<string, string>): Record<string, ColumnValues> {
-    const spec = dataset(id).columns ?? [];
-    const missing = spec.filter((c) => cols[c.name] === undefined && (CONSTANT_COLUMNS as readonly string[]).includes(c.name));
+    const missing = this.missingConstants(id, cols, extra);
     if (missing.length === 0) return cols;
     const given = Object.values(cols)[0];
     if (given === undefined) fail(ErrorCodes.INTERNAL, `dataset ${id}: no columns to size the constant columns by`);
     const n = 'codes' in given ? given.codes.length : 'valid' in given && 'values' in given ? given.values.length : given.length;
-    const t = this.tokens(extra);
     const out: Record<string, ColumnValues> = { ...cols };
-    for (const c of missing) {
-      const v = t[c.name];
-      if (v === undefined) fail(ErrorCodes.INTERNAL, `dataset ${id}: no token for the constant column ${c.name}`);
-      if (c.type === 'utf8') out[c.name] = { codes: new Int32Array(n), dict: [String(v)] };
-      else if (c.type === 'int64') out[c.name] = new BigInt64Array(n).fill(BigInt(v));
-      else fail(ErrorCodes.INTERNAL, `dataset ${id}: constant column ${c.name} of type ${c.type}`);
-    }
+    for (const c of missing) out[c.name] = c.type === 'utf8' ? { codes: new Int32Array(n), dict: [c.value] } : new BigInt64Array(n).fill(BigInt(c.value));
     return out;
+  }
+
+  /** The contract's constant identity columns `cols` leaves out, each with its token's value (utf8 or int64 only). */
+  private missingConstants(
+    id: string,
+    cols: Record<string, unknown>,
+    extra?: Record<string, string>,
+  ): { name: string; type: 'utf8' | 'int64'; value: string }[] {
+    const t = this.tokens(extra);
+    return (dataset(id).columns ?? [])
+      .filter((c) => cols[c.name] === undefined && (CONSTANT_COLUMNS as readonly string[]).includes(c.name))
+      .map((c) => {
+        const v = t[c.name];
+        if (v === undefined) fail(ErrorCodes.INTERNAL, `dataset ${id}: no token for the constant column ${c.name}`);
+        if (c.type !== 'utf8' && c.type !== 'int64') fail(ErrorCodes.INTERNAL, `dataset ${id}: constant column ${c.name} of type ${c.type}`);
+        return { name: c.name, type: c.type, value: String(v) };
+      });
   }
 
   private async publish(id: string, dir: string, files: PartFile[], rows: number): Promise<Written> {

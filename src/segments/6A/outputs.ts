@@ -4,7 +4,7 @@ import type { DictCol } from '../../io/tables.js';
 import type { Policies6A } from './policies.js';
 import type { Accounts6A, Instruments6A, Network6A, Parties6A, RoleSet, Roles6A } from './world.js';
 import type { Inputs6A } from './inputs.js';
-import { counts64, householdWindow, mapped } from './gather.js';
+import { counts64, householdWindow, mapped, offsetsOf } from './gather.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aDeviceLinkCounts, k6aDeviceLinks, k6aIpLinkCounts, k6aIpLinks, k6aNeighbourhoods } from '../../kernels/6A.js';
@@ -37,13 +37,6 @@ const plan = (values: Expr | Source, valid?: Expr): Planned => ({
 
 /** Devices per link kernel task (each task copies the per-party and per-household tables once). */
 const SHARD_LINKS = 1 << 20;
-
-/** Prefix offsets (n + 1) of per-item counts. */
-function offsetsOf(count: Int32Array): Int32Array {
-  const off = new Int32Array(count.length + 1);
-  for (let i = 0; i < count.length; i++) off[i + 1] = off[i] + count[i];
-  return off;
-}
 
 /** Occupied keys of a dense count table, ascending, with their counts. */
 function occupied(count: Float64Array | Int32Array): { keys: number[]; counts: BigInt64Array } {
@@ -437,9 +430,7 @@ export async function publishS4(
     iRole = il.role.view() as Int32Array;
   // neighbourhoods (k6aNeighbourhoods): per party, the devices it uses (its own, and its household's shared
   // ones; not terminals) and the distinct IPs of those devices; a shard of parties reads its households' devices
-  const devOff = sharedArray(Int32Array, w.n + 1);
-  for (let d = 0; d < net.personalDevices; d++) devOff[net.owner[d] + 1]++;
-  for (let i = 0; i < w.n; i++) devOff[i + 1] += devOff[i];
+  const devOff = net.devOff;
   const maxDevices = Math.max(...Object.values(p.devices.per_party).map((x) => x.max));
   const maxIps = 4 * maxDevices * p.devices.household.max_size;
   const nb = {

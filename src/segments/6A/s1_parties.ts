@@ -322,23 +322,22 @@ export async function formHouseholds(
   );
   const starts = startC.view() as Uint8Array;
   const household = sharedArray(Int32Array, n).fill(-1);
-  const heads: number[] = [];
-  let size = 0,
-    retailN = 0;
+  const heads: number[] = [],
+    sizes: number[] = [];
+  let retailN = 0;
   for (let i = 0; i < n; i++) {
     if (!isRetail[i]) continue;
     retailN++;
     const first = i === 0 || !isRetail[i - 1] || w.country[i - 1] !== w.country[i];
-    if (first || starts[i] || size >= p.devices.household.max_size) {
+    if (first || starts[i] || sizes[sizes.length - 1] >= p.devices.household.max_size) {
       heads.push(i);
-      size = 0;
+      sizes.push(0);
     }
     household[i] = heads.length - 1;
-    size++;
+    sizes[sizes.length - 1]++;
   }
   trace.addTotals(FAMILIES.household, w.countries.length, retailN, retailN, retailN, 1);
-  const H = heads.length;
-  const sizes = sharedArray(Int32Array, H);
-  for (let i = 0; i < n; i++) if (household[i] >= 0) sizes[household[i]]++;
-  return { household, households: H, size: sizes, head: Int32Array.from(heads) };
+  const size = sharedArray(Int32Array, sizes.length);
+  size.set(sizes);
+  return { household, households: heads.length, size, head: Int32Array.from(heads) };
 }

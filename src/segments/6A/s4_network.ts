@@ -2,7 +2,7 @@
 // (k6aDeviceCounts, k6aDeviceFill), one terminal per physical outlet, account access (k6aAccess), and every
 // device's IP choices (k6aDeviceIps) over residential, corporate, carrier CGNAT, public Wi-Fi and VPN pools.
 import type { RunContext } from '../../engine/context.js';
-import { mapped } from './gather.js';
+import { mapped, offsetsOf } from './gather.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
@@ -94,8 +94,7 @@ export async function s4Network(
     }),
   );
   const counts = cntC.view() as Uint8Array;
-  const off = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) off[i + 1] = off[i] + counts[i];
+  const off = offsetsOf(counts);
   const P = off[n];
   // terminals: one per physical outlet, after the personal devices
   const ownerOf = new Map<bigint, number>();
@@ -329,6 +328,7 @@ export async function s4Network(
     shared,
     accessMask: maskC.view() as Uint32Array,
     accOff,
+    devOff: off,
     household,
     households: H,
     householdSize: w.householdSize,

@@ -117,12 +117,9 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
   // party features
   const firstOpen = new Int32Array(w.n).fill(2 ** 31 - 1);
   for (let r = 0; r < a.n; r++) if (a.openedDay[r] < firstOpen[a.owner[r]]) firstOpen[a.owner[r]] = a.openedDay[r];
-  const vpnOwner = new Uint8Array(w.n),
-    used = new Int32Array(w.n);
-  for (let d = 0; d < net.personalDevices; d++) {
-    if (net.vpnIp[d] >= 0) vpnOwner[net.owner[d]] = 1;
-    used[net.owner[d]]++;
-  }
+  const vpnOwner = new Uint8Array(w.n);
+  for (let d = 0; d < net.personalDevices; d++) if (net.vpnIp[d] >= 0) vpnOwner[net.owner[d]] = 1;
+  const used = (i: number) => net.devOff[i + 1] - net.devOff[i];
   const pg = roleTables(p, 'party').groups;
   const party = await draw(
     ctx,
@@ -137,7 +134,7 @@ export async function s5Roles(ctx: RunContext, p: Policies6A, inp: Inputs6A, w: 
       if (f === 'cross_border') return s.cross_border;
       if (f === 'new_to_bank') return a.asOfDay - firstOpen[i] <= 365 ? 1 : 0;
       if (f === 'vpn_user') return vpnOwner[i];
-      if (f === 'many_devices') return used[i] >= 5 ? 1 : 0;
+      if (f === 'many_devices') return used(i) >= 5 ? 1 : 0;
       return 0;
     }),
     mapped(Int32Array, w.segment, (s) => pg.indexOf(w.segmentType[s])),

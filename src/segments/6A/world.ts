@@ -115,6 +115,8 @@ export interface Network6A {
   /** per device: bit b = accesses its owner's account accOff[owner] + b */
   accessMask: Uint32Array;
   accOff: Int32Array;
+  /** per party (n + 1): its personal devices are [devOff[i], devOff[i + 1]) */
+  devOff: Int32Array;
   /** per party: household index (RETAIL) or −1 */
   household: Int32Array;
   households: number;
