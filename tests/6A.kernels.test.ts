@@ -24,6 +24,7 @@ import {
   k6aDeviceIps,
   k6aHouseholdStarts,
   k6aIds,
+  k6aIdCheck,
   k6aParties,
   k6aRoles,
 } from '../src/kernels/6A.js';
@@ -45,6 +46,7 @@ import {
   deviceIpsRef,
   devicesRef,
   entityId,
+  idCheckRef,
   householdStartRef,
   luhnDigit,
   luhnValid,
@@ -85,6 +87,27 @@ describe('6A laws', () => {
     for (const v of ids) expect(v >= 1n && v <= 1n << 62n).toBe(true);
     // the last indices of the domain stay inside it
     expect(entityId(2 ** 53 - 1, rk) <= 1n << 62n).toBe(true);
+  });
+
+  it('the id check counts ids that are not the bijection of their index (wasm == TypeScript)', () => {
+    const N = 50_000;
+    const out = new SharedCol('u64', N);
+    runTask(ex, k6aIds.task({ n: N, first: 7, r0: rk[0], r1: rk[1], r2: rk[2], r3: rk[3], outId: out.out(0, N) }));
+    const ids = out.view() as BigUint64Array;
+    const bad = new SharedCol('i32', 1);
+    const check = () => {
+      runTask(ex, k6aIdCheck.task({ n: N, first: 7, r0: rk[0], r1: rk[1], r2: rk[2], r3: rk[3], id: out.in(0, N), outBad: bad.out(0, 1) }));
+      return (bad.view() as Int32Array)[0];
+    };
+    expect(check()).toBe(0);
+    expect(idCheckRef(ids, 7, rk)).toBe(0);
+    // a repeated id, an id out of range and two swapped ids: each breaks the bijection
+    ids[10] = ids[11];
+    ids[500] = 0n;
+    [ids[900], ids[901]] = [ids[901], ids[900]];
+    expect(check()).toBe(4);
+    expect(idCheckRef(ids, 7, rk)).toBe(4);
+    expect(idCheckRef(ids.subarray(1), 8, rk)).toBe(4);
   });
 
   it('largest remainder: parts sum to the total, follow the weights, ties to the lower index', () => {

@@ -213,7 +213,11 @@ describe('fastparquet: DuckDB reads it back exactly', () => {
     const enc = await duck.all(`SELECT DISTINCT path_in_schema, encodings, compression FROM parquet_metadata(${f}) WHERE row_group_id = 0`);
     const byName = Object.fromEntries(enc.map((r) => [r.path_in_schema, r]));
     expect(String(byName.tzid_primary.encodings)).toContain('RLE_DICTIONARY');
-    expect(new Set(enc.map((r) => r.compression))).toEqual(new Set(['ZSTD']));
+    // random bits cannot shrink: those chunks are stored as they are, the rest through ZSTD
+    expect(enc.filter((r) => r.compression !== 'ZSTD').map((r) => [r.path_in_schema, r.compression])).toEqual([
+      ['is_virtual', 'UNCOMPRESSED'],
+      ['flag_nullable', 'UNCOMPRESSED'],
+    ]);
   });
 
   it('every value, nulls included (u64 > 2^63, negative and far timestamps, NaN/-0/inf)', async () => {
@@ -422,7 +426,8 @@ async function checkPages(bytes: Uint8Array, file: string): Promise<{ pages: num
     stored = 0;
   const groups = new Map<number, { u: number; z: number; gu: number; gz: number }>();
   for (const c of md) {
-    expect(c.compression).toBe('ZSTD');
+    expect(['ZSTD', 'UNCOMPRESSED']).toContain(c.compression);
+    const zstdChunk = c.compression === 'ZSTD';
     const start = (c.d ?? c.o) as number;
     expect(start).toBe(pos);
     const end = start + (c.z as number);
@@ -433,8 +438,10 @@ async function checkPages(bytes: Uint8Array, file: string): Promise<{ pages: num
       expect(h(1)).toBe(k === 0 && c.d !== null ? 2 : 0); // DICTIONARY_PAGE first, then DATA_PAGE
       if (h(1) === 0 && (k === 0 || (k === 1 && c.d !== null))) expect(pos).toBe(c.o);
       const frame = bytes.subarray(body, body + h(3));
-      expect([...frame.subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
-      expect(zstd.decompress(frame, h(2)).length).toBe(h(2));
+      if (zstdChunk) {
+        expect([...frame.subarray(0, 4)]).toEqual([0x28, 0xb5, 0x2f, 0xfd]);
+        expect(zstd.decompress(frame, h(2)).length).toBe(h(2));
+      } else expect(h(3)).toBe(h(2));
       u += body - pos + h(2);
       pos = body + h(3);
       pages++;
@@ -496,11 +503,44 @@ describe('fastparquet: ZSTD pages and column statistics', () => {
       // parquet-rs's view of the same footer (its Compression enum: ZSTD = 5)
       const pf = await ParquetFile.fromFile(new Blob([bytes]));
       const groups = pf.metadata().rowGroups();
-      expect(new Set(groups.flatMap((g) => g.columns().map((c) => c.compression())))).toEqual(new Set([Compression.ZSTD]));
+      const codecs = new Set(groups.flatMap((g) => g.columns().map((c) => c.compression())));
+      expect(codecs.has(Compression.ZSTD)).toBe(true);
+      for (const c of codecs) expect([Compression.ZSTD, Compression.UNCOMPRESSED]).toContain(c);
       expect(groups.reduce((t, g) => t + g.totalByteSize(), 0)).toBe(r.raw);
       expect(groups.reduce((t, g) => t + g.compressedSize(), 0)).toBe(r.stored);
       // one TYPE_ORDER per column: min_value / max_value are in each type's defined order
       expect(footerOf(bytes).get(7)).toEqual(cols.map(() => new Map([[1, new Map()]])));
+    }
+  });
+
+  it('a chunk whose first page ZSTD cannot shrink is written UNCOMPRESSED; the others stay ZSTD; values read back', async () => {
+    const rows = 50_000;
+    let x = 0x9e3779b97f4a7c15n;
+    const random = BigUint64Array.from({ length: rows }, () => {
+      x = (x * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+      return x;
+    });
+    const cols: FastColumn[] = [
+      { name: 'random_id', type: 'u64', values: random },
+      { name: 'owner', type: 'i32', values: Int32Array.from({ length: rows }, (_, i) => i >> 3) },
+      { name: 'maybe_id', type: 'u64', values: random.slice().reverse(), valid: Uint8Array.from({ length: rows }, (_, i) => (i % 7 ? 1 : 0)) },
+    ];
+    const opts = { rowGroupRows: 16_384, pageRows: 4_096 };
+    const bytes = encodeParquet(cols, rows, opts);
+    expect(Buffer.from(encodeParquet(cols, rows, { ...opts, pages })).equals(Buffer.from(bytes))).toBe(true);
+    const f = save(bytes);
+    await checkPages(bytes, f);
+    const codec = await duck.all(`SELECT DISTINCT path_in_schema AS c, compression FROM parquet_metadata(${f}) ORDER BY 1`);
+    expect(codec.map((r) => [r.c, r.compression])).toEqual([
+      ['maybe_id', 'UNCOMPRESSED'],
+      ['owner', 'ZSTD'],
+      ['random_id', 'UNCOMPRESSED'],
+    ]);
+    const back = await duck.all(`SELECT random_id::VARCHAR AS r, owner, maybe_id::VARCHAR AS m FROM read_parquet(${f})`);
+    for (let i = 0; i < rows; i += 97) {
+      expect(back[i].r).toBe(String(random[i]));
+      expect(back[i].owner).toBe(i >> 3);
+      expect(back[i].m).toBe(i % 7 ? String(random[rows - 1 - i]) : null);
     }
   });
 
@@ -588,8 +628,8 @@ describe('fastparquet: ZSTD pages and column statistics', () => {
     const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
     const frame = zstdCompress(new TextEncoder().encode('fraudworld '.repeat(500) + [...Array(500).keys()].join(',')));
     expect(sha(frame)).toBe('928647bde1c8bc69255d51093fc8bfc31eb31c95eeb3710a0bc80da67f634163');
-    expect(sha(encodeParquet(cols, 1_000, opts))).toBe('1b1c588aec6b0807975b35e2241e4202f1659e6d3400cfe518ee59b9d480db30');
-    expect(sha(encodeParquet(cols, 1_000, { ...opts, pages }))).toBe('1b1c588aec6b0807975b35e2241e4202f1659e6d3400cfe518ee59b9d480db30');
+    expect(sha(encodeParquet(cols, 1_000, opts))).toBe('0f15a011949eab7ca57fe4fe59f6577ad318c21521a48ccfe71ccc11948b6166');
+    expect(sha(encodeParquet(cols, 1_000, { ...opts, pages }))).toBe('0f15a011949eab7ca57fe4fe59f6577ad318c21521a48ccfe71ccc11948b6166');
   });
 });
 

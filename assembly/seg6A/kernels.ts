@@ -110,6 +110,16 @@ export function k6aIds(n: i32, first: u32, r0: u32, r1: u32, r2: u32, r3: u32, o
   for (let i = 0; i < n; i++) store<u64>(outId + (<usize>i << 3), entityId(<u64>first + <u64>i, r0, r1, r2, r3));
 }
 
+/**
+ * S5 validation of ids (not the generator's loop): outBad[0] = how many of id[0..n) differ from
+ * feistel62(first + i) + 1. The map is a bijection, so a column equal to it is unique and in range.
+ */
+export function k6aIdCheck(n: i32, first: u32, r0: u32, r1: u32, r2: u32, r3: u32, id: usize, outBad: usize): void {
+  let bad: i32 = 0;
+  for (let i = 0; i < n; i++) if (load<u64>(id + (<usize>i << 3)) != entityId(<u64>first + <u64>i, r0, r1, r2, r3)) bad++;
+  store<i32>(outBad, bad);
+}
+
 /** extra in [0, cap] with P(k) ∝ λ^k / k!, by inversion of one u (cumulative weights, no exp). */
 // @ts-ignore: decorator
 @inline function truncPoisson(lambda: f64, cap: i32, u: f64): i32 {

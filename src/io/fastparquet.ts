@@ -18,8 +18,9 @@
  *   - one row group per `rowGroupRows` rows (default 1,048,576), data pages of
  *     `pageRows` rows (default 131,072), both counted from the file's first row.
  *   - every page body (definition levels included; dictionary pages too) as one ZSTD
- *     level-1 frame (src/io/zstd.ts): one codec for every column of every file. Pages of
- *     random ids or dense deltas barely shrink, at a cost of a few bytes per page.
+ *     level-1 frame (src/io/zstd.ts), except in column chunks whose first data page ZSTD
+ *     leaves above 95% of its size (random ids): those chunks are UNCOMPRESSED, which
+ *     saves a zstd pass per byte for a few bytes per page.
  *   - per column chunk, Statistics: null_count and exact min_value / max_value of the
  *     present values in the column's sort order (signed INT32/INT64/timestamps, unsigned
  *     u64, IEEE doubles ignoring NaN with the -0/+0 rule, false < true, strings by UTF-8
@@ -166,6 +167,9 @@ const E_PLAIN = 0,
 const PAGE_DATA = 0,
   PAGE_DICTIONARY = 2;
 const CODEC_ZSTD = 6; // CompressionCodec in parquet.thrift (not parquet-wasm's enum)
+const CODEC_UNCOMPRESSED = 0;
+/** A chunk whose first data page ZSTD keeps above this share of its size is written uncompressed (random ids). */
+const INCOMPRESSIBLE = 0.95;
 
 // Thrift compact protocol type ids
 const CT_TRUE = 1,
@@ -914,6 +918,7 @@ interface ChunkMeta {
   rawSize: number;
   numValues: number;
   stats: Stats;
+  codec: number;
 }
 
 function pageHeader(type: number, rawBody: number, body: number, numValues: number, encoding: number): Uint8Array {
@@ -1053,7 +1058,21 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
   };
   push(utf8.encode('PAR1'));
   let rawSize = 0; // of the current column chunk
-  const page = (type: number, body: Uint8Array, numValues: number, encoding: number, z = zstdCompress(body)) => {
+  // A chunk's codec follows from its first data page (dictionary chunks stay ZSTD): pages of random
+  // ids barely shrink, so compressing the rest would spend a zstd pass per byte for nothing.
+  let codec = -1;
+  const page = (type: number, body: Uint8Array, numValues: number, encoding: number, given?: Uint8Array) => {
+    let z: Uint8Array;
+    if (given) z = given;
+    else if (codec === CODEC_UNCOMPRESSED)
+      z = body.slice(); // the body may be a scratch the next page reuses
+    else {
+      z = zstdCompress(body);
+      if (codec < 0) {
+        codec = z.length > INCOMPRESSIBLE * body.length ? CODEC_UNCOMPRESSED : CODEC_ZSTD;
+        if (codec === CODEC_UNCOMPRESSED) z = body.slice();
+      }
+    }
     const h = pageHeader(type, body.length, z.length, numValues, encoding);
     push(h);
     push(z);
@@ -1070,6 +1089,7 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
     for (const p of prepared) {
       const start = offset;
       rawSize = 0;
+      codec = p.dictPage ? CODEC_ZSTD : -1;
       let dictOffset = -1;
       if (p.dictPage) {
         dictOffset = offset;
@@ -1150,6 +1170,7 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
         dataOffset,
         size: offset - start,
         rawSize,
+        codec: codec < 0 ? CODEC_ZSTD : codec,
         numValues: gEnd - g,
         stats: pageStats ? pageStats.finish(p, gEnd - g, kern!) : chunkStats(p, g, gEnd),
       });
@@ -1179,7 +1200,7 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
       t.list(2, CT_I32, enc.length);
       for (const e of enc) t.elemI32(e);
       t.list(3, CT_BINARY, 1).elemStr(p.col.name);
-      t.i32(4, CODEC_ZSTD);
+      t.i32(4, c.codec);
       t.i64(5, c.numValues);
       t.i64(6, c.rawSize);
       t.i64(7, c.size);

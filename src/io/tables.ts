@@ -45,14 +45,18 @@ export function dictEncode(values: ArrayLike<string>): DictCol {
   return { codes, dict };
 }
 
-/** What each contract type is written as by the encoder (io/fastparquet.ts), and the typed array it takes. */
-const FAST: Partial<Record<ColumnType, { type: FastColumnType; typed: string }>> = {
-  int64: { type: 'i64', typed: 'BigInt64Array' },
-  int32: { type: 'i32', typed: 'Int32Array' },
+/**
+ * What each contract type is written as by the encoder (io/fastparquet.ts), and the typed array it takes.
+ * Integers and timestamps are DELTA_BINARY_PACKED: a constant column (seed) or counts shrink to a few
+ * bits per value before ZSTD sees them; random ids fall back to PLAIN page by page.
+ */
+const FAST: Partial<Record<ColumnType, { type: FastColumnType; typed: string; delta?: true }>> = {
+  int64: { type: 'i64', typed: 'BigInt64Array', delta: true },
+  int32: { type: 'i32', typed: 'Int32Array', delta: true },
   uint32: { type: 'u32', typed: 'Uint32Array' },
   float64: { type: 'f64', typed: 'Float64Array' },
-  timestamp_us_utc: { type: 'ts_utc_us', typed: 'BigInt64Array' },
-  timestamp_us_local: { type: 'ts_local_us', typed: 'BigInt64Array' },
+  timestamp_us_utc: { type: 'ts_utc_us', typed: 'BigInt64Array', delta: true },
+  timestamp_us_local: { type: 'ts_local_us', typed: 'BigInt64Array', delta: true },
   date32: { type: 'date32', typed: 'Int32Array' },
 };
 
@@ -79,7 +83,14 @@ function fastColumn(c: ColumnSpec, v: ColumnValues, where: string): FastColumn {
     throw new Error(`${where}: ${c.type} needs a ${f.typed}, got ${isDict(v) ? 'codes' : values.constructor.name}`);
   }
   if (isNullable(v) && !c.nullable) throw new Error(`${where} is not nullable`);
-  return { name: c.name, type: f.type, values: values as FastColumn['values'], ...nullable, ...(isNullable(v) ? { valid: v.valid } : {}) };
+  return {
+    name: c.name,
+    type: f.type,
+    values: values as FastColumn['values'],
+    ...nullable,
+    ...(isNullable(v) ? { valid: v.valid } : {}),
+    ...(f.delta ? { encoding: 'delta' as const } : {}),
+  };
 }
 
 const I64_LIMIT = 1n << 63n;
@@ -152,6 +163,6 @@ export function plannedColumns(id: string, cols: Record<string, Planned>): Plann
     if (!f) throw new Error(`${where}: no Parquet writer for contract type ${c.type}`);
     const signed = c.type === 'int64' && t === 'BigUint64Array';
     if (!signed && t !== f.typed) throw new Error(`${where}: ${c.type} needs a ${f.typed}, got ${t}`);
-    return planned({ name: c.name, type: f.type, ...nullable }, signed);
+    return planned({ name: c.name, type: f.type, ...nullable, ...(f.delta ? { encoding: 'delta' as const } : {}) }, signed);
   });
 }

@@ -30,6 +30,9 @@ export const k6aParties = kernel('k6aParties', {
 /** Ids of entities [first, first + n) of one kind. */
 export const k6aIds = kernel('k6aIds', { n: i32, first: u32, r0: u32, r1: u32, r2: u32, r3: u32, outId: outCol('u64') });
 
+/** S5 validation: outBad[0] = ids of [first, first + n) that differ from the keyed bijection (k6aIds). */
+export const k6aIdCheck = kernel('k6aIdCheck', { n: i32, first: u32, r0: u32, r1: u32, r2: u32, r3: u32, id: inCol('u64'), outBad: outCol('i32') });
+
 /** S2: accounts per party and account type (n × T counts). */
 export const k6aAccountCounts = kernel('k6aAccountCounts', {
   n: i32,

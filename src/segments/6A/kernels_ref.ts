@@ -35,6 +35,13 @@ export function entityId(index: number, rk: readonly [number, number, number, nu
   return ((BigInt(l) << 31n) | BigInt(r)) + 1n;
 }
 
+/** k6aIdCheck: how many of ids differ from entityId(first + i). */
+export function idCheckRef(ids: BigUint64Array, first: number, rk: readonly [number, number, number, number]): number {
+  let bad = 0;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== entityId(first + i, rk)) bad++;
+  return bad;
+}
+
 /** The per-country tables of k6aParties: places by country (alias over population) and each country's centre. */
 export interface PlaceTables {
   keys: Uint32Array;

@@ -32,7 +32,7 @@ import { contiguousRows, mapped } from './gather.js';
 import { credentialTables } from './s3_instruments.js';
 import { SharedCol } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
-import { k6aCardCheck } from '../../kernels/6A.js';
+import { k6aCardCheck, k6aIdCheck } from '../../kernels/6A.js';
 import { idRoundKeys } from './s1_parties.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
 import type { Corridor } from './policies.js';
@@ -53,7 +53,7 @@ export interface Built6A {
 /** The spec version the S5 report names (upstream's field spec_version_6A). */
 export const SPEC_VERSION_6A = 'fraudworld-6A-1';
 
-/** Repeated values among ids (a sorted typed copy: no per-id objects at 10^7 ids). */
+/** Repeated values among card numbers (a sorted typed copy: no per-value objects at 10^7 numbers). */
 function repeats(ids: BigUint64Array): number {
   // bucket by the top 21 bits; inside a bucket the other 43 bits are exact as a double, and the
   // buckets are small enough to sort natively (sorting 10^7 bigints took seconds)
@@ -75,27 +75,50 @@ function repeats(ids: BigUint64Array): number {
   return dup;
 }
 
+const SHARD_ID_CHECK = 1 << 20;
+
+/**
+ * Ids of one kind that are not the keyed bijection of their dense index (k6aIdCheck on the pool).
+ * Equal to the bijection means unique and inside [1, 2^62]: no sort of 10^7 ids on the main thread.
+ */
+async function idsOff(ctx: RunContext, ids: BigUint64Array, kind: string): Promise<number> {
+  const rk = idRoundKeys(ctx, kind);
+  const idC = SharedCol.share('u64', ids);
+  const bad = new SharedCol('i32', Math.ceil(ids.length / SHARD_ID_CHECK));
+  await runShards(ctx.pool, ids.length, SHARD_ID_CHECK, ({ start: s, end: e, k }) =>
+    k6aIdCheck.task({ n: e - s, first: s, r0: rk[0], r1: rk[1], r2: rk[2], r3: rk[3], id: idC.in(s, e), outBad: bad.out(k, k + 1) }),
+  );
+  let off = 0;
+  for (const b of bad.view() as Int32Array) off += b;
+  return off;
+}
+
+/** Let finished parts land and waiting ones start: the checks share the main thread with the encode queue. */
+const breathe = () => new Promise<void>((go) => setImmediate(go));
+
 /** Checks, replays and the seal; `rows` (what the publishes wrote) is awaited only for the seal, so the checks run while parts still encode. */
 export async function validate6A(ctx: RunContext, w: Built6A, published: Promise<Record<string, number>>): Promise<void> {
   const stage = ctx.progress.stage('6A S5 validation', 10, 'checks');
   const checks = new Checks();
-  const metrics = checkParties(ctx, w, checks);
+  const metrics = await checkParties(ctx, w, checks);
   stage.tick(1);
-  Object.assign(metrics, checkAccounts(w, checks));
+  await breathe();
+  Object.assign(metrics, await checkAccounts(ctx, w, checks));
   stage.tick(1);
+  await breathe();
   Object.assign(metrics, await checkInstruments(ctx, w, checks));
   stage.tick(1);
-  Object.assign(metrics, checkNetwork(w, checks));
+  await breathe();
+  Object.assign(metrics, await checkNetwork(ctx, w, checks));
   stage.tick(1);
+  await breathe();
   Object.assign(metrics, checkRoles(w, checks));
   stage.tick(1);
-  const replay = {
-    ...replayParties(ctx, w, checks),
-    ...replayAccounts(ctx, w, checks),
-    ...replayCredentials(ctx, w, checks),
-    ...replayNetwork(ctx, w, checks),
-    ...replayRoles(ctx, w, checks),
-  };
+  const replay: Record<string, unknown> = {};
+  for (const r of [replayParties, replayAccounts, replayCredentials, replayNetwork, replayRoles]) {
+    await breathe();
+    Object.assign(replay, r(ctx, w, checks));
+  }
   stage.tick(5);
   // the catalogued report and issue table are bundle members, written from the final checks
   const report = s5Report(ctx, w, checks);
@@ -111,14 +134,17 @@ export async function validate6A(ctx: RunContext, w: Built6A, published: Promise
   stage.done();
 }
 
-function checkParties(ctx: RunContext, w: Built6A, checks: Checks): Record<string, number> {
+async function checkParties(ctx: RunContext, w: Built6A, checks: Checks): Promise<Record<string, number>> {
   const { parties: pt, inputs: inp } = w;
   const n = pt.n;
-  // ids: unique, positive, below 2^63
-  const dup = repeats(pt.id);
-  let out = 0;
-  for (let i = 0; i < n; i++) if (pt.id[i] < 1n || pt.id[i] >= 1n << 63n) out++;
-  checks.add('S1_PARTY_ID_UNIQUE', dup === 0 && out === 0, `${n} party ids: ${dup} repeated, ${out} outside [1, 2^63)`, true, dup + out);
+  const off = await idsOff(ctx, pt.id, 'party');
+  checks.add(
+    'S1_PARTY_ID_UNIQUE',
+    off === 0,
+    `${n} party ids: ${off} not the keyed bijection of their index (so possibly repeated or out of range)`,
+    true,
+    off,
+  );
   // every merchant owned by exactly one party of its home country
   const owned = new Map<bigint, number>();
   let wrongHome = 0;
@@ -212,10 +238,10 @@ function corridor(checks: Checks, id: string, value: number, c: Corridor | undef
   checks.add(id, value >= c.min && value <= c.max, `${value.toFixed(4)} in [${c.min}, ${c.max}]`, c.required);
 }
 
-function checkAccounts(w: Built6A, checks: Checks): Record<string, number> {
+async function checkAccounts(ctx: RunContext, w: Built6A, checks: Checks): Promise<Record<string, number>> {
   const { parties: pt, accounts: a, p } = w;
-  const dup = repeats(a.id);
-  checks.add('S2_ACCOUNT_ID_UNIQUE', dup === 0, `${a.n} account ids: ${dup} repeated`, true, dup);
+  const off = await idsOff(ctx, a.id, 'account');
+  checks.add('S2_ACCOUNT_ID_UNIQUE', off === 0, `${a.n} account ids: ${off} not the keyed bijection of their index`, true, off);
   // per owner: counts by type within the caps, the required deposit account present, one settlement account per merchant owner
   const T = a.types.length;
   const per = new Uint16Array(pt.n * T);
@@ -370,8 +396,8 @@ function replayAccounts(ctx: RunContext, w: Built6A, checks: Checks) {
 
 async function checkInstruments(ctx: RunContext, w: Built6A, checks: Checks): Promise<Record<string, number>> {
   const { parties: pt, accounts: a, instruments: ins, p } = w;
-  const dup = repeats(ins.id);
-  checks.add('S3_INSTRUMENT_ID_UNIQUE', dup === 0, `${ins.n} instrument ids: ${dup} repeated`, true, dup);
+  const off = await idsOff(ctx, ins.id, 'instrument');
+  checks.add('S3_INSTRUMENT_ID_UNIQUE', off === 0, `${ins.n} instrument ids: ${off} not the keyed bijection of their index`, true, off);
   const cls = ins.types.map((id) => p.taxonomy.instrument_types.find((x) => x.id === id)!);
   const handles = new Uint8Array(a.n);
   const cardsOf = new Int32Array(pt.n),
@@ -516,12 +542,12 @@ function replayCredentials(ctx: RunContext, w: Built6A, checks: Checks) {
   return { credentials: { sampled, differing: diff } };
 }
 
-function checkNetwork(w: Built6A, checks: Checks): Record<string, number> {
+async function checkNetwork(ctx: RunContext, w: Built6A, checks: Checks): Promise<Record<string, number>> {
   const { parties: pt, network: net, p, inputs: inp } = w;
   const D = net.nDevices;
-  const dd = repeats(net.deviceId),
-    di = repeats(net.ipId);
-  checks.add('S4_IDS_UNIQUE', dd === 0 && di === 0, `${D} device ids, ${net.nIps} ip ids: ${dd + di} repeated`, true, dd + di);
+  const dd = await idsOff(ctx, net.deviceId, 'device'),
+    di = await idsOff(ctx, net.ipId, 'ip');
+  checks.add('S4_IDS_UNIQUE', dd === 0 && di === 0, `${D} device ids, ${net.nIps} ip ids: ${dd + di} not the keyed bijection of their index`, true, dd + di);
   let noTypical = 0;
   for (let d = 0; d < D; d++) if (net.typical[d] < 0 || net.typical[d] >= net.nIps) noTypical++;
   const physical = inp.outletVirtual.filter((v) => v === 0).length;
