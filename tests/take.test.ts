@@ -114,7 +114,7 @@ describe('planned columns: contract and bytes', () => {
     const big = BigUint64Array.from(ids);
     big[5] = 1n << 63n;
     const planned = plannedColumns('s3_instrument_profile_6A', { ...plan, instrument_id: { values: col(big) } });
-    expect(() => evaluateColumns(planned, 0, n)).toThrow(/does not fit a signed INT64/);
-    expect(() => evaluateColumns(planned, 6, n)).not.toThrow();
+    expect(() => encodeParquet(evaluateColumns(planned, 0, n), n)).toThrow(/instrument_id: a value at or above 2\^63 does not fit a signed INT64/);
+    expect(() => encodeParquet(evaluateColumns(planned, 6, n), n - 6)).not.toThrow();
   });
 });

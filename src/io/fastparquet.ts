@@ -85,6 +85,11 @@ export interface FastColumn {
    * values leave ±2^51 (e.g. u64 ≥ 2^63) is written PLAIN instead. Default 'plain'.
    */
   encoding?: 'plain' | 'delta';
+  /**
+   * i64 only: refuse a negative value, read from each chunk's statistics (no pass of its own): a u64 id
+   * at or above 2^63 published as INT64 would read back negative.
+   */
+  nonNegative?: boolean;
 }
 
 export interface FastParquetOptions {
@@ -1174,6 +1179,9 @@ export function encodeParquet(columns: readonly FastColumn[], rows: number, opts
         numValues: gEnd - g,
         stats: pageStats ? pageStats.finish(p, gEnd - g, kern!) : chunkStats(p, g, gEnd),
       });
+      const min = chunks[chunks.length - 1].stats.min;
+      if (p.col.nonNegative && min && min[7] & 0x80)
+        throw new Error(`encodeParquet: column ${p.col.name}: a value at or above 2^63 does not fit a signed INT64`);
     }
     const rgRaw = chunks.reduce((s, c) => s + c.rawSize, 0);
     rowGroups.push({ rows: gEnd - g, chunks, start: rgStart, size: offset - rgStart, rawSize: rgRaw });

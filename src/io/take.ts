@@ -180,18 +180,15 @@ export function evaluate(e: Expr, a: number, b: number): Out {
 }
 
 /** Rows [a, b) of planned columns as the encoder's columns (what the same columns written whole would slice to). */
-export function evaluateColumns(cols: readonly PlannedColumn[], a: number, b: number, where = 'planned column'): FastColumn[] {
+export function evaluateColumns(cols: readonly PlannedColumn[], a: number, b: number): FastColumn[] {
   return cols.map((c) => {
     let values = evaluate(c.values, a, b);
-    if (c.signed) {
-      const w = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
-      for (let k = 1; k < w.length; k += 2)
-        if (w[k] >>> 31) throw new Error(`${where} ${c.column.name}: ${(values as BigUint64Array)[k >> 1]} does not fit a signed INT64`);
-      values = new BigInt64Array(values.buffer, values.byteOffset, values.length);
-    }
+    // u64 bits published as INT64: the encoder refuses a negative chunk minimum (a value ≥ 2^63)
+    if (c.signed) values = new BigInt64Array(values.buffer, values.byteOffset, values.length);
     const valid = c.valid ? (evaluate(c.valid, a, b) as Uint8Array) : undefined;
     return {
       ...c.column,
+      ...(c.signed ? { nonNegative: true } : {}),
       values: values as FastColumn['values'],
       ...(valid ? { valid } : {}),
       ...(valid || c.column.nullable ? { nullable: true } : {}),
@@ -212,7 +209,7 @@ export interface TakeParquetTask {
  * (one transferred buffer, no copy): see digestedPart.
  */
 export const takeParquetKind = taskKind<TakeParquetTask, Uint8Array>('takeParquet', (t, ex: KernelExports) => {
-  const bytes = encodeParquet(evaluateColumns(t.cols, t.a, t.b, t.where), t.b - t.a, { pages: wasmPageKernel(ex), spare: 32 });
+  const bytes = encodeParquet(evaluateColumns(t.cols, t.a, t.b), t.b - t.a, { pages: wasmPageKernel(ex), spare: 32 });
   createHash('sha256')
     .update(bytes.subarray(0, bytes.length - 32))
     .digest()
