@@ -14,9 +14,19 @@ export function alloc(bytes: usize): usize {
   return heap.alloc(bytes);
 }
 
-/** Drop everything alloc() handed out (the stub heap never frees otherwise). */
+/** Bytes of the heap's first block that resetHeap keeps (resident tables; 0: none). */
+let kept: usize = 0;
+
+/** Drop everything alloc() handed out (the stub heap never frees otherwise), except a kept first block:
+ *  the bump allocator hands the same first block back, so its bytes and pointer survive. */
 export function resetHeap(): void {
   heap.reset();
+  if (kept > 0) heap.alloc(kept);
+}
+
+/** Keep the first `bytes` allocated after a reset across later resets (0 releases them). */
+export function keepHeap(bytes: usize): void {
+  kept = bytes;
 }
 export * from "./seg1A/kernels";
 export * from "./seg2A/timetable";
@@ -29,3 +39,4 @@ export * from "./io/parquet";
 export * from "./seg5B/laws";
 export { sha256Batch } from "./rng/sha256";
 export * from "./seg6A/kernels";
+export * from "./seg6B/kernels";

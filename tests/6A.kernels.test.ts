@@ -45,7 +45,6 @@ import {
   neighbourhoodRef,
   deviceIpsRef,
   devicesRef,
-  entityId,
   idCheckRef,
   householdStartRef,
   luhnDigit,
@@ -61,7 +60,8 @@ import { localOffsets } from '../src/pool/shards.js';
 import { binOf, binTable, credentialTables } from '../src/segments/6A/s3_instruments.js';
 import { householdWindow } from '../src/segments/6A/gather.js';
 import { loadCountries } from '../src/reference/countries.js';
-import { idRoundKeys, largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
+import { largestRemainder, placeTables } from '../src/segments/6A/s1_parties.js';
+import { entityId, entityIndex, idRoundKeys } from '../src/laws/ids.js';
 import { drawnTypes, holdTable } from '../src/segments/6A/s2_accounts.js';
 import { load6A } from '../src/segments/6A/policies.js';
 
@@ -79,6 +79,9 @@ describe('6A laws', () => {
     runTask(ex, k6aIds.task({ n: N, first: 1000, r0: rk[0], r1: rk[1], r2: rk[2], r3: rk[3], outId: out.out(0, N) }));
     const ids = out.view() as BigUint64Array;
     for (let i = 0; i < N; i += 997) expect(ids[i]).toBe(entityId(1000 + i, rk));
+    // the inverse takes every id back to its index (6B reads 6A's rows by id this way)
+    for (let i = 0; i < N; i += 13) expect(entityIndex(ids[i], rk)).toBe(1000 + i);
+    expect(entityIndex(entityId(2 ** 53 - 1, rk), rk)).toBe(2 ** 53 - 1);
     expect(new Set(ids).size).toBe(N);
     let rising = 0;
     for (let i = 1; i < N; i++) if (ids[i] > ids[i - 1]) rising++;

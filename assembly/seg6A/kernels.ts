@@ -8,32 +8,9 @@ import { streamInitAt, streamU01 } from "../rng/stream";
 import { rngNormal } from "../rng/dist";
 import { aliasSample } from "../rng/alias";
 import { fm_cos, fm_exp, fm_neglog_u01 } from "../math/fmath";
+import { entityId } from "../laws/ids";
 
-const MASK31: u32 = 0x7fffffff;
 const DEG: f64 = 0.017453292519943295; // pi / 180
-
-// @ts-ignore: decorator
-@inline function fmix32(h: u32): u32 {
-  h ^= h >> 16;
-  h *= 0x85ebca6b;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35;
-  h ^= h >> 16;
-  return h;
-}
-
-/** feistel62(index) + 1 with round keys r0..r3 (4 rounds over two 31-bit halves). */
-// @ts-ignore: decorator
-@inline
-export function entityId(index: u64, r0: u32, r1: u32, r2: u32, r3: u32): u64 {
-  let l = <u32>(index >> 31) & MASK31;
-  let r = <u32>index & MASK31;
-  let t = l ^ (fmix32(r ^ r0) & MASK31); l = r; r = t;
-  t = l ^ (fmix32(r ^ r1) & MASK31); l = r; r = t;
-  t = l ^ (fmix32(r ^ r2) & MASK31); l = r; r = t;
-  t = l ^ (fmix32(r ^ r3) & MASK31); l = r; r = t;
-  return ((<u64>l << 31) | <u64>r) + 1;
-}
 
 /** Blocks each party's substream window spans (7 draws: place, two jitter normals, activity normal). */
 const PARTY_BLOCKS: i32 = 4;

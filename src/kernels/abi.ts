@@ -5,7 +5,7 @@
 //   k.call(ex, { n, keys: ptr, … })                                  → the export, called on pointers
 // so the order lives only here, and tests/kernels.abi.test.ts holds each declaration to the built
 // module (export present, parameter count) and to the kernel's own signature (names, order, types).
-import type { ElemType, InArg, KernelArg, KernelTask, OutArg } from '../pool/task.js';
+import type { ElemType, InArg, KernelArg, KernelTask, OutArg, ResArg } from '../pool/task.js';
 
 /** Scalar types as the kernel's signature spells them (bool: 0 or 1; i64 crosses as a bigint). */
 export type ScalarType = 'i32' | 'u32' | 'f64' | 'i64' | 'bool';
@@ -13,7 +13,7 @@ export type ScalarType = 'i32' | 'u32' | 'f64' | 'i64' | 'bool';
 export type Returns = 'void' | 'i32' | 'f64' | 'usize';
 
 export type Param =
-  { readonly kind: 'scalar'; readonly type: ScalarType } | { readonly kind: 'in' | 'out'; readonly type: ElemType } | { readonly kind: 'ptr' };
+  { readonly kind: 'scalar'; readonly type: ScalarType } | { readonly kind: 'in' | 'out' | 'res'; readonly type: ElemType } | { readonly kind: 'ptr' };
 
 export const i32 = { kind: 'scalar', type: 'i32' } as const;
 export const u32 = { kind: 'scalar', type: 'u32' } as const;
@@ -24,6 +24,8 @@ export const bool = { kind: 'scalar', type: 'bool' } as const;
 export const inCol = <T extends ElemType>(type: T) => ({ kind: 'in', type }) as const;
 /** An output column: allocated, written by the kernel, copied back after the call. */
 export const outCol = <T extends ElemType>(type: T) => ({ kind: 'out', type }) as const;
+/** A resident input column (SharedCol.res): a whole-world table copied into each worker once, not per task. */
+export const resCol = <T extends ElemType>(type: T) => ({ kind: 'res', type }) as const;
 /** A raw pointer into the instance's memory (scratch, or a column already there): direct calls only. */
 export const ptr = { kind: 'ptr' } as const;
 
@@ -37,7 +39,9 @@ type TaskValue<P extends Param> = P extends { kind: 'scalar'; type: 'i64' }
       ? InArg<T>
       : P extends { kind: 'out'; type: infer T extends ElemType }
         ? OutArg<T>
-        : never; // a pointer means nothing in another thread's memory
+        : P extends { kind: 'res'; type: infer T extends ElemType }
+          ? ResArg<T>
+          : never; // a pointer means nothing in another thread's memory
 type CallValue<P extends Param> = P extends { kind: 'scalar'; type: 'i64' } ? bigint : number;
 
 export type TaskArgs<P extends Params> = { readonly [K in keyof P]: TaskValue<P[K]> };

@@ -9,10 +9,11 @@ import * as K3A from './3A.js';
 import * as K3B from './3B.js';
 import * as K5B from './5B.js';
 import * as K6A from './6A.js';
+import * as K6B from './6B.js';
 import * as SHARED from './shared.js';
 
 /** Declarations by home (a segment id, or shared). */
-export const DECLARED = { '1A': K1A, '1B': K1B, '2A': K2A, '2B': K2B, '3A': K3A, '3B': K3B, '5B': K5B, '6A': K6A, shared: SHARED } as const;
+export const DECLARED = { '1A': K1A, '1B': K1B, '2A': K2A, '2B': K2B, '3A': K3A, '3B': K3B, '5B': K5B, '6A': K6A, '6B': K6B, shared: SHARED } as const;
 
 type Decl = { [H in keyof typeof DECLARED]: (typeof DECLARED)[H][keyof (typeof DECLARED)[H]] }[keyof typeof DECLARED];
 

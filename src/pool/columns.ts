@@ -1,5 +1,5 @@
 // Shared (SharedArrayBuffer-backed) typed columns; their slices are the column arguments of kernel tasks.
-import type { ElemType, InArg, OutArg } from './task.js';
+import type { ElemType, InArg, OutArg, ResArg } from './task.js';
 import { ELEM_BYTES } from './task.js';
 
 type Typed = Uint8Array | Int32Array | Uint32Array | Float64Array | BigUint64Array;
@@ -51,6 +51,10 @@ export class SharedCol<T extends ElemType = ElemType> {
   }
   out(start: number, end: number, per = 1): OutArg<T> {
     return { kind: 'out', col: { buf: this.buf, type: this.type, offset: start * per, length: (end - start) * per } };
+  }
+  /** The whole column, resident in each worker's wasm memory while tasks name the same set (`key`: set + column). */
+  res(key: string): ResArg<T> {
+    return { kind: 'res', key, col: { buf: this.buf, type: this.type, offset: 0, length: this.length } };
   }
   /** The whole column (a lookup table every shard needs). */
   all(): InArg<T> {

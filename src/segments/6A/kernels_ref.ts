@@ -4,36 +4,14 @@ import { Substream } from '../../rng/stream.js';
 import { normal } from '../../rng/dist.js';
 import { aliasSample } from '../../rng/alias.js';
 import { fm_cos, fm_exp, fm_neglog_u01 } from '../../rng/fmath.js';
+import { entityId } from '../../laws/ids.js';
 
-const MASK31 = 0x7fffffff;
 const DEG = 0.017453292519943295;
-const TWO_31 = 2147483648;
 
 /** The substream of `key` from block `block` (a 64-bit block counter as two 32-bit words). */
 const sub = (key: readonly [number, number], block: number) => new Substream(key[0], key[1], block >>> 0, Math.floor(block / 4294967296));
 /** Blocks of a party's substream window (7 draws). */
 export const PARTY_BLOCKS = 4;
-
-function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** feistel62(index) + 1: a keyed bijection of [0, 2^62) (index < 2^53 here), so ids are unique and below 2^63. */
-export function entityId(index: number, rk: readonly [number, number, number, number]): bigint {
-  let l = Math.floor(index / TWO_31) & MASK31;
-  let r = index % TWO_31;
-  for (let k = 0; k < 4; k++) {
-    const t = (l ^ (fmix32((r ^ rk[k]) >>> 0) & MASK31)) >>> 0;
-    l = r;
-    r = t;
-  }
-  return ((BigInt(l) << 31n) | BigInt(r)) + 1n;
-}
 
 /** k6aIdCheck: how many of ids differ from entityId(first + i). */
 export function idCheckRef(ids: BigUint64Array, first: number, rk: readonly [number, number, number, number]): number {

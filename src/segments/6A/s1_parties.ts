@@ -6,7 +6,7 @@ import { fail, ErrorCodes } from '../../core/errors.js';
 import type { RunContext } from '../../engine/context.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
-import { philoxInto } from '../../rng/philox.js';
+import { idRoundKeys } from '../../laws/ids.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
@@ -43,14 +43,6 @@ export function largestRemainder(total: number, w: ArrayLike<number>): Int32Arra
 export function regionOf(t: Taxonomy6A, region: string, subregion: string): string | undefined {
   const full = `${region} / ${subregion}`;
   return t.regions.find((r) => r.match.includes(full))?.id ?? t.regions.find((r) => r.match.includes(region))?.id;
-}
-
-/** The 4 round keys of an entity kind's id bijection (family 6A.<kind>_id): Philox block 0 of its key. */
-export function idRoundKeys(ctx: Pick<RunContext, 'manifest_fingerprint' | 'seed' | 'parameter_hash'>, kind: string): [number, number, number, number] {
-  const [k0, k1] = new FamilyKeys(ctx, `6A.${kind}_id`).forString(kind);
-  const out = new Uint32Array(4);
-  philoxInto(0, 0, 0, 0, k0, k1, out);
-  return [out[0], out[1], out[2], out[3]];
 }
 
 /** Parties per (country, segment): the population by largest remainder, then merchant owners. */

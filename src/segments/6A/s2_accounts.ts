@@ -13,7 +13,7 @@ import { loadCountries } from '../../reference/countries.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import type { Policies6A } from './policies.js';
 import { tilted } from './mix.js';
-import { idRoundKeys } from './s1_parties.js';
+import { idRoundKeys } from '../../laws/ids.js';
 import { FAMILIES, SHARD_ACCOUNTS, SHARD_PARTIES, type Accounts6A, type Parties6A } from './world.js';
 
 const DAY_MS = 86_400_000;

@@ -14,7 +14,7 @@ import { runShards } from '../../pool/shards.js';
 import { k6aCardNumbers, k6aCardProfile, k6aCredentials, k6aIds, k6aInstruments } from '../../kernels/6A.js';
 import { loadCountries } from '../../reference/countries.js';
 import { FILES, type Policies6A } from './policies.js';
-import { idRoundKeys } from './s1_parties.js';
+import { idRoundKeys } from '../../laws/ids.js';
 import { aliasTables, tilted } from './mix.js';
 import { FAMILIES, SHARD_ACCOUNTS, type Accounts6A, type Instruments6A, type Parties6A } from './world.js';
 

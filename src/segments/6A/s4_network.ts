@@ -11,7 +11,7 @@ import { localOffsets, runShards } from '../../pool/shards.js';
 import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aIds } from '../../kernels/6A.js';
 import type { Inputs6A } from './inputs.js';
 import type { Policies6A } from './policies.js';
-import { idRoundKeys } from './s1_parties.js';
+import { idRoundKeys } from '../../laws/ids.js';
 import { FAMILIES, SHARD_ACCOUNTS, SHARD_PARTIES, type Accounts6A, type Instruments6A, type Network6A, type Parties6A } from './world.js';
 import { DEVICE_BLOCKS } from './kernels_ref.js';
 import { aliasTables } from './mix.js';

@@ -14,18 +14,7 @@ import { gateFor } from '../../contracts/dictionary.js';
 import { dictEncode } from '../../io/tables.js';
 import type { SealedInput } from '../../engine/context.js';
 import type { Check } from '../../engine/checks.js';
-import {
-  accessRef,
-  accountCountsRef,
-  accountOpenRef,
-  credentialsRef,
-  deviceIpsRef,
-  devicesRef,
-  entityId,
-  householdStartRef,
-  partyRef,
-  roleRef,
-} from './kernels_ref.js';
+import { accessRef, accountCountsRef, accountOpenRef, credentialsRef, deviceIpsRef, devicesRef, householdStartRef, partyRef, roleRef } from './kernels_ref.js';
 import { deviceTables } from './s4_network.js';
 import { tableAt } from './mix.js';
 import { contiguousRows, mapped } from './gather.js';
@@ -33,7 +22,7 @@ import { credentialTables } from './s3_instruments.js';
 import { SharedCol } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6aCardCheck, k6aIdCheck } from '../../kernels/6A.js';
-import { idRoundKeys } from './s1_parties.js';
+import { entityId, idRoundKeys } from '../../laws/ids.js';
 import { drawnTypes, holdTable } from './s2_accounts.js';
 import type { Corridor } from './policies.js';
 
