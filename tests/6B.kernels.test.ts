@@ -91,12 +91,22 @@ function world(seed: number): { t: AttachTables; p: AttachPolicy; a: AttachArriv
     ipOff[d + 1] = ipOff[d] + k;
   }
   const S = 10;
-  const siteMerchant = Int32Array.from({ length: S }, (_, s) => s % M);
+  const siteMerchant = Int32Array.from({ length: S }, (_, s) => s % M).sort();
+  const siteOff = new Int32Array(M + 1);
+  for (const m of siteMerchant) siteOff[m + 1]++;
+  for (let m = 0; m < M; m++) siteOff[m + 1] += siteOff[m];
+  const siteCountry = Int32Array.from({ length: S }, () => int(C));
+  const siteOrders = Int32Array.from({ length: S }, (_, s) => 1 + s - siteOff[siteMerchant[s]]);
+  const merchIds = BigUint64Array.from({ length: M }, (_, m) => BigInt(m) * 1_000_003n + 17n);
   const t: AttachTables = {
     nMerchants: M,
     nSites: S,
     nCountries: C,
+    merchIds,
     merchAtm: Uint8Array.from({ length: M }, (_, m) => (m === 2 ? 1 : 0)),
+    siteOff,
+    siteCountry,
+    siteOrders,
     siteCell: Int32Array.from({ length: S }, () => (r() < 0.2 ? -1 : int(G))),
     siteTerm: Int32Array.from({ length: S }, () => int(D)),
     cc,
@@ -134,29 +144,37 @@ function world(seed: number): { t: AttachTables; p: AttachPolicy; a: AttachArriv
     pCross: Float64Array.of(0.1, 0.1, 0.2),
     pLocal: Float64Array.of(0.8, 0.8, 0),
   };
-  // arrivals: merchant runs, seq rising, times with short and long gaps
+  // arrivals: merchant runs, seq rising, times with short and long gaps; the part's dictionaries: country codes
+  // 0..2 are the countries reversed, code 3 a country outside the tables; channel groups card_present, not, mixed
   const n = 3_000;
-  const merchant = new Int32Array(n),
+  const countryMap = Int32Array.of(2, 1, 0, -1);
+  const codeOf = (c: number) => 2 - c;
+  const merchantId = new BigUint64Array(n),
     seq = new BigUint64Array(n),
     ts = new BigInt64Array(n),
-    country = new Int32Array(n),
-    cg = new Uint8Array(n),
+    countryCode = new Int32Array(n),
+    cgCode = new Int32Array(n),
     virt = new Uint8Array(n),
-    site = new Int32Array(n);
+    siteOrder = new Int32Array(n);
   let time = 1_700_000_000_000_000n;
   for (let i = 0; i < n; i++) {
     const m = Math.floor((i * M) / n);
-    merchant[i] = m;
-    seq[i] = i > 0 && merchant[i - 1] === m ? seq[i - 1] + 1n + BigInt(int(2)) : 1n;
+    merchantId[i] = merchIds[m];
+    seq[i] = i > 0 && merchantId[i - 1] === merchIds[m] ? seq[i - 1] + 1n + BigInt(int(2)) : 1n;
     time += BigInt(r() < 0.5 ? int(120e6) : int(4000e6));
     ts[i] = time;
-    country[i] = r() < 0.05 ? -1 : int(C);
     virt[i] = m === 5 ? 1 : 0;
-    cg[i] = m === 4 ? 2 : m === 3 ? 1 : 0;
-    const sites = Array.from({ length: S }, (_, s) => s).filter((s) => siteMerchant[s] === m);
-    site[i] = virt[i] ? -1 : sites[int(sites.length)];
+    cgCode[i] = m === 4 ? 2 : m === 3 ? 1 : 0;
+    if (virt[i]) {
+      siteOrder[i] = -1;
+      countryCode[i] = r() < 0.05 ? -1 : int(4);
+    } else {
+      const q = siteOff[m] + int(siteOff[m + 1] - siteOff[m]);
+      siteOrder[i] = siteOrders[q];
+      countryCode[i] = codeOf(siteCountry[q]);
+    }
   }
-  return { t, p, a: { n, merchant, seq, ts, country, cg, virt, site } };
+  return { t, p, a: { n, merchantId, seq, ts, countryCode, countryMap, cgCode, cgMap: Uint8Array.of(0, 1, 2), virt, siteOrder } };
 }
 
 function runWasm(w: ReturnType<typeof world>, key: string) {
@@ -175,7 +193,15 @@ function runWasm(w: ReturnType<typeof world>, key: string) {
     rule: new SharedCol('u8', n),
     traveller: new SharedCol('u8', n),
     visitFirst: new SharedCol('i32', n),
-    visitCount: new SharedCol('i32', n),
+    sessId: new SharedCol('u64', n),
+    sessCount: new SharedCol('u64', n),
+    sessStart: new SharedCol('u64', n),
+    sessEnd: new SharedCol('u64', n),
+    sessParty: new SharedCol('u64', n),
+    sessDevice: new SharedCol('u64', n),
+    sessAccount: new SharedCol('u64', n),
+    sessInstrument: new SharedCol('u64', n),
+    sessMerchant: new SharedCol('u64', n),
   };
   const task = k6bAttach.task({
     n,
@@ -190,19 +216,25 @@ function runWasm(w: ReturnType<typeof world>, key: string) {
     nMerchants: t.nMerchants,
     nSites: t.nSites,
     nCountries: t.nCountries,
-    merchant: sh('i32', a.merchant).all(),
+    merchantId: sh('u64', a.merchantId).all(),
     seq: sh('u64', a.seq).all(),
     ts: sh('u64', new BigUint64Array(a.ts.buffer)).all(),
-    country: sh('i32', a.country).all(),
-    cg: sh('u8', a.cg).all(),
+    countryCode: sh('i32', a.countryCode).all(),
+    countryMap: sh('i32', a.countryMap).all(),
+    cgCode: sh('i32', a.cgCode).all(),
+    cgMap: sh('u8', a.cgMap).all(),
     virt: sh('u8', a.virt).all(),
-    site: sh('i32', a.site).all(),
+    siteOrder: sh('i32', a.siteOrder).all(),
     pCont: sh('f64', p.pCont).all(),
     maxGapUs: sh('f64', p.maxGapUs).all(),
     pRegular: sh('f64', p.pRegular).all(),
     pCross: sh('f64', p.pCross).all(),
     pLocal: sh('f64', p.pLocal).all(),
+    merchIds: sh('u64', t.merchIds).res(`${key}:merchIds`),
     merchAtm: res('merchAtm', 'u8', t.merchAtm),
+    siteOff: res('siteOff', 'i32', t.siteOff),
+    siteCountry: res('siteCountry', 'i32', t.siteCountry),
+    siteOrders: res('siteOrders', 'i32', t.siteOrders),
     siteCell: res('siteCell', 'i32', t.siteCell),
     siteTerm: res('siteTerm', 'i32', t.siteTerm),
     cc: res('cc', 'i32', t.cc),
@@ -234,7 +266,15 @@ function runWasm(w: ReturnType<typeof world>, key: string) {
     outRule: outs.rule.out(0, n),
     outTraveller: outs.traveller.out(0, n),
     outVisitFirst: outs.visitFirst.out(0, n),
-    outVisitCount: outs.visitCount.out(0, n),
+    outSessId: outs.sessId.out(0, n),
+    outSessCount: outs.sessCount.out(0, n),
+    outSessStart: outs.sessStart.out(0, n),
+    outSessEnd: outs.sessEnd.out(0, n),
+    outSessParty: outs.sessParty.out(0, n),
+    outSessDevice: outs.sessDevice.out(0, n),
+    outSessAccount: outs.sessAccount.out(0, n),
+    outSessInstrument: outs.sessInstrument.out(0, n),
+    outSessMerchant: outs.sessMerchant.out(0, n),
   });
   const visits = runTask(ex, task);
   return { visits, out: Object.fromEntries(Object.entries(outs).map(([k, c]) => [k, c.view()])) as Record<string, ArrayLike<number | bigint>> };
@@ -249,22 +289,36 @@ describe('6B S1 attach kernel', () => {
       expect(got.visits).toBe(ref.visits);
       for (const k of ['party', 'account', 'instrument', 'device', 'ip', 'session', 'channel', 'rule', 'traveller', 'visitFirst'] as const)
         expect([k, [...got.out[k]]]).toEqual([k, [...ref[k]]]);
-      expect([...got.out.visitCount].slice(0, ref.visits)).toEqual([...ref.visitCount].slice(0, ref.visits));
+      for (const k of ['id', 'count', 'start', 'end', 'party', 'device', 'account', 'instrument', 'merchant'] as const) {
+        const g = got.out[`sess${k[0].toUpperCase()}${k.slice(1)}`];
+        expect([k, [...g].slice(0, ref.visits).map(BigInt)]).toEqual([k, [...ref.sess[k]].slice(0, ref.visits).map(BigInt)]);
+      }
       // every rule happens; visits are fewer than arrivals; counts add up
       expect(new Set(ref.rule).size).toBe(5);
       expect(ref.visits).toBeLessThan(w.a.n);
-      expect(ref.visitCount.slice(0, ref.visits).reduce((x, y) => x + y, 0)).toBe(w.a.n);
+      expect(ref.sess.count.slice(0, ref.visits).reduce((x, y) => x + y, 0n)).toBe(BigInt(w.a.n));
       // ids are the tables' entities: a card-present visit's device is its outlet's terminal
       const dk = [w.t.keys[12], w.t.keys[13], w.t.keys[14], w.t.keys[15]] as const;
       for (let i = 0; i < w.a.n; i++) {
-        if (ref.channel[i] !== ECOM && w.a.site[i] >= 0) expect(entityIndex(ref.device[i], dk)).toBe(w.t.siteTerm[w.a.site[i]]);
+        if (ref.channel[i] !== ECOM && w.a.siteOrder[i] >= 0) {
+          const m = Number((w.a.merchantId[i] - 17n) / 1_000_003n);
+          const q = w.t.siteOrders.findIndex((o, k) => k >= w.t.siteOff[m] && k < w.t.siteOff[m + 1] && o === w.a.siteOrder[i]);
+          expect(entityIndex(ref.device[i], dk)).toBe(w.t.siteTerm[q]);
+        }
         expect(ref.session[i]).toBe(ref.session[ref.visitFirst[i]]);
       }
     }
-    const bad = world(4);
-    bad.a.seq[11] = bad.a.seq[10];
-    expect(attachRef(bad.a, bad.t, bad.p).visits).toBe(-12);
-    expect(runWasm(bad, 'bad').visits).toBe(-12);
+    // unreadable arrivals: order broken, an unknown merchant, an outlet the merchant does not have
+    for (const [row, spoil] of [
+      [11, (a: AttachArrivals) => (a.seq[11] = a.seq[10])],
+      [700, (a: AttachArrivals) => (a.merchantId[700] = 5n)],
+      [20, (a: AttachArrivals) => (a.siteOrder[20] = 99)],
+    ] as const) {
+      const bad = world(4);
+      spoil(bad.a);
+      expect(attachRef(bad.a, bad.t, bad.p).visits).toBe(-1 - row);
+      expect(runWasm(bad, `bad${row}`).visits).toBe(-1 - row);
+    }
   });
 
   it('resident tables stay in the worker while tasks name the same set, and are replaced when they do not', () => {

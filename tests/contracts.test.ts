@@ -107,7 +107,9 @@ describe('gates map', () => {
   it('every gate of ours uses the catalogued paths and upstream dependencies', () => {
     const refs = YAML.parse(readFileSync(join(REF, 'engine_gates.map.yaml'), 'utf8')).gates as any[];
     const ours = gatesMap();
-    expect(ours.map((g) => g.segment)).toEqual(expect.arrayContaining(CHAIN.map((s) => s.id)));
+    // every built segment has its gate, except one built before its gate exists (6B until its validation state)
+    expect(ours.map((g) => g.segment)).toEqual(expect.arrayContaining(CHAIN.filter((s) => s.gated !== false).map((s) => s.id)));
+    expect(CHAIN.filter((s) => s.gated === false).map((s) => s.id)).toEqual(['6B']);
     for (const g of ours) {
       const ref = refs.find((r) => r.gate_id === g.gate_id);
       expect(ref, g.gate_id).toBeTruthy();

@@ -5,5 +5,6 @@ import { kernelKind, sha256FileKind } from '../src/pool/kinds.js';
 import { fastParquetKind } from '../src/io/fastparquet_task.js';
 import { takeParquetKind } from '../src/io/take.js';
 import { arrivals5BKind } from '../src/segments/5B/worker.js';
+import { attach6BKind } from '../src/segments/6B/worker.js';
 
-export const TASK_KINDS = [kernelKind, fastParquetKind, takeParquetKind, sha256FileKind, arrivals5BKind];
+export const TASK_KINDS = [kernelKind, fastParquetKind, takeParquetKind, sha256FileKind, arrivals5BKind, attach6BKind];

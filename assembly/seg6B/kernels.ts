@@ -9,7 +9,7 @@
 // family at (hi = owner index, lo = k): slot 0 the cell, slot 1 the party.
 
 import { streamInitAt, streamU01 } from "../rng/stream";
-import { entityId } from "../laws/ids";
+import { entityId, entityIndex } from "../laws/ids";
 
 export const VISIT_BLOCKS: u32 = 6;
 
@@ -63,10 +63,11 @@ function cellInCountry(c: i32, u: f64, cc: usize, ccProb: usize, ccAlias: usize)
 
 /**
  * Visits and attachment of one part's n arrivals (see the file header).
- * Per arrival in: merchant (index into the resident merchant table), seq (arrival_seq), ts (µs), country
- * (arrival country index, −1 none), cg (5B channel group: 0 card_present, 1 card_not_present, 2 mixed),
- * virt (1 virtual), site (index into the resident site table, −1 none).
- * Resident (whole world): merchAtm[M]; siteCell[S] (the outlet's cell, −1 none with payers), siteTerm[S] (its
+ * Per arrival in: merchantId, seq (arrival_seq), ts (µs), countryCode (the part's legal_country_iso dictionary
+ * code, −1 null; countryMap[code] = country index or −1), cgCode (channel_group code; cgMap[code]: 0
+ * card_present, 1 card_not_present, 2 mixed), virt (1 virtual), siteOrder (−1 null). The site is the
+ * merchant's outlet of that (country, site_order) among siteOff[m]..siteOff[m + 1] of siteCountry/siteOrders.
+ * Resident (whole world): merchIds[M] (ascending), merchAtm[M]; siteOff[M + 1], siteCountry/siteOrders[S]; siteCell[S] (the outlet's cell, −1 none with payers), siteTerm[S] (its
  * terminal device); cc[C + 1] (cells of country c: [cc[c], cc[c + 1])), ccProb/ccAlias[G] (cell alias within its
  * country), cProb/cAlias[C] (country alias by payer activity), cellOff[G + 1], cellParty/cellProb/cellAlias[E];
  * partyCountry[P]; cardOff[P + 1], cardInst/cardAcct[K], cardMask[K] (bit 1 POS, 2 ATM, 4 ECOM); devOff[P + 1],
@@ -74,8 +75,10 @@ function cellInCountry(c: i32, u: f64, cc: usize, ccProb: usize, ccAlias: usize)
  * party, account, instrument, device, ip). Policy per channel (POS, ATM, ECOM): pCont, maxGapUs, pRegular,
  * pCross, pLocal (ECOM's unused).
  * Out per arrival: ids, session id, channel, rule, traveller flag (party country ≠ arrival country), visitFirst
- * (row of its visit's first arrival); per visit v < returned count: outVisitCount[v].
- * Returns the visits, or −1 − i when arrival i breaks the order (merchant runs, arrival_seq rising in a run).
+ * (row of its visit's first arrival); per visit v < returned count (rows of s1_session_index_6B): id, arrival
+ * count, first and last ts, party, device, account, instrument, merchant id.
+ * Returns the visits, or −1 − i when arrival i is unreadable: a merchant or outlet not in the tables, or the order
+ * broken (merchant runs, arrival_seq rising within a run).
  */
 export function k6bAttach(
   n: i32,
@@ -90,19 +93,25 @@ export function k6bAttach(
   nMerchants: i32,
   nSites: i32,
   nCountries: i32,
-  merchant: usize,
+  merchantId: usize,
   seq: usize,
   ts: usize,
-  country: usize,
-  cg: usize,
+  countryCode: usize,
+  countryMap: usize,
+  cgCode: usize,
+  cgMap: usize,
   virt: usize,
-  site: usize,
+  siteOrder: usize,
   pCont: usize,
   maxGapUs: usize,
   pRegular: usize,
   pCross: usize,
   pLocal: usize,
+  merchIds: usize,
   merchAtm: usize,
+  siteOff: usize,
+  siteCountry: usize,
+  siteOrders: usize,
   siteCell: usize,
   siteTerm: usize,
   cc: usize,
@@ -134,20 +143,72 @@ export function k6bAttach(
   outRule: usize,
   outTraveller: usize,
   outVisitFirst: usize,
-  outVisitCount: usize,
+  outSessId: usize,
+  outSessCount: usize,
+  outSessStart: usize,
+  outSessEnd: usize,
+  outSessParty: usize,
+  outSessDevice: usize,
+  outSessAccount: usize,
+  outSessInstrument: usize,
+  outSessMerchant: usize,
 ): i32 {
-  // regulars' owners: a site's card-present visits, a merchant's ECOM visits (whole merchants per part: complete)
+  // resolve each arrival: merchant index (binary search once per run), country index, channel group, site
+  let merchant = heap.alloc(<usize>max(n, 1) << 2);
+  let country = heap.alloc(<usize>max(n, 1) << 2);
+  let cg = heap.alloc(<usize>max(n, 1));
+  let site = heap.alloc(<usize>max(n, 1) << 2);
+  let cur: i32 = -1;
+  for (let i = 0; i < n; i++) {
+    let id = load<u64>(merchantId + (<usize>i << 3));
+    if (i == 0 || id != load<u64>(merchantId + (<usize>(i - 1) << 3))) {
+      let lo: i32 = 0;
+      let hi: i32 = nMerchants;
+      while (lo < hi) {
+        let mid = (lo + hi) >>> 1;
+        if (load<u64>(merchIds + (<usize>mid << 3)) < id) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo >= nMerchants || load<u64>(merchIds + (<usize>lo << 3)) != id) return -1 - i;
+      cur = lo;
+    }
+    let m = cur;
+    store<i32>(merchant + (<usize>i << 2), m);
+    let code = ld32(countryCode, i);
+    let c = code >= 0 ? ld32(countryMap, code) : -1;
+    store<i32>(country + (<usize>i << 2), c);
+    store<u8>(cg + <usize>i, load<u8>(cgMap + <usize>ld32(cgCode, i)));
+    let so = ld32(siteOrder, i);
+    let st: i32 = -1;
+    if (so >= 0) {
+      for (let q = ld32(siteOff, m); q < ld32(siteOff, m + 1); q++)
+        if (ld32(siteOrders, q) == so && ld32(siteCountry, q) == c) {
+          st = q;
+          break;
+        }
+      if (st < 0) return -1 - i;
+    }
+    store<i32>(site + (<usize>i << 2), st);
+  }
+  // regulars' owners: a site's card-present visits, a merchant's ECOM visits (whole merchants per part: complete);
+  // and each owner's latest arrival, whose visit the next one at the same owner may continue
   let siteVisits = heap.alloc(<usize>max(nSites, 1) << 2);
   let merchVisits = heap.alloc(<usize>max(nMerchants, 1) << 2);
+  let siteLast = heap.alloc(<usize>max(nSites, 1) << 2);
+  let merchLast = heap.alloc(<usize>max(nMerchants, 1) << 2);
+  let visitOf = heap.alloc(<usize>max(n, 1) << 2);
+  let visitLast = heap.alloc(<usize>max(n, 1) << 2);
   memory.fill(siteVisits, 0, <usize>max(nSites, 1) << 2);
   memory.fill(merchVisits, 0, <usize>max(nMerchants, 1) << 2);
-  // pass 1: channel (slot 0) and continuation (slot 1) of every arrival
+  memory.fill(siteLast, 0xff, <usize>max(nSites, 1) << 2);
+  memory.fill(merchLast, 0xff, <usize>max(nMerchants, 1) << 2);
+  // pass 1: channel (slot 0) and continuation (slot 1) of every arrival: an arrival continues the visit of
+  // its owner's previous arrival (same outlet card-present, same merchant online) when the gap allows
   let visits: i32 = 0;
   for (let i = 0; i < n; i++) {
     let m = ld32(merchant, i);
     let s = load<u64>(seq + (<usize>i << 3));
-    let same = i > 0 && ld32(merchant, i - 1) == m;
-    if (same && load<u64>(seq + (<usize>(i - 1) << 3)) >= s) return -1 - i;
+    if (i > 0 && ld32(merchant, i - 1) == m && load<u64>(seq + (<usize>(i - 1) << 3)) >= s) return -1 - i;
     streamInitAt(k0, k1, <u32>((s - 1) * <u64>VISIT_BLOCKS), <u32>m);
     let u0 = streamU01();
     let u1 = streamU01();
@@ -155,20 +216,29 @@ export function k6bAttach(
     let atm = load<u8>(merchAtm + <usize>m) != 0;
     let ch = load<u8>(virt + <usize>i) != 0 || g == CG_CNP ? ECOM : g == CG_CP ? (atm ? ATM : POS) : u0 < mixedCnp ? ECOM : atm ? ATM : POS;
     store<u8>(outChannel + <usize>i, <u8>ch);
+    let st = ld32(site, i);
+    let bySite = ch != ECOM && st >= 0;
+    let lastAt = bySite ? siteLast + (<usize>st << 2) : merchLast + (<usize>m << 2);
+    let prev = load<i32>(lastAt);
+    store<i32>(lastAt, i);
     let cont = false;
-    if (same && <i32>load<u8>(outChannel + <usize>(i - 1)) == ch && (ch == ECOM || ld32(site, i - 1) == ld32(site, i))) {
-      let gap = load<i64>(ts + (<usize>i << 3)) - load<i64>(ts + (<usize>(i - 1) << 3));
+    if (prev >= 0 && <i32>load<u8>(outChannel + <usize>prev) == ch) {
+      let gap = load<i64>(ts + (<usize>i << 3)) - load<i64>(ts + (<usize>prev << 3));
       cont = <f64>gap <= load<f64>(maxGapUs + (<usize>ch << 3)) && u1 < load<f64>(pCont + (<usize>ch << 3));
     }
     if (cont) {
-      store<i32>(outVisitFirst + (<usize>i << 2), ld32(outVisitFirst, i - 1));
-      store<i32>(outVisitCount + (<usize>(visits - 1) << 2), ld32(outVisitCount, visits - 1) + 1);
+      let v = ld32(visitOf, prev);
+      store<i32>(visitOf + (<usize>i << 2), v);
+      store<i32>(outVisitFirst + (<usize>i << 2), ld32(outVisitFirst, prev));
+      store<u64>(outSessCount + (<usize>v << 3), load<u64>(outSessCount + (<usize>v << 3)) + 1);
+      store<i32>(visitLast + (<usize>v << 2), i);
     } else {
+      store<i32>(visitOf + (<usize>i << 2), visits);
       store<i32>(outVisitFirst + (<usize>i << 2), i);
-      store<i32>(outVisitCount + (<usize>visits << 2), 1);
+      store<u64>(outSessCount + (<usize>visits << 3), 1);
+      store<i32>(visitLast + (<usize>visits << 2), i);
       visits++;
-      let st = ld32(site, i);
-      if (ch != ECOM && st >= 0) store<i32>(siteVisits + (<usize>st << 2), ld32(siteVisits, st) + 1);
+      if (bySite) store<i32>(siteVisits + (<usize>st << 2), ld32(siteVisits, st) + 1);
       else store<i32>(merchVisits + (<usize>m << 2), ld32(merchVisits, m) + 1);
     }
   }
@@ -270,7 +340,30 @@ export function k6bAttach(
     // session id: the first arrival's (merchant index, arrival_seq), structural and below 2^63
     store<u64>(outSession + (<usize>i << 3), (<u64>m << 40) | s);
     store<u8>(outRule + <usize>i, rule);
-    store<u8>(outTraveller + <usize>i, c >= 0 && ld32(partyCountry, pc) != c ? 1 : 0);
+    // an arrival country with no party of the bank is foreign to every party
+    store<u8>(outTraveller + <usize>i, c < 0 || ld32(partyCountry, pc) != c ? 1 : 0);
+  }
+  // one row per visit, in the order visits opened (their first arrivals' order): id, size, span, entities
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    if (ld32(outVisitFirst, i) != i) continue;
+    store<u64>(outSessId + (<usize>v << 3), load<u64>(outSession + (<usize>i << 3)));
+    store<u64>(outSessStart + (<usize>v << 3), load<u64>(ts + (<usize>i << 3)));
+    store<u64>(outSessEnd + (<usize>v << 3), load<u64>(ts + (<usize>ld32(visitLast, v) << 3)));
+    store<u64>(outSessParty + (<usize>v << 3), load<u64>(outParty + (<usize>i << 3)));
+    store<u64>(outSessDevice + (<usize>v << 3), load<u64>(outDevice + (<usize>i << 3)));
+    store<u64>(outSessAccount + (<usize>v << 3), load<u64>(outAccount + (<usize>i << 3)));
+    store<u64>(outSessInstrument + (<usize>v << 3), load<u64>(outInstrument + (<usize>i << 3)));
+    store<u64>(outSessMerchant + (<usize>v << 3), load<u64>(merchantId + (<usize>i << 3)));
+    v++;
   }
   return visits;
+}
+
+/** Dense indices of 6A ids (the id law's inverse, round keys r0..r3); −1 where the index leaves [0, 2^31). */
+export function k6bIndex(n: i32, r0: u32, r1: u32, r2: u32, r3: u32, id: usize, outIndex: usize): void {
+  for (let i = 0; i < n; i++) {
+    let x = entityIndex(load<u64>(id + (<usize>i << 3)), r0, r1, r2, r3);
+    store<i32>(outIndex + (<usize>i << 2), x < 0x80000000 ? <i32>x : -1);
+  }
 }

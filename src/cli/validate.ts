@@ -22,6 +22,7 @@ export function validateCommand(program: Command, setCode: (code: number) => voi
           if (r.ok) process.stdout.write(`PASS ${r.gate_id} ${r.bundle_dir}\n`);
           else for (const p of r.problems) process.stdout.write(`FAIL ${r.gate_id} ${p.code}: ${p.detail}\n`);
           for (const n of r.notes) process.stdout.write(`NOTE ${r.gate_id} ${n}\n`);
+          if (r.awaiting) process.stdout.write(`AWAIT ${r.gate_id} ${r.awaiting}\n`);
         }
         for (const c of chains) {
           const missing = c.missing.length ? `; not sealed: ${c.missing.join(', ')}` : '';

@@ -41,6 +41,12 @@ export interface SegmentDef {
   id: string;
   layer: number;
   upstream: string[];
+  /**
+   * false: the segment has no gate yet (6B until its validation state): its states publish a state receipt
+   * listing their files, a re-run rebuilds them (identical bytes: nothing changes), and validate checks the
+   * receipt's files instead of a gate.
+   */
+  gated?: false;
   /** Check user inputs before anything is printed or written (bad input → one line). */
   preflight?(ctx: EngineContext): Promise<void>;
   run(ctx: RunContext): Promise<SegmentResult>;

@@ -13,7 +13,7 @@ import { referenceDigests } from '../reference/registry.js';
 import { KernelPool } from '../pool/pool.js';
 import { cleanStaging, ensureDir, publishPartition } from '../io/publish.js';
 import { check } from '../contracts/registry.js';
-import { unlistedFileError, verifyGate } from '../gates/verify.js';
+import { unlistedFileError, verifyGate, verifyStateReceipt } from '../gates/verify.js';
 import { makeProgress } from './progress.js';
 import { handleInterrupts, interrupted } from './interrupt.js';
 import { writeCatalog } from './catalog.js';
@@ -43,7 +43,7 @@ export interface RunSummary {
   seed: string;
   parameter_hash: string;
   manifest_fingerprint: string;
-  segments: { segment: string; status: 'built' | 'already_sealed'; seconds: number; rows?: Record<string, number> }[];
+  segments: { segment: string; status: 'built' | 'already_sealed' | 'already_built'; seconds: number; rows?: Record<string, number> }[];
   /** peak resident set of this process (main + worker threads), bytes */
   peak_rss_bytes: number;
   /** the world's catalog.json digest and this chain's main (egress) tables: id, rows, folder */
@@ -154,19 +154,26 @@ async function buildChain(chainDef: Chain, opts: RunOptions, live?: Live): Promi
       if (interrupted()) await interrupted(); // start nothing new while the handler stops the run
       if (live) live.segment = seg.id;
       const t0 = performance.now();
-      const gate = await verifyGate(world, seg.id, mf, (paths) => pool.sha256Files(paths));
+      const gate = seg.gated === false ? undefined : await verifyGate(world, seg.id, mf, (paths) => pool.sha256Files(paths));
       // a stray file in sealed partitions: a rebuild would only meet the write-once partitions again
       // (IO_WRITE_CONFLICT, or a stray directory left in place), so name the file and stop
-      const stray = gate.problems.find((p) => p.code === ErrorCodes.GATE_UNLISTED_FILE);
+      const stray = gate?.problems.find((p) => p.code === ErrorCodes.GATE_UNLISTED_FILE);
       if (stray) throw unlistedFileError(seg.id, stray);
-      if (gate.ok) {
+      // an ungated segment (6B before its gate) is done when its state receipt verifies from bytes
+      const state = seg.gated === false ? await verifyStateReceipt(world, seg.id, mf, (paths) => pool.sha256Files(paths)) : undefined;
+      if (state?.ok) {
+        progress.log(`${seg.id}: already built for this identity (awaiting its gate) — nothing to do`);
+        summary.segments.push({ segment: seg.id, status: 'already_built', seconds: 0 });
+        continue;
+      }
+      if (gate?.ok) {
         progress.log(`${seg.id}: already sealed for this identity — nothing to do`);
         summary.segments.push({ segment: seg.id, status: 'already_sealed', seconds: 0 });
         continue;
       }
       const res = await runSegment(seg, ctx);
       const seconds = (performance.now() - t0) / 1000;
-      progress.log(`${seg.id}: built and sealed in ${seconds.toFixed(2)} s`);
+      progress.log(`${seg.id}: ${seg.gated === false ? 'built (awaiting its gate)' : 'built and sealed'} in ${seconds.toFixed(2)} s`);
       summary.segments.push({ segment: seg.id, status: 'built', seconds: Math.round(seconds * 1000) / 1000, rows: res.rows });
       // Fresh workers for the next segment once the process is big: a worker's wasm memories (kernels,
       // zstd) never shrink, so a pool kept across segments carries every segment's high-water

@@ -5,13 +5,15 @@
 import { promises as fs } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { dictionary, gatesMap } from '../contracts/dictionary.js';
-import { verifyGate, bundleFingerprints, type GateReport } from '../gates/verify.js';
+import { verifyGate, verifyStateReceipt, stateReceiptSegments, bundleFingerprints, type GateReport } from '../gates/verify.js';
 import { fail, ErrorCodes } from '../core/errors.js';
 import { checkRngLogs } from './rng_accounting.js';
 
 export interface WorldGateReport extends GateReport {
   /** what validate could not check but does not fail on (e.g. a world copied without logs/) */
   notes: string[];
+  /** a segment built before its gate exists: what is built and what it awaits */
+  awaiting?: string;
 }
 
 /** One fingerprint's standing in the chain. */
@@ -109,6 +111,10 @@ export async function validateWorld(dir: string): Promise<WorldValidation> {
       reports.push(rep);
     }
     chains.push({ manifest_fingerprint: mf, chain, sealed, missing: chain.filter((s) => !sealed.includes(s)) });
+    for (const seg of stateReceiptSegments()) {
+      const rep = await verifyStateReceipt(world, seg, mf);
+      if (rep) reports.push(rep);
+    }
   }
   return { reports, chains };
 }

@@ -243,3 +243,57 @@ export async function bundleFingerprints(world: string, segment: string): Promis
     .map((n) => n.slice('manifest_fingerprint='.length))
     .sort();
 }
+
+/** Segments that publish a state receipt until their gate exists (a state_receipt_<SEG> dataset). */
+export function stateReceiptSegments(): string[] {
+  return dictionary()
+    .datasets.filter((x) => /^state_receipt_/.test(x.id))
+    .map((x) => x.segment);
+}
+
+/**
+ * A segment built before its gate exists (6B until its validation state) leaves a state receipt listing its
+ * files and their digests: each is re-hashed from bytes. A receipt that verifies passes with a note that the
+ * segment awaits its gate; a missing or changed file fails it. Undefined when there is no receipt.
+ */
+export async function verifyStateReceipt(
+  world: string,
+  seg: string,
+  mf: string,
+  hash: FileHasher = hashFilesHere,
+): Promise<(GateReport & { notes: string[]; awaiting?: string }) | undefined> {
+  const d = dictionary().datasets.find((x) => x.id === `state_receipt_${seg}`);
+  if (!d) return undefined;
+  const path = d.path_template.replace('{manifest_fingerprint}', mf);
+  let doc: { states_built: string[]; awaiting: string; files: OutputEntry[] };
+  try {
+    doc = JSON.parse(await fs.readFile(join(world, path), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const problems: GateProblem[] = [];
+  const present: OutputEntry[] = [];
+  for (const f of doc.files) {
+    try {
+      await fs.access(join(world, f.path));
+      present.push(f);
+    } catch {
+      problems.push({ code: ErrorCodes.GATE_FILE_MISSING, detail: `${f.path} is listed by ${path} but missing` });
+    }
+  }
+  const got = await hash(present.map((f) => join(world, f.path)));
+  present.forEach((f, i) => {
+    if (got[i] !== f.sha256_hex) problems.push({ code: ErrorCodes.GATE_DIGEST_MISMATCH, detail: `${f.path} differs from the digest ${path} lists` });
+  });
+  return {
+    gate_id: `state.${seg}`,
+    segment: seg,
+    ok: problems.length === 0,
+    bundle_dir: path.replace(/[^/]*$/, ''),
+    problems,
+    notes: [],
+    ...(problems.length === 0
+      ? { awaiting: `${seg} built through ${doc.states_built.join(', ')} (${doc.files.length} files verified from bytes); awaiting ${doc.awaiting}` }
+      : {}),
+  };
+}

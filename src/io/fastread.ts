@@ -8,6 +8,7 @@
  * `decodeParquet(encodeParquet(cols))` returns `cols` (null slots zero). The general reader is
  * io/reader.ts (DuckDB); tests hold this one to it on real parts.
  */
+import { readFileSync } from 'node:fs';
 import zstd from '@foxglove/wasm-zstd';
 import { assertZstdReady } from './zstd.js';
 import type { DictCodes, FastColumnType } from './fastparquet.js';
@@ -412,4 +413,9 @@ function spread(col: ReadColumn, width: number, row: number, count: number, vali
     if (valid[k]) v[row + k] = v[s--];
     else v[row + k] = 0;
   }
+}
+
+/** decodeParquet of a file (a pool worker reading a sealed part it was handed by path). */
+export function decodeParquetFile(path: string, want?: readonly string[]): ReadTable {
+  return decodeParquet(readFileSync(path), want);
 }

@@ -67,7 +67,7 @@ export function place(ex: WasmHeap, bytes: number, src?: ArrayBufferView): numbe
 const residents = new WeakMap<WasmHeap, { key: string; ptrs: Map<string, number> }>();
 
 /** Pointers of a task's resident columns, loading them as the heap's kept first block unless already there. */
-function residentPointers(ex: WasmHeap, args: ResArg[]): Map<string, number> {
+export function residentPointers(ex: WasmHeap, args: ResArg[]): Map<string, number> {
   if (args.length === 0) return new Map();
   const key = args.map((a) => a.key).join('\u0000');
   const have = residents.get(ex);

@@ -10,8 +10,9 @@ import { segment3B } from './3B/run.js';
 import { segment5A } from './5A/run.js';
 import { segment5B } from './5B/run.js';
 import { segment6A } from './6A/run.js';
+import { segment6B } from './6B/run.js';
 
-export const CHAIN: readonly SegmentDef[] = [segment1A, segment1B, segment2A, segment2B, segment3A, segment3B, segment5A, segment5B, segment6A];
+export const CHAIN: readonly SegmentDef[] = [segment1A, segment1B, segment2A, segment2B, segment3A, segment3B, segment5A, segment5B, segment6A, segment6B];
 /** Every segment the design names (SPEC §7), built or not, for clear --until errors. */
 export const DESIGNED: readonly string[] = ['1A', '1B', '2A', '2B', '3A', '3B', '5A', '5B', '6A', '6B'];
 

@@ -18,7 +18,13 @@ export interface AttachTables {
   nMerchants: number;
   nSites: number;
   nCountries: number;
+  /** 1A merchant ids, ascending (the merchant index is the rank) */
+  merchIds: BigUint64Array;
   merchAtm: Uint8Array;
+  /** outlets by merchant: [siteOff[m], siteOff[m + 1]) with their country index and site_order */
+  siteOff: Int32Array;
+  siteCountry: Int32Array;
+  siteOrders: Int32Array;
   siteCell: Int32Array;
   siteTerm: Int32Array;
   cc: Int32Array;
@@ -63,13 +69,18 @@ export interface AttachPolicy {
 /** One part's arrivals as k6bAttach reads them. */
 export interface AttachArrivals {
   n: number;
-  merchant: Int32Array;
+  merchantId: BigUint64Array;
   seq: BigUint64Array;
   ts: BigInt64Array;
-  country: Int32Array;
-  cg: Uint8Array;
+  /** legal_country_iso dictionary codes (−1 null) and each code's country index (−1 none) */
+  countryCode: Int32Array;
+  countryMap: Int32Array;
+  /** channel_group codes and each code's group (CG_CP, CG_CNP, CG_MIXED) */
+  cgCode: Int32Array;
+  cgMap: Uint8Array;
   virt: Uint8Array;
-  site: Int32Array;
+  /** site_order, −1 null */
+  siteOrder: Int32Array;
 }
 
 export interface AttachOut {
@@ -84,7 +95,18 @@ export interface AttachOut {
   rule: Uint8Array;
   traveller: Uint8Array;
   visitFirst: Int32Array;
-  visitCount: Int32Array;
+  /** per visit (the first `visits` rows): s1_session_index_6B */
+  sess: {
+    id: BigUint64Array;
+    count: BigUint64Array;
+    start: BigInt64Array;
+    end: BigInt64Array;
+    party: BigUint64Array;
+    device: BigUint64Array;
+    account: BigUint64Array;
+    instrument: BigUint64Array;
+    merchant: BigUint64Array;
+  };
 }
 
 function aliasAt(prob: Float64Array, alias: Int32Array, off: number, n: number, u: number): number {
@@ -117,10 +139,24 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
     rule: new Uint8Array(n),
     traveller: new Uint8Array(n),
     visitFirst: new Int32Array(n),
-    visitCount: new Int32Array(n),
+    sess: {
+      id: new BigUint64Array(n),
+      count: new BigUint64Array(n),
+      start: new BigInt64Array(n),
+      end: new BigInt64Array(n),
+      party: new BigUint64Array(n),
+      device: new BigUint64Array(n),
+      account: new BigUint64Array(n),
+      instrument: new BigUint64Array(n),
+      merchant: new BigUint64Array(n),
+    },
   };
   const siteVisits = new Int32Array(Math.max(t.nSites, 1));
   const merchVisits = new Int32Array(Math.max(t.nMerchants, 1));
+  const siteLast = new Int32Array(Math.max(t.nSites, 1)).fill(-1);
+  const merchLast = new Int32Array(Math.max(t.nMerchants, 1)).fill(-1);
+  const visitOf = new Int32Array(n),
+    visitLast = new Int32Array(n);
   const partyInCell = (g: number, u: number) => {
     const e0 = t.cellOff[g];
     return t.cellParty[e0 + aliasAt(t.cellProb, t.cellAlias, e0, t.cellOff[g + 1] - e0, u)];
@@ -129,33 +165,78 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
     const c0 = t.cc[c];
     return c0 + aliasAt(t.ccProb, t.ccAlias, c0, t.cc[c + 1] - c0, u);
   };
+  // resolve each arrival: merchant index, country index, channel group, outlet
+  const merchant = new Int32Array(n),
+    country = new Int32Array(n),
+    cg = new Uint8Array(n),
+    site = new Int32Array(n);
+  let cur = -1;
+  for (let i = 0; i < n; i++) {
+    const id = a.merchantId[i];
+    if (i === 0 || id !== a.merchantId[i - 1]) {
+      let lo = 0,
+        hi = t.nMerchants;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (t.merchIds[mid] < id) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo >= t.nMerchants || t.merchIds[lo] !== id) return { ...o, visits: -1 - i };
+      cur = lo;
+    }
+    const m = cur;
+    merchant[i] = m;
+    const code = a.countryCode[i];
+    const c = code >= 0 ? a.countryMap[code] : -1;
+    country[i] = c;
+    cg[i] = a.cgMap[a.cgCode[i]];
+    const so = a.siteOrder[i];
+    let st = -1;
+    if (so >= 0) {
+      for (let q = t.siteOff[m]; q < t.siteOff[m + 1]; q++)
+        if (t.siteOrders[q] === so && t.siteCountry[q] === c) {
+          st = q;
+          break;
+        }
+      if (st < 0) return { ...o, visits: -1 - i };
+    }
+    site[i] = st;
+  }
   let visits = 0;
   for (let i = 0; i < n; i++) {
-    const m = a.merchant[i];
+    const m = merchant[i];
     const s = a.seq[i];
-    const same = i > 0 && a.merchant[i - 1] === m;
-    if (same && a.seq[i - 1] >= s) return { ...o, visits: -1 - i };
+    if (i > 0 && merchant[i - 1] === m && a.seq[i - 1] >= s) return { ...o, visits: -1 - i };
     const sub = new Substream(p.k0, p.k1, Number((s - 1n) * BigInt(VISIT_BLOCKS)) >>> 0, m >>> 0);
     const u0 = sub.u01();
     const u1 = sub.u01();
-    const g = a.cg[i];
+    const g = cg[i];
     const atm = t.merchAtm[m] !== 0;
     const ch = a.virt[i] !== 0 || g === CG_CNP ? ECOM : g === CG_CP ? (atm ? ATM : POS) : u0 < p.mixedCnp ? ECOM : atm ? ATM : POS;
     o.channel[i] = ch;
+    const st = site[i];
+    const bySite = ch !== ECOM && st >= 0;
+    const prev = bySite ? siteLast[st] : merchLast[m];
+    if (bySite) siteLast[st] = i;
+    else merchLast[m] = i;
     let cont = false;
-    if (same && o.channel[i - 1] === ch && (ch === ECOM || a.site[i - 1] === a.site[i])) {
-      const gap = Number(a.ts[i] - a.ts[i - 1]);
+    if (prev >= 0 && o.channel[prev] === ch) {
+      const gap = Number(a.ts[i] - a.ts[prev]);
       cont = gap <= p.maxGapUs[ch] && u1 < p.pCont[ch];
     }
     if (cont) {
-      o.visitFirst[i] = o.visitFirst[i - 1];
-      o.visitCount[visits - 1]++;
+      const v = visitOf[prev];
+      visitOf[i] = v;
+      o.visitFirst[i] = o.visitFirst[prev];
+      o.sess.count[v]++;
+      visitLast[v] = i;
     } else {
+      visitOf[i] = visits;
       o.visitFirst[i] = i;
-      o.visitCount[visits] = 1;
+      o.sess.count[visits] = 1n;
+      visitLast[visits] = i;
       visits++;
-      const st = a.site[i];
-      if (ch !== ECOM && st >= 0) siteVisits[st]++;
+      if (bySite) siteVisits[st]++;
       else merchVisits[m]++;
     }
   }
@@ -173,11 +254,11 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
       o.traveller[i] = o.traveller[first];
       continue;
     }
-    const m = a.merchant[i];
+    const m = merchant[i];
     const s = a.seq[i];
     const ch = o.channel[i];
-    const c = a.country[i];
-    const st = a.site[i];
+    const c = country[i];
+    const st = site[i];
     const cp = ch !== ECOM && st >= 0;
     const sub = new Substream(p.k0, p.k1, Number((s - 1n) * BigInt(VISIT_BLOCKS) + 1n) >>> 0, m >>> 0);
     const [uReg, uK, uCross, uLocal, uCountry, uCell, uParty, uCard, uDev, uIp] = Array.from({ length: 10 }, () => sub.u01());
@@ -244,7 +325,19 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
     o.ip[i] = entityId(ip, ipk);
     o.session[i] = (BigInt(m) << 40n) | s;
     o.rule[i] = rule;
-    o.traveller[i] = c >= 0 && t.partyCountry[pc] !== c ? 1 : 0;
+    o.traveller[i] = c < 0 || t.partyCountry[pc] !== c ? 1 : 0;
+  }
+  for (let i = 0, v = 0; i < n; i++) {
+    if (o.visitFirst[i] !== i) continue;
+    o.sess.id[v] = o.session[i];
+    o.sess.start[v] = a.ts[i];
+    o.sess.end[v] = a.ts[visitLast[v]];
+    o.sess.party[v] = o.party[i];
+    o.sess.device[v] = o.device[i];
+    o.sess.account[v] = o.account[i];
+    o.sess.instrument[v] = o.instrument[i];
+    o.sess.merchant[v] = a.merchantId[i];
+    v++;
   }
   o.visits = visits;
   return o;
