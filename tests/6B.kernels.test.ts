@@ -5,10 +5,10 @@ import { instantiateKernelsSync } from '../src/rng/wasm.js';
 import type { KernelExports } from '../src/kernels/index.js';
 import { runTask } from '../src/pool/task.js';
 import { SharedCol } from '../src/pool/columns.js';
-import { k6bAttach } from '../src/kernels/6B.js';
+import { k6bActive, k6bAttach } from '../src/kernels/6B.js';
 import { aliasBuild } from '../src/rng/alias.js';
 import { entityIndex } from '../src/laws/ids.js';
-import { attachRef, ECOM, type AttachArrivals, type AttachPolicy, type AttachTables } from '../src/segments/6B/kernels_ref.js';
+import { activeRef, attachRef, ECOM, type AttachArrivals, type AttachPolicy, type AttachTables } from '../src/segments/6B/kernels_ref.js';
 
 let ex: KernelExports;
 beforeAll(() => {
@@ -138,6 +138,7 @@ function world(seed: number): { t: AttachTables; p: AttachPolicy; a: AttachArriv
     visitsPerRegular: 3,
     pPrimary: 0.8,
     pTypical: 0.7,
+    pPrimaryCard: 0.6,
     pCont: Float64Array.of(0.3, 0.3, 0.5),
     maxGapUs: Float64Array.of(600e6, 300e6, 1800e6),
     pRegular: Float64Array.of(0.4, 0.3, 0.3),
@@ -213,6 +214,7 @@ function runWasm(w: ReturnType<typeof world>, key: string) {
     visitsPerRegular: p.visitsPerRegular,
     pPrimary: p.pPrimary,
     pTypical: p.pTypical,
+    pPrimaryCard: p.pPrimaryCard,
     nMerchants: t.nMerchants,
     nSites: t.nSites,
     nCountries: t.nCountries,
@@ -331,5 +333,15 @@ describe('6B S1 attach kernel', () => {
     const again = runWasm(moved, 'set-B');
     expect([...again.out.device]).toEqual([...attachRef(moved.a, moved.t, moved.p).device]);
     expect([...again.out.device]).not.toEqual([...first.out.device]);
+  });
+
+  it('active parties: one uniform each, wasm == TypeScript, the share near p', () => {
+    const n = 20_000;
+    const out = new SharedCol('u8', n);
+    runTask(ex, k6bActive.task({ n, first: 500, k0: 11, k1: 22, pActive: 0.42, outActive: out.out(0, n) }));
+    const ref = activeRef(500, n, 11, 22, 0.42);
+    expect([...(out.view() as Uint8Array)]).toEqual([...ref]);
+    const share = ref.reduce((x, y) => x + y, 0) / n;
+    expect(Math.abs(share - 0.42)).toBeLessThan(0.015);
   });
 });

@@ -90,6 +90,7 @@ export function k6bAttach(
   visitsPerRegular: f64,
   pPrimary: f64,
   pTypical: f64,
+  pPrimaryCard: f64,
   nMerchants: i32,
   nSites: i32,
   nCountries: i32,
@@ -311,7 +312,8 @@ export function k6bAttach(
       want = 255;
       ok = a1 - a0;
     }
-    let pick = uniformIndex(uCard, ok);
+    // the first card of the channel with pPrimaryCard (a person's everyday card), else one of the others
+    let pick = uCard < pPrimaryCard || ok <= 1 ? 0 : 1 + uniformIndex((uCard - pPrimaryCard) / (1.0 - pPrimaryCard), ok - 1);
     let card = a0;
     for (let q = a0; q < a1; q++) {
       if ((load<u8>(cardMask + <usize>q) & want) == 0) continue;
@@ -365,5 +367,13 @@ export function k6bIndex(n: i32, r0: u32, r1: u32, r2: u32, r3: u32, id: usize, 
   for (let i = 0; i < n; i++) {
     let x = entityIndex(load<u64>(id + (<usize>i << 3)), r0, r1, r2, r3);
     store<i32>(outIndex + (<usize>i << 2), x < 0x80000000 ? <i32>x : -1);
+  }
+}
+
+/** S1 inputs: which parties pay in the scenario, one uniform each (block `index` of the active family, lane 0): u < pActive. */
+export function k6bActive(n: i32, first: u32, k0: u32, k1: u32, pActive: f64, outActive: usize): void {
+  for (let i = 0; i < n; i++) {
+    streamInitAt(k0, k1, first + <u32>i, 0);
+    store<u8>(outActive + <usize>i, streamU01() < pActive ? 1 : 0);
   }
 }

@@ -14,6 +14,7 @@ export const k6bAttach = kernel(
     visitsPerRegular: f64,
     pPrimary: f64,
     pTypical: f64,
+    pPrimaryCard: f64,
     nMerchants: i32,
     nSites: i32,
     nCountries: i32,
@@ -82,3 +83,6 @@ export const k6bAttach = kernel(
 
 /** S1 inputs: dense indices of 6A ids (entityIndex), −1 where the index leaves [0, 2^31). */
 export const k6bIndex = kernel('k6bIndex', { n: i32, r0: u32, r1: u32, r2: u32, r3: u32, id: inCol('u64'), outIndex: outCol('i32') });
+
+/** S1 inputs: which parties pay in the scenario (one uniform per party). */
+export const k6bActive = kernel('k6bActive', { n: i32, first: u32, k0: u32, k1: u32, pActive: f64, outActive: outCol('u8') });

@@ -11,7 +11,8 @@ import { idRoundKeys } from '../../laws/ids.js';
 import { aliasBuild } from '../../rng/alias.js';
 import { SharedCol, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
-import { k6bIndex } from '../../kernels/6B.js';
+import { k6bActive, k6bIndex } from '../../kernels/6B.js';
+import { FamilyKeys } from '../../rng/keys.js';
 import type { AttachTables } from './kernels_ref.js';
 import type { Policies6B } from './policies.js';
 
@@ -41,6 +42,18 @@ async function indices(ctx: RunContext, ids: BigUint64Array, kind: string, n: nu
     if (idx[i] < 0 || idx[i] >= n)
       fail(ErrorCodes.VALIDATION_FAILED, `${kind} id ${ids[i]} is not one of 6A's ${n} ${kind}s`, where, 'rebuild 6A (fraudworld run --until 6A)');
   return idx;
+}
+
+/** The first position of a sorted array whose value is not below `x`. */
+function lowerBound<T extends number | bigint>(a: ArrayLike<T>, x: T): number {
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Prefix offsets of counts (n + 1), on shared memory. */
@@ -77,13 +90,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
     merchAtm[m] = atm.has(mMcc[r]) ? 1 : 0;
   });
   const merchantIndex = (id: bigint): number => {
-    let lo = 0,
-      hi = M;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (merchIds[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(merchIds, id);
     return lo < M && merchIds[lo] === id ? lo : -1;
   };
 
@@ -164,7 +171,15 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
   const devCount = new Int32Array(P);
   for (let d = 0; d < D; d++) if (devOwner[d] >= 0) devCount[devOwner[d]]++;
 
-  // payers: a card of some channel and a device; cells of the grid by home
+  // who pays in the scenario: one uniform per party (6A sized its population with the same share)
+  const [ak0, ak1] = new FamilyKeys(ctx, '6B.active').forString('party');
+  const activeC = new SharedCol('u8', P);
+  await runShards(ctx.pool, P, SHARD, ({ start: s, end: e }) =>
+    k6bActive.task({ n: e - s, first: s, k0: ak0, k1: ak1, pActive: pol.active_share, outActive: activeC.out(s, e) }),
+  );
+  const active = activeC.view() as Uint8Array;
+
+  // payers: active, a card of some channel and a device; cells of the grid by home
   const deg = pol.cell_degrees;
   const LATS = Math.ceil(180 / deg) + 2,
     LONS = Math.ceil(360 / deg) + 2;
@@ -173,7 +188,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
   const keys = new Map<number, number>();
   let payers = 0;
   for (let i = 0; i < P; i++) {
-    if (cardCount[i] === 0 || devCount[i] === 0 || !(act[i] > 0)) continue;
+    if (!active[i] || cardCount[i] === 0 || devCount[i] === 0 || !(act[i] > 0)) continue;
     const k = cellKey(partyCountry[i], lat[i], lon[i]);
     keyOf[i] = k;
     keys.set(k, (keys.get(k) ?? 0) + 1);
@@ -280,13 +295,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
   const tIdx = await indices(ctx, numericColumn(dp, 'device_id', 's4_device_profile_6A', BigUint64Array), 'device', D, 's4_device_profile_6A');
   for (let r = 0; r < dp.numRows; r++) {
     const k = comp(merchantIndex(tm[r]), cOf.get(tc.dict[tc.codes[r]]) ?? 255, to[r]);
-    let lo = 0,
-      hi = S;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sortedKey[mid] < k) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(sortedKey, k);
     if (lo >= S || sortedKey[lo] !== k)
       fail(ErrorCodes.VALIDATION_FAILED, `terminal of an outlet not in site_locations (merchant ${tm[r]})`, 's4_device_profile_6A', 'rebuild 6A');
     if (ipCount[tIdx[r]] === 0) fail(ErrorCodes.VALIDATION_FAILED, `POS terminal of merchant ${tm[r]} has no IP link`, 's4_ip_links_6A', 'rebuild 6A');

@@ -59,6 +59,7 @@ export interface AttachPolicy {
   visitsPerRegular: number;
   pPrimary: number;
   pTypical: number;
+  pPrimaryCard: number;
   pCont: Float64Array;
   maxGapUs: Float64Array;
   pRegular: Float64Array;
@@ -299,7 +300,7 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
       want = 255;
       ok = a1 - a0;
     }
-    let pick = uniformIndex(uCard, ok);
+    let pick = uCard < p.pPrimaryCard || ok <= 1 ? 0 : 1 + uniformIndex((uCard - p.pPrimaryCard) / (1.0 - p.pPrimaryCard), ok - 1);
     let card = a0;
     for (let q = a0; q < a1; q++) {
       if ((t.cardMask[q] & want) === 0) continue;
@@ -341,4 +342,9 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
   }
   o.visits = visits;
   return o;
+}
+
+/** k6bActive: whether party first + i pays in the scenario (one uniform, block first + i, lane 0). */
+export function activeRef(first: number, n: number, k0: number, k1: number, pActive: number): Uint8Array {
+  return Uint8Array.from({ length: n }, (_, i) => (new Substream(k0, k1, (first + i) >>> 0, 0).u01() < pActive ? 1 : 0));
 }

@@ -6,6 +6,7 @@ type PerChannel<T> = Record<Channel, T>;
 
 export interface Attachment6B {
   version: 1;
+  active_share: number;
   atm_mcc: number[];
   mixed_cnp_share: number;
   visits: PerChannel<{ p_continue: number; max_gap_seconds: number }>;
@@ -14,6 +15,7 @@ export interface Attachment6B {
   cell_degrees: number;
   regulars: { share: PerChannel<number>; visits_per_regular: number };
   card_types: PerChannel<string[]>;
+  p_primary_card: number;
   p_primary_device: number;
   p_typical_ip: number;
 }

@@ -76,6 +76,7 @@ export async function s1Attach(ctx: RunContext, p: Policies6B, inp: Inputs6B, sc
       visitsPerRegular: pol.regulars.visits_per_regular,
       pPrimary: pol.p_primary_device,
       pTypical: pol.p_typical_ip,
+      pPrimaryCard: pol.p_primary_card,
     },
     nMerchants: t.nMerchants,
     nSites: t.nSites,

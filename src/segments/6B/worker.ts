@@ -49,7 +49,17 @@ export interface AttachTask {
   file: string;
   part: number;
   res: AttachResident;
-  scalars: { k0: number; k1: number; rk0: number; rk1: number; mixedCnp: number; visitsPerRegular: number; pPrimary: number; pTypical: number };
+  scalars: {
+    k0: number;
+    k1: number;
+    rk0: number;
+    rk1: number;
+    mixedCnp: number;
+    visitsPerRegular: number;
+    pPrimary: number;
+    pTypical: number;
+    pPrimaryCard: number;
+  };
   nMerchants: number;
   nSites: number;
   /** per channel (POS, ATM, ECOM) */
