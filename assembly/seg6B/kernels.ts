@@ -223,7 +223,7 @@ export function k6bAttach(
     let prev = load<i32>(lastAt);
     store<i32>(lastAt, i);
     let cont = false;
-    if (prev >= 0 && <i32>load<u8>(outChannel + <usize>prev) == ch) {
+    if (prev >= 0 && <i32>load<u8>(outChannel + <usize>prev) == ch && ld32(country, prev) == ld32(country, i)) {
       let gap = load<i64>(ts + (<usize>i << 3)) - load<i64>(ts + (<usize>prev << 3));
       cont = <f64>gap <= load<f64>(maxGapUs + (<usize>ch << 3)) && u1 < load<f64>(pCont + (<usize>ch << 3));
     }

@@ -221,7 +221,7 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
     if (bySite) siteLast[st] = i;
     else merchLast[m] = i;
     let cont = false;
-    if (prev >= 0 && o.channel[prev] === ch) {
+    if (prev >= 0 && o.channel[prev] === ch && country[prev] === country[i]) {
       const gap = Number(a.ts[i] - a.ts[prev]);
       cont = gap <= p.maxGapUs[ch] && u1 < p.pCont[ch];
     }

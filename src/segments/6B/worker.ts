@@ -11,7 +11,7 @@ import { place, residentPointers, type ResArg } from '../../pool/task.js';
 import { taskKind } from '../../pool/tasks.js';
 import type { KernelExports } from '../../kernels/index.js';
 import { k6bAttach } from '../../kernels/6B.js';
-import { CHANNELS, RULES } from './kernels_ref.js';
+import { CHANNELS, RULES, type AttachPolicy } from './kernels_ref.js';
 
 /** The resident tables (SharedCol.res handles) by k6bAttach parameter name. */
 export type AttachResident = Record<
@@ -49,17 +49,7 @@ export interface AttachTask {
   file: string;
   part: number;
   res: AttachResident;
-  scalars: {
-    k0: number;
-    k1: number;
-    rk0: number;
-    rk1: number;
-    mixedCnp: number;
-    visitsPerRegular: number;
-    pPrimary: number;
-    pTypical: number;
-    pPrimaryCard: number;
-  };
+  scalars: Pick<AttachPolicy, 'k0' | 'k1' | 'rk0' | 'rk1' | 'mixedCnp' | 'visitsPerRegular' | 'pPrimary' | 'pTypical' | 'pPrimaryCard'>;
   nMerchants: number;
   nSites: number;
   /** per channel (POS, ATM, ECOM) */
