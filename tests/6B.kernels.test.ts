@@ -95,7 +95,7 @@ function world(seed: number): { t: AttachTables; p: AttachPolicy; a: AttachArriv
   const siteOff = new Int32Array(M + 1);
   for (const m of siteMerchant) siteOff[m + 1]++;
   for (let m = 0; m < M; m++) siteOff[m + 1] += siteOff[m];
-  const siteCountry = Int32Array.from({ length: S }, () => int(C));
+  const siteCountry = Int32Array.from({ length: S }, (_, s) => Math.min(C - 1, s - siteOff[siteMerchant[s]])); // sorted by (country, site_order) within a merchant
   const siteOrders = Int32Array.from({ length: S }, (_, s) => 1 + s - siteOff[siteMerchant[s]]);
   const merchIds = BigUint64Array.from({ length: M }, (_, m) => BigInt(m) * 1_000_003n + 17n);
   const t: AttachTables = {

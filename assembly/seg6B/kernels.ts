@@ -182,11 +182,16 @@ export function k6bAttach(
     let so = ld32(siteOrder, i);
     let st: i32 = -1;
     if (so >= 0) {
-      for (let q = ld32(siteOff, m); q < ld32(siteOff, m + 1); q++)
-        if (ld32(siteOrders, q) == so && ld32(siteCountry, q) == c) {
-          st = q;
-          break;
-        }
+      // the merchant's outlets are sorted by (country, site_order): binary search (chains have thousands)
+      let lo = ld32(siteOff, m);
+      let hi = ld32(siteOff, m + 1);
+      while (lo < hi) {
+        let mid = (lo + hi) >>> 1;
+        let mc = ld32(siteCountry, mid);
+        if (mc < c || (mc == c && ld32(siteOrders, mid) < so)) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < ld32(siteOff, m + 1) && ld32(siteCountry, lo) == c && ld32(siteOrders, lo) == so) st = lo;
       if (st < 0) return -1 - i;
     }
     store<i32>(site + (<usize>i << 2), st);

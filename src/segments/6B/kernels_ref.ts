@@ -21,7 +21,7 @@ export interface AttachTables {
   /** 1A merchant ids, ascending (the merchant index is the rank) */
   merchIds: BigUint64Array;
   merchAtm: Uint8Array;
-  /** outlets by merchant: [siteOff[m], siteOff[m + 1]) with their country index and site_order */
+  /** outlets by merchant: [siteOff[m], siteOff[m + 1]) with their country index and site_order, sorted by both */
   siteOff: Int32Array;
   siteCountry: Int32Array;
   siteOrders: Int32Array;
@@ -194,11 +194,15 @@ export function attachRef(a: AttachArrivals, t: AttachTables, p: AttachPolicy): 
     const so = a.siteOrder[i];
     let st = -1;
     if (so >= 0) {
-      for (let q = t.siteOff[m]; q < t.siteOff[m + 1]; q++)
-        if (t.siteOrders[q] === so && t.siteCountry[q] === c) {
-          st = q;
-          break;
-        }
+      let lo = t.siteOff[m],
+        hi = t.siteOff[m + 1];
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const mc = t.siteCountry[mid];
+        if (mc < c || (mc === c && t.siteOrders[mid] < so)) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < t.siteOff[m + 1] && t.siteCountry[lo] === c && t.siteOrders[lo] === so) st = lo;
       if (st < 0) return { ...o, visits: -1 - i };
     }
     site[i] = st;
