@@ -344,4 +344,33 @@ describe('6B S1 attach kernel', () => {
     const share = ref.reduce((x, y) => x + y, 0) / n;
     expect(Math.abs(share - 0.42)).toBeLessThan(0.015);
   });
+
+  it('any run of whole merchants regenerates alone: the same attachments as inside the whole part', () => {
+    const w = world(6);
+    const whole = attachRef(w.a, w.t, w.p);
+    const { a } = w;
+    const cut = (from: number, to: number): AttachArrivals => ({
+      n: to - from,
+      merchantId: a.merchantId.slice(from, to),
+      seq: a.seq.slice(from, to),
+      ts: a.ts.slice(from, to),
+      countryCode: a.countryCode.slice(from, to),
+      countryMap: a.countryMap,
+      cgCode: a.cgCode.slice(from, to),
+      cgMap: a.cgMap,
+      virt: a.virt.slice(from, to),
+      siteOrder: a.siteOrder.slice(from, to),
+    });
+    let checked = 0;
+    for (let from = 0; from < a.n;) {
+      let to = from;
+      while (to < a.n && a.merchantId[to] === a.merchantId[from]) to++;
+      const part = attachRef(cut(from, to), w.t, w.p);
+      for (const k of ['party', 'account', 'instrument', 'device', 'ip', 'session', 'channel', 'rule', 'traveller'] as const)
+        expect([k, [...part[k]]]).toEqual([k, [...whole[k].slice(from, to)]]);
+      checked += to - from;
+      from = to;
+    }
+    expect(checked).toBe(a.n);
+  });
 });
