@@ -214,7 +214,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
     cellAlias = sharedArray(Int32Array, payers);
   const cellMass = new Float64Array(G);
   for (let g = 0; g < G; g++) {
-    const w = Float64Array.from(cellParty.subarray(cellOff[g], cellOff[g + 1]), (i) => act[i]);
+    const w = Float64Array.from(cellParty.subarray(cellOff[g], cellOff[g + 1]), (i) => Math.min(act[i], pol.activity_cap));
     aliasBuild(w, cellProb.subarray(cellOff[g], cellOff[g + 1]), cellAlias.subarray(cellOff[g], cellOff[g + 1]));
     for (const x of w) cellMass[g] += x;
   }

@@ -7,6 +7,7 @@ type PerChannel<T> = Record<Channel, T>;
 export interface Attachment6B {
   version: 1;
   active_share: number;
+  activity_cap: number;
   atm_mcc: number[];
   mixed_cnp_share: number;
   visits: PerChannel<{ p_continue: number; max_gap_seconds: number }>;
