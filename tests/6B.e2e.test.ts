@@ -3,7 +3,7 @@
 // online, the IP is the device's); sessions equal their arrivals; worker count leaves no trace; validate
 // verifies the state receipt and reports 6B as awaiting its gate; a bad 6B policy is one line.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duck, lit } from '../src/io/duck.js';
 import { fw, tempDir, tree, ROOT } from './support/world.js';
@@ -100,6 +100,13 @@ describe('6B S1 on a tiny world', () => {
     expect(v.code, v.out + v.err).toBe(0);
     expect(v.out).toMatch(/^PASS state\.6B /m);
     expect(v.out).toMatch(/^AWAIT state\.6B 6B built through S0, S1 \(\d+ files verified from bytes\); awaiting the 6B gate/m);
+    // the receipt accounts S1's counter-addressed draws per family
+    const rd = readdirSync(join(W, 'data/layer3/6B/state_receipt'))[0];
+    const receipt = JSON.parse(readFileSync(join(W, 'data/layer3/6B/state_receipt', rd, 'state_receipt_6B.json'), 'utf8'));
+    const { arrivals, visits, rng } = receipt.s1;
+    expect(rng['6B.attach']).toEqual({ draws: 2 * arrivals + 10 * visits, blocks: arrivals + 5 * visits });
+    expect(rng['6B.regular'].blocks).toBe(Math.round(receipt.s1.attach_rule_share.REGULAR * arrivals));
+    expect(receipt.files.length).toBeGreaterThanOrEqual(4);
   });
 
   it('a tampered or dropped 6B file fails validate; a re-run of a verified world does nothing', () => {

@@ -51,6 +51,13 @@ async function run6B(ctx: RunContext) {
     attach_rule_share: Object.fromEntries(RULES.map((r, i) => [r, share(s1.rule[i], s1.arrivals)])),
     tables: inp.stats,
     parts: s1.parts,
+    // counter-addressed draws per family (rng_trace_log_6B comes with the gate): an arrival's window spends one
+    // block on channel and continuation, a visit five more; a regular one block of its own; a party one block
+    rng: {
+      '6B.attach': { draws: 2 * s1.arrivals + 10 * s1.visits, blocks: s1.arrivals + 5 * s1.visits },
+      '6B.regular': { draws: 2 * s1.rule[1], blocks: s1.rule[1] },
+      '6B.active': { draws: inp.stats.parties, blocks: inp.stats.parties },
+    },
   };
   const receipt = {
     segment: '6B',
