@@ -73,18 +73,24 @@ export function aliasBuild(wPtr: usize, n: i32, probPtr: usize, aliasPtr: usize)
   return 0;
 }
 
-/** One alias sample from ONE u01: j = floor(u*n), frac = u*n - j; frac < prob[j] ? j : alias[j].
- *  Draws: exactly 1. */
+/** The alias pick of uniform u: j = floor(u*n), frac = u*n - j; frac < prob[j] ? j : alias[j]. */
 // @ts-ignore: decorator
 @inline
-export function aliasSample(probPtr: usize, aliasPtr: usize, n: i32): i32 {
-  let x = streamU01() * <f64>n;
+export function aliasAt(probPtr: usize, aliasPtr: usize, n: i32, u: f64): i32 {
+  let x = u * <f64>n;
   let jf = Math.floor(x);
   let frac = x - jf;
   let j = <i32>jf;
   if (j >= n) j = n - 1; // u*n can round up to n for huge n
   // branch-free select: the coin is unpredictable, a branch here halves throughput
   return select<i32>(j, load<i32>(aliasPtr + (<usize>j << 2)), frac < load<f64>(probPtr + (<usize>j << 3)));
+}
+
+/** One alias sample from ONE u01 of the current substream (aliasAt). Draws: exactly 1. */
+// @ts-ignore: decorator
+@inline
+export function aliasSample(probPtr: usize, aliasPtr: usize, n: i32): i32 {
+  return aliasAt(probPtr, aliasPtr, n, streamU01());
 }
 
 /** count alias samples from the current substream into i32 out[0..count). Draws: count. */

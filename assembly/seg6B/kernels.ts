@@ -10,6 +10,7 @@
 
 import { streamInitAt, streamU01 } from "../rng/stream";
 import { entityId, entityIndex } from "../laws/ids";
+import { aliasAt } from "../rng/alias";
 
 export const VISIT_BLOCKS: u32 = 6;
 
@@ -30,16 +31,6 @@ const RULE_TRAVELLER: u8 = 4;
 // @ts-ignore: decorator
 @inline function ld32(p: usize, i: i32): i32 {
   return load<i32>(p + (<usize>i << 2));
-}
-
-/** An alias draw from table (prob, alias)[0..n) with a given uniform (the rng/alias.ts rule). */
-// @ts-ignore: decorator
-@inline function aliasAt(prob: usize, alias: usize, n: i32, u: f64): i32 {
-  let x = u * <f64>n;
-  let jf = Math.floor(x);
-  let j = <i32>jf;
-  if (j >= n) j = n - 1;
-  return x - jf < load<f64>(prob + (<usize>j << 3)) ? j : ld32(alias, j);
 }
 
 /** Index in [0, k) from a uniform. */

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { dataset, gatesMap } from '../contracts/dictionary.js';
 import { sha256Hex, stableJson } from '../core/hash.js';
 import { FLAG_FILE } from '../gates/bundle.js';
-import { gateOutputs, stateReceiptSegments } from '../gates/verify.js';
+import { gateOutputs, readStateReceipt, stateReceiptSegments } from '../gates/verify.js';
 import { Duck, litList } from '../io/duck.js';
 import { exists, replaceFile } from '../io/publish.js';
 import { engineVersion } from '../core/paths.js';
@@ -96,11 +96,11 @@ async function chainOf(world: string, mf: string, duck: Duck): Promise<CatalogCh
   if (!identity) return undefined;
   // a segment built before its gate (6B for now): the files its state receipt lists, checked by validate
   for (const seg of stateReceiptSegments()) {
-    const receipt = dataset(`state_receipt_${seg}`).path_template.replace('{manifest_fingerprint}', mf);
-    if (!(await exists(join(world, receipt)))) continue;
-    const doc = JSON.parse(await fs.readFile(join(world, receipt), 'utf8')) as { files: { dataset: string; path: string }[] };
+    const receipt = await readStateReceipt(world, seg, mf);
+    if (!receipt) continue;
+    const { path, doc } = receipt;
     segments.push(`${seg} (awaiting its gate)`);
-    const byId = new Map<string, string[]>([[`state_receipt_${seg}`, [receipt]]]);
+    const byId = new Map<string, string[]>([[`state_receipt_${seg}`, [path]]]);
     for (const o of doc.files) (byId.get(o.dataset) ?? byId.set(o.dataset, []).get(o.dataset)!).push(o.path);
     for (const [id, files] of byId) {
       add(id, files, `state.${seg}`);

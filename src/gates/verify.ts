@@ -251,6 +251,25 @@ export function stateReceiptSegments(): string[] {
     .map((x) => x.segment);
 }
 
+/** What a state receipt says (contracts/schemas/state_receipt.schema.json). */
+export interface StateReceipt {
+  states_built: string[];
+  awaiting: string;
+  files: OutputEntry[];
+}
+
+/** Segment `seg`'s state receipt under fingerprint `mf` and its world-relative path; undefined when there is none. */
+export async function readStateReceipt(world: string, seg: string, mf: string): Promise<{ path: string; doc: StateReceipt } | undefined> {
+  const d = dictionary().datasets.find((x) => x.id === `state_receipt_${seg}`);
+  if (!d) return undefined;
+  const path = d.path_template.replace('{manifest_fingerprint}', mf);
+  try {
+    return { path, doc: JSON.parse(await fs.readFile(join(world, path), 'utf8')) as StateReceipt };
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A segment built before its gate exists (6B until its validation state) leaves a state receipt listing its
  * files and their digests: each is re-hashed from bytes. A receipt that verifies passes with a note that the
@@ -262,15 +281,9 @@ export async function verifyStateReceipt(
   mf: string,
   hash: FileHasher = hashFilesHere,
 ): Promise<(GateReport & { notes: string[]; awaiting?: string }) | undefined> {
-  const d = dictionary().datasets.find((x) => x.id === `state_receipt_${seg}`);
-  if (!d) return undefined;
-  const path = d.path_template.replace('{manifest_fingerprint}', mf);
-  let doc: { states_built: string[]; awaiting: string; files: OutputEntry[] };
-  try {
-    doc = JSON.parse(await fs.readFile(join(world, path), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const receipt = await readStateReceipt(world, seg, mf);
+  if (!receipt) return undefined;
+  const { path, doc } = receipt;
   const problems: GateProblem[] = [];
   const present: OutputEntry[] = [];
   for (const f of doc.files) {

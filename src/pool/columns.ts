@@ -73,3 +73,10 @@ type TypedCtor<T> = { new (buf: SharedArrayBuffer, offset: number, length: numbe
 export function sharedArray<T>(C: TypedCtor<T>, n: number): T {
   return new C(new SharedArrayBuffer(Math.max(8, n * C.BYTES_PER_ELEMENT)), 0, n);
 }
+
+/** Prefix offsets (n + 1, on shared memory) of per-item counts: item i's rows are [off[i], off[i + 1]). */
+export function offsetsOf(count: ArrayLike<number>): Int32Array {
+  const off = sharedArray(Int32Array, count.length + 1);
+  for (let i = 0; i < count.length; i++) off[i + 1] = off[i] + count[i];
+  return off;
+}

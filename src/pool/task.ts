@@ -56,6 +56,9 @@ export function viewOf(buf: ArrayBufferLike, type: ElemType, byteOffset: number,
   }
 }
 
+/** A column slice's elements, viewed where they lie. */
+const sliceView = (c: ColumnSlice) => viewOf(c.buf, c.type, c.offset * ELEM_BYTES[c.type], c.length);
+
 /** alloc() room for `bytes` (at least 8: an empty column still gets a valid pointer) and copy `src` in, if given. */
 export function place(ex: WasmHeap, bytes: number, src?: ArrayBufferView): number {
   const p = ex.alloc(Math.max(8, bytes));
@@ -83,7 +86,7 @@ export function residentPointers(ex: WasmHeap, args: ResArg[]): Map<string, numb
   const ptrs = new Map<string, number>();
   let at = base;
   args.forEach((a, i) => {
-    const src = viewOf(a.col.buf, a.col.type, a.col.offset * ELEM_BYTES[a.col.type], a.col.length);
+    const src = sliceView(a.col);
     new Uint8Array(ex.memory.buffer, at, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength));
     ptrs.set(a.key, at);
     at += sizes[i];
@@ -111,7 +114,7 @@ export function runTask(ex: WasmHeap, task: KernelTask): number {
       continue;
     }
     const bytes = a.col.length * ELEM_BYTES[a.col.type];
-    ptrs.push(place(ex, bytes, a.kind === 'in' ? viewOf(a.col.buf, a.col.type, a.col.offset * ELEM_BYTES[a.col.type], a.col.length) : undefined));
+    ptrs.push(place(ex, bytes, a.kind === 'in' ? sliceView(a.col) : undefined));
   }
   // the wire carries the kernel's name; the declaration that built the task fixed its argument order
   const fn = (ex as unknown as Record<string, unknown>)[task.kernel];

@@ -69,16 +69,19 @@ export function aliasBuild(
   return { n, prob, alias };
 }
 
-/** One alias sample from ONE u01: j = floor(u*n), frac = u*n - j; frac < prob[j] ? j : alias[j].
- *  Draws: exactly 1. */
-export function aliasSample(s: Substream, t: AliasTable): number {
-  const n = t.n;
-  const x = s.u01() * n;
+/** The alias pick of uniform u from the table at prob/alias[off, off + n): j = floor(u*n), frac = u*n - j; frac < prob[j] ? j : alias[j]. */
+export function aliasAt(prob: ArrayLike<number>, alias: ArrayLike<number>, off: number, n: number, u: number): number {
+  const x = u * n;
   const jf = Math.floor(x);
   const frac = x - jf;
   let j = jf;
   if (j >= n) j = n - 1; // u*n can round up to n for huge n
-  return frac < t.prob[j]! ? j : t.alias[j]!;
+  return frac < prob[off + j]! ? j : alias[off + j]!;
+}
+
+/** One alias sample from ONE u01 (aliasAt). Draws: exactly 1. */
+export function aliasSample(s: Substream, t: AliasTable): number {
+  return aliasAt(t.prob, t.alias, 0, t.n, s.u01());
 }
 
 /** count alias samples into out (Int32Array). Draws: count. */

@@ -49,10 +49,3 @@ export function householdWindow(household: ArrayLike<number>, hHead: ArrayLike<n
     he = household[e - 1];
   return [hs >= 0 ? hHead[hs] : s, he >= 0 ? hHead[he] + hSize[he] : e];
 }
-
-/** Prefix offsets (n + 1, on shared memory) of per-item counts: item i's rows are [off[i], off[i + 1]). */
-export function offsetsOf(count: ArrayLike<number>): Int32Array {
-  const off = sharedArray(Int32Array, count.length + 1);
-  for (let i = 0; i < count.length; i++) off[i + 1] = off[i] + count[i];
-  return off;
-}

@@ -2,11 +2,11 @@
 // (k6aDeviceCounts, k6aDeviceFill), one terminal per physical outlet, account access (k6aAccess), and every
 // device's IP choices (k6aDeviceIps) over residential, corporate, carrier CGNAT, public Wi-Fi and VPN pools.
 import type { RunContext } from '../../engine/context.js';
-import { mapped, offsetsOf } from './gather.js';
+import { mapped } from './gather.js';
 import type { RngTrace } from '../../engine/trace.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { fm_exp } from '../../rng/fmath.js';
-import { SharedCol, sharedArray } from '../../pool/columns.js';
+import { SharedCol, offsetsOf, sharedArray } from '../../pool/columns.js';
 import { localOffsets, runShards } from '../../pool/shards.js';
 import { k6aAccess, k6aDeviceCounts, k6aDeviceFill, k6aDeviceIps, k6aIds } from '../../kernels/6A.js';
 import type { Inputs6A } from './inputs.js';

@@ -9,7 +9,7 @@ import { fail, ErrorCodes } from '../../core/errors.js';
 import { asciiCompare } from '../../core/hash.js';
 import { idRoundKeys } from '../../laws/ids.js';
 import { aliasBuild } from '../../rng/alias.js';
-import { SharedCol, sharedArray } from '../../pool/columns.js';
+import { SharedCol, offsetsOf, sharedArray } from '../../pool/columns.js';
 import { runShards } from '../../pool/shards.js';
 import { k6bActive, k6bIndex } from '../../kernels/6B.js';
 import { FamilyKeys } from '../../rng/keys.js';
@@ -54,13 +54,6 @@ function lowerBound<T extends number | bigint>(a: ArrayLike<T>, x: T): number {
     else hi = mid;
   }
   return lo;
-}
-
-/** Prefix offsets of counts (n + 1), on shared memory. */
-function offsets(count: Int32Array): Int32Array {
-  const off = sharedArray(Int32Array, count.length + 1);
-  for (let i = 0; i < count.length; i++) off[i + 1] = off[i] + count[i];
-  return off;
 }
 
 export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: string): Promise<Inputs6B> {
@@ -156,7 +149,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
   const typCode = lr.dict.indexOf(TYPICAL);
   const ipCount = new Int32Array(D);
   for (let r = 0; r < L; r++) ipCount[lDev[r]]++;
-  const ipOff = offsets(ipCount);
+  const ipOff = offsetsOf(ipCount);
   const ipList = sharedArray(Int32Array, L);
   {
     const fill = ipOff.slice(0, D);
@@ -204,7 +197,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
   const cellKeys = [...keys.keys()].sort((a, b) => a - b);
   const G = cellKeys.length;
   const cellOfKey = new Map(cellKeys.map((k, g) => [k, g]));
-  const cellOff = offsets(Int32Array.from(cellKeys, (k) => keys.get(k)!));
+  const cellOff = offsetsOf(Int32Array.from(cellKeys, (k) => keys.get(k)!));
   const cellParty = sharedArray(Int32Array, payers);
   {
     const fill = cellOff.slice(0, G);
@@ -236,7 +229,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
   aliasBuild(countryMass, cProb, cAlias);
 
   // cards: CSR by party in instrument index order
-  const cardOff = offsets(cardCount);
+  const cardOff = offsetsOf(cardCount);
   const K = cardOff[P];
   const cardInst = sharedArray(Int32Array, K),
     cardAcct = sharedArray(Int32Array, K),
@@ -253,7 +246,7 @@ export async function readInputs6B(ctx: RunContext, p: Policies6B, scenario: str
     }
   }
   // devices: CSR by party in device index order (the first is the party's primary)
-  const devOff = offsets(devCount);
+  const devOff = offsetsOf(devCount);
   const devList = sharedArray(Int32Array, devOff[P]);
   {
     const fill = devOff.slice(0, P);

@@ -2,6 +2,7 @@
 // kernel to it; S1's checks replay sampled visits with it.
 import { Substream } from '../../rng/stream.js';
 import { entityId, type RoundKeys } from '../../laws/ids.js';
+import { aliasAt } from '../../rng/alias.js';
 
 export const VISIT_BLOCKS = 6;
 export const POS = 0,
@@ -108,14 +109,6 @@ export interface AttachOut {
     instrument: BigUint64Array;
     merchant: BigUint64Array;
   };
-}
-
-function aliasAt(prob: Float64Array, alias: Int32Array, off: number, n: number, u: number): number {
-  const x = u * n;
-  const jf = Math.floor(x);
-  let j = jf;
-  if (j >= n) j = n - 1;
-  return x - jf < prob[off + j] ? j : alias[off + j];
 }
 
 function uniformIndex(u: number, k: number): number {

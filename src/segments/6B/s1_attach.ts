@@ -5,6 +5,7 @@ import type { RunContext } from '../../engine/context.js';
 import { fail, ErrorCodes } from '../../core/errors.js';
 import { FamilyKeys } from '../../rng/keys.js';
 import { SharedCol } from '../../pool/columns.js';
+import type { ElemType } from '../../pool/task.js';
 import { basename } from 'node:path';
 import type { Inputs6B } from './inputs.js';
 import type { Policies6B } from './policies.js';
@@ -24,6 +25,10 @@ export interface S1Result {
 
 let residentSets = 0;
 
+type Typed = BigUint64Array | Uint8Array | Int32Array | Uint32Array | Float64Array;
+const elemOf = (v: Typed): ElemType =>
+  v instanceof BigUint64Array ? 'u64' : v instanceof Uint8Array ? 'u8' : v instanceof Int32Array ? 'i32' : v instanceof Uint32Array ? 'u32' : 'f64';
+
 export async function s1Attach(ctx: RunContext, p: Policies6B, inp: Inputs6B, scenario: string): Promise<S1Result> {
   const pol = p.attachment;
   const ids = { manifest_fingerprint: ctx.manifest_fingerprint, seed: ctx.seed, parameter_hash: ctx.parameter_hash };
@@ -32,37 +37,11 @@ export async function s1Attach(ctx: RunContext, p: Policies6B, inp: Inputs6B, sc
   // one resident set per run: every worker loads it once, the first time a part needs it
   const set = `6B.attach.${process.pid}.${++residentSets}`;
   const t = inp.tables;
+  // every typed array of the tables, under its own name (the kernel's parameter names)
   const res = Object.fromEntries(
-    (
-      [
-        ['merchIds', 'u64', t.merchIds],
-        ['merchAtm', 'u8', t.merchAtm],
-        ['siteOff', 'i32', t.siteOff],
-        ['siteCountry', 'i32', t.siteCountry],
-        ['siteOrders', 'i32', t.siteOrders],
-        ['siteCell', 'i32', t.siteCell],
-        ['siteTerm', 'i32', t.siteTerm],
-        ['cc', 'i32', t.cc],
-        ['ccProb', 'f64', t.ccProb],
-        ['ccAlias', 'i32', t.ccAlias],
-        ['cProb', 'f64', t.cProb],
-        ['cAlias', 'i32', t.cAlias],
-        ['cellOff', 'i32', t.cellOff],
-        ['cellParty', 'i32', t.cellParty],
-        ['cellProb', 'f64', t.cellProb],
-        ['cellAlias', 'i32', t.cellAlias],
-        ['partyCountry', 'i32', t.partyCountry],
-        ['cardOff', 'i32', t.cardOff],
-        ['cardInst', 'i32', t.cardInst],
-        ['cardAcct', 'i32', t.cardAcct],
-        ['cardMask', 'u8', t.cardMask],
-        ['devOff', 'i32', t.devOff],
-        ['devList', 'i32', t.devList],
-        ['ipOff', 'i32', t.ipOff],
-        ['ipList', 'i32', t.ipList],
-        ['keys', 'u32', t.keys],
-      ] as const
-    ).map(([name, type, v]) => [name, SharedCol.share(type, v as ArrayLike<number> & BigUint64Array).res(`${set}:${name}`)]),
+    Object.entries(t)
+      .filter((e): e is [string, Typed] => ArrayBuffer.isView(e[1]))
+      .map(([name, v]) => [name, SharedCol.share(elemOf(v), v).res(`${set}:${name}`)]),
   ) as AttachResident;
   const ch = (f: (c: (typeof CHANNELS)[number]) => number) => CHANNELS.map(f);
   const base: Omit<AttachTask, 'file' | 'part' | 'write'> = {

@@ -4,7 +4,7 @@
 import { sha256Hex } from '../../core/hash.js';
 import { writeNewFileDirect } from '../../io/direct.js';
 import { encodeParquet, type FastColumn } from '../../io/fastparquet.js';
-import { decodeParquetFile } from '../../io/fastread.js';
+import { decodeParquetFile, type ReadColumn } from '../../io/fastread.js';
 import { checkFastColumns } from '../../io/fast_contract.js';
 import { wasmPageKernel } from '../../io/fastparquet_wasm.js';
 import { place, residentPointers, type ResArg } from '../../pool/task.js';
@@ -76,7 +76,11 @@ export interface AttachResult {
   badRow: number;
 }
 
-const CG = ['card_present', 'card_not_present', 'mixed'];
+/** A nullable int32 column's values with its nulls as −1 (the kernel's "none"). */
+const orNone = (c: ReadColumn): Int32Array => {
+  const v = c.values as Int32Array;
+  return c.valid ? v.map((x, i) => (c.valid![i] ? x : -1)) : v;
+};
 
 export function runAttachTask(ex: KernelExports, t: AttachTask): AttachResult | Promise<AttachResult> {
   const a = decodeParquetFile(t.file, ['merchant_id', 'arrival_seq', 'ts_utc', 'legal_country_iso', 'channel_group', 'is_virtual', 'site_order']).columns;
@@ -84,13 +88,13 @@ export function runAttachTask(ex: KernelExports, t: AttachTask): AttachResult | 
   const cOf = new Map(t.countries.map((c, i) => [c, i]));
   const country = a.legal_country_iso;
   const countryMap = Int32Array.from(country.dict ?? [], (c) => cOf.get(c) ?? -1);
-  const countryCode = country.valid ? (country.values as Int32Array).map((v, i) => (country.valid![i] ? v : -1)) : (country.values as Int32Array);
+  const countryCode = orNone(country);
   const cgMap = Uint8Array.from(a.channel_group.dict ?? [], (g) => {
     const k = t.channelGroups[g];
-    if (k === undefined) throw new Error(`5B channel_group ${g} is not one of ${CG.join(', ')}`);
+    if (k === undefined) throw new Error(`5B channel_group ${g} is not one of ${Object.keys(t.channelGroups).join(', ')}`);
     return k;
   });
-  const site = a.site_order.valid ? (a.site_order.values as Int32Array).map((v, i) => (a.site_order.valid![i] ? v : -1)) : (a.site_order.values as Int32Array);
+  const site = orNone(a.site_order);
   const res = residentPointers(ex, Object.values(t.res));
   ex.resetHeap();
   const put = (v: ArrayBufferView) => place(ex, v.byteLength, v);
